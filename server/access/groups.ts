@@ -1,0 +1,63 @@
+import { and, asc, count, eq } from 'drizzle-orm';
+import { groups, userGroups } from '../db/schema';
+import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
+import { conflict, invalid, notFound } from '../lib/errors';
+import { recordAudit } from '../audit/record';
+import { PERMISSION_CODES } from './permissions';
+import type { GroupCreate, GroupPatch } from './schemas';
+
+function checkPermissions(perms: string[]) {
+  const issues = perms.flatMap((p, i) => (PERMISSION_CODES.has(p) ? [] : [{ path: `permissions[${i}]`, message: `unknown permission "${p}"` }]));
+  if (issues.length) throw invalid(issues);
+}
+
+export async function listGroups({ ctx }: { ctx: Ctx }) {
+  assertPermission(ctx, 'users:read');
+  const rows = await q(ctx).select().from(groups).where(eq(groups.tenantId, ctx.tenantId)).orderBy(asc(groups.createdAt), asc(groups.code));
+  const counts = await q(ctx).select({ groupId: userGroups.groupId, n: count() }).from(userGroups)
+    .where(eq(userGroups.tenantId, ctx.tenantId)).groupBy(userGroups.groupId);
+  const cm = new Map(counts.map((c) => [c.groupId, Number(c.n)]));
+  return rows.map((g) => ({
+    id: g.id, code: g.code, name: g.name, description: g.description, permissions: g.permissions,
+    builtIn: g.builtIn, memberCount: cm.get(g.id) ?? 0,
+  }));
+}
+
+async function getGroup(ctx: Ctx, id: string) {
+  const all = await listGroups({ ctx });
+  const g = all.find((x) => x.id === id);
+  if (!g) throw notFound('Group');
+  return g;
+}
+
+export async function createGroup({ ctx, input }: { ctx: Ctx; input: GroupCreate }) {
+  assertPermission(ctx, 'groups:write');
+  checkPermissions(input.permissions);
+  const id = await withTransaction(ctx, async (tx, tctx) => {
+    const [dup] = await tx.select({ id: groups.id }).from(groups).where(and(eq(groups.tenantId, ctx.tenantId), eq(groups.code, input.code)));
+    if (dup) throw conflict('A group with this code already exists', [{ path: 'code', message: 'already in use' }]);
+    const [g] = await tx.insert(groups).values({
+      tenantId: ctx.tenantId, code: input.code, name: input.name, description: input.description ?? '',
+      permissions: [...new Set(input.permissions)], createdAt: ctx.now(),
+    }).returning();
+    await recordAudit(tx, tctx, { action: 'group.create', entityType: 'group', entityId: g.id, after: g });
+    return g.id;
+  });
+  return getGroup(ctx, id);
+}
+
+export async function updateGroup({ ctx, id, input }: { ctx: Ctx; id: string; input: GroupPatch }) {
+  assertPermission(ctx, 'groups:write');
+  if (input.permissions) checkPermissions(input.permissions);
+  await withTransaction(ctx, async (tx, tctx) => {
+    const [before] = await tx.select().from(groups).where(and(eq(groups.id, id), eq(groups.tenantId, ctx.tenantId))).for('update');
+    if (!before) throw notFound('Group');
+    const patch: Partial<typeof groups.$inferInsert> = {};
+    if (input.name !== undefined) patch.name = input.name;
+    if (input.description !== undefined) patch.description = input.description;
+    if (input.permissions !== undefined) patch.permissions = [...new Set(input.permissions)];
+    const [after] = await tx.update(groups).set(patch).where(and(eq(groups.id, id), eq(groups.tenantId, ctx.tenantId))).returning();
+    await recordAudit(tx, tctx, { action: 'group.update', entityType: 'group', entityId: id, before, after });
+  });
+  return getGroup(ctx, id);
+}

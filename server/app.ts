@@ -1,0 +1,139 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { csrf } from 'hono/csrf';
+import { getCookie } from 'hono/cookie';
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Db } from './db/client';
+import { ping } from './db/client';
+import type { AppEnv } from './lib/http';
+import { problem } from './lib/http';
+import { ServiceError } from './lib/errors';
+import type { Ctx } from './lib/context';
+import { principalFromApiKey, principalFromSession, SESSION_COOKIE } from './access/principal';
+import { authRoutes, accessRoutes } from './access/routes';
+import { tenantRoutes } from './tenants/routes';
+import { auditRoutes } from './audit/routes';
+import { extraModules } from './modules';
+
+export interface AppDeps {
+  db: Db;
+  dbKind?: string;
+  /** The clock; tests freeze it. */
+  now?: () => Date;
+  /** Folder of the built web console (web/dist); omitted in API tests. */
+  webDist?: string;
+}
+
+const PUBLIC_PATHS = new Set(['/api/v1/auth/login', '/api/v1/auth/logout']);
+
+function bearer(header: string | undefined): string | null {
+  if (!header) return null;
+  const m = /^Bearer\s+(.+)$/i.exec(header);
+  return m ? m[1].trim() : null;
+}
+
+export function createApp(deps: AppDeps) {
+  const now = deps.now ?? (() => new Date());
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  // Cookie sessions: refuse cross-site form posts; the API itself only accepts JSON bodies.
+  app.use('/api/*', csrf());
+
+  app.use('/api/v1/*', async (c, next) => {
+    const base: Omit<Ctx, 'tenantId' | 'actor' | 'permissions' | 'isPlatformAdmin'> = {
+      db: deps.db, now, requestId: c.get('requestId'),
+    };
+    if (PUBLIC_PATHS.has(c.req.path)) {
+      c.set('ctx', { ...base, tenantId: '', actor: { type: 'system', id: null, name: 'anonymous' }, permissions: new Set(), isPlatformAdmin: false });
+      return next();
+    }
+    const key = bearer(c.req.header('authorization')) ?? c.req.header('x-api-key') ?? null;
+    const cookie = getCookie(c, SESSION_COOKIE);
+    const principal = key
+      ? await principalFromApiKey(deps.db, key, now())
+      : cookie ? await principalFromSession(deps.db, cookie, now()) : null;
+    if (!principal) {
+      throw new ServiceError('UNAUTHENTICATED', key ? 'The API key is unknown or revoked' : 'Log in or send an API key (Authorization: Bearer ...)');
+    }
+    c.set('ctx', { ...base, ...principal });
+    return next();
+  });
+
+  app.get('/health', async (c) => {
+    const ok = await ping(deps.db);
+    return c.json({ status: ok ? 'ok' : 'unavailable', database: deps.dbKind ?? 'unknown' }, ok ? 200 : 503);
+  });
+
+  app.route('/api/v1', authRoutes);
+  app.route('/api/v1', accessRoutes);
+  app.route('/api/v1', tenantRoutes);
+  app.route('/api/v1', auditRoutes);
+  for (const m of extraModules) app.route('/api/v1', m);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http', scheme: 'bearer', description: 'A tenant API key (bw_live_...)',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'cookieAuth', { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE });
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Billwise API', version: '1.0.0',
+      description: 'Rules-driven billing. Money travels as decimal strings in major units. Errors are application/problem+json with stable codes and the JSON path of every bad field.',
+    },
+    servers: [{ url: '/' }],
+  });
+
+  // Interactive docs from the swagger-ui-dist package, served locally (no CDN).
+  const swaggerDir = join(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'), '..');
+  app.get('/api/docs', (c) => c.html(`<!doctype html><html><head><meta charset="utf-8"><title>Billwise API</title>
+<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head><body><div id="ui"></div>
+<script src="/api/docs/assets/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#ui', persistAuthorization: true });</script></body></html>`));
+  app.get('/api/docs/assets/:file', async (c) => {
+    const file = c.req.param('file');
+    if (!/^[\w.-]+$/.test(file) || !existsSync(join(swaggerDir, file))) return c.notFound();
+    const type = file.endsWith('.css') ? 'text/css' : file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream';
+    return c.body(await readFile(join(swaggerDir, file)), 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=3600' });
+  });
+
+  if (deps.webDist && existsSync(join(deps.webDist, 'index.html'))) {
+    const root = deps.webDist;
+    const types: Record<string, string> = {
+      '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html; charset=utf-8', '.svg': 'image/svg+xml',
+      '.png': 'image/png', '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.ico': 'image/x-icon', '.json': 'application/json',
+    };
+    app.get('*', async (c) => {
+      const path = decodeURIComponent(c.req.path);
+      if (path.startsWith('/api/')) return c.notFound();
+      const file = join(root, path);
+      if (file.startsWith(root) && !path.endsWith('/') && existsSync(file)) {
+        const ext = file.slice(file.lastIndexOf('.'));
+        const cache = path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+        return c.body(await readFile(file), 200, { 'Content-Type': types[ext] ?? 'application/octet-stream', 'Cache-Control': cache });
+      }
+      // Single-page app: every other path is a console route.
+      return c.html(await readFile(join(root, 'index.html'), 'utf8'));
+    });
+  }
+
+  app.notFound((c) => problem(c, new ServiceError('NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)));
+  app.onError((err, c) => {
+    if (err instanceof ServiceError) return problem(c, err);
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const code = status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST';
+      return problem(c, new ServiceError(code, err.message || undefined));
+    }
+    if (err instanceof SyntaxError) return problem(c, new ServiceError('BAD_REQUEST', 'The body is not valid JSON'));
+    console.error(`[${c.get('requestId')}]`, err);
+    return problem(c, new ServiceError('INTERNAL', 'Something went wrong on our side; the request id identifies it in the logs'));
+  });
+  return app;
+}
+
+export type AppType = ReturnType<typeof createApp>;

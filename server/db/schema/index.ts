@@ -1,0 +1,3 @@
+export * from './tenants';
+export * from './access';
+export * from './audit';

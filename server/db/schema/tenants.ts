@@ -1,0 +1,18 @@
+import { pgTable, uuid, text, timestamp, boolean } from 'drizzle-orm/pg-core';
+
+/** A business that runs its billing here (사업자). Every other row belongs to one tenant. */
+export const tenants = pgTable('tenants', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  currency: text('currency').notNull().default('KRW'),
+  timezone: text('timezone').notNull().default('Asia/Seoul'),
+  roundingMode: text('rounding_mode').notNull().default('half_up'),
+  locale: text('locale').notNull().default('ko'),
+  status: text('status').notNull().default('active'),
+  isDemo: boolean('is_demo').notNull().default(false),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export type Tenant = typeof tenants.$inferSelect;

@@ -1,0 +1,74 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { ZodError } from 'zod';
+import type { Ctx } from './context';
+import { ServiceError, ErrorCodes, formatPath, invalid, type FieldIssue } from './errors';
+
+/** Hono environment shared by every module: the tenant context set by the auth middleware. */
+export interface AppEnv {
+  Variables: { ctx: Ctx; requestId: string };
+}
+
+const TARGET_PREFIX: Record<string, string> = { json: '', query: 'query.', param: 'params.', header: 'headers.', form: '', cookie: 'cookies.' };
+
+export function zodIssues(error: ZodError, prefix = ''): FieldIssue[] {
+  return error.issues.map((i) => {
+    const p = formatPath(i.path);
+    return { path: p === '$' ? prefix.replace(/\.$/, '') || '$' : prefix + p, message: i.message, code: i.code };
+  });
+}
+
+/** Every sub-app validates with zod and reports each bad field by its JSON path (422). */
+export function newRouter(): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw invalid(zodIssues(result.error, TARGET_PREFIX[result.target] ?? ''));
+    },
+  });
+}
+
+/** RFC 9457 problem+json body. */
+export function problemBody(err: ServiceError, requestId: string | undefined) {
+  const def = ErrorCodes[err.code];
+  return {
+    type: `https://billwise.dev/problems/${err.code.toLowerCase().replace(/_/g, '-')}`,
+    title: def.title,
+    status: def.status,
+    code: err.code,
+    errorNumber: def.num,
+    detail: err.detail ?? def.title,
+    ...(err.issues.length ? { issues: err.issues } : {}),
+    requestId,
+  };
+}
+
+export function problem(c: Context, err: ServiceError) {
+  const body = problemBody(err, c.get('requestId'));
+  return c.body(JSON.stringify(body), err.status as 400, { 'Content-Type': 'application/problem+json' });
+}
+
+/* Reusable OpenAPI fragments. */
+export const ProblemSchema = z
+  .object({
+    type: z.string(), title: z.string(), status: z.number().int(), code: z.string(), detail: z.string(),
+    issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    requestId: z.string().optional(),
+  })
+  .openapi('Problem');
+
+const problemContent = { 'application/problem+json': { schema: ProblemSchema } };
+export const errorResponses = {
+  401: { description: 'Not authenticated', content: problemContent },
+  403: { description: 'Missing permission', content: problemContent },
+  404: { description: 'Not found (also for other tenants\' resources)', content: problemContent },
+  422: { description: 'Invalid fields, each named by its JSON path', content: problemContent },
+} as const;
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { 'application/json': { schema } }, required: true },
+});
+export const jsonOk = <T extends z.ZodType>(schema: T, description = 'OK') => ({
+  200: { description, content: { 'application/json': { schema } } },
+});
+export const IdParam = z.object({ id: z.string().uuid().openapi({ param: { name: 'id', in: 'path' } }) });
+export const security: Array<Record<string, string[]>> = [{ bearerAuth: [] }, { cookieAuth: [] }];

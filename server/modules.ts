@@ -1,0 +1,8 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from './lib/http';
+
+/**
+ * Feature modules mounted under /api/v1 besides access, tenants and audit (catalog, rating,
+ * customers, billing ...). Each is a sub-app with its own routes; add it here to mount it.
+ */
+export const extraModules: OpenAPIHono<AppEnv>[] = [];

@@ -1,0 +1,39 @@
+/** Date formatting in the tenant's time zone and the UI language. */
+import { useAuthStore } from '@/stores/auth';
+import { useLocaleStore } from '@/stores/locale';
+
+const cache = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(locale: string, timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone ?? ''}`;
+  let f = cache.get(key);
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat(locale, {
+        year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+        second: '2-digit', hourCycle: 'h23', timeZone,
+      });
+    } catch {
+      f = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium' });
+    }
+    cache.set(key, f);
+  }
+  return f;
+}
+
+export function useFormat() {
+  const auth = useAuthStore();
+  const loc = useLocaleStore();
+
+  /** `2025-03-01 14:05:09`-like text in the tenant time zone; '' for null. */
+  function dateTime(iso: string | null | undefined): string {
+    if (!iso) return '';
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return iso;
+    const parts = formatter(loc.intlLocale, auth.tenant?.timezone).formatToParts(d);
+    const get = (t: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === t)?.value ?? '';
+    return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
+  }
+
+  return { dateTime };
+}

@@ -1,0 +1,61 @@
+/**
+ * Puts server validation issues (problem+json `issues[].path`) on the matching form fields.
+ * Bind `:error="fieldErrors['admin.email']"` on each `el-form-item`; issues whose path matches no
+ * field are kept in `formError` and shown above the form, so nothing the server says is lost.
+ */
+import { nextTick, reactive, ref } from 'vue';
+import { ElMessage } from 'element-plus';
+import { ApiError } from '@/api/client';
+import { i18n } from '@/locales';
+
+/** `groupIds[2]` → `groupIds`; `$`/empty → ''. */
+export function normalizePath(path: string): string {
+  if (path === '$') return '';
+  return path.replace(/\[\d+\]/g, '').replace(/^\$\.?/, '').replace(/^\//, '').replace(/\//g, '.');
+}
+
+export function errorMessage(e: unknown): string {
+  const t = i18n.global.t;
+  if (e instanceof ApiError) {
+    if (e.code === 'NETWORK') return t('errors.network');
+    return e.detail || e.title || t('errors.generic', { code: e.code });
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Shows any error as a toast (for actions without a form). */
+export function notifyError(e: unknown): void {
+  ElMessage.error({ message: errorMessage(e), grouping: true });
+}
+
+export function useServerErrors<F extends string>(fields: readonly F[]) {
+  const fieldErrors = reactive({} as Record<F, string>);
+  const formError = ref('');
+
+  function clear() {
+    for (const f of fields) fieldErrors[f] = '';
+    formError.value = '';
+  }
+  clear();
+
+  /** Returns true when the error was shown in the form (validation issues or a form-level error). */
+  async function apply(e: unknown): Promise<void> {
+    clear();
+    // el-form-item only reacts to a change of `error`, so set it after the clear has rendered.
+    await nextTick();
+    if (e instanceof ApiError && e.issues.length > 0) {
+      const unmatched: string[] = [];
+      for (const issue of e.issues) {
+        const p = normalizePath(issue.path);
+        const field = fields.find((f) => f === p) ?? fields.find((f) => p.startsWith(`${f}.`));
+        if (field) fieldErrors[field] = fieldErrors[field] ? `${fieldErrors[field]}; ${issue.message}` : issue.message;
+        else unmatched.push(issue.path && issue.path !== '$' ? `${issue.path}: ${issue.message}` : issue.message);
+      }
+      formError.value = unmatched.length ? unmatched.join(' · ') : i18n.global.t('errors.validation');
+      return;
+    }
+    formError.value = errorMessage(e);
+  }
+
+  return { fieldErrors, formError, clear, apply };
+}
