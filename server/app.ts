@@ -41,8 +41,16 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>();
 
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
-  // Cookie sessions: refuse cross-site form posts; the API itself only accepts JSON bodies.
-  app.use('/api/*', csrf());
+  // Cookie sessions are the only ambient credential, so only they need CSRF protection: an unsafe
+  // request carried by the cookie must be JSON (which a cross-site form cannot send without a
+  // CORS preflight we never grant) or come from our own origin. API-key requests are not ambient.
+  const sameOriginCsrf = csrf({ origin: (origin, c) => origin === new URL(c.req.url).origin, secFetchSite: ['same-origin', 'none'] });
+  app.use('/api/*', async (c, next) => {
+    const hasKey = !!(c.req.header('authorization') || c.req.header('x-api-key'));
+    const json = (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json');
+    if (hasKey || json) return next();
+    return sameOriginCsrf(c, next);
+  });
 
   app.use('/api/v1/*', async (c, next) => {
     const base: Omit<Ctx, 'tenantId' | 'actor' | 'permissions' | 'isPlatformAdmin'> = {

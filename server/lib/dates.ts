@@ -1,0 +1,117 @@
+/**
+ * Calendar dates as ISO strings (YYYY-MM-DD). All arithmetic runs on UTC day numbers, so no
+ * local time zone or DST shift can move a date; the tenant's zone matters only when deciding
+ * what "today" is (`todayInZone`).
+ */
+
+export type Interval = 'day' | 'week' | 'month' | 'year';
+export const INTERVALS: readonly Interval[] = ['day', 'week', 'month', 'year'];
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const MS_PER_DAY = 86_400_000;
+
+/** True for a real calendar date written YYYY-MM-DD (rejects 2025-02-30). */
+export function isIsoDate(s: unknown): s is string {
+  if (typeof s !== 'string') return false;
+  const m = DATE_RE.exec(s);
+  if (!m) return false;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
+}
+
+function parts(date: string): [number, number, number] {
+  const m = DATE_RE.exec(date);
+  if (!m || !isIsoDate(date)) throw new RangeError(`not an ISO calendar date: ${JSON.stringify(date)}`);
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+/** Days since 1970-01-01 for a calendar date. */
+export function toDayNumber(date: string): number {
+  const [y, m, d] = parts(date);
+  return Date.UTC(y, m - 1, d) / MS_PER_DAY;
+}
+
+export function fromDayNumber(n: number): string {
+  return new Date(n * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Whole days from `a` to `b` (negative if b is before a). */
+export function daysBetween(a: string, b: string): number {
+  return toDayNumber(b) - toDayNumber(a);
+}
+
+export function addDays(date: string, days: number): string {
+  return fromDayNumber(toDayNumber(date) + days);
+}
+
+/**
+ * Adds `count` intervals. Months and years clamp to the month's last day and keep aiming at
+ * `anchorDay` (default: the date's own day), so Jan 31 + 1 month = Feb 28 and, from the
+ * anchor, + 2 months = Mar 31 rather than drifting to Mar 28.
+ */
+export function addInterval(date: string, interval: Interval, count: number, anchorDay?: number): string {
+  if (interval === 'day') return addDays(date, count);
+  if (interval === 'week') return addDays(date, 7 * count);
+  const [y, m, d] = parts(date);
+  const months = interval === 'month' ? count : 12 * count;
+  const total = y * 12 + (m - 1) + months;
+  const ny = Math.floor(total / 12);
+  const nm = (total % 12) + 1;
+  const day = Math.min(anchorDay ?? d, daysInMonth(ny, nm));
+  return `${String(ny).padStart(4, '0')}-${String(nm).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+export interface Period {
+  start: string;
+  /** Exclusive. */
+  end: string;
+}
+
+/**
+ * The `index`-th (0-based) billing period of a schedule anchored at `anchorDate`. Both ends are
+ * computed from the anchor (not by chaining), so clamped months never drift.
+ */
+export function periodFor(anchorDate: string, interval: Interval, count: number, index: number): Period {
+  const anchorDay = parts(anchorDate)[2];
+  return {
+    start: addInterval(anchorDate, interval, count * index, anchorDay),
+    end: addInterval(anchorDate, interval, count * (index + 1), anchorDay),
+  };
+}
+
+/**
+ * Days shared by [aStart, aEnd) and [bStart, bEnd); a null end is open-ended. Never negative.
+ */
+export function overlapDays(aStart: string, aEnd: string | null, bStart: string, bEnd: string | null): number {
+  const s = Math.max(toDayNumber(aStart), toDayNumber(bStart));
+  const ends = [aEnd, bEnd].filter((e): e is string => e !== null).map(toDayNumber);
+  if (ends.length === 0) throw new RangeError('overlapDays needs at least one bounded range');
+  const e = Math.min(...ends);
+  return Math.max(0, e - s);
+}
+
+/** The later / earlier of two dates. */
+export const maxDate = (a: string, b: string): string => (a >= b ? a : b);
+export const minDate = (a: string, b: string): string => (a <= b ? a : b);
+
+/** Today's calendar date in an IANA time zone at instant `now` (e.g. 'Asia/Seoul'). */
+export function todayInZone(timeZone: string, now: Date): string {
+  const fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const p = Object.fromEntries(fmt.formatToParts(now).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+/** Whole months from `from` to `to` (how many month anniversaries have passed). */
+export function monthsBetween(from: string, to: string): number {
+  const [y1, m1, d1] = parts(from);
+  const [y2, m2, d2] = parts(to);
+  let months = (y2 - y1) * 12 + (m2 - m1);
+  if (d2 < d1 && d2 < daysInMonth(y2, m2)) months -= 1;
+  return months;
+}

@@ -1,0 +1,169 @@
+/**
+ * The fact catalog: every name a rule condition may use, with its type, labels and allowed
+ * values. It is the single registry that drives validation (schema.ts), the no-code editors and
+ * `buildFacts`. Facts are flat dotted names; json-rules-engine's JSONPath `path` is not used.
+ */
+
+export type FactType = 'string' | 'number' | 'date' | 'boolean' | 'array' | 'money';
+/** `rating` facts exist while an invoice is rated; `dunning` facts only for overdue invoices. */
+export type FactScope = 'rating' | 'dunning' | 'both';
+
+export interface FactDef {
+  name: string;
+  type: FactType;
+  label: { ko: string; en: string };
+  description: string;
+  allowedValues?: readonly string[];
+  scope: FactScope;
+  /** For a dynamic prefix (`usage.`): the name continues after the prefix. */
+  prefix?: boolean;
+  /** Attribute values are whatever the tenant stores, so any scalar operator fits them. */
+  loose?: boolean;
+}
+
+export const CUSTOMER_TYPES = ['individual', 'corporate', 'public', 'foreigner'] as const;
+export const PLAN_INTERVALS = ['day', 'week', 'month', 'year'] as const;
+
+const f = (
+  name: string,
+  type: FactType,
+  ko: string,
+  en: string,
+  description: string,
+  extra: Partial<FactDef> = {},
+): FactDef => ({ name, type, label: { ko, en }, description, scope: 'rating', ...extra });
+
+export const FACT_CATALOG: readonly FactDef[] = [
+  f('customer.id', 'string', '고객 ID', 'Customer ID', 'The customer identifier.', { scope: 'both' }),
+  f('customer.type', 'string', '고객 유형', 'Customer type', 'individual, corporate, public institution or foreigner.', {
+    allowedValues: CUSTOMER_TYPES,
+    scope: 'both',
+  }),
+  f('customer.segment', 'string', '고객 세그먼트', 'Segment', 'Free-form segment, e.g. smb, enterprise.', { scope: 'both' }),
+  f('customer.country', 'string', '국가', 'Country', 'ISO 3166-1 alpha-2 country code.', { scope: 'both' }),
+  f('customer.tags', 'array', '고객 태그', 'Tags', 'Tags attached to the customer.', { scope: 'both' }),
+  f('customer.tenureMonths', 'number', '가입 개월 수', 'Tenure (months)', 'Whole months since the customer signed up.', {
+    scope: 'both',
+  }),
+  f('customer.dunningExcluded', 'boolean', '미납 조치 제외', 'Dunning excluded', 'The customer is exempt from dunning actions.', {
+    scope: 'both',
+  }),
+  f('subscription.planCode', 'string', '상품 코드', 'Plan code', 'Code of the subscribed plan.'),
+  f('subscription.startDate', 'date', '서비스 시작일', 'Start date', 'Billing start date of the subscription.'),
+  f('subscription.cycleIndex', 'number', '청구 회차', 'Billing cycle', '1 = the first billed period.'),
+  f('plan.code', 'string', '상품 코드', 'Plan code', 'Code of the plan being rated.'),
+  f('plan.interval', 'string', '청구 주기', 'Interval', 'day, week, month or year.', { allowedValues: PLAN_INTERVALS }),
+  f('plan.currency', 'string', '통화', 'Currency', 'ISO 4217 currency of the plan.'),
+  f('period.start', 'date', '사용기간 시작', 'Period start', 'First day of the billed period.'),
+  f('period.end', 'date', '사용기간 종료', 'Period end', 'Day after the last day of the billed period (exclusive).'),
+  f('period.days', 'number', '사용기간 일수', 'Period days', 'Number of days in the period.'),
+  f('period.month', 'number', '청구 월', 'Period month', 'Month (1-12) of the period start.'),
+  f('bill.subtotal', 'money', '청구 소계', 'Bill subtotal', "The subscription's charges before discounts (null before pricing)."),
+  f('invoice.subtotal', 'money', '인보이스 소계', 'Invoice subtotal', "All subscriptions' charges before discounts (null before pricing)."),
+  f('coupons', 'array', '쿠폰 코드', 'Coupon codes', 'Codes presented on the invoice and the subscription.'),
+  f('invoice.daysOverdue', 'number', '연체 일수', 'Days overdue', 'Days since the due date.', { scope: 'dunning' }),
+  f('invoice.amountDue', 'money', '미납 금액', 'Amount due', 'Unpaid amount of the invoice.', { scope: 'dunning' }),
+  f('invoice.attempts', 'number', '결제 시도 횟수', 'Payment attempts', 'Failed collection attempts so far.', { scope: 'dunning' }),
+];
+
+export const DYNAMIC_FACTS: readonly FactDef[] = [
+  f('customer.attributes.', 'string', '고객 속성', 'Customer attribute', 'A tenant-defined customer attribute.', {
+    prefix: true,
+    loose: true,
+    scope: 'both',
+  }),
+  f('subscription.quantities.', 'number', '수량', 'Quantity', 'Units held on the subscription (e.g. seats).', { prefix: true }),
+  f('usage.', 'number', '사용량', 'Usage', 'Units metered in the period (a percentage meter: its amount).', { prefix: true }),
+];
+
+const BY_NAME = new Map(FACT_CATALOG.map((d) => [d.name, d]));
+const SUFFIX_RE = /^[A-Za-z0-9_-]+$/;
+
+/** The catalog entry for a fact name, resolving dynamic prefixes; undefined when unknown. */
+export function lookupFact(name: string): FactDef | undefined {
+  const exact = BY_NAME.get(name);
+  if (exact) return exact;
+  for (const d of DYNAMIC_FACTS) {
+    if (name.startsWith(d.name) && SUFFIX_RE.test(name.slice(d.name.length))) return d;
+  }
+  return undefined;
+}
+
+/** Fact names are used as object keys in fact maps; values must be plain JSON. */
+export type FactValue = string | number | boolean | null | readonly string[];
+export type FactMap = Record<string, unknown>;
+
+export interface FactCustomer {
+  id?: string | null;
+  type?: string | null;
+  segment?: string | null;
+  country?: string | null;
+  tags?: readonly string[] | null;
+  tenureMonths?: number | null;
+  dunningExcluded?: boolean | null;
+  attributes?: Record<string, string | number | boolean | null> | null;
+}
+
+export interface BuildFactsInput {
+  customer: FactCustomer;
+  subscription?: {
+    planCode?: string | null;
+    startDate?: string | null;
+    cycleIndex?: number | null;
+    /** Quantities already converted to numbers (conditions compare, they never compute money). */
+    quantities?: Record<string, number> | null;
+  };
+  plan?: { code?: string | null; interval?: string | null; currency?: string | null };
+  period?: { start: string; end: string; days: number } | null;
+  usage?: Record<string, number> | null;
+  /** Money facts go to conditions as JS numbers: json-rules-engine compares them with `<`. */
+  billSubtotal?: number | null;
+  invoiceSubtotal?: number | null;
+  coupons?: readonly string[] | null;
+  invoice?: { daysOverdue?: number | null; amountDue?: number | null; attempts?: number | null } | null;
+  /** Dynamic fact names the rules reference; absent ones are supplied as null. */
+  referencedFacts?: Iterable<string>;
+}
+
+/**
+ * The flat fact map for one subscription in one period. Every catalog fact is present, null
+ * when unknown, so a missing fact can neither throw (json-rules-engine's UndefinedFactError) nor
+ * silently satisfy `notEqual`.
+ */
+export function buildFacts(input: BuildFactsInput): FactMap {
+  const c = input.customer;
+  const s = input.subscription ?? {};
+  const p = input.plan ?? {};
+  const per = input.period ?? null;
+  const inv = input.invoice ?? {};
+  const facts: FactMap = {
+    'customer.id': c.id ?? null,
+    'customer.type': c.type ?? null,
+    'customer.segment': c.segment ?? null,
+    'customer.country': c.country ?? null,
+    'customer.tags': c.tags ?? null,
+    'customer.tenureMonths': c.tenureMonths ?? null,
+    'customer.dunningExcluded': c.dunningExcluded ?? null,
+    'subscription.planCode': s.planCode ?? null,
+    'subscription.startDate': s.startDate ?? null,
+    'subscription.cycleIndex': s.cycleIndex ?? null,
+    'plan.code': p.code ?? null,
+    'plan.interval': p.interval ?? null,
+    'plan.currency': p.currency ?? null,
+    'period.start': per ? per.start : null,
+    'period.end': per ? per.end : null,
+    'period.days': per ? per.days : null,
+    'period.month': per ? Number(per.start.slice(5, 7)) : null,
+    'bill.subtotal': input.billSubtotal ?? null,
+    'invoice.subtotal': input.invoiceSubtotal ?? null,
+    coupons: input.coupons ?? null,
+    'invoice.daysOverdue': inv.daysOverdue ?? null,
+    'invoice.amountDue': inv.amountDue ?? null,
+    'invoice.attempts': inv.attempts ?? null,
+  };
+  if (input.referencedFacts) for (const name of input.referencedFacts) facts[name] = null;
+  for (const [k, v] of Object.entries(c.attributes ?? {})) facts[`customer.attributes.${k}`] = v ?? null;
+  for (const [k, v] of Object.entries(s.quantities ?? {})) facts[`subscription.quantities.${k}`] = v;
+  for (const [k, v] of Object.entries(input.usage ?? {})) facts[`usage.${k}`] = v;
+  return facts;
+}

@@ -1,0 +1,34 @@
+import postgres from 'postgres';
+import { randomBytes } from 'node:crypto';
+import { createDb, type DbHandle } from '../../server/db/client';
+
+/**
+ * A fresh, migrated database for one test file: an in-memory PGlite by default, or a new
+ * database on the PostgreSQL server named by TEST_DATABASE_URL (CI runs the suite both ways).
+ */
+export async function freshDb(): Promise<DbHandle> {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) {
+    const h = await createDb({ inMemory: true });
+    await h.migrate();
+    return h;
+  }
+  const name = `bw_test_${randomBytes(6).toString('hex')}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  const h = await createDb({ databaseUrl: u.toString() });
+  await h.migrate();
+  return {
+    ...h,
+    kind: 'postgres',
+    async close() {
+      await h.close();
+      const a = postgres(url, { max: 1, onnotice: () => {} });
+      await a.unsafe(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}

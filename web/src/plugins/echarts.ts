@@ -1,0 +1,19 @@
+/**
+ * ECharts, registered once from `echarts/core` with only the charts and components the console
+ * uses (tree-shaken; the full `echarts` bundle is ~1 MB). Import `VChart` from here, never from
+ * 'echarts' directly; add a chart type below when a page needs it.
+ */
+import { use } from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import { BarChart, LineChart, PieChart } from 'echarts/charts';
+import {
+  DatasetComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent,
+} from 'echarts/components';
+import VChart from 'vue-echarts';
+
+use([
+  CanvasRenderer, BarChart, LineChart, PieChart,
+  DatasetComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent,
+]);
+
+export { VChart };
