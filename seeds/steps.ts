@@ -1,8 +1,11 @@
 import type { Ctx } from '../server/lib/context';
+import { seedCatalog } from './catalog';
 
 /**
  * Seed steps that feature modules add (catalog, customers, usage ...). Each must be idempotent:
  * look before adding, so `npm run seed` can run on a database that already has demo data.
  */
 export type SeedStep = (ctx: Ctx) => Promise<void>;
-export const demoSeeders: SeedStep[] = [];
+export const demoSeeders: SeedStep[] = [
+  seedCatalog, // plans and rules first: customers' subscriptions and bill runs need them
+];

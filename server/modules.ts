@@ -1,8 +1,16 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './lib/http';
+import { customerRoutes } from './customers/routes';
+import { planRoutes, ruleRoutes, catalogIoRoutes } from './catalog/routes';
 
 /**
  * Feature modules mounted under /api/v1 besides access, tenants and audit (catalog, rating,
  * customers, billing ...). Each is a sub-app with its own routes; add it here to mount it.
  */
-export const extraModules: OpenAPIHono<AppEnv>[] = [];
+export const extraModules: OpenAPIHono<AppEnv>[] = [
+  // rating routes (GET /rules/facts) must precede /rules/{code}
+  planRoutes,
+  ruleRoutes,
+  catalogIoRoutes,
+  customerRoutes,
+];

@@ -325,7 +325,7 @@ export function explainConditions(node: ConditionNode, facts: FactMap): Conditio
     return { op: 'not', result: !c.result, condition: c };
   }
   if (b) {
-    const cs = ((node as Record<string, ConditionNode[]>)[b] ?? []).map((c) => explainConditions(c, facts));
+    const cs = ((node as unknown as Record<string, ConditionNode[]>)[b] ?? []).map((c) => explainConditions(c, facts));
     const result = cs.length === 0 ? true : b === 'all' ? cs.every((c) => c.result) : cs.some((c) => c.result);
     return { op: b, result, conditions: cs };
   }

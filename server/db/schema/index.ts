@@ -1,3 +1,6 @@
 export * from './tenants';
 export * from './access';
 export * from './audit';
+export * from './catalog';
+export * from './customers';
+export * from './metering';

@@ -77,7 +77,7 @@ export interface CreatedApiKey extends ApiKey {
 export type ActorType = 'user' | 'api_key' | 'system';
 
 export interface AuditEntry {
-  id: string;
+  id: string | number;
   actorType: ActorType;
   actorId: string | null;
   actorName: string | null;

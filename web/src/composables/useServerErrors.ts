@@ -29,7 +29,8 @@ export function notifyError(e: unknown): void {
 }
 
 export function useServerErrors<F extends string>(fields: readonly F[]) {
-  const fieldErrors = reactive({} as Record<F, string>);
+  // Plain string keys inside; callers see only their field names.
+  const fieldErrors = reactive<Record<string, string>>({}) as Record<F, string>;
   const formError = ref('');
 
   function clear() {
@@ -38,7 +39,7 @@ export function useServerErrors<F extends string>(fields: readonly F[]) {
   }
   clear();
 
-  /** Returns true when the error was shown in the form (validation issues or a form-level error). */
+  /** Shows an error from a submit: issues on their fields, the rest above the form. */
   async function apply(e: unknown): Promise<void> {
     clear();
     // el-form-item only reacts to a change of `error`, so set it after the clear has rendered.
@@ -51,7 +52,10 @@ export function useServerErrors<F extends string>(fields: readonly F[]) {
         if (field) fieldErrors[field] = fieldErrors[field] ? `${fieldErrors[field]}; ${issue.message}` : issue.message;
         else unmatched.push(issue.path && issue.path !== '$' ? `${issue.path}: ${issue.message}` : issue.message);
       }
-      formError.value = unmatched.length ? unmatched.join(' · ') : i18n.global.t('errors.validation');
+      // Validation details repeat the field messages; other codes (e.g. CONFLICT) say what happened.
+      formError.value = unmatched.length
+        ? unmatched.join(' · ')
+        : e.code === 'VALIDATION_FAILED' || !e.detail ? i18n.global.t('errors.validation') : e.detail;
       return;
     }
     formError.value = errorMessage(e);

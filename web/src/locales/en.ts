@@ -49,7 +49,7 @@ const en = {
   groups: {
     create: 'New group', edit: 'Edit group', permissions: 'Permissions', builtIn: 'Built-in',
     members: 'Members', editPermissions: 'Permissions', module: 'Module', selectAll: 'All',
-    codeHint: 'Lowercase letters, digits, _ and -', builtInNote: 'Built-in group: the code cannot change.',
+    codeHint: 'Starts with a letter; lowercase letters, digits, _ and - (2–41)', builtInNote: 'Built-in group: the code cannot change.',
     count: '{n} permissions',
     modules: {
       tenant: 'Tenant', users: 'Users', groups: 'Groups', apikeys: 'API keys', audit: 'Audit',
@@ -59,7 +59,7 @@ const en = {
   },
   apiKeys: {
     create: 'New API key', name: 'Key name', prefix: 'Prefix', group: 'Permission group',
-    groupHint: 'Without a group the key has no permissions', lastUsed: 'Last used', revoked: 'Revoked',
+    groupHint: 'The key gets this group\'s permissions; without a group it has every permission of the tenant', allPermissions: 'All permissions', lastUsed: 'Last used', revoked: 'Revoked',
     active: 'Active', revoke: 'Revoke', revokeConfirm: 'Revoke the key "{name}"? Systems using it stop working immediately.',
     revokedMsg: 'Key revoked', keyOnceTitle: 'Your new API key',
     keyOnceWarning: 'Copy the key now. It is shown only once and cannot be retrieved later.',
@@ -74,7 +74,7 @@ const en = {
     onboard: 'Onboard tenant', basic: 'Tenant basic information', settings: 'Billing settings',
     admin: 'First admin user', adminEmail: 'Admin e-mail', adminName: 'Admin name',
     adminPassword: 'Admin password', onboarded: 'Tenant {name} onboarded; admin {email} can sign in.',
-    codeHint: 'Short unique code, e.g. acme', adminNote: 'The server creates the default groups and maps this user to the admin group.',
+    codeHint: 'Short unique code, e.g. acme', codePattern: 'Starts with a letter; lowercase letters, digits and - (2–41)', adminNote: 'The server creates the default groups and maps this user to the admin group.',
   },
   errors: {
     forbidden: 'You do not have permission for this page.', notFound: 'The page does not exist.',

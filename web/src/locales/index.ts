@@ -20,7 +20,7 @@ export function storedLocale(): Locale | null {
   }
 }
 
-export const i18n = createI18n<[Messages], Locale>({
+export const i18n = createI18n<[Messages], Locale, false>({
   legacy: false,
   // Korean-first: before sign-in (no user/tenant locale known yet) the console speaks Korean.
   locale: storedLocale() ?? 'ko',

@@ -16,7 +16,7 @@ const ko: Messages = {
   areas: {
     common: '공통', products: '상품', customers: '고객', billing: '빌링', statistics: '통계',
   },
-  menuGroups: { tenant: '사업자 관리', access: '사용자/권한 관리', history: '이력 관리' },
+  menuGroups: { tenant: '사업자', access: '사용자/권한 관리', history: '이력 관리' },
   routes: {
     overview: '사업자 정보', tenants: '사업자 관리', users: '사용자 관리', groups: '그룹/권한 관리',
     apiKeys: 'API 키 관리', auditLog: '감사 로그', forbidden: '권한 없음', notFound: '페이지 없음',
@@ -50,7 +50,7 @@ const ko: Messages = {
   groups: {
     create: '그룹 등록', edit: '그룹 수정', permissions: '권한', builtIn: '기본 그룹',
     members: '사용자 수', editPermissions: '권한 설정', module: '모듈', selectAll: '전체',
-    codeHint: '영문 소문자, 숫자, _ , - 사용', builtInNote: '기본 그룹은 코드를 변경할 수 없습니다.',
+    codeHint: '영문 소문자로 시작, 소문자·숫자·_·- 사용 (2~41자)', builtInNote: '기본 그룹은 코드를 변경할 수 없습니다.',
     count: '권한 {n}개',
     modules: {
       tenant: '사업자', users: '사용자', groups: '그룹', apikeys: 'API 키', audit: '감사',
@@ -60,7 +60,7 @@ const ko: Messages = {
   },
   apiKeys: {
     create: 'API 키 발급', name: '키 이름', prefix: '접두어', group: '권한 그룹',
-    groupHint: '그룹을 지정하지 않으면 권한이 없는 키가 됩니다', lastUsed: '최근 사용', revoked: '폐기일시',
+    groupHint: '선택한 그룹의 권한을 가집니다. 그룹을 지정하지 않으면 사업자의 모든 권한을 가집니다', allPermissions: '전체 권한', lastUsed: '최근 사용', revoked: '폐기일시',
     active: '사용 중', revoke: '폐기', revokeConfirm: '"{name}" 키를 폐기하시겠습니까? 이 키를 쓰는 시스템은 즉시 호출할 수 없게 됩니다.',
     revokedMsg: '키를 폐기했습니다', keyOnceTitle: '발급된 API 키',
     keyOnceWarning: '지금 키를 복사하세요. 이 화면을 닫으면 다시 볼 수 없습니다.',
@@ -75,7 +75,7 @@ const ko: Messages = {
     onboard: '사업자 입점', basic: '사업자 기본 정보', settings: '빌링 기준 설정',
     admin: 'Admin 사용자', adminEmail: 'Admin 이메일', adminName: 'Admin 이름',
     adminPassword: 'Admin 비밀번호', onboarded: '사업자 {name}을(를) 등록했습니다. Admin {email}로 로그인할 수 있습니다.',
-    codeHint: '짧은 고유 코드 (예: acme)', adminNote: '서버가 기본 사용자 그룹을 만들고 이 사용자를 관리자 그룹에 매핑합니다.',
+    codeHint: '짧은 고유 코드 (예: acme)', codePattern: '영문 소문자로 시작, 소문자·숫자·- 사용 (2~41자)', adminNote: '서버가 기본 사용자 그룹을 만들고 이 사용자를 관리자 그룹에 매핑합니다.',
   },
   errors: {
     forbidden: '이 화면에 대한 권한이 없습니다.', notFound: '페이지를 찾을 수 없습니다.',

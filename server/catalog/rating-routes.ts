@@ -1,0 +1,66 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { eq } from 'drizzle-orm';
+import { newRouter, jsonOk, errorResponses, security } from '../lib/http';
+import { q } from '../lib/context';
+import { invalid } from '../lib/errors';
+import { tenants } from '../db/schema';
+import { FACT_CATALOG, DYNAMIC_FACTS, type FactDef } from '../rules/facts';
+import { OPERATORS } from '../rules/compile';
+import { parsePreviewRequest, previewRating } from '../rules/preview';
+import { resolveAt } from './versions';
+import type { RoundingMode } from '../lib/money';
+
+const NUMERIC = ['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
+/** The operators the editors offer for a fact; mirrors the checks in rules/schema.ts. */
+function operatorsFor(def: FactDef): string[] {
+  if (def.loose) return OPERATORS.filter((o) => o !== 'contains' && o !== 'doesNotContain');
+  if (def.type === 'array') return ['contains', 'doesNotContain'];
+  const scalar = OPERATORS.filter((o) => o !== 'contains' && o !== 'doesNotContain');
+  return def.type === 'string' || def.type === 'boolean' ? scalar.filter((o) => !NUMERIC.includes(o)) : scalar;
+}
+
+const FactOut = z.object({
+  name: z.string(), type: z.string(), label: z.object({ ko: z.string(), en: z.string() }), description: z.string(),
+  allowedValues: z.array(z.string()).optional(), scope: z.string(), prefix: z.boolean(), operators: z.array(z.string()),
+}).openapi('Fact');
+
+export const ratingRoutes = newRouter()
+  .openapi(createRoute({
+    method: 'get', path: '/rules/facts', tags: ['Rating'], summary: 'The typed fact catalog that rule conditions may use', security,
+    responses: jsonOk(z.object({ data: z.array(FactOut), operators: z.array(z.string()) })),
+  }), (c) => c.json({
+    data: [...FACT_CATALOG, ...DYNAMIC_FACTS].map((d) => ({
+      name: d.name, type: d.type, label: d.label, description: d.description,
+      ...(d.allowedValues ? { allowedValues: [...d.allowedValues] } : {}), scope: d.scope, prefix: !!d.prefix, operators: operatorsFor(d),
+    })),
+    operators: [...OPERATORS],
+  }, 200))
+  .openapi(createRoute({
+    method: 'post', path: '/rating/preview', tags: ['Rating'], security,
+    summary: 'Rate plans, usage and rules for one customer and period without storing anything',
+    description: 'With inline `rules` exactly those apply; otherwise the tenant\'s published rules in effect at the period start. A subscription gives a `plan` document or the `planCode` of a published plan. See rules/README.md.',
+    request: { body: { content: { 'application/json': { schema: z.record(z.string(), z.any()).openapi('PreviewRequest') } }, required: true } },
+    responses: { ...jsonOk(z.record(z.string(), z.any()).openapi('PreviewResponse')), ...errorResponses },
+  }), async (c) => {
+    const ctx = c.get('ctx');
+    const parsed = parsePreviewRequest(await c.req.json());
+    if (!parsed.ok) throw invalid(parsed.issues);
+    const req = parsed.value;
+    const [tenant] = await q(ctx).select().from(tenants).where(eq(tenants.id, ctx.tenantId));
+    const at = req.period.start;
+    const needsPlans = req.subscriptions.some((s: { planCode?: string }) => s.planCode);
+    const [plans, rules] = await Promise.all([
+      needsPlans ? resolveAt(q(ctx), ctx.tenantId, 'plan', at) : Promise.resolve([]),
+      req.rules ? Promise.resolve([]) : resolveAt(q(ctx), ctx.tenantId, 'rule', at),
+    ]);
+    const byCode = new Map(plans.map((p) => [p.code, p.document]));
+    const result = previewRating(req, {
+      tenantRules: rules.map((r) => r.document) as never,
+      resolvePlan: (code: string) => byCode.get(code) as never,
+      defaultCurrency: tenant.currency,
+      defaultRounding: tenant.roundingMode as RoundingMode,
+      now: ctx.now(),
+    });
+    if ('ok' in result && result.ok === false) throw invalid((result as { issues: never[] }).issues);
+    return c.json(result as Record<string, unknown>, 200);
+  });

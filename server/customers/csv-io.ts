@@ -1,0 +1,206 @@
+import { and, asc, eq, inArray } from 'drizzle-orm';
+import { customers, payers } from '../db/schema';
+import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
+import { invalid, type FieldIssue } from '../lib/errors';
+import { formatPath } from '../lib/errors';
+import { recordAudit } from '../audit/record';
+import { CsvSyntaxError, parseCsv, toCsv, unguardField } from './csv';
+import { CustomerCreateIn, type CustomerCreate } from './schemas';
+import { prepareCustomer, tenantDefaults } from './customers';
+
+/**
+ * Customer CSV: the columns below plus one `attr.<name>` column per custom attribute. Tags are
+ * separated by `;`. Import is an upsert by externalId (documented in README.md): a new id creates
+ * a customer, a known id updates the columns the file has.
+ */
+export const CSV_COLUMNS = [
+  'externalId', 'type', 'name', 'email', 'phone', 'businessRegNo', 'taxId', 'country', 'timezone', 'currency',
+  'segment', 'tags', 'status', 'billingGroup', 'dunningExcluded', 'payerExternalId',
+] as const;
+type Column = (typeof CSV_COLUMNS)[number];
+const REQUIRED: Column[] = ['externalId', 'type', 'name'];
+/** Empty cell = null (clears the field). The other columns: empty keeps the current value or the default. */
+const NULLABLE = new Set<Column>(['email', 'phone', 'businessRegNo', 'taxId', 'segment', 'billingGroup', 'payerExternalId']);
+const ATTR_PREFIX = 'attr.';
+
+/** One bad cell or row: `line` is the file's line (the header is line 1), `field` the column. */
+export interface RowIssue { line: number; field: string | null; message: string }
+
+export interface ImportReport {
+  dryRun: boolean;
+  rows: number;
+  created: number;
+  updated: number;
+  errors: RowIssue[];
+}
+
+function parseBool(s: string): boolean | undefined {
+  const v = s.trim().toLowerCase();
+  if (['true', '1', 'yes', 'y'].includes(v)) return true;
+  if (['false', '0', 'no', 'n'].includes(v)) return false;
+  return undefined;
+}
+
+/** Attribute cells: plain numbers and true/false become typed facts; anything else stays text ("01234" stays text). */
+function attrValue(s: string): string | number | boolean {
+  if (/^-?(0|[1-9]\d{0,14})(\.\d{1,10})?$/.test(s)) return Number(s);
+  if (s === 'true' || s === 'false') return s === 'true';
+  return s;
+}
+
+type Existing = typeof customers.$inferSelect;
+
+function existingAsInput(c: Existing, payerExternalId: string | null): Record<string, unknown> {
+  return {
+    externalId: c.externalId, type: c.type, name: c.name, email: c.email, phone: c.phone, businessRegNo: c.businessRegNo, taxId: c.taxId,
+    country: c.country, timezone: c.timezone, currency: c.currency, segment: c.segment, tags: c.tags, status: c.status,
+    billingGroup: c.billingGroup, dunningExcluded: c.dunningExcluded, payerExternalId, attributes: { ...(c.attributes ?? {}) },
+  };
+}
+
+interface PlannedRow { line: number; existing: Existing | null; input: CustomerCreate; payerExternalId: string | null | undefined }
+
+export async function importCustomers({ ctx, csv, dryRun }: { ctx: Ctx; csv: string; dryRun: boolean }): Promise<ImportReport> {
+  assertPermission(ctx, 'customers:write');
+  let records;
+  try {
+    records = parseCsv(csv);
+  } catch (e) {
+    if (e instanceof CsvSyntaxError) return finish(dryRun, 0, [{ line: e.line, field: null, message: e.message.replace(/^line \d+: /, '') }]);
+    throw e;
+  }
+  if (!records.length) return finish(dryRun, 0, [{ line: 1, field: null, message: 'the file is empty; the first line must name the columns' }]);
+  const [head, ...rows] = records;
+  const header = head.fields.map((h) => h.trim());
+  const errors: RowIssue[] = [];
+  header.forEach((h, i) => {
+    if (!(CSV_COLUMNS as readonly string[]).includes(h) && !(h.startsWith(ATTR_PREFIX) && /^[A-Za-z_]\w{0,63}$/.test(h.slice(ATTR_PREFIX.length)))) {
+      errors.push({ line: head.line, field: h || `column ${i + 1}`, message: `unknown column; use ${CSV_COLUMNS.join(', ')} or attr.<name>` });
+    }
+    if (header.indexOf(h) !== i) errors.push({ line: head.line, field: h, message: 'the column appears twice' });
+  });
+  for (const r of REQUIRED) if (!header.includes(r)) errors.push({ line: head.line, field: r, message: 'required column is missing' });
+  if (errors.length) return finish(dryRun, rows.length, errors);
+
+  const db = q(ctx);
+  const col = (r: string[], name: string) => { const i = header.indexOf(name); return i < 0 ? undefined : unguardField(r[i] ?? '').trim(); };
+  const ids = [...new Set(rows.map((r) => col(r.fields, 'externalId')).filter((x): x is string => !!x))];
+  const existing = new Map<string, Existing>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = await db.select().from(customers).where(and(eq(customers.tenantId, ctx.tenantId), inArray(customers.externalId, ids.slice(i, i + 1000))));
+    for (const c of chunk) existing.set(c.externalId, c);
+  }
+  const payerRefs = new Set<string>(rows.map((r) => col(r.fields, 'payerExternalId')).filter((x): x is string => !!x));
+  const payerIds = [...new Set([...existing.values()].map((c) => c.payerId).filter((x): x is string => !!x))];
+  const payerRows = payerRefs.size || payerIds.length
+    ? await db.select({ id: payers.id, externalId: payers.externalId }).from(payers).where(eq(payers.tenantId, ctx.tenantId))
+    : [];
+  const payerByExt = new Map(payerRows.filter((p) => p.externalId).map((p) => [p.externalId!, p.id]));
+  const payerExtById = new Map(payerRows.map((p) => [p.id, p.externalId]));
+  const defaults = await tenantDefaults(db, ctx.tenantId);
+
+  const seen = new Map<string, number>();
+  const planned: PlannedRow[] = [];
+  for (const rec of rows) {
+    const r = rec.fields;
+    const rowErrors: RowIssue[] = [];
+    if (r.length !== header.length) {
+      errors.push({ line: rec.line, field: null, message: `has ${r.length} fields; the header has ${header.length}` });
+      continue;
+    }
+    const ext = col(r, 'externalId') ?? '';
+    const prev = ext ? existing.get(ext) ?? null : null;
+    const obj: Record<string, unknown> = prev ? existingAsInput(prev, prev.payerId ? payerExtById.get(prev.payerId) ?? null : null) : { attributes: {} };
+    header.forEach((h, i) => {
+      const cell = unguardField(r[i]).trim();
+      if (h.startsWith(ATTR_PREFIX)) {
+        const attrs = obj.attributes as Record<string, unknown>;
+        if (cell === '') delete attrs[h.slice(ATTR_PREFIX.length)];
+        else attrs[h.slice(ATTR_PREFIX.length)] = attrValue(cell);
+        return;
+      }
+      const c = h as Column;
+      if (cell === '') {
+        if (NULLABLE.has(c)) obj[c] = null;
+        else if (c === 'tags') obj.tags = [];
+        else if (!prev) delete obj[c];
+        return;
+      }
+      if (c === 'tags') obj.tags = cell.split(';').map((s) => s.trim()).filter(Boolean);
+      else if (c === 'dunningExcluded') {
+        const b = parseBool(cell);
+        if (b === undefined) rowErrors.push({ line: rec.line, field: c, message: 'must be true or false' });
+        else obj.dunningExcluded = b;
+      } else obj[c] = cell;
+    });
+    if (ext) {
+      if (seen.has(ext)) rowErrors.push({ line: rec.line, field: 'externalId', message: `repeats the external id of line ${seen.get(ext)}` });
+      else seen.set(ext, rec.line);
+    }
+    const payerExternalId = obj.payerExternalId as string | null | undefined;
+    delete obj.payerExternalId;
+    if (payerExternalId) {
+      const pid = payerByExt.get(payerExternalId);
+      if (!pid) rowErrors.push({ line: rec.line, field: 'payerExternalId', message: 'no payer has this external id' });
+      else obj.payerId = pid;
+    } else if (payerExternalId === null) obj.payerId = null;
+    const parsed = CustomerCreateIn.safeParse(obj);
+    if (!parsed.success) {
+      for (const i of parsed.error.issues) {
+        const p = formatPath(i.path);
+        const field = p.startsWith('attributes.') ? ATTR_PREFIX + p.slice('attributes.'.length) : p.replace(/\[\d+\]$/, '');
+        rowErrors.push({ line: rec.line, field, message: i.message });
+      }
+    } else {
+      const prep = prepareCustomer(ctx, parsed.data, defaults);
+      for (const i of prep.issues) rowErrors.push({ line: rec.line, field: i.path, message: i.message });
+      if (!rowErrors.length) planned.push({ line: rec.line, existing: prev, input: parsed.data, payerExternalId });
+    }
+    errors.push(...rowErrors);
+  }
+  const created = planned.filter((p) => !p.existing).length;
+  const report = finish(dryRun, rows.length, errors, created, planned.length - created);
+  if (dryRun) return report;
+  if (errors.length) {
+    // All or nothing: one bad row stores nothing, and every row's problems are reported at once.
+    const issues = errors.map((e) => ({ path: `csv[${e.line}]${e.field ? `.${e.field}` : ''}`, message: e.message, line: e.line, field: e.field }));
+    throw invalid(issues as FieldIssue[], `${errors.length} problem(s) in the file; nothing was imported`);
+  }
+  await withTransaction(ctx, async (tx, tctx) => {
+    for (const p of planned) {
+      const { values } = prepareCustomer(tctx, p.input, defaults);
+      if (!p.existing) {
+        const [c] = await tx.insert(customers).values(values).returning();
+        await recordAudit(tx, tctx, { action: 'customer.import', entityType: 'customer', entityId: c.id, after: c });
+      } else {
+        const { createdAt: _c, tenantId: _t, ...patch } = values;
+        const [c] = await tx.update(customers).set(patch)
+          .where(and(eq(customers.id, p.existing.id), eq(customers.tenantId, ctx.tenantId))).returning();
+        await recordAudit(tx, tctx, { action: 'customer.import', entityType: 'customer', entityId: c.id, before: p.existing, after: c });
+      }
+    }
+  });
+  return report;
+}
+
+function finish(dryRun: boolean, rows: number, errors: RowIssue[], created = 0, updated = 0): ImportReport {
+  return { dryRun, rows, created: errors.length ? 0 : created, updated: errors.length ? 0 : updated, errors };
+}
+
+/** All of the tenant's customers as CSV (with a BOM so Excel reads the Korean text as UTF-8). */
+export async function exportCustomers({ ctx }: { ctx: Ctx }): Promise<string> {
+  assertPermission(ctx, 'customers:read');
+  const rows = await q(ctx).select({ c: customers, payerExternalId: payers.externalId }).from(customers)
+    .leftJoin(payers, and(eq(payers.id, customers.payerId), eq(payers.tenantId, ctx.tenantId)))
+    .where(eq(customers.tenantId, ctx.tenantId)).orderBy(asc(customers.externalId));
+  const attrNames = [...new Set(rows.flatMap((r) => Object.keys(r.c.attributes ?? {})))].sort();
+  const lines: Array<Array<string | number | boolean | null>> = [[...CSV_COLUMNS, ...attrNames.map((a) => ATTR_PREFIX + a)]];
+  for (const { c, payerExternalId } of rows) {
+    lines.push([
+      c.externalId, c.type, c.name, c.email, c.phone, c.businessRegNo, c.taxId, c.country, c.timezone, c.currency, c.segment,
+      c.tags.join(';'), c.status, c.billingGroup, c.dunningExcluded, payerExternalId,
+      ...attrNames.map((a) => (c.attributes?.[a] ?? null) as string | number | boolean | null),
+    ]);
+  }
+  return '\uFEFF' + toCsv(lines);
+}

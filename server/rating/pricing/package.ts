@@ -1,0 +1,17 @@
+import { Decimal, ZERO, parseDecimal } from '../../lib/money';
+import type { Pricer } from './types';
+
+/** package: ceil(max(0, q − freeUnits) / packageSize) × packageAmount (a started package is paid). */
+export function packagePricer(
+  p: { packageSize: string | number; packageAmount: string; freeUnits?: string | number },
+  extraFree: Decimal = ZERO,
+): Pricer {
+  const size = parseDecimal(p.packageSize);
+  const amount = parseDecimal(p.packageAmount);
+  const free = parseDecimal(p.freeUnits ?? 0).plus(extraFree);
+  return {
+    model: 'package',
+    price: ({ quantity }) => Decimal.max(ZERO, quantity.minus(free)).dividedBy(size).ceil().times(amount),
+    withFreeUnits: (units) => packagePricer(p, extraFree.plus(units)),
+  };
+}

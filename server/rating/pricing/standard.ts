@@ -1,0 +1,13 @@
+import { Decimal, ZERO, parseDecimal } from '../../lib/money';
+import type { Pricer } from './types';
+
+/** standard: max(0, q − freeUnits) × unitAmount. */
+export function standardPricer(p: { unitAmount: string; freeUnits?: string | number }, extraFree: Decimal = ZERO): Pricer {
+  const unit = parseDecimal(p.unitAmount);
+  const free = parseDecimal(p.freeUnits ?? 0).plus(extraFree);
+  return {
+    model: 'standard',
+    price: ({ quantity }) => Decimal.max(ZERO, quantity.minus(free)).times(unit),
+    withFreeUnits: (units) => standardPricer(p, extraFree.plus(units)),
+  };
+}

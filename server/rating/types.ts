@@ -1,0 +1,101 @@
+/** Plain-data inputs and outputs of the rating engine (no database, no HTTP). */
+import type { RoundingMode } from '../lib/money';
+import type { ConditionTrace } from '../rules/compile';
+import type { FactCustomer } from '../rules/facts';
+import type { PlanDoc, RuleDoc, RuleKind } from '../rules/schema';
+
+export type { PlanDoc, RuleDoc };
+
+/** A meter's usage: a quantity, or for a `percentage` meter its summed amount and event count. */
+export type UsageValue = string | number | { amount: string | number; count: number | string };
+
+export interface SubscriptionInput {
+  id?: string;
+  plan: PlanDoc;
+  /** Inclusive; default: the period start. */
+  startDate?: string | null;
+  /** Exclusive; null = open-ended. */
+  endDate?: string | null;
+  /** 1 = first billed period; default 1. */
+  cycleIndex?: number;
+  quantities?: Record<string, string | number>;
+  usage?: Record<string, UsageValue>;
+  /** Coupon codes presented for this subscription only. */
+  coupons?: string[];
+}
+
+/** What stored billing knows about a promotion's or coupon's consumption before this invoice. */
+export interface PromotionUsageEntry {
+  /** Budget left (decimal string); null or absent = the rule's full budget. */
+  remainingBudget?: string | null;
+  /** Invoices it was redeemed on so far, over all customers. */
+  redemptions?: number;
+  /** Invoices of this customer it was redeemed on so far. */
+  customerRedemptions?: number;
+}
+
+export interface RatingInput {
+  currency: string;
+  rounding?: RoundingMode;
+  customer: FactCustomer;
+  period: { start: string; end: string };
+  subscriptions: SubscriptionInput[];
+  /** Coupon codes presented on the invoice. */
+  coupons?: string[];
+  prepaidBalance?: string;
+  pointsBalance?: string;
+  /**
+   * Budgets and redemption counts of promotions/coupons, keyed by rule id. Absent (the preview)
+   * = budgets and redemption limits are ignored.
+   */
+  promotionUsage?: Record<string, PromotionUsageEntry>;
+}
+
+export type LineKind = 'charge' | 'minimum' | 'discount' | 'tax';
+
+export interface RatedLine {
+  subscription?: number;
+  component?: string;
+  kind: LineKind;
+  rule?: string;
+  name?: string;
+  quantity?: string;
+  amount: string;
+  description?: string;
+}
+
+export interface TraceEntry {
+  rule: string;
+  kind: RuleKind;
+  version: number | string | null;
+  /** The subscription whose facts it was evaluated with. */
+  subscription: number;
+  /** json-rules-engine's verdict on the conditions. */
+  fired: boolean;
+  /** It changed the invoice (false when fired but blocked: exclusive group, cycles, budget, coupon absent ...). */
+  applied: boolean;
+  reason: string;
+  /** Facts read by its conditions, with the values they had (trace level "full"). */
+  facts?: Record<string, unknown>;
+  /** Per-condition results (trace level "full"). */
+  conditions?: ConditionTrace;
+}
+
+export interface RatingResult {
+  currency: string;
+  lines: RatedLine[];
+  subtotal: string;
+  discountTotal: string;
+  taxTotal: string;
+  total: string;
+  prepaidApplied: string;
+  pointsApplied: string;
+  amountDue: string;
+  trace: TraceEntry[];
+  /** Versions of the documents used, so a bill can be re-explained later. */
+  versions: { plans: { code: string; version: number | string | null }[]; rules: { id: string; version: number | string | null }[] };
+  /** Points earned when the invoice is paid (points rules). */
+  pointsEarned: { rule: string; points: string; expiresInDays: number | null }[];
+  /** Reductions per promotion/coupon on this invoice, for stored billing to record. */
+  redemptions: { rule: string; amount: string }[];
+}

@@ -1,0 +1,520 @@
+/**
+ * Plan and rule documents: zod 4 schemas (the source of rules/schema/*.schema.json) plus the
+ * checks a JSON Schema cannot express — conditions against the fact catalog, tier order, unique
+ * component codes, event.type = kind. `validatePlan` / `validateRule` never throw; they return
+ * every problem with its full JSON path, ready for a 422.
+ */
+import { z } from 'zod';
+import { formatPath, type FieldIssue } from '../lib/errors';
+import { isDecimalString } from '../lib/money';
+import { isIsoDate } from '../lib/dates';
+import { OPERATORS, booleanOperatorOf, isFactReference, type ConditionNode } from './compile';
+import { lookupFact, type FactDef } from './facts';
+
+// ---------------------------------------------------------------------------------------------
+// Scalars
+const MONEY_MSG = 'must be a non-negative decimal string like "12.34" (money is never a JSON number)';
+export const MoneyString = z
+  .string({ error: MONEY_MSG })
+  .regex(/^\d+(\.\d+)?$/, { error: MONEY_MSG })
+  .meta({ description: 'Amount in major units as a decimal string, e.g. "12.34" or "33000".' });
+const QTY_MSG = 'must be a non-negative number or decimal string';
+/** Quantities (units, tier bounds) may be numbers or decimal strings (spec §3). */
+export const Quantity = z.union([z.number().nonnegative().finite(), z.string().regex(/^\d+(\.\d+)?$/)], { error: QTY_MSG });
+const PCT_MSG = 'must be a percentage as a decimal string or number, e.g. "10"';
+export const Percent = z.union([z.number().nonnegative().finite(), z.string().regex(/^\d+(\.\d+)?$/)], { error: PCT_MSG });
+export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' });
+export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code like "USD"' });
+export const Code = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, { error: 'must be 1-100 letters, digits, "_", "-" or "." starting with a letter or digit' });
+const Version = z.union([z.int().min(1), z.string().min(1)]).optional();
+const PositiveInt = z.int().min(1);
+
+// ---------------------------------------------------------------------------------------------
+// Conditions (json-rules-engine trees). The schema gives editors and JSON Schema the shape; the
+// catalog-aware checks live in `checkConditions`.
+export const LeafConditionSchema = z.strictObject({
+  fact: z.string(),
+  operator: z.enum(OPERATORS),
+  value: z.unknown(),
+  params: z.record(z.string(), z.unknown()).optional(),
+  priority: PositiveInt.optional(),
+  name: z.string().optional(),
+});
+export const ConditionSchema: z.ZodType<ConditionNode> = z.lazy(() =>
+  z.union([
+    z.strictObject({ all: z.array(ConditionSchema), priority: PositiveInt.optional(), name: z.string().optional() }),
+    z.strictObject({ any: z.array(ConditionSchema), priority: PositiveInt.optional(), name: z.string().optional() }),
+    z.strictObject({ not: ConditionSchema, priority: PositiveInt.optional(), name: z.string().optional() }),
+    LeafConditionSchema,
+  ]),
+) as z.ZodType<ConditionNode>;
+
+// ---------------------------------------------------------------------------------------------
+// Pricing models
+const Tier = z.strictObject({ upTo: Quantity.nullable(), unitAmount: MoneyString, flatAmount: MoneyString.optional() });
+export const PricingSchema = z.discriminatedUnion('model', [
+  z.strictObject({ model: z.literal('standard'), unitAmount: MoneyString, freeUnits: Quantity.optional() }),
+  z.strictObject({ model: z.literal('package'), packageSize: Quantity, packageAmount: MoneyString, freeUnits: Quantity.optional() }),
+  z.strictObject({ model: z.literal('graduated'), tiers: z.array(Tier).min(1) }),
+  z.strictObject({ model: z.literal('volume'), tiers: z.array(Tier).min(1) }),
+  z.strictObject({
+    model: z.literal('percentage'),
+    rate: Percent,
+    fixedAmount: MoneyString.optional(),
+    freeAmount: MoneyString.optional(),
+    freeEvents: z.int().min(0).optional(),
+  }),
+]);
+export type Pricing = z.infer<typeof PricingSchema>;
+export type PricingTier = z.infer<typeof Tier>;
+
+// ---------------------------------------------------------------------------------------------
+// Plans
+const componentCommon = { code: Code, name: z.string().optional(), description: z.string().optional() };
+export const ComponentSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...componentCommon, type: z.literal('flat'), amount: MoneyString, prorate: z.boolean().optional() }),
+  z.strictObject({ ...componentCommon, type: z.literal('quantity'), quantityKey: Code, pricing: PricingSchema, prorate: z.boolean().optional() }),
+  z.strictObject({ ...componentCommon, type: z.literal('usage'), meter: Code, pricing: PricingSchema }),
+]);
+export type PlanComponent = z.infer<typeof ComponentSchema>;
+
+export const PlanSchema = z.strictObject({
+  code: Code,
+  name: z.string().min(1),
+  description: z.string().optional(),
+  version: Version,
+  currency: CurrencyCode,
+  interval: z.enum(['day', 'week', 'month', 'year']),
+  intervalCount: PositiveInt.optional(),
+  trialDays: z.int().min(0).optional(),
+  minimumAmount: MoneyString.optional(),
+  eligibility: ConditionSchema.optional(),
+  components: z.array(ComponentSchema).min(1),
+});
+export type PlanDoc = z.infer<typeof PlanSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Rule params per kind
+export const DiscountTarget = z.union([
+  z.literal('invoice'),
+  z.strictObject({ components: z.array(Code).min(1).optional(), plans: z.array(Code).min(1).optional() }),
+]);
+const discountShape = {
+  percent: Percent.optional(),
+  amount: MoneyString.optional(),
+  target: DiscountTarget.optional(),
+  maxAmount: MoneyString.optional(),
+  cycles: PositiveInt.optional(),
+};
+const limits = { maxRedemptions: PositiveInt.optional(), perCustomer: PositiveInt.optional() };
+export const DiscountParams = z.strictObject(discountShape);
+export const CouponParams = z.strictObject({ code: Code, ...discountShape, ...limits });
+export const FreeUnitsParams = z.strictObject({ meter: Code.optional(), quantityKey: Code.optional(), units: Quantity, cycles: PositiveInt.optional() });
+export const PriceOverrideParams = z.strictObject({ component: Code, pricing: PricingSchema, cycles: PositiveInt.optional() });
+export const PromotionEffect = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('free_units'), meter: Code.optional(), quantityKey: Code.optional(), units: Quantity }),
+  z.strictObject({ type: z.literal('price_override'), component: Code, pricing: PricingSchema }),
+]);
+export const PromotionParams = z.strictObject({ ...discountShape, effect: PromotionEffect.optional(), budget: MoneyString.optional(), ...limits });
+export const TaxParams = z.strictObject({ rate: Percent, name: z.string().min(1), components: z.array(Code).min(1).optional() });
+export const PointsParams = z.strictObject({ earnPercent: Percent.optional(), earnAmount: MoneyString.optional(), expiresInDays: PositiveInt.optional() });
+const repeat = { repeatEveryDays: PositiveInt.optional() };
+export const DunningParams = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('retry_payment'), ...repeat }),
+  z.strictObject({ action: z.literal('send_reminder'), channel: z.enum(['email', 'sms', 'kakao', 'webhook']), template: z.string().min(1), ...repeat }),
+  z.strictObject({ action: z.literal('late_fee'), percent: Percent.optional(), amount: MoneyString.optional(), ...repeat }),
+  z.strictObject({ action: z.literal('suspend'), ...repeat }),
+  z.strictObject({ action: z.literal('resume'), ...repeat }),
+  z.strictObject({ action: z.literal('write_off'), ...repeat }),
+]);
+
+export const RULE_KINDS = ['discount', 'free_units', 'price_override', 'coupon', 'promotion', 'tax', 'points', 'dunning'] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
+const PARAMS: Record<RuleKind, z.ZodType> = {
+  discount: DiscountParams,
+  free_units: FreeUnitsParams,
+  price_override: PriceOverrideParams,
+  coupon: CouponParams,
+  promotion: PromotionParams,
+  tax: TaxParams,
+  points: PointsParams,
+  dunning: DunningParams,
+};
+
+const ruleCommon = {
+  id: Code,
+  name: z.string().min(1),
+  description: z.string().optional(),
+  version: Version,
+  enabled: z.boolean().optional(),
+  priority: PositiveInt.optional(),
+  validFrom: IsoDate.nullable().optional(),
+  validTo: IsoDate.nullable().optional(),
+  exclusiveGroup: z.string().min(1).nullable().optional(),
+  currency: CurrencyCode.optional().meta({ description: 'When set, the rule applies only to invoices in this currency.' }),
+  conditions: ConditionSchema,
+};
+function ruleVariant<K extends RuleKind>(kind: K) {
+  return z.strictObject({
+    ...ruleCommon,
+    kind: z.literal(kind),
+    event: z.strictObject({ type: z.literal(kind, { error: `event.type must equal kind "${kind}"` }), params: PARAMS[kind] }),
+  });
+}
+export const RuleSchema = z.discriminatedUnion('kind', [
+  ruleVariant('discount'),
+  ruleVariant('free_units'),
+  ruleVariant('price_override'),
+  ruleVariant('coupon'),
+  ruleVariant('promotion'),
+  ruleVariant('tax'),
+  ruleVariant('points'),
+  ruleVariant('dunning'),
+]);
+
+export type DiscountParamsT = z.infer<typeof DiscountParams>;
+export type CouponParamsT = z.infer<typeof CouponParams>;
+export type PromotionParamsT = z.infer<typeof PromotionParams>;
+export type FreeUnitsParamsT = z.infer<typeof FreeUnitsParams>;
+export type PriceOverrideParamsT = z.infer<typeof PriceOverrideParams>;
+export type TaxParamsT = z.infer<typeof TaxParams>;
+export type PointsParamsT = z.infer<typeof PointsParams>;
+export type DunningParamsT = z.infer<typeof DunningParams>;
+
+/** A rule document as stored and rated. Params are typed per kind by `RuleSchema`. */
+export interface RuleDoc {
+  id: string;
+  name: string;
+  kind: RuleKind;
+  description?: string;
+  version?: number | string;
+  enabled?: boolean;
+  priority?: number;
+  validFrom?: string | null;
+  validTo?: string | null;
+  exclusiveGroup?: string | null;
+  currency?: string;
+  conditions: ConditionNode;
+  event: { type: string; params: Record<string, any> };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Validation
+type Seg = string | number;
+
+export function joinPath(base: string | undefined, segs: ReadonlyArray<PropertyKey>): string {
+  const rest = formatPath(segs);
+  if (!base || base === '$') return rest;
+  if (rest === '$') return base;
+  return rest.startsWith('[') ? base + rest : `${base}.${rest}`;
+}
+
+function zodIssues(error: z.ZodError, base: string | undefined, skip: (path: PropertyKey[]) => boolean): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  const walk = (issues: z.core.$ZodIssue[], prefix: PropertyKey[]) => {
+    for (const i of issues) {
+      const path = [...prefix, ...i.path];
+      if (skip(path)) continue;
+      if (i.code === 'unrecognized_keys') {
+        for (const k of i.keys) out.push({ path: joinPath(base, [...path, k]), message: `unknown field "${k}"`, code: 'unknown_field' });
+      } else if (i.code === 'invalid_union' && i.errors.length > 0 && !('discriminator' in i && i.discriminator)) {
+        // A plain union (number | string): report the first branch's problem, not "Invalid input".
+        out.push({ path: joinPath(base, path), message: i.message === 'Invalid input' ? 'has an invalid value' : i.message, code: i.code });
+      } else {
+        out.push({ path: joinPath(base, path), message: i.message, code: i.code });
+      }
+    }
+  };
+  walk(error.issues, []);
+  return out;
+}
+
+export interface ConditionCheckOptions {
+  /** `dunning` rules may use dunning facts; everything else only rating facts. */
+  scope: 'rating' | 'dunning';
+}
+
+const SCALAR_TYPE_OK: Record<string, (v: unknown) => boolean> = {
+  string: (v) => typeof v === 'string',
+  number: (v) => typeof v === 'number' && Number.isFinite(v),
+  money: (v) => typeof v === 'number' && Number.isFinite(v),
+  date: (v) => isIsoDate(v),
+  boolean: (v) => typeof v === 'boolean',
+};
+const TYPE_WORD: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  money: 'a number (conditions compare money facts as numbers)',
+  date: 'a date string YYYY-MM-DD',
+  boolean: 'true or false',
+};
+const NUMERIC_OPS = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']);
+const isScalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+
+/**
+ * Checks a condition tree against the fact catalog: known facts in scope, operators that fit the
+ * fact's type, values of the right type (enums against their allowed values), no JSONPath
+ * `path`, no shared-condition references, the root a boolean node.
+ */
+export function checkConditions(root: unknown, base: string, opts: ConditionCheckOptions): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const add = (segs: Seg[], message: string, code = 'invalid_condition') => issues.push({ path: joinPath(base, segs), message, code });
+  const factIn = (name: unknown, segs: Seg[]): FactDef | undefined => {
+    if (typeof name !== 'string' || !name) {
+      add(segs, 'must name a fact');
+      return undefined;
+    }
+    const def = lookupFact(name);
+    if (!def) {
+      add(segs, `unknown fact "${name}"`, 'unknown_fact');
+      return undefined;
+    }
+    if (def.scope !== 'both' && def.scope !== opts.scope) {
+      add(segs, `fact "${name}" is only available to ${def.scope} rules`, 'fact_out_of_scope');
+      return undefined;
+    }
+    return def;
+  };
+  const checkValue = (def: FactDef, op: string, v: unknown, segs: Seg[]) => {
+    if (isFactReference(v)) {
+      const ref = v as unknown as Record<string, unknown>;
+      if ('path' in ref) add([...segs, 'path'], '"path" (JSONPath) is not allowed; use a flat fact name', 'path_forbidden');
+      const other = factIn(ref.fact, [...segs, 'fact']);
+      if (other && !def.loose && !other.loose) {
+        const want = op === 'in' || op === 'notIn' ? 'array' : def.type === 'array' ? 'scalar' : def.type;
+        const compatible =
+          want === other.type || (want === 'scalar' && other.type !== 'array') || (['number', 'money'].includes(want) && ['number', 'money'].includes(other.type));
+        if (!compatible) add(segs, `fact "${String(ref.fact)}" (${other.type}) cannot be compared with "${def.name}" (${def.type}) by ${op}`);
+      }
+      return;
+    }
+    const enumOk = (x: unknown, s: Seg[]) => {
+      if (def.allowedValues && typeof x === 'string' && !def.allowedValues.includes(x)) {
+        add(s, `"${x}" is not one of ${def.allowedValues.join(', ')}`, 'invalid_enum_value');
+      }
+    };
+    if (op === 'in' || op === 'notIn') {
+      if (!Array.isArray(v)) return add(segs, `${op} needs an array value`);
+      v.forEach((x, i) => {
+        if (def.loose) {
+          if (!isScalar(x)) add([...segs, i], 'must be a string, number, boolean or null');
+        } else if (x !== null && !SCALAR_TYPE_OK[def.type]?.(x)) add([...segs, i], `must be ${TYPE_WORD[def.type]}`);
+        else enumOk(x, [...segs, i]);
+      });
+      return;
+    }
+    if (op === 'contains' || op === 'doesNotContain') {
+      if (!isScalar(v) || v === null) add(segs, `${op} needs a single string or number value`);
+      return;
+    }
+    if (def.loose) {
+      if (!isScalar(v)) add(segs, 'must be a string, number, boolean or null');
+      return;
+    }
+    if (NUMERIC_OPS.has(op)) {
+      if (!SCALAR_TYPE_OK[def.type](v)) add(segs, `must be ${TYPE_WORD[def.type]}`);
+      return;
+    }
+    // equal / notEqual: a value of the fact's type, or null to test "unknown"
+    if (v !== null && !SCALAR_TYPE_OK[def.type]?.(v)) add(segs, `must be ${TYPE_WORD[def.type]} or null`);
+    else enumOk(v, segs);
+  };
+  const walk = (n: unknown, segs: Seg[], isRoot: boolean) => {
+    if (n === null || typeof n !== 'object' || Array.isArray(n)) return add(segs, 'must be a condition object');
+    const node = n as Record<string, unknown>;
+    if ('priority' in node && !(Number.isInteger(node.priority) && (node.priority as number) >= 1)) add([...segs, 'priority'], 'must be an integer ≥ 1');
+    const bools = ['all', 'any', 'not'].filter((k) => k in node);
+    if (bools.length > 1) return add(segs, `use exactly one of all/any/not per node (found ${bools.join(', ')})`);
+    const bool = booleanOperatorOf(node);
+    if (bool) {
+      for (const k of Object.keys(node)) if (![bool, 'priority', 'name'].includes(k)) add([...segs, k], `unknown field "${k}"`, 'unknown_field');
+      if (bool === 'not') {
+        if (Array.isArray(node.not)) return add([...segs, 'not'], '"not" takes one condition, not an array');
+        return walk(node.not, [...segs, 'not'], false);
+      }
+      const list = node[bool];
+      if (!Array.isArray(list)) return add([...segs, bool], `"${bool}" must be an array`);
+      list.forEach((c, i) => walk(c, [...segs, bool, i], false));
+      return;
+    }
+    if (isRoot) return add(segs, 'the root must be "all", "any" or "not"');
+    if ('condition' in node) return add([...segs, 'condition'], 'shared condition references are not supported');
+    if ('path' in node) add([...segs, 'path'], '"path" (JSONPath) is not allowed; use a flat fact name', 'path_forbidden');
+    for (const k of Object.keys(node)) {
+      if (!['fact', 'operator', 'value', 'params', 'priority', 'name', 'path'].includes(k)) add([...segs, k], `unknown field "${k}"`, 'unknown_field');
+    }
+    if ('params' in node && (node.params === null || typeof node.params !== 'object' || Array.isArray(node.params))) add([...segs, 'params'], 'must be an object');
+    const def = factIn(node.fact, [...segs, 'fact']);
+    const op = node.operator;
+    if (typeof op !== 'string' || !(OPERATORS as readonly string[]).includes(op)) {
+      return add([...segs, 'operator'], `unknown operator ${JSON.stringify(op)}; use one of ${OPERATORS.join(', ')}`, 'unknown_operator');
+    }
+    if (!('value' in node) || node.value === undefined) return add([...segs, 'value'], 'is required');
+    if (!def) return;
+    if (!def.loose) {
+      if (def.type === 'array' && !['contains', 'doesNotContain'].includes(op)) {
+        return add([...segs, 'operator'], `"${op}" does not fit the array fact "${def.name}"; use contains or doesNotContain`, 'operator_type_mismatch');
+      }
+      if (def.type !== 'array' && ['contains', 'doesNotContain'].includes(op)) {
+        return add([...segs, 'operator'], `"${op}" needs an array fact; "${def.name}" is ${def.type}`, 'operator_type_mismatch');
+      }
+      if ((def.type === 'string' || def.type === 'boolean') && NUMERIC_OPS.has(op)) {
+        return add([...segs, 'operator'], `"${op}" does not fit the ${def.type} fact "${def.name}"`, 'operator_type_mismatch');
+      }
+    }
+    checkValue(def, op, node.value, [...segs, 'value']);
+  };
+  walk(root, [], true);
+  return issues;
+}
+
+function decimalOf(x: unknown): number | undefined {
+  if (typeof x === 'number') return x;
+  if (isDecimalString(x)) return Number(x); // ordering check only, never money arithmetic
+  return undefined;
+}
+
+function checkTiers(tiers: unknown, segs: Seg[], base: string | undefined, out: FieldIssue[]) {
+  if (!Array.isArray(tiers)) return;
+  let prev: number | undefined;
+  tiers.forEach((t, i) => {
+    if (!t || typeof t !== 'object') return;
+    const upTo = (t as { upTo?: unknown }).upTo;
+    const last = i === tiers.length - 1;
+    const p = joinPath(base, [...segs, 'tiers', i, 'upTo']);
+    if (last && upTo !== null) out.push({ path: p, message: 'the last tier must have upTo: null', code: 'invalid_tiers' });
+    if (!last && upTo === null) out.push({ path: p, message: 'only the last tier may have upTo: null', code: 'invalid_tiers' });
+    const n = decimalOf(upTo);
+    if (n !== undefined) {
+      if (prev !== undefined && !(n > prev)) out.push({ path: p, message: `upTo must be greater than the previous tier's (${prev})`, code: 'invalid_tiers' });
+      prev = n;
+    }
+  });
+}
+
+function checkPricing(pricing: unknown, segs: Seg[], base: string | undefined, out: FieldIssue[]) {
+  if (!pricing || typeof pricing !== 'object') return;
+  const p = pricing as Record<string, unknown>;
+  if (p.model === 'graduated' || p.model === 'volume') checkTiers(p.tiers, segs, base, out);
+  if (p.model === 'package' && decimalOf(p.packageSize) === 0) {
+    out.push({ path: joinPath(base, [...segs, 'packageSize']), message: 'must be greater than 0', code: 'too_small' });
+  }
+}
+
+/** Validates a plan document; [] means valid. `basePath` prefixes every issue path. */
+export function validatePlan(doc: unknown, basePath?: string): FieldIssue[] {
+  const isCond = (path: PropertyKey[]) => path[0] === 'eligibility';
+  const parsed = PlanSchema.safeParse(doc);
+  const issues = parsed.success ? [] : zodIssues(parsed.error, basePath, isCond);
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+    return issues.length ? issues : [{ path: basePath || '$', message: 'must be a plan object' }];
+  }
+  const d = doc as Record<string, unknown>;
+  if ('eligibility' in d && d.eligibility !== undefined) issues.push(...checkConditions(d.eligibility, joinPath(basePath, ['eligibility']), { scope: 'rating' }));
+  if (Array.isArray(d.components)) {
+    const seen = new Map<string, number>();
+    d.components.forEach((c, i) => {
+      if (!c || typeof c !== 'object') return;
+      const comp = c as Record<string, unknown>;
+      if (typeof comp.code === 'string') {
+        if (seen.has(comp.code)) issues.push({ path: joinPath(basePath, ['components', i, 'code']), message: `duplicate component code "${comp.code}" (also components[${seen.get(comp.code)}])`, code: 'duplicate' });
+        else seen.set(comp.code, i);
+      }
+      checkPricing(comp.pricing, ['components', i, 'pricing'], basePath, issues);
+      const pr = comp.pricing as Record<string, unknown> | undefined;
+      if (pr && pr.model === 'percentage' && comp.type !== 'usage') {
+        issues.push({ path: joinPath(basePath, ['components', i, 'pricing', 'model']), message: 'the percentage model prices usage components only', code: 'invalid_model' });
+      }
+    });
+  }
+  return issues;
+}
+
+/** Validates a rule document of any kind; [] means valid. */
+export function validateRule(doc: unknown, basePath?: string): FieldIssue[] {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return [{ path: basePath || '$', message: 'must be a rule object' }];
+  const d = doc as Record<string, unknown>;
+  const issues: FieldIssue[] = [];
+  const at = (segs: Seg[]) => joinPath(basePath, segs);
+  const kind = d.kind;
+  if (typeof kind !== 'string' || !(RULE_KINDS as readonly string[]).includes(kind)) {
+    issues.push({ path: at(['kind']), message: `must be one of ${RULE_KINDS.join(', ')}`, code: 'invalid_kind' });
+  } else {
+    const parsed = ruleVariant(kind as RuleKind).safeParse(doc);
+    if (!parsed.success) issues.push(...zodIssues(parsed.error, basePath, (p) => p[0] === 'conditions'));
+  }
+  const scope = kind === 'dunning' ? 'dunning' : 'rating';
+  if (!('conditions' in d)) issues.push({ path: at(['conditions']), message: 'is required' });
+  else issues.push(...checkConditions(d.conditions, at(['conditions']), { scope }));
+  if (isIsoDate(d.validFrom) && isIsoDate(d.validTo) && d.validTo < d.validFrom) {
+    issues.push({ path: at(['validTo']), message: 'must not be before validFrom', code: 'invalid_range' });
+  }
+  for (const k of ['validFrom', 'validTo'] as const) {
+    if (typeof d[k] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d[k] as string) && !isIsoDate(d[k])) issues.push({ path: at([k]), message: 'is not a calendar date' });
+  }
+  const ev = d.event as Record<string, unknown> | undefined;
+  const params = ev && typeof ev === 'object' ? (ev.params as Record<string, unknown> | undefined) : undefined;
+  if (params && typeof params === 'object') issues.push(...checkParamsSemantics(kind as RuleKind, params, ['event', 'params'], basePath));
+  return issues;
+}
+
+function checkParamsSemantics(kind: RuleKind, p: Record<string, unknown>, segs: Seg[], base: string | undefined): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  const at = (s: Seg[]) => joinPath(base, [...segs, ...s]);
+  const exactlyOne = (keys: string[], where: Seg[] = []) => {
+    const present = keys.filter((k) => p[k] !== undefined);
+    if (present.length !== 1) out.push({ path: at([...where]), message: `give exactly one of ${keys.join(' or ')}`, code: 'invalid_params' });
+  };
+  const pctMax = (k: string) => {
+    const n = decimalOf(p[k]);
+    if (n !== undefined && n > 100) out.push({ path: at([k]), message: 'must be at most 100', code: 'too_big' });
+  };
+  switch (kind) {
+    case 'discount':
+    case 'coupon':
+      exactlyOne(['percent', 'amount']);
+      pctMax('percent');
+      break;
+    case 'promotion':
+      exactlyOne(['percent', 'amount', 'effect']);
+      pctMax('percent');
+      if (p.effect && typeof p.effect === 'object') {
+        const e = p.effect as Record<string, unknown>;
+        if (e.type === 'free_units' && [e.meter, e.quantityKey].filter((x) => x !== undefined).length !== 1) {
+          out.push({ path: at(['effect']), message: 'give exactly one of meter or quantityKey', code: 'invalid_params' });
+        }
+        if (e.type === 'price_override') checkPricing(e.pricing, [...segs, 'effect', 'pricing'], base, out);
+        if (p.target !== undefined || p.maxAmount !== undefined || p.cycles !== undefined) {
+          out.push({ path: at(['effect']), message: 'target, maxAmount and cycles belong to discount promotions, not to an effect', code: 'invalid_params' });
+        }
+      }
+      break;
+    case 'free_units':
+      exactlyOne(['meter', 'quantityKey']);
+      break;
+    case 'price_override':
+      checkPricing(p.pricing, [...segs, 'pricing'], base, out);
+      break;
+    case 'points':
+      exactlyOne(['earnPercent', 'earnAmount']);
+      pctMax('earnPercent');
+      break;
+    case 'dunning':
+      if (p.action === 'late_fee') exactlyOne(['percent', 'amount']);
+      break;
+    case 'tax':
+      pctMax('rate');
+      break;
+  }
+  return out;
+}
+
+/** JSON Schemas (for editors and external tools), generated from the zod schemas above. */
+export function planJsonSchema() {
+  return z.toJSONSchema(PlanSchema, { target: 'draft-2020-12', io: 'input' });
+}
+export function ruleJsonSchema() {
+  return z.toJSONSchema(RuleSchema, { target: 'draft-2020-12', io: 'input' });
+}
