@@ -1,7 +1,9 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './lib/http';
 import { customerRoutes } from './customers/routes';
+import { meteringRoutes } from './metering/routes';
 import { planRoutes, ruleRoutes, catalogIoRoutes } from './catalog/routes';
+import { ratingRoutes } from './catalog/rating-routes';
 
 /**
  * Feature modules mounted under /api/v1 besides access, tenants and audit (catalog, rating,
@@ -9,8 +11,10 @@ import { planRoutes, ruleRoutes, catalogIoRoutes } from './catalog/routes';
  */
 export const extraModules: OpenAPIHono<AppEnv>[] = [
   // rating routes (GET /rules/facts) must precede /rules/{code}
+  ratingRoutes,
   planRoutes,
   ruleRoutes,
   catalogIoRoutes,
   customerRoutes,
+  meteringRoutes,
 ];

@@ -9,6 +9,8 @@ import { OPERATORS } from '../rules/compile';
 import { parsePreviewRequest, previewRating } from '../rules/preview';
 import { resolveAt } from './versions';
 import type { RoundingMode } from '../lib/money';
+import type { PlanDoc, RuleDoc } from '../rules/schema';
+import { todayInZone } from '../lib/dates';
 
 const NUMERIC = ['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
 /** The operators the editors offer for a fact; mirrors the checks in rules/schema.ts. */
@@ -47,20 +49,22 @@ export const ratingRoutes = newRouter()
     if (!parsed.ok) throw invalid(parsed.issues);
     const req = parsed.value;
     const [tenant] = await q(ctx).select().from(tenants).where(eq(tenants.id, ctx.tenantId));
-    const at = req.period.start;
-    const needsPlans = req.subscriptions.some((s: { planCode?: string }) => s.planCode);
+    // Documents in effect at the period start (the current month in the tenant's zone by default).
+    const at = req.period?.start ?? `${todayInZone(tenant.timezone, ctx.now()).slice(0, 7)}-01`;
+    const needsPlans = req.subscriptions.some((s) => s.planCode !== undefined);
     const [plans, rules] = await Promise.all([
-      needsPlans ? resolveAt(q(ctx), ctx.tenantId, 'plan', at) : Promise.resolve([]),
-      req.rules ? Promise.resolve([]) : resolveAt(q(ctx), ctx.tenantId, 'rule', at),
+      needsPlans ? resolveAt<PlanDoc>(q(ctx), ctx.tenantId, 'plan', at) : Promise.resolve([]),
+      req.rules ? Promise.resolve([]) : resolveAt<RuleDoc>(q(ctx), ctx.tenantId, 'rule', at),
     ]);
     const byCode = new Map(plans.map((p) => [p.code, p.document]));
     const result = previewRating(req, {
-      tenantRules: rules.map((r) => r.document) as never,
-      resolvePlan: (code: string) => byCode.get(code) as never,
+      tenantRules: rules.map((r) => r.document),
+      resolvePlan: (code) => byCode.get(code),
       defaultCurrency: tenant.currency,
       defaultRounding: tenant.roundingMode as RoundingMode,
       now: ctx.now(),
+      timeZone: tenant.timezone,
     });
-    if ('ok' in result && result.ok === false) throw invalid((result as { issues: never[] }).issues);
-    return c.json(result as Record<string, unknown>, 200);
+    if (!result.ok) throw invalid(result.issues);
+    return c.json(result.value as unknown as Record<string, unknown>, 200);
   });

@@ -34,7 +34,9 @@ export const customerRoutes = newRouter()
       + 'A real import is all-or-nothing: any bad row answers 422 with all row problems (issues[].line/field) and nothing is stored.',
     request: {
       query: z.object({ dryRun: z.enum(['true', 'false']).default('false') }),
-      body: { content: { 'text/csv': { schema: z.string() }, 'application/json': { schema: z.object({ csv: z.string() }) } }, required: true },
+      // Only text/csv is declared: declaring JSON too would make the validator demand JSON from a CSV
+      // upload. A JSON body {"csv": "..."} is read by the handler below.
+      body: { content: { 'text/csv': { schema: z.string() } }, required: true },
     },
     responses: { ...jsonOk(ImportReport), ...errorResponses },
   }), async (c) => {

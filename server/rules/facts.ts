@@ -161,9 +161,9 @@ export function buildFacts(input: BuildFactsInput): FactMap {
     'invoice.amountDue': inv.amountDue ?? null,
     'invoice.attempts': inv.attempts ?? null,
   };
-  if (input.referencedFacts) for (const name of input.referencedFacts) facts[name] = null;
   for (const [k, v] of Object.entries(c.attributes ?? {})) facts[`customer.attributes.${k}`] = v ?? null;
   for (const [k, v] of Object.entries(s.quantities ?? {})) facts[`subscription.quantities.${k}`] = v;
   for (const [k, v] of Object.entries(input.usage ?? {})) facts[`usage.${k}`] = v;
+  if (input.referencedFacts) for (const name of input.referencedFacts) if (!(name in facts)) facts[name] = null;
   return facts;
 }

@@ -174,6 +174,8 @@ describe.skipIf(!hasChromium)('admin console (headless Chromium)', () => {
     expect(await tree.innerText()).toContain('감사 로그');
     expect(await table.locator('thead').innerText()).toContain('이메일');
 
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(600); // let Element Plus transitions (tags, radio buttons) finish
     mkdirSync(join(ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-results', 'console.png') });
   });

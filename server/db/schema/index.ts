@@ -4,3 +4,4 @@ export * from './audit';
 export * from './catalog';
 export * from './customers';
 export * from './metering';
+export * from './billing';

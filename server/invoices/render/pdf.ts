@@ -123,17 +123,45 @@ interface TextOpts {
   wrap?: boolean;
 }
 
+/**
+ * Breaks lines at spaces only, like CSS `word-break: keep-all`: pdfkit follows UAX #14, which
+ * lets Hangul break between any two syllables ("역삼|동"), and Korean typesetting breaks between
+ * words. A word wider than the line is left to pdfkit to split. Font and size must be set.
+ */
+function keepAll(pdf: Doc, s: string, width: number): string {
+  return s
+    .split('\n')
+    .map((para) => {
+      const lines: string[] = [];
+      let cur = '';
+      for (const word of para.split(' ')) {
+        const next = cur ? `${cur} ${word}` : word;
+        if (cur && pdf.widthOfString(next) > width) {
+          lines.push(cur);
+          cur = word;
+        } else {
+          cur = next;
+        }
+      }
+      lines.push(cur);
+      return lines.join('\n');
+    })
+    .join('\n');
+}
+
 /** Writes text at (x, y) without letting pdfkit move the cursor to a new page. */
 function put(pdf: Doc, s: string, x: number, y: number, o: TextOpts = {}): void {
   pdf
     .font(o.font ?? R)
     .fontSize(o.size ?? 9)
-    .fillColor(o.color ?? C.ink)
-    .text(s, x, y, { width: o.width, align: o.align ?? 'left', lineBreak: o.wrap ?? false, lineGap: 1.5 });
+    .fillColor(o.color ?? C.ink);
+  const text = o.wrap && o.width ? keepAll(pdf, s, o.width) : s;
+  pdf.text(text, x, y, { width: o.width, align: o.align ?? 'left', lineBreak: o.wrap ?? false, lineGap: 1.5 });
 }
 
 function heightOf(pdf: Doc, s: string, width: number, font: string, size: number): number {
-  return pdf.font(font).fontSize(size).heightOfString(s, { width, lineGap: 1.5 });
+  pdf.font(font).fontSize(size);
+  return pdf.heightOfString(keepAll(pdf, s, width), { width, lineGap: 1.5 });
 }
 
 function hline(pdf: Doc, y: number, x1 = M, x2 = M + CW, color = C.rule, width = 0.6): void {

@@ -1,4 +1,5 @@
 /** Date formatting in the tenant's time zone and the UI language. */
+import { useI18n } from 'vue-i18n';
 import { useAuthStore } from '@/stores/auth';
 import { useLocaleStore } from '@/stores/locale';
 
@@ -24,6 +25,7 @@ function formatter(locale: string, timeZone: string | undefined): Intl.DateTimeF
 export function useFormat() {
   const auth = useAuthStore();
   const loc = useLocaleStore();
+  const { t, te } = useI18n();
 
   /** `2025-03-01 14:05:09`-like text in the tenant time zone; '' for null. */
   function dateTime(iso: string | null | undefined): string {
@@ -35,5 +37,15 @@ export function useFormat() {
     return `${get('year')}-${get('month')}-${get('day')} ${get('hour')}:${get('minute')}:${get('second')}`;
   }
 
-  return { dateTime };
+  /**
+   * Label of an enum value (`label('tenant.rounding', 'half_up')`); the raw value when the
+   * locale has no entry, '' for an empty value (Element Plus renders cells with an empty row once).
+   */
+  function label(prefix: string, value: string | null | undefined): string {
+    if (!value) return '';
+    const key = `${prefix}.${value}`;
+    return te(key) ? t(key) : value;
+  }
+
+  return { dateTime, label };
 }

@@ -59,7 +59,7 @@ const en = {
   },
   apiKeys: {
     create: 'New API key', name: 'Key name', prefix: 'Prefix', group: 'Permission group',
-    groupHint: 'The key gets this group\'s permissions; without a group it has every permission of the tenant', allPermissions: 'All permissions', lastUsed: 'Last used', revoked: 'Revoked',
+    groupHint: 'The key gets this group\'s permissions; without a group it has every permission of the tenant', allPermissions: 'All permissions', lastUsed: 'Last used', revoked: 'Revoked', revokedAt: 'Revoked at',
     active: 'Active', revoke: 'Revoke', revokeConfirm: 'Revoke the key "{name}"? Systems using it stop working immediately.',
     revokedMsg: 'Key revoked', keyOnceTitle: 'Your new API key',
     keyOnceWarning: 'Copy the key now. It is shown only once and cannot be retrieved later.',

@@ -60,7 +60,7 @@ const ko: Messages = {
   },
   apiKeys: {
     create: 'API 키 발급', name: '키 이름', prefix: '접두어', group: '권한 그룹',
-    groupHint: '선택한 그룹의 권한을 가집니다. 그룹을 지정하지 않으면 사업자의 모든 권한을 가집니다', allPermissions: '전체 권한', lastUsed: '최근 사용', revoked: '폐기일시',
+    groupHint: '선택한 그룹의 권한을 가집니다. 그룹을 지정하지 않으면 사업자의 모든 권한을 가집니다', allPermissions: '전체 권한', lastUsed: '최근 사용', revoked: '폐기됨', revokedAt: '폐기일시',
     active: '사용 중', revoke: '폐기', revokeConfirm: '"{name}" 키를 폐기하시겠습니까? 이 키를 쓰는 시스템은 즉시 호출할 수 없게 됩니다.',
     revokedMsg: '키를 폐기했습니다', keyOnceTitle: '발급된 API 키',
     keyOnceWarning: '지금 키를 복사하세요. 이 화면을 닫으면 다시 볼 수 없습니다.',

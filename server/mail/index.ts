@@ -1,0 +1,9 @@
+export { createMailer, mailerFromEnv, type Mailer, type MailerOptions } from './mailer';
+export {
+  attachmentName,
+  composeInvoiceEmail,
+  sendInvoiceEmail,
+  type ComposedEmail,
+  type InvoiceEmailInput,
+  type SendResult,
+} from './invoice-email';

@@ -1,0 +1,86 @@
+import Decimal from 'decimal.js';
+import { NUMERIC_AGGREGATIONS, type Aggregation } from './schemas';
+
+/**
+ * Pure checks of one raw usage event against the tenant's customers and meters. Used by ingest
+ * and by reprocessing, so an event is judged by the same rules both times.
+ */
+
+export type RejectReason = 'invalid_event' | 'invalid_timestamp' | 'unknown_customer' | 'unknown_meter' | 'missing_field' | 'invalid_value';
+
+export interface MeterLite { id: string; code: string; aggregation: Aggregation; field: string | null; status: string }
+
+export interface EventRow {
+  eventId: string;
+  customerId: string;
+  meterId: string;
+  timestamp: Date;
+  value: string | null;
+  properties: Record<string, unknown>;
+}
+
+export type Checked =
+  | { ok: true; row: EventRow }
+  | { ok: false; reason: RejectReason; message: string; eventId: string | null; customerRef: string | null; meterCode: string | null };
+
+/** ISO 8601 with a zone (Z or ±hh:mm): a timestamp without one is ambiguous, so it is refused. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
+const DECIMAL = /^-?\d{1,25}(\.\d{1,15})?$/;
+const MAX_FUTURE_MS = 24 * 3600_000;
+const MAX_PROPERTIES_CHARS = 16_000;
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+
+/** A numeric meter value: a finite JSON number or a plain decimal string, as a decimal string. */
+export function parseValue(v: unknown): string | null {
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) return null;
+    const s = new Decimal(v).toFixed();
+    return DECIMAL.test(s) ? s : null;
+  }
+  if (typeof v === 'string' && DECIMAL.test(v.trim())) return new Decimal(v.trim()).toFixed();
+  return null;
+}
+
+export function checkEvent(
+  raw: unknown,
+  lookup: { customer: (ref: string) => string | undefined; meter: (code: string) => MeterLite | undefined },
+  now: Date,
+): Checked {
+  const o = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : null;
+  const eventId = o && (typeof o.id === 'string' || typeof o.id === 'number') && String(o.id).trim() !== '' && String(o.id).length <= 200
+    ? String(o.id).trim() : null;
+  const customerRef = o ? str(o.customer) : null;
+  const meterCode = o ? str(o.meter) : null;
+  const fail = (reason: RejectReason, message: string): Checked => ({ ok: false, reason, message, eventId, customerRef, meterCode });
+  if (!o) return fail('invalid_event', 'an event must be a JSON object');
+  if (!eventId) return fail('invalid_event', 'id is required (a string of at most 200 characters; it is the idempotency key)');
+  if (!customerRef) return fail('invalid_event', 'customer is required (the customer\'s external id or id)');
+  if (!meterCode) return fail('invalid_event', 'meter is required (a meter code)');
+  const props = o.properties ?? {};
+  if (typeof props !== 'object' || props === null || Array.isArray(props)) return fail('invalid_event', 'properties must be a JSON object');
+  if (JSON.stringify(props).length > MAX_PROPERTIES_CHARS) return fail('invalid_event', `properties are larger than ${MAX_PROPERTIES_CHARS} characters`);
+  if (typeof o.timestamp !== 'string' || !ISO_INSTANT.test(o.timestamp) || Number.isNaN(Date.parse(o.timestamp))) {
+    return fail('invalid_timestamp', 'timestamp must be an ISO 8601 instant with a zone, e.g. 2025-05-01T09:00:00+09:00');
+  }
+  const timestamp = new Date(o.timestamp);
+  if (timestamp.getTime() > now.getTime() + MAX_FUTURE_MS) return fail('invalid_timestamp', 'timestamp is more than 24 hours in the future');
+  const customerId = lookup.customer(customerRef);
+  if (!customerId) return fail('unknown_customer', `no customer with external id or id "${customerRef}"`);
+  const meter = lookup.meter(meterCode);
+  if (!meter) return fail('unknown_meter', `no meter with code "${meterCode}"`);
+  if (meter.status !== 'active') return fail('unknown_meter', `meter "${meterCode}" is inactive`);
+  const p = props as Record<string, unknown>;
+  let value: string | null = null;
+  if (meter.field) {
+    const v = p[meter.field];
+    if (v === undefined || v === null || v === '') return fail('missing_field', `properties.${meter.field} is required by meter "${meter.code}" (${meter.aggregation})`);
+    if (NUMERIC_AGGREGATIONS.has(meter.aggregation)) {
+      value = parseValue(v);
+      if (value === null) return fail('invalid_value', `properties.${meter.field} must be a number for ${meter.aggregation}, got ${JSON.stringify(v).slice(0, 50)}`);
+    } else if (typeof v === 'object') {
+      return fail('invalid_value', `properties.${meter.field} must be a string, number or boolean for unique_count`);
+    }
+  }
+  return { ok: true, row: { eventId, customerId, meterId: meter.id, timestamp, value, properties: p } };
+}

@@ -1,0 +1,93 @@
+/** Helpers shared by orders, subscriptions and bill runs: tenant settings, plans in effect, facts, periods. */
+import { and, eq } from 'drizzle-orm';
+import type { DbOrTx } from '../db/client';
+import { billRunGroups, customers, tenants } from '../db/schema';
+import { resolveAt, type ResolvedDocument } from '../catalog/versions';
+import { addInterval, daysInMonth, monthsBetween, todayInZone, type Period } from '../lib/dates';
+import { ServiceError, notFound } from '../lib/errors';
+import type { RoundingMode } from '../lib/money';
+import { buildFacts, type FactCustomer, type FactMap } from '../rules/facts';
+import { checkEligibility } from '../rating';
+import type { PlanDoc } from '../rating/types';
+import type { Ctx } from '../lib/context';
+
+export interface TenantSettings { timezone: string; currency: string; rounding: RoundingMode }
+
+export async function tenantSettings(db: DbOrTx, tenantId: string): Promise<TenantSettings> {
+  const [t] = await db.select({ timezone: tenants.timezone, currency: tenants.currency, rounding: tenants.roundingMode }).from(tenants).where(eq(tenants.id, tenantId));
+  if (!t) throw notFound('Tenant');
+  return { timezone: t.timezone, currency: t.currency, rounding: t.rounding as RoundingMode };
+}
+
+/** Today's date in the tenant's time zone at ctx.now(). */
+export async function tenantToday(db: DbOrTx, ctx: Ctx): Promise<string> {
+  return todayInZone((await tenantSettings(db, ctx.tenantId)).timezone, ctx.now());
+}
+
+/** The published plan `code` in effect on `date`, or a 422 naming the field. */
+export async function planAt(db: DbOrTx, tenantId: string, code: string, date: string, path = 'planCode'): Promise<ResolvedDocument<PlanDoc>> {
+  const plans = await resolveAt<PlanDoc>(db, tenantId, 'plan', date);
+  const p = plans.find((x) => x.code === code);
+  if (!p) throw new ServiceError('VALIDATION_FAILED', `No published plan "${code}" is in effect on ${date}`, [{ path, message: `no published plan "${code}" in effect on ${date}` }]);
+  return p;
+}
+
+type CustomerRow = typeof customers.$inferSelect;
+
+export function factCustomer(c: CustomerRow, onDate: string): FactCustomer {
+  const since = c.createdAt.toISOString().slice(0, 10);
+  return {
+    id: c.id, type: c.type, segment: c.segment, country: c.country, tags: c.tags,
+    tenureMonths: since <= onDate ? monthsBetween(since, onDate) : 0,
+    dunningExcluded: c.dunningExcluded, attributes: c.attributes,
+  };
+}
+
+function factNames(node: unknown, out: Set<string>): Set<string> {
+  if (Array.isArray(node)) node.forEach((n) => factNames(n, out));
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (typeof o.fact === 'string') out.add(o.fact);
+    for (const v of Object.values(o)) if (typeof v === 'object') factNames(v, out);
+  }
+  return out;
+}
+
+/** 422 NOT_ELIGIBLE naming the failed conditions when the customer does not match plan.eligibility. */
+export function assertEligible(plan: PlanDoc, customer: CustomerRow, onDate: string, quantities: Record<string, string>, path: string) {
+  if (!plan.eligibility) return;
+  const facts: FactMap = buildFacts({
+    customer: factCustomer(customer, onDate),
+    subscription: { planCode: plan.code, startDate: onDate, cycleIndex: 1, quantities: Object.fromEntries(Object.entries(quantities).map(([k, v]) => [k, Number(v)])) },
+    plan: { code: plan.code, interval: plan.interval, currency: plan.currency },
+    referencedFacts: factNames(plan.eligibility, new Set()),
+  });
+  const reason = checkEligibility(plan, facts);
+  if (reason) throw new ServiceError('NOT_ELIGIBLE', reason, [{ path, message: reason }]);
+}
+
+export async function getCustomerRow(db: DbOrTx, tenantId: string, id: string, path = 'customerId'): Promise<CustomerRow> {
+  const [c] = await db.select().from(customers).where(and(eq(customers.tenantId, tenantId), eq(customers.id, id)));
+  if (!c) throw new ServiceError('VALIDATION_FAILED', 'Unknown customer', [{ path, message: 'no such customer in this tenant' }]);
+  return c;
+}
+
+/** The cycle day of a bill-run group (1 for the default group or an unknown code). */
+export async function cycleDayOf(db: DbOrTx, tenantId: string, groupCode: string | null): Promise<number> {
+  if (!groupCode) return 1;
+  const [g] = await db.select({ d: billRunGroups.cycleDay }).from(billRunGroups).where(and(eq(billRunGroups.tenantId, tenantId), eq(billRunGroups.code, groupCode)));
+  return g?.d ?? 1;
+}
+
+/** The monthly billing period [start, end) containing `date` for a cycle day (1–28; 31 clamps to month end). */
+export function periodContaining(date: string, cycleDay: number): Period {
+  const [y, m, d] = date.split('-').map(Number);
+  const thisMonthStart = `${y}-${String(m).padStart(2, '0')}-${String(Math.min(cycleDay, daysInMonth(y, m))).padStart(2, '0')}`;
+  const start = d >= Number(thisMonthStart.slice(8)) ? thisMonthStart : addInterval(thisMonthStart, 'month', -1, cycleDay);
+  return { start, end: addInterval(start, 'month', 1, cycleDay) };
+}
+
+/** Normalises quantities to decimal strings (they are stored and rated as strings). */
+export function normQuantities(q: Record<string, string | number> | undefined | null): Record<string, string> {
+  return Object.fromEntries(Object.entries(q ?? {}).map(([k, v]) => [k, String(v)]));
+}
