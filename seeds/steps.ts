@@ -1,5 +1,6 @@
 import type { Ctx } from '../server/lib/context';
 import { seedCatalog } from './catalog';
+import { seedCustomers, seedUsage } from './customers';
 
 /**
  * Seed steps that feature modules add (catalog, customers, usage ...). Each must be idempotent:
@@ -8,4 +9,6 @@ import { seedCatalog } from './catalog';
 export type SeedStep = (ctx: Ctx) => Promise<void>;
 export const demoSeeders: SeedStep[] = [
   seedCatalog, // plans and rules first: customers' subscriptions and bill runs need them
+  seedCustomers, // customers, payers, contracts and the demo meters
+  seedUsage, // three months of usage events for the meters above, rolled up by day
 ];

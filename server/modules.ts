@@ -4,6 +4,7 @@ import { customerRoutes } from './customers/routes';
 import { meteringRoutes } from './metering/routes';
 import { planRoutes, ruleRoutes, catalogIoRoutes } from './catalog/routes';
 import { ratingRoutes } from './catalog/rating-routes';
+import { promotionRoutes } from './promotions/routes';
 
 /**
  * Feature modules mounted under /api/v1 besides access, tenants and audit (catalog, rating,
@@ -12,6 +13,7 @@ import { ratingRoutes } from './catalog/rating-routes';
 export const extraModules: OpenAPIHono<AppEnv>[] = [
   // rating routes (GET /rules/facts) must precede /rules/{code}
   ratingRoutes,
+  promotionRoutes,
   planRoutes,
   ruleRoutes,
   catalogIoRoutes,

@@ -54,7 +54,6 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
   const { period } = docs;
   const skipped: PayerResult['skipped'] = [];
   const byCurrency = new Map<string, Map<string, Segment[]>>();
-  const lastDay = period.end; // exclusive end; phases are compared as [start, end)
 
   for (const ps of data.subs) {
     const { sub } = ps;
@@ -77,7 +76,7 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
       const trialLeft = sub.trialEndDate ? Math.max(0, daysBetween(phase.startDate, sub.trialEndDate)) : 0;
       const input: SubscriptionInput = {
         id: sub.id, plan: { ...doc, trialDays: trialLeft },
-        startDate: phase.startDate, endDate: minDate(phase.endDate ?? lastDay, sub.endDate ?? lastDay) === lastDay && !phase.endDate && !sub.endDate ? null : minDate(phase.endDate ?? '9999-12-31', sub.endDate ?? '9999-12-31'),
+        startDate: phase.startDate, endDate: phase.endDate && sub.endDate ? minDate(phase.endDate, sub.endDate) : (phase.endDate ?? sub.endDate ?? null),
         cycleIndex: ps.priorBills + 1, quantities: phase.quantities, usage, coupons: sub.coupons,
       };
       let perCustomer = byCurrency.get(doc.currency);

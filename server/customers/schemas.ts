@@ -6,7 +6,7 @@ export const PAYMENT_METHOD_TYPES = ['card', 'bank_transfer', 'virtual_account',
 export const CONTRACT_STATUSES = ['draft', 'active', 'expired', 'terminated'] as const;
 
 const trimmed = (max: number) => z.string().trim().min(1).max(max);
-const optText = (max: number) => z.string().trim().max(max).nullable().optional().transform((v) => (v === '' ? null : v));
+const optText = (max: number) => z.string().trim().max(max).transform((v) => (v === '' ? null : v)).nullable().optional();
 const email = z.string().trim().toLowerCase().pipe(z.email('must be an e-mail address'));
 const phone = z.string().trim().regex(/^\+?[0-9][0-9 ()-]{5,24}$/, 'must be a phone number such as 02-1234-5678 or +82 10 1234 5678');
 export const externalId = z.string().trim().min(1).max(100).regex(/^[\w.:@/-]+$/, 'letters, digits and . _ - : @ / only');

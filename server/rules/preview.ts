@@ -147,6 +147,7 @@ export function previewRating(request: PreviewRequest, deps: PreviewDeps): Resul
   const currency = request.currency ?? deps.defaultCurrency;
   const period = request.period ?? currentMonth(deps);
   const subscriptions: SubscriptionInput[] = [];
+  const requestIndex: number[] = [];
   request.subscriptions.forEach((s, i) => {
     const base = `subscriptions[${i}]`;
     const plan = s.plan ?? (s.planCode !== undefined ? deps.resolvePlan(s.planCode) : undefined);
@@ -160,6 +161,7 @@ export function previewRating(request: PreviewRequest, deps: PreviewDeps): Resul
     }
     const { planCode: _code, ...rest } = s;
     subscriptions.push({ ...rest, plan, usage: s.usage as Record<string, UsageValue> | undefined });
+    requestIndex.push(i);
   });
   const input: RatingInput = {
     currency,
@@ -172,9 +174,10 @@ export function previewRating(request: PreviewRequest, deps: PreviewDeps): Resul
     pointsBalance: request.pointsBalance,
     // no promotionUsage: the preview ignores budgets and redemption limits
   };
-  subscriptions.forEach((sub, i) => {
+  subscriptions.forEach((sub, k) => {
     const reason = checkEligibility(sub.plan, subscriptionFacts(input, sub));
     if (reason) {
+      const i = requestIndex[k];
       const fromDoc = request.subscriptions[i].plan !== undefined;
       issues.push({ path: fromDoc ? `subscriptions[${i}].plan.eligibility` : `subscriptions[${i}].planCode`, message: reason, code: 'not_eligible' });
     }

@@ -5,3 +5,4 @@ export * from './catalog';
 export * from './customers';
 export * from './metering';
 export * from './billing';
+export * from './promotions';

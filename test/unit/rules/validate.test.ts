@@ -30,7 +30,6 @@ describe('validatePlan', () => {
       [
         'subscriptions[0].plan.components[0].amount',
         'subscriptions[0].plan.components[1].pricing.unitAmout',
-        'subscriptions[0].plan.components[1].pricing.unitAmount',
         'subscriptions[0].plan.components[2].pricing.tiers[1].upTo',
         'subscriptions[0].plan.components[2].pricing.tiers[2].unitAmount',
         'subscriptions[0].plan.components[2].pricing.tiers[2].upTo',
@@ -101,7 +100,8 @@ describe('parsePreviewRequest', () => {
       [
         'currency',
         'period.end',
-        'subscriptions[0].plan.components[2].pricing.tiers[1].upTo',
+        'subscriptions[0].plan.components[2].pricing.tiers[1].upTo', // the last tier must be open
+        'subscriptions[0].plan.components[2].pricing.tiers[1].upTo', // and bounds must increase
         'subscriptions[0].quantities.seats',
         'subscriptions[1]',
         'rules[1].id',

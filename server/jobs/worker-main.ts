@@ -1,0 +1,23 @@
+/**
+ * The worker as its own process: `tsx server/jobs/worker-main.ts`. Uses DATABASE_URL (PostgreSQL)
+ * or DATA_DIR (a file-backed PGlite; single-writer, so nothing else may hold it open).
+ * WORKER_EXIT_WHEN_IDLE=1 makes it exit once the queue is empty (tests, cron).
+ */
+import { createDb } from '../db/client';
+import { drainJobs, startWorker } from './worker';
+
+const handle = await createDb({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: process.env.DATA_DIR || './data' });
+await handle.migrate();
+
+if (process.env.WORKER_EXIT_WHEN_IDLE === '1') {
+  const n = await drainJobs(handle.db, { workerId: `worker-${process.pid}` });
+  console.log(`[jobs] worker ${process.pid}: ${n} job(s) done, queue empty`);
+  await handle.close();
+  process.exit(0);
+}
+
+const w = startWorker(handle.db, { pollMs: Number(process.env.WORKER_POLL_MS ?? 1000) });
+console.log(`[jobs] ${w.workerId} polling (${handle.kind})`);
+const shutdown = async () => { await w.stop(); await handle.close(); process.exit(0); };
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

@@ -1,0 +1,117 @@
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { randomInt } from 'node:crypto';
+import { couponCodes, ruleRedemptions } from '../db/schema';
+import type { DbOrTx } from '../db/client';
+import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
+import { conflict, invalid } from '../lib/errors';
+import { recordAudit } from '../audit/record';
+import { getEntry, resolveAt } from '../catalog/versions';
+import type { RuleDoc } from '../rules/schema';
+
+// No 0/O, 1/I/L: codes are read aloud and typed from printed vouchers.
+const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+export function generateCode(prefix: string, length: number): string {
+  let s = '';
+  for (let i = 0; i < length; i++) s += ALPHABET[randomInt(ALPHABET.length)];
+  return prefix + s;
+}
+
+async function couponRule(ctx: Ctx, ruleCode: string): Promise<RuleDoc> {
+  const entry = await getEntry({ ctx, kind: 'rule', code: ruleCode });
+  const doc = entry.document as RuleDoc;
+  if (doc.kind !== 'coupon') throw invalid([{ path: 'ruleCode', message: `rule "${ruleCode}" is a ${doc.kind} rule, not a coupon` }]);
+  return doc;
+}
+
+export interface CodeBatchInput { codes?: string[]; count?: number; prefix?: string; length?: number; maxRedemptions?: number | null; expiresOn?: string | null; batch?: string }
+
+/** Adds codes to a coupon rule: the given ones, or `count` generated ones (unique per tenant). */
+export async function createCouponCodes({ ctx, ruleCode, input }: { ctx: Ctx; ruleCode: string; input: CodeBatchInput }) {
+  assertPermission(ctx, 'rules:write');
+  await couponRule(ctx, ruleCode);
+  const batch = input.batch ?? `batch-${ctx.now().toISOString().slice(0, 19)}`;
+  return withTransaction(ctx, async (tx, tctx) => {
+    let codes = (input.codes ?? []).map((c) => c.trim().toUpperCase());
+    if (!codes.length) {
+      const want = input.count ?? 1;
+      const set = new Set<string>();
+      // Draw until `want` codes exist that no other code of the tenant uses.
+      while (set.size < want) {
+        const draw = Array.from({ length: want - set.size }, () => generateCode(input.prefix ?? '', input.length ?? 8));
+        const taken = await tx.select({ code: couponCodes.code }).from(couponCodes)
+          .where(and(eq(couponCodes.tenantId, ctx.tenantId), inArray(couponCodes.code, draw)));
+        const t = new Set(taken.map((x) => x.code));
+        for (const d of draw) if (!t.has(d)) set.add(d);
+      }
+      codes = [...set];
+    } else {
+      const dup = await tx.select({ code: couponCodes.code }).from(couponCodes)
+        .where(and(eq(couponCodes.tenantId, ctx.tenantId), inArray(couponCodes.code, codes)));
+      if (dup.length) throw conflict('Some codes already exist', dup.map((d) => ({ path: `codes[${codes.indexOf(d.code)}]`, message: `"${d.code}" already exists` })));
+    }
+    const rows = await tx.insert(couponCodes).values(codes.map((code) => ({
+      tenantId: ctx.tenantId, ruleCode, code, batch, maxRedemptions: input.maxRedemptions ?? 1, expiresOn: input.expiresOn ?? null, createdAt: ctx.now(),
+    }))).returning();
+    await recordAudit(tx, tctx, { action: 'coupon_codes.create', entityType: 'rule', entityId: ruleCode, after: { batch, count: rows.length, maxRedemptions: input.maxRedemptions ?? 1 } });
+    return rows.map(codeOut);
+  });
+}
+
+function codeOut(r: typeof couponCodes.$inferSelect) {
+  return { id: r.id, ruleCode: r.ruleCode, code: r.code, batch: r.batch, maxRedemptions: r.maxRedemptions, redeemed: r.redeemed, expiresOn: r.expiresOn, createdAt: r.createdAt.toISOString() };
+}
+
+export async function listCouponCodes({ ctx, ruleCode }: { ctx: Ctx; ruleCode: string }) {
+  assertPermission(ctx, 'rules:read');
+  await couponRule(ctx, ruleCode);
+  const rows = await q(ctx).select().from(couponCodes)
+    .where(and(eq(couponCodes.tenantId, ctx.tenantId), eq(couponCodes.ruleCode, ruleCode))).orderBy(asc(couponCodes.createdAt), asc(couponCodes.code));
+  return rows.map(codeOut);
+}
+
+/** What a promotion or coupon has cost: redemptions, amount per currency and month, the latest uses. */
+export async function redemptionReport({ ctx, ruleCode }: { ctx: Ctx; ruleCode: string }) {
+  assertPermission(ctx, 'rules:read');
+  await getEntry({ ctx, kind: 'rule', code: ruleCode });
+  const where = and(eq(ruleRedemptions.tenantId, ctx.tenantId), eq(ruleRedemptions.ruleCode, ruleCode));
+  const byMonth = await q(ctx).select({
+    month: sql<string>`to_char(${ruleRedemptions.periodStart}, 'YYYY-MM')`, currency: ruleRedemptions.currency,
+    redemptions: sql<number>`count(*)::int`, amount: sql<string>`sum(${ruleRedemptions.amount})::text`,
+    customers: sql<number>`count(distinct ${ruleRedemptions.customerId})::int`,
+  }).from(ruleRedemptions).where(where)
+    .groupBy(sql`to_char(${ruleRedemptions.periodStart}, 'YYYY-MM')`, ruleRedemptions.currency).orderBy(sql`1`);
+  const latest = await q(ctx).select().from(ruleRedemptions).where(where).orderBy(desc(ruleRedemptions.createdAt)).limit(100);
+  return {
+    rule: ruleCode,
+    byMonth,
+    latest: latest.map((r) => ({ customerId: r.customerId, invoiceId: r.invoiceId, couponCode: r.couponCode, amount: r.amount, currency: r.currency, periodStart: r.periodStart, createdAt: r.createdAt.toISOString() })),
+  };
+}
+
+/**
+ * Turns the codes a customer presents into what the rating engine matches: a generated code
+ * stands for its coupon rule's campaign code, if it still has uses left and has not expired.
+ * Unknown codes are passed through (a rule may name them directly) and reported.
+ */
+export async function resolvePresentedCodes(db: DbOrTx, tenantId: string, presented: readonly string[], on: string) {
+  const norm = [...new Set(presented.map((c) => c.trim().toUpperCase()).filter(Boolean))];
+  if (!norm.length) return { codes: [] as string[], byRule: new Map<string, string>(), rejected: [] as { code: string; reason: string }[] };
+  const rows = await db.select().from(couponCodes).where(and(eq(couponCodes.tenantId, tenantId), inArray(couponCodes.code, norm)));
+  const rules = new Map((await resolveAt<RuleDoc>(db, tenantId, 'rule', on)).map((r) => [r.code, r.document]));
+  const codes: string[] = [];
+  const byRule = new Map<string, string>();
+  const rejected: { code: string; reason: string }[] = [];
+  const known = new Map(rows.map((r) => [r.code, r]));
+  for (const c of norm) {
+    const row = known.get(c);
+    if (!row) { codes.push(c); continue; }
+    const rule = rules.get(row.ruleCode);
+    const campaign = rule ? (rule.event.params as { code?: string }).code : undefined;
+    if (!rule || !campaign) rejected.push({ code: c, reason: 'its coupon is not in effect' });
+    else if (row.expiresOn && row.expiresOn < on) rejected.push({ code: c, reason: `expired on ${row.expiresOn}` });
+    else if (row.maxRedemptions !== null && row.redeemed >= row.maxRedemptions) rejected.push({ code: c, reason: 'already used up' });
+    else { codes.push(campaign); byRule.set(row.ruleCode, c); }
+  }
+  return { codes, byRule, rejected };
+}
