@@ -34,7 +34,7 @@ const DEMO_METERS = [
 
 const CORPORATES = ['한빛소프트웨어', '푸른바다물산', '대한클라우드', '새봄유통', '미래에듀테크', '코리아핀테크', '동해해운', '서울데이터랩',
   '가람건설', '하늘여행', '누리헬스케어', '별빛엔터테인먼트', '초록에너지', '바른회계법인'];
-const INDIVIDUALS = ['김민준', '이서연', '박지훈', '최수아', '정예준', '강하은', '조도윤', '윤지우', '장서준', '임채원', '한지민'];
+const INDIVIDUALS = ['김민준', '이서연', '박지훈', '최수아', '정예준', '강하은', '조도윤', '윤지우', '장서준', '임채원', '한지민', '오세훈', '신유나', '배현우'];
 const PUBLICS = ['서울특별시 교육청', '국립중앙도서관', '부산광역시청', '한국지능정보원', '대전광역시 보건소'];
 const FOREIGNERS: [string, string, string, string][] = [
   ['John Smith', 'US', 'America/New_York', 'USD'], ['Tanaka Yui', 'JP', 'Asia/Tokyo', 'JPY'], ['Nguyen Van An', 'VN', 'Asia/Ho_Chi_Minh', 'VND'],

@@ -24,7 +24,7 @@ export interface SeedResult { tenantId: string; created: boolean; apiKey: string
  * Idempotent: creates the demo tenant, its users and an API key when missing; later seed steps
  * (catalog, customers, usage ...) each check what exists before they add anything.
  */
-export async function seedDemo(db: Db, opts: { apiKey?: string; now?: () => Date } = {}): Promise<SeedResult> {
+export async function seedDemo(db: Db, opts: { apiKey?: string; now?: () => Date; /** false: tenant, users and key only (tests) */ withData?: boolean } = {}): Promise<SeedResult> {
   const now = opts.now ?? (() => new Date());
   let [tenant] = await db.select().from(tenants).where(eq(tenants.code, DEMO_TENANT));
   let created = false;
@@ -60,6 +60,6 @@ export async function seedDemo(db: Db, opts: { apiKey?: string; now?: () => Date
       apiKey = (await insertApiKey(tx, tctx, { name: 'Demo key' })).key;
     }
   });
-  for (const step of demoSeeders) await step(ctx);
+  if (opts.withData !== false) for (const step of demoSeeders) await step(ctx);
   return { tenantId: tenant.id, created, apiKey };
 }

@@ -3,8 +3,12 @@ import type { AppEnv } from './lib/http';
 import { customerRoutes } from './customers/routes';
 import { meteringRoutes } from './metering/routes';
 import { planRoutes, ruleRoutes, catalogIoRoutes } from './catalog/routes';
+import { orderRoutes, subscriptionRoutes } from './subscriptions/routes';
+import { billingRoutes } from './billing/routes';
+import { invoiceRoutes } from './invoices/routes';
 import { ratingRoutes } from './catalog/rating-routes';
 import { promotionRoutes } from './promotions/routes';
+import { analyticsRoutes } from './analytics/routes';
 
 /**
  * Feature modules mounted under /api/v1 besides access, tenants and audit (catalog, rating,
@@ -18,5 +22,10 @@ export const extraModules: OpenAPIHono<AppEnv>[] = [
   ruleRoutes,
   catalogIoRoutes,
   customerRoutes,
+  orderRoutes,
+  subscriptionRoutes,
+  billingRoutes,
+  invoiceRoutes,
   meteringRoutes,
+  analyticsRoutes,
 ];

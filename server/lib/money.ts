@@ -47,8 +47,11 @@ export function roundTo(d: Decimal, places: number, mode: RoundingMode): Decimal
 }
 
 /** The smallest amount of a currency, e.g. 0.01 USD, 1 KRW. */
+const minorUnits = new Map<string, Decimal>();
 export function minorUnit(currency: string): Decimal {
-  return new Decimal(1).dividedBy(new Decimal(10).toPower(currencyDecimals(currency)));
+  let u = minorUnits.get(currency);
+  if (!u) minorUnits.set(currency, (u = new Decimal(1).dividedBy(new Decimal(10).toPower(currencyDecimals(currency)))));
+  return u;
 }
 
 /**

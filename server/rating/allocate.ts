@@ -7,8 +7,10 @@ import { Decimal, ZERO, currencyDecimals, minorUnit, roundTo, sumDecimals } from
  * With total ≤ sum(weights) and weights in whole minor units, no share exceeds its weight.
  */
 export function allocateProportionally(total: Decimal, weights: readonly Decimal[], currency: string): Decimal[] {
+  if (weights.length === 1) return [total];
   const W = sumDecimals(weights);
   if (total.isZero() || W.isZero()) return weights.map(() => ZERO);
+  if (total.equals(W)) return weights.slice(); // everything goes: each line loses exactly itself
   const places = currencyDecimals(currency);
   const exact = weights.map((w) => total.times(w).dividedBy(W));
   const shares = exact.map((e) => roundTo(e, places, 'down'));

@@ -22,9 +22,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function makeTestApp(opts: { now?: () => Date } = {}): Promise<TestApp> {
+export async function makeTestApp(opts: { now?: () => Date; /** seed the demo catalog, customers and history too */ demoData?: boolean } = {}): Promise<TestApp> {
   const handle = await freshDb();
-  const seeded = await seedDemo(handle.db, { apiKey: DEMO_KEY, now: opts.now });
+  const seeded = await seedDemo(handle.db, { apiKey: DEMO_KEY, now: opts.now, withData: opts.demoData ?? false });
   const app = createApp({ db: handle.db, dbKind: handle.kind, now: opts.now });
   const call: TestApp['call'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = {};

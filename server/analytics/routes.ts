@@ -1,0 +1,22 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { newRouter, jsonOk, errorResponses, security } from '../lib/http';
+import { dashboard } from './dashboard';
+
+const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
+const Amount = z.object({ month: z.string(), currency: z.string(), amount: z.string() });
+
+export const analyticsRoutes = newRouter().openapi(createRoute({
+  method: 'get', path: '/analytics/dashboard', tags: ['Analytics'], security,
+  summary: 'Revenue, MRR, subscribers (active/new/churned), invoices by status and top plans per month',
+  request: { query: z.object({ from: Month.optional(), to: Month.optional(), planCode: z.string().max(100).optional() }) },
+  responses: {
+    ...jsonOk(z.object({
+      currency: z.string(), from: z.string(), to: z.string(), months: z.array(z.string()), planCode: z.string().nullable(),
+      revenue: z.array(Amount), mrr: z.array(Amount),
+      subscribers: z.array(z.object({ month: z.string(), active: z.number(), new: z.number(), churned: z.number() })),
+      invoicesByStatus: z.array(z.object({ status: z.string(), currency: z.string(), count: z.number(), amount: z.string() })),
+      topPlans: z.array(z.object({ planCode: z.string(), currency: z.string(), amount: z.string(), subscriptions: z.number() })),
+    }).openapi('Dashboard')),
+    ...errorResponses,
+  },
+}), async (c) => c.json(await dashboard({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200));

@@ -1,0 +1,52 @@
+/**
+ * Invoice → the render model (server/invoices/render/types.ts) used by the PDF and the e-mail.
+ * No billing math here beyond signs: discount amounts are already negative on stored lines.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { customers, payers, subscriptions, tenants } from '../db/schema';
+import { q, type Ctx } from '../lib/context';
+import { notFound } from '../lib/errors';
+import { Decimal, toMoneyString } from '../lib/money';
+import type { InvoiceDocument, InvoiceLine, InvoiceLocale } from './render/types';
+import { getInvoice } from './invoices';
+
+interface StoredLine { kind: InvoiceLine['kind']; description?: string; component?: string; quantity?: string; amount: string; rule?: string; name?: string; subscriptionId?: string; planCode?: string }
+
+export async function invoiceDocument(ctx: Ctx, id: string): Promise<{ doc: InvoiceDocument; email: string | null }> {
+  const inv = await getInvoice({ ctx, id });
+  const [t] = await q(ctx).select().from(tenants).where(eq(tenants.id, ctx.tenantId));
+  if (!t) throw notFound('Tenant');
+  let buyer: InvoiceDocument['buyer'] = { name: '' };
+  let email: string | null = null;
+  const [customer] = await q(ctx).select().from(customers).where(and(eq(customers.tenantId, ctx.tenantId), eq(customers.id, inv.customerId ?? inv.billTo)));
+  if (inv.payerId) {
+    const [p] = await q(ctx).select().from(payers).where(and(eq(payers.tenantId, ctx.tenantId), eq(payers.id, inv.payerId)));
+    const [first] = await q(ctx).select().from(customers).where(and(eq(customers.tenantId, ctx.tenantId), eq(customers.payerId, inv.payerId))).limit(1);
+    buyer = { name: first?.name ?? p?.name ?? '', customerType: first?.type, businessNumber: first?.businessRegNo ?? undefined, taxId: first?.taxId ?? undefined, email: p?.email ?? first?.email ?? undefined, payerName: p?.name };
+    email = p?.email ?? first?.email ?? null;
+  } else if (customer) {
+    buyer = { name: customer.name, customerType: customer.type, businessNumber: customer.businessRegNo ?? undefined, taxId: customer.taxId ?? undefined, email: customer.email ?? undefined };
+    email = customer.email;
+  }
+  const lines = inv.lines as StoredLine[];
+  const subIds = [...new Set(lines.map((l) => l.subscriptionId).filter((x): x is string => !!x))];
+  const subs = subIds.length ? await q(ctx).select({ id: subscriptions.id, planCode: subscriptions.planCode }).from(subscriptions).where(and(eq(subscriptions.tenantId, ctx.tenantId), inArray(subscriptions.id, subIds))) : [];
+  const subLabel = new Map(subs.map((s) => [s.id, s.planCode]));
+  const taxes = new Map<string, Decimal>();
+  for (const l of lines) if (l.kind === 'tax') taxes.set(l.name ?? l.rule ?? 'tax', (taxes.get(l.name ?? l.rule ?? 'tax') ?? new Decimal(0)).plus(l.amount));
+  const doc: InvoiceDocument = {
+    number: inv.number ?? `DRAFT-${inv.id.slice(0, 8)}`,
+    status: inv.status, locale: (t.locale === 'en' ? 'en' : 'ko') as InvoiceLocale, currency: inv.currency,
+    issueDate: inv.issueDate, dueDate: inv.dueDate, period: { start: inv.periodStart, end: inv.periodEnd },
+    seller: { name: t.name }, buyer,
+    lines: lines.filter((l) => l.kind !== 'tax').map((l) => ({
+      description: l.description ?? l.component ?? l.kind, subscription: l.planCode ?? (l.subscriptionId ? subLabel.get(l.subscriptionId) : undefined),
+      component: l.component, kind: l.kind, quantity: l.quantity, amount: l.amount, rule: l.rule,
+    })),
+    subtotal: inv.subtotal, discountTotal: toMoneyString(new Decimal(inv.discountTotal).negated(), inv.currency), taxTotal: inv.taxTotal,
+    taxes: [...taxes].map(([name, amount]) => ({ name, amount: toMoneyString(amount, inv.currency) })),
+    total: inv.total, prepaidApplied: inv.prepaidApplied, pointsApplied: inv.pointsApplied, amountDue: inv.amountDue,
+    notes: inv.notes ?? undefined,
+  };
+  return { doc, email };
+}

@@ -1,0 +1,167 @@
+/**
+ * Invoices (인보이스 / 청구서). A draft may be edited (notes, due date) or voided; finalize makes
+ * it immutable and gives it the next gapless number of the tenant (INV-YYYYMM-000001) from a
+ * counter row locked FOR UPDATE in the same transaction, so a rolled-back finalize uses no
+ * number. After that only status moves (paid, payment_failed, void); corrections are credit notes.
+ */
+import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { Tx } from '../db/client';
+import { bills, creditNotes, documentCounters, invoices } from '../db/schema';
+import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
+import { conflict, invalid, notFound } from '../lib/errors';
+import { recordAudit } from '../audit/record';
+import { addDays, isIsoDate } from '../lib/dates';
+import { Decimal, toMoneyString } from '../lib/money';
+import { tenantToday } from '../subscriptions/common';
+import { PAYMENT_TERMS_DAYS } from '../billing/bill-runs';
+
+type InvoiceRow = typeof invoices.$inferSelect;
+export const INVOICE_STATUSES = ['draft', 'finalized', 'paid', 'payment_failed', 'void'] as const;
+export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
+
+const m = (s: string | null, currency: string) => (s === null ? null : toMoneyString(new Decimal(s), currency));
+
+export function invoiceSummary(i: InvoiceRow, credited = '0') {
+  return {
+    id: i.id, number: i.number, status: i.status as InvoiceStatus, billTo: i.billTo, payerId: i.payerId, customerId: i.customerId, billRunId: i.billRunId,
+    periodStart: i.periodStart, periodEnd: i.periodEnd, currency: i.currency, issueDate: i.issueDate, dueDate: i.dueDate,
+    subtotal: m(i.subtotal, i.currency)!, discountTotal: m(i.discountTotal, i.currency)!, taxTotal: m(i.taxTotal, i.currency)!, total: m(i.total, i.currency)!,
+    prepaidApplied: m(i.prepaidApplied, i.currency)!, pointsApplied: m(i.pointsApplied, i.currency)!, amountDue: m(i.amountDue, i.currency)!,
+    creditedTotal: toMoneyString(new Decimal(credited), i.currency),
+    notes: i.notes, finalizedAt: i.finalizedAt?.toISOString() ?? null, paidAt: i.paidAt?.toISOString() ?? null, voidedAt: i.voidedAt?.toISOString() ?? null,
+    sentAt: i.sentAt?.toISOString() ?? null, sentTo: i.sentTo, createdAt: i.createdAt.toISOString(), updatedAt: i.updatedAt.toISOString(),
+  };
+}
+
+export interface InvoiceListQuery { status?: InvoiceStatus; payerId?: string; billTo?: string; periodStart?: string; limit: number; offset: number }
+
+export async function listInvoices({ ctx, query }: { ctx: Ctx; query: InvoiceListQuery }) {
+  assertPermission(ctx, 'invoices:read');
+  const where: SQL[] = [eq(invoices.tenantId, ctx.tenantId)];
+  if (query.status) where.push(eq(invoices.status, query.status));
+  if (query.payerId) where.push(eq(invoices.payerId, query.payerId));
+  if (query.billTo) where.push(eq(invoices.billTo, query.billTo));
+  if (query.periodStart) where.push(eq(invoices.periodStart, query.periodStart));
+  const [{ n }] = await q(ctx).select({ n: count() }).from(invoices).where(and(...where));
+  const rows = await q(ctx).select().from(invoices).where(and(...where))
+    .orderBy(desc(invoices.periodStart), asc(invoices.number), asc(invoices.id)).limit(query.limit).offset(query.offset);
+  return { data: rows.map((r) => invoiceSummary(r)), total: Number(n) };
+}
+
+async function findInvoice(db: Ctx['db'] | Tx, ctx: Ctx, id: string, lock = false) {
+  const base = db.select().from(invoices).where(and(eq(invoices.tenantId, ctx.tenantId), eq(invoices.id, id)));
+  const [i] = lock ? await base.for('update') : await base;
+  if (!i) throw notFound('Invoice');
+  return i;
+}
+
+export async function getInvoice({ ctx, id }: { ctx: Ctx; id: string }) {
+  assertPermission(ctx, 'invoices:read');
+  const i = await findInvoice(q(ctx), ctx, id);
+  const bs = await q(ctx).select().from(bills).where(and(eq(bills.tenantId, ctx.tenantId), eq(bills.invoiceId, id))).orderBy(asc(bills.subscriptionId));
+  const cns = await q(ctx).select().from(creditNotes).where(and(eq(creditNotes.tenantId, ctx.tenantId), eq(creditNotes.invoiceId, id))).orderBy(asc(creditNotes.createdAt));
+  const credited = cns.reduce((s, c) => s.plus(c.amount), new Decimal(0)).toString();
+  return {
+    ...invoiceSummary(i, credited),
+    lines: i.lines, trace: i.trace, versions: i.versions,
+    bills: bs.map((b) => ({
+      id: b.id, subscriptionId: b.subscriptionId, customerId: b.customerId, cycleIndex: b.cycleIndex, segments: b.segments, lines: b.lines,
+      subtotal: m(b.subtotal, b.currency)!, discountTotal: m(b.discountTotal, b.currency)!, planVersions: b.planVersions, ruleVersions: b.ruleVersions, trace: b.trace,
+    })),
+    creditNotes: cns.map(creditNoteOut),
+  };
+}
+
+export function creditNoteOut(c: typeof creditNotes.$inferSelect) {
+  return { id: c.id, number: c.number, invoiceId: c.invoiceId, currency: c.currency, lines: c.lines, amount: toMoneyString(new Decimal(c.amount), c.currency), reason: c.reason, createdBy: c.createdBy, createdAt: c.createdAt.toISOString() };
+}
+
+/** The next number of a per-tenant counter, gapless: the row is locked until the caller's transaction ends. */
+export async function nextNumber(tx: Tx, tenantId: string, kind: string): Promise<number> {
+  await tx.insert(documentCounters).values({ tenantId, kind, lastNumber: 0 }).onConflictDoNothing();
+  const [row] = await tx.select().from(documentCounters).where(and(eq(documentCounters.tenantId, tenantId), eq(documentCounters.kind, kind))).for('update');
+  const next = row.lastNumber + 1;
+  await tx.update(documentCounters).set({ lastNumber: next }).where(and(eq(documentCounters.tenantId, tenantId), eq(documentCounters.kind, kind)));
+  return next;
+}
+
+const STATUS_MOVES: Record<string, { from: InvoiceStatus[]; to: InvoiceStatus; stamp: 'paidAt' | 'paymentFailedAt' | 'voidedAt' }> = {
+  'mark-paid': { from: ['finalized', 'payment_failed'], to: 'paid', stamp: 'paidAt' },
+  'mark-payment-failed': { from: ['finalized'], to: 'payment_failed', stamp: 'paymentFailedAt' },
+  void: { from: ['draft', 'finalized', 'payment_failed'], to: 'void', stamp: 'voidedAt' },
+};
+
+async function change(ctx: Ctx, id: string, action: string, fn: (tx: Tx, i: InvoiceRow, tctx: Ctx) => Promise<Partial<InvoiceRow>>) {
+  assertPermission(ctx, 'invoices:write');
+  await withTransaction(ctx, async (tx, tctx) => {
+    const before = await findInvoice(tx, tctx, id, true);
+    const patch = await fn(tx, before, tctx);
+    const [after] = await tx.update(invoices).set({ ...patch, updatedAt: ctx.now() }).where(eq(invoices.id, id)).returning();
+    await recordAudit(tx, tctx, { action: `invoice.${action}`, entityType: 'invoice', entityId: id, before: invoiceSummary(before), after: invoiceSummary(after) });
+  });
+  return getInvoice({ ctx, id });
+}
+
+export async function finalizeInvoice({ ctx, id }: { ctx: Ctx; id: string }) {
+  return change(ctx, id, 'finalize', async (tx, i, tctx) => {
+    if (i.status !== 'draft') throw conflict(`Invoice is ${i.status}; only a draft can be finalized`);
+    const today = await tenantToday(tx, tctx);
+    const n = await nextNumber(tx, ctx.tenantId, 'invoice');
+    const number = `INV-${today.slice(0, 4)}${today.slice(5, 7)}-${String(n).padStart(6, '0')}`;
+    return { status: 'finalized', number, issueDate: today, dueDate: addDays(today, PAYMENT_TERMS_DAYS), finalizedAt: ctx.now() };
+  });
+}
+
+export async function moveInvoice({ ctx, id, action }: { ctx: Ctx; id: string; action: keyof typeof STATUS_MOVES }) {
+  const mv = STATUS_MOVES[action];
+  return change(ctx, id, action, async (_tx, i) => {
+    if (!mv.from.includes(i.status as InvoiceStatus)) throw conflict(`Invoice is ${i.status}; ${action} needs ${mv.from.join(' or ')}`);
+    return { status: mv.to, [mv.stamp]: ctx.now() };
+  });
+}
+
+/** Only drafts change; an issued invoice answers 409 and is corrected by a credit note. */
+export async function updateDraft({ ctx, id, input }: { ctx: Ctx; id: string; input: { notes?: string | null; dueDate?: string } }) {
+  return change(ctx, id, 'update', async (_tx, i) => {
+    if (i.status !== 'draft') throw conflict(`Invoice ${i.number ?? i.id} is ${i.status} and cannot change; issue a credit note instead`);
+    if (input.dueDate && (!isIsoDate(input.dueDate) || input.dueDate < i.issueDate)) throw invalid([{ path: 'dueDate', message: `must be a date on or after the issue date ${i.issueDate}` }]);
+    return { ...(input.notes !== undefined ? { notes: input.notes } : {}), ...(input.dueDate ? { dueDate: input.dueDate } : {}) };
+  });
+}
+
+/** Credit note (요금 조정) against an issued invoice; the credited total never exceeds the invoice total. */
+export async function createCreditNote({ ctx, id, input }: { ctx: Ctx; id: string; input: { reason: string; lines: { description: string; amount: string }[] } }) {
+  assertPermission(ctx, 'invoices:write');
+  return withTransaction(ctx, async (tx, tctx) => {
+    const i = await findInvoice(tx, tctx, id, true);
+    if (!['finalized', 'paid', 'payment_failed'].includes(i.status)) throw conflict(`Invoice is ${i.status}; credit notes apply to issued invoices (edit or void a draft instead)`);
+    const issues = input.lines.flatMap((l, k) => {
+      try {
+        const d = new Decimal(l.amount);
+        if (!/^\d+(\.\d+)?$/.test(l.amount) || d.lte(0)) return [{ path: `lines[${k}].amount`, message: 'must be a positive decimal string' }];
+        if (d.decimalPlaces() > toMoneyString(d, i.currency).split('.')[1]?.length || 0) return [{ path: `lines[${k}].amount`, message: `has more decimals than ${i.currency} allows` }];
+      } catch { return [{ path: `lines[${k}].amount`, message: 'must be a positive decimal string' }]; }
+      return [];
+    });
+    if (issues.length) throw invalid(issues);
+    const amount = input.lines.reduce((s, l) => s.plus(l.amount), new Decimal(0));
+    const [{ done }] = await tx.select({ done: sql<string>`coalesce(sum(${creditNotes.amount}), 0)::text` }).from(creditNotes).where(and(eq(creditNotes.tenantId, ctx.tenantId), eq(creditNotes.invoiceId, id)));
+    if (amount.plus(done).greaterThan(i.total)) throw invalid([{ path: 'lines', message: `credits would total ${amount.plus(done)}, more than the invoice total ${i.total}` }]);
+    const today = await tenantToday(tx, tctx);
+    const n = await nextNumber(tx, ctx.tenantId, 'credit_note');
+    const [cn] = await tx.insert(creditNotes).values({
+      tenantId: ctx.tenantId, invoiceId: id, number: `CN-${today.slice(0, 4)}${today.slice(5, 7)}-${String(n).padStart(6, '0')}`, currency: i.currency,
+      lines: input.lines.map((l) => ({ description: l.description, amount: toMoneyString(new Decimal(l.amount), i.currency) })),
+      amount: amount.toString(), reason: input.reason, createdBy: ctx.actor.name, createdAt: ctx.now(),
+    }).returning();
+    await recordAudit(tx, tctx, { action: 'invoice.credit_note', entityType: 'invoice', entityId: id, after: creditNoteOut(cn) });
+    return creditNoteOut(cn);
+  });
+}
+
+export async function markSent(ctx: Ctx, id: string, to: string) {
+  await withTransaction(ctx, async (tx, tctx) => {
+    await tx.update(invoices).set({ sentAt: ctx.now(), sentTo: to }).where(and(eq(invoices.tenantId, ctx.tenantId), eq(invoices.id, id)));
+    await recordAudit(tx, tctx, { action: 'invoice.send', entityType: 'invoice', entityId: id, after: { sentTo: to } });
+  });
+}

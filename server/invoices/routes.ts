@@ -1,0 +1,82 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { newRouter, jsonBody, jsonOk, errorResponses, security, IdParam } from '../lib/http';
+import { assertPermission } from '../lib/context';
+import { conflict } from '../lib/errors';
+import { createCreditNote, finalizeInvoice, getInvoice, listInvoices, markSent, moveInvoice, updateDraft, INVOICE_STATUSES } from './invoices';
+import { invoiceDocument } from './document';
+import { renderInvoicePdf } from './render/pdf';
+import { mailerFromEnv, sendInvoiceEmail } from '../mail';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const tag = 'Billing: invoices';
+const Money = z.string().openapi({ example: '33000' });
+const InvoiceSummary = z.object({
+  id: z.string(), number: z.string().nullable(), status: z.enum(INVOICE_STATUSES), billTo: z.string(), payerId: z.string().nullable(), customerId: z.string().nullable(),
+  billRunId: z.string().nullable(), periodStart: z.string(), periodEnd: z.string(), currency: z.string(), issueDate: z.string(), dueDate: z.string(),
+  subtotal: Money, discountTotal: Money, taxTotal: Money, total: Money, prepaidApplied: Money, pointsApplied: Money, amountDue: Money, creditedTotal: Money,
+  notes: z.string().nullable(), finalizedAt: z.string().nullable(), paidAt: z.string().nullable(), voidedAt: z.string().nullable(),
+  sentAt: z.string().nullable(), sentTo: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
+}).openapi('InvoiceSummary');
+const CreditNoteOut = z.object({ id: z.string(), number: z.string(), invoiceId: z.string(), currency: z.string(), lines: z.array(z.object({ description: z.string(), amount: Money })), amount: Money, reason: z.string(), createdBy: z.string().nullable(), createdAt: z.string() }).openapi('CreditNote');
+const InvoiceDetail = InvoiceSummary.extend({
+  lines: z.array(z.any()).openapi({ description: 'charge, minimum, discount (with rule) and tax lines' }), trace: z.array(z.any()), versions: z.any(),
+  bills: z.array(z.any()), creditNotes: z.array(CreditNoteOut),
+}).openapi('Invoice');
+
+const action = (path: string, summary: string, fn: (ctx: never, id: string) => Promise<unknown>) =>
+  [createRoute({ method: 'post', path, tags: [tag], summary, security, request: { params: IdParam }, responses: { ...jsonOk(InvoiceDetail), 409: errorResponses[404], ...errorResponses } }), fn] as const;
+
+const finalize = action('/invoices/{id}/finalize', 'Finalize: immutable and numbered (INV-YYYYMM-000001, gapless per tenant)', (ctx, id) => finalizeInvoice({ ctx, id }));
+const paid = action('/invoices/{id}/mark-paid', 'Mark paid (결제 완료)', (ctx, id) => moveInvoice({ ctx, id, action: 'mark-paid' }));
+const failed = action('/invoices/{id}/mark-payment-failed', 'Mark payment failed (결제 불가)', (ctx, id) => moveInvoice({ ctx, id, action: 'mark-payment-failed' }));
+const voided = action('/invoices/{id}/void', 'Void (a draft or an unpaid issued invoice)', (ctx, id) => moveInvoice({ ctx, id, action: 'void' }));
+
+export const invoiceRoutes = newRouter()
+  .openapi(createRoute({ method: 'get', path: '/invoices', tags: [tag], summary: 'List invoices', security,
+    request: { query: z.object({
+      status: z.enum(INVOICE_STATUSES).optional(), payerId: z.string().uuid().optional(), billTo: z.string().uuid().optional(), periodStart: isoDate.optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0),
+    }) },
+    responses: { ...jsonOk(z.object({ data: z.array(InvoiceSummary), total: z.number().int() })), ...errorResponses } }),
+  async (c) => c.json(await listInvoices({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
+  .openapi(createRoute({ method: 'get', path: '/invoices/{id}', tags: [tag], summary: 'An invoice with its lines (rule per line), bills, trace and credit notes', security,
+    request: { params: IdParam }, responses: { ...jsonOk(InvoiceDetail), ...errorResponses } }),
+  async (c) => c.json(await getInvoice({ ctx: c.get('ctx'), id: c.req.valid('param').id }) as never, 200))
+  .openapi(createRoute({ method: 'patch', path: '/invoices/{id}', tags: [tag], summary: 'Edit a draft (notes, due date); an issued invoice answers 409', security,
+    request: { params: IdParam, ...jsonBody(z.object({ notes: z.string().max(2000).nullable().optional(), dueDate: isoDate.optional() })) },
+    responses: { ...jsonOk(InvoiceDetail), 409: errorResponses[404], ...errorResponses } }),
+  async (c) => c.json(await updateDraft({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }) as never, 200))
+  .openapi(finalize[0], async (c) => c.json(await finalize[1](c.get('ctx') as never, c.req.valid('param').id) as never, 200))
+  .openapi(paid[0], async (c) => c.json(await paid[1](c.get('ctx') as never, c.req.valid('param').id) as never, 200))
+  .openapi(failed[0], async (c) => c.json(await failed[1](c.get('ctx') as never, c.req.valid('param').id) as never, 200))
+  .openapi(voided[0], async (c) => c.json(await voided[1](c.get('ctx') as never, c.req.valid('param').id) as never, 200))
+  .openapi(createRoute({ method: 'post', path: '/invoices/{id}/credit-notes', tags: [tag], summary: 'Credit note (요금 조정) against an issued invoice', security,
+    request: { params: IdParam, ...jsonBody(z.object({ reason: z.string().min(1).max(1000), lines: z.array(z.object({ description: z.string().min(1).max(500), amount: z.string() })).min(1).max(100) })) },
+    responses: { 201: { description: 'Created', content: { 'application/json': { schema: CreditNoteOut } } }, 409: errorResponses[404], ...errorResponses } }),
+  async (c) => c.json(await createCreditNote({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }), 201))
+  .openapi(createRoute({ method: 'get', path: '/invoices/{id}/pdf', tags: [tag], summary: 'The invoice as a PDF', security,
+    request: { params: IdParam }, responses: { 200: { description: 'application/pdf', content: { 'application/pdf': { schema: z.any() } } }, ...errorResponses } }),
+  async (c) => {
+    const { doc } = await invoiceDocument(c.get('ctx'), c.req.valid('param').id);
+    const pdf = await renderInvoicePdf(doc);
+    return c.body(new Uint8Array(pdf), 200, { 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="${doc.number}.pdf"` }) as never;
+  })
+  .openapi(createRoute({ method: 'post', path: '/invoices/{id}/send', tags: [tag], summary: 'E-mail the invoice with its PDF (청구 발송); records sentAt/sentTo', security,
+    request: { params: IdParam, body: { content: { 'application/json': { schema: z.object({ to: z.string().email().optional() }) } }, required: false } },
+    responses: { ...jsonOk(z.object({ sentTo: z.string(), accepted: z.array(z.string()), rejected: z.array(z.string()), messageId: z.string() })), 409: errorResponses[404], ...errorResponses } }),
+  async (c) => {
+    const ctx = c.get('ctx');
+    assertPermission(ctx, 'invoices:write');
+    const id = c.req.valid('param').id;
+    const body = (await c.req.json().catch(() => ({}))) as { to?: string };
+    const { doc, email } = await invoiceDocument(ctx, id);
+    if (doc.status === 'draft' || doc.status === 'void') throw conflict(`A ${doc.status} invoice is not sent; finalize it first`);
+    const to = body.to ?? email;
+    if (!to) throw conflict('The payer has no e-mail address; pass "to"');
+    const mailer = mailerFromEnv();
+    if (!mailer) throw conflict('E-mail is not configured (SMTP_HOST is unset)');
+    const r = await sendInvoiceEmail(mailer, { to, doc, pdf: await renderInvoicePdf(doc), locale: doc.locale });
+    mailer.close();
+    await markSent(ctx, id, to);
+    return c.json({ sentTo: to, accepted: r.accepted, rejected: r.rejected, messageId: r.messageId }, 200);
+  });
