@@ -226,7 +226,13 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
     }
     const skippedNote = result.skipped.length ? result.skipped.map((s) => `${s.subscriptionId}: ${s.reason}`).join('; ') : null;
     if (!result.invoices.length) {
-      await db.transaction((tx) => markPayer(tx, run, { billTo: d.billTo, outcome: d.subs.length ? 'failed' : 'existing', error: skippedNote }, { bills: 0, invoices: 0 }));
+      // Nothing left to bill: already invoiced (a re-run; report that invoice so totals match), or nothing billable.
+      const [ex] = await db.select({ id: invoices.id, currency: invoices.currency, total: invoices.total }).from(invoices)
+        .where(and(eq(invoices.tenantId, run.tenantId), eq(invoices.billTo, d.billTo), eq(invoices.periodStart, run.periodStart))).orderBy(asc(invoices.currency)).limit(1);
+      const row = ex
+        ? { billTo: d.billTo, outcome: 'existing', invoiceId: ex.id, currency: ex.currency, total: ex.total, error: skippedNote }
+        : { billTo: d.billTo, outcome: d.subs.length ? 'failed' : 'empty', error: skippedNote };
+      await db.transaction((tx) => markPayer(tx, run, row, { bills: 0, invoices: 0 }));
       continue;
     }
     await db.transaction(async (tx) => {

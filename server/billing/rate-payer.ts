@@ -48,13 +48,16 @@ export interface InvoiceDraft {
 }
 export interface PayerResult { invoices: InvoiceDraft[]; skipped: { subscriptionId: string; reason: string }[] }
 
-interface Segment { ps: PayerSubscription; phase: Phase; plan: ResolvedDocument<PlanDoc>; input: SubscriptionInput }
+interface Segment { ps: PayerSubscription; phase: Phase; plan: ResolvedDocument<PlanDoc>; input: SubscriptionInput; lastInPeriod: boolean }
 
 export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
   const { period } = docs;
   const skipped: PayerResult['skipped'] = [];
   const byCurrency = new Map<string, Map<string, Segment[]>>();
 
+  // Usage belongs to a customer, not a subscription: the first subscription (by start) with a
+  // component on a meter bills it, so two subscriptions on one meter never bill it twice.
+  const meterOwner = new Map<string, string>();
   for (const ps of data.subs) {
     const { sub } = ps;
     const phases = ps.phases.filter((p) => p.startDate < period.end && (!p.endDate || p.endDate > period.start) && (!sub.endDate || p.startDate < sub.endDate));
@@ -71,6 +74,9 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
       const usage: Record<string, string | { amount: string; count: number }> = {};
       for (const c of doc.components) {
         if (c.type !== 'usage') continue;
+        const owner = meterOwner.get(`${sub.customerId}|${c.meter}`) ?? sub.id;
+        meterOwner.set(`${sub.customerId}|${c.meter}`, owner);
+        if (owner !== sub.id) { usage[c.meter] = c.pricing.model === 'percentage' ? { amount: '0', count: 0 } : '0'; continue; }
         usage[c.meter] = usageQuantity(docs.usage, sub.customerId, c.meter, segStart, segEnd, isLast, c.pricing.model === 'percentage');
       }
       const trialLeft = sub.trialEndDate ? Math.max(0, daysBetween(phase.startDate, sub.trialEndDate)) : 0;
@@ -82,7 +88,7 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
       let perCustomer = byCurrency.get(doc.currency);
       if (!perCustomer) byCurrency.set(doc.currency, (perCustomer = new Map()));
       const list = perCustomer.get(sub.customerId) ?? [];
-      list.push({ ps, phase, plan, input });
+      list.push({ ps, phase, plan, input, lastInPeriod: isLast });
       perCustomer.set(sub.customerId, list);
     });
   }
@@ -110,7 +116,13 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
           billMap.set(s.id, { subscriptionId: s.id, customerId, cycleIndex: seg.ps.priorBills + 1, currency, segments: [], lines: [], subtotal: '0', discountTotal: '0', trace: [], planVersions: [] });
         }
         const b = billMap.get(s.id)!;
-        b.segments.push({ planCode: seg.phase.planCode, planVersion: seg.plan.version, startDate: maxDate(seg.phase.startDate, period.start), endDate: minDate(seg.phase.endDate ?? period.end, period.end), quantities: seg.phase.quantities, usage: seg.input.usage });
+        const late = seg.lastInPeriod ? docs.usage.late.get(customerId) : undefined;
+        b.segments.push({
+          planCode: seg.phase.planCode, planVersion: seg.plan.version, startDate: maxDate(seg.phase.startDate, period.start), endDate: minDate(seg.phase.endDate ?? period.end, period.end),
+          quantities: seg.phase.quantities, usage: seg.input.usage,
+          // Usage received after an earlier period was billed, carried into this bill (README "Late events").
+          ...(late?.size ? { lateUsage: Object.fromEntries([...late].map(([k, v]) => [k, { events: v.count, sum: v.sum.toString() }])) } : {}),
+        });
         if (!b.planVersions.some((v) => v.code === seg.plan.code && v.version === seg.plan.version)) b.planVersions.push({ code: seg.plan.code, version: seg.plan.version });
       }
       for (const l of r.lines) {

@@ -15,6 +15,7 @@ import type { DbOrTx } from '../db/client';
 import { bills, meters, usageEvents } from '../db/schema';
 import { Decimal, ZERO } from '../lib/money';
 import type { Period } from '../lib/dates';
+import { filterConditions } from '../metering/usage';
 
 type Meter = typeof meters.$inferSelect;
 
@@ -31,14 +32,7 @@ export interface UsageBook {
 
 const instant = (date: string, tz: string) => sql`(${date}::timestamp at time zone ${tz})`;
 
-function filterSql(m: Meter): SQL[] {
-  const out: SQL[] = [];
-  for (const [k, v] of Object.entries(m.filters ?? {})) {
-    const vals = (Array.isArray(v) ? v : [v]).map(String);
-    out.push(sql`(${usageEvents.properties} ->> ${k}) in (${sql.join(vals.map((x) => sql`${x}`), sql`, `)})`);
-  }
-  return out;
-}
+const filterSql = (m: Meter): SQL[] => filterConditions(m.filters);
 
 /** Loads the usage of `customerIds` for `meterCodes` over `period` (plus late events, see above). */
 export async function loadUsage(db: DbOrTx, tenantId: string, tz: string, customerIds: string[], meterCodes: Set<string>, period: Period): Promise<UsageBook> {

@@ -51,7 +51,7 @@ function catalogRouter(kind: CatalogKind, base: string, tag: string) {
     async (c) => { const p = c.req.valid('param'); return c.json(await getVersion({ ctx: c.get('ctx'), kind, code: p.code, version: p.version }), 200); })
     .openapi(createRoute({ method: 'get', path: `${base}/{code}/diff`, tags: [tag], summary: 'Differences between two versions, by JSON path', security,
       request: { params: CodeParam, query: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }) },
-      responses: { ...jsonOk(z.object({ from: z.number(), to: z.number(), changes: z.array(z.object({ path: z.string(), op: z.enum(['added', 'removed', 'changed']), before: z.any(), after: z.any() })) })), ...errorResponses } }),
+      responses: { ...jsonOk(z.object({ from: z.number(), to: z.number(), changes: z.array(z.object({ path: z.string(), op: z.enum(['added', 'removed', 'changed']), before: z.any().optional(), after: z.any().optional() })) })), ...errorResponses } }),
     async (c) => { const qy = c.req.valid('query'); return c.json(await diffVersions({ ctx: c.get('ctx'), kind, code: c.req.valid('param').code, from: qy.from, to: qy.to }), 200); });
 }
 

@@ -26,7 +26,7 @@ function entrySummary(e: Entry, versions: Version[]) {
     id: e.id, kind: e.kind as CatalogKind, code: e.code, name: e.name, retiredFrom: e.retiredFrom,
     latestPublished: published[0] ? { version: published[0].version, effectiveFrom: published[0].effectiveFrom } : null,
     draftVersion: draft?.version ?? null,
-    status: e.retiredFrom ? 'retired' : published.length ? 'published' : 'draft',
+    status: (e.retiredFrom ? 'retired' : published.length ? 'published' : 'draft') as 'draft' | 'published' | 'retired',
     document: (draft ?? published[0])?.document ?? null,
     updatedAt: e.updatedAt.toISOString(),
   };

@@ -11,7 +11,10 @@ afterAll(async () => { await t?.close(); });
 async function counts() {
   const tables = { tenants: schema.tenants, users: schema.users, catalogEntries: schema.catalogEntries, catalogVersions: schema.catalogVersions, auditLog: schema.auditLog };
   const out: Record<string, number> = {};
-  for (const [k, tbl] of Object.entries(tables)) out[k] = Number((await t.handle.db.select({ n: count() }).from(tbl as never))[0].n);
+  for (const [k, tbl] of Object.entries(tables)) {
+    const [row] = await t.handle.db.select({ n: count() }).from(tbl as typeof schema.tenants);
+    out[k] = Number(row.n);
+  }
   return out;
 }
 

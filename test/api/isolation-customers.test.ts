@@ -28,6 +28,9 @@ beforeAll(async () => {
   ] });
   expect(ing.body).toMatchObject({ accepted: 1, rejected: 1 });
   ids.error = ing.body.results[1].errorId;
+  // Tenant A's own customer and meter (tests do not load the demo data).
+  expect((await t.call('POST', '/api/v1/customers', { key: DEMO_KEY, body: { externalId: 'A-CUST', type: 'individual', name: 'A' } })).status).toBe(201);
+  expect((await t.call('POST', '/api/v1/meters', { key: DEMO_KEY, body: { code: 'api_calls', name: 'A calls', aggregation: 'count' } })).status).toBe(201);
 });
 afterAll(async () => { await t?.close(); });
 
@@ -75,8 +78,8 @@ describe('customer and metering isolation', () => {
     ] } });
     expect(events.body.results.map((r: any) => r.reason)).toEqual(['unknown_customer', 'unknown_customer', 'unknown_customer']);
     // Event ids are per tenant: A may use the id B already used, and B's event stays B's.
-    const same = await t.call('POST', '/api/v1/events', { key: DEMO_KEY, body: { id: 'acme-evt-1', customer: 'SCN', meter: 'api_calls', timestamp: new Date().toISOString() } });
-    expect(same.body.results[0].status).toBe('accepted');
+    const same = await t.call('POST', '/api/v1/events', { key: DEMO_KEY, body: { id: 'acme-evt-1', customer: 'A-CUST', meter: 'api_calls', timestamp: new Date().toISOString() } });
+    expect(same.body.results[0], JSON.stringify(same.body)).toMatchObject({ status: 'accepted' });
     const bUsage = await t.call('GET', `/api/v1/customers/${ids.customer}/usage`, { key: b.key });
     expect(bUsage.body.meters).toEqual([expect.objectContaining({ meter: 'acme_calls', value: '1' })]);
   });

@@ -56,7 +56,6 @@ describe('spec §5 preview response example', () => {
     const res = previewRating(parsed.value, deps);
     if (!res.ok) throw new Error(JSON.stringify(res.issues));
     const r = res.value;
-    if (process.env.DEBUG_TRACE) console.log(JSON.stringify(r.trace, null, 1));
     expect(r.currency).toBe('USD');
     expect(r.lines.map(({ description: _d, ...l }) => l)).toEqual([
       { subscription: 0, component: 'base', kind: 'charge', quantity: '1', amount: '20.00' },
