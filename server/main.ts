@@ -6,6 +6,7 @@ import { createDb } from './db/client';
 import { createApp } from './app';
 import { tenants } from './db/schema';
 import { seedDemo, DEMO_USERS, DEMO_PASSWORD } from '../seeds/demo';
+import { startWorker } from './jobs/worker';
 
 // Start: env → database → migrations → demo data if the database is empty → API + built console.
 const cfg = loadConfig();
@@ -25,6 +26,8 @@ if (Number(n) === 0) {
 
 const webDist = fileURLToPath(new URL('../web/dist', import.meta.url));
 const app = createApp({ db: handle.db, dbKind: handle.kind, webDist });
+// The job worker (bill runs) runs in-process; more can run as `tsx server/jobs/worker-main.ts` on PostgreSQL.
+const worker = process.env.WORKER_IN_PROCESS === '0' ? null : startWorker(handle.db);
 const server = serve({ fetch: app.fetch, port: cfg.port }, (info) => {
   const url = `http://localhost:${info.port}`;
   console.log(`Billwise is running at ${url}  (database: ${handle.kind === 'pglite' ? `embedded PGlite in ${cfg.dataDir}` : 'PostgreSQL'})`);
@@ -38,6 +41,7 @@ async function shutdown() {
   if (closing) return;
   closing = true;
   server.close();
+  await worker?.stop();
   await handle.close();
   process.exit(0);
 }

@@ -10,7 +10,12 @@ const handle = await createDb({ databaseUrl: process.env.DATABASE_URL || undefin
 await handle.migrate();
 
 if (process.env.WORKER_EXIT_WHEN_IDLE === '1') {
-  const n = await drainJobs(handle.db, { workerId: `worker-${process.pid}` });
+  // WORKER_JOB_DELAY_MS slows each job down (crash tests and demos of the progress bar).
+  const delay = Number(process.env.WORKER_JOB_DELAY_MS ?? 0);
+  const n = await drainJobs(handle.db, {
+    workerId: `worker-${process.pid}`,
+    onJob: async (job) => { console.log(`[jobs] done ${job.id}`); if (delay) await new Promise((r) => setTimeout(r, delay)); },
+  });
   console.log(`[jobs] worker ${process.pid}: ${n} job(s) done, queue empty`);
   await handle.close();
   process.exit(0);

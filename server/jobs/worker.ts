@@ -35,7 +35,7 @@ export async function runJob(db: Db, job: Job, workerId: string, now: () => Date
 }
 
 /** Processes ready jobs until none is left (tests, seeds, synchronous bill runs). Returns how many ran. */
-export async function drainJobs(db: Db, opts: { now?: () => Date; workerId?: string; max?: number } = {}): Promise<number> {
+export async function drainJobs(db: Db, opts: { now?: () => Date; workerId?: string; max?: number; onJob?: (job: Job) => void | Promise<void> } = {}): Promise<number> {
   const workerId = opts.workerId ?? `inline-${randomUUID().slice(0, 8)}`;
   const now = opts.now ?? (() => new Date());
   let n = 0;
@@ -45,6 +45,7 @@ export async function drainJobs(db: Db, opts: { now?: () => Date; workerId?: str
     if (!job) return n;
     await runJob(db, job, workerId, now);
     n++;
+    if (opts.onJob) await opts.onJob(job);
   }
 }
 

@@ -1,4 +1,5 @@
 /** English messages. `ko.ts` must have the same shape (checked by the `Messages` type). */
+import productsEn from './products.en';
 const en = {
   app: { name: 'Billwise', tagline: 'Rules-driven billing console' },
   common: {
@@ -81,6 +82,7 @@ const en = {
     network: 'Cannot reach the server.', generic: 'Something went wrong ({code}).',
     validation: 'Please check the highlighted fields.', back: 'Go to start page',
   },
+  ...productsEn,
 };
 
 export type Messages = typeof en;

@@ -1,5 +1,6 @@
 /** 한국어 메시지 (기본 로캘). 용어는 /work/shared/spec/glossary.md 를 따른다. */
 import type { Messages } from './en';
+import productsKo from './products.ko';
 
 const ko: Messages = {
   app: { name: 'Billwise', tagline: '룰 기반 빌링 관리 콘솔' },
@@ -82,6 +83,7 @@ const ko: Messages = {
     network: '서버에 연결할 수 없습니다.', generic: '오류가 발생했습니다 ({code}).',
     validation: '표시된 항목을 확인하세요.', back: '시작 화면으로',
   },
+  ...productsKo,
 };
 
 export default ko;

@@ -9,6 +9,7 @@ import type { Component } from 'vue';
 import {
   DataAnalysis, Document, Goods, Key, Lock, OfficeBuilding, Setting, User, UserFilled, Wallet,
 } from '@element-plus/icons-vue';
+import { productMenuGroups, productRoutes } from './routes-products';
 
 export type AreaKey = 'common' | 'products' | 'customers' | 'billing' | 'statistics';
 
@@ -39,6 +40,7 @@ export const MENU_GROUPS: MenuGroup[] = [
   { key: 'tenant', title: 'menuGroups.tenant', icon: OfficeBuilding },
   { key: 'access', title: 'menuGroups.access', icon: Lock },
   { key: 'history', title: 'menuGroups.history', icon: Document },
+  ...productMenuGroups,
 ];
 
 declare module 'vue-router' {
@@ -92,4 +94,5 @@ export const consoleRoutes: RouteRecordRaw[] = [
     component: () => import('@/pages/common/AuditLogPage.vue'),
     meta: { title: 'routes.auditLog', area: 'common', group: 'history', icon: Document, permission: 'audit:read' },
   },
+  ...productRoutes,
 ];

@@ -1,0 +1,119 @@
+/**
+ * Crash safety: a real worker process is SIGKILLed half-way through a bill run, a second worker
+ * finishes it, and the result has no duplicates and the same totals as an undisturbed run (the
+ * dry run of the same period, which rates exactly the same inputs without storing).
+ * On PostgreSQL (TEST_DATABASE_URL) the parent keeps its connection open; on PGlite the data
+ * directory is single-writer, so the parent closes its handle while a child runs.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { and, eq, sql } from 'drizzle-orm';
+import { createDb, type DbHandle } from '../../server/db/client';
+import { onboardTenant } from '../../server/tenants/onboard';
+import { systemCtx } from '../../server/lib/context';
+import { PERMISSION_CODES } from '../../server/access/permissions';
+import { bills, invoices, jobs } from '../../server/db/schema';
+import { createBillRun, getBillRun, runBillRunNow } from '../../server/billing/bill-runs';
+import { billingWorld } from '../scenarios/fixture';
+
+const PG = process.env.TEST_DATABASE_URL;
+const PAYERS = 40;
+let dir: string | null = null;
+let dbName: string | null = null;
+let env: Record<string, string>;
+
+async function open(): Promise<DbHandle> {
+  if (PG) {
+    const u = new URL(PG);
+    u.pathname = `/${dbName}`;
+    return createDb({ databaseUrl: u.toString() });
+  }
+  return createDb({ dataDir: dir! });
+}
+
+/** Runs `tsx server/jobs/worker-main.ts`; `killAfter` jobs → SIGKILL. Resolves with the jobs it reported done. */
+function worker(killAfter: number | null): Promise<{ done: number; killed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', 'server/jobs/worker-main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let done = 0;
+    let killed = false;
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => {
+      done += (b.toString().match(/\[jobs\] done /g) ?? []).length;
+      if (killAfter !== null && done >= killAfter && !killed) { killed = true; child.kill('SIGKILL'); }
+    });
+    child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+    child.on('exit', (code, signal) => {
+      if (signal === 'SIGKILL' || code === 0) resolve({ done, killed });
+      else reject(new Error(`worker exited ${code}: ${err.slice(-2000)}`));
+    });
+  });
+}
+
+afterAll(async () => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (PG && dbName) {
+    const a = postgres(PG, { max: 1, onnotice: () => {} });
+    await a.unsafe(`drop database if exists ${dbName} with (force)`);
+    await a.end();
+  }
+});
+
+describe('a worker killed mid-run', () => {
+  it('is finished by the next worker with no duplicates and the undisturbed totals', async () => {
+    if (PG) {
+      dbName = `bw_kill_${randomBytes(5).toString('hex')}`;
+      const a = postgres(PG, { max: 1, onnotice: () => {} });
+      await a.unsafe(`create database ${dbName}`);
+      await a.end();
+      const u = new URL(PG);
+      u.pathname = `/${dbName}`;
+      env = { DATABASE_URL: u.toString(), JOB_LEASE_MS: '1500', WORKER_EXIT_WHEN_IDLE: '1', WORKER_JOB_DELAY_MS: '150' };
+    } else {
+      dir = mkdtempSync(join(tmpdir(), 'bw-kill-'));
+      env = { DATABASE_URL: '', DATA_DIR: dir, JOB_LEASE_MS: '1500', WORKER_EXIT_WHEN_IDLE: '1', WORKER_JOB_DELAY_MS: '150' };
+    }
+    let h = await open();
+    await h.migrate();
+    const boot = systemCtx(h.db, '', PERMISSION_CODES);
+    const r = await onboardTenant({ ctx: boot, input: { code: 'kill', name: 'Kill Inc.', currency: 'USD', timezone: 'UTC', locale: 'en', roundingMode: 'half_up', admin: { email: 'admin@kill.test', name: 'A', password: 'kill-pass-1' } } });
+    const tenantId = r.tenant.id;
+    const { ctx } = await billingWorld(h.db, tenantId, PAYERS);
+    const undisturbed = await runBillRunNow({ ctx, input: { periodStart: '2025-03-01', dryRun: true } });
+    const run = await createBillRun({ ctx, input: { periodStart: '2025-03-01', chunkSize: 2 } });
+    const totalJobs = PAYERS / 2;
+    if (!PG) await h.close();
+
+    const first = await worker(6);
+    expect(first.killed).toBe(true);
+    if (!PG) h = await open();
+    const mid = await getBillRun({ ctx: { ...ctx, db: h.db }, id: run.id });
+    expect(mid.progress.processedPayers).toBeGreaterThan(0);
+    expect(mid.progress.processedPayers).toBeLessThan(PAYERS);
+    if (!PG) await h.close();
+
+    await new Promise((res) => setTimeout(res, 1700)); // the killed worker's lease expires
+    const second = await worker(null);
+    expect(second.done).toBeGreaterThan(0);
+    expect(second.done).toBeLessThanOrEqual(totalJobs);
+
+    if (!PG) h = await open();
+    const c2 = { ...ctx, db: h.db };
+    const after = await getBillRun({ ctx: c2, id: run.id });
+    expect(after).toMatchObject({ status: 'completed', progress: { totalPayers: PAYERS, processedPayers: PAYERS, failedPayers: 0 }, billsCreated: PAYERS, invoicesCreated: PAYERS });
+    expect(after.totals).toEqual(undisturbed.totals);
+    const perPayer = (x: typeof after) => Object.fromEntries(x.payers!.map((p) => [p.billTo, p.total]));
+    expect(perPayer(after)).toEqual(perPayer(undisturbed));
+    const [{ n: nInv }] = await h.db.select({ n: sql<number>`count(*)::int` }).from(invoices).where(eq(invoices.tenantId, tenantId));
+    const [{ n: nBills }] = await h.db.select({ n: sql<number>`count(*)::int` }).from(bills).where(eq(bills.tenantId, tenantId));
+    expect([Number(nInv), Number(nBills)]).toEqual([PAYERS, PAYERS]);
+    const open_ = await h.db.select().from(jobs).where(and(eq(jobs.tenantId, tenantId), sql`${jobs.status} <> 'done'`));
+    expect(open_).toHaveLength(0);
+    await h.close();
+  }, 180_000);
+});
