@@ -37,19 +37,21 @@ async function open(): Promise<DbHandle> {
 }
 
 /** Runs `tsx server/jobs/worker-main.ts`; `killAfter` jobs → SIGKILL. Resolves with the jobs it reported done. */
-function worker(killAfter: number | null): Promise<{ done: number; killed: boolean }> {
+function worker(killAfter: number | null): Promise<{ done: number; killed: boolean; signal?: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'server/jobs/worker-main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npx', ['tsx', 'server/jobs/worker-main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let done = 0;
     let killed = false;
     let err = '';
     child.stdout.on('data', (b: Buffer) => {
       done += (b.toString().match(/\[jobs\] done /g) ?? []).length;
-      if (killAfter !== null && done >= killAfter && !killed) { killed = true; child.kill('SIGKILL'); }
+      // npx → node: kill the whole process group, or the real worker survives its parent.
+      if (killAfter !== null && done >= killAfter && !killed) { killed = true; process.kill(-child.pid!, 'SIGKILL'); }
     });
     child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
+    if (process.env.KILL_TEST_DEBUG) child.stdout.on('data', (b: Buffer) => process.stderr.write(`[child] ${b}`));
     child.on('exit', (code, signal) => {
-      if (signal === 'SIGKILL' || code === 0) resolve({ done, killed });
+      if (killed || code === 0) resolve({ done, killed, signal });
       else reject(new Error(`worker exited ${code}: ${err.slice(-2000)}`));
     });
   });
