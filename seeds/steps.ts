@@ -1,6 +1,7 @@
 import type { Ctx } from '../server/lib/context';
 import { seedCatalog } from './catalog';
 import { seedCustomers, seedUsage } from './customers';
+import { seedBilling } from './billing';
 
 /**
  * Seed steps that feature modules add (catalog, customers, usage ...). Each must be idempotent:
@@ -11,4 +12,5 @@ export const demoSeeders: SeedStep[] = [
   seedCatalog, // plans and rules first: customers' subscriptions and bill runs need them
   seedCustomers, // customers, payers, contracts and the demo meters
   seedUsage, // three months of usage events for the meters above, rolled up by day
+  seedBilling, // subscriptions, bill-run groups and 3 closed months of bill runs and invoices
 ];

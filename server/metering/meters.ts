@@ -5,6 +5,7 @@ import { conflict, invalid, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
 import type { DbOrTx } from '../db/client';
 import type { Aggregation, MeterCreate, MeterPatch } from './schemas';
+import { invalidateMetering } from './cache';
 
 type MeterRow = typeof meters.$inferSelect;
 
@@ -44,6 +45,7 @@ export async function createMeter({ ctx, input }: { ctx: Ctx; input: MeterCreate
     await recordAudit(tx, tctx, { action: 'meter.create', entityType: 'meter', entityId: m.id, after: m });
     return m.id;
   });
+  invalidateMetering(ctx.tenantId);
   return getMeter({ ctx, id });
 }
 
@@ -70,5 +72,7 @@ export async function updateMeter({ ctx, id, input }: { ctx: Ctx; id: string; in
     const [after] = await tx.update(meters).set(patch).where(and(eq(meters.id, id), eq(meters.tenantId, ctx.tenantId))).returning();
     await recordAudit(tx, tctx, { action: 'meter.update', entityType: 'meter', entityId: id, before, after });
   });
+  // Ingest caches the tenant's meters (cache.ts): a status or definition change applies at once.
+  invalidateMetering(ctx.tenantId);
   return getMeter({ ctx, id });
 }

@@ -20,7 +20,8 @@ export interface EventRow {
 }
 
 export type Checked =
-  | { ok: true; row: EventRow }
+  /** `json`: the properties as JSON text (already serialized for the size check; ingest stores it as is). */
+  | { ok: true; row: EventRow; json: string }
   | { ok: false; reason: RejectReason; message: string; eventId: string | null; customerRef: string | null; meterCode: string | null };
 
 /** ISO 8601 with a zone (Z or ±hh:mm): a timestamp without one is ambiguous, so it is refused. */
@@ -28,6 +29,8 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\
 const DECIMAL = /^-?\d{1,25}(\.\d{1,15})?$/;
 const MAX_FUTURE_MS = 24 * 3600_000;
 const MAX_PROPERTIES_CHARS = 16_000;
+/** \u0000 in JSON text, not preceded by an escaped backslash. */
+const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/;
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
 
@@ -59,11 +62,15 @@ export function checkEvent(
   if (!meterCode) return fail('invalid_event', 'meter is required (a meter code)');
   const props = o.properties ?? {};
   if (typeof props !== 'object' || props === null || Array.isArray(props)) return fail('invalid_event', 'properties must be a JSON object');
-  if (JSON.stringify(props).length > MAX_PROPERTIES_CHARS) return fail('invalid_event', `properties are larger than ${MAX_PROPERTIES_CHARS} characters`);
-  if (typeof o.timestamp !== 'string' || !ISO_INSTANT.test(o.timestamp) || Number.isNaN(Date.parse(o.timestamp))) {
+  const json = JSON.stringify(props);
+  if (json.length > MAX_PROPERTIES_CHARS) return fail('invalid_event', `properties are larger than ${MAX_PROPERTIES_CHARS} characters`);
+  // PostgreSQL's jsonb cannot hold the NUL character: refuse the event rather than fail the batch.
+  if (json.includes('\\u0000') && NUL_ESCAPE.test(json)) return fail('invalid_event', 'properties must not contain the NUL character (\\u0000)');
+  const ms = typeof o.timestamp === 'string' && ISO_INSTANT.test(o.timestamp) ? Date.parse(o.timestamp) : NaN;
+  if (Number.isNaN(ms)) {
     return fail('invalid_timestamp', 'timestamp must be an ISO 8601 instant with a zone, e.g. 2025-05-01T09:00:00+09:00');
   }
-  const timestamp = new Date(o.timestamp);
+  const timestamp = new Date(ms);
   if (timestamp.getTime() > now.getTime() + MAX_FUTURE_MS) return fail('invalid_timestamp', 'timestamp is more than 24 hours in the future');
   const customerId = lookup.customer(customerRef);
   if (!customerId) return fail('unknown_customer', `no customer with external id or id "${customerRef}"`);
@@ -82,5 +89,5 @@ export function checkEvent(
       return fail('invalid_value', `properties.${meter.field} must be a string, number or boolean for unique_count`);
     }
   }
-  return { ok: true, row: { eventId, customerId, meterId: meter.id, timestamp, value, properties: p } };
+  return { ok: true, row: { eventId, customerId, meterId: meter.id, timestamp, value, properties: p }, json };
 }

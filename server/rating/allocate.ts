@@ -10,15 +10,16 @@ export function allocateProportionally(total: Decimal, weights: readonly Decimal
   if (weights.length === 1) return [total];
   const W = sumDecimals(weights);
   if (total.isZero() || W.isZero()) return weights.map(() => ZERO);
-  if (total.equals(W)) return weights.slice(); // everything goes: each line loses exactly itself
   const places = currencyDecimals(currency);
   const exact = weights.map((w) => total.times(w).dividedBy(W));
   const shares = exact.map((e) => roundTo(e, places, 'down'));
   const unit = minorUnit(currency);
   let left = total.minus(sumDecimals(shares)).dividedBy(unit).round().toNumber();
-  const order = exact
-    .map((e, i) => ({ i, frac: e.minus(shares[i]) }))
-    .sort((a, b) => b.frac.comparedTo(a.frac) || a.i - b.i);
+  // Remainders compared exactly (total·wᵢ − shareᵢ·W, no division): a 40-digit quotient's
+  // fraction would break exact ties by the length of its integer part.
+  const order = weights
+    .map((w, i) => ({ i, rem: total.times(w).minus(shares[i].times(W)) }))
+    .sort((a, b) => b.rem.comparedTo(a.rem) || a.i - b.i);
   for (const { i } of order) {
     if (left <= 0) break;
     shares[i] = shares[i].plus(unit);

@@ -154,27 +154,50 @@ export interface PreparedPlan {
 }
 
 const planCache = new WeakMap<PlanDoc, PreparedPlan>();
+const componentCache = new WeakMap<object, PreparedComponent[]>();
 
-/** Parses a (validated) plan document once; cached by object identity. */
+function prepareComponents(components: PlanDoc['components']): PreparedComponent[] {
+  const hit = componentCache.get(components);
+  if (hit) return hit;
+  const prepared = components.map((c) => ({
+    code: c.code,
+    label: c.name ?? c.code,
+    type: c.type,
+    amount: c.type === 'flat' ? parseDecimal(c.amount) : undefined,
+    quantityKey: c.type === 'quantity' ? c.quantityKey : undefined,
+    meter: c.type === 'usage' ? c.meter : undefined,
+    pricer: c.type === 'flat' ? undefined : createPricer(c.pricing),
+    prorate: c.type === 'usage' ? false : c.prorate !== false,
+  }));
+  componentCache.set(components, prepared);
+  return prepared;
+}
+
+/**
+ * Parses a (validated) plan document once; cached by object identity. Its components are also
+ * cached by the identity of the `components` array, so a shallow copy of a plan (billing passes
+ * `{ ...doc, trialDays }` per subscription) re-uses the parsed components and pricers.
+ */
 export function preparePlan(doc: PlanDoc): PreparedPlan {
   const hit = planCache.get(doc);
   if (hit) return hit;
+  const seen = componentCache.has(doc.components);
   const plan: PreparedPlan = {
     doc,
     trialDays: doc.trialDays ?? 0,
     minimumAmount: doc.minimumAmount !== undefined ? parseDecimal(doc.minimumAmount) : undefined,
-    eligibility: doc.eligibility ? compileConditions(doc.eligibility) : undefined,
-    components: doc.components.map((c) => ({
-      code: c.code,
-      label: c.name ?? c.code,
-      type: c.type,
-      amount: c.type === 'flat' ? parseDecimal(c.amount) : undefined,
-      quantityKey: c.type === 'quantity' ? c.quantityKey : undefined,
-      meter: c.type === 'usage' ? c.meter : undefined,
-      pricer: c.type === 'flat' ? undefined : createPricer(c.pricing),
-      prorate: c.type === 'usage' ? false : c.prorate !== false,
-    })),
+    eligibility: doc.eligibility ? compiledEligibility(doc.eligibility) : undefined,
+    components: prepareComponents(doc.components),
   };
-  planCache.set(doc, plan);
+  // A shallow copy of a known plan is cheap to wrap and is not cached: a bill run makes one per
+  // subscription, and 100,000 weak-map entries would cost the garbage collector more than this.
+  if (!seen) planCache.set(doc, plan);
   return plan;
+}
+
+const eligibilityCache = new WeakMap<object, CompiledCondition>();
+function compiledEligibility(e: NonNullable<PlanDoc['eligibility']>): CompiledCondition {
+  let c = eligibilityCache.get(e);
+  if (!c) eligibilityCache.set(e, (c = compileConditions(e)));
+  return c;
 }

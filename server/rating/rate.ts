@@ -12,23 +12,75 @@
  * Rules are evaluated by the compiled evaluator (equal to json-rules-engine by proof) twice per
  * subscription: before pricing (bill.subtotal/invoice.subtotal unknown = null) for the rules that
  * change pricing, and after pricing for the others.
+ *
+ * Performance (rules/README.md "Rating performance"): this is the exact integer fast path —
+ * line amounts are safe integers in minor units, unrounded values exact scaled integers
+ * (./exact.ts), rounding on exact remainders. It gives the same result as the straightforward
+ * decimal.js implementation `rateReference` (rate-reference.ts; proved by
+ * test/unit/rating/fast-path.test.ts) and falls back to it for any input it cannot compute
+ * exactly (amounts beyond 2^53 minor units, money fields with more decimals than the currency,
+ * exponent-form numbers ...).
  */
-import { Decimal, ZERO, parseDecimal, roundMoney, roundTo, currencyDecimals, toMoneyString, type RoundingMode } from '../lib/money';
+import { currencyDecimals, parseDecimal, type RoundingMode } from '../lib/money';
 import { explainConditions } from '../rules/compile';
 import type { FactMap } from '../rules/facts';
 import { subscriptionFacts } from './subscription-facts';
 import type { RuleDoc } from '../rules/schema';
-import { allocateProportionally } from './allocate';
-import { createPricer, type Pricer } from './pricing';
 import { isPreparedRules, preparePlan, prepareRules, type PreparedPlan, type PreparedRule, type PreparedRules } from './prepare';
 import { billableDays } from './proration';
+import { NotExact, POW10, SC0, add, allocateInt, exactMinor, formatMinor, mul, notExact, ratioToMinor, roundDiv, scAdd, scaled, toMinor, type Sc } from './exact';
+import { priceExact, type ExactUsage } from './pricing/exact';
+import type { Pricing } from '../rules/schema';
 import type { RatedLine, RatingInput, RatingResult, SubscriptionInput, TraceEntry } from './types';
+import { rateReference } from './rate-reference';
 
 export interface RateOptions {
   /** Rule documents, or the result of prepareRules() when rating many invoices with one pack. */
   rules: readonly RuleDoc[] | PreparedRules;
-  /** "full" (default) records facts and per-condition results for every rule; "summary" only verdicts. */
+  /**
+   * "summary" (what billing stores): per (rule, subscription) fired/applied/reason and `facts`, the
+   * values of every fact its conditions read — enough to answer "why"; the per-condition detail
+   * can be recomputed on demand with `explainConditions(rule.conditions, entry.facts)`.
+   * "full" (default, the preview) also records `conditions` (that detail) for every rule.
+   */
   trace?: 'full' | 'summary';
+  /** Force the decimal.js reference implementation (tests, diagnostics). */
+  engine?: 'auto' | 'reference';
+}
+
+type Rule = PreparedRule & { conditions: RuleDoc['conditions'] };
+
+/** Per-rule numbers of the fast path, parsed once per prepared rule. */
+interface FastRule {
+  pct?: Sc; // percent (10 → {10,0}); fraction = pct / 100
+  amount?: Sc;
+  maxAmount?: Sc;
+  budget?: Sc;
+  taxRate?: Sc;
+  earnPct?: Sc;
+  earnAmount?: Sc;
+  units?: Sc;
+}
+const fastRules = new WeakMap<PreparedRule, FastRule>();
+function fastRule(r: PreparedRule): FastRule {
+  let f = fastRules.get(r);
+  if (f) return f;
+  const p = (r.doc.event.params ?? {}) as Record<string, any>;
+  f = {};
+  if (r.discount) {
+    if (p.percent !== undefined) f.pct = scaled(p.percent);
+    if (p.amount !== undefined) f.amount = scaled(p.amount);
+    if (p.maxAmount !== undefined) f.maxAmount = scaled(p.maxAmount);
+  }
+  if (p.budget !== undefined && r.kind === 'promotion') f.budget = scaled(p.budget);
+  if (r.tax) f.taxRate = scaled(p.rate);
+  if (r.points) {
+    if (p.earnPercent !== undefined) f.earnPct = scaled(p.earnPercent);
+    if (p.earnAmount !== undefined) f.earnAmount = scaled(p.earnAmount);
+  }
+  if (r.effect?.type === 'free_units') f.units = scaled((r.kind === 'promotion' ? p.effect.units : p.units) as string | number);
+  fastRules.set(r, f);
+  return f;
 }
 
 interface ChargeLine {
@@ -36,12 +88,13 @@ interface ChargeLine {
   component?: string;
   kind: 'charge' | 'minimum';
   quantity: string;
-  amount: Decimal;
+  /** Minor units. */
+  amount: number;
   description: string;
-  /** What is left after discounts; tax applies to it. */
-  net: Decimal;
+  /** What is left after discounts (minor units); tax applies to it. */
+  net: number;
   planCode: string;
-  discounts: { rule: string; amount: Decimal }[];
+  discounts: { rule: string; amount: number }[] | null;
 }
 
 interface SubState {
@@ -50,24 +103,49 @@ interface SubState {
   plan: PreparedPlan;
   facts: FactMap;
   cycleIndex: number;
-  coupons: Set<string>;
+  coupons: readonly string[];
   lines: ChargeLine[];
   post?: Uint8Array;
   postTrace: TraceEntry[];
 }
 
-const qtyString = (d: Decimal) => d.toString();
-
-function toQuantity(x: string | number | undefined | null): Decimal {
-  if (x === undefined || x === null) return ZERO;
-  return parseDecimal(x);
+/** How Decimal(x).toString() writes a quantity (fast for the usual integers). */
+function qtyString(x: string | number | undefined | null): string {
+  if (x === undefined || x === null) return '0';
+  if (typeof x === 'number') {
+    if (Number.isSafeInteger(x) && !Object.is(x, -0)) return String(x);
+    return parseDecimal(x).toString();
+  }
+  if (/^(0|[1-9]\d{0,14})$/.test(x)) return x;
+  return parseDecimal(x).toString();
 }
+const toQ = (x: string | number | undefined | null): Sc => (x === undefined || x === null ? SC0 : scaled(x));
+
+/** How often rate() fell back to the reference implementation (diagnostics, tests). */
+export const rateStats = { fast: 0, fallbacks: 0 };
 
 export function rate(input: RatingInput, options: RateOptions): RatingResult {
+  const rules = isPreparedRules(options.rules) ? options.rules : prepareRules(options.rules);
+  const opts = rules === options.rules ? options : { ...options, rules };
+  if (options.engine === 'reference') return rateReference(input, opts);
+  try {
+    const r = rateFast(input, opts, rules);
+    rateStats.fast++;
+    return r;
+  } catch (e) {
+    if (e instanceof NotExact) {
+      rateStats.fallbacks++;
+      return rateReference(input, opts);
+    }
+    throw e;
+  }
+}
+
+function rateFast(input: RatingInput, options: RateOptions, rules: PreparedRules): RatingResult {
   const currency = input.currency;
   const mode: RoundingMode = input.rounding ?? 'half_up';
-  const round = (d: Decimal) => roundMoney(d, currency, mode);
-  const rules = isPreparedRules(options.rules) ? options.rules : prepareRules(options.rules);
+  const places = currencyDecimals(currency);
+  const fmt = (m: number) => formatMinor(m, places);
   const full = (options.trace ?? 'full') === 'full';
   const period = input.period;
   const usageBook = input.promotionUsage;
@@ -75,15 +153,16 @@ export function rate(input: RatingInput, options: RateOptions): RatingResult {
   const invoiceCoupons = input.coupons ?? [];
 
   // Promotion/coupon consumption on this invoice (budgets are tracked only when usage is given).
-  const redeemed = new Map<string, Decimal>();
-  const budgetLeft = (r: PreparedRule): Decimal | undefined => {
+  const redeemed = new Map<string, number>();
+  const budgetLeft = (r: PreparedRule): number | undefined => {
     if (!usageBook || r.budget === undefined) return undefined;
     const e = usageBook[r.id];
-    const start = e?.remainingBudget != null ? parseDecimal(e.remainingBudget) : r.budget;
-    return Decimal.max(ZERO, start.minus(redeemed.get(r.id) ?? ZERO));
+    const start = e?.remainingBudget != null ? exactMinor(scaled(e.remainingBudget), places) : exactMinor(fastRule(r).budget!, places);
+    const left = start - (redeemed.get(r.id) ?? 0);
+    return left > 0 ? left : 0;
   };
-  const redeem = (r: PreparedRule, amount: Decimal) => {
-    if (r.kind === 'coupon' || r.kind === 'promotion') redeemed.set(r.id, (redeemed.get(r.id) ?? ZERO).plus(amount));
+  const redeem = (r: PreparedRule, amount: number) => {
+    if (r.kind === 'coupon' || r.kind === 'promotion') redeemed.set(r.id, add(redeemed.get(r.id) ?? 0, amount));
   };
 
   /** Why a fired rule may not act here (null = it may). Exclusive groups are checked by callers. */
@@ -93,7 +172,7 @@ export function rate(input: RatingInput, options: RateOptions): RatingResult {
     if (d.validTo && period.start > d.validTo) return `valid until ${d.validTo}`;
     if (d.currency && d.currency !== currency) return `rule is for ${d.currency} invoices`;
     if (r.cycles !== undefined && s.cycleIndex > r.cycles) return `applies to the first ${r.cycles} cycle(s); this is cycle ${s.cycleIndex}`;
-    if (r.couponCode !== undefined && !s.coupons.has(r.couponCode)) return `coupon ${r.couponCode} not presented`;
+    if (r.couponCode !== undefined && s.coupons.indexOf(r.couponCode) < 0) return `coupon ${r.couponCode} not presented`;
     if (usageBook && (r.kind === 'coupon' || r.kind === 'promotion')) {
       const e = usageBook[r.id] ?? {};
       if (!redeemed.has(r.id)) {
@@ -101,19 +180,20 @@ export function rate(input: RatingInput, options: RateOptions): RatingResult {
         if (r.perCustomer !== undefined && (e.customerRedemptions ?? 0) >= r.perCustomer) return `customer already redeemed it ${r.perCustomer} time(s)`;
       }
       const left = budgetLeft(r);
-      if (left !== undefined && left.isZero()) return 'budget exhausted';
+      if (left !== undefined && left === 0) return 'budget exhausted';
     }
     return null;
   };
 
-  const traceEntry = (r: PreparedRule & { conditions: RuleDoc['conditions'] }, s: SubState, fired: boolean, factNames: readonly string[]): TraceEntry => {
-    const e: TraceEntry = { rule: r.id, kind: r.kind, version: r.version, subscription: s.index, fired, applied: false, reason: fired ? '' : 'conditions not met' };
-    if (full) {
-      const used: Record<string, unknown> = {};
-      for (const n of factNames) used[n] = s.facts[n] === undefined ? null : s.facts[n];
-      e.facts = used;
-      e.conditions = explainConditions(r.conditions, s.facts);
+  const traceEntry = (r: Rule, s: SubState, fired: boolean, factNames: readonly string[]): TraceEntry => {
+    const used: Record<string, unknown> = {};
+    const f = s.facts;
+    for (let i = 0; i < factNames.length; i++) {
+      const v = f[factNames[i]];
+      used[factNames[i]] = v === undefined ? null : v;
     }
+    const e: TraceEntry = { rule: r.id, kind: r.kind, version: r.version, subscription: s.index, fired, applied: false, reason: fired ? '' : 'conditions not met', facts: used };
+    if (full) e.conditions = explainConditions(r.conditions, f);
     trace.push(e);
     return e;
   };
@@ -122,7 +202,8 @@ export function rate(input: RatingInput, options: RateOptions): RatingResult {
   const subs: SubState[] = input.subscriptions.map((sub, index) => {
     const plan = preparePlan(sub.plan);
     const cycleIndex = sub.cycleIndex ?? 1;
-    const coupons = new Set([...invoiceCoupons, ...(sub.coupons ?? [])]);
+    const own = sub.coupons;
+    const coupons = own && own.length > 0 ? (invoiceCoupons.length > 0 ? [...invoiceCoupons, ...own] : own) : invoiceCoupons;
     const facts = subscriptionFacts(input, sub, rules.referencedFacts);
     return { index, sub, plan, facts, cycleIndex, coupons, lines: [], postTrace: [] };
   });
@@ -132,182 +213,204 @@ export function rate(input: RatingInput, options: RateOptions): RatingResult {
   function priceSubscription(s: SubState) {
     const { plan, sub } = s;
     const pre = rules.pre;
-    const fired = pre.evaluate(s.facts);
-    const freeUnits = new Map<string, { units: Decimal; rules: string[] }>();
-    const overrides = new Map<string, { pricer: Pricer; rule: string }>();
-    const promoEffects: { rule: PreparedRule; entry: TraceEntry; component: string; apply: (p: Pricer) => Pricer }[] = [];
-    const groups = new Set<string>();
-    const matching = (r: PreparedRule) => {
-      const e = r.effect!;
-      if (e.type === 'price_override') return plan.components.filter((c) => c.code === e.component && c.type !== 'flat');
-      return plan.components.filter((c) => (e.meter !== undefined ? c.meter === e.meter : c.quantityKey === e.quantityKey && c.type === 'quantity'));
-    };
-    for (let j = 0; j < pre.rules.length; j++) {
-      const r = pre.rules[j];
-      const entry = traceEntry(r, s, fired[j] === 1, pre.factsByRule[j]);
-      if (!entry.fired) continue;
-      const blocked = gate(r, s);
-      if (blocked) {
-        entry.reason = blocked;
-        continue;
-      }
-      const group = r.doc.exclusiveGroup;
-      if (group && groups.has(group)) {
-        entry.reason = `exclusive group "${group}" already applied`;
-        continue;
-      }
-      const targets = matching(r);
-      if (targets.length === 0) {
-        entry.reason = 'the plan has no matching component';
-        continue;
-      }
-      const e = r.effect!;
-      if (r.kind === 'promotion') {
-        for (const c of targets) {
-          promoEffects.push({
-            rule: r,
-            entry,
-            component: c.code,
-            apply: e.type === 'free_units' ? (p) => p.withFreeUnits(e.units) : () => createPricer(e.pricing as never),
-          });
-        }
-        entry.reason = 'pending pricing';
-      } else if (e.type === 'free_units') {
-        for (const c of targets) {
-          const cur = freeUnits.get(c.code) ?? { units: ZERO, rules: [] };
-          freeUnits.set(c.code, { units: cur.units.plus(e.units), rules: [...cur.rules, r.id] });
-        }
-        entry.applied = true;
-        entry.reason = `${e.units} free unit(s)`;
-      } else {
-        const free = targets.filter((c) => !overrides.has(c.code));
-        if (free.length === 0) {
-          entry.reason = 'component already overridden by a higher-priority rule';
+    let freeUnits: Map<string, { units: Sc; rules: string[] }> | undefined;
+    let overrides: Map<string, { pricing: Pricing; rule: string }> | undefined;
+    const promoEffects: { rule: PreparedRule; entry: TraceEntry; component: string; free?: Sc; pricing?: Pricing }[] = [];
+    if (pre.rules.length > 0) {
+      const fired = pre.evaluate(s.facts);
+      const groups = new Set<string>();
+      const matching = (r: PreparedRule) => {
+        const e = r.effect!;
+        if (e.type === 'price_override') return plan.components.filter((c) => c.code === e.component && c.type !== 'flat');
+        return plan.components.filter((c) => (e.meter !== undefined ? c.meter === e.meter : c.quantityKey === e.quantityKey && c.type === 'quantity'));
+      };
+      for (let j = 0; j < pre.rules.length; j++) {
+        const r = pre.rules[j];
+        const entry = traceEntry(r, s, fired[j] === 1, pre.factsByRule[j]);
+        if (!entry.fired) continue;
+        const blocked = gate(r, s);
+        if (blocked) {
+          entry.reason = blocked;
           continue;
         }
-        for (const c of free) overrides.set(c.code, { pricer: createPricer(e.pricing as never), rule: r.id });
-        entry.applied = true;
-        entry.reason = 'price overridden';
+        const group = r.doc.exclusiveGroup;
+        if (group && groups.has(group)) {
+          entry.reason = `exclusive group "${group}" already applied`;
+          continue;
+        }
+        const targets = matching(r);
+        if (targets.length === 0) {
+          entry.reason = 'the plan has no matching component';
+          continue;
+        }
+        const e = r.effect!;
+        if (r.kind === 'promotion') {
+          for (const c of targets) {
+            promoEffects.push(e.type === 'free_units' ? { rule: r, entry, component: c.code, free: fastRule(r).units } : { rule: r, entry, component: c.code, pricing: e.pricing as never });
+          }
+          entry.reason = 'pending pricing';
+        } else if (e.type === 'free_units') {
+          const units = fastRule(r).units!;
+          freeUnits ??= new Map();
+          for (const c of targets) {
+            const cur = freeUnits.get(c.code) ?? { units: SC0, rules: [] };
+            freeUnits.set(c.code, { units: scAdd(cur.units, units), rules: [...cur.rules, r.id] });
+          }
+          entry.applied = true;
+          entry.reason = `${e.units} free unit(s)`;
+        } else {
+          overrides ??= new Map();
+          const free = targets.filter((c) => !overrides!.has(c.code));
+          if (free.length === 0) {
+            entry.reason = 'component already overridden by a higher-priority rule';
+            continue;
+          }
+          for (const c of free) overrides.set(c.code, { pricing: e.pricing as never, rule: r.id });
+          entry.applied = true;
+          entry.reason = 'price overridden';
+        }
+        if (group) groups.add(group);
       }
-      if (group) groups.add(group);
     }
 
     const days = billableDays(period, sub.startDate, sub.endDate, plan.trialDays);
-    const prorated = (amount: Decimal, prorate: boolean): Decimal => {
-      if (days.billableDays <= 0) return ZERO;
-      if (!prorate || days.billableDays === days.periodDays) return amount;
-      return amount.times(days.billableDays).dividedBy(days.periodDays);
+    const bd = days.billableDays;
+    const pd = days.periodDays;
+    const proratedMinor = (v: Sc, prorate: boolean): number => {
+      if (bd <= 0) return 0;
+      if (!prorate || bd === pd) return toMinor(v, places, mode);
+      return ratioToMinor(v, bd, pd, places, mode);
     };
-    const dayNote =
-      days.billableDays === days.periodDays ? '' : days.trialDays > 0 ? ` (${days.billableDays}/${days.periodDays} days after ${days.trialDays} trial day(s))` : ` (${days.billableDays}/${days.periodDays} days)`;
+    const dayNote = bd === pd ? '' : days.trialDays > 0 ? ` (${bd}/${pd} days after ${days.trialDays} trial day(s))` : ` (${bd}/${pd} days)`;
     const name = plan.doc.name;
-    for (const c of plan.components) {
-      let amount: Decimal;
-      let quantity: Decimal;
+    const comps = plan.doc.components;
+    for (let ci = 0; ci < plan.components.length; ci++) {
+      const c = plan.components[ci];
+      let amount: number;
+      let quantity: string;
       let note = '';
       if (c.type === 'flat') {
-        quantity = new Decimal(1);
-        amount = prorated(c.amount!, c.prorate);
-        if (c.prorate || days.billableDays <= 0) note = dayNote;
+        quantity = '1';
+        amount = proratedMinor(fastFlat(comps[ci] as { amount: string }), c.prorate);
+        if (c.prorate || bd <= 0) note = dayNote;
       } else {
-        let pricer = c.pricer!;
-        const ov = overrides.get(c.code);
+        let pricing = (comps[ci] as { pricing: Pricing }).pricing;
+        let extra: Sc = SC0;
+        const ov = overrides?.get(c.code);
         if (ov) {
-          pricer = ov.pricer;
+          pricing = ov.pricing;
           note += ` [price by ${ov.rule}]`;
         }
-        const fu = freeUnits.get(c.code);
+        const fu = freeUnits?.get(c.code);
         if (fu) {
-          pricer = pricer.withFreeUnits(fu.units);
-          note += ` [${fu.units} free by ${fu.rules.join(', ')}]`;
+          extra = fu.units;
+          note += ` [${fmtSc(fu.units)} free by ${fu.rules.join(', ')}]`;
         }
-        let usage: { quantity: Decimal; amount?: Decimal; count?: Decimal };
+        let usage: ExactUsage;
         if (c.type === 'quantity') {
-          usage = { quantity: toQuantity(sub.quantities?.[c.quantityKey!]) };
+          const x = sub.quantities?.[c.quantityKey!];
+          usage = { quantity: toQ(x) };
+          quantity = qtyString(x);
         } else {
           const u = sub.usage?.[c.meter!];
-          usage = typeof u === 'object' && u !== null ? { quantity: toQuantity(u.amount), amount: toQuantity(u.amount), count: toQuantity(u.count) } : { quantity: toQuantity(u) };
+          if (typeof u === 'object' && u !== null) {
+            const a = toQ(u.amount);
+            usage = { quantity: a, amount: a, count: toQ(u.count) };
+            quantity = qtyString(u.amount);
+          } else {
+            usage = { quantity: toQ(u) };
+            quantity = qtyString(u);
+          }
         }
-        quantity = usage.quantity;
-        const priceWith = (p: Pricer) => round(c.type === 'quantity' ? prorated(p.price(usage), c.prorate) : p.price(usage));
-        let charged = priceWith(pricer);
+        const isQty = c.type === 'quantity';
+        const priceWith = (p: Pricing, ex: Sc) => (isQty ? proratedMinor(priceExact(p, ex, usage), c.prorate) : toMinor(priceExact(p, ex, usage), places, mode));
+        let charged = priceWith(pricing, extra);
         for (const pe of promoEffects) {
           if (pe.component !== c.code) continue;
-          const candidate = pe.apply(pricer);
-          const after = priceWith(candidate);
-          const reduction = Decimal.max(ZERO, charged.minus(after));
+          const cand = pe.pricing ? { p: pe.pricing, ex: SC0 } : { p: pricing, ex: scAdd(extra, pe.free!) };
+          const after = priceWith(cand.p, cand.ex);
+          const reduction = charged > after ? charged - after : 0;
           const left = budgetLeft(pe.rule);
-          if (left !== undefined && left.lessThan(reduction)) {
-            if (!pe.entry.applied) pe.entry.reason = `budget left ${toMoneyString(left, currency)} is less than the reduction ${toMoneyString(reduction, currency)}`;
+          if (left !== undefined && left < reduction) {
+            if (!pe.entry.applied) pe.entry.reason = `budget left ${fmt(left)} is less than the reduction ${fmt(reduction)}`;
             continue;
           }
-          pricer = candidate;
+          pricing = cand.p;
+          extra = cand.ex;
           charged = after;
           redeem(pe.rule, reduction);
           pe.entry.applied = true;
-          pe.entry.reason = `reduces ${c.code} by ${toMoneyString(reduction, currency)}`;
+          pe.entry.reason = `reduces ${c.code} by ${fmt(reduction)}`;
           note += ` [promotion ${pe.rule.id}]`;
         }
         amount = charged;
-        if (c.type === 'quantity' && c.prorate) note = dayNote + note;
+        if (isQty && c.prorate) note = dayNote + note;
       }
-      const rounded = round(amount);
       s.lines.push({
         subscription: s.index,
         component: c.code,
         kind: 'charge',
-        quantity: qtyString(quantity),
-        amount: rounded,
-        net: rounded,
+        quantity,
+        amount,
+        net: amount,
         description: `${name} · ${c.label}${note}`,
         planCode: plan.doc.code,
-        discounts: [],
+        discounts: null,
       });
     }
     for (const pe of promoEffects) if (pe.entry.reason === 'pending pricing') pe.entry.reason = 'no reduction';
 
-    if (plan.minimumAmount !== undefined) {
+    if (plan.doc.minimumAmount !== undefined) {
       // Lago prorates a minimum commitment like the subscription fee; so do we.
-      const minimum = round(prorated(plan.minimumAmount, true));
-      const charges = s.lines.reduce((a, l) => a.plus(l.amount), ZERO);
-      if (charges.lessThan(minimum)) {
-        const diff = minimum.minus(charges);
+      const minimum = proratedMinor(fastFlat(plan.doc as { minimumAmount: string }, 'minimumAmount'), true);
+      let charges = 0;
+      for (const l of s.lines) charges = add(charges, l.amount);
+      if (charges < minimum) {
+        const diff = minimum - charges;
         s.lines.push({
           subscription: s.index,
           kind: 'minimum',
           quantity: '1',
           amount: diff,
           net: diff,
-          description: `${name} · minimum ${toMoneyString(minimum, currency)} true-up`,
+          description: `${name} · minimum ${fmt(minimum)} true-up`,
           planCode: plan.doc.code,
-          discounts: [],
+          discounts: null,
         });
       }
     }
   }
 
-  const billSubtotal = (s: SubState) => s.lines.reduce((a, l) => a.plus(l.amount), ZERO);
-  const invoiceSubtotal = subs.reduce((a, s) => a.plus(billSubtotal(s)), ZERO);
+  const billSubtotal = (s: SubState) => {
+    let a = 0;
+    for (const l of s.lines) a = add(a, l.amount);
+    return a;
+  };
+  let invoiceSubtotal = 0;
+  for (const s of subs) invoiceSubtotal = add(invoiceSubtotal, billSubtotal(s));
+  const scale = POW10[places];
 
   // ---------------------------------------------------------------- discounts
-  /** Applies one discount to target lines; returns the amount taken off. */
-  const applyDiscount = (r: PreparedRule, targets: ChargeLine[]): Decimal => {
-    const d = r.discount!;
+  /** Applies one discount to target lines; returns the amount taken off (minor units). */
+  const applyDiscount = (r: PreparedRule, targets: ChargeLine[]): number => {
+    const fr = fastRule(r);
     const remaining = targets.map((l) => l.net);
-    const R = remaining.reduce((a, x) => a.plus(x), ZERO);
-    if (R.lessThanOrEqualTo(0)) return ZERO;
-    let D = d.fraction !== undefined ? round(R.times(d.fraction)) : round(d.amount!);
-    if (d.maxAmount !== undefined) D = Decimal.min(D, d.maxAmount);
+    let R = 0;
+    for (const x of remaining) R = add(R, x);
+    if (R <= 0) return 0;
+    let D = fr.pct !== undefined ? (fr.pct.s + 2 > 15 ? notExact() : roundDiv(mul(R, fr.pct.n), POW10[fr.pct.s + 2], mode)) : toMinor(fr.amount!, places, mode);
+    if (fr.maxAmount !== undefined) D = Math.min(D, exactMinor(fr.maxAmount, places));
     const left = budgetLeft(r);
-    if (left !== undefined) D = Decimal.min(D, roundTo(left, currencyDecimals(currency), 'down'));
-    D = Decimal.min(D, R);
-    if (D.lessThanOrEqualTo(0)) return ZERO;
-    const shares = allocateProportionally(D, remaining, currency);
-    targets.forEach((l, i) => {
-      if (shares[i].isZero()) return;
-      l.net = l.net.minus(shares[i]);
-      l.discounts.push({ rule: r.id, amount: shares[i] });
-    });
+    if (left !== undefined) D = Math.min(D, left);
+    D = Math.min(D, R);
+    if (D <= 0) return 0;
+    const shares = allocateInt(D, remaining);
+    for (let i = 0; i < targets.length; i++) {
+      if (shares[i] === 0) continue;
+      const l = targets[i];
+      l.net -= shares[i];
+      (l.discounts ??= []).push({ rule: r.id, amount: shares[i] });
+    }
     redeem(r, D);
     return D;
   };
@@ -318,15 +421,15 @@ export function rate(input: RatingInput, options: RateOptions): RatingResult {
     if (!t || t === 'invoice') return charges;
     return charges.filter((l) => (!t.components || t.components.includes(l.component!)) && (!t.plans || t.plans.includes(l.planCode)));
   };
-  const describeApplied = (D: Decimal) => `took off ${toMoneyString(D, currency)}`;
+  const describeApplied = (D: number) => `took off ${fmt(D)}`;
 
   // Subscription-level discounts (and evaluation of every post-pricing rule per subscription).
+  const post = rules.post;
   for (const s of subs) {
-    s.facts['bill.subtotal'] = billSubtotal(s).toNumber();
-    s.facts['invoice.subtotal'] = invoiceSubtotal.toNumber();
-    const post = rules.post;
+    s.facts['bill.subtotal'] = billSubtotal(s) / scale;
+    s.facts['invoice.subtotal'] = invoiceSubtotal / scale;
     s.post = post.evaluate(s.facts);
-    const groups = new Set<string>();
+    let groups: Set<string> | undefined;
     for (let j = 0; j < post.rules.length; j++) {
       const r = post.rules[j];
       const entry = traceEntry(r, s, s.post[j] === 1, post.factsByRule[j]);
@@ -338,24 +441,23 @@ export function rate(input: RatingInput, options: RateOptions): RatingResult {
         continue;
       }
       const group = r.doc.exclusiveGroup;
-      if (group && groups.has(group)) {
+      if (group && groups?.has(group)) {
         entry.reason = `exclusive group "${group}" already applied`;
         continue;
       }
       const D = applyDiscount(r, targetLines(r, s));
-      if (D.isZero()) {
+      if (D === 0) {
         entry.reason = 'nothing left to discount on its target';
         continue;
       }
       entry.applied = true;
       entry.reason = describeApplied(D);
-      if (group) groups.add(group);
+      if (group) (groups ??= new Set()).add(group);
     }
   }
 
   // Invoice-level discounts: a rule acts once if it fired for any subscription (the first one's
   // cycle and coupons decide its gates).
-  const post = rules.post;
   const invoiceGroups = new Set<string>();
   for (let j = 0; j < post.rules.length; j++) {
     const r = post.rules[j];
@@ -377,7 +479,7 @@ export function rate(input: RatingInput, options: RateOptions): RatingResult {
       continue;
     }
     const D = applyDiscount(r, subs.flatMap((s) => s.lines.filter((l) => l.kind === 'charge')));
-    if (D.isZero()) {
+    if (D === 0) {
       entry.reason = 'nothing left to discount';
       continue;
     }
@@ -388,13 +490,14 @@ export function rate(input: RatingInput, options: RateOptions): RatingResult {
 
   // ---------------------------------------------------------------- tax
   // Per tax name: each line is taxed by the first rule of that name (priority order) that fired
-  // for the line's subscription and covers its component. Exact amounts are summed per name and
-  // rounded once per name; when several rules share a name the rounded amount is split between
-  // them by the same largest-remainder allocation as discounts, so each line still names its rule.
+  // for the line's subscription and covers its component. Exact amounts (integers in units of
+  // 10^-(places + TAX_SCALE)) are summed per name and rounded once per name; several rules of
+  // one name split the rounded amount by largest remainder, so each line still names its rule.
+  const TAX_SCALE = 8; // rate (percent) up to 6 decimals: net × rate × 10^(6 − rate.s)
   const taxNames: string[] = [];
-  const taxByName = new Map<string, Map<string, Decimal>>();
+  const taxByName = new Map<string, Map<string, number>>();
   for (const s of subs) {
-    const byName = new Map<string, { rule: PreparedRule; entry: TraceEntry }[]>();
+    let byName: Map<string, { rule: PreparedRule; entry: TraceEntry }[]> | undefined;
     for (let j = 0; j < post.rules.length; j++) {
       const r = post.rules[j];
       if (!r.tax || s.post![j] !== 1) continue;
@@ -404,10 +507,12 @@ export function rate(input: RatingInput, options: RateOptions): RatingResult {
         entry.reason = blocked;
         continue;
       }
+      byName ??= new Map();
       const list = byName.get(r.tax.name) ?? [];
       list.push({ rule: r, entry });
       byName.set(r.tax.name, list);
     }
+    if (!byName) continue;
     for (const [name, candidates] of byName) {
       for (const l of s.lines) {
         const c = candidates.find((x) => !x.rule.tax!.components || (l.component !== undefined && x.rule.tax!.components.includes(l.component)));
@@ -417,7 +522,10 @@ export function rate(input: RatingInput, options: RateOptions): RatingResult {
           taxNames.push(name);
         }
         const m = taxByName.get(name)!;
-        m.set(c.rule.id, (m.get(c.rule.id) ?? ZERO).plus(l.net.times(c.rule.tax!.fraction)));
+        const rt = fastRule(c.rule).taxRate!;
+        if (rt.s > TAX_SCALE - 2) notExact();
+        const exact = mul(mul(l.net, rt.n), POW10[TAX_SCALE - 2 - rt.s]);
+        m.set(c.rule.id, add(m.get(c.rule.id) ?? 0, exact));
         c.entry.applied = true;
         c.entry.reason = `taxes ${name}`;
       }
@@ -425,34 +533,43 @@ export function rate(input: RatingInput, options: RateOptions): RatingResult {
     }
   }
   const taxLines: RatedLine[] = [];
-  let taxTotal = ZERO;
+  let taxTotal = 0;
   for (const name of taxNames) {
     const m = taxByName.get(name)!;
     const ids = [...m.keys()];
     const exact = [...m.values()];
-    const rounded = round(exact.reduce((a, x) => a.plus(x), ZERO));
-    const shares = ids.length === 1 ? [rounded] : allocateProportionally(rounded, exact, currency);
+    let sum = 0;
+    for (const x of exact) sum = add(sum, x);
+    const rounded = roundDiv(sum, POW10[TAX_SCALE], mode);
+    const shares = ids.length === 1 ? [rounded] : allocateInt(rounded, exact);
     ids.forEach((id, i) => {
-      if (shares[i].isZero()) return;
-      taxLines.push({ kind: 'tax', rule: id, name, amount: toMoneyString(shares[i], currency) });
+      if (shares[i] === 0) return;
+      taxLines.push({ kind: 'tax', rule: id, name, amount: fmt(shares[i]) });
     });
-    taxTotal = taxTotal.plus(rounded);
+    taxTotal = add(taxTotal, rounded);
   }
 
   // ---------------------------------------------------------------- totals
-  const all = subs.flatMap((s) => s.lines);
-  const subtotal = all.reduce((a, l) => a.plus(l.amount), ZERO);
-  const discountTotal = all.reduce((a, l) => a.plus(l.discounts.reduce((b, d) => b.plus(d.amount), ZERO)), ZERO);
-  const total = subtotal.minus(discountTotal).plus(taxTotal);
-  const places = currencyDecimals(currency);
-  const balance = (x: string | undefined) => (x === undefined ? ZERO : Decimal.max(ZERO, roundTo(parseDecimal(x), places, 'down')));
-  const prepaidApplied = Decimal.min(balance(input.prepaidBalance), total);
-  const pointsApplied = Decimal.min(balance(input.pointsBalance), total.minus(prepaidApplied));
-  const amountDue = total.minus(prepaidApplied).minus(pointsApplied);
+  let subtotal = 0;
+  let discountTotal = 0;
+  for (const s of subs)
+    for (const l of s.lines) {
+      subtotal = add(subtotal, l.amount);
+      if (l.discounts) for (const d of l.discounts) discountTotal = add(discountTotal, d.amount);
+    }
+  const total = add(subtotal - discountTotal, taxTotal);
+  const balance = (x: string | undefined) => {
+    if (x === undefined) return 0;
+    const b = toMinor(scaled(x), places, 'down');
+    return b > 0 ? b : 0;
+  };
+  const prepaidApplied = Math.min(balance(input.prepaidBalance), total);
+  const pointsApplied = Math.min(balance(input.pointsBalance), total - prepaidApplied);
+  const amountDue = total - prepaidApplied - pointsApplied;
 
   // Points: earned on what is paid with money (total minus points spent), rounded down.
   const pointsEarned: RatingResult['pointsEarned'] = [];
-  const earnedBase = total.minus(pointsApplied);
+  const earnedBase = total - pointsApplied;
   const pointGroups = new Set<string>();
   for (let j = 0; j < post.rules.length; j++) {
     const r = post.rules[j];
@@ -465,43 +582,69 @@ export function rate(input: RatingInput, options: RateOptions): RatingResult {
       entry.reason = `exclusive group "${group}" already applied`;
       continue;
     }
-    const points = r.points.fraction !== undefined ? roundTo(earnedBase.times(r.points.fraction), places, 'down') : r.points.amount!;
-    pointsEarned.push({ rule: r.id, points: toMoneyString(points, currency), expiresInDays: r.points.expiresInDays });
+    const fr = fastRule(r);
+    let points: number;
+    if (fr.earnPct !== undefined) {
+      if (fr.earnPct.s + 2 > 15) notExact();
+      points = roundDiv(mul(earnedBase, fr.earnPct.n), POW10[fr.earnPct.s + 2], 'down');
+    } else points = toMinor(fr.earnAmount!, places, 'half_up');
+    pointsEarned.push({ rule: r.id, points: fmt(points), expiresInDays: r.points.expiresInDays });
     entry.applied = true;
-    entry.reason = `earns ${toMoneyString(points, currency)} points when paid`;
+    entry.reason = `earns ${fmt(points)} points when paid`;
     if (group) pointGroups.add(group);
   }
   for (const e of trace) if (e.fired && !e.applied && e.reason === '') e.reason = 'fired; nothing to act on';
 
   const lines: RatedLine[] = [];
-  for (const l of all) {
-    const comp = l.component !== undefined ? { component: l.component } : {};
-    lines.push({ subscription: l.subscription, ...comp, kind: l.kind, quantity: l.quantity, amount: toMoneyString(l.amount, currency), description: l.description });
-    for (const d of l.discounts) {
-      lines.push({ subscription: l.subscription, ...comp, kind: 'discount', rule: d.rule, amount: toMoneyString(d.amount.negated(), currency) });
+  for (const s of subs)
+    for (const l of s.lines) {
+      const line: RatedLine = { subscription: l.subscription, kind: l.kind, quantity: l.quantity, amount: fmt(l.amount), description: l.description };
+      if (l.component !== undefined) lines.push({ subscription: l.subscription, component: l.component, kind: l.kind, quantity: l.quantity, amount: line.amount, description: l.description });
+      else lines.push(line);
+      if (l.discounts)
+        for (const d of l.discounts) {
+          lines.push(l.component !== undefined ? { subscription: l.subscription, component: l.component, kind: 'discount', rule: d.rule, amount: fmt(-d.amount) } : { subscription: l.subscription, kind: 'discount', rule: d.rule, amount: fmt(-d.amount) });
+        }
     }
-  }
-  lines.push(...taxLines);
+  for (const t of taxLines) lines.push(t);
 
   const planVersions = new Map<string, { code: string; version: number | string | null }>();
   for (const s of subs) planVersions.set(`${s.plan.doc.code}@${s.plan.doc.version ?? ''}`, { code: s.plan.doc.code, version: s.plan.doc.version ?? null });
-  const m = (d: Decimal) => toMoneyString(d, currency);
+  const redemptions: RatingResult['redemptions'] = [];
+  for (const [rule, a] of redeemed) if (a > 0) redemptions.push({ rule, amount: fmt(a) });
   return {
     currency,
     lines,
-    subtotal: m(subtotal),
-    discountTotal: m(discountTotal),
-    taxTotal: m(taxTotal),
-    total: m(total),
-    prepaidApplied: m(prepaidApplied),
-    pointsApplied: m(pointsApplied),
-    amountDue: m(amountDue),
+    subtotal: fmt(subtotal),
+    discountTotal: fmt(discountTotal),
+    taxTotal: fmt(taxTotal),
+    total: fmt(total),
+    prepaidApplied: fmt(prepaidApplied),
+    pointsApplied: fmt(pointsApplied),
+    amountDue: fmt(amountDue),
     trace,
-    versions: {
-      plans: [...planVersions.values()],
-      rules: [...rules.pre.rules, ...rules.post.rules].map((r) => ({ id: r.id, version: r.version })),
-    },
+    versions: { plans: [...planVersions.values()], rules: [...rules.pre.rules, ...rules.post.rules].map((r) => ({ id: r.id, version: r.version })) },
     pointsEarned,
-    redemptions: [...redeemed.entries()].filter(([, a]) => a.greaterThan(0)).map(([rule, a]) => ({ rule, amount: m(a) })),
+    redemptions,
   };
+}
+
+const flatCache = new WeakMap<object, Sc>();
+/** A plan's flat amount (or minimumAmount) as an exact scaled integer, parsed once per document. */
+function fastFlat(doc: object, key: 'amount' | 'minimumAmount' = 'amount'): Sc {
+  if (key === 'amount') {
+    let v = flatCache.get(doc);
+    if (!v) flatCache.set(doc, (v = scaled((doc as { amount: string }).amount)));
+    return v;
+  }
+  return scaled((doc as { minimumAmount: string }).minimumAmount);
+}
+/** Decimal(units).toString() for free units. */
+function fmtSc(v: Sc): string {
+  let { n, s } = v;
+  while (s > 0 && n % 10 === 0) {
+    n /= 10;
+    s--;
+  }
+  return n === 0 ? '0' : formatMinor(n, s);
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sql } from 'drizzle-orm';
 import { makeTestApp, DEMO_KEY, type TestApp } from '../support/app';
 
 // Frozen clock: 2025-05-20 12:00 KST. The demo tenant's zone is Asia/Seoul, so "this month" is May 2025 KST.
@@ -242,5 +243,23 @@ describe('roles', () => {
       ['POST', '/api/v1/usage/rollup', { from: '2025-05-01', to: '2025-05-02' }],
     ];
     for (const [m, p, body] of writes) expect((await t.call(m, p, { cookie, body })).status, `${m} ${p}`).toBe(403);
+  });
+});
+
+describe('ingest edge cases', () => {
+  it('stores ids and properties that need quoting as they were sent', async () => {
+    const odd = ['q"uote', 'back\\slash', '{br,ace}', 'NULL', 'sp ace', '한글-1', "it's"];
+    const events = odd.map((id, i) => ev(id, 'mt_bytes', '2025-05-11T00:00:00Z', { bytes: i + 1, note: `"${id}" \\ \n ✓` }));
+    const r = await t.call('POST', '/api/v1/events', { key, body: { events: [...events, ev('nul-1', 'mt_calls', '2025-05-11T00:00:00Z', { x: 'a\u0000b' })] } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ accepted: odd.length, rejected: 1 });
+    expect(r.body.results.slice(0, odd.length).map((x: any) => x.id)).toEqual(odd);
+    expect(r.body.results[odd.length]).toMatchObject({ status: 'rejected', reason: 'invalid_event' });
+    const again = await t.call('POST', '/api/v1/events', { key, body: { events } });
+    expect(again.body).toMatchObject({ accepted: 0, duplicates: odd.length });
+    const stored = await t.handle.db.execute(sql`select event_id, properties from usage_events where event_id in (${sql.join(odd.map((o) => sql`${o}`), sql`, `)})`);
+    const rows = (Array.isArray(stored) ? stored : (stored as any).rows) as { event_id: string; properties: any }[];
+    expect(Object.fromEntries(rows.map((x) => [x.event_id, x.properties.note]))).toEqual(Object.fromEntries(odd.map((id) => [id, `"${id}" \\ \n ✓`])));
+    expect((await usage('?from=2025-05-11&to=2025-05-12')).mt_bytes).toBe(String((odd.length * (odd.length + 1)) / 2));
   });
 });

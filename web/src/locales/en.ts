@@ -1,5 +1,6 @@
 /** English messages. `ko.ts` must have the same shape (checked by the `Messages` type). */
 import productsEn from './products.en';
+import opsEn from './ops.en';
 const en = {
   app: { name: 'Billwise', tagline: 'Rules-driven billing console' },
   common: {
@@ -83,6 +84,7 @@ const en = {
     validation: 'Please check the highlighted fields.', back: 'Go to start page',
   },
   ...productsEn,
+  ...opsEn,
 };
 
 export type Messages = typeof en;

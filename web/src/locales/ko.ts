@@ -1,6 +1,7 @@
 /** 한국어 메시지 (기본 로캘). 용어는 /work/shared/spec/glossary.md 를 따른다. */
 import type { Messages } from './en';
 import productsKo from './products.ko';
+import opsKo from './ops.ko';
 
 const ko: Messages = {
   app: { name: 'Billwise', tagline: '룰 기반 빌링 관리 콘솔' },
@@ -84,6 +85,7 @@ const ko: Messages = {
     validation: '표시된 항목을 확인하세요.', back: '시작 화면으로',
   },
   ...productsKo,
+  ...opsKo,
 };
 
 export default ko;

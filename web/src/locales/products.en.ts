@@ -2,7 +2,7 @@
 const productsEn = {
   catalog: {
     menuGroups: { catalog: 'Products', marketing: 'Marketing' },
-    routes: { plans: 'Plans', planEdit: 'Plan', rules: 'Discounts & promotions', ruleEdit: 'Rule' },
+    routes: { plans: 'Plans', planEdit: 'Plan builder', rules: 'Discounts & promotions', ruleEdit: 'Rule builder' },
     status: { draft: 'Draft', published: 'Published', retired: 'Retired' },
     draftBadge: 'Draft v{v}', latest: 'Latest version', effectiveFrom: 'Effective from', retiredFrom: 'Retired from',
     updatedAt: 'Updated', version: 'Version', noPublished: 'Not published',
@@ -62,7 +62,7 @@ const productsEn = {
     lines: 'Invoice lines', line: 'Line', qty: 'Qty', amount: 'Amount', subtotal: 'Subtotal', discountTotal: 'Discounts',
     taxTotal: 'Tax', total: 'Total', amountDue: 'Amount due', running: 'Calculating…', error: 'Preview failed',
     chart: 'Price by quantity', chartComponent: 'Component', chartHint: 'Graduated vs volume for the same tiers (server-rated)',
-    quantity: 'Quantity', eventAmount: 'Amount', eventCount: 'Events', nothing: 'Fill in the plan to see a preview',
+    firstCycle: 'First month', firstCycleHint: 'Bill the first month: trial days and proration apply', quantity: 'Quantity', eventAmount: 'Amount', eventCount: 'Events', nothing: 'Fill in the plan to see a preview',
     kinds: { charge: 'Charge', minimum: 'Minimum', discount: 'Discount', tax: 'Tax' },
     customerTypes: { individual: 'Individual', corporate: 'Corporate', public: 'Public', foreigner: 'Foreigner' },
   },

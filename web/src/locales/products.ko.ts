@@ -4,7 +4,7 @@ import type productsEn from './products.en';
 const productsKo: typeof productsEn = {
   catalog: {
     menuGroups: { catalog: '상품 관리', marketing: '마케팅' },
-    routes: { plans: '상품 관리', planEdit: '상품', rules: '할인/프로모션', ruleEdit: '룰' },
+    routes: { plans: '상품 관리', planEdit: '상품 편집', rules: '할인/프로모션', ruleEdit: '할인/프로모션 편집' },
     status: { draft: '초안', published: '게시', retired: '판매 종료' },
     draftBadge: '초안 v{v}', latest: '최신 버전', effectiveFrom: '적용 시작일', retiredFrom: '종료일',
     updatedAt: '수정일시', version: '버전', noPublished: '미게시',
@@ -64,7 +64,7 @@ const productsKo: typeof productsEn = {
     lines: '청구 항목', line: '항목', qty: '수량', amount: '금액', subtotal: '소계', discountTotal: '할인',
     taxTotal: '세금', total: '합계', amountDue: '청구 금액', running: '계산 중…', error: '미리보기 실패',
     chart: '수량별 요금', chartComponent: '요금 항목', chartHint: '같은 구간의 Tier 요율과 Step 요율 비교 (서버 계산)',
-    quantity: '수량', eventAmount: '금액', eventCount: '건수', nothing: '상품 정보를 입력하면 미리보기가 표시됩니다',
+    firstCycle: '첫 청구월', firstCycleHint: '첫 달 청구: 무료 체험과 일할 계산을 반영합니다', quantity: '수량', eventAmount: '금액', eventCount: '건수', nothing: '상품 정보를 입력하면 미리보기가 표시됩니다',
     kinds: { charge: '요금', minimum: '최소 금액', discount: '할인', tax: '세금' },
     customerTypes: { individual: '개인', corporate: '법인', public: '공공기관', foreigner: '외국인' },
   },

@@ -1,6 +1,7 @@
 import { createRouter, createWebHistory, type RouteLocationRaw, type RouteRecordRaw } from 'vue-router';
 import { useAuthStore } from '@/stores/auth';
 import { consoleRoutes } from './routes';
+import { opsLanding } from './routes-ops';
 import { canOpen, firstAllowedRoute } from '@/composables/useMenu';
 import { i18n } from '@/locales';
 import ConsoleLayout from '@/components/ConsoleLayout.vue';
@@ -16,7 +17,7 @@ const routes: RouteRecordRaw[] = [
     path: '/',
     component: ConsoleLayout,
     children: [
-      { path: '', name: 'home', redirect: () => firstAllowedRoute() ?? { name: 'forbidden' } },
+      { path: '', name: 'home', redirect: () => opsLanding(useAuthStore().permissions) ?? firstAllowedRoute() ?? { name: 'forbidden' } },
       { path: 'common', redirect: () => firstAllowedRoute('common') ?? { name: 'forbidden' } },
       ...consoleRoutes,
       {
@@ -53,6 +54,10 @@ router.beforeEach(async (to): Promise<RouteLocationRaw | true> => {
   }
   if (!auth.isAuthenticated) {
     return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
+  }
+  // "/" redirects before the session is restored on a fresh load: decide the landing page now.
+  if (to.name === 'forbidden' && to.redirectedFrom?.path === '/') {
+    return opsLanding(auth.permissions) ?? firstAllowedRoute() ?? true;
   }
   if (!canOpen(to.meta)) return { name: 'forbidden' };
   return true;

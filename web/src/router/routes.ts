@@ -10,6 +10,7 @@ import {
   DataAnalysis, Document, Goods, Key, Lock, OfficeBuilding, Setting, User, UserFilled, Wallet,
 } from '@element-plus/icons-vue';
 import { productMenuGroups, productRoutes } from './routes-products';
+import { opsMenuGroups, opsRoutes } from './routes-ops';
 
 export type AreaKey = 'common' | 'products' | 'customers' | 'billing' | 'statistics';
 
@@ -41,6 +42,7 @@ export const MENU_GROUPS: MenuGroup[] = [
   { key: 'access', title: 'menuGroups.access', icon: Lock },
   { key: 'history', title: 'menuGroups.history', icon: Document },
   ...productMenuGroups,
+  ...opsMenuGroups,
 ];
 
 declare module 'vue-router' {
@@ -95,4 +97,5 @@ export const consoleRoutes: RouteRecordRaw[] = [
     meta: { title: 'routes.auditLog', area: 'common', group: 'history', icon: Document, permission: 'audit:read' },
   },
   ...productRoutes,
+  ...opsRoutes,
 ];

@@ -1,6 +1,6 @@
 /** Plan and rule documents in the form: blank documents, defaults per type/model, cleaning. */
 import type {
-  ComponentType, ConditionNode, LeafCondition, PlanComponent, PlanDoc, Pricing, PricingModel, RuleDoc, RuleKind,
+  ComponentType, ConditionNode, CustomerSummary, LeafCondition, PlanComponent, PlanDoc, PreviewCustomer, Pricing, PricingModel, RuleDoc, RuleKind,
 } from '@/api/catalog';
 
 export const CURRENCIES = ['KRW', 'USD', 'EUR', 'JPY', 'CNY'];
@@ -117,4 +117,13 @@ export function monthPeriod(month: string): { start: string; end: string } {
 
 export function thisMonth(): string {
   return todayIso().slice(0, 7);
+}
+
+/** The customer facts the rating preview takes (attributes limited to scalar values). */
+export function previewCustomerOf(c: CustomerSummary): PreviewCustomer {
+  const attributes: Record<string, string | number | boolean | null> = {};
+  for (const [k, v] of Object.entries(c.attributes ?? {})) {
+    if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) attributes[k] = v as string | number | boolean | null;
+  }
+  return { id: c.id, type: c.type, segment: c.segment, country: c.country, tags: c.tags ?? [], dunningExcluded: c.dunningExcluded, attributes };
 }

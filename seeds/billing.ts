@@ -1,0 +1,74 @@
+/**
+ * Demo billing (idempotent): bill-run groups (day 1, day 15), subscriptions for the demo
+ * customers on the demo plans, and bill runs for the last 3 closed periods of each group, run
+ * in-process, so the console shows real invoices on first start; the oldest month is paid, the
+ * middle one finalized, the latest left as drafts. A tenant that has subscriptions is left alone.
+ */
+import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { billRunGroups, customers, invoices, subscriptions } from '../server/db/schema';
+import type { Ctx } from '../server/lib/context';
+import { ServiceError } from '../server/lib/errors';
+import { addInterval, todayInZone } from '../server/lib/dates';
+import { createOrder, transitionOrder } from '../server/subscriptions/orders';
+import { periodContaining, tenantSettings } from '../server/subscriptions/common';
+import { runBillRunNow, upsertGroup } from '../server/billing/bill-runs';
+import { finalizeInvoice, moveInvoice } from '../server/invoices/invoices';
+
+const GROUPS = [{ code: 'cycle-1', name: '매월 1일 청구 (Day 1)', cycleDay: 1 }, { code: 'cycle-15', name: '매월 15일 청구 (Day 15)', cycleDay: 15 }];
+
+/** Plans per customer, first eligible choice wins (enterprise has an eligibility rule). */
+function plansFor(c: typeof customers.$inferSelect): string[][] {
+  if (c.externalId === 'SCN') return [['eureka-pro', 'eureka-api-50', 'eureka-api-40', 'eureka-api-20', 'aws-passthrough']];
+  if (c.externalId === 'GRS') return [['eureka-pro', 'eureka-api-20', 'eureka-api-10', 'aws-passthrough']];
+  if (c.type === 'corporate') return [['enterprise'], ['standard']];
+  if (c.type === 'public') return [['standard']];
+  return [['basic'], ['free']];
+}
+
+export async function seedBilling(ctx: Ctx): Promise<void> {
+  const [{ n }] = await ctx.db.select({ n: count() }).from(subscriptions).where(eq(subscriptions.tenantId, ctx.tenantId));
+  if (Number(n) > 0) return;
+  for (const g of GROUPS) {
+    const [exists] = await ctx.db.select({ id: billRunGroups.id }).from(billRunGroups).where(and(eq(billRunGroups.tenantId, ctx.tenantId), eq(billRunGroups.code, g.code)));
+    if (!exists) await upsertGroup({ ctx, input: g });
+  }
+  const { timezone } = await tenantSettings(ctx.db, ctx.tenantId);
+  const today = todayInZone(timezone, ctx.now());
+  const cs = await ctx.db.select().from(customers).where(eq(customers.tenantId, ctx.tenantId)).orderBy(asc(customers.externalId));
+  for (const [i, c] of cs.entries()) {
+    const day = GROUPS.find((g) => g.code === c.billingGroup)?.cycleDay ?? 1;
+    // Three closed periods back, a few customers joining mid-period (prorated first bill).
+    const first = addInterval(periodContaining(today, day).start, 'month', -3, day);
+    const start = i % 4 === 3 ? addInterval(first, 'day', 9) : first;
+    for (const items of plansFor(c)) {
+      try {
+        const o = await createOrder({ ctx, input: { customerId: c.id, items: items.map((planCode, k) => ({ planCode, addOn: k > 0, quantities: {} })) } });
+        await transitionOrder({ ctx, id: o.id, input: { status: 'completed', billingStartDate: start } });
+        break;
+      } catch (err) {
+        if (!(err instanceof ServiceError) || (err.code !== 'NOT_ELIGIBLE' && err.code !== 'VALIDATION_FAILED')) throw err;
+      }
+    }
+  }
+  // Bill runs for the last 3 closed periods of every group, oldest first; then statuses.
+  const runs: { periodStart: string; ids: string[] }[] = [];
+  for (const groupCode of [undefined, ...GROUPS.map((g) => g.code)]) {
+    const day = GROUPS.find((g) => g.code === groupCode)?.cycleDay ?? 1;
+    const current = periodContaining(today, day).start;
+    for (let back = 3; back >= 1; back--) {
+      const periodStart = addInterval(current, 'month', -back, day);
+      const run = await runBillRunNow({ ctx, input: { groupCode, periodStart } });
+      runs.push({ periodStart, ids: (run.payers ?? []).map((p) => p.invoiceId).filter((x): x is string => !!x) });
+    }
+  }
+  const oldestFirst = await ctx.db.select({ id: invoices.id, periodStart: invoices.periodStart }).from(invoices)
+    .where(and(eq(invoices.tenantId, ctx.tenantId), inArray(invoices.id, runs.flatMap((r) => r.ids).length ? runs.flatMap((r) => r.ids) : ['00000000-0000-4000-8000-000000000000'])))
+    .orderBy(asc(invoices.periodStart), asc(invoices.id));
+  const starts = [...new Set(oldestFirst.map((i) => i.periodStart))].sort();
+  const latestTwo = new Set(starts.slice(-2));
+  for (const [k, inv] of oldestFirst.entries()) {
+    if (latestTwo.has(inv.periodStart) && starts.indexOf(inv.periodStart) === starts.length - 1) continue; // newest: drafts
+    await finalizeInvoice({ ctx, id: inv.id });
+    if (!latestTwo.has(inv.periodStart)) await moveInvoice({ ctx, id: inv.id, action: k % 7 === 6 ? 'mark-payment-failed' : 'mark-paid' });
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Shared e2e harness: builds web/dist when stale, starts the real server (`tsx server/main.ts`)
+ * on a free port with a fresh embedded database, launches headless Chromium, signs in.
+ * (Same approach as console.test.ts, extracted for the products e2e test.)
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const WEB = join(ROOT, 'web');
+const DIST_INDEX = join(WEB, 'dist', 'index.html');
+export const hasChromium = existsSync(CHROMIUM);
+
+function newestSourceMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSourceMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+export function ensureWebBuilt(): void {
+  const stale =
+    !existsSync(DIST_INDEX) ||
+    statSync(DIST_INDEX).mtimeMs < Math.max(newestSourceMtime(WEB), statSync(join(ROOT, 'vite.config.ts')).mtimeMs);
+  if (!stale) return;
+  const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`vite build failed with exit code ${r.status}`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function waitForHealth(url: string, server: ChildProcess, log: () => string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${log()}`);
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`server did not answer /health within ${timeoutMs} ms:\n${log()}`);
+}
+
+export interface Harness {
+  baseUrl: string;
+  browser: Browser;
+  newPage: () => Promise<Page>;
+  stop: () => Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  ensureWebBuilt();
+  const dataDir = mkdtempSync(join(tmpdir(), 'bw-e2e-'));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir };
+  delete env.DATABASE_URL;
+  delete env.DEMO_API_KEY;
+  let log = '';
+  const server = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout?.on('data', (d: Buffer) => (log += d.toString()));
+  server.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+  await waitForHealth(baseUrl, server, () => log);
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  return {
+    baseUrl,
+    browser,
+    newPage: async () => (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage(),
+    stop: async () => {
+      await browser.close().catch(() => undefined);
+      if (server.exitCode === null) {
+        const exited = new Promise((r) => server.once('exit', r));
+        server.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (server.exitCode === null) server.kill('SIGKILL');
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function signIn(page: Page, baseUrl: string, email: string, password = 'demo1234'): Promise<void> {
+  await page.goto(`${baseUrl}/login`);
+  await page.waitForSelector('[data-testid=login-form]');
+  await page.fill('input[name=email]', email);
+  await page.fill('input[name=password]', password);
+  await page.click('[data-testid=login-submit]');
+  await page.locator('[data-testid=tree-menu]').waitFor();
+}
+
+/** Picks an option of an Element Plus select (its dropdown is teleported to body). */
+export async function pickOption(page: Page, selectTestId: string, optionText: string): Promise<void> {
+  await page.click(`[data-testid=${selectTestId}]`);
+  await page.locator('.el-select-dropdown__item:visible', { hasText: optionText }).first().click();
+}

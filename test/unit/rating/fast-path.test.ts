@@ -1,0 +1,183 @@
+/**
+ * The optimised rate() (exact integers in minor units, ./server/rating/exact.ts) must give the
+ * same result as the straightforward decimal.js implementation (rateReference) on random
+ * invoices: every pricing model, proration and trials, minimums, every rule kind, exclusive
+ * groups, cycles, coupons, budgets, several subscriptions, all rounding modes and currencies
+ * with 0, 2 and 3 decimals. Equal means deep-equal results, trace included.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { rate, rateStats } from '../../../server/rating/rate';
+import { rateReference } from '../../../server/rating/rate-reference';
+import { prepareRules } from '../../../server/rating/prepare';
+import { allocateProportionally } from '../../../server/rating/allocate';
+import { allocateInt, formatMinor, roundDiv } from '../../../server/rating/exact';
+import { Decimal, roundMoney } from '../../../server/lib/money';
+import type { PlanDoc, RuleDoc } from '../../../server/rules/schema';
+import type { RatingInput } from '../../../server/rating/types';
+
+const cur = fc.constantFrom('USD', 'KRW', 'BHD', 'JPY', 'EUR');
+const mode = fc.constantFrom('half_up', 'half_even', 'down', 'up' as const);
+const dec = (maxInt: number, maxDp: number) =>
+  fc.tuple(fc.integer({ min: 0, max: maxInt }), fc.integer({ min: 0, max: maxDp }), fc.integer({ min: 0, max: 999_999 })).map(([i, dp, f]) => (dp === 0 ? String(i) : `${i}.${String(f).padStart(6, '0').slice(0, dp)}`));
+const qty = fc.oneof(fc.integer({ min: 0, max: 3_000_000 }), dec(5000, 3), fc.constant(undefined));
+const tiers = fc
+  .uniqueArray(fc.integer({ min: 1, max: 200_000 }), { minLength: 0, maxLength: 3 })
+  .chain((ups) =>
+    fc.tuple(...[...ups.sort((a, b) => a - b), null].map((upTo) => fc.record({ upTo: fc.constant(upTo), unitAmount: dec(100, 4), flatAmount: fc.option(dec(50, 2), { nil: undefined }) }))),
+  )
+  .map((ts) => ts.map((t) => (t.flatAmount === undefined ? { upTo: t.upTo, unitAmount: t.unitAmount } : t)));
+const pricing = fc.oneof(
+  fc.record({ model: fc.constant('standard' as const), unitAmount: dec(500, 4), freeUnits: fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined }) }),
+  fc.record({ model: fc.constant('package' as const), packageSize: fc.integer({ min: 1, max: 1000 }), packageAmount: dec(500, 2), freeUnits: fc.option(fc.integer({ min: 0, max: 100 }), { nil: undefined }) }),
+  fc.record({ model: fc.constant('graduated' as const), tiers }),
+  fc.record({ model: fc.constant('volume' as const), tiers }),
+  fc.record({ model: fc.constant('percentage' as const), rate: dec(10, 3), fixedAmount: fc.option(dec(2, 2), { nil: undefined }), freeEvents: fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }) }),
+).map((p) => Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) as never);
+
+const planArb: fc.Arbitrary<PlanDoc> = fc
+  .record({
+    code: fc.constantFrom('a', 'b', 'c'),
+    flat: dec(100_000, 3),
+    prorate: fc.boolean(),
+    seats: pricing,
+    calls: pricing,
+    trialDays: fc.integer({ min: 0, max: 20 }),
+    minimumAmount: fc.option(dec(200_000, 2), { nil: undefined }),
+  })
+  .map((p) => ({
+    code: p.code,
+    name: `Plan ${p.code}`,
+    currency: 'USD',
+    interval: 'month',
+    intervalCount: 1,
+    trialDays: p.trialDays,
+    ...(p.minimumAmount !== undefined ? { minimumAmount: p.minimumAmount } : {}),
+    components: [
+      { code: 'base', type: 'flat', amount: p.flat, ...(p.prorate ? {} : { prorate: false }) },
+      { code: 'seats', type: 'quantity', quantityKey: 'seats', pricing: p.seats },
+      { code: 'calls', type: 'usage', meter: 'calls', pricing: p.calls },
+    ],
+  }) as PlanDoc);
+
+const cond = fc.constantFrom(
+  { all: [] },
+  { all: [{ fact: 'subscription.cycleIndex', operator: 'lessThanInclusive', value: 2 }] },
+  { any: [{ fact: 'bill.subtotal', operator: 'greaterThan', value: 100 }] },
+  { not: { fact: 'coupons', operator: 'contains', value: 'X' } },
+  { all: [{ fact: 'usage.calls', operator: 'greaterThan', value: 1000 }] },
+);
+const target = fc.constantFrom(undefined, 'invoice', { components: ['base'] }, { components: ['seats', 'calls'] }, { plans: ['a'] });
+const ruleArb: fc.Arbitrary<RuleDoc> = fc
+  .record({
+    id: fc.string({ minLength: 1, maxLength: 3, unit: fc.constantFrom('a', 'b', 'c', 'd') }),
+    kind: fc.constantFrom('discount', 'coupon', 'promotion', 'tax', 'points', 'free_units', 'price_override', 'promotion-effect'),
+    priority: fc.integer({ min: 1, max: 4 }),
+    group: fc.constantFrom(undefined, 'g1', 'g2'),
+    conditions: cond,
+    percent: fc.option(dec(100, 2), { nil: undefined }),
+    amount: dec(5000, 2),
+    maxAmount: fc.option(dec(500, 2), { nil: undefined }),
+    cycles: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+    target,
+    taxName: fc.constantFrom('VAT', 'State'),
+    taxComponents: fc.option(fc.constantFrom(['base'], ['seats', 'calls']), { nil: undefined }),
+    units: fc.integer({ min: 0, max: 2000 }),
+    budget: fc.option(dec(100, 2), { nil: undefined }),
+    pricing,
+  })
+  .map((r) => {
+    const disc = { ...(r.percent !== undefined ? { percent: r.percent } : { amount: r.amount }), ...(r.maxAmount ? { maxAmount: r.maxAmount } : {}), ...(r.cycles ? { cycles: r.cycles } : {}), ...(r.target ? { target: r.target } : {}) };
+    const effect = r.units % 2 === 0 ? { type: 'free_units', meter: 'calls', units: r.units } : { type: 'price_override', component: 'seats', pricing: r.pricing };
+    const kind = r.kind === 'promotion-effect' ? 'promotion' : r.kind;
+    const params: Record<string, unknown> =
+      r.kind === 'discount' ? disc
+      : r.kind === 'coupon' ? { ...disc, code: 'X' }
+      : r.kind === 'promotion' ? { ...disc, ...(r.budget ? { budget: r.budget } : {}) }
+      : r.kind === 'promotion-effect' ? { effect, ...(r.budget ? { budget: r.budget } : {}) }
+      : r.kind === 'tax' ? { rate: r.percent ?? '10', name: r.taxName, ...(r.taxComponents ? { components: r.taxComponents } : {}) }
+      : r.kind === 'points' ? (r.percent !== undefined ? { earnPercent: r.percent, expiresInDays: 30 } : { earnAmount: r.amount, expiresInDays: null })
+      : r.kind === 'free_units' ? (r.units % 3 === 0 ? { quantityKey: 'seats', units: r.units % 7 } : { meter: 'calls', units: r.units })
+      : { component: 'calls', pricing: r.pricing };
+    return { id: `${r.kind}-${r.id}`, name: r.id, kind, priority: r.priority, ...(r.group ? { exclusiveGroup: r.group } : {}), conditions: r.conditions, event: { type: kind, params } } as RuleDoc;
+  });
+
+const inputArb = (c: string): fc.Arbitrary<RatingInput> =>
+  fc.record({
+    rounding: mode,
+    subs: fc.array(
+      fc.record({ plan: planArb, start: fc.integer({ min: 0, max: 35 }), end: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }), cycleIndex: fc.integer({ min: 1, max: 4 }), seats: qty, calls: qty, coupon: fc.boolean() }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    coupons: fc.constantFrom([], ['X']),
+    prepaid: fc.option(dec(300, 3), { nil: undefined }),
+    points: fc.option(dec(300, 3), { nil: undefined }),
+    usage: fc.option(fc.record({ remainingBudget: fc.option(dec(100, 2), { nil: null }), redemptions: fc.integer({ min: 0, max: 3 }) }), { nil: undefined }),
+  }).map((x) => ({
+    currency: c,
+    rounding: x.rounding,
+    customer: { type: 'corporate', country: 'KR', tags: [] },
+    period: { start: '2025-05-01', end: '2025-06-01' },
+    coupons: x.coupons,
+    ...(x.prepaid ? { prepaidBalance: x.prepaid } : {}),
+    ...(x.points ? { pointsBalance: x.points } : {}),
+    subscriptions: x.subs.map((s) => ({
+      plan: { ...s.plan, currency: c },
+      startDate: s.start < 31 ? `2025-05-${String(s.start + 1).padStart(2, '0')}` : '2025-04-01',
+      endDate: s.end !== undefined && s.end < 31 && s.end > s.start ? `2025-05-${String(s.end + 1).padStart(2, '0')}` : null,
+      cycleIndex: s.cycleIndex,
+      quantities: s.seats === undefined ? {} : { seats: s.seats },
+      usage: s.calls === undefined ? {} : { calls: s.calls },
+      ...(s.coupon ? { coupons: ['X'] } : {}),
+    })),
+  }) as unknown as RatingInput);
+
+const outcome = (f: () => unknown) => {
+  try {
+    return f();
+  } catch (e) {
+    return { error: String(e) };
+  }
+};
+
+describe('optimised rate() = straightforward decimal.js rateReference()', () => {
+  it('gives identical results on random invoices (every model, rule kind, rounding mode, currency)', () => {
+    const before = { ...rateStats };
+    fc.assert(
+      fc.property(
+        cur.chain((c) => fc.record({ input: inputArb(c), rules: fc.uniqueArray(ruleArb, { maxLength: 8, selector: (r) => r.id }), trace: fc.constantFrom('full', 'summary' as const) })),
+        ({ input, rules, trace }) => {
+          const prepared = prepareRules(rules);
+          const fast = outcome(() => rate(input, { rules: prepared, trace }));
+          const ref = outcome(() => rateReference(input, { rules: prepared, trace }));
+          expect(fast).toEqual(ref);
+        },
+      ),
+      { numRuns: 3000, seed: 20250601 },
+    );
+    // The comparison must exercise the fast path, not its fallback.
+    const fast = rateStats.fast - before.fast;
+    const fallbacks = rateStats.fallbacks - before.fallbacks;
+    expect(fast).toBeGreaterThan(fallbacks * 2);
+  });
+
+  it('integer rounding, formatting and allocation equal decimal.js', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1e12, max: 1e12 }), fc.integer({ min: 1, max: 1e6 }), mode, fc.constantFrom(0, 2, 3), (n, d, m, places) => {
+        const exact = new Decimal(n).dividedBy(d);
+        expect(String(roundDiv(n, d, m))).toBe(roundMoney(exact, 'KRW', m).toFixed(0));
+        expect(formatMinor(n, places)).toBe(new Decimal(n).dividedBy(10 ** places).toFixed(places));
+      }),
+      { numRuns: 5000 },
+    );
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 1e7 }), { minLength: 1, maxLength: 6 }), fc.nat(), (weights, t) => {
+        const W = weights.reduce((a, b) => a + b, 0);
+        const total = W === 0 ? 0 : t % (W + 1);
+        const ref = allocateProportionally(new Decimal(total).dividedBy(100), weights.map((w) => new Decimal(w).dividedBy(100)), 'USD').map((x) => x.times(100).toNumber());
+        expect(allocateInt(total, weights)).toEqual(ref);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
