@@ -5,7 +5,7 @@ import { invalid } from '../lib/errors';
 import { recordAudit } from '../audit/record';
 import type { DbOrTx } from '../db/client';
 import { ingestLookups } from './cache';
-import { checkEvent, type Checked } from './validate';
+import { checkEvent, storablePayload, type Checked } from './validate';
 import { MAX_BATCH } from './schemas';
 
 export { resolveCustomers } from './cache';
@@ -133,7 +133,7 @@ export async function ingestEvents({ ctx, events }: { ctx: Ctx; events: unknown[
       const n = await store(tx);
       const rows = await tx.insert(meteringErrors).values(rejected.map(({ raw, check }) => ({
         tenantId: ctx.tenantId, eventId: check.eventId, customerRef: check.customerRef, meterCode: check.meterCode,
-        reason: check.reason, message: check.message, payload: (raw === undefined ? null : raw) as object, status: 'open',
+        reason: check.reason, message: check.message, payload: storablePayload(raw) as object, status: 'open',
         firstReceivedAt: now, lastReceivedAt: now,
       }))).onConflictDoUpdate({
         // A retried bad event updates its row (and counts the retry) instead of piling up rows.

@@ -31,6 +31,17 @@ const MAX_FUTURE_MS = 24 * 3600_000;
 const MAX_PROPERTIES_CHARS = 16_000;
 /** \u0000 in JSON text, not preceded by an escaped backslash. */
 const NUL_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u0000/;
+const NUL_ESCAPES = /(?<=(?:^|[^\\])(?:\\\\)*)\\u0000/g;
+
+/**
+ * A payload jsonb can store: PostgreSQL refuses the NUL character in jsonb, so a rejected
+ * event's NULs are kept as the visible text `\u0000` (metering_errors.payload).
+ */
+export function storablePayload(raw: unknown): unknown {
+  if (raw === undefined) return null;
+  const json = JSON.stringify(raw);
+  return json.includes('\\u0000') && NUL_ESCAPE.test(json) ? JSON.parse(json.replace(NUL_ESCAPES, '\\\\u0000')) : raw;
+}
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
 

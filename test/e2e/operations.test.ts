@@ -1,0 +1,137 @@
+/**
+ * End-to-end for the operations screens, against the real server in headless Chromium:
+ * an operator (billing manager) takes an order for a customer on the customer's page, moves it
+ * to in-progress and completes it with a billing start date, runs the periodic rating for the
+ * period and watches the progress bar (fed by the bill run's server-sent events) reach 100%,
+ * opens the resulting invoice from the per-payer results and checks its total against the
+ * rating preview of the same plan, quantities and period (the plan's documented prices and the
+ * tenant's published rules). Screenshots go to test-results/operations-*.png.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { ROOT, hasChromium, pickOption, signIn, startHarness, type Harness } from './harness';
+
+if (!hasChromium) console.warn('[e2e] SKIPPED: /usr/bin/chromium not found.');
+
+/** First day of the month `offset` months from now, YYYY-MM-DD (UTC calendar). */
+function monthStart(offset: number): string {
+  const d = new Date();
+  const x = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + offset, 1));
+  return x.toISOString().slice(0, 10);
+}
+
+interface CustomerRow { id: string; externalId: string; name: string; type: string; segment: string | null; country: string; tags: string[]; currency: string; billingGroup: string | null }
+
+describe.skipIf(!hasChromium)('operations: order → bill run → invoice (headless Chromium)', () => {
+  let h: Harness;
+  let page: Page;
+  const shot = async (name: string) => {
+    mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+    await page.waitForTimeout(400);
+    await page.screenshot({ path: join(ROOT, 'test-results', `operations-${name}.png`) });
+  };
+  /** API calls with the browser's session cookie. */
+  const apiGet = async <T>(path: string): Promise<T> => (await page.request.get(`${h.baseUrl}/api/v1${path}`)).json() as Promise<T>;
+  const apiPost = async <T>(path: string, body: unknown): Promise<T> =>
+    (await page.request.post(`${h.baseUrl}/api/v1${path}`, { data: body })).json() as Promise<T>;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    page = await h.newPage();
+  }, 180_000);
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('takes an order, completes it, runs the bill run to 100% and finds the plan total on the invoice', async () => {
+    await signIn(page, h.baseUrl, 'billing@demo.billwise.dev');
+    const periodStart = monthStart(-1);
+    const periodEnd = monthStart(0);
+
+    // A KRW customer without a bill-run group, so the run for "no group" picks it up.
+    const customers = await apiGet<{ data: CustomerRow[] }>('/customers?type=individual&limit=200');
+    const customer = customers.data.find((c) => c.currency === 'KRW' && !c.billingGroup);
+    expect(customer, 'a KRW individual customer without a billing group in the demo data').toBeTruthy();
+    const c = customer!;
+
+    // 1. Customer page → 오더 신청: base plan Standard, 3 seats.
+    await page.goto(`${h.baseUrl}/customers/list`);
+    await page.fill('[data-testid=customer-search] input', c.externalId);
+    await page.press('[data-testid=customer-search] input', 'Enter');
+    const table = page.locator('[data-testid=customers-table]');
+    await table.locator(`text=${c.name}`).first().click();
+    await page.waitForURL('**/customers/detail/**');
+    await page.locator('[data-testid=customer-name]', { hasText: c.name }).waitFor();
+    await page.click('[data-testid=customer-new-order]');
+    await page.locator('[data-testid=order-form]').waitFor();
+    await pickOption(page, 'order-base-plan', '(standard)');
+    await page.fill('[data-testid=order-qty-seats] input', '3');
+    await shot('order-form');
+    await page.click('[data-testid=order-save]');
+
+    // 2. 오더 관리: requested → in progress → completed with the billing start date.
+    await page.waitForURL('**/customers/orders');
+    const row = page.locator('[data-testid=orders-table] tbody tr', { hasText: c.name }).first();
+    await row.waitFor();
+    expect(await row.innerText()).toContain('신청');
+    await row.locator('[data-testid=order-start]').click();
+    await row.locator('text=처리 중').waitFor();
+    await row.locator('[data-testid=order-complete]').click();
+    const dlg = page.locator('.el-dialog:visible');
+    const dateInput = dlg.locator('input').first();
+    await dateInput.fill(periodStart);
+    await dateInput.press('Enter');
+    await page.click('[data-testid=order-complete-confirm]');
+    await row.locator('text=완료').waitFor();
+    expect(await row.innerText()).toContain(periodStart);
+    await shot('orders');
+
+    // 3. 정기 요금 계산: no group, the month of the billing start; progress bar to 100%.
+    await page.click('[data-testid=top-menu] >> text=빌링');
+    await page.click('[data-testid=menu-billing-bill-runs]');
+    await page.locator('[data-testid=billrun-form]').waitFor();
+    const range = page.locator('[data-testid=billrun-form] .el-date-editor input');
+    await range.nth(0).fill(periodStart);
+    await range.nth(0).press('Enter');
+    await range.nth(1).fill(periodEnd);
+    await range.nth(1).press('Enter');
+    await page.locator('[data-testid=billrun-form] .el-form-item__label', { hasText: '배치 그룹' }).click(); // close the picker
+    await page.click('[data-testid=billrun-start]');
+    const progress = page.locator('[data-testid=billrun-progress]');
+    await progress.waitFor();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=billrun-progress]')?.getAttribute('data-status') === 'completed',
+      undefined,
+      { timeout: 60_000 },
+    );
+    expect(await progress.getAttribute('data-percent')).toBe('100');
+    expect(await progress.innerText()).toContain('100%');
+    const results = page.locator('[data-testid=billrun-payers]');
+    await results.waitFor();
+    await shot('bill-run');
+
+    // 4. The invoice of this customer's payer: its total equals the rating preview of the plan.
+    const preview = await apiPost<{ total: string; currency: string }>('/rating/preview', {
+      customer: { id: c.id, type: c.type, segment: c.segment, country: c.country, tags: c.tags },
+      period: { start: periodStart, end: periodEnd },
+      subscriptions: [{ planCode: 'standard', quantities: { seats: '3' }, startDate: periodStart }],
+    });
+    expect(preview.currency).toBe('KRW');
+    const cust = await apiGet<{ payer: { name: string } | null }>(`/customers/${c.id}`);
+    const payerRow = results.locator('tbody tr', { hasText: cust.payer?.name ?? c.name }).first();
+    await payerRow.locator('[data-testid=billrun-invoice-link]').click();
+    await page.waitForURL('**/billing/invoices/**');
+    const total = page.locator('[data-testid=invoice-total]');
+    await total.waitFor();
+    expect(await total.getAttribute('data-amount')).toBe(preview.total);
+    // shown formatted per currency: ₩ and thousands separators, no decimals for KRW
+    const shown = (await total.innerText()).trim();
+    expect(shown).toBe(`₩${BigInt(preview.total).toLocaleString('en-US')}`);
+    // each discount/tax line names the rule that produced it (the VAT rule at least)
+    await page.locator('[data-testid=invoice-lines] [data-testid=line-rule]').first().waitFor();
+    expect(await page.locator('[data-testid=invoice-lines]').innerText()).toContain('kr-vat');
+    await shot('invoice');
+  }, 180_000);
+});
