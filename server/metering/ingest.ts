@@ -39,9 +39,9 @@ const arrayText = (s: string) => (/["\\]/.test(s) ? `"${s.replace(/[\\"]/g, '\\$
  * for the size check, joined: nothing is escaped twice). ROWS FROM zips them back into rows.
  * ON CONFLICT DO NOTHING skips ids already stored, and a data-modifying CTE closes open metering
  * errors whose id has now arrived valid. One statement is atomic on its own: no transaction
- * round trips. Returns the ids that were inserted (the others were duplicates).
+ * round trips. Returns how many rows went in and the ids that were already stored (duplicates).
  */
-async function insertEvents(db: DbOrTx, tenantId: string, accepted: Accepted[], now: Date): Promise<Set<string>> {
+async function insertEvents(db: DbOrTx, tenantId: string, accepted: Accepted[], now: Date): Promise<{ inserted: number; duplicates: Set<string> }> {
   const n = accepted.length;
   const ids = new Array<string>(n), cust = new Array<string>(n), meter = new Array<string>(n), ts = new Array<string>(n);
   const val = new Array<string>(n), props = new Array<string>(n);
@@ -51,6 +51,7 @@ async function insertEvents(db: DbOrTx, tenantId: string, accepted: Accepted[], 
     val[i] = row.value ?? 'NULL'; props[i] = json;
   }
   const list = (xs: string[]) => `{${xs.join(',')}}`;
+  const idList = list(ids);
   const at = now.toISOString();
   // Text parameters cast in SQL, so both drivers (postgres.js, PGlite) send them as they are.
   const res = await db.execute(sql`
@@ -58,7 +59,7 @@ async function insertEvents(db: DbOrTx, tenantId: string, accepted: Accepted[], 
       insert into usage_events (tenant_id, event_id, customer_id, meter_id, "timestamp", value, properties, received_at)
       select ${tenantId}::uuid, u.e, u.c, u.m, u.t, u.v, u.p, ${at}::timestamptz
       from rows from (
-        unnest(${list(ids)}::text::text[], ${list(cust)}::text::uuid[], ${list(meter)}::text::uuid[],
+        unnest(${idList}::text::text[], ${list(cust)}::text::uuid[], ${list(meter)}::text::uuid[],
                ${list(ts)}::text::timestamptz[], ${list(val)}::text::numeric[]),
         jsonb_array_elements(${`[${props.join(',')}]`}::text::jsonb)
       ) as u(e, c, m, t, v, p)
@@ -68,11 +69,11 @@ async function insertEvents(db: DbOrTx, tenantId: string, accepted: Accepted[], 
       update metering_errors me set status = 'resolved', resolved_at = ${at}::timestamptz
       from ins where me.tenant_id = ${tenantId}::uuid and me.status = 'open' and me.event_id = ins.event_id
     )
-    select event_id from ins`);
-  const rows = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as { event_id: string }[];
-  const out = new Set<string>();
-  for (const r of rows) out.add(r.event_id);
-  return out;
+    select (select count(*) from ins)::int as n,
+           (select array_agg(x.e) from unnest(${idList}::text::text[]) as x(e) where not exists (select 1 from ins where ins.event_id = x.e)) as dup`);
+  // One row back (not one per event): how many went in, and the ids that were already stored.
+  const [row] = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as { n: number; dup: string[] | null }[];
+  return { inserted: row.n, duplicates: new Set(row.dup ?? []) };
 }
 
 /**
@@ -113,13 +114,14 @@ export async function ingestEvents({ ctx, events }: { ctx: Ctx; events: unknown[
   }
 
   const store = async (db: DbOrTx) => {
-    const inserted = accepted.length ? await insertEvents(db, ctx.tenantId, accepted, now) : new Set<string>();
+    if (!accepted.length) return 0;
+    const stored = await insertEvents(db, ctx.tenantId, accepted, now);
     for (const { index, row } of accepted) {
-      const ok = inserted.has(row.eventId);
-      if (!ok) duplicates++;
-      results[index] = { index, id: row.eventId, status: ok ? 'accepted' : 'duplicate' };
+      const dup = stored.duplicates.has(row.eventId);
+      if (dup) duplicates++;
+      results[index] = { index, id: row.eventId, status: dup ? 'duplicate' : 'accepted' };
     }
-    return inserted.size;
+    return stored.inserted;
   };
 
   let acceptedCount: number;

@@ -43,7 +43,8 @@ export function storablePayload(raw: unknown): unknown {
   return json.includes('\\u0000') && NUL_ESCAPE.test(json) ? JSON.parse(json.replace(NUL_ESCAPES, '\\\\u0000')) : raw;
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : null);
+// PostgreSQL text cannot hold the NUL character: such an id, customer or meter is no usable value.
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' && !v.includes('\0') ? v.trim() : null);
 
 /** A numeric meter value: a finite JSON number or a plain decimal string, as a decimal string. */
 export function parseValue(v: unknown): string | null {
@@ -56,6 +57,11 @@ export function parseValue(v: unknown): string | null {
   return null;
 }
 
+// Module level, not a closure per event: checkEvent runs for every event of every batch.
+function failed(eventId: string | null, customerRef: string | null, meterCode: string | null, reason: RejectReason, message: string): Checked {
+  return { ok: false, reason, message, eventId, customerRef, meterCode };
+}
+
 export function checkEvent(
   raw: unknown,
   lookup: { customer: (ref: string) => string | undefined; meter: (code: string) => MeterLite | undefined },
@@ -63,41 +69,40 @@ export function checkEvent(
 ): Checked {
   const o = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : null;
   const eventId = o && (typeof o.id === 'string' || typeof o.id === 'number') && String(o.id).trim() !== '' && String(o.id).length <= 200
-    ? String(o.id).trim() : null;
+    && !String(o.id).includes('\0') ? String(o.id).trim() : null;
   const customerRef = o ? str(o.customer) : null;
   const meterCode = o ? str(o.meter) : null;
-  const fail = (reason: RejectReason, message: string): Checked => ({ ok: false, reason, message, eventId, customerRef, meterCode });
-  if (!o) return fail('invalid_event', 'an event must be a JSON object');
-  if (!eventId) return fail('invalid_event', 'id is required (a string of at most 200 characters; it is the idempotency key)');
-  if (!customerRef) return fail('invalid_event', 'customer is required (the customer\'s external id or id)');
-  if (!meterCode) return fail('invalid_event', 'meter is required (a meter code)');
+  if (!o) return failed(eventId, customerRef, meterCode, 'invalid_event', 'an event must be a JSON object');
+  if (!eventId) return failed(eventId, customerRef, meterCode, 'invalid_event', 'id is required (a string of at most 200 characters; it is the idempotency key)');
+  if (!customerRef) return failed(eventId, customerRef, meterCode, 'invalid_event', 'customer is required (the customer\'s external id or id)');
+  if (!meterCode) return failed(eventId, customerRef, meterCode, 'invalid_event', 'meter is required (a meter code)');
   const props = o.properties ?? {};
-  if (typeof props !== 'object' || props === null || Array.isArray(props)) return fail('invalid_event', 'properties must be a JSON object');
+  if (typeof props !== 'object' || props === null || Array.isArray(props)) return failed(eventId, customerRef, meterCode, 'invalid_event', 'properties must be a JSON object');
   const json = JSON.stringify(props);
-  if (json.length > MAX_PROPERTIES_CHARS) return fail('invalid_event', `properties are larger than ${MAX_PROPERTIES_CHARS} characters`);
+  if (json.length > MAX_PROPERTIES_CHARS) return failed(eventId, customerRef, meterCode, 'invalid_event', `properties are larger than ${MAX_PROPERTIES_CHARS} characters`);
   // PostgreSQL's jsonb cannot hold the NUL character: refuse the event rather than fail the batch.
-  if (json.includes('\\u0000') && NUL_ESCAPE.test(json)) return fail('invalid_event', 'properties must not contain the NUL character (\\u0000)');
+  if (json.includes('\\u0000') && NUL_ESCAPE.test(json)) return failed(eventId, customerRef, meterCode, 'invalid_event', 'properties must not contain the NUL character (\\u0000)');
   const ms = typeof o.timestamp === 'string' && ISO_INSTANT.test(o.timestamp) ? Date.parse(o.timestamp) : NaN;
   if (Number.isNaN(ms)) {
-    return fail('invalid_timestamp', 'timestamp must be an ISO 8601 instant with a zone, e.g. 2025-05-01T09:00:00+09:00');
+    return failed(eventId, customerRef, meterCode, 'invalid_timestamp', 'timestamp must be an ISO 8601 instant with a zone, e.g. 2025-05-01T09:00:00+09:00');
   }
   const timestamp = new Date(ms);
-  if (timestamp.getTime() > now.getTime() + MAX_FUTURE_MS) return fail('invalid_timestamp', 'timestamp is more than 24 hours in the future');
+  if (timestamp.getTime() > now.getTime() + MAX_FUTURE_MS) return failed(eventId, customerRef, meterCode, 'invalid_timestamp', 'timestamp is more than 24 hours in the future');
   const customerId = lookup.customer(customerRef);
-  if (!customerId) return fail('unknown_customer', `no customer with external id or id "${customerRef}"`);
+  if (!customerId) return failed(eventId, customerRef, meterCode, 'unknown_customer', `no customer with external id or id "${customerRef}"`);
   const meter = lookup.meter(meterCode);
-  if (!meter) return fail('unknown_meter', `no meter with code "${meterCode}"`);
-  if (meter.status !== 'active') return fail('unknown_meter', `meter "${meterCode}" is inactive`);
+  if (!meter) return failed(eventId, customerRef, meterCode, 'unknown_meter', `no meter with code "${meterCode}"`);
+  if (meter.status !== 'active') return failed(eventId, customerRef, meterCode, 'unknown_meter', `meter "${meterCode}" is inactive`);
   const p = props as Record<string, unknown>;
   let value: string | null = null;
   if (meter.field) {
     const v = p[meter.field];
-    if (v === undefined || v === null || v === '') return fail('missing_field', `properties.${meter.field} is required by meter "${meter.code}" (${meter.aggregation})`);
+    if (v === undefined || v === null || v === '') return failed(eventId, customerRef, meterCode, 'missing_field', `properties.${meter.field} is required by meter "${meter.code}" (${meter.aggregation})`);
     if (NUMERIC_AGGREGATIONS.has(meter.aggregation)) {
       value = parseValue(v);
-      if (value === null) return fail('invalid_value', `properties.${meter.field} must be a number for ${meter.aggregation}, got ${JSON.stringify(v).slice(0, 50)}`);
+      if (value === null) return failed(eventId, customerRef, meterCode, 'invalid_value', `properties.${meter.field} must be a number for ${meter.aggregation}, got ${JSON.stringify(v).slice(0, 50)}`);
     } else if (typeof v === 'object') {
-      return fail('invalid_value', `properties.${meter.field} must be a string, number or boolean for unique_count`);
+      return failed(eventId, customerRef, meterCode, 'invalid_value', `properties.${meter.field} must be a string, number or boolean for unique_count`);
     }
   }
   return { ok: true, row: { eventId, customerId, meterId: meter.id, timestamp, value, properties: p }, json };

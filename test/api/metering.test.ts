@@ -250,11 +250,14 @@ describe('ingest edge cases', () => {
   it('stores ids and properties that need quoting as they were sent', async () => {
     const odd = ['q"uote', 'back\\slash', '{br,ace}', 'NULL', 'sp ace', '한글-1', "it's"];
     const events = odd.map((id, i) => ev(id, 'mt_bytes', '2025-05-11T00:00:00Z', { bytes: i + 1, note: `"${id}" \\ \n ✓` }));
-    const r = await t.call('POST', '/api/v1/events', { key, body: { events: [...events, ev('nul-1', 'mt_calls', '2025-05-11T00:00:00Z', { x: 'a\u0000b' })] } });
+    const r = await t.call('POST', '/api/v1/events', { key, body: { events: [...events, ev('nul-1', 'mt_calls', '2025-05-11T00:00:00Z', { x: 'a\u0000b' }), ev('nul\u0000-2', 'mt_calls', '2025-05-11T00:00:00Z')] } });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ accepted: odd.length, rejected: 1 });
+    // NUL cannot be stored by PostgreSQL: those events are refused (and kept, NUL shown as the text \u0000).
+    expect(r.body).toMatchObject({ accepted: odd.length, rejected: 2 });
     expect(r.body.results.slice(0, odd.length).map((x: any) => x.id)).toEqual(odd);
-    expect(r.body.results[odd.length]).toMatchObject({ status: 'rejected', reason: 'invalid_event' });
+    expect(r.body.results.slice(odd.length).map((x: any) => x.reason)).toEqual(['invalid_event', 'invalid_event']);
+    const errs = (await t.call('GET', '/api/v1/metering-errors?reason=invalid_event&limit=100', { key })).body.data;
+    expect(errs.find((e: any) => e.eventId === 'nul-1').payload.properties.x).toBe('a\\u0000b');
     const again = await t.call('POST', '/api/v1/events', { key, body: { events } });
     expect(again.body).toMatchObject({ accepted: 0, duplicates: odd.length });
     const stored = await t.handle.db.execute(sql`select event_id, properties from usage_events where event_id in (${sql.join(odd.map((o) => sql`${o}`), sql`, `)})`);

@@ -22,6 +22,9 @@ function monthStart(offset: number): string {
   return x.toISOString().slice(0, 10);
 }
 
+/** An el-input by test id (Element Plus puts extra attributes on the inner <input>). */
+const inp = (id: string) => `input[data-testid=${id}], [data-testid=${id}] input`;
+
 interface CustomerRow { id: string; externalId: string; name: string; type: string; segment: string | null; country: string; tags: string[]; currency: string; billingGroup: string | null }
 
 describe.skipIf(!hasChromium)('operations: order → bill run → invoice (headless Chromium)', () => {
@@ -58,16 +61,16 @@ describe.skipIf(!hasChromium)('operations: order → bill run → invoice (headl
 
     // 1. Customer page → 오더 신청: base plan Standard, 3 seats.
     await page.goto(`${h.baseUrl}/customers/list`);
-    await page.fill('[data-testid=customer-search] input', c.externalId);
-    await page.press('[data-testid=customer-search] input', 'Enter');
+    await page.fill(inp('customer-search'), c.externalId);
+    await page.press(inp('customer-search'), 'Enter');
     const table = page.locator('[data-testid=customers-table]');
     await table.locator(`text=${c.name}`).first().click();
     await page.waitForURL('**/customers/detail/**');
     await page.locator('[data-testid=customer-name]', { hasText: c.name }).waitFor();
     await page.click('[data-testid=customer-new-order]');
     await page.locator('[data-testid=order-form]').waitFor();
-    await pickOption(page, 'order-base-plan', '(standard)');
-    await page.fill('[data-testid=order-qty-seats] input', '3');
+    await pickOption(page, 'order-base-plan', 'standard · KRW/month');
+    await page.fill(inp('order-qty-seats'), '3');
     await shot('order-form');
     await page.click('[data-testid=order-save]');
 
