@@ -22,6 +22,6 @@ export function codeOf(spec: KindSpec, doc: unknown): string {
   return String((doc as Record<string, unknown>)[spec.codeField] ?? '');
 }
 export function nameOf(doc: unknown): string {
-  const n = (doc as Record<string, unknown>).name;
+  const n = (doc as Record<string, unknown> | null | undefined)?.name;
   return typeof n === 'string' && n ? n : '';
 }

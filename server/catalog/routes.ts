@@ -15,7 +15,9 @@ const VersionOut = z.object({
 const EntryOut = z.object({
   id: z.string(), kind: z.enum(['plan', 'rule']), code: z.string(), name: z.string(), retiredFrom: z.string().nullable(),
   latestPublished: z.object({ version: z.number().int(), effectiveFrom: z.string().nullable() }).nullable(),
-  draftVersion: z.number().int().nullable(), status: z.enum(['draft', 'published', 'retired']), document: z.any(), updatedAt: z.string(),
+  draftVersion: z.number().int().nullable(), status: z.enum(['draft', 'published', 'retired']),
+  document: z.any().openapi({ description: 'The open draft when there is one, else the latest published version' }),
+  publishedDocument: z.any().openapi({ description: 'The latest published version (null before the first publication)' }), updatedAt: z.string(),
 }).openapi('CatalogEntry');
 const EntryDetail = EntryOut.extend({ versions: z.array(VersionOut) }).openapi('CatalogEntryDetail');
 const DocIn = z.object({ document: Document, note: z.string().max(500).optional() });

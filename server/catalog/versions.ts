@@ -27,7 +27,9 @@ function entrySummary(e: Entry, versions: Version[]) {
     latestPublished: published[0] ? { version: published[0].version, effectiveFrom: published[0].effectiveFrom } : null,
     draftVersion: draft?.version ?? null,
     status: (e.retiredFrom ? 'retired' : published.length ? 'published' : 'draft') as 'draft' | 'published' | 'retired',
+    /** The open draft when there is one, else the latest published version. */
     document: (draft ?? published[0])?.document ?? null,
+    publishedDocument: published[0]?.document ?? null,
     updatedAt: e.updatedAt.toISOString(),
   };
 }
@@ -168,6 +170,9 @@ export async function discardDraft({ ctx, kind, code }: { ctx: Ctx; kind: Catalo
     if (!draft) throw conflict(`${spec.label} "${code}" has no draft`);
     if (versions.length === 1) throw conflict(`The only version of ${kind} "${code}" cannot be discarded; retire the ${kind} instead`);
     await tx.delete(catalogVersions).where(eq(catalogVersions.id, draft.id));
+    // The entry's name follows the version that is current again.
+    const current = versions.filter((v) => v.id !== draft.id).at(-1);
+    await tx.update(catalogEntries).set({ name: nameOf(current?.document) || code, updatedAt: ctx.now() }).where(eq(catalogEntries.id, e.id));
     await recordAudit(tx, tctx, { action: `${kind}.draft.discard`, entityType: kind, entityId: code, before: versionOut(draft) });
   });
   return getEntry({ ctx, kind, code });

@@ -61,7 +61,11 @@ describe('plans as versioned documents', () => {
     const back = await t.call('POST', '/api/v1/plans/api-pro/publish', { key: DEMO_KEY, body: { effectiveFrom: '2025-03-01' } });
     expect(back.status).toBe(422);
     expect(back.body.issues[0].path).toBe('effectiveFrom');
-    expect((await t.call('DELETE', '/api/v1/plans/api-pro/draft', { key: DEMO_KEY })).body.draftVersion).toBeNull();
+    const discarded = await t.call('DELETE', '/api/v1/plans/api-pro/draft', { key: DEMO_KEY });
+    expect(discarded.body.draftVersion).toBeNull();
+    // The name and document follow the published version again.
+    expect(discarded.body.name).toBe('API Pro 2025');
+    expect(discarded.body.document).toEqual(discarded.body.publishedDocument);
   });
 
   it('resolves the version in effect at a period start', async () => {

@@ -53,11 +53,14 @@ describe.skipIf(!hasChromium)('operations: order → bill run → invoice (headl
     const periodStart = monthStart(-1);
     const periodEnd = monthStart(0);
 
-    // A KRW customer without a bill-run group, so the run for "no group" picks it up.
-    const customers = await apiGet<{ data: CustomerRow[] }>('/customers?type=individual&limit=200');
-    const customer = customers.data.find((c) => c.currency === 'KRW' && !c.billingGroup);
-    expect(customer, 'a KRW individual customer without a billing group in the demo data').toBeTruthy();
-    const c = customer!;
+    // A new KRW customer (with its own payer, no bill-run group): nothing is invoiced for it yet,
+    // and the run for "no group" picks it up.
+    const stamp = Date.now().toString(36).toUpperCase();
+    const c = await apiPost<CustomerRow>('/customers', {
+      externalId: `E2E-${stamp}`, type: 'individual', name: `이투이 ${stamp}`, country: 'KR', currency: 'KRW',
+      email: `e2e-${stamp.toLowerCase()}@mail.example`, payer: { name: `이투이 ${stamp} 납부`, paymentMethodType: 'card' },
+    });
+    expect(c.id, JSON.stringify(c)).toBeTruthy();
 
     // 1. Customer page → 오더 신청: base plan Standard, 3 seats.
     await page.goto(`${h.baseUrl}/customers/list`);
@@ -122,9 +125,10 @@ describe.skipIf(!hasChromium)('operations: order → bill run → invoice (headl
       subscriptions: [{ planCode: 'standard', quantities: { seats: '3' }, startDate: periodStart }],
     });
     expect(preview.currency).toBe('KRW');
-    const cust = await apiGet<{ payer: { name: string } | null }>(`/customers/${c.id}`);
-    const payerRow = results.locator('tbody tr', { hasText: cust.payer?.name ?? c.name }).first();
-    await payerRow.locator('[data-testid=billrun-invoice-link]').click();
+    const cust = await apiGet<{ payerId: string }>(`/customers/${c.id}`);
+    const invs = await apiGet<{ data: { id: string }[] }>(`/invoices?payerId=${cust.payerId}&periodStart=${periodStart}`);
+    expect(invs.data.length).toBe(1);
+    await results.locator(`a[href$="${invs.data[0].id}"]`).click();
     await page.waitForURL('**/billing/invoices/**');
     const total = page.locator('[data-testid=invoice-total]');
     await total.waitFor();

@@ -119,11 +119,14 @@ export function thisMonth(): string {
   return todayIso().slice(0, 7);
 }
 
-/** The customer facts the rating preview takes (attributes limited to scalar values). */
+/**
+ * The customer facts the rating preview takes (attributes limited to scalar values). The
+ * `customer.id` fact is the tenant's own customer code (externalId), as in stored billing.
+ */
 export function previewCustomerOf(c: CustomerSummary): PreviewCustomer {
   const attributes: Record<string, string | number | boolean | null> = {};
   for (const [k, v] of Object.entries(c.attributes ?? {})) {
     if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) attributes[k] = v as string | number | boolean | null;
   }
-  return { id: c.id, type: c.type, segment: c.segment, country: c.country, tags: c.tags ?? [], dunningExcluded: c.dunningExcluded, attributes };
+  return { id: c.externalId, type: c.type, segment: c.segment, country: c.country, tags: c.tags ?? [], dunningExcluded: c.dunningExcluded, attributes };
 }
