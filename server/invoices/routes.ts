@@ -1,11 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { newRouter, jsonBody, jsonOk, errorResponses, security, IdParam } from '../lib/http';
+import { newRouter, jsonBody, jsonOk, errorResponses, security, IdParam, zodIssues } from '../lib/http';
 import { assertPermission } from '../lib/context';
-import { conflict } from '../lib/errors';
+import { conflict, invalid } from '../lib/errors';
 import { createCreditNote, finalizeInvoice, getInvoice, listInvoices, markSent, moveInvoice, updateDraft, INVOICE_STATUSES } from './invoices';
 import { invoiceDocument } from './document';
 import { renderInvoicePdf } from './render/pdf';
 import { mailerFromEnv, sendInvoiceEmail } from '../mail';
+
+const SendIn = z.object({ to: z.email('must be an e-mail address').optional() }).openapi('InvoiceSend');
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const tag = 'Billing: invoices';
@@ -62,13 +64,19 @@ export const invoiceRoutes = newRouter()
     return c.body(new Uint8Array(pdf), 200, { 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="${doc.number}.pdf"` }) as never;
   })
   .openapi(createRoute({ method: 'post', path: '/invoices/{id}/send', tags: [tag], summary: 'E-mail the invoice with its PDF (청구 발송); records sentAt/sentTo', security,
-    request: { params: IdParam, body: { content: { 'application/json': { schema: z.object({ to: z.string().email().optional() }) } }, required: false } },
+    request: { params: IdParam, body: { content: { 'application/json': { schema: SendIn } }, required: false } },
     responses: { ...jsonOk(z.object({ sentTo: z.string(), accepted: z.array(z.string()), rejected: z.array(z.string()), messageId: z.string() })), 409: errorResponses[404], ...errorResponses } }),
   async (c) => {
     const ctx = c.get('ctx');
     assertPermission(ctx, 'invoices:write');
     const id = c.req.valid('param').id;
-    const body = (await c.req.json().catch(() => ({}))) as { to?: string };
+    // The body is optional, so it is read and checked here rather than by the route validator.
+    const raw = await c.req.text();
+    let parsedBody: unknown = {};
+    try { parsedBody = raw.trim() ? JSON.parse(raw) : {}; } catch { throw invalid([{ path: '$', message: 'must be a JSON object' }]); }
+    const checked = SendIn.safeParse(parsedBody);
+    if (!checked.success) throw invalid(zodIssues(checked.error));
+    const body = checked.data;
     const { doc, email } = await invoiceDocument(ctx, id);
     if (doc.status === 'draft' || doc.status === 'void') throw conflict(`A ${doc.status} invoice is not sent; finalize it first`);
     const to = body.to ?? email;
