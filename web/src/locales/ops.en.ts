@@ -97,7 +97,7 @@ const opsEn = {
       bills: 'Bills', invoices: 'Invoices', totals: 'Totals', outcome: 'Outcome', results: 'Results per payer',
       history: 'Bill runs', startedBy: 'Started by', started: 'Started', finished: 'Finished', live: 'Live',
       status: { queued: 'Queued', running: 'Running', completed: 'Completed', failed: 'Failed' },
-      outcomes: { created: 'Invoice created', dry_run: 'Would invoice', skipped: 'Skipped', failed: 'Failed', empty: 'Nothing to bill', exists: 'Already billed' },
+      outcomes: { created: 'Invoice created', dry_run: 'Would invoice', skipped: 'Skipped', failed: 'Failed', empty: 'Nothing to bill', existing: 'Already invoiced' },
       openInvoice: 'Invoice', startedMsg: 'Bill run started', dry: 'Dry run',
     },
     invoices: {

@@ -99,7 +99,7 @@ const opsKo: OpsMessages = {
       bills: '청구', invoices: '청구서', totals: '합계', outcome: '결과', results: '납부자별 결과',
       history: '요금 계산 내역', startedBy: '실행자', started: '시작', finished: '종료', live: '실시간',
       status: { queued: '대기', running: '실행 중', completed: '완료', failed: '실패' },
-      outcomes: { created: '청구서 생성', dry_run: '청구 예정', skipped: '건너뜀', failed: '실패', empty: '청구 없음', exists: '이미 청구됨' },
+      outcomes: { created: '청구서 생성', dry_run: '청구 예정', skipped: '건너뜀', failed: '실패', empty: '청구 없음', existing: '기존 청구서' },
       openInvoice: '청구서', startedMsg: '요금 계산을 시작했습니다', dry: '모의',
     },
     invoices: {
