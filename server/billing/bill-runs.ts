@@ -5,9 +5,10 @@
  * (unique keys + ON CONFLICT DO NOTHING). A `bill_run_payers` row written in that same
  * transaction makes the progress counters exact when a job is retried after a crash.
  */
-import { and, asc, count, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client';
-import { billRunGroups, billRunPayers, billRuns, bills, customers, invoices, jobs, subscriptionPhases, subscriptions } from '../db/schema';
+import { billRunGroups, billRunPayers, billRuns, bills, couponCodes, customers, invoices, jobs, subscriptionPhases, subscriptions } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { invalid, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
@@ -19,10 +20,13 @@ import type { PlanDoc, RuleDoc } from '../rating/types';
 import { enqueue, heartbeat, type Job } from '../jobs/queue';
 import { periodContaining, tenantSettings, tenantToday } from '../subscriptions/common';
 import { loadUsage } from './usage';
-import { ratePayer, type PayerData, type RunDocs } from './rate-payer';
+import { ratePayer, type InvoiceDraft, type PayerData, type ResolvedCoupons, type RunDocs } from './rate-payer';
+import { limitedRules, PromotionBook } from './promotions';
+import { resolvePresentedCodes } from '../promotions/coupons';
+import { recordRedemptions } from '../promotions/ledger';
 
 export const BILL_RUN_JOB = 'bill_run.chunk';
-export const DEFAULT_CHUNK = 100;
+export const DEFAULT_CHUNK = Number(process.env.BILL_RUN_CHUNK ?? 500);
 /** Days from issue to due date. */
 export const PAYMENT_TERMS_DAYS = 14;
 
@@ -133,10 +137,12 @@ export async function listBillRuns({ ctx, query }: { ctx: Ctx; query: { limit: n
 
 // ------------------------------------------------------------------------------------ worker side
 
-/** Plans/rules prepared once per run and process (a bill run rates every payer with the same pack). */
-const docsCache = new Map<string, Omit<RunDocs, 'usage'>>();
+type BaseDocs = Omit<RunDocs, 'usage'> & { timezone: string; ruleDocs: RuleDoc[] };
 
-async function runDocs(db: DbOrTx, run: Run): Promise<Omit<RunDocs, 'usage'>> {
+/** Plans/rules prepared once per run and process (a bill run rates every payer with the same pack). */
+const docsCache = new Map<string, BaseDocs>();
+
+async function runDocs(db: DbOrTx, run: Run): Promise<BaseDocs> {
   const hit = docsCache.get(run.id);
   if (hit) return hit;
   const settings = await tenantSettings(db, run.tenantId);
@@ -145,10 +151,11 @@ async function runDocs(db: DbOrTx, run: Run): Promise<Omit<RunDocs, 'usage'>> {
     resolveAt<PlanDoc>(db, run.tenantId, 'plan', addDays(run.periodEnd, -1)),
     resolveAt<RuleDoc>(db, run.tenantId, 'rule', run.periodStart),
   ]);
-  const docs = {
-    period: { start: run.periodStart, end: run.periodEnd }, rounding: settings.rounding,
+  const ruleDocs = rules.map((r) => ({ ...r.document, version: r.document.version ?? r.version }));
+  const docs: BaseDocs = {
+    period: { start: run.periodStart, end: run.periodEnd }, rounding: settings.rounding, timezone: settings.timezone,
     plans: new Map(plans.map((p) => [p.code, p])), plansLate: new Map(plansLate.map((p) => [p.code, p])),
-    rules: prepareRules(rules.map((r) => ({ ...r.document, version: r.document.version ?? r.version }))),
+    rules: prepareRules(ruleDocs), ruleDocs,
     ruleVersions: rules.map((r) => ({ id: r.code, version: r.version })),
   };
   if (docsCache.size > 50) docsCache.clear();
@@ -156,26 +163,34 @@ async function runDocs(db: DbOrTx, run: Run): Promise<Omit<RunDocs, 'usage'>> {
   return docs;
 }
 
-/** Everything the chunk's payers need, in a handful of queries for the whole chunk. */
+/** Customers billed to one of `billTos`: `coalesce(payer_id, id) in (...)` written so that both indexes serve it. */
+const billToIn = (billTos: string[]) => or(inArray(customers.payerId, billTos), and(isNull(customers.payerId), inArray(customers.id, billTos)));
+
+/** Everything the chunk's payers need, in a handful of set-based queries for the whole chunk. */
 async function loadChunk(db: DbOrTx, run: Run, billTos: string[]): Promise<PayerData[]> {
-  const cs = await db.select().from(customers).where(and(eq(customers.tenantId, run.tenantId), inArray(billToSql, billTos)));
+  const cs = await db.select().from(customers).where(and(eq(customers.tenantId, run.tenantId), billToIn(billTos)));
   const subs = cs.length ? await db.select().from(subscriptions).where(and(
     eq(subscriptions.tenantId, run.tenantId), inArray(subscriptions.customerId, cs.map((c) => c.id)),
     run.groupCode ? eq(subscriptions.billingGroup, run.groupCode) : sql`${subscriptions.billingGroup} is null`,
   )).orderBy(asc(subscriptions.startDate), asc(subscriptions.id)) : [];
   const ids = subs.map((s) => s.id);
-  const phases = ids.length ? await db.select().from(subscriptionPhases).where(and(
-    eq(subscriptionPhases.tenantId, run.tenantId), inArray(subscriptionPhases.subscriptionId, ids),
-    lt(subscriptionPhases.startDate, run.periodEnd), sql`(${subscriptionPhases.endDate} is null or ${subscriptionPhases.endDate} > ${run.periodStart})`,
-  )).orderBy(asc(subscriptionPhases.startDate)) : [];
-  // Subscriptions already billed for this period are left out (a payer change must not bill twice).
-  const billed = ids.length ? await db.select({ id: bills.subscriptionId }).from(bills).where(and(eq(bills.tenantId, run.tenantId), inArray(bills.subscriptionId, ids), eq(bills.periodStart, run.periodStart))) : [];
+  const [phases, billed, prior] = ids.length ? await Promise.all([
+    db.select().from(subscriptionPhases).where(and(
+      eq(subscriptionPhases.tenantId, run.tenantId), inArray(subscriptionPhases.subscriptionId, ids),
+      lt(subscriptionPhases.startDate, run.periodEnd), sql`(${subscriptionPhases.endDate} is null or ${subscriptionPhases.endDate} > ${run.periodStart})`,
+    )).orderBy(asc(subscriptionPhases.startDate)),
+    // Subscriptions already billed for this period are left out (a payer change must not bill twice).
+    db.select({ id: bills.subscriptionId }).from(bills).where(and(eq(bills.tenantId, run.tenantId), inArray(bills.subscriptionId, ids), eq(bills.periodStart, run.periodStart))),
+    db.select({ id: bills.subscriptionId, n: sql<number>`count(*)::int` }).from(bills)
+      .where(and(eq(bills.tenantId, run.tenantId), inArray(bills.subscriptionId, ids), lt(bills.periodStart, run.periodStart))).groupBy(bills.subscriptionId),
+  ]) : [[], [], []];
   const billedSet = new Set(billed.map((b) => b.id));
-  const prior = ids.length ? await db.select({ id: bills.subscriptionId, n: sql<number>`count(*)::int` }).from(bills)
-    .where(and(eq(bills.tenantId, run.tenantId), inArray(bills.subscriptionId, ids), lt(bills.periodStart, run.periodStart))).groupBy(bills.subscriptionId) : [];
   const priorMap = new Map(prior.map((p) => [p.id, Number(p.n)]));
   const phasesBySub = new Map<string, typeof phases>();
-  for (const p of phases) phasesBySub.set(p.subscriptionId, [...(phasesBySub.get(p.subscriptionId) ?? []), p]);
+  for (const p of phases) {
+    const list = phasesBySub.get(p.subscriptionId);
+    if (list) list.push(p); else phasesBySub.set(p.subscriptionId, [p]);
+  }
   const out = new Map<string, PayerData>();
   for (const b of billTos) out.set(b, { billTo: b, payerId: null, customers: [], subs: [] });
   for (const c of cs) {
@@ -192,20 +207,34 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[]): Promise<Payer
   return [...out.values()];
 }
 
-/** Counts a payer once per run, in the caller's transaction (exact after crash + retry). */
-async function markPayer(tx: DbOrTx, run: Run, row: Omit<typeof billRunPayers.$inferInsert, 'billRunId' | 'tenantId'>, created: { bills: number; invoices: number }) {
-  const [ins] = await tx.insert(billRunPayers).values({ ...row, billRunId: run.id, tenantId: run.tenantId }).onConflictDoNothing().returning({ b: billRunPayers.billTo });
-  if (!ins) return;
-  await tx.update(billRuns).set({
-    processedPayers: sql`${billRuns.processedPayers} + 1`,
-    failedPayers: row.outcome === 'failed' ? sql`${billRuns.failedPayers} + 1` : billRuns.failedPayers,
-    billsCreated: sql`${billRuns.billsCreated} + ${created.bills}`, invoicesCreated: sql`${billRuns.invoicesCreated} + ${created.invoices}`,
-  }).where(eq(billRuns.id, run.id));
+/** Invoices already there for the chunk's payers and this period (first currency per payer). */
+async function existingInvoices(db: DbOrTx, run: Run, billTos: string[]) {
+  const rows = billTos.length ? await db.select({ billTo: invoices.billTo, id: invoices.id, currency: invoices.currency, total: invoices.total }).from(invoices)
+    .where(and(eq(invoices.tenantId, run.tenantId), inArray(invoices.billTo, billTos), eq(invoices.periodStart, run.periodStart))).orderBy(asc(invoices.currency)) : [];
+  const out = new Map<string, { id: string; currency: string; total: string; byCurrency: Map<string, string> }>();
+  for (const r of rows) {
+    const e = out.get(r.billTo) ?? { id: r.id, currency: r.currency, total: r.total, byCurrency: new Map<string, string>() };
+    e.byCurrency.set(r.currency, r.id);
+    out.set(r.billTo, e);
+  }
+  return out;
 }
 
-/** Rates and stores the given payers of a run. Used by the job handler and synchronous runs. */
+/** Multi-row inserts in slices that stay far below PostgreSQL's 65,535 bind parameters. */
+async function insertSliced<T>(rows: T[], size: number, insert: (slice: T[]) => Promise<unknown>) {
+  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
+}
+
+type PayerRow = Omit<typeof billRunPayers.$inferInsert, 'billRunId' | 'tenantId'>;
+
+/**
+ * Rates and stores the given payers of a run: loads the chunk in a few set-based queries, rates in
+ * memory, and writes invoices, bills, redemptions, `bill_run_payers` rows and the run's counters
+ * with multi-row INSERT ... ON CONFLICT DO NOTHING in ONE transaction. A crash leaves the chunk
+ * either entirely written or not at all; a retried chunk finds its subscriptions billed and its
+ * `bill_run_payers` rows there, so it creates and counts nothing twice.
+ */
 export async function processPayers(db: Db, run: Run, billTos: string[], opts: { now: () => Date; onPayer?: () => Promise<void> }) {
-  const settings = await tenantSettings(db, run.tenantId);
   const base = await runDocs(db, run);
   const data = await loadChunk(db, run, billTos);
   const meterCodes = new Set<string>();
@@ -213,77 +242,181 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
     const plan = base.plans.get(p.planCode) ?? base.plansLate.get(p.planCode);
     for (const c of plan?.document.components ?? []) if (c.type === 'usage') meterCodes.add(c.meter);
   }
-  const usage = await loadUsage(db, run.tenantId, settings.timezone, data.flatMap((d) => d.customers.map((c) => c.id)), meterCodes, base.period);
-  const docs: RunDocs = { ...base, usage };
-  for (const d of data) {
-    const now = opts.now();
-    let result;
-    try {
-      result = ratePayer(d, docs);
-    } catch (err) {
-      await db.transaction((tx) => markPayer(tx, run, { billTo: d.billTo, outcome: 'failed', error: err instanceof Error ? err.message : String(err) }, { bills: 0, invoices: 0 }));
-      continue;
+  const customerIds = data.flatMap((d) => d.customers.map((c) => c.id));
+  const [usage, existing] = await Promise.all([
+    loadUsage(db, run.tenantId, base.timezone, customerIds, meterCodes, base.period),
+    existingInvoices(db, run, billTos),
+  ]);
+  if (opts.onPayer) await opts.onPayer();
+  const now = opts.now();
+  const couponSubs = data.flatMap((d) => d.subs).filter((s) => s.sub.coupons.length);
+  const limited = limitedRules(base.ruleDocs).length > 0;
+
+  await db.transaction(async (tx) => {
+    // Budgets and single-use codes are shared by all chunks of all runs of the tenant: chunks that
+    // can consume them are serialised by a transaction-scoped advisory lock, and read the ledger
+    // only once they hold it. Runs without coupon/promotion rules and codes never take it.
+    let promotions: PromotionBook | null = null;
+    const coupons = new Map<string, ResolvedCoupons>();
+    if (limited || couponSubs.length) {
+      if (!run.dryRun) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`billwise:promotions:${run.tenantId}`}))`);
+      promotions = await PromotionBook.load(tx, run.tenantId, base.ruleDocs, customerIds);
+      for (const s of couponSubs) coupons.set(s.sub.id, await resolvePresentedCodes(tx, run.tenantId, s.sub.coupons, run.periodStart));
     }
-    const skippedNote = result.skipped.length ? result.skipped.map((s) => `${s.subscriptionId}: ${s.reason}`).join('; ') : null;
-    if (!result.invoices.length) {
-      // Nothing left to bill: already invoiced (a re-run; report that invoice so totals match), or nothing billable.
-      const [ex] = await db.select({ id: invoices.id, currency: invoices.currency, total: invoices.total }).from(invoices)
-        .where(and(eq(invoices.tenantId, run.tenantId), eq(invoices.billTo, d.billTo), eq(invoices.periodStart, run.periodStart))).orderBy(asc(invoices.currency)).limit(1);
-      const row = ex
-        ? { billTo: d.billTo, outcome: 'existing', invoiceId: ex.id, currency: ex.currency, total: ex.total, error: skippedNote }
-        : { billTo: d.billTo, outcome: d.subs.length ? 'failed' : 'empty', error: skippedNote };
-      await db.transaction((tx) => markPayer(tx, run, row, { bills: 0, invoices: 0 }));
-      continue;
-    }
-    await db.transaction(async (tx) => {
-      // One row per payer and run; a multi-currency payer is rare and is summarised in the first currency's row.
-      let outcome: string = run.dryRun ? 'dry_run' : 'created';
-      let invoiceId: string | null = null;
-      let created = { bills: 0, invoices: 0 };
-      let totalOut = new Decimal(0);
+    const docs: RunDocs = { ...base, usage, ...(promotions ? { promotions } : {}), ...(coupons.size ? { coupons } : {}) };
+    /** Generated codes redeemed earlier in this chunk (the ledger counts them only when written). */
+    const codeUses = new Map<string, number>();
+
+    const payerRows: PayerRow[] = [];
+    const invoiceRows: (typeof invoices.$inferInsert & { id: string })[] = [];
+    const pending: { d: PayerData; inv: InvoiceDraft; id: string }[] = [];
+    const payerOf = new Map<string, { row: PayerRow; created: { bills: number; invoices: number }; invoiceIds: string[] }>();
+    for (const d of data) {
+      let result;
+      try {
+        // Single-use generated codes: a code already redeemed earlier in this chunk may be used up.
+        for (const s of d.subs) {
+          const rc = coupons.get(s.sub.id);
+          if (rc) await dropUsedUpCodes(tx, run.tenantId, rc, codeUses, base.ruleDocs);
+        }
+        result = ratePayer(d, docs);
+      } catch (err) {
+        payerRows.push({ billTo: d.billTo, outcome: 'failed', error: err instanceof Error ? err.message : String(err) });
+        continue;
+      }
+      const notes = [
+        ...result.skipped.map((s) => `${s.subscriptionId}: ${s.reason}`),
+        ...d.subs.flatMap((s) => (coupons.get(s.sub.id)?.rejected ?? []).map((r) => `${s.sub.id}: coupon ${r.code} not applied: ${r.reason}`)),
+      ];
+      const note = notes.length ? notes.join('; ') : null;
+      if (!result.invoices.length) {
+        // Nothing left to bill: already invoiced (a re-run; report that invoice so totals match), or nothing due.
+        const ex = existing.get(d.billTo);
+        payerRows.push(ex
+          ? { billTo: d.billTo, outcome: 'existing', invoiceId: ex.id, currency: ex.currency, total: ex.total, error: note }
+          : { billTo: d.billTo, outcome: result.skipped.length ? 'skipped' : 'empty', error: note });
+        continue;
+      }
+      let total = new Decimal(0);
+      const entry = { row: { billTo: d.billTo, outcome: run.dryRun ? 'dry_run' : 'created', invoiceId: null as string | null, currency: result.invoices[0].currency, total: '0', bills: result.invoices.reduce((n, i) => n + i.bills.length, 0), error: note } as PayerRow, created: { bills: 0, invoices: 0 }, invoiceIds: [] as string[] };
       for (const inv of result.invoices) {
-        totalOut = totalOut.plus(inv.total);
+        total = total.plus(inv.total);
+        for (const [, code] of inv.presentedCodes) codeUses.set(code, (codeUses.get(code) ?? 0) + 1);
         if (run.dryRun) continue;
-        const [row] = await tx.insert(invoices).values({
-          tenantId: run.tenantId, billTo: d.billTo, payerId: d.payerId, customerId: d.payerId ? null : d.billTo, billRunId: run.id,
+        const id = randomUUID();
+        entry.invoiceIds.push(id);
+        invoiceRows.push({
+          id, tenantId: run.tenantId, billTo: d.billTo, payerId: d.payerId, customerId: d.payerId ? null : d.billTo, billRunId: run.id,
           periodStart: run.periodStart, periodEnd: run.periodEnd, currency: inv.currency, status: 'draft',
           issueDate: run.periodEnd, dueDate: addDays(run.periodEnd, PAYMENT_TERMS_DAYS),
           lines: inv.lines, subtotal: inv.subtotal, discountTotal: inv.discountTotal, taxTotal: inv.taxTotal, total: inv.total,
           prepaidApplied: inv.prepaidApplied, pointsApplied: inv.pointsApplied, amountDue: inv.amountDue, trace: inv.trace, versions: inv.versions,
           createdAt: now, updatedAt: now,
-        }).onConflictDoNothing().returning({ id: invoices.id });
-        if (!row) {
-          outcome = 'existing';
-          const [ex] = await tx.select({ id: invoices.id }).from(invoices).where(and(eq(invoices.tenantId, run.tenantId), eq(invoices.billTo, d.billTo), eq(invoices.periodStart, run.periodStart), eq(invoices.currency, inv.currency)));
-          invoiceId ??= ex?.id ?? null;
-          continue;
-        }
-        invoiceId ??= row.id;
-        created.invoices++;
-        const ins = await tx.insert(bills).values(inv.bills.map((b) => ({
-          tenantId: run.tenantId, subscriptionId: b.subscriptionId, customerId: b.customerId, billTo: d.billTo, invoiceId: row.id, billRunId: run.id,
-          periodStart: run.periodStart, periodEnd: run.periodEnd, cycleIndex: b.cycleIndex, currency: b.currency, segments: b.segments,
-          lines: b.lines, subtotal: b.subtotal, discountTotal: b.discountTotal, trace: b.trace, planVersions: b.planVersions, ruleVersions: docs.ruleVersions, createdAt: now,
-        }))).onConflictDoNothing().returning({ id: bills.id });
-        created.bills += ins.length;
+        });
+        pending.push({ d, inv, id });
       }
-      if (outcome === 'existing' && created.invoices > 0) outcome = 'created';
-      await markPayer(tx, run, { billTo: d.billTo, outcome, invoiceId, currency: result.invoices[0].currency, total: totalOut.toString(), bills: result.invoices.reduce((n, i) => n + i.bills.length, 0), error: skippedNote }, created);
+      entry.row.total = total.toString();
+      payerOf.set(d.billTo, entry);
+      payerRows.push(entry.row);
+    }
+
+    // Invoices: the ones that already exist (a concurrent or earlier run) are left alone and reported.
+    const createdIds = new Set<string>();
+    await insertSliced(invoiceRows, 1000, async (slice) => {
+      const ins = await tx.insert(invoices).values(slice).onConflictDoNothing().returning({ id: invoices.id });
+      for (const r of ins) createdIds.add(r.id);
     });
-    if (opts.onPayer) await opts.onPayer();
+    const conflicted = pending.filter((p) => !createdIds.has(p.id));
+    const already = conflicted.length ? await existingInvoices(tx, run, [...new Set(conflicted.map((p) => p.d.billTo))]) : new Map();
+    const billRows: (typeof bills.$inferInsert)[] = [];
+    for (const p of pending) {
+      const entry = payerOf.get(p.d.billTo)!;
+      if (!createdIds.has(p.id)) {
+        entry.row.outcome = entry.created.invoices ? 'created' : 'existing';
+        entry.row.invoiceId ??= already.get(p.d.billTo)?.byCurrency.get(p.inv.currency) ?? null;
+        continue;
+      }
+      if (entry.row.outcome === 'existing') entry.row.outcome = 'created';
+      entry.row.invoiceId ??= p.id;
+      entry.created.invoices++;
+      entry.created.bills += p.inv.bills.length;
+      for (const b of p.inv.bills) billRows.push({
+        tenantId: run.tenantId, subscriptionId: b.subscriptionId, customerId: b.customerId, billTo: p.d.billTo, invoiceId: p.id, billRunId: run.id,
+        periodStart: run.periodStart, periodEnd: run.periodEnd, cycleIndex: b.cycleIndex, currency: b.currency, segments: b.segments,
+        lines: b.lines, subtotal: b.subtotal, discountTotal: b.discountTotal, trace: b.trace, planVersions: b.planVersions, ruleVersions: base.ruleVersions, createdAt: now,
+      });
+      // The promotion ledger: one row per rule and invoice (several customers on one invoice: summed, first customer).
+      if (p.inv.redemptionRows.length) {
+        const perRule = new Map<string, { customerId: string; amount: Decimal }>();
+        for (const r of p.inv.redemptionRows) {
+          const e = perRule.get(r.rule);
+          if (e) e.amount = e.amount.plus(r.amount); else perRule.set(r.rule, { customerId: r.customerId, amount: new Decimal(r.amount) });
+        }
+        const byCustomer = new Map<string, { rule: string; amount: string }[]>();
+        for (const [rule, e] of perRule) byCustomer.set(e.customerId, [...(byCustomer.get(e.customerId) ?? []), { rule, amount: e.amount.toString() }]);
+        for (const [customerId, redemptions] of byCustomer) {
+          await recordRedemptions(tx, { tenantId: run.tenantId, invoiceId: p.id, customerId, currency: p.inv.currency, periodStart: run.periodStart, redemptions, presentedCodes: p.inv.presentedCodes });
+        }
+      }
+    }
+    // A bill that already exists (a subscription billed since the chunk was loaded) is not counted.
+    let billsInserted = 0;
+    await insertSliced(billRows, 1000, async (slice) => {
+      billsInserted += (await tx.insert(bills).values(slice).onConflictDoNothing().returning({ id: bills.id })).length;
+    });
+
+    // One row per payer and run; the primary key makes the counters exact after a crash + retry.
+    const counted = new Set<string>();
+    await insertSliced(payerRows, 1000, async (slice) => {
+      const ins = await tx.insert(billRunPayers).values(slice.map((r) => ({ ...r, billRunId: run.id, tenantId: run.tenantId }))).onConflictDoNothing().returning({ b: billRunPayers.billTo });
+      for (const r of ins) counted.add(r.b);
+    });
+    if (!counted.size) return;
+    let failed = 0, nBills = 0, nInvoices = 0;
+    for (const r of payerRows) {
+      if (!counted.has(r.billTo)) continue;
+      if (r.outcome === 'failed') failed++;
+      const c = payerOf.get(r.billTo)?.created;
+      if (c) { nBills += c.bills; nInvoices += c.invoices; }
+    }
+    nBills = Math.min(nBills, billsInserted);
+    // The run's counters once per chunk; the chunk that processes the last payer completes the run.
+    const done = sql`${billRuns.processedPayers} + ${counted.size} >= ${billRuns.totalPayers} and ${billRuns.status} <> 'failed'`;
+    await tx.update(billRuns).set({
+      processedPayers: sql`${billRuns.processedPayers} + ${counted.size}`, failedPayers: sql`${billRuns.failedPayers} + ${failed}`,
+      billsCreated: sql`${billRuns.billsCreated} + ${nBills}`, invoicesCreated: sql`${billRuns.invoicesCreated} + ${nInvoices}`,
+      status: sql`case when ${done} then 'completed' else ${billRuns.status} end`,
+      finishedAt: sql`case when ${done} then ${now.toISOString()}::timestamptz else ${billRuns.finishedAt} end`,
+    }).where(eq(billRuns.id, run.id));
+  });
+}
+
+/**
+ * A generated code presented by several customers of one chunk: the ledger counts its uses only
+ * when written, so a code whose limit the chunk has already reached is taken out here.
+ */
+async function dropUsedUpCodes(tx: DbOrTx, tenantId: string, rc: ResolvedCoupons, codeUses: Map<string, number>, rules: RuleDoc[]) {
+  for (const [rule, code] of [...rc.byRule]) {
+    const used = codeUses.get(code);
+    if (!used) continue;
+    const [row] = await tx.select({ max: couponCodes.maxRedemptions, redeemed: couponCodes.redeemed }).from(couponCodes)
+      .where(and(eq(couponCodes.tenantId, tenantId), eq(couponCodes.code, code)));
+    if (!row || row.max === null || row.redeemed + used < row.max) continue;
+    const campaign = (rules.find((r) => r.id === rule)?.event.params as { code?: string } | undefined)?.code;
+    rc.byRule.delete(rule);
+    const i = campaign ? rc.codes.indexOf(campaign) : -1;
+    if (i >= 0) rc.codes.splice(i, 1);
+    rc.rejected.push({ code, reason: 'already used up' });
   }
 }
 
-/** Job handler: one chunk of payers; marks the run running, and completed after its last job. */
+/** Job handler: one chunk of payers; marks the run running (the chunk with its last payer completes it). */
 export async function handleBillRunJob(db: Db, job: Job, env: { workerId: string; now: () => Date }) {
   const { billRunId, billTo } = job.payload as { billRunId: string; billTo: string[] };
   const [run] = await db.select().from(billRuns).where(eq(billRuns.id, billRunId));
   if (!run) return;
   if (run.status === 'queued') await db.update(billRuns).set({ status: 'running', startedAt: env.now() }).where(and(eq(billRuns.id, run.id), eq(billRuns.status, 'queued')));
   await processPayers(db, run, billTo, { now: env.now, onPayer: () => heartbeat(db, job, env.workerId) });
-  const [{ left }] = await db.select({ left: sql<number>`count(*)::int` }).from(jobs)
-    .where(and(sql`${jobs.dedupeKey} like ${`billrun:${run.id}:%`}`, sql`${jobs.status} <> 'done'`, sql`${jobs.id} <> ${job.id}`));
-  if (Number(left) === 0) await db.update(billRuns).set({ status: 'completed', finishedAt: env.now() }).where(and(eq(billRuns.id, run.id), sql`${billRuns.status} <> 'failed'`));
 }
 
 export async function failBillRun(db: Db, job: Job, err: unknown) {

@@ -8,10 +8,10 @@
  */
 import { customers, subscriptionPhases, subscriptions } from '../db/schema';
 import { rate, type PreparedRules } from '../rating';
-import type { RatedLine, RatingResult, SubscriptionInput, PlanDoc, TraceEntry } from '../rating/types';
+import type { PromotionUsageEntry, RatedLine, RatingResult, SubscriptionInput, PlanDoc, TraceEntry } from '../rating/types';
 import type { ResolvedDocument } from '../catalog/versions';
 import { Decimal, ZERO, toMoneyString, type RoundingMode } from '../lib/money';
-import { daysBetween, maxDate, minDate, type Period } from '../lib/dates';
+import { daysBetween, maxDate, minDate, periodFor, type Period } from '../lib/dates';
 import { factCustomer } from '../subscriptions/common';
 import { usageQuantity, type UsageBook } from './usage';
 
@@ -32,6 +32,10 @@ export interface RunDocs {
   ruleVersions: { id: string; version: number }[];
   usage: UsageBook;
   trace?: 'full' | 'summary';
+  /** Stored billing: budgets and redemption counts (absent = ignored, as in the preview). */
+  promotions?: PromotionState;
+  /** Subscription id → its presented coupon codes resolved (generated codes → campaign codes). */
+  coupons?: Map<string, ResolvedCoupons>;
 }
 
 export interface BillLine extends Omit<RatedLine, 'subscription'> { subscriptionId?: string; customerId?: string; planCode?: string; segment?: { startDate: string; endDate: string } }
@@ -45,15 +49,68 @@ export interface InvoiceDraft {
   prepaidApplied: string; pointsApplied: string; amountDue: string; trace: TraceEntry[];
   versions: { plans: { code: string; version: number }[]; rules: { id: string; version: number }[]; redemptions: RatingResult['redemptions'] };
   bills: BillDraft[];
+  /** What each customer's rating redeemed (a payer's invoice may cover several customers). */
+  redemptionRows: { customerId: string; rule: string; amount: string }[];
+  /** Promotion/coupon rule → the generated coupon code that was presented for it. */
+  presentedCodes: Map<string, string>;
 }
 export interface PayerResult { invoices: InvoiceDraft[]; skipped: { subscriptionId: string; reason: string }[] }
 
-interface Segment { ps: PayerSubscription; phase: Phase; plan: ResolvedDocument<PlanDoc>; input: SubscriptionInput; lastInPeriod: boolean }
+interface Segment { ps: PayerSubscription; phase: Phase; plan: ResolvedDocument<PlanDoc>; input: SubscriptionInput; lastInPeriod: boolean; segStart: string; segEnd: string; advance?: Period }
+
+/**
+ * Promotion budgets and redemption counts as of before the payer being rated (server/billing/promotions.ts):
+ * `usageFor` is what rate() takes as `promotionUsage`; `consume` records what a rating used, so the
+ * customers rated after it in the same chunk see it.
+ */
+export interface PromotionState {
+  usageFor(customerId: string): Record<string, PromotionUsageEntry>;
+  consume(customerId: string, invoiceKey: string, redemptions: readonly { rule: string; amount: string }[]): void;
+}
+
+/** Coupon codes of one subscription after resolvePresentedCodes: what rate() sees, and rule → generated code used. */
+export interface ResolvedCoupons { codes: string[]; byRule: Map<string, string>; rejected: { code: string; reason: string }[] }
+
+/**
+ * How a plan's interval is billed by a (monthly) bill run: `arrears` = monthly plans, the run's
+ * period; `advance` = yearly and multi-month plans, the whole anniversary period whose start falls
+ * in the run's period (README "Yearly plans"); null = not billed by bill runs (week/day), with a reason.
+ */
+export function billingMode(doc: PlanDoc): 'arrears' | 'advance' | null {
+  const n = doc.intervalCount ?? 1;
+  if (doc.interval === 'month' && n === 1) return 'arrears';
+  if (doc.interval === 'year' || doc.interval === 'month') return 'advance';
+  return null;
+}
+
+/** The anniversary period of `anchor` (every `count` `interval`s) that starts inside `run`, if any. */
+export function anniversaryIn(anchor: string, interval: 'month' | 'year', count: number, run: Period): Period | null {
+  if (anchor >= run.end) return null;
+  const [ay, am] = anchor.split('-').map(Number);
+  const [ry, rm] = run.start.split('-').map(Number);
+  const months = interval === 'year' ? 12 * count : count;
+  // First index whose start could be ≥ run.start, then step (at most a couple of iterations).
+  let k = Math.max(0, Math.floor(((ry - ay) * 12 + (rm - am)) / months) - 1);
+  for (;; k++) {
+    const p = periodFor(anchor, interval, count, k);
+    if (p.start >= run.end) return null;
+    if (p.start >= run.start) return p;
+  }
+}
 
 export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
   const { period } = docs;
   const skipped: PayerResult['skipped'] = [];
-  const byCurrency = new Map<string, Map<string, Segment[]>>();
+  /** currency → "customerId|periodStart|periodEnd" → segments rated together (one rate() call). */
+  const byCurrency = new Map<string, Map<string, { customerId: string; period: Period; segs: Segment[] }>>();
+  const add = (currency: string, customerId: string, p: Period, seg: Segment) => {
+    let groups = byCurrency.get(currency);
+    if (!groups) byCurrency.set(currency, (groups = new Map()));
+    const key = `${customerId}|${p.start}|${p.end}`;
+    const g = groups.get(key) ?? { customerId, period: p, segs: [] };
+    g.segs.push(seg);
+    groups.set(key, g);
+  };
 
   // Usage belongs to a customer, not a subscription: the first subscription (by start) with a
   // component on a meter bills it, so two subscriptions on one meter never bill it twice.
@@ -61,13 +118,31 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
   for (const ps of data.subs) {
     const { sub } = ps;
     const phases = ps.phases.filter((p) => p.startDate < period.end && (!p.endDate || p.endDate > period.start) && (!sub.endDate || p.startDate < sub.endDate));
-    // Which meters this subscription is the first to claim (usage is per customer; two
-    // subscriptions of one customer on the same meter must not both bill it).
+    const coupons = docs.coupons?.get(sub.id)?.codes ?? sub.coupons;
     phases.forEach((phase, i) => {
       const plan = docs.plans.get(phase.planCode) ?? docs.plansLate.get(phase.planCode);
       if (!plan) { skipped.push({ subscriptionId: sub.id, reason: `plan "${phase.planCode}" has no published version in effect` }); return; }
       const doc = plan.document;
-      if (doc.interval !== 'month' || (doc.intervalCount ?? 1) !== 1) { skipped.push({ subscriptionId: sub.id, reason: `plan "${doc.code}" bills every ${doc.intervalCount ?? 1} ${doc.interval}; bill runs are monthly` }); return; }
+      const mode = billingMode(doc);
+      if (!mode) { skipped.push({ subscriptionId: sub.id, reason: `plan "${doc.code}" bills every ${doc.intervalCount ?? 1} ${doc.interval}; bill runs bill monthly plans (in arrears) and yearly or multi-month plans (in advance), not weekly or daily ones` }); return; }
+      const trialLeft = sub.trialEndDate ? Math.max(0, daysBetween(phase.startDate, sub.trialEndDate)) : 0;
+      if (mode === 'advance') {
+        // Billed in advance for the whole anniversary period that starts in this run's period, with
+        // the phase in effect on that day; nothing is due in the other months of the year.
+        const ap = anniversaryIn(sub.startDate, doc.interval as 'month' | 'year', doc.intervalCount ?? 1, period);
+        if (!ap || phase.startDate > ap.start || (phase.endDate && phase.endDate <= ap.start) || (sub.endDate && sub.endDate <= ap.start)) return;
+        if (doc.components.some((c) => c.type === 'usage')) {
+          skipped.push({ subscriptionId: sub.id, reason: `plan "${doc.code}" bills every ${doc.intervalCount ?? 1} ${doc.interval} in advance and has usage components; usage on such plans is not billed by bill runs yet` });
+          return;
+        }
+        const segEnd = minDate(ap.end, sub.endDate ?? ap.end);
+        const input: SubscriptionInput = {
+          id: sub.id, plan: { ...doc, trialDays: sub.trialEndDate ? Math.max(0, daysBetween(ap.start, sub.trialEndDate)) : 0 }, startDate: ap.start, endDate: sub.endDate && sub.endDate < ap.end ? sub.endDate : null,
+          cycleIndex: ps.priorBills + 1, quantities: phase.quantities, usage: {}, coupons,
+        };
+        add(doc.currency, sub.customerId, ap, { ps, phase, plan, input, lastInPeriod: false, segStart: ap.start, segEnd, advance: ap });
+        return;
+      }
       const segStart = maxDate(phase.startDate, period.start);
       const segEnd = minDate(phase.endDate ?? period.end, minDate(sub.endDate ?? period.end, period.end));
       const isLast = i === phases.length - 1;
@@ -79,17 +154,12 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
         if (owner !== sub.id) { usage[c.meter] = c.pricing.model === 'percentage' ? { amount: '0', count: 0 } : '0'; continue; }
         usage[c.meter] = usageQuantity(docs.usage, sub.customerId, c.meter, segStart, segEnd, isLast, c.pricing.model === 'percentage');
       }
-      const trialLeft = sub.trialEndDate ? Math.max(0, daysBetween(phase.startDate, sub.trialEndDate)) : 0;
       const input: SubscriptionInput = {
         id: sub.id, plan: { ...doc, trialDays: trialLeft },
         startDate: phase.startDate, endDate: phase.endDate && sub.endDate ? minDate(phase.endDate, sub.endDate) : (phase.endDate ?? sub.endDate ?? null),
-        cycleIndex: ps.priorBills + 1, quantities: phase.quantities, usage, coupons: sub.coupons,
+        cycleIndex: ps.priorBills + 1, quantities: phase.quantities, usage, coupons,
       };
-      let perCustomer = byCurrency.get(doc.currency);
-      if (!perCustomer) byCurrency.set(doc.currency, (perCustomer = new Map()));
-      const list = perCustomer.get(sub.customerId) ?? [];
-      list.push({ ps, phase, plan, input, lastInPeriod: isLast });
-      perCustomer.set(sub.customerId, list);
+      add(doc.currency, sub.customerId, period, { ps, phase, plan, input, lastInPeriod: isLast, segStart, segEnd: minDate(phase.endDate ?? period.end, period.end) });
     });
   }
 
@@ -99,14 +169,25 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
     const lines: BillLine[] = [];
     const trace: TraceEntry[] = [];
     const redemptions: RatingResult['redemptions'] = [];
+    const redemptionRows: InvoiceDraft['redemptionRows'] = [];
+    const presentedCodes = new Map<string, string>();
     let subtotal = ZERO, discountTotal = ZERO, taxTotal = ZERO, total = ZERO, amountDue = ZERO;
     const billMap = new Map<string, BillDraft>();
-    for (const [customerId, segs] of [...perCustomer].sort(([a], [b]) => a.localeCompare(b))) {
+    const invoiceKey = `${data.billTo}|${currency}`;
+    for (const [, { customerId, period: ratedPeriod, segs }] of [...perCustomer].sort(([a], [b]) => a.localeCompare(b))) {
       const customer = customerById.get(customerId)!;
       const r = rate({
-        currency, rounding: docs.rounding, customer: factCustomer(customer, period.start), period,
+        currency, rounding: docs.rounding, customer: factCustomer(customer, ratedPeriod.start), period: ratedPeriod,
         subscriptions: segs.map((s) => s.input),
+        ...(docs.promotions ? { promotionUsage: docs.promotions.usageFor(customerId) } : {}),
       }, { rules: docs.rules, trace: docs.trace ?? 'summary' });
+      if (r.redemptions.length) {
+        docs.promotions?.consume(customerId, invoiceKey, r.redemptions);
+        for (const x of r.redemptions) redemptionRows.push({ customerId, rule: x.rule, amount: x.amount });
+        for (const seg of segs) for (const [rule, code] of docs.coupons?.get(seg.ps.sub.id)?.byRule ?? []) {
+          if (r.redemptions.some((x) => x.rule === rule) && !presentedCodes.has(rule)) presentedCodes.set(rule, code);
+        }
+      }
       subtotal = subtotal.plus(r.subtotal); discountTotal = discountTotal.plus(r.discountTotal); taxTotal = taxTotal.plus(r.taxTotal);
       total = total.plus(r.total); amountDue = amountDue.plus(r.amountDue);
       redemptions.push(...r.redemptions);
@@ -118,7 +199,8 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
         const b = billMap.get(s.id)!;
         const late = seg.lastInPeriod ? docs.usage.late.get(customerId) : undefined;
         b.segments.push({
-          planCode: seg.phase.planCode, planVersion: seg.plan.version, startDate: maxDate(seg.phase.startDate, period.start), endDate: minDate(seg.phase.endDate ?? period.end, period.end),
+          planCode: seg.phase.planCode, planVersion: seg.plan.version, startDate: seg.segStart, endDate: seg.segEnd,
+          ...(seg.advance ? { billedInAdvance: seg.advance } : {}),
           quantities: seg.phase.quantities, usage: seg.input.usage,
           // Usage received after an earlier period was billed, carried into this bill (README "Late events").
           ...(late?.size ? { lateUsage: Object.fromEntries([...late].map(([k, v]) => [k, { events: v.count, sum: v.sum.toString() }])) } : {}),
@@ -129,7 +211,7 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
         const { subscription, ...rest } = l;
         const seg = subscription !== undefined ? segs[subscription] : undefined;
         const line: BillLine = seg
-          ? { ...rest, subscriptionId: seg.ps.sub.id, customerId, planCode: seg.phase.planCode, segment: { startDate: maxDate(seg.phase.startDate, period.start), endDate: minDate(seg.phase.endDate ?? period.end, period.end) } }
+          ? { ...rest, subscriptionId: seg.ps.sub.id, customerId, planCode: seg.phase.planCode, segment: { startDate: seg.segStart, endDate: seg.segEnd } }
           : { ...rest, customerId };
         lines.push(line);
         if (seg) billMap.get(seg.ps.sub.id)!.lines.push(line);
@@ -155,7 +237,7 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
       total: toMoneyString(total, currency), prepaidApplied: toMoneyString(ZERO, currency), pointsApplied: toMoneyString(ZERO, currency),
       amountDue: toMoneyString(amountDue, currency),
       versions: { plans: uniq([...billMap.values()].flatMap((b) => b.planVersions)), rules: docs.ruleVersions, redemptions },
-      bills: [...billMap.values()],
+      bills: [...billMap.values()], redemptionRows, presentedCodes,
     });
   }
   return { invoices, skipped };

@@ -68,15 +68,19 @@ export async function loadUsage(db: DbOrTx, tenantId: string, tz: string, custom
       perMeter.set(m.code, list);
     }
     if ((m.aggregation === 'count' || m.aggregation === 'sum') && cutoffs.length) {
-      for (const c of cutoffs) {
-        const [late] = await db.select({ n: sql<number>`count(*)::int`, s: sql<string | null>`sum(${usageEvents.value})::text` }).from(usageEvents)
-          .where(and(eq(usageEvents.tenantId, tenantId), eq(usageEvents.meterId, m.id), eq(usageEvents.customerId, c.customerId),
-            lt(usageEvents.timestamp, instant(period.start, tz) as never), sql`${usageEvents.receivedAt} > ${c.at}::timestamptz`, ...filterSql(m)));
-        if (late && Number(late.n) > 0) {
-          let perMeter = book.late.get(c.customerId);
-          if (!perMeter) book.late.set(c.customerId, (perMeter = new Map()));
-          perMeter.set(m.code, { count: Number(late.n), sum: late.s ? new Decimal(late.s) : ZERO });
-        }
+      // One query per meter for the whole chunk: each customer's events received after its cutoff.
+      const cut = sql.join(cutoffs.map((c) => sql`(${c.customerId}::uuid, ${c.at}::timestamptz)`), sql`, `);
+      const late = await db.select({ customerId: usageEvents.customerId, n: sql<number>`count(*)::int`, s: sql<string | null>`sum(${usageEvents.value})::text` })
+        .from(usageEvents)
+        .innerJoin(sql`(values ${cut}) as cut(customer_id, at)`, sql`cut.customer_id = ${usageEvents.customerId}`)
+        .where(and(eq(usageEvents.tenantId, tenantId), eq(usageEvents.meterId, m.id),
+          lt(usageEvents.timestamp, instant(period.start, tz) as never), sql`${usageEvents.receivedAt} > cut.at`, ...filterSql(m)))
+        .groupBy(usageEvents.customerId);
+      for (const l of late) {
+        if (Number(l.n) <= 0) continue;
+        let perMeter = book.late.get(l.customerId);
+        if (!perMeter) book.late.set(l.customerId, (perMeter = new Map()));
+        perMeter.set(m.code, { count: Number(l.n), sum: l.s ? new Decimal(l.s) : ZERO });
       }
     }
   }

@@ -1,10 +1,11 @@
 /**
  * The worker as its own process: `tsx server/jobs/worker-main.ts`. Uses DATABASE_URL (PostgreSQL)
  * or DATA_DIR (a file-backed PGlite; single-writer, so nothing else may hold it open).
- * WORKER_EXIT_WHEN_IDLE=1 makes it exit once the queue is empty (tests, cron).
+ * WORKER_EXIT_WHEN_IDLE=1 makes it exit once the queue is empty (tests, cron); WORKER_CONCURRENCY=n runs
+ * n jobs side by side (PostgreSQL only).
  */
 import { createDb } from '../db/client';
-import { drainJobs, startWorker } from './worker';
+import { DEFAULT_CONCURRENCY, drainJobs, startWorker } from './worker';
 
 const handle = await createDb({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: process.env.DATA_DIR || './data' });
 await handle.migrate();
@@ -13,7 +14,7 @@ if (process.env.WORKER_EXIT_WHEN_IDLE === '1') {
   // WORKER_JOB_DELAY_MS slows each job down (crash tests and demos of the progress bar).
   const delay = Number(process.env.WORKER_JOB_DELAY_MS ?? 0);
   const n = await drainJobs(handle.db, {
-    workerId: `worker-${process.pid}`,
+    workerId: `worker-${process.pid}`, concurrency: handle.kind === 'pglite' ? 1 : DEFAULT_CONCURRENCY,
     onJob: async (job) => { console.log(`[jobs] done ${job.id}`); if (delay) await new Promise((r) => setTimeout(r, delay)); },
   });
   console.log(`[jobs] worker ${process.pid}: ${n} job(s) done, queue empty`);
@@ -21,7 +22,7 @@ if (process.env.WORKER_EXIT_WHEN_IDLE === '1') {
   process.exit(0);
 }
 
-const w = startWorker(handle.db, { pollMs: Number(process.env.WORKER_POLL_MS ?? 1000) });
+const w = startWorker(handle.db, { pollMs: Number(process.env.WORKER_POLL_MS ?? 1000), concurrency: handle.kind === 'pglite' ? 1 : DEFAULT_CONCURRENCY });
 console.log(`[jobs] ${w.workerId} polling (${handle.kind})`);
 const shutdown = async () => { await w.stop(); await handle.close(); process.exit(0); };
 process.on('SIGINT', shutdown);

@@ -1,9 +1,10 @@
 /**
- * npm run bench:billing — needs DATABASE_URL (a real PostgreSQL server; a scratch database is
- * created and dropped). 1) ingest BENCH_EVENTS (default 1,000,000) usage events over HTTP in
- * batches of 1,000 through the real server on a loopback port, next to a raw COPY of the same
- * rows into the same table; 2) bill runs over BENCH_SUBS (default 10,000 then 100,000)
- * subscriptions, in-process worker, reporting subscriptions/s and how time grows.
+ * npm run bench:billing — needs DATABASE_URL (a real PostgreSQL server; scratch databases are
+ * created and dropped). 1) the ingest bench of test/bench/ingest.bench.ts (`runIngestBench`:
+ * BENCH_EVENTS usage events over HTTP vs COPY; BENCH_SKIP_INGEST=1 leaves it out); 2) bill runs
+ * over BENCH_SUBS (default 10,000 then 100,000) subscriptions, BENCH_WORKERS job loops side by
+ * side (default 2), chunks of BENCH_CHUNK payers (default 1,000), reporting subscriptions/s,
+ * how time grows, and a re-run of the same period (idempotent: creates nothing, same totals).
  */
 import { serve } from '@hono/node-server';
 import postgres from 'postgres';
@@ -19,6 +20,8 @@ import { importDocuments } from '../../server/catalog/versions';
 import { customers, meters, subscriptionPhases, subscriptions } from '../../server/db/schema';
 import { createBillRun, getBillRun } from '../../server/billing/bill-runs';
 import { drainJobs } from '../../server/jobs/worker';
+import { runIngestBench } from './ingest.bench';
+import { loadavg } from 'node:os';
 
 const url = process.env.DATABASE_URL;
 if (!url) {
@@ -27,8 +30,8 @@ if (!url) {
 }
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const SUB_SIZES = (process.env.BENCH_SUBS ?? '10000,100000').split(',').map(Number);
-const BATCH = 1000;
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
+const CHUNK = Number(process.env.BENCH_CHUNK ?? 1000);
 
 const name = `bw_bench_${randomBytes(4).toString('hex')}`;
 const admin = postgres(url, { max: 1, onnotice: () => {} });
@@ -68,50 +71,8 @@ async function addCustomers(tenantId: string, n: number, withSubs: boolean) {
 
 try {
   await h.migrate();
-  // ------------------------------------------------------------------ ingest over HTTP vs COPY
-  const ing = await tenant('bench-ingest');
-  const nCustomers = 1000;
-  await addCustomers(ing.tenantId, nCustomers, false);
-  const key = (await withTransaction(ing.ctx, (tx, c) => insertApiKey(tx, c, { name: 'bench' }))).key;
-  const app = createApp({ db: h.db, dbKind: 'postgres' });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((r) => server.once('listening', r));
-  const port = (server.address() as { port: number }).port;
-  const ev = (i: number, prefix: string) => ({ id: `${prefix}${i}`, customer: `c${i % nCustomers}`, meter: 'calls', timestamp: new Date(Date.UTC(2025, 2, 1) + (i % 2_600_000) * 1000).toISOString() });
-  let next = 0;
-  let accepted = 0;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    for (;;) {
-      const start = next; next += BATCH;
-      if (start >= EVENTS) return;
-      const events = Array.from({ length: Math.min(BATCH, EVENTS - start) }, (_, k) => ev(start + k, 'h'));
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ events }) });
-      if (res.status !== 200) throw new Error(`ingest ${res.status}: ${await res.text()}`);
-      const body = (await res.json()) as { accepted?: number; results?: { status: string }[] };
-      accepted += body.accepted ?? body.results?.filter((r) => r.status === 'accepted').length ?? 0;
-    }
-  }));
-  const httpSecs = secs(t0);
-  server.close();
-  // COPY the same rows (other event ids) into the same table.
-  const cust = await raw`select id, external_id from customers where tenant_id = ${ing.tenantId}`;
-  const byExt = new Map(cust.map((c) => [c.external_id as string, c.id as string]));
-  const t1 = performance.now();
-  const stream = await raw`copy usage_events (tenant_id, event_id, customer_id, meter_id, timestamp, properties, received_at) from stdin`.writable();
-  const now = new Date().toISOString();
-  for (let i = 0; i < EVENTS; i += 10_000) {
-    let chunk = '';
-    for (let k = i; k < Math.min(EVENTS, i + 10_000); k++) {
-      const e = ev(k, 'c');
-      chunk += `${ing.tenantId}\t${e.id}\t${byExt.get(e.customer)}\t${ing.meterId}\t${e.timestamp}\t{}\t${now}\n`;
-    }
-    if (!stream.write(chunk)) await new Promise((r) => stream.once('drain', r));
-  }
-  await new Promise<void>((res, rej) => { stream.end(); stream.once('finish', res); stream.once('error', rej); });
-  const copySecs = secs(t1);
-  console.log(`ingest ${EVENTS.toLocaleString()} events: HTTP (batches of ${BATCH}, ${CONCURRENCY} in flight) ${httpSecs.toFixed(1)} s = ${Math.round(EVENTS / httpSecs).toLocaleString()} events/s (accepted ${accepted.toLocaleString()}); ` +
-    `COPY ${copySecs.toFixed(1)} s = ${Math.round(EVENTS / copySecs).toLocaleString()} events/s; HTTP/COPY = ${(httpSecs / copySecs).toFixed(1)}× slower`);
+  // ------------------------------------------------------------------ ingest (the metering bench)
+  if (process.env.BENCH_SKIP_INGEST !== '1') await runIngestBench({ adminUrl: url, events: EVENTS });
 
   // ------------------------------------------------------------------ bill runs
   const results: { n: number; s: number }[] = [];
@@ -124,16 +85,27 @@ try {
       where c.tenant_id = ${b.tenantId} and (('x' || substr(md5(c.id::text), 1, 2))::bit(8)::int % 10) = 0`;
     await raw`analyze`;
     const t = performance.now();
-    const run = await createBillRun({ ctx: b.ctx, input: { periodStart: '2025-03-01', chunkSize: 500 } });
-    await drainJobs(h.db, { now: () => new Date('2025-04-02T00:00:00Z') });
+    const run = await createBillRun({ ctx: b.ctx, input: { periodStart: '2025-03-01', chunkSize: CHUNK } });
+    const tc = secs(t);
+    await drainJobs(h.db, { now: () => new Date('2025-04-02T00:00:00Z'), concurrency: WORKERS });
     const s = secs(t);
     const done = await getBillRun({ ctx: b.ctx, id: run.id });
     results.push({ n, s });
-    console.log(`bill run ${n.toLocaleString()} subscriptions: ${s.toFixed(1)} s = ${Math.round(n / s).toLocaleString()} subscriptions/s (status ${done.status}, invoices ${done.invoicesCreated}, total ${JSON.stringify(done.totals)})`);
+    console.log(`bill run ${n.toLocaleString('en')} subscriptions: ${s.toFixed(2)} s = ${Math.round(n / s).toLocaleString('en')} subscriptions/s ` +
+      `(create ${tc.toFixed(2)} s, ${WORKERS} workers, chunks of ${CHUNK}; status ${done.status}, invoices ${done.invoicesCreated}, bills ${done.billsCreated}, total ${JSON.stringify(done.totals)}) load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    if (process.env.BENCH_RERUN !== '0') {
+      const t2 = performance.now();
+      const again = await createBillRun({ ctx: b.ctx, input: { periodStart: '2025-03-01', chunkSize: CHUNK } });
+      await drainJobs(h.db, { now: () => new Date('2025-04-02T00:00:00Z'), concurrency: WORKERS });
+      const r2 = await getBillRun({ ctx: b.ctx, id: again.id });
+      const same = JSON.stringify(r2.totals) === JSON.stringify(done.totals) && r2.billsCreated === 0 && r2.invoicesCreated === 0;
+      console.log(`  re-run of the same period: ${secs(t2).toFixed(2)} s, created ${r2.invoicesCreated} invoices / ${r2.billsCreated} bills, outcomes ${JSON.stringify(r2.outcomes)}, totals ${same ? 'identical' : 'DIFFERENT'}`);
+      if (!same) process.exitCode = 1;
+    }
   }
   if (results.length > 1) {
     const [a, z] = [results[0], results.at(-1)!];
-    console.log(`growth: ${z.n / a.n}× subscriptions → ${(z.s / a.s).toFixed(2)}× time`);
+    console.log(`growth: ${z.n / a.n}× subscriptions → ${(z.s / a.s).toFixed(2)}× time (linear = ${z.n / a.n}×); goal ≥ 2,000 subscriptions/s`);
   }
   void sql;
 } finally {

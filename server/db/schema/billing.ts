@@ -210,6 +210,8 @@ export const bills = pgTable('bills', {
 }, (t) => [
   uniqueIndex('bills_sub_period_uq').on(t.tenantId, t.subscriptionId, t.periodStart),
   index('bills_invoice_idx').on(t.tenantId, t.invoiceId),
+  // Late-usage cutoffs of a bill run (server/billing/usage.ts): the latest bill per customer.
+  index('bills_customer_idx').on(t.tenantId, t.customerId, t.periodEnd),
 ]);
 
 /** Per-tenant gapless counters (invoice and credit-note numbers), locked FOR UPDATE while used. */

@@ -1,0 +1,1 @@
+CREATE INDEX "bills_customer_idx" ON "bills" USING btree ("tenant_id","customer_id","period_end");
