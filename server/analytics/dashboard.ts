@@ -3,6 +3,7 @@ import { bills, invoices, subscriptions, tenants } from '../db/schema';
 import { assertPermission, q, type Ctx } from '../lib/context';
 import { addInterval, todayInZone } from '../lib/dates';
 import { invalid } from '../lib/errors';
+import { Decimal, toMoneyString } from '../lib/money';
 
 export interface DashboardQuery { from?: string; to?: string; planCode?: string }
 
@@ -78,7 +79,13 @@ export async function dashboard({ ctx, query }: { ctx: Ctx; query: DashboardQuer
     .where(and(eq(bills.tenantId, ctx.tenantId), gte(bills.periodStart, start), lt(bills.periodStart, end), ...planFilterSubs))
     .groupBy(subscriptions.planCode, bills.currency).orderBy(sql`sum(${bills.subtotal} - ${bills.discountTotal}) desc`).limit(10);
 
-  return { currency: tenant.currency, from, to, months, planCode: query.planCode ?? null, revenue, mrr, subscribers, invoicesByStatus: byStatus, topPlans };
+  // Sums of stored (already rounded) amounts: shown with the currency's minor units, as stored.
+  const money = <T extends { currency: string; amount: string }>(rows: T[]) =>
+    rows.map((r) => ({ ...r, amount: toMoneyString(new Decimal(r.amount ?? '0'), r.currency) }));
+  return {
+    currency: tenant.currency, from, to, months, planCode: query.planCode ?? null,
+    revenue: money(revenue), mrr: money(mrr), subscribers, invoicesByStatus: money(byStatus), topPlans: money(topPlans),
+  };
 }
 
 /** postgres.js returns the rows as an array; PGlite returns `{ rows }`. */

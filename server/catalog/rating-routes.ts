@@ -6,7 +6,8 @@ import { invalid } from '../lib/errors';
 import { tenants } from '../db/schema';
 import { FACT_CATALOG, DYNAMIC_FACTS, type FactDef } from '../rules/facts';
 import { OPERATORS } from '../rules/compile';
-import { parsePreviewRequest, previewRating } from '../rules/preview';
+import { parsePreviewRequest, previewRating, PreviewRequestSchema } from '../rules/preview';
+import { z as zod } from 'zod';
 import { resolveAt } from './versions';
 import type { RoundingMode } from '../lib/money';
 import type { PlanDoc, RuleDoc } from '../rules/schema';
@@ -41,7 +42,9 @@ export const ratingRoutes = newRouter()
     method: 'post', path: '/rating/preview', tags: ['Rating'], security,
     summary: 'Rate plans, usage and rules for one customer and period without storing anything',
     description: 'With inline `rules` exactly those apply; otherwise the tenant\'s published rules in effect at the period start. A subscription gives a `plan` document or the `planCode` of a published plan. See rules/README.md.',
-    request: { body: { content: { 'application/json': { schema: z.record(z.string(), z.any()).openapi('PreviewRequest') } }, required: true } },
+    // Documented by reference (generated from the zod schema); validated in the handler by
+    // parsePreviewRequest, which also checks every inline plan and rule against the catalog.
+    request: { body: { content: { 'application/json': { schema: { $ref: '#/components/schemas/PreviewRequest' } } }, required: true } },
     responses: { ...jsonOk(z.record(z.string(), z.any()).openapi('PreviewResponse')), ...errorResponses },
   }), async (c) => {
     const ctx = c.get('ctx');
@@ -68,3 +71,6 @@ export const ratingRoutes = newRouter()
     if (!result.ok) throw invalid(result.issues);
     return c.json(result.value as unknown as Record<string, unknown>, 200);
   });
+
+ratingRoutes.openAPIRegistry.registerComponent('schemas', 'PreviewRequest',
+  zod.toJSONSchema(PreviewRequestSchema, { target: 'openapi-3.0', unrepresentable: 'any' }) as never);

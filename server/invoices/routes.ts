@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter, jsonBody, jsonOk, errorResponses, security, IdParam, zodIssues } from '../lib/http';
 import { assertPermission } from '../lib/context';
-import { conflict, invalid } from '../lib/errors';
+import { conflict, invalid, ServiceError } from '../lib/errors';
 import { createCreditNote, finalizeInvoice, getInvoice, listInvoices, markSent, moveInvoice, updateDraft, INVOICE_STATUSES } from './invoices';
 import { invoiceDocument } from './document';
 import { renderInvoicePdf } from './render/pdf';
@@ -82,7 +82,7 @@ export const invoiceRoutes = newRouter()
     const to = body.to ?? email;
     if (!to) throw conflict('The payer has no e-mail address; pass "to"');
     const mailer = mailerFromEnv();
-    if (!mailer) throw conflict('E-mail is not configured (SMTP_HOST is unset)');
+    if (!mailer) throw new ServiceError('EMAIL_NOT_CONFIGURED', 'E-mail is not configured (SMTP_HOST and MAIL_FROM are unset); download the PDF instead');
     const r = await sendInvoiceEmail(mailer, { to, doc, pdf: await renderInvoicePdf(doc), locale: doc.locale });
     mailer.close();
     await markSent(ctx, id, to);

@@ -26,6 +26,8 @@ export const ErrorCodes = {
   RULE_INVALID: { status: 422, num: 3002, title: 'The rule document is invalid' },
   VERSION_IMMUTABLE: { status: 409, num: 3003, title: 'A published version cannot be changed' },
   NOT_ELIGIBLE: { status: 422, num: 3004, title: 'The customer is not eligible for this plan' },
+  // 5xxx: invoices and delivery
+  EMAIL_NOT_CONFIGURED: { status: 409, num: 5001, title: 'E-mail is not configured on this server' },
   // 9xxx: server
   INTERNAL: { status: 500, num: 9000, title: 'Internal error' },
 } as const;

@@ -70,3 +70,19 @@ describe('sending an invoice by e-mail', () => {
     expect(r.status).toBe(409);
   });
 });
+
+describe('without SMTP', () => {
+  it('answers EMAIL_NOT_CONFIGURED and records nothing', async () => {
+    const host = process.env.SMTP_HOST;
+    delete process.env.SMTP_HOST;
+    try {
+      const inv = (await t.call('GET', '/api/v1/invoices?status=finalized&limit=5', { key: DEMO_KEY })).body.data.find((i: any) => !i.sentAt);
+      const r = await t.call('POST', `/api/v1/invoices/${inv.id}/send`, { key: DEMO_KEY, body: { to: 'x@example.test' } });
+      expect(r.status).toBe(409);
+      expect(r.body.code).toBe('EMAIL_NOT_CONFIGURED');
+      expect((await t.call('GET', `/api/v1/invoices/${inv.id}`, { key: DEMO_KEY })).body.sentAt).toBeNull();
+    } finally {
+      process.env.SMTP_HOST = host;
+    }
+  });
+});
