@@ -234,7 +234,10 @@ type PayerRow = Omit<typeof billRunPayers.$inferInsert, 'billRunId' | 'tenantId'
  * either entirely written or not at all; a retried chunk finds its subscriptions billed and its
  * `bill_run_payers` rows there, so it creates and counts nothing twice.
  */
+const TIMING = process.env.BILL_RUN_TIMING === '1';
 export async function processPayers(db: Db, run: Run, billTos: string[], opts: { now: () => Date; onPayer?: () => Promise<void> }) {
+  const t0 = performance.now();
+  const mark = (what: string) => { if (TIMING) console.log(`[bill-run] ${billTos.length} payers ${what} ${(performance.now() - t0).toFixed(0)} ms`); };
   const base = await runDocs(db, run);
   const data = await loadChunk(db, run, billTos);
   const meterCodes = new Set<string>();
@@ -247,6 +250,7 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
     loadUsage(db, run.tenantId, base.timezone, customerIds, meterCodes, base.period),
     existingInvoices(db, run, billTos),
   ]);
+  mark('loaded');
   if (opts.onPayer) await opts.onPayer();
   const now = opts.now();
   const couponSubs = data.flatMap((d) => d.subs).filter((s) => s.sub.coupons.length);
@@ -320,6 +324,7 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
       payerRows.push(entry.row);
     }
 
+    mark('rated');
     // Invoices: the ones that already exist (a concurrent or earlier run) are left alone and reported.
     const createdIds = new Set<string>();
     await insertSliced(invoiceRows, 1000, async (slice) => {
@@ -371,6 +376,7 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
       const ins = await tx.insert(billRunPayers).values(slice.map((r) => ({ ...r, billRunId: run.id, tenantId: run.tenantId }))).onConflictDoNothing().returning({ b: billRunPayers.billTo });
       for (const r of ins) counted.add(r.b);
     });
+    mark('written');
     if (!counted.size) return;
     let failed = 0, nBills = 0, nInvoices = 0;
     for (const r of payerRows) {

@@ -1,3 +1,4 @@
+import { invalidateMetering } from '../metering/cache';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { customers, payers } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
@@ -180,6 +181,7 @@ export async function importCustomers({ ctx, csv, dryRun }: { ctx: Ctx; csv: str
       }
     }
   });
+  invalidateMetering(ctx.tenantId); // external ids may have changed
   return report;
 }
 

@@ -1,3 +1,4 @@
+import { invalidateMetering } from '../metering/cache';
 import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { customerContacts, customers, payers, tenants } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
@@ -159,5 +160,7 @@ export async function updateCustomer({ ctx, id, input }: { ctx: Ctx; id: string;
       before: { ...before, contacts: beforeContacts }, after: { ...after, contacts: input.contacts ?? beforeContacts },
     });
   });
+  // Ingest caches external id → customer for a few seconds; a changed id must not linger there.
+  invalidateMetering(ctx.tenantId);
   return getCustomer({ ctx, id });
 }
