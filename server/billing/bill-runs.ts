@@ -6,7 +6,7 @@
  * transaction makes the progress counters exact when a job is retried after a crash.
  */
 import { randomUUID } from 'node:crypto';
-import { and, asc, count, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client';
 import { billRunGroups, billRunPayers, billRuns, bills, couponCodes, customers, invoices, jobs, subscriptionPhases, subscriptions } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
@@ -163,29 +163,39 @@ async function runDocs(db: DbOrTx, run: Run): Promise<BaseDocs> {
   return docs;
 }
 
-/** Customers billed to one of `billTos`: `coalesce(payer_id, id) in (...)` written so that both indexes serve it. */
-const billToIn = (billTos: string[]) => or(inArray(customers.payerId, billTos), and(isNull(customers.payerId), inArray(customers.id, billTos)));
+/**
+ * Customers billed to one of `billTos` (`coalesce(payer_id, id) in (...)`), as two queries that
+ * the indexes serve: with an OR of two 1,000-value lists PostgreSQL scans the whole table.
+ */
+async function customersOf(db: DbOrTx, tenantId: string, billTos: string[]) {
+  const [byPayer, own] = await Promise.all([
+    db.select().from(customers).where(and(eq(customers.tenantId, tenantId), inArray(customers.payerId, billTos))),
+    db.select().from(customers).where(and(eq(customers.tenantId, tenantId), isNull(customers.payerId), inArray(customers.id, billTos))),
+  ]);
+  return [...own, ...byPayer].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
 
 /** Everything the chunk's payers need, in a handful of set-based queries for the whole chunk. */
 async function loadChunk(db: DbOrTx, run: Run, billTos: string[]): Promise<PayerData[]> {
-  const cs = await db.select().from(customers).where(and(eq(customers.tenantId, run.tenantId), billToIn(billTos)));
+  const cs = await customersOf(db, run.tenantId, billTos);
   const subs = cs.length ? await db.select().from(subscriptions).where(and(
     eq(subscriptions.tenantId, run.tenantId), inArray(subscriptions.customerId, cs.map((c) => c.id)),
     run.groupCode ? eq(subscriptions.billingGroup, run.groupCode) : sql`${subscriptions.billingGroup} is null`,
   )).orderBy(asc(subscriptions.startDate), asc(subscriptions.id)) : [];
   const ids = subs.map((s) => s.id);
-  const [phases, billed, prior] = ids.length ? await Promise.all([
+  const [phases, perSub] = ids.length ? await Promise.all([
     db.select().from(subscriptionPhases).where(and(
       eq(subscriptionPhases.tenantId, run.tenantId), inArray(subscriptionPhases.subscriptionId, ids),
       lt(subscriptionPhases.startDate, run.periodEnd), sql`(${subscriptionPhases.endDate} is null or ${subscriptionPhases.endDate} > ${run.periodStart})`,
     )).orderBy(asc(subscriptionPhases.startDate)),
-    // Subscriptions already billed for this period are left out (a payer change must not bill twice).
-    db.select({ id: bills.subscriptionId }).from(bills).where(and(eq(bills.tenantId, run.tenantId), inArray(bills.subscriptionId, ids), eq(bills.periodStart, run.periodStart))),
-    db.select({ id: bills.subscriptionId, n: sql<number>`count(*)::int` }).from(bills)
-      .where(and(eq(bills.tenantId, run.tenantId), inArray(bills.subscriptionId, ids), lt(bills.periodStart, run.periodStart))).groupBy(bills.subscriptionId),
-  ]) : [[], [], []];
-  const billedSet = new Set(billed.map((b) => b.id));
-  const priorMap = new Map(prior.map((p) => [p.id, Number(p.n)]));
+    // Per subscription: already billed for this period (left out: a payer change must not bill twice)
+    // and bills before it (cycleIndex). One index probe per key, whatever the table statistics say.
+    ids.length ? db.execute(sql`select k.id as "id", b.prior::int as "prior", b.billed as "billed" from ${uuidList(ids)} as k(id)
+      cross join lateral (select count(*) filter (where ${bills.periodStart} < ${run.periodStart}) as prior, coalesce(bool_or(${bills.periodStart} = ${run.periodStart}), false) as billed
+        from ${bills} where ${bills.tenantId} = ${run.tenantId} and ${bills.subscriptionId} = k.id) b`).then((r) => rowsOf<{ id: string; prior: number; billed: boolean }>(r)) : [],
+  ]) : [[], []];
+  const billedSet = new Set(perSub.filter((b) => b.billed).map((b) => b.id));
+  const priorMap = new Map(perSub.map((p) => [p.id, Number(p.prior)]));
   const phasesBySub = new Map<string, typeof phases>();
   for (const p of phases) {
     const list = phasesBySub.get(p.subscriptionId);
@@ -207,10 +217,16 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[]): Promise<Payer
   return [...out.values()];
 }
 
+/** `unnest(array[...]::uuid[])`: keys to probe an index with, one by one (LATERAL). */
+const uuidList = (ids: readonly string[]) => sql`unnest(array[${sql.join(ids.map((i) => sql`${i}`), sql`, `)}]::uuid[])`;
+/** Rows of db.execute on either driver (postgres.js: an array; PGlite: { rows }). */
+const rowsOf = <T>(res: unknown): T[] => (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
+
 /** Invoices already there for the chunk's payers and this period (first currency per payer). */
 async function existingInvoices(db: DbOrTx, run: Run, billTos: string[]) {
-  const rows = billTos.length ? await db.select({ billTo: invoices.billTo, id: invoices.id, currency: invoices.currency, total: invoices.total }).from(invoices)
-    .where(and(eq(invoices.tenantId, run.tenantId), inArray(invoices.billTo, billTos), eq(invoices.periodStart, run.periodStart))).orderBy(asc(invoices.currency)) : [];
+  const rows = billTos.length ? rowsOf<{ billTo: string; id: string; currency: string; total: string }>(await db.execute(sql`select i.bill_to as "billTo", i.id as "id", i.currency as "currency", i.total::text as "total"
+    from ${uuidList(billTos)} as k(id) cross join lateral (select * from ${invoices} where ${invoices.tenantId} = ${run.tenantId} and ${invoices.billTo} = k.id
+      and ${invoices.periodStart} = ${run.periodStart} order by ${invoices.currency} offset 0) i`)) : [];
   const out = new Map<string, { id: string; currency: string; total: string; byCurrency: Map<string, string> }>();
   for (const r of rows) {
     const e = out.get(r.billTo) ?? { id: r.id, currency: r.currency, total: r.total, byCurrency: new Map<string, string>() };
@@ -220,12 +236,31 @@ async function existingInvoices(db: DbOrTx, run: Run, billTos: string[]) {
   return out;
 }
 
-/** Multi-row inserts in slices that stay far below PostgreSQL's 65,535 bind parameters. */
-async function insertSliced<T>(rows: T[], size: number, insert: (slice: T[]) => Promise<unknown>) {
-  for (let i = 0; i < rows.length; i += size) await insert(rows.slice(i, i + size));
+type PayerRow = Omit<typeof billRunPayers.$inferInsert, 'billRunId' | 'tenantId'>;
+
+/**
+ * INSERT ... SELECT FROM json_populate_recordset($1) ON CONFLICT DO NOTHING RETURNING `returning`:
+ * a whole slice of rows as ONE JSON parameter. Building a 20,000-parameter statement with the
+ * query builder cost more CPU than rating the chunk; this costs one JSON.stringify. `rows` use the
+ * column names; every listed column must be given (a missing key is NULL, not the default).
+ */
+async function bulkInsert(tx: DbOrTx, table: string, columns: readonly string[], rows: Record<string, unknown>[], returning: string): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < rows.length; i += 2000) {
+    const json = JSON.stringify(rows.slice(i, i + 2000));
+    const cols = sql.raw(columns.map((c) => `"${c}"`).join(', '));
+    const res = await tx.execute(sql`insert into ${sql.raw(`"${table}"`)} (${cols}) select ${cols} from json_populate_recordset(null::${sql.raw(`"${table}"`)}, ${json}::json) on conflict do nothing returning ${sql.raw(`"${returning}"`)} as v`);
+    const list = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as { v: string }[];
+    for (const r of list) out.push(r.v);
+  }
+  return out;
 }
 
-type PayerRow = Omit<typeof billRunPayers.$inferInsert, 'billRunId' | 'tenantId'>;
+const INVOICE_COLUMNS = ['id', 'tenant_id', 'bill_to', 'payer_id', 'customer_id', 'bill_run_id', 'period_start', 'period_end', 'currency', 'status', 'issue_date', 'due_date',
+  'lines', 'subtotal', 'discount_total', 'tax_total', 'total', 'prepaid_applied', 'points_applied', 'amount_due', 'trace', 'versions', 'created_at', 'updated_at'] as const;
+const BILL_COLUMNS = ['id', 'tenant_id', 'subscription_id', 'customer_id', 'bill_to', 'invoice_id', 'bill_run_id', 'period_start', 'period_end', 'cycle_index', 'currency',
+  'segments', 'lines', 'subtotal', 'discount_total', 'trace', 'plan_versions', 'rule_versions', 'created_at'] as const;
+const PAYER_COLUMNS = ['bill_run_id', 'bill_to', 'tenant_id', 'outcome', 'invoice_id', 'currency', 'total', 'bills', 'error', 'created_at'] as const;
 
 /**
  * Rates and stores the given payers of a run: loads the chunk in a few set-based queries, rates in
@@ -239,17 +274,25 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
   const t0 = performance.now();
   const mark = (what: string) => { if (TIMING) console.log(`[bill-run] ${billTos.length} payers ${what} ${(performance.now() - t0).toFixed(0)} ms`); };
   const base = await runDocs(db, run);
-  const data = await loadChunk(db, run, billTos);
-  const meterCodes = new Set<string>();
-  for (const d of data) for (const s of d.subs) for (const p of s.phases) {
-    const plan = base.plans.get(p.planCode) ?? base.plansLate.get(p.planCode);
-    for (const c of plan?.document.components ?? []) if (c.type === 'usage') meterCodes.add(c.meter);
-  }
-  const customerIds = data.flatMap((d) => d.customers.map((c) => c.id));
-  const [usage, existing] = await Promise.all([
-    loadUsage(db, run.tenantId, base.timezone, customerIds, meterCodes, base.period),
-    existingInvoices(db, run, billTos),
-  ]);
+  // The loads probe indexes with ~1,000 keys each. With the default random_page_cost (4, disks)
+  // PostgreSQL prefers scanning a 100,000-row tenant over 1,000 index probes, once per chunk:
+  // that made bill runs quadratic. The index pages are hot during a run, so say so to the planner.
+  const { data, usage, existing, customerIds } = await db.transaction(async (rtx) => {
+    await rtx.execute(sql`set local random_page_cost = 1.1`);
+    await rtx.execute(sql`set local enable_seqscan = off`);
+    const data = await loadChunk(rtx, run, billTos);
+    const meterCodes = new Set<string>();
+    for (const d of data) for (const s of d.subs) for (const p of s.phases) {
+      const plan = base.plans.get(p.planCode) ?? base.plansLate.get(p.planCode);
+      for (const c of plan?.document.components ?? []) if (c.type === 'usage') meterCodes.add(c.meter);
+    }
+    const customerIds = data.flatMap((d) => d.customers.map((c) => c.id));
+    const [usage, existing] = await Promise.all([
+      loadUsage(rtx, run.tenantId, base.timezone, customerIds, meterCodes, base.period),
+      existingInvoices(rtx, run, billTos),
+    ]);
+    return { data, usage, existing, customerIds };
+  });
   mark('loaded');
   if (opts.onPayer) await opts.onPayer();
   const now = opts.now();
@@ -270,9 +313,11 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
     const docs: RunDocs = { ...base, usage, ...(promotions ? { promotions } : {}), ...(coupons.size ? { coupons } : {}) };
     /** Generated codes redeemed earlier in this chunk (the ledger counts them only when written). */
     const codeUses = new Map<string, number>();
+    const nowIso = now.toISOString();
+    const dueDate = addDays(run.periodEnd, PAYMENT_TERMS_DAYS);
 
     const payerRows: PayerRow[] = [];
-    const invoiceRows: (typeof invoices.$inferInsert & { id: string })[] = [];
+    const invoiceRows: Record<(typeof INVOICE_COLUMNS)[number], unknown>[] = [];
     const pending: { d: PayerData; inv: InvoiceDraft; id: string }[] = [];
     const payerOf = new Map<string, { row: PayerRow; created: { bills: number; invoices: number }; invoiceIds: string[] }>();
     for (const d of data) {
@@ -310,12 +355,12 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
         const id = randomUUID();
         entry.invoiceIds.push(id);
         invoiceRows.push({
-          id, tenantId: run.tenantId, billTo: d.billTo, payerId: d.payerId, customerId: d.payerId ? null : d.billTo, billRunId: run.id,
-          periodStart: run.periodStart, periodEnd: run.periodEnd, currency: inv.currency, status: 'draft',
-          issueDate: run.periodEnd, dueDate: addDays(run.periodEnd, PAYMENT_TERMS_DAYS),
-          lines: inv.lines, subtotal: inv.subtotal, discountTotal: inv.discountTotal, taxTotal: inv.taxTotal, total: inv.total,
-          prepaidApplied: inv.prepaidApplied, pointsApplied: inv.pointsApplied, amountDue: inv.amountDue, trace: inv.trace, versions: inv.versions,
-          createdAt: now, updatedAt: now,
+          id, tenant_id: run.tenantId, bill_to: d.billTo, payer_id: d.payerId, customer_id: d.payerId ? null : d.billTo, bill_run_id: run.id,
+          period_start: run.periodStart, period_end: run.periodEnd, currency: inv.currency, status: 'draft',
+          issue_date: run.periodEnd, due_date: dueDate,
+          lines: inv.lines, subtotal: inv.subtotal, discount_total: inv.discountTotal, tax_total: inv.taxTotal, total: inv.total,
+          prepaid_applied: inv.prepaidApplied, points_applied: inv.pointsApplied, amount_due: inv.amountDue, trace: inv.trace, versions: inv.versions,
+          created_at: nowIso, updated_at: nowIso,
         });
         pending.push({ d, inv, id });
       }
@@ -326,14 +371,11 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
 
     mark('rated');
     // Invoices: the ones that already exist (a concurrent or earlier run) are left alone and reported.
-    const createdIds = new Set<string>();
-    await insertSliced(invoiceRows, 1000, async (slice) => {
-      const ins = await tx.insert(invoices).values(slice).onConflictDoNothing().returning({ id: invoices.id });
-      for (const r of ins) createdIds.add(r.id);
-    });
+    const createdIds = new Set(await bulkInsert(tx, 'invoices', INVOICE_COLUMNS, invoiceRows, 'id'));
+    mark('invoices');
     const conflicted = pending.filter((p) => !createdIds.has(p.id));
     const already = conflicted.length ? await existingInvoices(tx, run, [...new Set(conflicted.map((p) => p.d.billTo))]) : new Map();
-    const billRows: (typeof bills.$inferInsert)[] = [];
+    const billRows: Record<(typeof BILL_COLUMNS)[number], unknown>[] = [];
     for (const p of pending) {
       const entry = payerOf.get(p.d.billTo)!;
       if (!createdIds.has(p.id)) {
@@ -346,9 +388,9 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
       entry.created.invoices++;
       entry.created.bills += p.inv.bills.length;
       for (const b of p.inv.bills) billRows.push({
-        tenantId: run.tenantId, subscriptionId: b.subscriptionId, customerId: b.customerId, billTo: p.d.billTo, invoiceId: p.id, billRunId: run.id,
-        periodStart: run.periodStart, periodEnd: run.periodEnd, cycleIndex: b.cycleIndex, currency: b.currency, segments: b.segments,
-        lines: b.lines, subtotal: b.subtotal, discountTotal: b.discountTotal, trace: b.trace, planVersions: b.planVersions, ruleVersions: base.ruleVersions, createdAt: now,
+        id: randomUUID(), tenant_id: run.tenantId, subscription_id: b.subscriptionId, customer_id: b.customerId, bill_to: p.d.billTo, invoice_id: p.id, bill_run_id: run.id,
+        period_start: run.periodStart, period_end: run.periodEnd, cycle_index: b.cycleIndex, currency: b.currency, segments: b.segments,
+        lines: b.lines, subtotal: b.subtotal, discount_total: b.discountTotal, trace: b.trace, plan_versions: b.planVersions, rule_versions: base.ruleVersions, created_at: nowIso,
       });
       // The promotion ledger: one row per rule and invoice (several customers on one invoice: summed, first customer).
       if (p.inv.redemptionRows.length) {
@@ -365,17 +407,14 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
       }
     }
     // A bill that already exists (a subscription billed since the chunk was loaded) is not counted.
-    let billsInserted = 0;
-    await insertSliced(billRows, 1000, async (slice) => {
-      billsInserted += (await tx.insert(bills).values(slice).onConflictDoNothing().returning({ id: bills.id })).length;
-    });
+    const billsInserted = (await bulkInsert(tx, 'bills', BILL_COLUMNS, billRows, 'id')).length;
 
+    mark('bills');
     // One row per payer and run; the primary key makes the counters exact after a crash + retry.
-    const counted = new Set<string>();
-    await insertSliced(payerRows, 1000, async (slice) => {
-      const ins = await tx.insert(billRunPayers).values(slice.map((r) => ({ ...r, billRunId: run.id, tenantId: run.tenantId }))).onConflictDoNothing().returning({ b: billRunPayers.billTo });
-      for (const r of ins) counted.add(r.b);
-    });
+    const counted = new Set(await bulkInsert(tx, 'bill_run_payers', PAYER_COLUMNS, payerRows.map((r) => ({
+      bill_run_id: run.id, bill_to: r.billTo, tenant_id: run.tenantId, outcome: r.outcome, invoice_id: r.invoiceId ?? null, currency: r.currency ?? null,
+      total: r.total ?? null, bills: r.bills ?? 0, error: r.error ?? null, created_at: nowIso,
+    })), 'bill_to'));
     mark('written');
     if (!counted.size) return;
     let failed = 0, nBills = 0, nInvoices = 0;

@@ -93,6 +93,22 @@ try {
     results.push({ n, s });
     console.log(`bill run ${n.toLocaleString('en')} subscriptions: ${s.toFixed(2)} s = ${Math.round(n / s).toLocaleString('en')} subscriptions/s ` +
       `(create ${tc.toFixed(2)} s, ${WORKERS} workers, chunks of ${CHUNK}; status ${done.status}, invoices ${done.invoicesCreated}, bills ${done.billsCreated}, total ${JSON.stringify(done.totals)}) load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+    if (process.env.BENCH_EXPLAIN === '1') {
+      // The plans of the chunk queries on the filled tables (index scans expected, no Seq Scan).
+      const subsIds = (await raw`select id from subscriptions where tenant_id = ${b.tenantId} order by id limit 1000`).map((r) => r.id as string);
+      const custIds = (await raw`select id from customers where tenant_id = ${b.tenantId} order by id limit 1000`).map((r) => r.id as string);
+      const q = {
+        customersByPayer: raw`explain analyze select * from customers where tenant_id = ${b.tenantId} and payer_id = any(${custIds}::uuid[])`,
+        customersById: raw`explain analyze select * from customers where tenant_id = ${b.tenantId} and payer_id is null and id = any(${custIds}::uuid[])`,
+        subscriptions: raw`explain analyze select * from subscriptions where tenant_id = ${b.tenantId} and customer_id = any(${custIds}::uuid[]) and billing_group is null`,
+        phases: raw`explain analyze select * from subscription_phases where tenant_id = ${b.tenantId} and subscription_id = any(${subsIds}::uuid[]) and start_date < '2025-04-01'`,
+        billed: raw`explain analyze select subscription_id from bills where tenant_id = ${b.tenantId} and subscription_id = any(${subsIds}::uuid[]) and period_start = '2025-03-01'`,
+        prior: raw`explain analyze select subscription_id, count(*) from bills where tenant_id = ${b.tenantId} and subscription_id = any(${subsIds}::uuid[]) and period_start < '2025-03-01' group by 1`,
+        cutoffs: raw`explain analyze select customer_id, max(created_at) from bills where tenant_id = ${b.tenantId} and customer_id = any(${custIds}::uuid[]) and period_end <= '2025-03-01' group by 1`,
+        invoices: raw`explain analyze select id from invoices where tenant_id = ${b.tenantId} and bill_to = any(${custIds}::uuid[]) and period_start = '2025-03-01'`,
+      };
+      for (const [k, v] of Object.entries(q)) console.log(`  explain ${k}:\n    ${(await v).map((r) => String(r['QUERY PLAN']).replace(/'\{[^}]*\}'/g, "'{…}'")).join('\n    ')}`);
+    }
     if (process.env.BENCH_RERUN !== '0') {
       const t2 = performance.now();
       const again = await createBillRun({ ctx: b.ctx, input: { periodStart: '2025-03-01', chunkSize: CHUNK } });
