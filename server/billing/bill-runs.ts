@@ -189,10 +189,9 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[]): Promise<Payer
       lt(subscriptionPhases.startDate, run.periodEnd), sql`(${subscriptionPhases.endDate} is null or ${subscriptionPhases.endDate} > ${run.periodStart})`,
     )).orderBy(asc(subscriptionPhases.startDate)),
     // Per subscription: already billed for this period (left out: a payer change must not bill twice)
-    // and bills before it (cycleIndex). One index probe per key, whatever the table statistics say.
-    ids.length ? db.execute(sql`select k.id as "id", b.prior::int as "prior", b.billed as "billed" from ${uuidList(ids)} as k(id)
-      cross join lateral (select count(*) filter (where ${bills.periodStart} < ${run.periodStart}) as prior, coalesce(bool_or(${bills.periodStart} = ${run.periodStart}), false) as billed
-        from ${bills} where ${bills.tenantId} = ${run.tenantId} and ${bills.subscriptionId} = k.id) b`).then((r) => rowsOf<{ id: string; prior: number; billed: boolean }>(r)) : [],
+    // and bills before it (cycleIndex), in one query.
+    db.select({ id: bills.subscriptionId, prior: sql<number>`count(*) filter (where ${bills.periodStart} < ${run.periodStart})::int`, billed: sql<boolean>`bool_or(${bills.periodStart} = ${run.periodStart})` })
+      .from(bills).where(and(eq(bills.tenantId, run.tenantId), inArray(bills.subscriptionId, ids), sql`${bills.periodStart} <= ${run.periodStart}`)).groupBy(bills.subscriptionId),
   ]) : [[], []];
   const billedSet = new Set(perSub.filter((b) => b.billed).map((b) => b.id));
   const priorMap = new Map(perSub.map((p) => [p.id, Number(p.prior)]));
@@ -217,16 +216,10 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[]): Promise<Payer
   return [...out.values()];
 }
 
-/** `unnest(array[...]::uuid[])`: keys to probe an index with, one by one (LATERAL). */
-const uuidList = (ids: readonly string[]) => sql`unnest(array[${sql.join(ids.map((i) => sql`${i}`), sql`, `)}]::uuid[])`;
-/** Rows of db.execute on either driver (postgres.js: an array; PGlite: { rows }). */
-const rowsOf = <T>(res: unknown): T[] => (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
-
 /** Invoices already there for the chunk's payers and this period (first currency per payer). */
 async function existingInvoices(db: DbOrTx, run: Run, billTos: string[]) {
-  const rows = billTos.length ? rowsOf<{ billTo: string; id: string; currency: string; total: string }>(await db.execute(sql`select i.bill_to as "billTo", i.id as "id", i.currency as "currency", i.total::text as "total"
-    from ${uuidList(billTos)} as k(id) cross join lateral (select * from ${invoices} where ${invoices.tenantId} = ${run.tenantId} and ${invoices.billTo} = k.id
-      and ${invoices.periodStart} = ${run.periodStart} order by ${invoices.currency} offset 0) i`)) : [];
+  const rows = billTos.length ? await db.select({ billTo: invoices.billTo, id: invoices.id, currency: invoices.currency, total: invoices.total }).from(invoices)
+    .where(and(eq(invoices.tenantId, run.tenantId), inArray(invoices.billTo, billTos), eq(invoices.periodStart, run.periodStart))).orderBy(asc(invoices.currency)) : [];
   const out = new Map<string, { id: string; currency: string; total: string; byCurrency: Map<string, string> }>();
   for (const r of rows) {
     const e = out.get(r.billTo) ?? { id: r.id, currency: r.currency, total: r.total, byCurrency: new Map<string, string>() };
@@ -279,7 +272,6 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
   // that made bill runs quadratic. The index pages are hot during a run, so say so to the planner.
   const { data, usage, existing, customerIds } = await db.transaction(async (rtx) => {
     await rtx.execute(sql`set local random_page_cost = 1.1`);
-    await rtx.execute(sql`set local enable_seqscan = off`);
     const data = await loadChunk(rtx, run, billTos);
     const meterCodes = new Set<string>();
     for (const d of data) for (const s of d.subs) for (const p of s.phases) {

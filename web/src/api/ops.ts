@@ -358,6 +358,8 @@ export interface MeterInput {
   description?: string | null;
   aggregation?: MeterAggregation;
   field?: string | null;
+  /** Only events whose property equals the value (or one of the values) count. */
+  filters?: Record<string, string | string[]>;
   unit?: string | null;
   status?: 'active' | 'inactive';
 }

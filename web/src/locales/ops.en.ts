@@ -77,6 +77,8 @@ const opsEn = {
       agg: { count: 'Count', sum: 'Sum', max: 'Max', unique_count: 'Unique count', latest: 'Latest' },
       usageTitle: 'Usage by customer', pickCustomer: 'Choose a customer to see its usage per meter',
       fieldHint: 'Event property to aggregate (not for count)', inactive: 'Inactive',
+      filters: 'Filters', filtersHint: 'Only events whose property equals the value (or one of the comma-separated values) count. Empty = all events.',
+      filterProp: 'Property (e.g. region)', filterValues: 'Values (e.g. kr, jp)', addFilter: 'Add filter',
     },
     meteringErrors: {
       customerRef: 'Customer ref', meter: 'Meter', reason: 'Reason', message: 'Message', occurrences: 'Count',
@@ -84,6 +86,7 @@ const opsEn = {
       status: { open: 'Open', reprocessed: 'Reprocessed', resolved: 'Resolved' },
       result: { accepted: 'Accepted: the event is now counted', duplicate: 'Duplicate: already counted', rejected: 'Still rejected: {msg}' },
       hint: 'Create the missing customer or meter first, then reprocess.',
+      reasons: { unknown_customer: 'Unknown customer', unknown_meter: 'Unknown meter', invalid_value: 'Invalid value', missing_field: 'Missing field', invalid_timestamp: 'Invalid timestamp', invalid_event: 'Invalid event' },
     },
     groups: {
       create: 'New group', edit: 'Edit group', cycleDay: 'Cycle day', mode: 'Mode',

@@ -79,6 +79,8 @@ const opsKo: OpsMessages = {
       agg: { count: '건수', sum: '합계', max: '최대값', unique_count: '고유 건수', latest: '최종값' },
       usageTitle: '고객별 사용량', pickCustomer: '고객을 선택하면 미터별 사용량을 보여줍니다',
       fieldHint: '집계할 이벤트 속성 (건수 집계는 불필요)', inactive: '미사용',
+      filters: '필터', filtersHint: '이벤트 속성이 값(쉼표로 여러 개) 중 하나와 같을 때만 집계합니다. 비우면 모든 이벤트.',
+      filterProp: '속성 (예: region)', filterValues: '값 (예: kr, jp)', addFilter: '필터 추가',
     },
     meteringErrors: {
       customerRef: '고객 참조', meter: '미터', reason: '오류 유형', message: '오류 내용', occurrences: '발생 수',
@@ -86,6 +88,7 @@ const opsKo: OpsMessages = {
       status: { open: '미처리', reprocessed: '재처리됨', resolved: '해결' },
       result: { accepted: '정상 처리: 사용량에 반영했습니다', duplicate: '중복: 이미 반영된 이벤트입니다', rejected: '여전히 거부됨: {msg}' },
       hint: '없는 고객이나 미터를 먼저 등록한 뒤 재처리하세요.',
+      reasons: { unknown_customer: '없는 고객', unknown_meter: '없는 미터', invalid_value: '잘못된 값', missing_field: '집계 항목 없음', invalid_timestamp: '잘못된 시각', invalid_event: '잘못된 이벤트' },
     },
     groups: {
       create: '배치 그룹 등록', edit: '배치 그룹 수정', cycleDay: '청구 주기일', mode: '주기 방식',

@@ -57,14 +57,14 @@ export const opsRoutes: RouteRecordRaw[] = [
     name: 'customers-detail',
     component: () => import('@/pages/customers/CustomerDetailPage.vue'),
     props: true,
-    meta: { title: 'ops.routes.customer', area: 'customers', icon: User, permission: 'customers:read' },
+    meta: { title: 'ops.routes.customer', area: 'customers', menuParent: 'customers-list', icon: User, permission: 'customers:read' },
   },
   {
     path: '/customers/subscriptions/:id',
     name: 'customers-subscription',
     component: () => import('@/pages/customers/SubscriptionDetailPage.vue'),
     props: true,
-    meta: { title: 'ops.routes.subscription', area: 'customers', icon: Box, permission: 'billing:read' },
+    meta: { title: 'ops.routes.subscription', area: 'customers', menuParent: 'customers-subscriptions', icon: Box, permission: 'billing:read' },
   },
   // ---- 빌링
   {
@@ -102,7 +102,7 @@ export const opsRoutes: RouteRecordRaw[] = [
     name: 'billing-invoice',
     component: () => import('@/pages/billing/InvoiceDetailPage.vue'),
     props: true,
-    meta: { title: 'ops.routes.invoice', area: 'billing', icon: Document, permission: 'invoices:read' },
+    meta: { title: 'ops.routes.invoice', area: 'billing', menuParent: 'billing-invoices', icon: Document, permission: 'invoices:read' },
   },
   // ---- 통계
   {

@@ -19,7 +19,7 @@ export const productRoutes: RouteRecordRaw[] = [
     path: '/products/plans/:code',
     name: 'products-plan-edit',
     component: () => import('@/pages/products/PlanEditPage.vue'),
-    meta: { title: 'catalog.routes.planEdit', area: 'products', icon: Goods, permission: 'catalog:read' },
+    meta: { title: 'catalog.routes.planEdit', area: 'products', menuParent: 'products-plans', icon: Goods, permission: 'catalog:read' },
   },
   {
     path: '/products/rules',
@@ -31,6 +31,6 @@ export const productRoutes: RouteRecordRaw[] = [
     path: '/products/rules/:code',
     name: 'products-rule-edit',
     component: () => import('@/pages/products/RuleEditPage.vue'),
-    meta: { title: 'catalog.routes.ruleEdit', area: 'products', icon: PriceTag, permission: 'rules:read' },
+    meta: { title: 'catalog.routes.ruleEdit', area: 'products', menuParent: 'products-rules', icon: PriceTag, permission: 'rules:read' },
   },
 ];

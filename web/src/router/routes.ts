@@ -51,6 +51,11 @@ declare module 'vue-router' {
     title?: string;
     area?: AreaKey;
     group?: string;
+    /**
+     * Detail/edit pages (no `group`): name of the list route whose menu item stays highlighted.
+     * Without it the side menu falls back to the list whose path prefixes this page's path.
+     */
+    menuParent?: string;
     icon?: Component;
     permission?: string;
     platformAdmin?: boolean;
