@@ -216,14 +216,18 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[]): Promise<Payer
   return [...out.values()];
 }
 
-/** Invoices already there for the chunk's payers and this period (first currency per payer). */
+/**
+ * Invoices already there for the chunk's payers and this period: the first (by currency) for
+ * reports, and per currency the highest sequence, so a supplementary invoice takes the next one.
+ */
 async function existingInvoices(db: DbOrTx, run: Run, billTos: string[]) {
-  const rows = billTos.length ? await db.select({ billTo: invoices.billTo, id: invoices.id, currency: invoices.currency, total: invoices.total }).from(invoices)
-    .where(and(eq(invoices.tenantId, run.tenantId), inArray(invoices.billTo, billTos), eq(invoices.periodStart, run.periodStart))).orderBy(asc(invoices.currency)) : [];
-  const out = new Map<string, { id: string; currency: string; total: string; byCurrency: Map<string, string> }>();
+  const rows = billTos.length ? await db.select({ billTo: invoices.billTo, id: invoices.id, currency: invoices.currency, total: invoices.total, sequence: invoices.sequence }).from(invoices)
+    .where(and(eq(invoices.tenantId, run.tenantId), inArray(invoices.billTo, billTos), eq(invoices.periodStart, run.periodStart))).orderBy(asc(invoices.currency), asc(invoices.sequence)) : [];
+  const out = new Map<string, { id: string; currency: string; total: string; byCurrency: Map<string, string>; lastSequence: Map<string, number> }>();
   for (const r of rows) {
-    const e = out.get(r.billTo) ?? { id: r.id, currency: r.currency, total: r.total, byCurrency: new Map<string, string>() };
+    const e = out.get(r.billTo) ?? { id: r.id, currency: r.currency, total: r.total, byCurrency: new Map<string, string>(), lastSequence: new Map<string, number>() };
     e.byCurrency.set(r.currency, r.id);
+    e.lastSequence.set(r.currency, Math.max(e.lastSequence.get(r.currency) ?? 0, r.sequence));
     out.set(r.billTo, e);
   }
   return out;
@@ -249,7 +253,7 @@ async function bulkInsert(tx: DbOrTx, table: string, columns: readonly string[],
   return out;
 }
 
-const INVOICE_COLUMNS = ['id', 'tenant_id', 'bill_to', 'payer_id', 'customer_id', 'bill_run_id', 'period_start', 'period_end', 'currency', 'status', 'issue_date', 'due_date',
+const INVOICE_COLUMNS = ['id', 'tenant_id', 'bill_to', 'payer_id', 'customer_id', 'bill_run_id', 'period_start', 'period_end', 'currency', 'sequence', 'status', 'issue_date', 'due_date',
   'lines', 'subtotal', 'discount_total', 'tax_total', 'total', 'prepaid_applied', 'points_applied', 'amount_due', 'trace', 'versions', 'created_at', 'updated_at'] as const;
 const BILL_COLUMNS = ['id', 'tenant_id', 'subscription_id', 'customer_id', 'bill_to', 'invoice_id', 'bill_run_id', 'period_start', 'period_end', 'cycle_index', 'currency',
   'segments', 'lines', 'subtotal', 'discount_total', 'trace', 'plan_versions', 'rule_versions', 'created_at'] as const;
@@ -346,9 +350,13 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
         if (run.dryRun) continue;
         const id = randomUUID();
         entry.invoiceIds.push(id);
+        // Subscriptions not on the payer's invoice for this period yet (added or completed after
+        // it was made) go on a supplementary invoice with the next sequence, never dropped.
+        const sequence = (existing.get(d.billTo)?.lastSequence.get(inv.currency) ?? 0) + 1;
+        if (sequence > 1) entry.row.error = [entry.row.error, `supplementary invoice #${sequence} for subscriptions added after the period's invoice`].filter(Boolean).join('; ');
         invoiceRows.push({
           id, tenant_id: run.tenantId, bill_to: d.billTo, payer_id: d.payerId, customer_id: d.payerId ? null : d.billTo, bill_run_id: run.id,
-          period_start: run.periodStart, period_end: run.periodEnd, currency: inv.currency, status: 'draft',
+          period_start: run.periodStart, period_end: run.periodEnd, currency: inv.currency, sequence, status: 'draft',
           issue_date: run.periodEnd, due_date: dueDate,
           lines: inv.lines, subtotal: inv.subtotal, discount_total: inv.discountTotal, tax_total: inv.taxTotal, total: inv.total,
           prepaid_applied: inv.prepaidApplied, points_applied: inv.pointsApplied, amount_due: inv.amountDue, trace: inv.trace, versions: inv.versions,

@@ -24,7 +24,7 @@ const m = (s: string | null, currency: string) => (s === null ? null : toMoneySt
 export function invoiceSummary(i: InvoiceRow, credited = '0') {
   return {
     id: i.id, number: i.number, status: i.status as InvoiceStatus, billTo: i.billTo, payerId: i.payerId, customerId: i.customerId, billRunId: i.billRunId,
-    periodStart: i.periodStart, periodEnd: i.periodEnd, currency: i.currency, issueDate: i.issueDate, dueDate: i.dueDate,
+    periodStart: i.periodStart, periodEnd: i.periodEnd, currency: i.currency, sequence: i.sequence, issueDate: i.issueDate, dueDate: i.dueDate,
     subtotal: m(i.subtotal, i.currency)!, discountTotal: m(i.discountTotal, i.currency)!, taxTotal: m(i.taxTotal, i.currency)!, total: m(i.total, i.currency)!,
     prepaidApplied: m(i.prepaidApplied, i.currency)!, pointsApplied: m(i.pointsApplied, i.currency)!, amountDue: m(i.amountDue, i.currency)!,
     creditedTotal: toMoneyString(new Decimal(credited), i.currency),

@@ -14,7 +14,7 @@ const tag = 'Billing: invoices';
 const Money = z.string().openapi({ example: '33000' });
 const InvoiceSummary = z.object({
   id: z.string(), number: z.string().nullable(), status: z.enum(INVOICE_STATUSES), billTo: z.string(), payerId: z.string().nullable(), customerId: z.string().nullable(),
-  billRunId: z.string().nullable(), periodStart: z.string(), periodEnd: z.string(), currency: z.string(), issueDate: z.string(), dueDate: z.string(),
+  billRunId: z.string().nullable(), periodStart: z.string(), periodEnd: z.string(), currency: z.string(), sequence: z.number().int().openapi({ description: "1 = the period's invoice; 2+ = supplementary invoices for subscriptions added later" }), issueDate: z.string(), dueDate: z.string(),
   subtotal: Money, discountTotal: Money, taxTotal: Money, total: Money, prepaidApplied: Money, pointsApplied: Money, amountDue: Money, creditedTotal: Money,
   notes: z.string().nullable(), finalizedAt: z.string().nullable(), paidAt: z.string().nullable(), voidedAt: z.string().nullable(),
   sentAt: z.string().nullable(), sentTo: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),

@@ -155,6 +155,11 @@ export const invoices = pgTable('invoices', {
   periodStart: date('period_start').notNull(),
   periodEnd: date('period_end').notNull(),
   currency: text('currency').notNull(),
+  /**
+   * 1 for the period's invoice; 2, 3 ... for supplementary invoices that bill subscriptions added
+   * (or completed) after the payer's invoice for the period already existed.
+   */
+  sequence: integer('sequence').notNull().default(1),
   /** draft | finalized | paid | payment_failed | void */
   status: text('status').notNull().default('draft'),
   number: text('number'),
@@ -180,7 +185,7 @@ export const invoices = pgTable('invoices', {
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 }, (t) => [
-  uniqueIndex('invoices_payer_period_uq').on(t.tenantId, t.billTo, t.periodStart, t.currency),
+  uniqueIndex('invoices_payer_period_uq').on(t.tenantId, t.billTo, t.periodStart, t.currency, t.sequence),
   uniqueIndex('invoices_number_uq').on(t.tenantId, t.number),
   index('invoices_tenant_status_idx').on(t.tenantId, t.status, t.periodStart),
 ]);

@@ -7,7 +7,10 @@ export const CURRENCIES = ['KRW', 'USD', 'EUR', 'JPY', 'CNY'];
 export const INTERVALS = ['day', 'week', 'month', 'year'] as const;
 export const PRICING_MODELS: PricingModel[] = ['standard', 'package', 'graduated', 'volume', 'percentage'];
 export const COMPONENT_TYPES: ComponentType[] = ['flat', 'quantity', 'usage'];
-export const EDITABLE_KINDS: RuleKind[] = ['discount', 'promotion', 'coupon', 'tax'];
+/** Kinds whose effect has form fields (the others are edited in the JSON tab). */
+export const FORM_KINDS: RuleKind[] = ['discount', 'promotion', 'coupon', 'tax', 'free_units', 'price_override'];
+/** Kinds offered when creating a rule in the form. */
+export const EDITABLE_KINDS: RuleKind[] = FORM_KINDS;
 export const ALL_KINDS: RuleKind[] = ['discount', 'promotion', 'coupon', 'tax', 'free_units', 'price_override', 'points', 'dunning'];
 
 /** A decimal string (money or units) as the schema accepts it. */
@@ -65,6 +68,8 @@ export function defaultParams(kind: RuleKind): Record<string, unknown> {
     case 'coupon': return { code: '', percent: '10', perCustomer: 1 };
     case 'promotion': return { percent: '10' };
     case 'tax': return { rate: '10', name: 'VAT' };
+    case 'free_units': return { meter: '', units: '' };
+    case 'price_override': return { component: '', pricing: { model: 'standard', unitAmount: '' } };
     default: return {};
   }
 }
