@@ -1,1 +1,0 @@
-CREATE INDEX "bills_customer_idx" ON "bills" USING btree ("tenant_id","customer_id","period_end");
