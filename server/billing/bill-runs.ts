@@ -80,6 +80,10 @@ export async function billRunOut(db: DbOrTx, run: Run, withPayers = false) {
 /** Creates a run and its jobs; the worker does the rest. */
 export async function createBillRun({ ctx, input }: { ctx: Ctx; input: BillRunInput }) {
   assertPermission(ctx, 'billing:write');
+  // A previous run may have just written many bills and invoices; fresh planner statistics keep
+  // this run's "already billed / already invoiced" lookups on their indexes (a re-run of a 100,000
+  // subscription period otherwise scans: README "Performance"). ANALYZE samples, so it is cheap.
+  if (!ctx.tx) await ctx.db.execute(sql`analyze bills, invoices, subscriptions, subscription_phases`);
   return withTransaction(ctx, async (tx, tctx) => {
     let cycleDay = 1;
     if (input.groupCode) {
