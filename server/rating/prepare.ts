@@ -195,6 +195,25 @@ export function preparePlan(doc: PlanDoc): PreparedPlan {
   return plan;
 }
 
+/** What rate()'s fast path needs of a plan. */
+export interface PreparedPlanLite {
+  doc: PlanDoc;
+  components: PreparedComponent[];
+  trialDays: number;
+}
+
+/**
+ * preparePlan() without the decimal.js parse of minimumAmount for shallow copies of known plans
+ * (the fast path parses it exactly itself): a bill run rates one such copy per subscription.
+ */
+export function preparePlanLite(doc: PlanDoc): PreparedPlanLite {
+  const hit = planCache.get(doc);
+  if (hit) return hit;
+  if (!componentCache.has(doc.components)) return preparePlan(doc);
+  if (doc.eligibility) compiledEligibility(doc.eligibility);
+  return { doc, components: prepareComponents(doc.components), trialDays: doc.trialDays ?? 0 };
+}
+
 const eligibilityCache = new WeakMap<object, CompiledCondition>();
 function compiledEligibility(e: NonNullable<PlanDoc['eligibility']>): CompiledCondition {
   let c = eligibilityCache.get(e);

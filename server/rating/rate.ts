@@ -26,7 +26,7 @@ import { explainConditions } from '../rules/compile';
 import type { FactMap } from '../rules/facts';
 import { subscriptionFacts } from './subscription-facts';
 import type { RuleDoc } from '../rules/schema';
-import { isPreparedRules, preparePlan, prepareRules, type PreparedPlan, type PreparedRule, type PreparedRules } from './prepare';
+import { isPreparedRules, preparePlanLite, prepareRules, type PreparedComponent, type PreparedPlanLite, type PreparedRule, type PreparedRules } from './prepare';
 import { billableDays } from './proration';
 import { NotExact, POW10, SC0, add, allocateInt, exactMinor, formatMinor, mul, notExact, ratioToMinor, roundDiv, scAdd, scaled, toMinor, type Sc } from './exact';
 import { priceExact, type ExactUsage } from './pricing/exact';
@@ -100,7 +100,7 @@ interface ChargeLine {
 interface SubState {
   index: number;
   sub: SubscriptionInput;
-  plan: PreparedPlan;
+  plan: PreparedPlanLite;
   facts: FactMap;
   cycleIndex: number;
   coupons: readonly string[];

@@ -1,6 +1,8 @@
-import { daysBetween } from '../lib/dates';
 import { buildFacts, type FactMap } from '../rules/facts';
+import { daysBetweenCached } from './proration';
 import type { RatingInput, SubscriptionInput } from './types';
+
+const isOwn = (o: object, k: string) => Object.prototype.propertyIsEnumerable.call(o, k);
 
 /**
  * The fact map of one subscription for one period, before pricing (bill.subtotal and
@@ -9,16 +11,27 @@ import type { RatingInput, SubscriptionInput } from './types';
  */
 export function subscriptionFacts(input: RatingInput, sub: SubscriptionInput, referencedFacts: Iterable<string> = []): FactMap {
   const plan = sub.plan;
+  // for-in over own enumerable keys: the keys and order of Object.entries, without its arrays.
   const quantities: Record<string, number> = {};
-  for (const [k, v] of Object.entries(sub.quantities ?? {})) quantities[k] = Number(v);
+  const sq = sub.quantities;
+  if (sq) for (const k in sq) if (isOwn(sq, k)) quantities[k] = Number(sq[k]);
   const usage: Record<string, number> = {};
-  for (const [k, v] of Object.entries(sub.usage ?? {})) usage[k] = typeof v === 'object' && v !== null ? Number(v.amount) : Number(v);
-  const coupons = [...new Set([...(input.coupons ?? []), ...(sub.coupons ?? [])])];
+  const su = sub.usage;
+  if (su)
+    for (const k in su)
+      if (isOwn(su, k)) {
+        const v = su[k];
+        usage[k] = typeof v === 'object' && v !== null ? Number(v.amount) : Number(v);
+      }
+  const a = input.coupons;
+  const b = sub.coupons;
+  // [...new Set([...a, ...b])], without the Set for the usual zero or one invoice coupon
+  const coupons = (!b || b.length === 0) && (!a || a.length <= 1) ? (a && a.length === 1 ? [a[0]] : []) : [...new Set([...(a ?? []), ...(b ?? [])])];
   return buildFacts({
     customer: input.customer,
     subscription: { planCode: plan.code, startDate: sub.startDate ?? input.period.start, cycleIndex: sub.cycleIndex ?? 1, quantities },
     plan: { code: plan.code, interval: plan.interval, currency: plan.currency },
-    period: { start: input.period.start, end: input.period.end, days: daysBetween(input.period.start, input.period.end) },
+    period: { start: input.period.start, end: input.period.end, days: daysBetweenCached(input.period.start, input.period.end) },
     usage,
     coupons,
     referencedFacts,

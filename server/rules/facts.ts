@@ -76,6 +76,7 @@ export const DYNAMIC_FACTS: readonly FactDef[] = [
   f('usage.', 'number', '사용량', 'Usage', 'Units metered in the period (a percentage meter: its amount).', { prefix: true }),
 ];
 
+const hasOwn = (o: object, k: string) => Object.prototype.propertyIsEnumerable.call(o, k);
 const BY_NAME = new Map(FACT_CATALOG.map((d) => [d.name, d]));
 const SUFFIX_RE = /^[A-Za-z0-9_-]+$/;
 
@@ -161,9 +162,13 @@ export function buildFacts(input: BuildFactsInput): FactMap {
     'invoice.amountDue': inv.amountDue ?? null,
     'invoice.attempts': inv.attempts ?? null,
   };
-  for (const [k, v] of Object.entries(c.attributes ?? {})) facts[`customer.attributes.${k}`] = v ?? null;
-  for (const [k, v] of Object.entries(s.quantities ?? {})) facts[`subscription.quantities.${k}`] = v;
-  for (const [k, v] of Object.entries(input.usage ?? {})) facts[`usage.${k}`] = v;
+  // for-in over own keys (no Object.entries arrays): same keys, same order.
+  const attrs = c.attributes;
+  if (attrs) for (const k in attrs) if (hasOwn(attrs, k)) facts[`customer.attributes.${k}`] = attrs[k] ?? null;
+  const qs = s.quantities;
+  if (qs) for (const k in qs) if (hasOwn(qs, k)) facts[`subscription.quantities.${k}`] = qs[k];
+  const us = input.usage;
+  if (us) for (const k in us) if (hasOwn(us, k)) facts[`usage.${k}`] = us[k];
   if (input.referencedFacts) for (const name of input.referencedFacts) if (!(name in facts)) facts[name] = null;
   return facts;
 }

@@ -64,6 +64,7 @@ const opsEn = {
       createdMsg: 'Order placed', subscriptions: 'Subscriptions', selectCustomer: 'Search a customer',
     },
     subs: {
+      cancelTitle: 'Cancel subscription',
       start: 'Start', end: 'End', trialEnd: 'Trial ends', anchorDay: 'Anchor day', phases: 'Phases',
       scheduled: 'Scheduled change', cancelAtPeriodEnd: 'Cancels at period end', changePlan: 'Change plan',
       changeQty: 'Change quantities', pause: 'Pause', resume: 'Resume', cancel: 'Cancel',

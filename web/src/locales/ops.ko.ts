@@ -66,6 +66,7 @@ const opsKo: OpsMessages = {
       createdMsg: '오더를 신청했습니다', subscriptions: '서비스', selectCustomer: '고객 검색',
     },
     subs: {
+      cancelTitle: '서비스 해지',
       start: '시작일', end: '종료일', trialEnd: '체험 종료', anchorDay: '기준일', phases: '변경 이력',
       scheduled: '예약된 변경', cancelAtPeriodEnd: '기간 종료 시 해지', changePlan: '상품 변경',
       changeQty: '수량 변경', pause: '일시 정지', resume: '재개', cancel: '해지',
