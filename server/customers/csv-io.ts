@@ -96,7 +96,11 @@ export async function importCustomers({ ctx, csv, dryRun }: { ctx: Ctx; csv: str
   const payerRows = payerRefs.size || payerIds.length
     ? await db.select({ id: payers.id, externalId: payers.externalId }).from(payers).where(eq(payers.tenantId, ctx.tenantId))
     : [];
-  const payerByExt = new Map(payerRows.filter((p) => p.externalId).map((p) => [p.externalId!, p.id]));
+  // The payer column holds the payer's external id, or its id when it has none (as exported).
+  const payerByExt = new Map<string, string>([
+    ...payerRows.map((p) => [p.id, p.id] as [string, string]),
+    ...payerRows.filter((p) => p.externalId).map((p) => [p.externalId!, p.id] as [string, string]),
+  ]);
   const payerExtById = new Map(payerRows.map((p) => [p.id, p.externalId]));
   const defaults = await tenantDefaults(db, ctx.tenantId);
 
@@ -111,7 +115,7 @@ export async function importCustomers({ ctx, csv, dryRun }: { ctx: Ctx; csv: str
     }
     const ext = col(r, 'externalId') ?? '';
     const prev = ext ? existing.get(ext) ?? null : null;
-    const obj: Record<string, unknown> = prev ? existingAsInput(prev, prev.payerId ? payerExtById.get(prev.payerId) ?? null : null) : { attributes: {} };
+    const obj: Record<string, unknown> = prev ? existingAsInput(prev, prev.payerId ? payerExtById.get(prev.payerId) ?? prev.payerId : null) : { attributes: {} };
     header.forEach((h, i) => {
       const cell = unguardField(r[i]).trim();
       if (h.startsWith(ATTR_PREFIX)) {
@@ -142,7 +146,7 @@ export async function importCustomers({ ctx, csv, dryRun }: { ctx: Ctx; csv: str
     delete obj.payerExternalId;
     if (payerExternalId) {
       const pid = payerByExt.get(payerExternalId);
-      if (!pid) rowErrors.push({ line: rec.line, field: 'payerExternalId', message: 'no payer has this external id' });
+      if (!pid) rowErrors.push({ line: rec.line, field: 'payerExternalId', message: 'no payer has this external id (or id)' });
       else obj.payerId = pid;
     } else if (payerExternalId === null) obj.payerId = null;
     const parsed = CustomerCreateIn.safeParse(obj);
@@ -200,7 +204,8 @@ export async function exportCustomers({ ctx }: { ctx: Ctx }): Promise<string> {
   for (const { c, payerExternalId } of rows) {
     lines.push([
       c.externalId, c.type, c.name, c.email, c.phone, c.businessRegNo, c.taxId, c.country, c.timezone, c.currency, c.segment,
-      c.tags.join(';'), c.status, c.billingGroup, c.dunningExcluded, payerExternalId,
+      // A payer without an external id is referenced by its id, so an export imports back unchanged.
+      c.tags.join(';'), c.status, c.billingGroup, c.dunningExcluded, payerExternalId ?? c.payerId,
       ...attrNames.map((a) => (c.attributes?.[a] ?? null) as string | number | boolean | null),
     ]);
   }

@@ -206,6 +206,18 @@ describe('CSV import and export', () => {
     expect(again.body.errors).toEqual([]);
     expect(again.body.created).toBe(0);
   });
+
+  it('keeps a payer without an external id through an export and a real re-import', async () => {
+    const r = await t.call('POST', '/api/v1/customers', { key, body: corp('C-300', { payer: { name: 'No-code payer' } }) });
+    expect(r.status).toBe(201);
+    expect(r.body.payerId).toBeTruthy();
+    const res = await t.app.request('/api/v1/customers/export', { headers: { authorization: `Bearer ${key}` } });
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(new Uint8Array(await res.arrayBuffer()));
+    const imported = await csvImport(text, false);
+    expect(imported.body.errors).toEqual([]);
+    const after = await t.call('GET', `/api/v1/customers/${r.body.id}`, { key });
+    expect(after.body.payerId).toBe(r.body.payerId);
+  });
 });
 
 describe('roles', () => {
