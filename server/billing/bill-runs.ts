@@ -19,8 +19,8 @@ import { prepareRules } from '../rating';
 import type { PlanDoc, RuleDoc } from '../rating/types';
 import { enqueue, heartbeat, type Job } from '../jobs/queue';
 import { periodContaining, tenantSettings, tenantToday } from '../subscriptions/common';
-import { loadUsage } from './usage';
-import { ratePayer, type InvoiceDraft, type PayerData, type ResolvedCoupons, type RunDocs } from './rate-payer';
+import { loadUsage, type UsageBook } from './usage';
+import { anniversaryDue, ratePayer, type InvoiceDraft, type PayerData, type ResolvedCoupons, type RunDocs } from './rate-payer';
 import { limitedRules, PromotionBook } from './promotions';
 import { resolvePresentedCodes } from '../promotions/coupons';
 import { recordRedemptions } from '../promotions/ledger';
@@ -86,10 +86,13 @@ export async function createBillRun({ ctx, input }: { ctx: Ctx; input: BillRunIn
   if (!ctx.tx) await ctx.db.execute(sql`analyze bills, invoices, subscriptions, subscription_phases`);
   return withTransaction(ctx, async (tx, tctx) => {
     let cycleDay = 1;
+    let anniversary = false;
     if (input.groupCode) {
       const [g] = await tx.select().from(billRunGroups).where(and(eq(billRunGroups.tenantId, ctx.tenantId), eq(billRunGroups.code, input.groupCode)));
       if (!g) throw invalid([{ path: 'groupCode', message: `no bill-run group "${input.groupCode}"` }]);
-      cycleDay = g.cycleDay;
+      // Anniversary groups run per calendar month (README "Anniversary groups").
+      anniversary = g.mode === 'anniversary';
+      cycleDay = anniversary ? 1 : g.cycleDay;
     }
     // Default: the latest period of the group that has ended, in the tenant's time zone.
     const start = input.periodStart ?? periodContaining(addDays(periodContaining(await tenantToday(tx, tctx), cycleDay).start, -1), cycleDay).start;
@@ -99,13 +102,16 @@ export async function createBillRun({ ctx, input }: { ctx: Ctx; input: BillRunIn
     }
     const end = input.periodEnd ?? addInterval(start, 'month', 1, cycleDay);
     if (!isIsoDate(end) || end <= start) throw invalid([{ path: 'periodEnd', message: 'must be a date after periodStart' }]);
+    if (anniversary && end !== addInterval(start, 'month', 1, 1)) throw invalid([{ path: 'periodEnd', message: 'an anniversary run covers one calendar month; leave periodEnd out' }]);
+    // Anniversary: the periods due in the run month start at the earliest in the month before.
+    const from = anniversary ? addInterval(start, 'month', -1, 1) : start;
 
     const payerRows = await tx.selectDistinct({ billTo: billToSql }).from(subscriptions)
       .innerJoin(customers, eq(customers.id, subscriptions.customerId))
       .where(and(
         eq(subscriptions.tenantId, ctx.tenantId),
         input.groupCode ? eq(subscriptions.billingGroup, input.groupCode) : sql`${subscriptions.billingGroup} is null`,
-        sql`exists (select 1 from ${subscriptionPhases} p where p.subscription_id = ${subscriptions.id} and p.start_date < ${end} and (p.end_date is null or p.end_date > ${start}))`,
+        sql`exists (select 1 from ${subscriptionPhases} p where p.subscription_id = ${subscriptions.id} and p.start_date < ${end} and (p.end_date is null or p.end_date > ${from}))`,
       )).orderBy(billToSql);
     const billTos = payerRows.map((r) => r.billTo);
     const chunk = Math.max(1, input.chunkSize ?? DEFAULT_CHUNK);
@@ -147,7 +153,8 @@ type BaseDocs = Omit<RunDocs, 'usage'> & { timezone: string; ruleDocs: RuleDoc[]
 const docsCache = new Map<string, BaseDocs>();
 
 async function runDocs(db: DbOrTx, run: Run): Promise<BaseDocs> {
-  const hit = docsCache.get(run.id);
+  const key = `${run.id}|${run.periodStart}`;
+  const hit = docsCache.get(key);
   if (hit) return hit;
   const settings = await tenantSettings(db, run.tenantId);
   const [plans, plansLate, rules] = await Promise.all([
@@ -163,7 +170,7 @@ async function runDocs(db: DbOrTx, run: Run): Promise<BaseDocs> {
     ruleVersions: rules.map((r) => ({ id: r.code, version: r.version })),
   };
   if (docsCache.size > 50) docsCache.clear();
-  docsCache.set(run.id, docs);
+  docsCache.set(key, docs);
   return docs;
 }
 
@@ -180,7 +187,7 @@ async function customersOf(db: DbOrTx, tenantId: string, billTos: string[]) {
 }
 
 /** Everything the chunk's payers need, in a handful of set-based queries for the whole chunk. */
-async function loadChunk(db: DbOrTx, run: Run, billTos: string[]): Promise<PayerData[]> {
+async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<string>): Promise<PayerData[]> {
   const cs = await customersOf(db, run.tenantId, billTos);
   const subs = cs.length ? await db.select().from(subscriptions).where(and(
     eq(subscriptions.tenantId, run.tenantId), inArray(subscriptions.customerId, cs.map((c) => c.id)),
@@ -214,7 +221,7 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[]): Promise<Payer
   const customerBillTo = new Map(cs.map((c) => [c.id, c.payerId ?? c.id]));
   for (const s of subs) {
     const ph = phasesBySub.get(s.id);
-    if (!ph?.length || billedSet.has(s.id)) continue;
+    if (!ph?.length || billedSet.has(s.id) || (only && !only.has(s.id))) continue;
     out.get(customerBillTo.get(s.customerId)!)!.subs.push({ sub: s, phases: ph, priorBills: priorMap.get(s.id) ?? 0 });
   }
   return [...out.values()];
@@ -257,6 +264,66 @@ async function bulkInsert(tx: DbOrTx, table: string, columns: readonly string[],
   return out;
 }
 
+interface Slice { run: Run; billTos: string[]; only?: Set<string> }
+
+/**
+ * Calendar group (or no group): one slice, the run's period for all payers. Anniversary group: per
+ * subscription, its own monthly period whose last day falls in the run month (`anniversaryDue`),
+ * grouped by period; each slice is rated and stored as if it were a run of that period (bills and
+ * invoices keyed by the subscription's period start), within the chunk's one write transaction.
+ */
+async function runSlices(db: DbOrTx, run: Run, billTos: string[]): Promise<Slice[]> {
+  const [g] = run.groupCode ? await db.select({ mode: billRunGroups.mode }).from(billRunGroups)
+    .where(and(eq(billRunGroups.tenantId, run.tenantId), eq(billRunGroups.code, run.groupCode))) : [];
+  if (g?.mode !== 'anniversary') return [{ run, billTos }];
+  const cs = await customersOf(db, run.tenantId, billTos);
+  const subs = cs.length ? await db.select({ id: subscriptions.id, customerId: subscriptions.customerId, startDate: subscriptions.startDate }).from(subscriptions).where(and(
+    eq(subscriptions.tenantId, run.tenantId), inArray(subscriptions.customerId, cs.map((c) => c.id)), eq(subscriptions.billingGroup, run.groupCode!),
+  )) : [];
+  const billToOf = new Map(cs.map((c) => [c.id, c.payerId ?? c.id]));
+  const byStart = new Map<string, { run: Run; billTos: Set<string>; only: Set<string> }>();
+  for (const s of subs) {
+    const p = anniversaryDue(s.startDate, { start: run.periodStart, end: run.periodEnd });
+    if (!p) continue;
+    const e = byStart.get(p.start) ?? { run: { ...run, periodStart: p.start, periodEnd: p.end }, billTos: new Set<string>(), only: new Set<string>() };
+    e.billTos.add(billToOf.get(s.customerId)!);
+    e.only.add(s.id);
+    byStart.set(p.start, e);
+  }
+  return [...byStart.values()].sort((a, b) => (a.run.periodStart < b.run.periodStart ? -1 : 1))
+    .map((e) => ({ run: e.run, billTos: billTos.filter((b) => e.billTos.has(b)), only: e.only }));
+}
+
+const OUTCOME_RANK: Record<string, number> = { failed: 5, created: 4, dry_run: 3, existing: 2, skipped: 1, empty: 0 };
+type PayerEntry = { row: PayerRow; created: { bills: number; invoices: number }; invoiceIds: string[] };
+
+/**
+ * One `bill_run_payers` row per payer and run: a single slice is taken as is; several slices (an
+ * anniversary run) merge per payer (strongest outcome, summed totals and bills, first invoice),
+ * and payers with nothing due in the run month are `empty`.
+ */
+function mergeSlices(rows: PayerRow[][], entries: Map<string, PayerEntry>[], billTos: string[]): { payerRows: PayerRow[]; payerOf: Map<string, PayerEntry> } {
+  if (rows.length === 1) return { payerRows: rows[0], payerOf: entries[0] };
+  const merged = new Map<string, PayerRow>();
+  for (const r of rows.flat()) {
+    const m = merged.get(r.billTo);
+    if (!m) { merged.set(r.billTo, { ...r }); continue; }
+    if ((OUTCOME_RANK[r.outcome] ?? 0) > (OUTCOME_RANK[m.outcome] ?? 0)) m.outcome = r.outcome;
+    m.invoiceId ??= r.invoiceId ?? null;
+    m.currency ??= r.currency ?? null;
+    if (r.total != null) m.total = m.total == null ? r.total : new Decimal(m.total).plus(r.total).toString();
+    m.bills = (m.bills ?? 0) + (r.bills ?? 0);
+    m.error = [m.error, r.error].filter(Boolean).join('; ') || null;
+  }
+  const payerOf = new Map<string, PayerEntry>();
+  for (const e of entries) for (const [b, x] of e) {
+    const m = payerOf.get(b);
+    if (!m) payerOf.set(b, { row: merged.get(b)!, created: { ...x.created }, invoiceIds: [...x.invoiceIds] });
+    else { m.created.bills += x.created.bills; m.created.invoices += x.created.invoices; m.invoiceIds.push(...x.invoiceIds); }
+  }
+  return { payerRows: billTos.map((b) => merged.get(b) ?? { billTo: b, outcome: 'empty' }), payerOf };
+}
+
 const INVOICE_COLUMNS = ['id', 'tenant_id', 'bill_to', 'payer_id', 'customer_id', 'bill_run_id', 'period_start', 'period_end', 'currency', 'sequence', 'status', 'issue_date', 'due_date',
   'lines', 'subtotal', 'discount_total', 'tax_total', 'total', 'prepaid_applied', 'points_applied', 'amount_due', 'trace', 'versions', 'created_at', 'updated_at'] as const;
 const BILL_COLUMNS = ['id', 'tenant_id', 'subscription_id', 'customer_id', 'bill_to', 'invoice_id', 'bill_run_id', 'period_start', 'period_end', 'cycle_index', 'currency',
@@ -274,39 +341,53 @@ const TIMING = process.env.BILL_RUN_TIMING === '1';
 export async function processPayers(db: Db, run: Run, billTos: string[], opts: { now: () => Date; onPayer?: () => Promise<void> }) {
   const t0 = performance.now();
   const mark = (what: string) => { if (TIMING) console.log(`[bill-run] ${billTos.length} payers ${what} ${(performance.now() - t0).toFixed(0)} ms`); };
-  const base = await runDocs(db, run);
-  // The loads probe indexes with ~1,000 keys each. With the default random_page_cost (4, disks)
-  // PostgreSQL prefers scanning a 100,000-row tenant over 1,000 index probes, once per chunk:
-  // that made bill runs quadratic. The index pages are hot during a run, so say so to the planner.
-  const { data, usage, existing, customerIds } = await db.transaction(async (rtx) => {
-    await rtx.execute(sql`set local random_page_cost = 1.1`);
-    const data = await loadChunk(rtx, run, billTos);
-    const meterCodes = new Set<string>();
-    for (const d of data) for (const s of d.subs) for (const p of s.phases) {
-      const plan = base.plans.get(p.planCode) ?? base.plansLate.get(p.planCode);
-      for (const c of plan?.document.components ?? []) if (c.type === 'usage') meterCodes.add(c.meter);
-    }
-    const customerIds = data.flatMap((d) => d.customers.map((c) => c.id));
-    const [usage, existing] = await Promise.all([
-      loadUsage(rtx, run.tenantId, base.timezone, customerIds, meterCodes, base.period),
-      existingInvoices(rtx, run, billTos),
-    ]);
-    return { data, usage, existing, customerIds };
-  });
+  // A calendar run is one slice (the run's period, all payers); an anniversary run is one slice per
+  // distinct subscription period due in the run month (README "Anniversary groups").
+  const slices = await runSlices(db, run, billTos);
+  const loaded: { run: Run; base: BaseDocs; data: PayerData[]; usage: UsageBook; existing: Awaited<ReturnType<typeof existingInvoices>>; customerIds: string[] }[] = [];
+  for (const slice of slices) {
+    const base = await runDocs(db, slice.run);
+    // The loads probe indexes with ~1,000 keys each. With the default random_page_cost (4, disks)
+    // PostgreSQL prefers scanning a 100,000-row tenant over 1,000 index probes, once per chunk:
+    // that made bill runs quadratic. The index pages are hot during a run, so say so to the planner.
+    const l = await db.transaction(async (rtx) => {
+      await rtx.execute(sql`set local random_page_cost = 1.1`);
+      const data = await loadChunk(rtx, slice.run, slice.billTos, slice.only);
+      const meterCodes = new Set<string>();
+      for (const d of data) for (const s of d.subs) for (const p of s.phases) {
+        const plan = base.plans.get(p.planCode) ?? base.plansLate.get(p.planCode);
+        for (const c of plan?.document.components ?? []) if (c.type === 'usage') meterCodes.add(c.meter);
+      }
+      const customerIds = data.flatMap((d) => d.customers.map((c) => c.id));
+      const [usage, existing] = await Promise.all([
+        loadUsage(rtx, slice.run.tenantId, base.timezone, customerIds, meterCodes, base.period),
+        existingInvoices(rtx, slice.run, slice.billTos),
+      ]);
+      return { data, usage, existing, customerIds };
+    });
+    loaded.push({ run: slice.run, base, ...l });
+  }
   mark('loaded');
   if (opts.onPayer) await opts.onPayer();
   const now = opts.now();
-  const couponSubs = data.flatMap((d) => d.subs).filter((s) => s.sub.coupons.length);
-  const limited = limitedRules(base.ruleDocs).length > 0;
+  const rowsAt = now.toISOString();
+  const needsLedger = loaded.some((l) => limitedRules(l.base.ruleDocs).length > 0 || l.data.some((d) => d.subs.some((s) => s.sub.coupons.length)));
 
   await db.transaction(async (tx) => {
     // Budgets and single-use codes are shared by all chunks of all runs of the tenant: chunks that
     // can consume them are serialised by a transaction-scoped advisory lock, and read the ledger
     // only once they hold it. Runs without coupon/promotion rules and codes never take it.
+    if (needsLedger && !run.dryRun) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`billwise:promotions:${run.tenantId}`}))`);
+    const slicePayerRows: PayerRow[][] = [];
+    const slicePayerOf: Map<string, { row: PayerRow; created: { bills: number; invoices: number }; invoiceIds: string[] }>[] = [];
+    let billsInserted = 0;
+    // Each slice reads the ledger after the previous slices wrote theirs (same transaction).
+    for (const { run, base, data, usage, existing, customerIds } of loaded) {
+    const couponSubs = data.flatMap((d) => d.subs).filter((s) => s.sub.coupons.length);
+    const limited = limitedRules(base.ruleDocs).length > 0;
     let promotions: PromotionBook | null = null;
     const coupons = new Map<string, ResolvedCoupons>();
     if (limited || couponSubs.length) {
-      if (!run.dryRun) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`billwise:promotions:${run.tenantId}`}))`);
       promotions = await PromotionBook.load(tx, run.tenantId, base.ruleDocs, customerIds);
       for (const s of couponSubs) coupons.set(s.sub.id, await resolvePresentedCodes(tx, run.tenantId, s.sub.coupons, run.periodStart));
     }
@@ -411,13 +492,17 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
       }
     }
     // A bill that already exists (a subscription billed since the chunk was loaded) is not counted.
-    const billsInserted = (await bulkInsert(tx, 'bills', BILL_COLUMNS, billRows, 'id')).length;
+    billsInserted += (await bulkInsert(tx, 'bills', BILL_COLUMNS, billRows, 'id')).length;
+    slicePayerRows.push(payerRows);
+    slicePayerOf.push(payerOf);
+    }
 
     mark('bills');
+    const { payerRows, payerOf } = mergeSlices(slicePayerRows, slicePayerOf, billTos);
     // One row per payer and run; the primary key makes the counters exact after a crash + retry.
     const counted = new Set(await bulkInsert(tx, 'bill_run_payers', PAYER_COLUMNS, payerRows.map((r) => ({
       bill_run_id: run.id, bill_to: r.billTo, tenant_id: run.tenantId, outcome: r.outcome, invoice_id: r.invoiceId ?? null, currency: r.currency ?? null,
-      total: r.total ?? null, bills: r.bills ?? 0, error: r.error ?? null, created_at: nowIso,
+      total: r.total ?? null, bills: r.bills ?? 0, error: r.error ?? null, created_at: rowsAt,
     })), 'bill_to'));
     mark('written');
     if (!counted.size) return;
@@ -500,12 +585,16 @@ export async function listGroups({ ctx }: { ctx: Ctx }) {
 
 export async function upsertGroup({ ctx, input }: { ctx: Ctx; input: { code: string; name: string; cycleDay: number; mode?: 'calendar' | 'anniversary' } }) {
   assertPermission(ctx, 'billing:write');
-  if (input.mode === 'anniversary') throw invalid([{ path: 'mode', message: 'anniversary groups are not supported yet; use calendar with a cycle day' }]);
   return withTransaction(ctx, async (tx, tctx) => {
     const [before] = await tx.select().from(billRunGroups).where(and(eq(billRunGroups.tenantId, ctx.tenantId), eq(billRunGroups.code, input.code)));
+    // Switching the mode of a group that has bill runs would make its periods overlap or leave gaps.
+    if (before && input.mode && input.mode !== before.mode) {
+      const [run] = await tx.select({ id: billRuns.id }).from(billRuns).where(and(eq(billRuns.tenantId, ctx.tenantId), eq(billRuns.groupCode, input.code))).limit(1);
+      if (run) throw invalid([{ path: 'mode', message: `group "${input.code}" already has bill runs; its mode cannot change` }]);
+    }
     const [g] = before
-      ? await tx.update(billRunGroups).set({ name: input.name, cycleDay: input.cycleDay }).where(eq(billRunGroups.id, before.id)).returning()
-      : await tx.insert(billRunGroups).values({ tenantId: ctx.tenantId, code: input.code, name: input.name, cycleDay: input.cycleDay, mode: 'calendar', createdAt: ctx.now() }).returning();
+      ? await tx.update(billRunGroups).set({ name: input.name, cycleDay: input.cycleDay, ...(input.mode ? { mode: input.mode } : {}) }).where(eq(billRunGroups.id, before.id)).returning()
+      : await tx.insert(billRunGroups).values({ tenantId: ctx.tenantId, code: input.code, name: input.name, cycleDay: input.cycleDay, mode: input.mode ?? 'calendar', createdAt: ctx.now() }).returning();
     await recordAudit(tx, tctx, { action: before ? 'bill_run_group.update' : 'bill_run_group.create', entityType: 'bill_run_group', entityId: g.code, before, after: g });
     return { id: g.id, code: g.code, name: g.name, cycleDay: g.cycleDay, mode: g.mode };
   });

@@ -98,6 +98,23 @@ export function anniversaryIn(anchor: string, interval: 'month' | 'year', count:
   }
 }
 
+/**
+ * Anniversary groups: the monthly period of a subscription anchored at `anchor` (its start date;
+ * month ends clamp and never drift) whose LAST day falls in the run month `run`, i.e. its end
+ * (exclusive) is in (run.start, run.end]. Billed in arrears like a calendar month: every such
+ * period has ended once the run month has (anchor on the 1st = exactly the calendar month).
+ */
+export function anniversaryDue(anchor: string, run: Period): Period | null {
+  if (anchor >= run.end) return null;
+  const [ay, am] = anchor.split('-').map(Number);
+  const [ry, rm] = run.start.split('-').map(Number);
+  for (let k = Math.max(0, (ry - ay) * 12 + (rm - am) - 2); ; k++) {
+    const p = periodFor(anchor, 'month', 1, k);
+    if (p.end > run.end) return null;
+    if (p.end > run.start) return p;
+  }
+}
+
 export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
   const { period } = docs;
   const skipped: PayerResult['skipped'] = [];
