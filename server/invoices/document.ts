@@ -45,7 +45,9 @@ export async function invoiceDocument(ctx: Ctx, id: string): Promise<{ doc: Invo
     })),
     subtotal: inv.subtotal, discountTotal: toMoneyString(new Decimal(inv.discountTotal).negated(), inv.currency), taxTotal: inv.taxTotal,
     taxes: [...taxes].map(([name, amount]) => ({ name, amount: toMoneyString(amount, inv.currency) })),
-    total: inv.total, prepaidApplied: inv.prepaidApplied, pointsApplied: inv.pointsApplied, amountDue: inv.amountDue,
+    total: inv.total, prepaidApplied: inv.prepaidApplied, pointsApplied: inv.pointsApplied,
+    // The document shows the invoice as issued (total − prepaid − points); credit notes are their own documents.
+    amountDue: inv.invoicedAmountDue,
     notes: inv.notes ?? undefined,
   };
   return { doc, email };

@@ -4,7 +4,7 @@
  * counter row locked FOR UPDATE in the same transaction, so a rolled-back finalize uses no
  * number. After that only status moves (paid, payment_failed, void); corrections are credit notes.
  */
-import { and, asc, count, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { bills, creditNotes, documentCounters, invoices } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
@@ -21,12 +21,30 @@ export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
 const m = (s: string | null, currency: string) => (s === null ? null : toMoneyString(new Decimal(s), currency));
 
+/**
+ * What the payer still owes: nothing once paid or void; otherwise the amount due as invoiced
+ * (total − prepaid − points, stored) less the credit notes, never below zero (credits beyond
+ * it are a refund matter, not a negative debt).
+ */
+export function outstanding(i: Pick<InvoiceRow, 'status' | 'amountDue'>, credited: string): Decimal {
+  if (i.status === 'paid' || i.status === 'void') return new Decimal(0);
+  return Decimal.max(0, new Decimal(i.amountDue).minus(credited));
+}
+
+/** Credited totals of some invoices (one grouped query), '0' for those without credit notes. */
+export async function creditedTotals(db: Ctx['db'] | Tx, tenantId: string, ids: string[]): Promise<Map<string, string>> {
+  if (!ids.length) return new Map();
+  const rows = await db.select({ id: creditNotes.invoiceId, total: sql<string>`sum(${creditNotes.amount})::text` }).from(creditNotes)
+    .where(and(eq(creditNotes.tenantId, tenantId), inArray(creditNotes.invoiceId, ids))).groupBy(creditNotes.invoiceId);
+  return new Map(rows.map((r) => [r.id, r.total]));
+}
+
 export function invoiceSummary(i: InvoiceRow, credited = '0') {
   return {
     id: i.id, number: i.number, status: i.status as InvoiceStatus, billTo: i.billTo, payerId: i.payerId, customerId: i.customerId, billRunId: i.billRunId,
     periodStart: i.periodStart, periodEnd: i.periodEnd, currency: i.currency, sequence: i.sequence, issueDate: i.issueDate, dueDate: i.dueDate,
     subtotal: m(i.subtotal, i.currency)!, discountTotal: m(i.discountTotal, i.currency)!, taxTotal: m(i.taxTotal, i.currency)!, total: m(i.total, i.currency)!,
-    prepaidApplied: m(i.prepaidApplied, i.currency)!, pointsApplied: m(i.pointsApplied, i.currency)!, amountDue: m(i.amountDue, i.currency)!,
+    prepaidApplied: m(i.prepaidApplied, i.currency)!, pointsApplied: m(i.pointsApplied, i.currency)!, amountDue: toMoneyString(outstanding(i, credited), i.currency), invoicedAmountDue: m(i.amountDue, i.currency)!,
     creditedTotal: toMoneyString(new Decimal(credited), i.currency),
     notes: i.notes, finalizedAt: i.finalizedAt?.toISOString() ?? null, paidAt: i.paidAt?.toISOString() ?? null, voidedAt: i.voidedAt?.toISOString() ?? null,
     sentAt: i.sentAt?.toISOString() ?? null, sentTo: i.sentTo, createdAt: i.createdAt.toISOString(), updatedAt: i.updatedAt.toISOString(),
@@ -45,7 +63,8 @@ export async function listInvoices({ ctx, query }: { ctx: Ctx; query: InvoiceLis
   const [{ n }] = await q(ctx).select({ n: count() }).from(invoices).where(and(...where));
   const rows = await q(ctx).select().from(invoices).where(and(...where))
     .orderBy(desc(invoices.periodStart), asc(invoices.number), asc(invoices.id)).limit(query.limit).offset(query.offset);
-  return { data: rows.map((r) => invoiceSummary(r)), total: Number(n) };
+  const credited = await creditedTotals(q(ctx), ctx.tenantId, rows.map((r) => r.id));
+  return { data: rows.map((r) => invoiceSummary(r, credited.get(r.id))), total: Number(n) };
 }
 
 async function findInvoice(db: Ctx['db'] | Tx, ctx: Ctx, id: string, lock = false) {
@@ -97,7 +116,8 @@ async function change(ctx: Ctx, id: string, action: string, fn: (tx: Tx, i: Invo
     const before = await findInvoice(tx, tctx, id, true);
     const patch = await fn(tx, before, tctx);
     const [after] = await tx.update(invoices).set({ ...patch, updatedAt: ctx.now() }).where(eq(invoices.id, id)).returning();
-    await recordAudit(tx, tctx, { action: `invoice.${action}`, entityType: 'invoice', entityId: id, before: invoiceSummary(before), after: invoiceSummary(after) });
+    const credited = (await creditedTotals(tx, tctx.tenantId, [id])).get(id);
+    await recordAudit(tx, tctx, { action: `invoice.${action}`, entityType: 'invoice', entityId: id, before: invoiceSummary(before, credited), after: invoiceSummary(after, credited) });
   });
   return getInvoice({ ctx, id });
 }
@@ -146,7 +166,7 @@ export async function createCreditNote({ ctx, id, input }: { ctx: Ctx; id: strin
     if (issues.length) throw invalid(issues);
     const amount = input.lines.reduce((s, l) => s.plus(l.amount), new Decimal(0));
     const [{ done }] = await tx.select({ done: sql<string>`coalesce(sum(${creditNotes.amount}), 0)::text` }).from(creditNotes).where(and(eq(creditNotes.tenantId, ctx.tenantId), eq(creditNotes.invoiceId, id)));
-    if (amount.plus(done).greaterThan(i.total)) throw invalid([{ path: 'lines', message: `credits would total ${amount.plus(done)}, more than the invoice total ${i.total}` }]);
+    if (amount.plus(done).greaterThan(i.total)) throw invalid([{ path: 'lines', message: `credits would total ${toMoneyString(amount.plus(done), i.currency)}, more than the invoice total ${toMoneyString(new Decimal(i.total), i.currency)}` }]);
     const today = await tenantToday(tx, tctx);
     const n = await nextNumber(tx, ctx.tenantId, 'credit_note');
     const [cn] = await tx.insert(creditNotes).values({

@@ -3,7 +3,7 @@
  * (closing the phase that covers it and opening the next), done under a row lock with its audit
  * row in the same transaction. Dates already billed cannot be changed (409).
  */
-import { and, asc, count, desc, eq, gt, gte, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { bills, subscriptionPhases, subscriptions } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
@@ -32,10 +32,13 @@ export function subscriptionOut(s: Sub, phases: Phase[], today: string) {
   const sorted = [...phases].sort((a, b) => a.startDate.localeCompare(b.startDate));
   const current = sorted.filter((p) => p.startDate <= today).at(-1) ?? sorted[0];
   const scheduled = sorted.find((p) => p.startDate > today) ?? null;
+  // No phase covers today (paused or ended): the plan and quantities it is paused / ended on are
+  // those kept on the subscription row (a phase that started and was closed the same day is removed).
+  const open = current && (current.startDate > today || !current.endDate || current.endDate > today);
   return {
     id: s.id, customerId: s.customerId, orderId: s.orderId,
-    planCode: current?.planCode ?? s.planCode,
-    quantities: current?.quantities ?? s.quantities,
+    planCode: (open ? current.planCode : null) ?? s.planCode,
+    quantities: (open ? current.quantities : null) ?? s.quantities,
     status: effectiveStatus(s, today),
     startDate: s.startDate, trialEndDate: s.trialEndDate, endDate: s.endDate, cancelAtPeriodEnd: s.cancelAtPeriodEnd,
     coupons: s.coupons, addOn: s.addOn, billingGroup: s.billingGroup, anchorDay: s.anchorDay,
@@ -120,16 +123,43 @@ async function assertChangeable(tx: Tx, sub: Sub, date: string, path = 'effectiv
 /**
  * Splits the timeline at `date`: phases starting on or after it are dropped (a new change
  * replaces a scheduled one), the phase covering it ends there, and `next` (if any) starts there.
+ * With `until` (the start of a scheduled phase that is kept), only `[date, until)` is replaced:
+ * phases starting on or after `until` stay and `next` ends at `until`.
  */
-async function splitAt(m: Mutation, date: string, next: { planCode: string; quantities: Record<string, string>; reason: string } | null) {
+async function splitAt(m: Mutation, date: string, next: { planCode: string; quantities: Record<string, string>; reason: string } | null, until?: string) {
   const { tx, sub } = m;
-  await tx.delete(subscriptionPhases).where(and(eq(subscriptionPhases.tenantId, sub.tenantId), eq(subscriptionPhases.subscriptionId, sub.id), gte(subscriptionPhases.startDate, date)));
+  const mine = and(eq(subscriptionPhases.tenantId, sub.tenantId), eq(subscriptionPhases.subscriptionId, sub.id));
+  await tx.delete(subscriptionPhases).where(and(mine, gte(subscriptionPhases.startDate, date), until ? lt(subscriptionPhases.startDate, until) : undefined));
   await tx.update(subscriptionPhases).set({ endDate: date })
-    .where(and(eq(subscriptionPhases.tenantId, sub.tenantId), eq(subscriptionPhases.subscriptionId, sub.id),
-      sql`(${subscriptionPhases.endDate} is null or ${subscriptionPhases.endDate} > ${date})`));
+    .where(and(mine, lt(subscriptionPhases.startDate, date), sql`(${subscriptionPhases.endDate} is null or ${subscriptionPhases.endDate} > ${date})`));
   if (next && (!sub.endDate || date < sub.endDate)) {
-    await tx.insert(subscriptionPhases).values({ tenantId: sub.tenantId, subscriptionId: sub.id, planCode: next.planCode, quantities: next.quantities, startDate: date, endDate: sub.endDate, reason: next.reason, createdAt: m.tctx.now() });
+    await tx.insert(subscriptionPhases).values({ tenantId: sub.tenantId, subscriptionId: sub.id, planCode: next.planCode, quantities: next.quantities, startDate: date, endDate: until ?? sub.endDate, reason: next.reason, createdAt: m.tctx.now() });
   }
+}
+
+/**
+ * The phase whose plan and quantities a pause or cancel on `date` leaves the subscription on:
+ * the last one starting before `date`, or on it when that is not in the future (a change made
+ * today is in effect even if the subscription is paused today; a change scheduled for the pause
+ * or cancel date never takes effect).
+ */
+function phaseLeftOn(m: Mutation, date: string): Phase | undefined {
+  return m.phases.filter((p) => p.startDate < date || (p.startDate === date && date <= m.today)).at(-1) ?? m.phases[0];
+}
+
+/** Pause / cancel: ends the timeline at `date` and keeps the plan and quantities it ends on on the row (what resume reopens). */
+async function endAt(m: Mutation, date: string, set: Partial<Sub>) {
+  const left = phaseLeftOn(m, date);
+  await splitAt(m, date, null);
+  await m.tx.update(subscriptions).set({
+    ...(left ? { planCode: left.planCode, quantities: normQuantities(left.quantities) } : {}), ...set, updatedAt: m.tctx.now(),
+  }).where(eq(subscriptions.id, m.sub.id));
+}
+
+/** The quantity keys a plan prices (its `quantity` components). */
+async function planQuantityKeys(tx: Tx, tenantId: string, code: string, date: string): Promise<Set<string>> {
+  const plan = await planAt(tx, tenantId, code, date, 'scheduledChange.planCode');
+  return new Set((plan.document.components ?? []).flatMap((c) => (c.type === 'quantity' && c.quantityKey ? [c.quantityKey] : [])));
 }
 
 function assertLive(sub: Sub, today: string, allowPaused = false) {
@@ -164,6 +194,13 @@ export async function changePlan({ ctx, id, input }: { ctx: Ctx; id: string; inp
   });
 }
 
+/**
+ * Quantity change from today (or effectiveDate). Phases scheduled after that date (a downgrade
+ * waiting for the period end) are kept, not replaced: the new quantities apply to
+ * `[date, scheduled start)`, and are carried into each scheduled phase for the keys its plan
+ * prices, unless the scheduled change set that key to a value of its own (a scheduled seat
+ * reduction stays as scheduled). The subscription row keeps the last phase's quantities.
+ */
 export async function setQuantities({ ctx, id, input }: { ctx: Ctx; id: string; input: { quantities: Record<string, string | number>; effectiveDate?: string } }) {
   return mutate(ctx, id, 'quantities', async (m) => {
     const { tx, sub, today } = m;
@@ -171,9 +208,22 @@ export async function setQuantities({ ctx, id, input }: { ctx: Ctx; id: string; 
     const date = input.effectiveDate ?? today;
     await assertChangeable(tx, sub, date);
     const covering = m.phases.filter((p) => p.startDate <= date).at(-1) ?? m.phases[0];
-    const quantities = { ...normQuantities(covering?.quantities ?? sub.quantities), ...normQuantities(input.quantities) };
-    await splitAt(m, date, { planCode: covering?.planCode ?? sub.planCode, quantities, reason: 'quantity' });
-    await tx.update(subscriptions).set({ quantities, updatedAt: ctx.now() }).where(eq(subscriptions.id, sub.id));
+    const given = normQuantities(input.quantities);
+    const previous = normQuantities(covering?.quantities ?? sub.quantities);
+    const quantities = { ...previous, ...given };
+    const later = m.phases.filter((p) => p.startDate > date);
+    const reason = covering && covering.startDate === date ? covering.reason : 'quantity';
+    await splitAt(m, date, { planCode: covering?.planCode ?? sub.planCode, quantities, reason }, later[0]?.startDate);
+    let before = previous, after = quantities;
+    for (const p of later) {
+      const keys = await planQuantityKeys(tx, ctx.tenantId, p.planCode, p.startDate);
+      const own = normQuantities(p.quantities);
+      const carried = { ...own };
+      for (const k of Object.keys(given)) if (keys.has(k) && own[k] === before[k]) carried[k] = after[k];
+      await tx.update(subscriptionPhases).set({ quantities: carried }).where(and(eq(subscriptionPhases.tenantId, sub.tenantId), eq(subscriptionPhases.id, p.id)));
+      before = own; after = carried;
+    }
+    await tx.update(subscriptions).set({ quantities: after, updatedAt: ctx.now() }).where(eq(subscriptions.id, sub.id));
   });
 }
 
@@ -184,8 +234,7 @@ export async function pauseSubscription({ ctx, id, input }: { ctx: Ctx; id: stri
     assertLive(sub, today);
     const date = input.effectiveDate ?? today;
     await assertChangeable(tx, sub, date);
-    await splitAt(m, date, null);
-    await tx.update(subscriptions).set({ status: 'paused', updatedAt: ctx.now() }).where(eq(subscriptions.id, sub.id));
+    await endAt(m, date, { status: 'paused' });
   });
 }
 
@@ -197,7 +246,8 @@ export async function resumeSubscription({ ctx, id, input }: { ctx: Ctx; id: str
     await assertChangeable(tx, sub, date);
     const last = m.phases.at(-1);
     if (last?.endDate && date < last.endDate) throw invalid([{ path: 'effectiveDate', message: `must be on or after the pause date ${last.endDate}` }]);
-    await splitAt(m, date, { planCode: last?.planCode ?? sub.planCode, quantities: normQuantities(last?.quantities ?? sub.quantities), reason: 'resume' });
+    // The row keeps the plan and quantities the pause left it on (a phase that started on the pause date is not kept).
+    await splitAt(m, date, { planCode: sub.planCode, quantities: normQuantities(sub.quantities), reason: 'resume' });
     await tx.update(subscriptions).set({ status: sub.trialEndDate && date < sub.trialEndDate ? 'trial' : 'active', updatedAt: ctx.now() }).where(eq(subscriptions.id, sub.id));
   });
 }
@@ -209,9 +259,6 @@ export async function cancelSubscription({ ctx, id, input }: { ctx: Ctx; id: str
     assertLive(sub, today, true);
     const date = input.atPeriodEnd ? periodContaining(today, await cycleDayOf(tx, ctx.tenantId, sub.billingGroup)).end : (input.effectiveDate ?? today);
     await assertChangeable(tx, sub, date);
-    await splitAt(m, date, null);
-    await tx.update(subscriptions).set({
-      endDate: date, cancelAtPeriodEnd: input.atPeriodEnd, status: date <= today ? 'cancelled' : sub.status, updatedAt: ctx.now(),
-    }).where(eq(subscriptions.id, sub.id));
+    await endAt(m, date, { endDate: date, cancelAtPeriodEnd: input.atPeriodEnd, status: date <= today ? 'cancelled' : sub.status });
   });
 }

@@ -462,7 +462,10 @@ export interface Invoice {
   total: Decimal;
   prepaidApplied: Decimal;
   pointsApplied: Decimal;
+  /** What the payer still owes now: total − prepaid − points − credited; 0 once paid or void. */
   amountDue: Decimal;
+  /** The amount due as invoiced (total − prepaid − points), unchanged by credit notes and status. */
+  invoicedAmountDue: Decimal;
   creditedTotal: Decimal;
   notes: string | null;
   finalizedAt: string | null;
