@@ -82,12 +82,20 @@ export const invoiceRoutes = newRouter()
     const body = checked.data;
     const { doc, email } = await invoiceDocument(ctx, id);
     if (doc.status === 'draft' || doc.status === 'void') throw conflict(`A ${doc.status} invoice is not sent; finalize it first`);
-    const to = body.to ?? email;
-    if (!to) throw conflict('The payer has no e-mail address; pass "to"');
+    // Without a mail server nothing can be sent to anyone: say that before asking for an address.
     const mailer = mailerFromEnv();
     if (!mailer) throw new ServiceError('EMAIL_NOT_CONFIGURED', 'E-mail is not configured (SMTP_HOST and MAIL_FROM are unset); download the PDF instead');
-    const r = await sendInvoiceEmail(mailer, { to, doc, pdf: await renderInvoicePdf(doc), locale: doc.locale });
-    mailer.close();
+    const to = body.to ?? email;
+    if (!to) { mailer.close(); throw conflict('The payer has no e-mail address; pass "to"'); }
+    let r: Awaited<ReturnType<typeof sendInvoiceEmail>>;
+    try {
+      r = await sendInvoiceEmail(mailer, { to, doc, pdf: await renderInvoicePdf(doc), locale: doc.locale });
+    } catch (err) {
+      // The mail server refused or could not be reached: nothing is recorded as sent.
+      throw new ServiceError('EMAIL_FAILED', `The mail server did not accept the message: ${(err as Error).message}`);
+    } finally {
+      mailer.close();
+    }
     await markSent(ctx, id, to);
     return c.json({ sentTo: to, accepted: r.accepted, rejected: r.rejected, messageId: r.messageId }, 200);
   });

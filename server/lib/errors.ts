@@ -28,6 +28,7 @@ export const ErrorCodes = {
   NOT_ELIGIBLE: { status: 422, num: 3004, title: 'The customer is not eligible for this plan' },
   // 5xxx: invoices and delivery
   EMAIL_NOT_CONFIGURED: { status: 409, num: 5001, title: 'E-mail is not configured on this server' },
+  EMAIL_FAILED: { status: 502, num: 5002, title: 'The mail server did not accept the message' },
   // 9xxx: server
   INTERNAL: { status: 500, num: 9000, title: 'Internal error' },
 } as const;

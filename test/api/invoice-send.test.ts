@@ -86,3 +86,19 @@ describe('without SMTP', () => {
     }
   });
 });
+
+describe('when the mail server is down', () => {
+  it('answers 502 EMAIL_FAILED and records nothing as sent', async () => {
+    const port = process.env.SMTP_PORT;
+    process.env.SMTP_PORT = '9'; // discard port: nothing listens there on loopback
+    try {
+      const inv = (await t.call('GET', '/api/v1/invoices?status=finalized&limit=10', { key: DEMO_KEY })).body.data.find((i: any) => !i.sentAt);
+      const r = await t.call('POST', `/api/v1/invoices/${inv.id}/send`, { key: DEMO_KEY, body: { to: 'x@example.test' } });
+      expect(r.status).toBe(502);
+      expect(r.body.code).toBe('EMAIL_FAILED');
+      expect((await t.call('GET', `/api/v1/invoices/${inv.id}`, { key: DEMO_KEY })).body.sentAt).toBeNull();
+    } finally {
+      process.env.SMTP_PORT = port;
+    }
+  });
+});
