@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import * as schema from './schema';
@@ -52,6 +53,7 @@ export async function createDb(opts: DbOptions): Promise<DbHandle> {
     mkdirSync(opts.dataDir, { recursive: true });
     dir = opts.dataDir;
   }
+  const release = dir ? lockDataDir(dir) : () => {};
   const client = dir ? new PGlite(dir) : new PGlite();
   await client.waitReady;
   const db = drizzle(client, { schema }) as unknown as Db;
@@ -59,8 +61,30 @@ export async function createDb(opts: DbOptions): Promise<DbHandle> {
     db,
     kind: 'pglite',
     migrate: () => migrate(db as never, { migrationsFolder }),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      release();
+    },
   };
+}
+
+/**
+ * PGlite is an embedded, single-process database: two processes opening the same folder would
+ * corrupt it. A pid file makes the second one (e.g. `npm run seed` while the server runs) stop
+ * with a clear message; a file left by a process that no longer exists is taken over.
+ */
+function lockDataDir(dir: string): () => void {
+  const file = join(dir, '.billwise.pid');
+  try {
+    const pid = Number(readFileSync(file, 'utf8'));
+    if (pid && pid !== process.pid) {
+      if (processAlive(pid)) throw new Error(`DATA_DIR ${dir} is in use by process ${pid} (the embedded database allows one process); stop it first`);
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  writeFileSync(file, String(process.pid));
+  return () => rmSync(file, { force: true });
 }
 
 /** A cheap readiness probe used by GET /health. */
@@ -70,5 +94,20 @@ export async function ping(db: Db): Promise<boolean> {
     return true;
   } catch {
     return false;
+  }
+}
+
+/** True while `pid` runs; a killed process not yet reaped (a zombie, state Z) counts as gone. */
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): trust kill(0)
   }
 }

@@ -22,6 +22,17 @@ function formatter(locale: string, timeZone: string | undefined): Intl.DateTimeF
   return f;
 }
 
+/**
+ * A billing period `[start, end)` as people read it: `2025-05-01 ~ 2025-05-31` (the end is
+ * exclusive in the API, inclusive on screen and on the PDF). Calendar dates, UTC arithmetic.
+ */
+export function periodText(start: string, end: string): string {
+  const d = new Date(`${end}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return `${start} ~ ${end}`;
+  d.setUTCDate(d.getUTCDate() - 1);
+  return `${start} ~ ${d.toISOString().slice(0, 10)}`;
+}
+
 export function useFormat() {
   const auth = useAuthStore();
   const loc = useLocaleStore();
@@ -47,5 +58,5 @@ export function useFormat() {
     return te(key) ? t(key) : value;
   }
 
-  return { dateTime, label };
+  return { dateTime, label, periodText };
 }
