@@ -53,7 +53,7 @@ export async function createDb(opts: DbOptions): Promise<DbHandle> {
     mkdirSync(opts.dataDir, { recursive: true });
     dir = opts.dataDir;
   }
-  const release = dir ? lockDataDir(dir) : () => {};
+  const release = dir ? await lockDataDir(dir) : () => {};
   const client = dir ? new PGlite(dir) : new PGlite();
   await client.waitReady;
   const db = drizzle(client, { schema }) as unknown as Db;
@@ -73,15 +73,21 @@ export async function createDb(opts: DbOptions): Promise<DbHandle> {
  * corrupt it. A pid file makes the second one (e.g. `npm run seed` while the server runs) stop
  * with a clear message; a file left by a process that no longer exists is taken over.
  */
-function lockDataDir(dir: string): () => void {
+async function lockDataDir(dir: string, waitMs = 5000): Promise<() => void> {
   const file = join(dir, '.billwise.pid');
-  try {
-    const pid = Number(readFileSync(file, 'utf8'));
-    if (pid && pid !== process.pid) {
-      if (processAlive(pid)) throw new Error(`DATA_DIR ${dir} is in use by process ${pid} (the embedded database allows one process); stop it first`);
+  // A holder that is shutting down (or was just killed) gets a few seconds to go away.
+  for (const deadline = Date.now() + waitMs; ;) {
+    let holder = 0;
+    try {
+      holder = Number(readFileSync(file, 'utf8'));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    if (!holder || holder === process.pid || !processAlive(holder)) break;
+    if (Date.now() > deadline) {
+      throw new Error(`DATA_DIR ${dir} is in use by process ${holder} (the embedded database allows one process); stop it first`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
   writeFileSync(file, String(process.pid));
   return () => rmSync(file, { force: true });
