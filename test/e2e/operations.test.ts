@@ -90,8 +90,10 @@ describe.skipIf(!hasChromium)('operations: order → bill run → invoice (headl
     await dateInput.fill(periodStart);
     await dateInput.press('Enter');
     await page.click('[data-testid=order-complete-confirm]');
-    await row.locator('text=완료').waitFor();
-    expect(await row.innerText()).toContain(periodStart);
+    // Wait for the row to show the completed order (its "완료 처리" button also contains 완료, so
+    // waiting for that text alone would not wait at all).
+    await expect.poll(() => row.innerText(), { timeout: 15_000 }).toContain(periodStart);
+    await row.locator('[data-testid=order-complete]').waitFor({ state: 'detached' });
     await shot('orders');
 
     // 3. 정기 요금 계산: no group, the month of the billing start; progress bar to 100%.
