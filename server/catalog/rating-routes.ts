@@ -4,7 +4,8 @@ import { newRouter, jsonOk, errorResponses, security } from '../lib/http';
 import { q } from '../lib/context';
 import { invalid } from '../lib/errors';
 import { tenants } from '../db/schema';
-import { FACT_CATALOG, DYNAMIC_FACTS, type FactDef } from '../rules/facts';
+import { FACT_CATALOG, DYNAMIC_FACTS } from '../rules/facts';
+import { operatorsForFact } from '../rules/schema';
 import { OPERATORS } from '../rules/compile';
 import { parsePreviewRequest, previewRating, PreviewRequestSchema } from '../rules/preview';
 import { z as zod } from 'zod';
@@ -12,15 +13,6 @@ import { resolveAt } from './versions';
 import type { RoundingMode } from '../lib/money';
 import type { PlanDoc, RuleDoc } from '../rules/schema';
 import { todayInZone } from '../lib/dates';
-
-const NUMERIC = ['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
-/** The operators the editors offer for a fact; mirrors the checks in rules/schema.ts. */
-function operatorsFor(def: FactDef): string[] {
-  if (def.loose) return OPERATORS.filter((o) => o !== 'contains' && o !== 'doesNotContain');
-  if (def.type === 'array') return ['contains', 'doesNotContain'];
-  const scalar = OPERATORS.filter((o) => o !== 'contains' && o !== 'doesNotContain');
-  return def.type === 'string' || def.type === 'boolean' ? scalar.filter((o) => !NUMERIC.includes(o)) : scalar;
-}
 
 const FactOut = z.object({
   name: z.string(), type: z.string(), label: z.object({ ko: z.string(), en: z.string() }), description: z.string(),
@@ -34,7 +26,7 @@ export const ratingRoutes = newRouter()
   }), (c) => c.json({
     data: [...FACT_CATALOG, ...DYNAMIC_FACTS].map((d) => ({
       name: d.name, type: d.type, label: d.label, description: d.description,
-      ...(d.allowedValues ? { allowedValues: [...d.allowedValues] } : {}), scope: d.scope, prefix: !!d.prefix, operators: operatorsFor(d),
+      ...(d.allowedValues ? { allowedValues: [...d.allowedValues] } : {}), scope: d.scope, prefix: !!d.prefix, operators: operatorsForFact(d),
     })),
     operators: [...OPERATORS],
   }, 200))

@@ -251,6 +251,17 @@ const TYPE_WORD: Record<string, string> = {
   boolean: 'true or false',
 };
 const NUMERIC_OPS = new Set(['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive']);
+const ARRAY_OPS = new Set(['contains', 'doesNotContain']);
+
+/**
+ * The operators that fit a fact: what the no-code editors offer (GET /rules/facts) and what
+ * checkConditions accepts. Loosely typed facts (customer attributes) take any scalar operator.
+ */
+export function operatorsForFact(def: FactDef): string[] {
+  if (def.type === 'array' && !def.loose) return [...ARRAY_OPS];
+  const scalar = OPERATORS.filter((o) => !ARRAY_OPS.has(o));
+  return !def.loose && (def.type === 'string' || def.type === 'boolean') ? scalar.filter((o) => !NUMERIC_OPS.has(o)) : scalar;
+}
 const isScalar = (v: unknown) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
 
 /**
@@ -353,16 +364,11 @@ export function checkConditions(root: unknown, base: string, opts: ConditionChec
     }
     if (!('value' in node) || node.value === undefined) return add([...segs, 'value'], 'is required');
     if (!def) return;
-    if (!def.loose) {
-      if (def.type === 'array' && !['contains', 'doesNotContain'].includes(op)) {
-        return add([...segs, 'operator'], `"${op}" does not fit the array fact "${def.name}"; use contains or doesNotContain`, 'operator_type_mismatch');
-      }
-      if (def.type !== 'array' && ['contains', 'doesNotContain'].includes(op)) {
-        return add([...segs, 'operator'], `"${op}" needs an array fact; "${def.name}" is ${def.type}`, 'operator_type_mismatch');
-      }
-      if ((def.type === 'string' || def.type === 'boolean') && NUMERIC_OPS.has(op)) {
-        return add([...segs, 'operator'], `"${op}" does not fit the ${def.type} fact "${def.name}"`, 'operator_type_mismatch');
-      }
+    if (!def.loose && !operatorsForFact(def).includes(op)) {
+      const why = def.type === 'array'
+        ? `"${op}" does not fit the array fact "${def.name}"; use contains or doesNotContain`
+        : ARRAY_OPS.has(op) ? `"${op}" needs an array fact; "${def.name}" is ${def.type}` : `"${op}" does not fit the ${def.type} fact "${def.name}"`;
+      return add([...segs, 'operator'], why, 'operator_type_mismatch');
     }
     checkValue(def, op, node.value, [...segs, 'value']);
   };
