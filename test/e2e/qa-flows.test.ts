@@ -11,6 +11,7 @@
  * Screenshots go to test-results/qa-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Decimal from 'decimal.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -20,7 +21,7 @@ if (!hasChromium) console.warn('[e2e] SKIPPED: /usr/bin/chromium not found.');
 
 interface Paged<T> { data: T[]; total: number }
 interface SubRow { id: string; planCode: string; status: string; phases: unknown[] }
-interface InvRow { id: string; status: string }
+interface InvRow { id: string; status: string; currency: string; total: string }
 
 describe.skipIf(!hasChromium)('QA flows (headless Chromium)', () => {
   let h: Harness;
@@ -97,8 +98,11 @@ describe.skipIf(!hasChromium)('QA flows (headless Chromium)', () => {
   });
 
   it('invoice: credit-note errors sit on the line input; e-mail without SMTP explains itself', async () => {
-    const invs = await apiGet<Paged<InvRow>>('/invoices?status=finalized&limit=1');
-    await page.goto(`${h.baseUrl}/billing/invoices/${invs.data[0].id}`);
+    // a KRW invoice of at least 1,000: which invoice of the demo run comes first is up to the bill run's numbering
+    const invs = await apiGet<Paged<InvRow>>('/invoices?status=finalized&limit=100');
+    const inv = invs.data.find((i) => i.currency === 'KRW' && new Decimal(i.total).gte(1000));
+    expect(inv, 'a finalized KRW invoice of at least 1,000 in the demo data').toBeTruthy();
+    await page.goto(`${h.baseUrl}/billing/invoices/${inv!.id}`);
     await page.locator('[data-testid=invoice-totals]').waitFor();
     await expect.poll(() => page.locator('[data-testid=menu-billing-invoices]').getAttribute('class')).toContain('is-active');
 
