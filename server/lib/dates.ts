@@ -86,6 +86,24 @@ export function periodFor(anchorDate: string, interval: Interval, count: number,
 }
 
 /**
+ * The period of the schedule anchored at `anchorDate` (every `count` `interval`s) that contains
+ * `date`; dates before the anchor get the first period.
+ */
+export function periodContainingAnchored(anchorDate: string, interval: Interval, count: number, date: string): Period {
+  if (date < anchorDate) return periodFor(anchorDate, interval, count, 0);
+  const [ay, am] = parts(anchorDate);
+  const [y, m] = parts(date);
+  const estimate = interval === 'day' || interval === 'week'
+    ? Math.floor(daysBetween(anchorDate, date) / ((interval === 'week' ? 7 : 1) * count))
+    : Math.floor(((y - ay) * 12 + (m - am)) / ((interval === 'year' ? 12 : 1) * count));
+  // The estimate is exact for days and weeks and at most one period late for months and years.
+  for (let k = Math.max(0, estimate - 1); ; k++) {
+    const p = periodFor(anchorDate, interval, count, k);
+    if (p.end > date) return p;
+  }
+}
+
+/**
  * Days shared by [aStart, aEnd) and [bStart, bEnd); a null end is open-ended. Never negative.
  */
 export function overlapDays(aStart: string, aEnd: string | null, bStart: string, bEnd: string | null): number {

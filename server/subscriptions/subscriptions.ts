@@ -5,15 +5,16 @@
  */
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client';
-import { bills, subscriptionPhases, subscriptions } from '../db/schema';
+import { billRunGroups, bills, subscriptionPhases, subscriptions } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
 import { parseDecimal, type Decimal } from '../lib/money';
-import { isIsoDate } from '../lib/dates';
+import { isIsoDate, maxDate, periodContainingAnchored } from '../lib/dates';
+import { billingMode } from '../billing/rate-payer';
 import { rate } from '../rating';
 import type { PlanDoc } from '../rating/types';
-import { assertEligible, cycleDayOf, getCustomerRow, normQuantities, periodContaining, planAt, tenantToday } from './common';
+import { assertEligible, getCustomerRow, normQuantities, periodContaining, planAt, tenantToday } from './common';
 
 type Sub = typeof subscriptions.$inferSelect;
 type Phase = typeof subscriptionPhases.$inferSelect;
@@ -111,6 +112,30 @@ async function mutate<T>(ctx: Ctx, id: string, action: string, fn: (m: Mutation)
   return getSubscription({ ctx, id });
 }
 
+/**
+ * The end (exclusive) of the billing period that contains `date`, as bill runs bill it:
+ * yearly and multi-month plans → the subscription's anniversary period of the plan's interval
+ * (billed in advance); weekly/daily plans → their own anchored period; monthly plans → the
+ * group's calendar period (cycle day) or, in an anniversary group, the month anchored at the
+ * subscription's start.
+ */
+async function currentPeriodEnd(tx: Tx, sub: Sub, date: string, plan: PlanDoc): Promise<string> {
+  const mode = billingMode(plan);
+  if (mode !== 'arrears') return periodContainingAnchored(sub.startDate, plan.interval, plan.intervalCount ?? 1, date).end;
+  const [g] = sub.billingGroup
+    ? await tx.select({ cycleDay: billRunGroups.cycleDay, mode: billRunGroups.mode }).from(billRunGroups)
+      .where(and(eq(billRunGroups.tenantId, sub.tenantId), eq(billRunGroups.code, sub.billingGroup)))
+    : [];
+  if (g?.mode === 'anniversary') return periodContainingAnchored(sub.startDate, 'month', 1, date).end;
+  return periodContaining(date, g?.cycleDay ?? 1).end;
+}
+
+/** The plan document of the phase in effect on `date` (the subscription's plan when none is). */
+async function planOn(tx: Tx, sub: Sub, phases: Phase[], date: string): Promise<PlanDoc> {
+  const phase = phases.filter((p) => p.startDate <= date).at(-1) ?? phases[0];
+  return (await planAt(tx, sub.tenantId, phase?.planCode ?? sub.planCode, maxDate(date, sub.startDate), 'subscription.planCode')).document;
+}
+
 /** Refuses an effective date inside a period that is already billed, or before the start. */
 async function assertChangeable(tx: Tx, sub: Sub, date: string, path = 'effectiveDate') {
   if (!isIsoDate(date)) throw invalid([{ path, message: 'must be a date YYYY-MM-DD' }]);
@@ -187,7 +212,7 @@ export async function changePlan({ ctx, id, input }: { ctx: Ctx; id: string; inp
     const customer = await getCustomerRow(tx, ctx.tenantId, sub.customerId);
     assertEligible(next.document, customer, probeDate, quantities, 'planCode');
     const upgrade = recurringPrice(next.document, quantities).greaterThan(recurringPrice(old.document, normQuantities(current?.quantities ?? {})));
-    const date = input.effectiveDate ?? (upgrade ? today : periodContaining(today, await cycleDayOf(tx, ctx.tenantId, sub.billingGroup)).end);
+    const date = input.effectiveDate ?? (upgrade ? today : await currentPeriodEnd(tx, sub, today, old.document));
     await assertChangeable(tx, sub, date);
     await splitAt(m, date, { planCode: next.code, quantities, reason: upgrade ? 'upgrade' : 'downgrade' });
     await tx.update(subscriptions).set({ planCode: next.code, quantities, updatedAt: ctx.now() }).where(eq(subscriptions.id, sub.id));
@@ -257,7 +282,7 @@ export async function cancelSubscription({ ctx, id, input }: { ctx: Ctx; id: str
   return mutate(ctx, id, 'cancel', async (m) => {
     const { tx, sub, today } = m;
     assertLive(sub, today, true);
-    const date = input.atPeriodEnd ? periodContaining(today, await cycleDayOf(tx, ctx.tenantId, sub.billingGroup)).end : (input.effectiveDate ?? today);
+    const date = input.atPeriodEnd ? await currentPeriodEnd(tx, sub, today, await planOn(tx, sub, m.phases, today)) : (input.effectiveDate ?? today);
     await assertChangeable(tx, sub, date);
     await endAt(m, date, { endDate: date, cancelAtPeriodEnd: input.atPeriodEnd, status: date <= today ? 'cancelled' : sub.status });
   });
