@@ -3,14 +3,18 @@
  * subscription) and draft invoices (one per currency). No database; bill-runs.ts loads and stores.
  *
  * rate() takes one customer's facts, so a payer paying for several customers (a head office for
- * its branches) is rated once per customer and the results are merged into the payer's invoice;
- * tax lines are then summed per tax rule (each already rounded once per customer).
+ * its branches) is rated once per customer and the results are merged into the payer's invoice.
+ * Tax is then computed again over the whole invoice as the spec asks (rating.md §4 step 4): the
+ * exact, unrounded tax of every rating is summed per tax name and rounded once per name, and
+ * split over the rules of that name by largest remainder, so a head office's VAT is never off
+ * by the rounding of each branch.
  */
 import { customers, subscriptionPhases, subscriptions } from '../db/schema';
 import { rate, type PreparedRules } from '../rating';
 import type { PromotionUsageEntry, RatedLine, RatingResult, SubscriptionInput, PlanDoc, TraceEntry } from '../rating/types';
 import type { ResolvedDocument } from '../catalog/versions';
-import { Decimal, ZERO, toMoneyString, type RoundingMode } from '../lib/money';
+import { Decimal, ZERO, roundMoney, sumDecimals, toMoneyString, type RoundingMode } from '../lib/money';
+import { allocateProportionally } from '../rating/allocate';
 import { daysBetween, maxDate, minDate, periodFor, type Period } from '../lib/dates';
 import { factCustomer } from '../subscriptions/common';
 import { usageQuantity, type UsageBook } from './usage';
@@ -188,6 +192,7 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
     const redemptions: RatingResult['redemptions'] = [];
     const redemptionRows: InvoiceDraft['redemptionRows'] = [];
     const presentedCodes = new Map<string, string>();
+    const taxExact: RatingResult['taxExact'] = [];
     let subtotal = ZERO, discountTotal = ZERO, taxTotal = ZERO, total = ZERO, amountDue = ZERO;
     const billMap = new Map<string, BillDraft>();
     const invoiceKey = `${data.billTo}|${currency}`;
@@ -208,6 +213,7 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
       subtotal = subtotal.plus(r.subtotal); discountTotal = discountTotal.plus(r.discountTotal); taxTotal = taxTotal.plus(r.taxTotal);
       total = total.plus(r.total); amountDue = amountDue.plus(r.amountDue);
       redemptions.push(...r.redemptions);
+      taxExact.push(...r.taxExact);
       for (const seg of segs) {
         const s = seg.ps.sub;
         if (!billMap.has(s.id)) {
@@ -248,8 +254,18 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
       b.subtotal = toMoneyString(sub, currency);
       b.discountTotal = toMoneyString(disc, currency);
     }
+    let invoiceLines = lines.map((l) => (l.kind === 'tax' ? withoutCustomer(l) : l));
+    if (perCustomer.size > 1) {
+      // Several ratings on one invoice: tax rounded once per tax name over all of them.
+      const tax = invoiceTax(taxExact, currency, docs.rounding);
+      const afterTax = total.minus(amountDue); // prepaid and points taken after tax (none in bill runs yet)
+      invoiceLines = [...lines.filter((l) => l.kind !== 'tax'), ...tax.lines];
+      taxTotal = tax.total;
+      total = subtotal.minus(discountTotal).plus(taxTotal);
+      amountDue = Decimal.max(ZERO, total.minus(afterTax));
+    }
     invoices.push({
-      currency, lines: mergeTaxLines(lines, currency), trace,
+      currency, lines: invoiceLines, trace,
       subtotal: toMoneyString(subtotal, currency), discountTotal: toMoneyString(discountTotal, currency), taxTotal: toMoneyString(taxTotal, currency),
       total: toMoneyString(total, currency), prepaidApplied: toMoneyString(ZERO, currency), pointsApplied: toMoneyString(ZERO, currency),
       amountDue: toMoneyString(amountDue, currency),
@@ -265,16 +281,35 @@ function uniq(v: { code: string; version: number }[]) {
   return v.filter((x) => (seen.has(`${x.code}@${x.version}`) ? false : (seen.add(`${x.code}@${x.version}`), true)));
 }
 
-/** Tax lines of several customers' ratings become one line per tax rule and name. */
-function mergeTaxLines(lines: BillLine[], currency: string): BillLine[] {
-  const out: BillLine[] = [];
-  const taxes = new Map<string, BillLine>();
-  for (const l of lines) {
-    if (l.kind !== 'tax') { out.push(l); continue; }
-    const key = `${l.rule}|${l.name}`;
-    const prev = taxes.get(key);
-    if (!prev) { const copy = { ...l }; delete copy.customerId; taxes.set(key, copy); }
-    else prev.amount = toMoneyString(new Decimal(prev.amount).plus(l.amount), currency);
+function withoutCustomer(l: BillLine): BillLine {
+  const copy = { ...l };
+  delete copy.customerId;
+  return copy;
+}
+
+/**
+ * Tax of a payer's invoice from the exact tax of each rating merged into it: per tax name (in
+ * order of first appearance) the exact amounts are summed and rounded once, then split over the
+ * rules of that name in proportion (largest remainder), as rate() does for one customer.
+ */
+export function invoiceTax(exact: readonly RatingResult['taxExact'][number][], currency: string, mode: RoundingMode): { lines: BillLine[]; total: Decimal } {
+  const byName = new Map<string, Map<string, Decimal>>();
+  for (const e of exact) {
+    let m = byName.get(e.name);
+    if (!m) byName.set(e.name, (m = new Map()));
+    m.set(e.rule, (m.get(e.rule) ?? ZERO).plus(e.amount));
   }
-  return [...out, ...taxes.values()];
+  const lines: BillLine[] = [];
+  let total = ZERO;
+  for (const [name, m] of byName) {
+    const rules = [...m.keys()];
+    const amounts = [...m.values()];
+    const rounded = roundMoney(sumDecimals(amounts), currency, mode);
+    const shares = allocateProportionally(rounded, amounts, currency);
+    rules.forEach((rule, i) => {
+      if (!shares[i].isZero()) lines.push({ kind: 'tax', rule, name, amount: toMoneyString(shares[i], currency) });
+    });
+    total = total.plus(rounded);
+  }
+  return { lines, total };
 }

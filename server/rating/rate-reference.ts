@@ -419,9 +419,12 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
     }
   }
   const taxLines: RatedLine[] = [];
+  const taxExact: RatingResult['taxExact'] = [];
   let taxTotal = ZERO;
   for (const name of taxNames) {
     const m = taxByName.get(name)!;
+    // Written like the fast path (minor units + 8 places) so both engines give equal results.
+    for (const [rule, v] of m) taxExact.push({ rule, name, amount: v.toFixed(Math.max(v.decimalPlaces(), currencyDecimals(currency) + 8)) });
     const ids = [...m.keys()];
     const exact = [...m.values()];
     const rounded = round(exact.reduce((a, x) => a.plus(x), ZERO));
@@ -497,5 +500,6 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
     },
     pointsEarned,
     redemptions: [...redeemed.entries()].filter(([, a]) => a.greaterThan(0)).map(([rule, a]) => ({ rule, amount: m(a) })),
+    taxExact,
   };
 }

@@ -626,9 +626,11 @@ function rateFast(input: RatingInput, options: RateOptions, rules: PreparedRules
     }
   }
   const taxLines: RatedLine[] = [];
+  const taxExact: RatingResult['taxExact'] = [];
   let taxTotal = 0;
   for (const name of taxNames) {
     const m = taxByName.get(name)!;
+    for (const [rule, v] of m) taxExact.push({ rule, name, amount: formatMinor(v, places + TAX_SCALE) });
     let sum = 0;
     for (const v of m.values()) sum = add(sum, v);
     const rounded = roundDiv(sum, POW10[TAX_SCALE], mode);
@@ -730,6 +732,7 @@ function rateFast(input: RatingInput, options: RateOptions, rules: PreparedRules
     versions: { plans, rules: ruleVersions(rules) },
     pointsEarned,
     redemptions,
+    taxExact,
   };
 }
 

@@ -98,4 +98,9 @@ export interface RatingResult {
   pointsEarned: { rule: string; points: string; expiresInDays: number | null }[];
   /** Reductions per promotion/coupon on this invoice, for stored billing to record. */
   redemptions: { rule: string; amount: string }[];
+  /**
+   * Tax per rule before rounding (exact decimal strings), for stored billing: a payer's invoice
+   * that merges several customers' ratings rounds tax once per tax name over the whole invoice.
+   */
+  taxExact: { rule: string; name: string; amount: string }[];
 }

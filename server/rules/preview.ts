@@ -66,7 +66,7 @@ export interface PreviewRequest {
   pointsBalance?: string;
 }
 
-export type PreviewResponse = Omit<RatingResult, 'redemptions'>;
+export type PreviewResponse = Omit<RatingResult, 'redemptions' | 'taxExact'>;
 
 export interface PreviewDeps {
   /** The tenant's published rules (used when the request has no `rules`). */
@@ -184,7 +184,7 @@ export function previewRating(request: PreviewRequest, deps: PreviewDeps): Resul
   });
   if (issues.length) return { ok: false, issues };
   const rules = request.rules ?? deps.tenantRules;
-  const { redemptions: _r, ...result } = rate(input, { rules });
+  const { redemptions: _r, taxExact: _t, ...result } = rate(input, { rules });
   return { ok: true, value: result };
 }
 
