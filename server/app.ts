@@ -13,6 +13,7 @@ import type { AppEnv } from './lib/http';
 import { problem } from './lib/http';
 import { ServiceError } from './lib/errors';
 import type { Ctx } from './lib/context';
+import { idempotency } from './lib/idempotency';
 import { principalFromApiKey, principalFromSession, SESSION_COOKIE } from './access/principal';
 import { authRoutes, accessRoutes } from './access/routes';
 import { tenantRoutes } from './tenants/routes';
@@ -71,6 +72,8 @@ export function createApp(deps: AppDeps) {
     c.set('ctx', { ...base, ...principal });
     return next();
   });
+  // Writes with an Idempotency-Key run once; retries replay the stored response (server/lib/idempotency.ts).
+  app.use('/api/v1/*', idempotency());
 
   app.get('/health', async (c) => {
     const ok = await ping(deps.db);

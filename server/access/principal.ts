@@ -1,5 +1,5 @@
 import { and, eq, gt, inArray, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client';
+import type { Db, DbOrTx } from '../db/client';
 import { apiKeys, groups, sessions, tenants, userGroups, users } from '../db/schema';
 import { PERMISSION_CODES } from './permissions';
 import { sha256 } from '../lib/password';
@@ -73,7 +73,7 @@ export async function principalFromApiKey(db: Db, key: string, now: Date): Promi
   };
 }
 
-export async function groupsOfUsers(db: Db, tenantId: string, userIds: string[]) {
+export async function groupsOfUsers(db: DbOrTx, tenantId: string, userIds: string[]) {
   if (!userIds.length) return new Map<string, { id: string; code: string; name: string }[]>();
   const rows = await db
     .select({ userId: userGroups.userId, id: groups.id, code: groups.code, name: groups.name })

@@ -12,7 +12,7 @@ import type { UserCreate, UserPatch } from './schemas';
 export async function listUsers({ ctx }: { ctx: Ctx }) {
   assertPermission(ctx, 'users:read');
   const rows = await q(ctx).select().from(users).where(eq(users.tenantId, ctx.tenantId)).orderBy(asc(users.email));
-  const gm = await groupsOfUsers(ctx.db, ctx.tenantId, rows.map((r) => r.id));
+  const gm = await groupsOfUsers(q(ctx), ctx.tenantId, rows.map((r) => r.id));
   return rows.map((u) => userOut(u, gm.get(u.id) ?? []));
 }
 
@@ -20,7 +20,7 @@ export async function getUser({ ctx, id }: { ctx: Ctx; id: string }) {
   assertPermission(ctx, 'users:read');
   const [u] = await q(ctx).select().from(users).where(and(eq(users.id, id), eq(users.tenantId, ctx.tenantId)));
   if (!u) throw notFound('User');
-  const gm = await groupsOfUsers(ctx.db, ctx.tenantId, [u.id]);
+  const gm = await groupsOfUsers(q(ctx), ctx.tenantId, [u.id]);
   return userOut(u, gm.get(u.id) ?? []);
 }
 

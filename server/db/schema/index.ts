@@ -6,3 +6,4 @@ export * from './customers';
 export * from './metering';
 export * from './billing';
 export * from './promotions';
+export * from './idempotency';
