@@ -196,7 +196,10 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
     let subtotal = ZERO, discountTotal = ZERO, taxTotal = ZERO, total = ZERO, amountDue = ZERO;
     const billMap = new Map<string, BillDraft>();
     const invoiceKey = `${data.billTo}|${currency}`;
-    for (const [, { customerId, period: ratedPeriod, segs }] of [...perCustomer].sort(([a], [b]) => a.localeCompare(b))) {
+    // Customers in the order of their own codes (then id), each one's periods in date order: a
+    // head office's invoice lists its branches the same way on every run.
+    const order = (x: { customerId: string; period: Period }) => `${customerById.get(x.customerId)?.externalId ?? ''}\u0000${x.customerId}|${x.period.start}|${x.period.end}`;
+    for (const { customerId, period: ratedPeriod, segs } of [...perCustomer.values()].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))) {
       const customer = customerById.get(customerId)!;
       const r = rate({
         currency, rounding: docs.rounding, customer: factCustomer(customer, ratedPeriod.start), period: ratedPeriod,
