@@ -6,6 +6,9 @@
  * - The request runs in ONE transaction that first claims the key (tenant, key); every service
  *   joins it (ctx.tx), and the successful response is stored in that same transaction. Either the
  *   work and its stored response are committed together, or neither is.
+ * - Keys are scoped to the caller (the user or API key): a response, which may hold a secret such
+ *   as a new API key, is only ever replayed to whoever made the request; another caller's use of
+ *   the key is refused like a different request.
  * - A retry with the same key and the same method, path and body gets the stored response again
  *   (header `Idempotent-Replayed: true`); a concurrent retry waits for the first to commit (the
  *   key's primary key) and then replays it.
@@ -36,6 +39,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
     if (!KEY_RE.test(key)) throw invalid([{ path: 'headers.Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters (a UUID is a good key)' }]);
     const body = await c.req.text();
     const requestHash = createHash('sha256').update(`${c.req.method}\n${c.req.path}\n${body}`).digest('hex');
+    const actor = `${ctx.actor.type}:${ctx.actor.id ?? ctx.actor.name}`;
     const mine = and(eq(idempotencyKeys.tenantId, ctx.tenantId), eq(idempotencyKeys.key, key));
     const cutoff = new Date(ctx.now().getTime() - IDEMPOTENCY_TTL_HOURS * 3_600_000);
 
@@ -44,10 +48,13 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       await ctx.db.transaction(async (tx) => {
         await tx.delete(idempotencyKeys).where(and(mine, lt(idempotencyKeys.createdAt, cutoff)));
         const claimed = await tx.insert(idempotencyKeys)
-          .values({ tenantId: ctx.tenantId, key, requestHash, method: c.req.method, path: c.req.path, createdAt: ctx.now() })
+          .values({ tenantId: ctx.tenantId, key, actor, requestHash, method: c.req.method, path: c.req.path, createdAt: ctx.now() })
           .onConflictDoNothing().returning({ key: idempotencyKeys.key });
         if (!claimed.length) {
           const [prior] = await tx.select().from(idempotencyKeys).where(mine);
+          if (prior && prior.actor !== actor) {
+            throw invalid([{ path: 'headers.Idempotency-Key', message: 'was already used by another user or API key; use a new key' }]);
+          }
           if (!prior || prior.requestHash !== requestHash) {
             throw invalid([{ path: 'headers.Idempotency-Key', message: `was already used for another request (${prior?.method ?? '?'} ${prior?.path ?? '?'}); use a new key for a new request` }]);
           }

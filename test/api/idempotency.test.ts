@@ -77,6 +77,26 @@ describe('Idempotency-Key', () => {
     expect(await payersNamed('Retry Corp', other.tenantId)).toBe(1);
   });
 
+  it('is never replayed to another caller: an API key created by the admin stays the admin\'s', async () => {
+    const adminCookie = await t.login('admin@demo.billwise.dev');
+    const first = await t.app.request('/api/v1/api-keys', {
+      method: 'POST', headers: { cookie: adminCookie, 'content-type': 'application/json', 'idempotency-key': 'k-secret' }, body: JSON.stringify({ name: 'ci key' }),
+    });
+    expect(first.status).toBe(201);
+    const execCookie = await t.login('exec@demo.billwise.dev');
+    const stolen = await t.app.request('/api/v1/api-keys', {
+      method: 'POST', headers: { cookie: execCookie, 'content-type': 'application/json', 'idempotency-key': 'k-secret' }, body: JSON.stringify({ name: 'ci key' }),
+    });
+    expect(stolen.status).toBe(422);
+    expect(stolen.headers.get('idempotent-replayed')).toBeNull();
+    const text = await stolen.text();
+    expect(text).not.toContain('bw_');
+    expect(JSON.parse(text).issues[0].path).toBe('headers.Idempotency-Key');
+    // The same key from a third caller (an API key) is refused too.
+    const viaKey = await send('POST', '/api/v1/api-keys', { name: 'ci key' }, { 'idempotency-key': 'k-secret' });
+    expect(viaKey.status).toBe(422);
+  });
+
   it('a malformed key is a 422', async () => {
     const r = await send('POST', '/api/v1/payers', { name: 'X' }, { 'idempotency-key': 'x'.repeat(300) });
     expect(r.status).toBe(422);

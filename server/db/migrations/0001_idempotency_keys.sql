@@ -1,6 +1,7 @@
 CREATE TABLE "idempotency_keys" (
 	"tenant_id" uuid NOT NULL,
 	"key" text NOT NULL,
+	"actor" text NOT NULL,
 	"request_hash" text NOT NULL,
 	"method" text NOT NULL,
 	"path" text NOT NULL,

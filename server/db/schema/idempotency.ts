@@ -9,6 +9,8 @@ import { tenants } from './tenants';
 export const idempotencyKeys = pgTable('idempotency_keys', {
   tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
   key: text('key').notNull(),
+  /** Who sent it (`user:<id>`, `api_key:<id>`): a key is only ever replayed to the same caller. */
+  actor: text('actor').notNull(),
   /** SHA-256 of method, path and body: a key reused for another request is refused. */
   requestHash: text('request_hash').notNull(),
   method: text('method').notNull(),
