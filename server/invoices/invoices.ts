@@ -11,7 +11,7 @@ import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
 import { addDays, isIsoDate } from '../lib/dates';
-import { Decimal, toMoneyString } from '../lib/money';
+import { Decimal, currencyDecimals, toMoneyString } from '../lib/money';
 import { tenantToday } from '../subscriptions/common';
 import { PAYMENT_TERMS_DAYS } from '../billing/bill-runs';
 
@@ -134,8 +134,15 @@ export async function finalizeInvoice({ ctx, id }: { ctx: Ctx; id: string }) {
 
 export async function moveInvoice({ ctx, id, action }: { ctx: Ctx; id: string; action: keyof typeof STATUS_MOVES }) {
   const mv = STATUS_MOVES[action];
-  return change(ctx, id, action, async (_tx, i) => {
+  return change(ctx, id, action, async (tx, i) => {
     if (!mv.from.includes(i.status as InvoiceStatus)) throw conflict(`Invoice is ${i.status}; ${action} needs ${mv.from.join(' or ')}`);
+    if (action === 'void') {
+      // Voiding would cancel the whole amount while its credit notes still stand: credited twice.
+      const credited = (await creditedTotals(tx, ctx.tenantId, [id])).get(id);
+      if (credited && !new Decimal(credited).isZero()) {
+        throw conflict(`Invoice ${i.number ?? i.id} has credit notes totalling ${toMoneyString(new Decimal(credited), i.currency)} and cannot be voided; credit the rest with a credit note instead`);
+      }
+    }
     return { status: mv.to, [mv.stamp]: ctx.now() };
   });
 }
@@ -159,7 +166,7 @@ export async function createCreditNote({ ctx, id, input }: { ctx: Ctx; id: strin
       try {
         const d = new Decimal(l.amount);
         if (!/^\d+(\.\d+)?$/.test(l.amount) || d.lte(0)) return [{ path: `lines[${k}].amount`, message: 'must be a positive decimal string' }];
-        if (d.decimalPlaces() > toMoneyString(d, i.currency).split('.')[1]?.length || 0) return [{ path: `lines[${k}].amount`, message: `has more decimals than ${i.currency} allows` }];
+        if (d.decimalPlaces() > currencyDecimals(i.currency)) return [{ path: `lines[${k}].amount`, message: `has more decimals than ${i.currency} allows (${currencyDecimals(i.currency)})` }];
       } catch { return [{ path: `lines[${k}].amount`, message: 'must be a positive decimal string' }]; }
       return [];
     });
