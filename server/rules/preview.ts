@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { FieldIssue } from '../lib/errors';
+import { fromZodIssue } from '../lib/i18n';
 import { ROUNDING_MODES, type RoundingMode } from '../lib/money';
 import { isIsoDate, todayInZone, addInterval } from '../lib/dates';
 import { rate } from '../rating/rate';
@@ -16,7 +17,7 @@ import { Code, CurrencyCode, IsoDate, MoneyString, Quantity, joinPath, validateP
 
 const UsageValueSchema = z.union([
   Quantity,
-  z.strictObject({ amount: Quantity, count: z.union([z.int().min(0), z.string().regex(/^\d+$/)]) }),
+  z.strictObject({ amount: Quantity, count: z.union([z.int().min(0), z.string().regex(/^\d{1,15}$/)]) }),
 ]);
 
 export const PreviewSubscriptionSchema = z.strictObject({
@@ -87,7 +88,7 @@ function zodToIssues(error: z.ZodError): FieldIssue[] {
   const out: FieldIssue[] = [];
   for (const i of error.issues) {
     if (i.code === 'unrecognized_keys') for (const k of i.keys) out.push({ path: joinPath('', [...i.path, k]), message: `unknown field "${k}"`, code: 'unknown_field' });
-    else out.push({ path: joinPath('', i.path), message: i.message, code: i.code });
+    else out.push(fromZodIssue(i, joinPath('', i.path)));
   }
   return out;
 }

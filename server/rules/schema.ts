@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { formatPath, type FieldIssue } from '../lib/errors';
+import { fromZodIssue } from '../lib/i18n';
 import { isDecimalString } from '../lib/money';
 import { isIsoDate } from '../lib/dates';
 import { OPERATORS, booleanOperatorOf, isFactReference, type ConditionNode } from './compile';
@@ -13,16 +14,25 @@ import { lookupFact, type FactDef } from './facts';
 
 // ---------------------------------------------------------------------------------------------
 // Scalars
-const MONEY_MSG = 'must be a non-negative decimal string like "12.34" (money is never a JSON number)';
+/**
+ * Every decimal in a document: at most 15 digits before the point and 12 after. Larger values are
+ * no real price or quantity, and products of two of them still fit the 40 significant digits the
+ * decimal arithmetic keeps, so no figure is ever silently rounded.
+ */
+export const DECIMAL_RE = /^\d{1,15}(\.\d{1,12})?$/;
+export const MAX_DECIMAL = 1e15;
+const LIMITS = 'at most 15 digits before the point and 12 after';
+const MONEY_MSG = `must be a non-negative decimal string like "12.34" (money is never a JSON number), ${LIMITS}`;
 export const MoneyString = z
   .string({ error: MONEY_MSG })
-  .regex(/^\d+(\.\d+)?$/, { error: MONEY_MSG })
+  .regex(DECIMAL_RE, { error: MONEY_MSG })
   .meta({ description: 'Amount in major units as a decimal string, e.g. "12.34" or "33000".' });
-const QTY_MSG = 'must be a non-negative number or decimal string';
+const QTY_MSG = `must be a non-negative number or decimal string, ${LIMITS}`;
+const SmallNumber = z.number().nonnegative().finite().lt(MAX_DECIMAL);
 /** Quantities (units, tier bounds) may be numbers or decimal strings (spec §3). */
-export const Quantity = z.union([z.number().nonnegative().finite(), z.string().regex(/^\d+(\.\d+)?$/)], { error: QTY_MSG });
-const PCT_MSG = 'must be a percentage as a decimal string or number, e.g. "10"';
-export const Percent = z.union([z.number().nonnegative().finite(), z.string().regex(/^\d+(\.\d+)?$/)], { error: PCT_MSG });
+export const Quantity = z.union([SmallNumber, z.string().regex(DECIMAL_RE)], { error: QTY_MSG });
+const PCT_MSG = `must be a percentage as a decimal string or number, e.g. "10", ${LIMITS}`;
+export const Percent = z.union([SmallNumber, z.string().regex(DECIMAL_RE)], { error: PCT_MSG });
 export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' });
 export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code like "USD"' });
 export const Code = z
@@ -223,7 +233,7 @@ function zodIssues(error: z.ZodError, base: string | undefined, skip: (path: Pro
         // A plain union (number | string): report the first branch's problem, not "Invalid input".
         out.push({ path: joinPath(base, path), message: i.message === 'Invalid input' ? 'has an invalid value' : i.message, code: i.code });
       } else {
-        out.push({ path: joinPath(base, path), message: i.message, code: i.code });
+        out.push(fromZodIssue(i, joinPath(base, path)));
       }
     }
   };

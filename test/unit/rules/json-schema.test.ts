@@ -10,7 +10,7 @@ describe('rules/schema/*.schema.json', () => {
   });
   it('describe money as decimal strings and conditions recursively', () => {
     const plan = JSON.parse(renderSchemas()['plan.schema.json']);
-    expect(JSON.stringify(plan)).toContain('"pattern":"^\\\\d+(\\\\.\\\\d+)?$"');
+    expect(JSON.stringify(plan)).toContain('"pattern":"^\\\\d{1,15}(\\\\.\\\\d{1,12})?$"');
     expect(plan.required).toEqual(expect.arrayContaining(['code', 'name', 'currency', 'interval', 'components']));
   });
 });
