@@ -56,6 +56,12 @@ export async function updateGroup({ ctx, id, input }: { ctx: Ctx; id: string; in
     if (input.name !== undefined) patch.name = input.name;
     if (input.description !== undefined) patch.description = input.description;
     if (input.permissions !== undefined) patch.permissions = [...new Set(input.permissions)];
+    // The built-in admin group keeps every permission: emptying it would lock every console
+    // administrator out, with no one left allowed to undo it.
+    if (before.builtIn && before.code === 'admin' && patch.permissions && [...PERMISSION_CODES].some((p) => !patch.permissions!.includes(p))) {
+      throw conflict('The built-in admin group always has every permission; make a new group for a narrower role', [{ path: 'permissions', message: 'cannot remove permissions from the built-in admin group' }]);
+    }
+    if (!Object.keys(patch).length) return; // nothing to change
     const [after] = await tx.update(groups).set(patch).where(and(eq(groups.id, id), eq(groups.tenantId, ctx.tenantId))).returning();
     await recordAudit(tx, tctx, { action: 'group.update', entityType: 'group', entityId: id, before, after });
   });

@@ -24,6 +24,16 @@ export async function getUser({ ctx, id }: { ctx: Ctx; id: string }) {
   return userOut(u, gm.get(u.id) ?? []);
 }
 
+/** A tenant always keeps one active user in the built-in admin group (or nobody could manage users again). */
+async function assertAdminRemains(tx: Tx, tenantId: string, path: string) {
+  const [row] = await tx.select({ id: users.id }).from(userGroups)
+    .innerJoin(users, eq(users.id, userGroups.userId))
+    .innerJoin(groups, eq(groups.id, userGroups.groupId))
+    .where(and(eq(groups.tenantId, tenantId), eq(groups.code, 'admin'), eq(groups.builtIn, true), eq(users.status, 'active')))
+    .limit(1);
+  if (!row) throw conflict('This change would leave the tenant without an active administrator', [{ path, message: 'the last active member of the admin group must stay an active admin' }]);
+}
+
 /** Group ids must belong to the caller's tenant; a foreign id is reported like an unknown one. */
 async function checkGroups(tx: Tx, ctx: Ctx, groupIds: string[]) {
   if (!groupIds.length) return;
@@ -75,6 +85,7 @@ export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; inp
       ? await tx.update(users).set(patch).where(and(eq(users.id, id), eq(users.tenantId, ctx.tenantId))).returning()
       : [before];
     if (input.groupIds) await setGroups(tx, tctx, id, input.groupIds);
+    if (input.groupIds || input.status) await assertAdminRemains(tx, ctx.tenantId, input.groupIds ? 'groupIds' : 'status');
     await recordAudit(tx, tctx, {
       action: 'user.update', entityType: 'user', entityId: id,
       before: { ...before, groupIds: beforeGroups },
