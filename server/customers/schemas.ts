@@ -1,4 +1,6 @@
 import { z } from '@hono/zod-openapi';
+import { isoDate } from '../lib/schemas';
+import { isCurrencyCode } from '../lib/money';
 
 export const CUSTOMER_TYPES = ['individual', 'corporate', 'public', 'foreigner'] as const;
 export const CUSTOMER_STATUSES = ['active', 'suspended', 'closed'] as const;
@@ -11,7 +13,7 @@ const email = z.string().trim().toLowerCase().pipe(z.email('must be an e-mail ad
 const phone = z.string().trim().regex(/^\+?[0-9][0-9 ()-]{5,24}$/, 'must be a phone number such as 02-1234-5678 or +82 10 1234 5678');
 export const externalId = z.string().trim().min(1).max(100).regex(/^[\w.:@/-]+$/, 'letters, digits and . _ - : @ / only');
 export const country = z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as KR');
-export const currency = z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as KRW or USD');
+export const currency = z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as KRW or USD').refine(isCurrencyCode, 'is not an ISO 4217 currency code');
 export const ianaZone = z.string().refine((tz) => {
   try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; }
 }, 'must be an IANA time zone such as Asia/Seoul');
@@ -19,7 +21,6 @@ const tag = z.string().trim().min(1).max(50);
 const attrName = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 const attributes = z.record(z.string().regex(attrName, 'attribute names are letters, digits and _ (they become facts customer.attributes.<name>)'),
   z.union([z.string().max(500), z.number(), z.boolean(), z.null()]));
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date');
 export const decimalString = z.union([z.string(), z.number()]).transform((v) => String(v).trim())
   .refine((s) => /^\d{1,24}(\.\d{1,15})?$/.test(s), 'must be a non-negative decimal amount such as "1200000" or "99.50"');
 

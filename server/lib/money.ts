@@ -94,3 +94,9 @@ export function sumDecimals(values: Iterable<Decimal>): Decimal {
 
 export const ZERO = new Decimal(0);
 export const HUNDRED = new Decimal(100);
+
+/** ISO 4217 codes the runtime knows (ICU's list: KRW, USD, JPY, EUR ... not "XYZ"). */
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+export function isCurrencyCode(code: string): boolean {
+  return CURRENCIES.has(code);
+}

@@ -51,3 +51,20 @@ describe('decimal limits', () => {
     expect(r.body.issues[0].path).toBe('subscriptions[0].plan.components[0].amount');
   });
 });
+
+describe('currency codes', () => {
+  it('are ISO 4217 codes the runtime knows, on the tenant, customers, plans and previews', async () => {
+    const tenant = await t.call('PATCH', '/api/v1/tenant', { key: DEMO_KEY, body: { currency: 'XYZ' } });
+    expect(tenant.status).toBe(422);
+    expect(tenant.body.issues[0].path).toBe('currency');
+    const cust = await post('/customers', { externalId: 'NL-1', type: 'individual', name: 'NL', currency: 'NaN' });
+    expect(cust.status).toBe(422);
+    expect(cust.body.issues.map((i: { path: string }) => i.path)).toContain('currency');
+    const p = await post('/plans', { document: { ...plan('1000'), currency: 'XYZ' } });
+    expect(p.status).toBe(422);
+    expect(p.body.issues.map((i: { path: string }) => i.path)).toContain('document.currency');
+    const pv = await post('/rating/preview', { currency: 'XYZ', customer: { type: 'corporate' }, period: { start: '2026-10-01', end: '2026-11-01' }, rules: [], subscriptions: [] });
+    expect(pv.status).toBe(422);
+    expect((await t.call('PATCH', '/api/v1/tenant', { key: DEMO_KEY, body: { currency: 'JPY' } })).status).toBe(200);
+  });
+});
