@@ -55,7 +55,7 @@ export const ApiKeyCreatedOut = ApiKeyOut.extend({ key: z.string().openapi({ des
 const ianaZone = z.string().refine((tz) => {
   try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; }
 }, 'must be an IANA time zone such as Asia/Seoul');
-const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as KRW or USD').refine(isCurrencyCode, 'is not an ISO 4217 currency code');
+const currency = z.string().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code such as KRW or USD', abort: true }).refine(isCurrencyCode, 'is not an ISO 4217 currency code');
 
 export const TenantPatchIn = z.object({
   name: z.string().trim().min(1).max(200).optional(), currency: currency.optional(), timezone: ianaZone.optional(),

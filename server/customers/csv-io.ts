@@ -2,7 +2,7 @@ import { invalidateMetering } from '../metering/cache';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { customers, payers } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
-import { invalid, type FieldIssue } from '../lib/errors';
+import { invalid, ZOD_ISSUE, type FieldIssue, type ZodIssueLike } from '../lib/errors';
 import { formatPath } from '../lib/errors';
 import { recordAudit } from '../audit/record';
 import { CsvSyntaxError, parseCsv, toCsv, unguardField } from './csv';
@@ -25,7 +25,7 @@ const NULLABLE = new Set<Column>(['email', 'phone', 'businessRegNo', 'taxId', 's
 const ATTR_PREFIX = 'attr.';
 
 /** One bad cell or row: `line` is the file's line (the header is line 1), `field` the column. */
-export interface RowIssue { line: number; field: string | null; message: string }
+export interface RowIssue { line: number; field: string | null; message: string; [ZOD_ISSUE]?: ZodIssueLike }
 
 export interface ImportReport {
   dryRun: boolean;
@@ -154,7 +154,7 @@ export async function importCustomers({ ctx, csv, dryRun }: { ctx: Ctx; csv: str
       for (const i of parsed.error.issues) {
         const p = formatPath(i.path);
         const field = p.startsWith('attributes.') ? ATTR_PREFIX + p.slice('attributes.'.length) : p.replace(/\[\d+\]$/, '');
-        rowErrors.push({ line: rec.line, field, message: i.message });
+        rowErrors.push({ line: rec.line, field, message: i.message, [ZOD_ISSUE]: i });
       }
     } else {
       const prep = prepareCustomer(ctx, parsed.data, defaults);
@@ -168,7 +168,7 @@ export async function importCustomers({ ctx, csv, dryRun }: { ctx: Ctx; csv: str
   if (dryRun) return report;
   if (errors.length) {
     // All or nothing: one bad row stores nothing, and every row's problems are reported at once.
-    const issues = errors.map((e) => ({ path: `csv[${e.line}]${e.field ? `.${e.field}` : ''}`, message: e.message, line: e.line, field: e.field }));
+    const issues = errors.map((e) => ({ path: `csv[${e.line}]${e.field ? `.${e.field}` : ''}`, message: e.message, line: e.line, field: e.field, [ZOD_ISSUE]: e[ZOD_ISSUE] }));
     throw invalid(issues as FieldIssue[], `${errors.length} problem(s) in the file; nothing was imported`);
   }
   await withTransaction(ctx, async (tx, tctx) => {

@@ -13,7 +13,7 @@ const email = z.string().trim().toLowerCase().pipe(z.email('must be an e-mail ad
 const phone = z.string().trim().regex(/^\+?[0-9][0-9 ()-]{5,24}$/, 'must be a phone number such as 02-1234-5678 or +82 10 1234 5678');
 export const externalId = z.string().trim().min(1).max(100).regex(/^[\w.:@/-]+$/, 'letters, digits and . _ - : @ / only');
 export const country = z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as KR');
-export const currency = z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as KRW or USD').refine(isCurrencyCode, 'is not an ISO 4217 currency code');
+export const currency = z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code such as KRW or USD', abort: true }).refine(isCurrencyCode, 'is not an ISO 4217 currency code');
 export const ianaZone = z.string().refine((tz) => {
   try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; }
 }, 'must be an IANA time zone such as Asia/Seoul');

@@ -2,35 +2,51 @@
  * Typed service errors with a closed set of stable codes. Services throw these; the HTTP edge
  * (server/app.ts onError) maps them to RFC 9457 problem+json. Codes are grouped by module in
  * numeric ranges (as Kill Bill does) so logs and clients can branch on them without parsing text.
+ * Titles and messages are written in English here; the edge answers in Korean when the request
+ * asks for it (`titleKo` below, message templates in server/lib/messages-ko.ts).
  */
+
+/**
+ * Where a field issue made from a zod issue keeps that issue (its code and parameters), so the
+ * HTTP edge can word it in the request's language (server/lib/i18n.ts). A symbol key: never
+ * serialised into the JSON body.
+ */
+export const ZOD_ISSUE: unique symbol = Symbol('billwise.zodIssue');
+
+/** A zod 4 issue (`$ZodIssue`): its code, message and the code's parameters. */
+export interface ZodIssueLike {
+  readonly code: string;
+  readonly message: string;
+}
 
 /** One problem with one field of the input, named by its JSON path (`a.b[2].c`). */
 export interface FieldIssue {
   path: string;
   message: string;
   code?: string;
+  [ZOD_ISSUE]?: ZodIssueLike;
 }
 
 export const ErrorCodes = {
   // 1xxx: generic request problems
-  VALIDATION_FAILED: { status: 422, num: 1001, title: 'The request has invalid fields' },
-  BAD_REQUEST: { status: 400, num: 1002, title: 'The request could not be read' },
-  NOT_FOUND: { status: 404, num: 1004, title: 'Not found' },
-  CONFLICT: { status: 409, num: 1009, title: 'Conflict with the current state' },
+  VALIDATION_FAILED: { status: 422, num: 1001, title: 'The request has invalid fields', titleKo: '요청에 올바르지 않은 항목이 있습니다' },
+  BAD_REQUEST: { status: 400, num: 1002, title: 'The request could not be read', titleKo: '요청을 읽을 수 없습니다' },
+  NOT_FOUND: { status: 404, num: 1004, title: 'Not found', titleKo: '찾을 수 없습니다' },
+  CONFLICT: { status: 409, num: 1009, title: 'Conflict with the current state', titleKo: '현재 상태와 충돌합니다' },
   // 2xxx: authentication and authorisation
-  UNAUTHENTICATED: { status: 401, num: 2001, title: 'Authentication required' },
-  INVALID_CREDENTIALS: { status: 401, num: 2002, title: 'Invalid e-mail or password' },
-  FORBIDDEN: { status: 403, num: 2003, title: 'Permission denied' },
+  UNAUTHENTICATED: { status: 401, num: 2001, title: 'Authentication required', titleKo: '로그인이 필요합니다' },
+  INVALID_CREDENTIALS: { status: 401, num: 2002, title: 'Invalid e-mail or password', titleKo: '이메일 또는 비밀번호가 올바르지 않습니다' },
+  FORBIDDEN: { status: 403, num: 2003, title: 'Permission denied', titleKo: '권한이 없습니다' },
   // 3xxx: catalog and rating
-  PLAN_INVALID: { status: 422, num: 3001, title: 'The plan document is invalid' },
-  RULE_INVALID: { status: 422, num: 3002, title: 'The rule document is invalid' },
-  VERSION_IMMUTABLE: { status: 409, num: 3003, title: 'A published version cannot be changed' },
-  NOT_ELIGIBLE: { status: 422, num: 3004, title: 'The customer is not eligible for this plan' },
+  PLAN_INVALID: { status: 422, num: 3001, title: 'The plan document is invalid', titleKo: '상품 문서가 올바르지 않습니다' },
+  RULE_INVALID: { status: 422, num: 3002, title: 'The rule document is invalid', titleKo: '룰 문서가 올바르지 않습니다' },
+  VERSION_IMMUTABLE: { status: 409, num: 3003, title: 'A published version cannot be changed', titleKo: '게시된 버전은 변경할 수 없습니다' },
+  NOT_ELIGIBLE: { status: 422, num: 3004, title: 'The customer is not eligible for this plan', titleKo: '고객이 이 상품의 가입 조건을 충족하지 않습니다' },
   // 5xxx: invoices and delivery
-  EMAIL_NOT_CONFIGURED: { status: 409, num: 5001, title: 'E-mail is not configured on this server' },
-  EMAIL_FAILED: { status: 502, num: 5002, title: 'The mail server did not accept the message' },
+  EMAIL_NOT_CONFIGURED: { status: 409, num: 5001, title: 'E-mail is not configured on this server', titleKo: '이 서버에는 이메일 발송이 설정되어 있지 않습니다' },
+  EMAIL_FAILED: { status: 502, num: 5002, title: 'The mail server did not accept the message', titleKo: '메일 서버가 메시지를 받지 않았습니다' },
   // 9xxx: server
-  INTERNAL: { status: 500, num: 9000, title: 'Internal error' },
+  INTERNAL: { status: 500, num: 9000, title: 'Internal error', titleKo: '서버 내부 오류가 발생했습니다' },
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

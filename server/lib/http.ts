@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import type { ZodError } from 'zod';
 import type { Ctx } from './context';
 import { ServiceError, ErrorCodes, formatPath, invalid, type FieldIssue } from './errors';
+import { fromZodIssue, pickLanguage, translateIssueMessage, translateMessage, type Lang } from './i18n';
 
 /** Hono environment shared by every module: the tenant context set by the auth middleware. */
 export interface AppEnv {
@@ -11,10 +12,11 @@ export interface AppEnv {
 
 const TARGET_PREFIX: Record<string, string> = { json: '', query: 'query.', param: 'params.', header: 'headers.', form: '', cookie: 'cookies.' };
 
+/** Field issues from a zod error; each keeps its zod issue so the edge can word it per language. */
 export function zodIssues(error: ZodError, prefix = ''): FieldIssue[] {
   return error.issues.map((i) => {
     const p = formatPath(i.path);
-    return { path: p === '$' ? prefix.replace(/\.$/, '') || '$' : prefix + p, message: i.message, code: i.code };
+    return fromZodIssue(i, p === '$' ? prefix.replace(/\.$/, '') || '$' : prefix + p);
   });
 }
 
@@ -27,24 +29,40 @@ export function newRouter(): OpenAPIHono<AppEnv> {
   });
 }
 
-/** RFC 9457 problem+json body. */
-export function problemBody(err: ServiceError, requestId: string | undefined) {
+/**
+ * RFC 9457 problem+json body, in `lang`: the title, the detail and every issue message are
+ * translated (server/lib/i18n.ts); type, code, paths and issue codes never change.
+ */
+export function problemBody(err: ServiceError, requestId: string | undefined, lang: Lang = 'en') {
   const def = ErrorCodes[err.code];
+  const title = lang === 'ko' ? def.titleKo : def.title;
+  const issues = lang === 'en' ? err.issues : err.issues.map((i) => ({ ...i, message: translateIssueMessage(i, lang) }));
+  // invalid(issues) without a detail joins "path: message"; join the translated messages instead.
+  const joined = (list: FieldIssue[]) => list.map((i) => `${i.path}: ${i.message}`).join('; ');
+  const detail = err.detail === undefined ? title
+    : lang !== 'en' && err.issues.length && err.detail === joined(err.issues) ? joined(issues)
+      : translateMessage(err.detail, lang);
   return {
     type: `https://billwise.dev/problems/${err.code.toLowerCase().replace(/_/g, '-')}`,
-    title: def.title,
+    title,
     status: def.status,
     code: err.code,
     errorNumber: def.num,
-    detail: err.detail ?? def.title,
-    ...(err.issues.length ? { issues: err.issues } : {}),
+    detail,
+    ...(issues.length ? { issues } : {}),
     requestId,
   };
 }
 
+/** The problem+json response for an error, in the language the request's Accept-Language prefers. */
 export function problem(c: Context, err: ServiceError) {
-  const body = problemBody(err, c.get('requestId'));
-  return c.body(JSON.stringify(body), err.status as 400, { 'Content-Type': 'application/problem+json' });
+  const lang = pickLanguage(c.req.header('accept-language'));
+  const body = problemBody(err, c.get('requestId'), lang);
+  return c.body(JSON.stringify(body), err.status as 400, {
+    'Content-Type': 'application/problem+json',
+    'Content-Language': lang,
+    Vary: 'Accept-Language',
+  });
 }
 
 /* Reusable OpenAPI fragments. */

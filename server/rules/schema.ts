@@ -35,7 +35,7 @@ export const Quantity = z.union([SmallNumber, z.string().regex(DECIMAL_RE)], { e
 const PCT_MSG = `must be a percentage as a decimal string or number, e.g. "10", ${LIMITS}`;
 export const Percent = z.union([SmallNumber, z.string().regex(DECIMAL_RE)], { error: PCT_MSG });
 export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' });
-export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code like "USD"' }).refine(isCurrencyCode, { error: 'is not an ISO 4217 currency code' });
+export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code like "USD"', abort: true }).refine(isCurrencyCode, { error: 'is not an ISO 4217 currency code' });
 export const Code = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, { error: 'must be 1-100 letters, digits, "_", "-" or "." starting with a letter or digit' });

@@ -15,7 +15,7 @@ export interface TestApp {
   app: ReturnType<typeof createApp>;
   demoTenantId: string;
   /** Calls the app in-process, as a client would over HTTP. */
-  call(method: string, path: string, opts?: { key?: string; cookie?: string; body?: unknown }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(method: string, path: string, opts?: { key?: string; cookie?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   login(email: string, password?: string): Promise<string>;
   /** A second tenant with its own admin and API key, for isolation tests. */
   otherTenant(code?: string): Promise<{ tenantId: string; key: string; adminEmail: string }>;
@@ -27,7 +27,7 @@ export async function makeTestApp(opts: { now?: () => Date; /** seed the demo ca
   const seeded = await seedDemo(handle.db, { apiKey: DEMO_KEY, now: opts.now, withData: opts.demoData ?? false });
   const app = createApp({ db: handle.db, dbKind: handle.kind, now: opts.now });
   const call: TestApp['call'] = async (method, path, o = {}) => {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...o.headers };
     if (o.key) headers.authorization = `Bearer ${o.key}`;
     if (o.cookie) headers.cookie = o.cookie;
     if (o.body !== undefined || method !== 'GET') headers['content-type'] = 'application/json';

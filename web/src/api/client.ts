@@ -4,7 +4,10 @@
  * - Writes send JSON with `Content-Type: application/json` (the server requires it).
  * - Non-2xx answers become an `ApiError` parsed from RFC 9457 problem+json, so pages can branch
  *   on the stable `code` and put `issues[].path` messages on the matching form fields.
+ * - Every request sends `Accept-Language` with the console's current locale, so the server writes
+ *   problem+json `title`, `detail` and `issues[].message` in the language the user reads.
  */
+import { i18n } from '@/locales';
 
 export interface FieldIssue {
   path: string;
@@ -39,6 +42,11 @@ export class ApiError extends Error {
 }
 
 export const BASE_URL = '/api/v1';
+
+/** The console's current locale (`ko` or `en`), as the `Accept-Language` of API requests. */
+export function acceptLanguage(): string {
+  return i18n.global.locale.value === 'en' ? 'en' : 'ko';
+}
 
 type UnauthorizedHandler = (err: ApiError) => void;
 let onUnauthorized: UnauthorizedHandler | null = null;
@@ -96,7 +104,10 @@ function withQuery(path: string, query?: Query): string {
 }
 
 async function request<T>(method: string, path: string, body?: unknown, query?: Query): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = {
+    Accept: 'application/json, application/problem+json',
+    'Accept-Language': acceptLanguage(),
+  };
   const init: RequestInit = { method, credentials: 'include', headers };
   if (body !== undefined) {
     headers['Content-Type'] = 'application/json';

@@ -4,7 +4,7 @@
  * (청구) and analytics (통계). Mirrors /api/openapi.json. Amounts are decimal strings: the console
  * formats them with useMoney and never does arithmetic on them.
  */
-import { api, ApiError, BASE_URL, type Query } from './client';
+import { api, ApiError, BASE_URL, acceptLanguage, type Query } from './client';
 
 const enc = encodeURIComponent;
 export type Decimal = string;
@@ -186,7 +186,7 @@ async function postCsv<T>(path: string, csv: string): Promise<T> {
   const res = await fetch(BASE_URL + path, {
     method: 'POST',
     credentials: 'include',
-    headers: { 'Content-Type': 'text/csv; charset=utf-8', Accept: 'application/json, application/problem+json' },
+    headers: { 'Content-Type': 'text/csv; charset=utf-8', Accept: 'application/json, application/problem+json', 'Accept-Language': acceptLanguage() },
     body: csv,
   });
   const text = await res.text();
