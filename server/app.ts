@@ -14,6 +14,7 @@ import { problem } from './lib/http';
 import { ServiceError } from './lib/errors';
 import type { Ctx } from './lib/context';
 import { idempotency } from './lib/idempotency';
+import { inputGuard } from './lib/input-guard';
 import { principalFromApiKey, principalFromSession, SESSION_COOKIE } from './access/principal';
 import { authRoutes, accessRoutes } from './access/routes';
 import { tenantRoutes } from './tenants/routes';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps) {
     c.set('ctx', { ...base, ...principal });
     return next();
   });
+  app.use('/api/v1/*', inputGuard()); // NUL / unpaired surrogates / too deep JSON: a 422 naming the field (server/lib/input-guard.ts)
   // Writes with an Idempotency-Key run once; retries replay the stored response (server/lib/idempotency.ts).
   app.use('/api/v1/*', idempotency());
 

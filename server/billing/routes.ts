@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { isoDate } from '../lib/schemas';
 import { streamSSE } from 'hono/streaming';
 import { newRouter, jsonBody, jsonOk, errorResponses, security, IdParam } from '../lib/http';
 import { createBillRun, getBillRun, listBillRuns, listGroups, upsertGroup } from './bill-runs';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const tag = 'Billing: bill runs';
 const BillRunOut = z.object({
   id: z.string(), groupCode: z.string().nullable(), periodStart: z.string(), periodEnd: z.string(),

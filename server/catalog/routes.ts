@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { isoDate } from '../lib/schemas';
 import { newRouter, jsonBody, jsonOk, errorResponses, security } from '../lib/http';
 import {
   createEntry, diffVersions, discardDraft, exportDocuments, getEntry, getVersion, importDocuments, listEntries,
@@ -6,7 +7,6 @@ import {
 } from './versions';
 import type { CatalogKind } from './kinds';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const Document = z.record(z.string(), z.any()).openapi({ description: 'A plan or rule document (rules/schema/*.schema.json)' });
 const VersionOut = z.object({
   version: z.number().int(), status: z.enum(['draft', 'published']), effectiveFrom: z.string().nullable(), document: z.any(),

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { isoDate } from '../lib/schemas';
 import { newRouter, jsonBody, jsonOk, errorResponses, security, IdParam, zodIssues } from '../lib/http';
 import { assertPermission } from '../lib/context';
 import { conflict, invalid, ServiceError } from '../lib/errors';
@@ -9,7 +10,6 @@ import { mailerFromEnv, sendInvoiceEmail } from '../mail';
 
 const SendIn = z.object({ to: z.email('must be an e-mail address').optional() }).openapi('InvoiceSend');
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const tag = 'Billing: invoices';
 const Money = z.string().openapi({ example: '33000' });
 const InvoiceSummary = z.object({

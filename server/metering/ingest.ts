@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { meteringErrors } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { invalid } from '../lib/errors';
+import { unstorableText } from '../lib/input-guard';
 import { recordAudit } from '../audit/record';
 import type { DbOrTx } from '../db/client';
 import { ingestLookups } from './cache';
@@ -13,8 +14,12 @@ export { resolveCustomers } from './cache';
 export type EventStatus = 'accepted' | 'duplicate' | 'rejected';
 export interface EventResult { index: number; id: string | null; status: EventStatus; reason?: string; message?: string; errorId?: string }
 
-/** The events of a request body: one event, or {events: [...]} (at most MAX_BATCH). */
+/**
+ * The events of a request body: one event, or {events: [...]} (at most MAX_BATCH). A body that is
+ * no JSON object (null, a string, a number) is no event at all: a 422, nothing to keep.
+ */
 export function eventsOf(body: unknown): unknown[] {
+  if (body === null || typeof body !== 'object') throw invalid([{ path: '$', message: 'must be a JSON object' }]);
   if (body && typeof body === 'object' && !Array.isArray(body) && 'events' in body) {
     const ev = (body as { events: unknown }).events;
     if (!Array.isArray(ev)) throw invalid([{ path: 'events', message: 'must be an array of events' }]);
@@ -113,8 +118,9 @@ export async function ingestEvents({ ctx, events }: { ctx: Ctx; events: unknown[
   for (const e of events) {
     if (!e || typeof e !== 'object') continue;
     const { customer, meter } = e as { customer?: unknown; meter?: unknown };
-    if (typeof customer === 'string') refs.add(customer.trim());
-    if (typeof meter === 'string') codes.add(meter.trim());
+    // A ref PostgreSQL cannot hold (a NUL) would fail the lookup query; checkEvent refuses the event.
+    if (typeof customer === 'string' && !unstorableText(customer)) refs.add(customer.trim());
+    if (typeof meter === 'string' && !unstorableText(meter)) codes.add(meter.trim());
   }
   const found = await ingestLookups(q(ctx), ctx.tenantId, refs, codes, !ctx.tx);
   const lookup = { customer: (r: string) => found.customers.get(r), meter: (c: string) => found.meters.get(c) };
@@ -157,7 +163,8 @@ export async function ingestEvents({ ctx, events }: { ctx: Ctx; events: unknown[
       const n = await store(tx);
       const rows = await tx.insert(meteringErrors).values(rejected.map(({ raw, check }) => ({
         tenantId: ctx.tenantId, eventId: check.eventId, customerRef: check.customerRef, meterCode: check.meterCode,
-        reason: check.reason, message: check.message, payload: storablePayload(raw) as object, status: 'open',
+        // A null event is kept as JSON null: drizzle would send a bare null as SQL NULL.
+        reason: check.reason, message: check.message, payload: raw === null || raw === undefined ? sql`'null'::jsonb` : storablePayload(raw) as object, status: 'open',
         firstReceivedAt: now, lastReceivedAt: now,
       }))).onConflictDoUpdate({
         // A retried bad event updates its row (and counts the retry) instead of piling up rows.

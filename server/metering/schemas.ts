@@ -1,4 +1,6 @@
 import { z } from '@hono/zod-openapi';
+import { isIsoDate } from '../lib/dates';
+import { isoDate } from '../lib/schemas';
 
 export const AGGREGATIONS = ['count', 'sum', 'max', 'unique_count', 'latest'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
@@ -72,7 +74,8 @@ export const MeteringErrorQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0),
 });
 
-const dateOrInstant = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) || (/^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s))),
+// The day must exist in both forms: Date.parse rolls 2025-02-30T00:00Z over to 2 March.
+const dateOrInstant = z.string().refine((s) => isIsoDate(s.slice(0, 10)) && (s.length === 10 || (s[10] === 'T' && !Number.isNaN(Date.parse(s)))),
   'must be a date YYYY-MM-DD (midnight in the tenant time zone) or an ISO 8601 instant');
 export const UsageQuery = z.object({ from: dateOrInstant.optional(), to: dateOrInstant.optional() });
 export const MeterUsage = z.object({
@@ -89,8 +92,7 @@ export const MonthlyOut = z.object({
   customerId: z.string(), timezone: z.string(),
   months: z.array(z.object({ month: z.string(), meters: z.array(MeterUsage) })),
 }).openapi('CustomerMonthlyUsage');
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
-export const RollupIn = z.object({ from: isoDay, to: isoDay.openapi({ description: 'Exclusive' }) }).openapi('RollupRequest');
+export const RollupIn = z.object({ from: isoDate, to: isoDate.openapi({ description: 'Exclusive' }) }).openapi('RollupRequest');
 export const RollupOut = z.object({ from: z.string(), to: z.string(), rows: z.number().int() }).openapi('RollupResult');
 
 export type MeterCreate = z.infer<typeof MeterCreateIn>;

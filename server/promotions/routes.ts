@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { isoDate } from '../lib/schemas';
 import { newRouter, jsonBody, jsonOk, errorResponses, security } from '../lib/http';
 import { createCouponCodes, listCouponCodes, redemptionReport } from './coupons';
 
@@ -13,7 +14,7 @@ const BatchIn = z.object({
   prefix: z.string().max(12).regex(/^[A-Z0-9-]*$/, 'capital letters, digits or -').optional(),
   length: z.number().int().min(6).max(20).optional(),
   maxRedemptions: z.number().int().min(1).nullable().optional(),
-  expiresOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD').nullable().optional(),
+  expiresOn: isoDate.nullable().optional(),
   batch: z.string().max(60).optional(),
 }).refine((b) => !!b.codes?.length !== !!b.count, { message: 'give either codes or count', path: ['count'] }).openapi('CouponCodeBatch');
 

@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { isoDate } from '../lib/schemas';
 import { newRouter, jsonBody, jsonOk, errorResponses, security, IdParam } from '../lib/http';
 import { Quantity } from '../rules/schema';
 import { createOrder, getOrder, listOrders, transitionOrder, ORDER_STATUSES, RELATION_KINDS, listPlanRelations, createPlanRelation, deletePlanRelation } from './orders';
 import { cancelSubscription, changePlan, getSubscription, listSubscriptions, pauseSubscription, resumeSubscription, setQuantities } from './subscriptions';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const Quantities = z.record(z.string(), Quantity);
 const Paging = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
 
