@@ -13,8 +13,8 @@ import { customers, subscriptionPhases, subscriptions } from '../db/schema';
 import { rate, type PreparedRules } from '../rating';
 import type { PromotionUsageEntry, RatedLine, RatingResult, SubscriptionInput, PlanDoc, TraceEntry } from '../rating/types';
 import type { ResolvedDocument } from '../catalog/versions';
-import { Decimal, ZERO, roundMoney, sumDecimals, toMoneyString, type RoundingMode } from '../lib/money';
-import { allocateProportionally } from '../rating/allocate';
+import { Decimal, ZERO, toMoneyString, type RoundingMode } from '../lib/money';
+import { roundTaxByName } from '../rating/tax';
 import { daysBetween, maxDate, minDate, periodFor, type Period } from '../lib/dates';
 import { factCustomer } from '../subscriptions/common';
 import { usageQuantity, type UsageBook } from './usage';
@@ -290,11 +290,7 @@ function withoutCustomer(l: BillLine): BillLine {
   return copy;
 }
 
-/**
- * Tax of a payer's invoice from the exact tax of each rating merged into it: per tax name (in
- * order of first appearance) the exact amounts are summed and rounded once, then split over the
- * rules of that name in proportion (largest remainder), as rate() does for one customer.
- */
+/** Tax of a payer's invoice from the exact tax of each rating merged into it (`roundTaxByName`). */
 export function invoiceTax(exact: readonly RatingResult['taxExact'][number][], currency: string, mode: RoundingMode): { lines: BillLine[]; total: Decimal } {
   const byName = new Map<string, Map<string, Decimal>>();
   for (const e of exact) {
@@ -302,17 +298,5 @@ export function invoiceTax(exact: readonly RatingResult['taxExact'][number][], c
     if (!m) byName.set(e.name, (m = new Map()));
     m.set(e.rule, (m.get(e.rule) ?? ZERO).plus(e.amount));
   }
-  const lines: BillLine[] = [];
-  let total = ZERO;
-  for (const [name, m] of byName) {
-    const rules = [...m.keys()];
-    const amounts = [...m.values()];
-    const rounded = roundMoney(sumDecimals(amounts), currency, mode);
-    const shares = allocateProportionally(rounded, amounts, currency);
-    rules.forEach((rule, i) => {
-      if (!shares[i].isZero()) lines.push({ kind: 'tax', rule, name, amount: toMoneyString(shares[i], currency) });
-    });
-    total = total.plus(rounded);
-  }
-  return { lines, total };
+  return roundTaxByName(byName, currency, mode);
 }

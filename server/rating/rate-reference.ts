@@ -20,6 +20,7 @@ import type { FactMap } from '../rules/facts';
 import { subscriptionFacts } from './subscription-facts';
 import type { RuleDoc } from '../rules/schema';
 import { allocateProportionally } from './allocate';
+import { roundTaxByName } from './tax';
 import { createPricer, type Pricer } from './pricing';
 import { isPreparedRules, preparePlan, prepareRules, type PreparedPlan, type PreparedRule } from './prepare';
 import { billableDays } from './proration';
@@ -418,23 +419,12 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
       for (const c of candidates) if (!c.entry.applied) c.entry.reason = `no line left for ${name} (a higher-priority ${name} rule covers them)`;
     }
   }
-  const taxLines: RatedLine[] = [];
   const taxExact: RatingResult['taxExact'] = [];
-  let taxTotal = ZERO;
   for (const name of taxNames) {
-    const m = taxByName.get(name)!;
     // Written like the fast path (minor units + 8 places) so both engines give equal results.
-    for (const [rule, v] of m) taxExact.push({ rule, name, amount: v.toFixed(Math.max(v.decimalPlaces(), currencyDecimals(currency) + 8)) });
-    const ids = [...m.keys()];
-    const exact = [...m.values()];
-    const rounded = round(exact.reduce((a, x) => a.plus(x), ZERO));
-    const shares = ids.length === 1 ? [rounded] : allocateProportionally(rounded, exact, currency);
-    ids.forEach((id, i) => {
-      if (shares[i].isZero()) return;
-      taxLines.push({ kind: 'tax', rule: id, name, amount: toMoneyString(shares[i], currency) });
-    });
-    taxTotal = taxTotal.plus(rounded);
+    for (const [rule, v] of taxByName.get(name)!) taxExact.push({ rule, name, amount: v.toFixed(Math.max(v.decimalPlaces(), currencyDecimals(currency) + 8)) });
   }
+  const { lines: taxLines, total: taxTotal } = roundTaxByName(taxByName, currency, mode);
 
   // ---------------------------------------------------------------- totals
   const all = subs.flatMap((s) => s.lines);
