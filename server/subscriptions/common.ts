@@ -77,11 +77,11 @@ export async function getCustomerRow(db: DbOrTx, tenantId: string, id: string, p
   return c;
 }
 
-/** The cycle day of a bill-run group (1 for the default group or an unknown code). */
-export async function cycleDayOf(db: DbOrTx, tenantId: string, groupCode: string | null): Promise<number> {
-  if (!groupCode) return 1;
-  const [g] = await db.select({ d: billRunGroups.cycleDay }).from(billRunGroups).where(and(eq(billRunGroups.tenantId, tenantId), eq(billRunGroups.code, groupCode)));
-  return g?.d ?? 1;
+/** A bill-run group's cycle day and mode (day 1, calendar for the default group or an unknown code). */
+export async function billingGroupOf(db: DbOrTx, tenantId: string, groupCode: string | null): Promise<{ cycleDay: number; mode: string }> {
+  if (!groupCode) return { cycleDay: 1, mode: 'calendar' };
+  const [g] = await db.select({ cycleDay: billRunGroups.cycleDay, mode: billRunGroups.mode }).from(billRunGroups).where(and(eq(billRunGroups.tenantId, tenantId), eq(billRunGroups.code, groupCode)));
+  return g ?? { cycleDay: 1, mode: 'calendar' };
 }
 
 /** The monthly billing period [start, end) containing `date` for a cycle day (1–28; 31 clamps to month end). */

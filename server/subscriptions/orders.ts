@@ -10,7 +10,7 @@ import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound, type FieldIssue } from '../lib/errors';
 import { recordAudit } from '../audit/record';
 import { addDays } from '../lib/dates';
-import { assertEligible, cycleDayOf, getCustomerRow, normQuantities, planAt, tenantToday } from './common';
+import { assertEligible, billingGroupOf, getCustomerRow, normQuantities, planAt, tenantToday } from './common';
 import { effectiveStatus } from './subscriptions';
 
 export const ORDER_STATUSES = ['requested', 'in_progress', 'completed', 'cancelled'] as const;
@@ -116,7 +116,7 @@ export async function transitionOrder({ ctx, id, input }: { ctx: Ctx; id: string
       const start = input.billingStartDate;
       if (!start) throw invalid([{ path: 'billingStartDate', message: 'is required to complete an order (과금 개시일)' }]);
       const customer = await validateItems(tx, tctx, o.customerId, o.items, start);
-      const cycleDay = await cycleDayOf(tx, ctx.tenantId, customer.billingGroup);
+      const { cycleDay } = await billingGroupOf(tx, ctx.tenantId, customer.billingGroup);
       const ids: string[] = [];
       for (const [i, it] of o.items.entries()) {
         const plan = (await planAt(tx, ctx.tenantId, it.planCode, start, `items[${i}].planCode`)).document;

@@ -5,7 +5,7 @@
  */
 import { and, asc, count, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client';
-import { billRunGroups, bills, subscriptionPhases, subscriptions } from '../db/schema';
+import { bills, subscriptionPhases, subscriptions } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
@@ -14,7 +14,7 @@ import { isIsoDate, maxDate, periodContainingAnchored } from '../lib/dates';
 import { billingMode } from '../billing/rate-payer';
 import { rate } from '../rating';
 import type { PlanDoc } from '../rating/types';
-import { assertEligible, getCustomerRow, normQuantities, periodContaining, planAt, tenantToday } from './common';
+import { assertEligible, billingGroupOf, getCustomerRow, normQuantities, periodContaining, planAt, tenantToday } from './common';
 
 type Sub = typeof subscriptions.$inferSelect;
 type Phase = typeof subscriptionPhases.$inferSelect;
@@ -122,12 +122,9 @@ async function mutate<T>(ctx: Ctx, id: string, action: string, fn: (m: Mutation)
 async function currentPeriodEnd(tx: Tx, sub: Sub, date: string, plan: PlanDoc): Promise<string> {
   const mode = billingMode(plan);
   if (mode !== 'arrears') return periodContainingAnchored(sub.startDate, plan.interval, plan.intervalCount ?? 1, date).end;
-  const [g] = sub.billingGroup
-    ? await tx.select({ cycleDay: billRunGroups.cycleDay, mode: billRunGroups.mode }).from(billRunGroups)
-      .where(and(eq(billRunGroups.tenantId, sub.tenantId), eq(billRunGroups.code, sub.billingGroup)))
-    : [];
-  if (g?.mode === 'anniversary') return periodContainingAnchored(sub.startDate, 'month', 1, date).end;
-  return periodContaining(date, g?.cycleDay ?? 1).end;
+  const g = await billingGroupOf(tx, sub.tenantId, sub.billingGroup);
+  if (g.mode === 'anniversary') return periodContainingAnchored(sub.startDate, 'month', 1, date).end;
+  return periodContaining(date, g.cycleDay).end;
 }
 
 /** The plan document of the phase in effect on `date` (the subscription's plan when none is). */
