@@ -1,7 +1,7 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import { customers } from '../db/schema';
 import type { DbOrTx } from '../db/client';
-import { tenantMeters } from './meters';
+import { tenantMeters } from './tenant-meters';
 import type { MeterLite } from './validate';
 import type { Aggregation } from './schemas';
 

@@ -3,7 +3,7 @@ import { meteringErrors, usageEvents } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
-import { tenantMeters } from './meters';
+import { tenantMeters } from './tenant-meters';
 import { resolveCustomers } from './ingest';
 import { checkEvent, type MeterLite } from './validate';
 import type { Aggregation, MeteringErrorQuery } from './schemas';

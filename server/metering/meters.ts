@@ -1,24 +1,18 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { meters, usageEvents } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
-import type { DbOrTx } from '../db/client';
 import type { Aggregation, MeterCreate, MeterPatch } from './schemas';
 import { invalidateMetering } from './cache';
+import { tenantMeters, type MeterRow } from './tenant-meters';
 
-type MeterRow = typeof meters.$inferSelect;
 
 export function meterOut(m: MeterRow) {
   return {
     id: m.id, code: m.code, name: m.name, description: m.description, aggregation: m.aggregation as Aggregation, field: m.field,
     filters: m.filters ?? {}, unit: m.unit, status: m.status, createdAt: m.createdAt.toISOString(), updatedAt: m.updatedAt.toISOString(),
   };
-}
-
-/** All of a tenant's meters (a handful), for ingest and usage queries. */
-export async function tenantMeters(db: DbOrTx, tenantId: string): Promise<MeterRow[]> {
-  return db.select().from(meters).where(eq(meters.tenantId, tenantId)).orderBy(asc(meters.code));
 }
 
 export async function listMeters({ ctx }: { ctx: Ctx }) {

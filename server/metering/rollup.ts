@@ -1,11 +1,11 @@
-import Decimal from 'decimal.js';
+import { Decimal } from '../lib/money';
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
 import { customers, usageDaily, usageEvents } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { invalid, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
 import { addDays } from '../lib/dates';
-import { tenantMeters } from './meters';
+import { tenantMeters } from './tenant-meters';
 import { aggregateSql, filterConditions, normalize, tenantZone, type MeterUsage } from './usage';
 import { nextMonth, startOfDayInZone, monthContaining } from './period';
 import type { Aggregation } from './schemas';

@@ -1,14 +1,13 @@
-import Decimal from 'decimal.js';
+import { Decimal } from '../lib/money';
 import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
 import { customers, meters, tenants, usageEvents } from '../db/schema';
 import { assertPermission, q, type Ctx } from '../lib/context';
 import { invalid, notFound } from '../lib/errors';
 import type { DbOrTx } from '../db/client';
-import { tenantMeters } from './meters';
+import { tenantMeters, type MeterRow } from './tenant-meters';
 import { boundToInstant, monthContaining } from './period';
 import type { Aggregation } from './schemas';
 
-type MeterRow = typeof meters.$inferSelect;
 
 /** SQL conditions for a meter's property filters: each property must equal the value or one of the values. */
 export function filterConditions(filters: MeterRow['filters'], properties: SQL | typeof usageEvents.properties = usageEvents.properties): SQL[] {

@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from '../lib/money';
 import { isIsoDate } from '../lib/dates';
 import { escapeUnstorable, unstorableText } from '../lib/input-guard';
 import { NUMERIC_AGGREGATIONS, type Aggregation } from './schemas';
