@@ -1,37 +1,61 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import Decimal from 'decimal.js';
 import { couponCodes, ruleRedemptions } from '../db/schema';
 import type { DbOrTx, Tx } from '../db/client';
+import { Decimal } from '../lib/money';
 import type { RuleDoc } from '../rules/schema';
 import type { PromotionUsageEntry } from '../rating/types';
 
-const limited = (r: RuleDoc) => r.kind === 'coupon' || r.kind === 'promotion';
+/** Rules whose use is limited by budgets or redemption counts. */
+export const limitedRules = (rules: readonly RuleDoc[]) => rules.filter((r) => r.kind === 'coupon' || r.kind === 'promotion');
+
+/** What one limited rule has consumed so far: budget left (null: no budget) and redemptions over all customers. */
+export interface RuleUsage { rule: string; remaining: Decimal | null; redemptions: number }
+
+/**
+ * THE promotion-usage query: for each limited rule, the budget left and the redemptions over all
+ * customers, and per customer in `customerIds` how many invoices redeemed it. Bill runs load it
+ * once per chunk (server/billing/promotions.ts); a single rating asks for one customer.
+ */
+export async function loadPromotionUsage(db: DbOrTx, tenantId: string, rules: readonly RuleDoc[], customerIds: readonly string[]): Promise<{
+  rules: RuleUsage[]; perCustomer: Map<string, Map<string, number>>;
+}> {
+  const limited = limitedRules(rules);
+  if (!limited.length) return { rules: [], perCustomer: new Map() };
+  const codes = limited.map((r) => r.id);
+  const where = and(eq(ruleRedemptions.tenantId, tenantId), inArray(ruleRedemptions.ruleCode, codes));
+  const [totals, mine] = await Promise.all([
+    db.select({ rule: ruleRedemptions.ruleCode, amount: sql<string>`coalesce(sum(${ruleRedemptions.amount}), 0)::text`, n: sql<number>`count(*)::int` })
+      .from(ruleRedemptions).where(where).groupBy(ruleRedemptions.ruleCode),
+    customerIds.length
+      ? db.select({ rule: ruleRedemptions.ruleCode, customerId: ruleRedemptions.customerId, n: sql<number>`count(*)::int` })
+        .from(ruleRedemptions).where(and(where, inArray(ruleRedemptions.customerId, [...customerIds]))).groupBy(ruleRedemptions.ruleCode, ruleRedemptions.customerId)
+      : Promise.resolve([]),
+  ]);
+  const used = new Map(totals.map((t) => [t.rule, t]));
+  const out = limited.map((r): RuleUsage => {
+    const u = used.get(r.id);
+    const budget = (r.event.params as { budget?: string }).budget;
+    return { rule: r.id, remaining: budget === undefined ? null : Decimal.max(0, new Decimal(budget).minus(u?.amount ?? 0)), redemptions: Number(u?.n ?? 0) };
+  });
+  const perCustomer = new Map<string, Map<string, number>>();
+  for (const m of mine) {
+    const c = perCustomer.get(m.customerId) ?? new Map<string, number>();
+    c.set(m.rule, Number(m.n));
+    perCustomer.set(m.customerId, c);
+  }
+  return { rules: out, perCustomer };
+}
 
 /**
  * What each coupon and promotion has consumed before this invoice, in the shape rate() takes:
  * remaining budget, redemptions over all customers, and this customer's redemptions.
  */
 export async function promotionUsageFor(db: DbOrTx, tenantId: string, rules: readonly RuleDoc[], customerId: string | null): Promise<Record<string, PromotionUsageEntry>> {
-  const codes = rules.filter(limited).map((r) => r.id);
-  if (!codes.length) return {};
-  const rows = await db.select({
-    rule: ruleRedemptions.ruleCode,
-    amount: sql<string>`coalesce(sum(${ruleRedemptions.amount}), 0)::text`,
-    n: sql<number>`count(*)::int`,
-    mine: customerId ? sql<number>`count(*) filter (where ${ruleRedemptions.customerId} = ${customerId})::int` : sql<number>`0`,
-  }).from(ruleRedemptions)
-    .where(and(eq(ruleRedemptions.tenantId, tenantId), inArray(ruleRedemptions.ruleCode, codes)))
-    .groupBy(ruleRedemptions.ruleCode);
-  const used = new Map(rows.map((r) => [r.rule, r]));
+  const usage = await loadPromotionUsage(db, tenantId, rules, customerId ? [customerId] : []);
+  const mine = customerId ? usage.perCustomer.get(customerId) : undefined;
   const out: Record<string, PromotionUsageEntry> = {};
-  for (const r of rules.filter(limited)) {
-    const u = used.get(r.id);
-    const budget = (r.event.params as { budget?: string }).budget;
-    out[r.id] = {
-      remainingBudget: budget === undefined ? null : Decimal.max(0, new Decimal(budget).minus(u?.amount ?? 0)).toString(),
-      redemptions: Number(u?.n ?? 0),
-      customerRedemptions: Number(u?.mine ?? 0),
-    };
+  for (const u of usage.rules) {
+    out[u.rule] = { remainingBudget: u.remaining === null ? null : u.remaining.toString(), redemptions: u.redemptions, customerRedemptions: mine?.get(u.rule) ?? 0 };
   }
   return out;
 }

@@ -73,6 +73,16 @@ describe('promotion ledger', () => {
     expect(other['summer-promo'].customerRedemptions).toBe(0);
   });
 
+  it('keeps every digit of a 27-digit budget (the configured Decimal, not decimal.js at precision 20)', async () => {
+    const big = { ...promo, id: 'big-budget', event: { type: 'promotion', params: { percent: '10', budget: '100000000000000.000000000001' } } };
+    await t.handle.db.transaction((tx) => recordRedemptions(tx, {
+      tenantId: t.demoTenantId, invoiceId: randomUUID(), customerId: randomUUID(), currency: 'USD', periodStart: '2025-06-01',
+      redemptions: [{ rule: 'big-budget', amount: '0.5' }],
+    }));
+    const usage = await promotionUsageFor(t.handle.db, t.demoTenantId, [big as RuleDoc], null);
+    expect(usage['big-budget'].remainingBudget).toBe('99999999999999.500000000001');
+  });
+
   it('reports what a promotion cost per month', async () => {
     const r = await t.call('GET', '/api/v1/rules/summer-promo/redemptions', { key: DEMO_KEY });
     expect(r.status).toBe(200);
