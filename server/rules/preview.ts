@@ -8,12 +8,13 @@ import type { FieldIssue } from '../lib/errors';
 import { fromZodIssue } from '../lib/i18n';
 import { ROUNDING_MODES, type RoundingMode } from '../lib/money';
 import { isIsoDate, todayInZone, addInterval } from '../lib/dates';
+import { isoDate } from '../lib/schemas';
 import { rate } from '../rating/rate';
 import { checkEligibility } from '../rating/eligibility';
 import { subscriptionFacts } from '../rating/subscription-facts';
 import type { RatingInput, RatingResult, SubscriptionInput, UsageValue } from '../rating/types';
 import { CUSTOMER_TYPES } from './facts';
-import { Code, CurrencyCode, IsoDate, MoneyString, Quantity, joinPath, validatePlan, validateRule, type PlanDoc, type RuleDoc } from './schema';
+import { Code, CurrencyCode, MoneyString, Quantity, joinPath, validatePlan, validateRule, type PlanDoc, type RuleDoc } from './schema';
 
 const UsageValueSchema = z.union([
   Quantity,
@@ -24,8 +25,8 @@ export const PreviewSubscriptionSchema = z.strictObject({
   id: z.string().optional(),
   plan: z.unknown().optional(),
   planCode: Code.optional(),
-  startDate: IsoDate.nullable().optional(),
-  endDate: IsoDate.nullable().optional(),
+  startDate: isoDate.nullable().optional(),
+  endDate: isoDate.nullable().optional(),
   cycleIndex: z.int().min(1).optional(),
   quantities: z.record(z.string(), Quantity).optional(),
   usage: z.record(z.string(), UsageValueSchema).optional(),
@@ -47,7 +48,7 @@ export const PreviewRequestSchema = z.strictObject({
       attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
     })
     .optional(),
-  period: z.strictObject({ start: IsoDate, end: IsoDate }).optional(),
+  period: z.strictObject({ start: isoDate, end: isoDate }).optional(),
   subscriptions: z.array(PreviewSubscriptionSchema).min(1),
   rules: z.array(z.unknown()).optional(),
   coupons: z.array(z.string()).optional(),
@@ -101,7 +102,6 @@ export function parsePreviewRequest(body: unknown): Result<PreviewRequest> {
   const b = body as Record<string, unknown>;
   const period = b.period as Record<string, unknown> | undefined;
   if (period && typeof period === 'object') {
-    for (const k of ['start', 'end']) if (typeof period[k] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(period[k] as string) && !isIsoDate(period[k])) issues.push({ path: `period.${k}`, message: 'is not a calendar date' });
     if (isIsoDate(period.start) && isIsoDate(period.end) && period.end <= period.start) issues.push({ path: 'period.end', message: 'must be after period.start (the end is exclusive)' });
   }
   if (Array.isArray(b.subscriptions)) {
@@ -113,7 +113,6 @@ export function parsePreviewRequest(body: unknown): Result<PreviewRequest> {
       const hasCode = sub.planCode !== undefined;
       if (hasPlan === hasCode) issues.push({ path: base, message: 'give exactly one of plan (a plan document) or planCode', code: 'invalid_plan_ref' });
       if (hasPlan) issues.push(...validatePlan(sub.plan, `${base}.plan`));
-      for (const k of ['startDate', 'endDate']) if (typeof sub[k] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(sub[k] as string) && !isIsoDate(sub[k])) issues.push({ path: `${base}.${k}`, message: 'is not a calendar date' });
       if (isIsoDate(sub.startDate) && isIsoDate(sub.endDate) && sub.endDate <= sub.startDate) issues.push({ path: `${base}.endDate`, message: 'must be after startDate (the end is exclusive)' });
     });
   }

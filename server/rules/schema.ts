@@ -9,6 +9,7 @@ import { formatPath, type FieldIssue } from '../lib/errors';
 import { fromZodIssue } from '../lib/i18n';
 import { isDecimalString } from '../lib/money';
 import { isIsoDate } from '../lib/dates';
+import { isoDate } from '../lib/schemas';
 import { OPERATORS, booleanOperatorOf, isFactReference, type ConditionNode } from './compile';
 import { lookupFact, type FactDef } from './facts';
 import { isCurrencyCode } from '../lib/money';
@@ -34,7 +35,6 @@ const SmallNumber = z.number().nonnegative().finite().lt(MAX_DECIMAL);
 export const Quantity = z.union([SmallNumber, z.string().regex(DECIMAL_RE)], { error: QTY_MSG });
 const PCT_MSG = `must be a percentage as a decimal string or number, e.g. "10", ${LIMITS}`;
 export const Percent = z.union([SmallNumber, z.string().regex(DECIMAL_RE)], { error: PCT_MSG });
-export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date YYYY-MM-DD' });
 export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code like "USD"', abort: true }).refine(isCurrencyCode, { error: 'is not an ISO 4217 currency code' });
 export const Code = z
   .string()
@@ -161,8 +161,8 @@ const ruleCommon = {
   version: Version,
   enabled: z.boolean().optional(),
   priority: PositiveInt.optional(),
-  validFrom: IsoDate.nullable().optional(),
-  validTo: IsoDate.nullable().optional(),
+  validFrom: isoDate.nullable().optional(),
+  validTo: isoDate.nullable().optional(),
   exclusiveGroup: z.string().min(1).nullable().optional(),
   currency: CurrencyCode.optional().meta({ description: 'When set, the rule applies only to invoices in this currency.' }),
   conditions: ConditionSchema,
@@ -467,9 +467,6 @@ export function validateRule(doc: unknown, basePath?: string): FieldIssue[] {
   else issues.push(...checkConditions(d.conditions, at(['conditions']), { scope }));
   if (isIsoDate(d.validFrom) && isIsoDate(d.validTo) && d.validTo < d.validFrom) {
     issues.push({ path: at(['validTo']), message: 'must not be before validFrom', code: 'invalid_range' });
-  }
-  for (const k of ['validFrom', 'validTo'] as const) {
-    if (typeof d[k] === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d[k] as string) && !isIsoDate(d[k])) issues.push({ path: at([k]), message: 'is not a calendar date' });
   }
   const ev = d.event as Record<string, unknown> | undefined;
   const params = ev && typeof ev === 'object' ? (ev.params as Record<string, unknown> | undefined) : undefined;
