@@ -1,8 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { and, count, eq } from 'drizzle-orm';
 import { catalogEntries } from '../server/db/schema';
-import { importDocuments } from '../server/catalog/versions';
-import { loadPack } from '../server/catalog/pack';
+import { importPack } from '../server/catalog/import-pack';
 import type { Ctx } from '../server/lib/context';
 
 export const DEMO_PACK_DIR = fileURLToPath(new URL('../rules/packs/demo', import.meta.url));
@@ -13,6 +12,5 @@ export const DEMO_CATALOG_FROM = '2025-01-01';
 export async function seedCatalog(ctx: Ctx) {
   const [{ n }] = await ctx.db.select({ n: count() }).from(catalogEntries).where(and(eq(catalogEntries.tenantId, ctx.tenantId)));
   if (Number(n) > 0) return;
-  const pack = await loadPack(DEMO_PACK_DIR);
-  await importDocuments({ ctx, plans: pack.plans, rules: pack.rules, effectiveFrom: DEMO_CATALOG_FROM });
+  await importPack({ ctx, dir: DEMO_PACK_DIR, effectiveFrom: DEMO_CATALOG_FROM });
 }

@@ -2,7 +2,8 @@
  * npm run rules:import <dir> [--tenant <code>] [--effective-from YYYY-MM-DD] [--draft]
  * Imports a rule pack folder (plans and rules as JSON files) into a tenant's catalog: new documents
  * are created, changed ones get a new version, identical ones are left alone; all are published
- * unless --draft. Uses DATABASE_URL / DATA_DIR like the server. Every invalid document is listed.
+ * unless --draft. Uses DATABASE_URL / DATA_DIR like the server. Every problem is listed (as
+ * `npm run rules:check` lists it) and then nothing is imported.
  */
 import { eq } from 'drizzle-orm';
 import { resolve } from 'node:path';
@@ -12,8 +13,7 @@ import { tenants } from '../db/schema';
 import { systemCtx } from '../lib/context';
 import { ServiceError } from '../lib/errors';
 import { PERMISSION_CODES } from '../access/permissions';
-import { importDocuments } from '../catalog/versions';
-import { loadPack } from '../catalog/pack';
+import { importPack } from '../catalog/import-pack';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
@@ -29,11 +29,9 @@ try {
   const code = opt('--tenant') ?? 'demo';
   const [t] = await h.db.select().from(tenants).where(eq(tenants.code, code));
   if (!t) throw new Error(`no tenant with code "${code}"`);
-  const pack = await loadPack(resolve(dir));
-  for (const f of pack.unknown) console.warn(`${f}: neither a plan (components) nor a rule (kind); skipped`);
   const ctx = systemCtx(h.db, t.id, PERMISSION_CODES);
-  const r = await importDocuments({ ctx, plans: pack.plans, rules: pack.rules, effectiveFrom: opt('--effective-from'), publish: !args.includes('--draft') });
-  console.log(`${code}: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged (${pack.plans.length} plans, ${pack.rules.length} rules)`);
+  const r = await importPack({ ctx, dir: resolve(dir), effectiveFrom: opt('--effective-from'), publish: !args.includes('--draft') });
+  console.log(`${code}: ${r.created} created, ${r.updated} updated, ${r.unchanged} unchanged (${r.plans} plans, ${r.rules} rules)`);
 } catch (e) {
   if (e instanceof ServiceError) {
     console.error(e.detail ?? e.message);
