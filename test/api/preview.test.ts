@@ -84,3 +84,61 @@ describe('POST /api/v1/rating/preview', () => {
     expect(r.body.data.find((f: any) => f.name === 'customer.tags').operators).toEqual(['contains', 'doesNotContain']);
   });
 });
+
+describe('POST /api/v1/rating/preview: who may, and what they see', () => {
+  let other: { tenantId: string; key: string };
+  const keyWith = async (code: string, permissions: string[]) => {
+    const g = await t.call('POST', '/api/v1/groups', { key: other.key, body: { code, name: code, permissions } });
+    expect(g.status).toBe(201);
+    const k = await t.call('POST', '/api/v1/api-keys', { key: other.key, body: { name: code, groupId: g.body.id } });
+    expect(k.status).toBe(201);
+    return k.body.key as string;
+  };
+  const spring = { id: 'spring-coupon', name: 'Spring coupon', kind: 'coupon', priority: 20, conditions: { all: [] },
+    event: { type: 'coupon', params: { code: 'SPRING-SECRET', percent: '15' } } };
+  const vip = { id: 'vip-extra', name: 'VIP extra', kind: 'discount', priority: 30,
+    conditions: { all: [{ fact: 'coupons', operator: 'contains', value: 'VIP-CODE' }] },
+    event: { type: 'discount', params: { percent: '5' } } };
+  const body = { currency: 'USD', period: { start: '2025-05-01', end: '2025-06-01' }, coupons: ['SPRING-SECRET'],
+    subscriptions: [{ planCode: 'api-basic', startDate: '2025-05-01', cycleIndex: 1 }] };
+
+  beforeAll(async () => {
+    other = await t.otherTenant('preview-access');
+    await t.call('POST', '/api/v1/plans', { key: other.key, body: { document: basePlan } });
+    await t.call('POST', '/api/v1/plans/api-basic/publish', { key: other.key, body: { effectiveFrom: '2025-01-01' } });
+    for (const rule of [spring, vip]) {
+      expect((await t.call('POST', '/api/v1/rules', { key: other.key, body: { document: rule } })).status).toBe(201);
+      await t.call('POST', `/api/v1/rules/${rule.id}/publish`, { key: other.key, body: { effectiveFrom: '2025-01-01' } });
+    }
+  });
+
+  it('refuses a key without catalog:read with a 403', async () => {
+    const none = await keyWith('nothing', []);
+    const r = await t.call('POST', '/api/v1/rating/preview', { key: none, body });
+    expect(r.status).toBe(403);
+    expect(r.body.code).toBe('FORBIDDEN');
+  });
+
+  it('shows coupon codes to a rules reader: in the trace reasons, facts and conditions', async () => {
+    const reader = await keyWith('rules-reader', ['catalog:read', 'rules:read']);
+    const r = await t.call('POST', '/api/v1/rating/preview', { key: reader, body });
+    expect(r.status).toBe(200);
+    expect(r.body.total).toBe('17.00');
+    const text = JSON.stringify(r.body);
+    expect(text).toContain('SPRING-SECRET');
+    expect(text).toContain('VIP-CODE');
+  });
+
+  it('hides every coupon code from a plan reader without rules:read, amounts unchanged', async () => {
+    const planReader = await keyWith('plans-only', ['catalog:read']);
+    const r = await t.call('POST', '/api/v1/rating/preview', { key: planReader, body });
+    expect(r.status).toBe(200);
+    expect(r.body.total).toBe('17.00');
+    const text = JSON.stringify(r.body);
+    expect(text).not.toContain('SPRING-SECRET');
+    expect(text).not.toContain('VIP-CODE');
+    const vipTrace = r.body.trace.find((x: any) => x.rule === 'vip-extra');
+    expect(vipTrace.fired).toBe(false);
+    expect(vipTrace.facts.coupons).toBe('(hidden)');
+  });
+});
