@@ -1,8 +1,9 @@
-import { and, count, desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, type SQL } from 'drizzle-orm';
 import { contracts, customers } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound, type FieldIssue } from '../lib/errors';
 import { recordAudit } from '../audit/record';
+import { paginate } from '../lib/paginate';
 import type { Tx } from '../db/client';
 import { contractOut } from './serialize';
 import type { ContractCreate, ContractListQuery, ContractPatch } from './schemas';
@@ -12,10 +13,8 @@ export async function listContracts({ ctx, query }: { ctx: Ctx; query: ContractL
   const where: SQL[] = [eq(contracts.tenantId, ctx.tenantId)];
   if (query.customerId) where.push(eq(contracts.customerId, query.customerId));
   if (query.status) where.push(eq(contracts.status, query.status));
-  const cond = and(...where);
-  const rows = await q(ctx).select().from(contracts).where(cond).orderBy(desc(contracts.termStart), desc(contracts.id)).limit(query.limit).offset(query.offset);
-  const [{ n }] = await q(ctx).select({ n: count() }).from(contracts).where(cond);
-  return { data: rows.map(contractOut), total: Number(n) };
+  return paginate({ db: q(ctx), from: contracts, where: and(...where), orderBy: [desc(contracts.termStart), desc(contracts.id)],
+    page: query, map: (rows) => rows.map(contractOut) });
 }
 
 export async function getContract({ ctx, id }: { ctx: Ctx; id: string }) {

@@ -1,9 +1,10 @@
 import { invalidateMetering } from '../metering/cache';
-import { and, asc, count, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, or, sql, type SQL } from 'drizzle-orm';
 import { customerContacts, customers, payers, tenants } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound, type FieldIssue } from '../lib/errors';
 import { recordAudit } from '../audit/record';
+import { paginate } from '../lib/paginate';
 import type { DbOrTx, Tx } from '../db/client';
 import { customerOut } from './serialize';
 import { checkCustomerRules, defaultCountry } from './rules';
@@ -49,9 +50,8 @@ export async function listCustomers({ ctx, query }: { ctx: Ctx; query: CustomerL
     name: [asc(customers.name)], '-name': [desc(customers.name)], createdAt: [asc(customers.createdAt)],
     '-createdAt': [desc(customers.createdAt)], externalId: [asc(customers.externalId)],
   }[query.sort];
-  const rows = await q(ctx).select().from(customers).where(cond).orderBy(...order, asc(customers.id)).limit(query.limit).offset(query.offset);
-  const [{ n }] = await q(ctx).select({ n: count() }).from(customers).where(cond);
-  return { data: await hydrate(q(ctx), ctx.tenantId, rows), total: Number(n) };
+  return paginate({ db: q(ctx), from: customers, where: cond, orderBy: [...order, asc(customers.id)], page: query,
+    map: (rows) => hydrate(q(ctx), ctx.tenantId, rows) });
 }
 
 export async function getCustomer({ ctx, id }: { ctx: Ctx; id: string }) {

@@ -3,6 +3,7 @@ import { customers, payers } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
+import { paginate } from '../lib/paginate';
 import type { Tx } from '../db/client';
 import { payerOut } from './serialize';
 import type { PayerCreate, PayerListQuery, PayerPatch } from './schemas';
@@ -21,11 +22,11 @@ export async function listPayers({ ctx, query }: { ctx: Ctx; query: PayerListQue
     const like = `%${query.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
     where.push(or(ilike(payers.name, like), ilike(payers.externalId, like), ilike(payers.email, like))!);
   }
-  const cond = and(...where);
-  const rows = await q(ctx).select().from(payers).where(cond).orderBy(asc(payers.name), asc(payers.id)).limit(query.limit).offset(query.offset);
-  const [{ n }] = await q(ctx).select({ n: count() }).from(payers).where(cond);
-  const counts = await customerCounts(ctx, rows.map((r) => r.id));
-  return { data: rows.map((p) => payerOut(p, counts.get(p.id) ?? 0)), total: Number(n) };
+  return paginate({ db: q(ctx), from: payers, where: and(...where), orderBy: [asc(payers.name), asc(payers.id)], page: query,
+    map: async (rows) => {
+      const counts = await customerCounts(ctx, rows.map((r) => r.id));
+      return rows.map((p) => payerOut(p, counts.get(p.id) ?? 0));
+    } });
 }
 
 export async function getPayer({ ctx, id }: { ctx: Ctx; id: string }) {

@@ -4,12 +4,13 @@
  * counter row locked FOR UPDATE in the same transaction, so a rolled-back finalize uses no
  * number. After that only status moves (paid, payment_failed, void); corrections are credit notes.
  */
-import { and, asc, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { bills, creditNotes, documentCounters, invoices } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
+import { paginate } from '../lib/paginate';
 import { addDays, isIsoDate } from '../lib/dates';
 import { Decimal, currencyDecimals, toMoneyString } from '../lib/money';
 import { tenantToday } from '../subscriptions/common';
@@ -60,11 +61,11 @@ export async function listInvoices({ ctx, query }: { ctx: Ctx; query: InvoiceLis
   if (query.payerId) where.push(eq(invoices.payerId, query.payerId));
   if (query.billTo) where.push(eq(invoices.billTo, query.billTo));
   if (query.periodStart) where.push(eq(invoices.periodStart, query.periodStart));
-  const [{ n }] = await q(ctx).select({ n: count() }).from(invoices).where(and(...where));
-  const rows = await q(ctx).select().from(invoices).where(and(...where))
-    .orderBy(desc(invoices.periodStart), asc(invoices.number), asc(invoices.id)).limit(query.limit).offset(query.offset);
-  const credited = await creditedTotals(q(ctx), ctx.tenantId, rows.map((r) => r.id));
-  return { data: rows.map((r) => invoiceSummary(r, credited.get(r.id))), total: Number(n) };
+  return paginate({ db: q(ctx), from: invoices, where: and(...where), orderBy: [desc(invoices.periodStart), asc(invoices.number), asc(invoices.id)], page: query,
+    map: async (rows) => {
+      const credited = await creditedTotals(q(ctx), ctx.tenantId, rows.map((r) => r.id));
+      return rows.map((r) => invoiceSummary(r, credited.get(r.id)));
+    } });
 }
 
 async function findInvoice(db: Ctx['db'] | Tx, ctx: Ctx, id: string, lock = false) {

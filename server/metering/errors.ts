@@ -1,7 +1,8 @@
-import { and, count, desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, type SQL } from 'drizzle-orm';
 import { meteringErrors, usageEvents } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, notFound } from '../lib/errors';
+import { paginate } from '../lib/paginate';
 import { recordAudit } from '../audit/record';
 import { tenantMeters } from './tenant-meters';
 import { resolveCustomers } from './ingest';
@@ -25,11 +26,8 @@ export async function listMeteringErrors({ ctx, query }: { ctx: Ctx; query: Mete
   if (query.reason) where.push(eq(meteringErrors.reason, query.reason));
   if (query.meter) where.push(eq(meteringErrors.meterCode, query.meter));
   if (query.customer) where.push(eq(meteringErrors.customerRef, query.customer));
-  const cond = and(...where);
-  const rows = await q(ctx).select().from(meteringErrors).where(cond)
-    .orderBy(desc(meteringErrors.lastReceivedAt), desc(meteringErrors.id)).limit(query.limit).offset(query.offset);
-  const [{ n }] = await q(ctx).select({ n: count() }).from(meteringErrors).where(cond);
-  return { data: rows.map(meteringErrorOut), total: Number(n) };
+  return paginate({ db: q(ctx), from: meteringErrors, where: and(...where), orderBy: [desc(meteringErrors.lastReceivedAt), desc(meteringErrors.id)],
+    page: query, map: (rows) => rows.map(meteringErrorOut) });
 }
 
 /**

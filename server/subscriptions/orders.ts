@@ -3,12 +3,13 @@
  * relations and eligibility are checked when the order is placed and again when it is completed;
  * completing sets the billing start date (과금 개시일) and creates the subscriptions.
  */
-import { and, asc, count, desc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { orders, planRelations, subscriptionPhases, subscriptions } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound, type FieldIssue } from '../lib/errors';
 import { recordAudit } from '../audit/record';
+import { paginate } from '../lib/paginate';
 import { addDays } from '../lib/dates';
 import { assertEligible, billingGroupOf, getCustomerRow, normQuantities, planAt, tenantToday } from './common';
 import { effectiveStatus } from './subscriptions';
@@ -88,9 +89,7 @@ export async function listOrders({ ctx, query }: { ctx: Ctx; query: { status?: O
   const where: SQL[] = [eq(orders.tenantId, ctx.tenantId)];
   if (query.status) where.push(eq(orders.status, query.status));
   if (query.customerId) where.push(eq(orders.customerId, query.customerId));
-  const [{ n }] = await q(ctx).select({ n: count() }).from(orders).where(and(...where));
-  const rows = await q(ctx).select().from(orders).where(and(...where)).orderBy(desc(orders.createdAt), asc(orders.id)).limit(query.limit).offset(query.offset);
-  return { data: rows.map(orderOut), total: Number(n) };
+  return paginate({ db: q(ctx), from: orders, where: and(...where), orderBy: [desc(orders.createdAt), asc(orders.id)], page: query, map: (rows) => rows.map(orderOut) });
 }
 
 export async function getOrder({ ctx, id }: { ctx: Ctx; id: string }) {

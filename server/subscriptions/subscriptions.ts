@@ -3,12 +3,13 @@
  * (closing the phase that covers it and opening the next), done under a row lock with its audit
  * row in the same transaction. Dates already billed cannot be changed (409).
  */
-import { and, asc, count, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { bills, subscriptionPhases, subscriptions } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
+import { paginate } from '../lib/paginate';
 import { parseDecimal, type Decimal } from '../lib/money';
 import { isIsoDate, maxDate, periodContainingAnchored } from '../lib/dates';
 import { billingMode } from '../billing/rate-payer';
@@ -68,11 +69,11 @@ export async function listSubscriptions({ ctx, query }: { ctx: Ctx; query: Subsc
   else if (query.status === 'paused') where.push(sql`${subscriptions.status} = 'paused' and (${subscriptions.endDate} is null or ${subscriptions.endDate} > ${today})`);
   else if (query.status === 'trial') where.push(sql`${subscriptions.status} in ('trial','active') and ${subscriptions.trialEndDate} > ${today} and (${subscriptions.endDate} is null or ${subscriptions.endDate} > ${today})`);
   else if (query.status === 'active') where.push(sql`${subscriptions.status} in ('trial','active') and (${subscriptions.trialEndDate} is null or ${subscriptions.trialEndDate} <= ${today}) and (${subscriptions.endDate} is null or ${subscriptions.endDate} > ${today})`);
-  const [{ n }] = await q(ctx).select({ n: count() }).from(subscriptions).where(and(...where));
-  const rows = await q(ctx).select().from(subscriptions).where(and(...where))
-    .orderBy(desc(subscriptions.createdAt), asc(subscriptions.id)).limit(query.limit).offset(query.offset);
-  const phases = await phasesOf(q(ctx), ctx.tenantId, rows.map((r) => r.id));
-  return { data: rows.map((r) => subscriptionOut(r, phases.filter((p) => p.subscriptionId === r.id), today)), total: Number(n) };
+  return paginate({ db: q(ctx), from: subscriptions, where: and(...where), orderBy: [desc(subscriptions.createdAt), asc(subscriptions.id)], page: query,
+    map: async (rows) => {
+      const phases = await phasesOf(q(ctx), ctx.tenantId, rows.map((r) => r.id));
+      return rows.map((r) => subscriptionOut(r, phases.filter((p) => p.subscriptionId === r.id), today));
+    } });
 }
 
 export async function getSubscription({ ctx, id }: { ctx: Ctx; id: string }) {
