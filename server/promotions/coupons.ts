@@ -4,6 +4,7 @@ import { couponCodes, ruleRedemptions } from '../db/schema';
 import type { DbOrTx } from '../db/client';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid } from '../lib/errors';
+import { Decimal, toMoneyString } from '../lib/money';
 import { recordAudit } from '../audit/record';
 import { getEntry, resolveAt } from '../catalog/versions';
 import type { RuleDoc } from '../rules/schema';
@@ -82,10 +83,12 @@ export async function redemptionReport({ ctx, ruleCode }: { ctx: Ctx; ruleCode: 
   }).from(ruleRedemptions).where(where)
     .groupBy(sql`to_char(${ruleRedemptions.periodStart}, 'YYYY-MM')`, ruleRedemptions.currency).orderBy(sql`1`);
   const latest = await q(ctx).select().from(ruleRedemptions).where(where).orderBy(desc(ruleRedemptions.createdAt)).limit(100);
+  // numeric(40,15) comes back padded ("30.000000000000000"): amounts leave with the currency's minor units.
+  const money = (amount: string, currency: string) => toMoneyString(new Decimal(amount), currency);
   return {
     rule: ruleCode,
-    byMonth,
-    latest: latest.map((r) => ({ customerId: r.customerId, invoiceId: r.invoiceId, couponCode: r.couponCode, amount: r.amount, currency: r.currency, periodStart: r.periodStart, createdAt: r.createdAt.toISOString() })),
+    byMonth: byMonth.map((m) => ({ ...m, amount: money(m.amount, m.currency) })),
+    latest: latest.map((r) => ({ customerId: r.customerId, invoiceId: r.invoiceId, couponCode: r.couponCode, amount: money(r.amount, r.currency), currency: r.currency, periodStart: r.periodStart, createdAt: r.createdAt.toISOString() })),
   };
 }
 
