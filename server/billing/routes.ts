@@ -25,10 +25,10 @@ export const billingRoutes = newRouter()
   .openapi(createRoute({ method: 'get', path: '/bill-runs', tags: [tag], summary: 'Bill runs, newest first', security,
     request: { query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), offset: z.coerce.number().int().min(0).default(0) }) },
     responses: { ...jsonOk(z.object({ data: z.array(BillRunOut), total: z.number().int() })), ...errorResponses } }),
-  async (c) => c.json(await listBillRuns({ ctx: c.get('ctx'), query: c.req.valid('query') }) as never, 200))
+  async (c) => c.json(await listBillRuns({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
   .openapi(createRoute({ method: 'get', path: '/bill-runs/{id}', tags: [tag], summary: 'A bill run: progress counters, totals, per-payer outcomes (dry run: what would be invoiced)', security,
     request: { params: IdParam }, responses: { ...jsonOk(BillRunOut), ...errorResponses } }),
-  async (c) => c.json(await getBillRun({ ctx: c.get('ctx'), id: c.req.valid('param').id }) as never, 200))
+  async (c) => c.json(await getBillRun({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200))
   .openapi(createRoute({ method: 'get', path: '/bill-runs/{id}/events', tags: [tag], summary: 'Server-sent events: `progress` until the run is completed or failed, then `done`', security,
     request: { params: IdParam }, responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errorResponses } }),
   async (c) => {
@@ -45,7 +45,7 @@ export const billingRoutes = newRouter()
         if (finished || stream.aborted) return;
         await stream.sleep(500);
       }
-    }) as never;
+    });
   })
   .openapi(createRoute({ method: 'get', path: '/bill-run-groups', tags: [tag], summary: 'Bill-run groups (배치 그룹)', security,
     responses: { ...jsonOk(z.object({ data: z.array(GroupOut) })), ...errorResponses } }),

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { isoDate } from '../lib/schemas';
 import { newRouter, jsonBody, jsonOk, errorResponses, security, IdParam, zodIssues } from '../lib/http';
-import { assertPermission } from '../lib/context';
+import { assertPermission, type Ctx } from '../lib/context';
 import { conflict, invalid, ServiceError } from '../lib/errors';
 import { createCreditNote, finalizeInvoice, getInvoice, listInvoices, markSent, moveInvoice, updateDraft, INVOICE_STATUSES } from './invoices';
 import { invoiceDocument } from './document';
@@ -28,7 +28,8 @@ const InvoiceDetail = InvoiceSummary.extend({
   bills: z.array(z.any()), creditNotes: z.array(CreditNoteOut),
 }).openapi('Invoice');
 
-const action = (path: string, summary: string, fn: (ctx: never, id: string) => Promise<unknown>) =>
+// Generic in the path so each action keeps its literal path in the app's type (AppType).
+const action = <P extends string, T>(path: P, summary: string, fn: (ctx: Ctx, id: string) => Promise<T>) =>
   [createRoute({ method: 'post', path, tags: [tag], summary, security, request: { params: IdParam }, responses: { ...jsonOk(InvoiceDetail), 409: errorResponses[404], ...errorResponses } }), fn] as const;
 
 const finalize = action('/invoices/{id}/finalize', 'Finalize: immutable and numbered (INV-YYYYMM-000001, gapless per tenant)', (ctx, id) => finalizeInvoice({ ctx, id }));
@@ -46,15 +47,15 @@ export const invoiceRoutes = newRouter()
   async (c) => c.json(await listInvoices({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
   .openapi(createRoute({ method: 'get', path: '/invoices/{id}', tags: [tag], summary: 'An invoice with its lines (rule per line), bills, trace and credit notes', security,
     request: { params: IdParam }, responses: { ...jsonOk(InvoiceDetail), ...errorResponses } }),
-  async (c) => c.json(await getInvoice({ ctx: c.get('ctx'), id: c.req.valid('param').id }) as never, 200))
+  async (c) => c.json(await getInvoice({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200))
   .openapi(createRoute({ method: 'patch', path: '/invoices/{id}', tags: [tag], summary: 'Edit a draft (notes, due date); an issued invoice answers 409', security,
     request: { params: IdParam, ...jsonBody(z.object({ notes: z.string().max(2000).nullable().optional(), dueDate: isoDate.optional() })) },
     responses: { ...jsonOk(InvoiceDetail), 409: errorResponses[404], ...errorResponses } }),
-  async (c) => c.json(await updateDraft({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }) as never, 200))
-  .openapi(finalize[0], async (c) => c.json(await finalize[1](c.get('ctx') as never, c.req.valid('param').id) as never, 200))
-  .openapi(paid[0], async (c) => c.json(await paid[1](c.get('ctx') as never, c.req.valid('param').id) as never, 200))
-  .openapi(failed[0], async (c) => c.json(await failed[1](c.get('ctx') as never, c.req.valid('param').id) as never, 200))
-  .openapi(voided[0], async (c) => c.json(await voided[1](c.get('ctx') as never, c.req.valid('param').id) as never, 200))
+  async (c) => c.json(await updateDraft({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }), 200))
+  .openapi(finalize[0], async (c) => c.json(await finalize[1](c.get('ctx'), c.req.valid('param').id), 200))
+  .openapi(paid[0], async (c) => c.json(await paid[1](c.get('ctx'), c.req.valid('param').id), 200))
+  .openapi(failed[0], async (c) => c.json(await failed[1](c.get('ctx'), c.req.valid('param').id), 200))
+  .openapi(voided[0], async (c) => c.json(await voided[1](c.get('ctx'), c.req.valid('param').id), 200))
   .openapi(createRoute({ method: 'post', path: '/invoices/{id}/credit-notes', tags: [tag], summary: 'Credit note (요금 조정) against an issued invoice', security,
     request: { params: IdParam, ...jsonBody(z.object({ reason: z.string().min(1).max(1000), lines: z.array(z.object({ description: z.string().min(1).max(500), amount: z.string() })).min(1).max(100) })) },
     responses: { 201: { description: 'Created', content: { 'application/json': { schema: CreditNoteOut } } }, 409: errorResponses[404], ...errorResponses } }),
@@ -64,7 +65,7 @@ export const invoiceRoutes = newRouter()
   async (c) => {
     const { doc } = await invoiceDocument(c.get('ctx'), c.req.valid('param').id);
     const pdf = await renderInvoicePdf(doc);
-    return c.body(new Uint8Array(pdf), 200, { 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="${doc.number}.pdf"` }) as never;
+    return c.body(new Uint8Array(pdf), 200, { 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="${doc.number}.pdf"` });
   })
   .openapi(createRoute({ method: 'post', path: '/invoices/{id}/send', tags: [tag], summary: 'E-mail the invoice with its PDF (청구 발송); records sentAt/sentTo', security,
     request: { params: IdParam, body: { content: { 'application/json': { schema: SendIn } }, required: false } },

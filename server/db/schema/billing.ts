@@ -106,8 +106,8 @@ export const billRuns = pgTable('bill_runs', {
   groupCode: text('group_code'),
   periodStart: date('period_start').notNull(),
   periodEnd: date('period_end').notNull(),
-  /** queued | running | completed | failed */
-  status: text('status').notNull().default('queued'),
+  /** queued | running | completed | failed (typed so the bill-run answer matches its response schema) */
+  status: text('status').$type<'queued' | 'running' | 'completed' | 'failed'>().notNull().default('queued'),
   dryRun: boolean('dry_run').notNull().default(false),
   totalPayers: integer('total_payers').notNull().default(0),
   processedPayers: integer('processed_payers').notNull().default(0),
