@@ -16,10 +16,7 @@ import type { Ctx } from './lib/context';
 import { idempotency } from './lib/idempotency';
 import { inputGuard } from './lib/input-guard';
 import { principalFromApiKey, principalFromSession, SESSION_COOKIE } from './access/principal';
-import { authRoutes, accessRoutes } from './access/routes';
-import { tenantRoutes } from './tenants/routes';
-import { auditRoutes } from './audit/routes';
-import { extraModules } from './modules';
+import { apiRoutes } from './modules';
 
 export interface AppDeps {
   db: Db;
@@ -82,11 +79,8 @@ export function createApp(deps: AppDeps) {
     return c.json({ status: ok ? 'ok' : 'unavailable', database: deps.dbKind ?? 'unknown' }, ok ? 200 : 503);
   });
 
-  app.route('/api/v1', authRoutes);
-  app.route('/api/v1', accessRoutes);
-  app.route('/api/v1', tenantRoutes);
-  app.route('/api/v1', auditRoutes);
-  for (const m of extraModules) app.route('/api/v1', m);
+  // Typed by every module's routes (server/modules.ts); returned so AppType carries them.
+  const api = app.route('/api/v1', apiRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http', scheme: 'bearer', description: 'A tenant API key (bw_live_...)',
@@ -146,7 +140,8 @@ export function createApp(deps: AppDeps) {
     console.error(`[${c.get('requestId')}]`, err);
     return problem(c, new ServiceError('INTERNAL', 'Something went wrong on our side; the request id identifies it in the logs'));
   });
-  return app;
+  return api;
 }
 
+/** The API's type with every route of every module, for `hc<AppType>()` from hono/client. */
 export type AppType = ReturnType<typeof createApp>;

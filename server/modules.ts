@@ -1,5 +1,8 @@
-import type { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './lib/http';
+import { authRoutes, accessRoutes } from './access/routes';
+import { tenantRoutes } from './tenants/routes';
+import { auditRoutes } from './audit/routes';
 import { customerRoutes } from './customers/routes';
 import { meteringRoutes } from './metering/routes';
 import { planRoutes, ruleRoutes, catalogIoRoutes } from './catalog/routes';
@@ -11,21 +14,26 @@ import { promotionRoutes } from './promotions/routes';
 import { analyticsRoutes } from './analytics/routes';
 
 /**
- * Feature modules mounted under /api/v1 besides access, tenants and audit (catalog, rating,
- * customers, billing ...). Each is a sub-app with its own routes; add it here to mount it.
+ * Every module's sub-app, mounted under /api/v1 by createApp. One chain of `.route()` calls (Hono's
+ * guide) so the type accumulates each module's routes: server/app.ts exports it as AppType for the
+ * typed `hono/client`. An array of sub-apps would type them all as a bare OpenAPIHono and lose
+ * every route. Add a module by adding a link to the chain; routes match in this order.
  */
-export const extraModules: OpenAPIHono<AppEnv>[] = [
+export const apiRoutes = new OpenAPIHono<AppEnv>()
+  .route('/', authRoutes)
+  .route('/', accessRoutes)
+  .route('/', tenantRoutes)
+  .route('/', auditRoutes)
   // rating routes (GET /rules/facts) must precede /rules/{code}
-  ratingRoutes,
-  promotionRoutes,
-  planRoutes,
-  ruleRoutes,
-  catalogIoRoutes,
-  customerRoutes,
-  orderRoutes,
-  subscriptionRoutes,
-  billingRoutes,
-  invoiceRoutes,
-  meteringRoutes,
-  analyticsRoutes,
-];
+  .route('/', ratingRoutes)
+  .route('/', promotionRoutes)
+  .route('/', planRoutes)
+  .route('/', ruleRoutes)
+  .route('/', catalogIoRoutes)
+  .route('/', customerRoutes)
+  .route('/', orderRoutes)
+  .route('/', subscriptionRoutes)
+  .route('/', billingRoutes)
+  .route('/', invoiceRoutes)
+  .route('/', meteringRoutes)
+  .route('/', analyticsRoutes);

@@ -25,7 +25,8 @@ const CodeParam = z.object({ code: z.string().min(1).max(100).openapi({ param: {
 const VersionParam = CodeParam.extend({ version: z.coerce.number().int().min(1).openapi({ param: { name: 'version', in: 'path' } }) });
 
 /** The same versioned-document API for plans (/plans) and rules (/rules). */
-function catalogRouter(kind: CatalogKind, base: string, tag: string) {
+// Generic in the base path so each route keeps its literal path in the app's type (AppType).
+function catalogRouter<B extends '/plans' | '/rules'>(kind: CatalogKind, base: B, tag: string) {
   return newRouter()
     .openapi(createRoute({ method: 'get', path: base, tags: [tag], summary: `List ${kind}s with their latest published version and draft`, security,
       responses: { ...jsonOk(z.object({ data: z.array(EntryOut) })), 403: errorResponses[403] } }),
@@ -33,25 +34,25 @@ function catalogRouter(kind: CatalogKind, base: string, tag: string) {
     .openapi(createRoute({ method: 'post', path: base, tags: [tag], summary: `Create a ${kind} (version 1, draft)`, security, request: jsonBody(DocIn),
       responses: { 201: { description: 'Created', content: { 'application/json': { schema: EntryDetail } } }, ...errorResponses } }),
     async (c) => { const b = c.req.valid('json'); return c.json(await createEntry({ ctx: c.get('ctx'), kind, document: b.document, note: b.note }), 201); })
-    .openapi(createRoute({ method: 'get', path: `${base}/{code}`, tags: [tag], summary: `A ${kind} with every version`, security, request: { params: CodeParam },
+    .openapi(createRoute({ method: 'get', path: `${base}/{code}` as const, tags: [tag], summary: `A ${kind} with every version`, security, request: { params: CodeParam },
       responses: { ...jsonOk(EntryDetail), ...errorResponses } }),
     async (c) => c.json(await getEntry({ ctx: c.get('ctx'), kind, code: c.req.valid('param').code }), 200))
-    .openapi(createRoute({ method: 'put', path: `${base}/{code}/draft`, tags: [tag], summary: `Save the draft (a new version when the latest is published)`, security,
+    .openapi(createRoute({ method: 'put', path: `${base}/{code}/draft` as const, tags: [tag], summary: `Save the draft (a new version when the latest is published)`, security,
       request: { params: CodeParam, ...jsonBody(DocIn) }, responses: { ...jsonOk(EntryDetail), ...errorResponses } }),
     async (c) => { const b = c.req.valid('json'); return c.json(await saveDraft({ ctx: c.get('ctx'), kind, code: c.req.valid('param').code, document: b.document, note: b.note }), 200); })
-    .openapi(createRoute({ method: 'delete', path: `${base}/{code}/draft`, tags: [tag], summary: 'Discard the draft', security,
+    .openapi(createRoute({ method: 'delete', path: `${base}/{code}/draft` as const, tags: [tag], summary: 'Discard the draft', security,
       request: { params: CodeParam }, responses: { ...jsonOk(EntryDetail), ...errorResponses } }),
     async (c) => c.json(await discardDraft({ ctx: c.get('ctx'), kind, code: c.req.valid('param').code }), 200))
-    .openapi(createRoute({ method: 'post', path: `${base}/{code}/publish`, tags: [tag], summary: 'Publish the draft with an effective date (immutable afterwards)', security,
+    .openapi(createRoute({ method: 'post', path: `${base}/{code}/publish` as const, tags: [tag], summary: 'Publish the draft with an effective date (immutable afterwards)', security,
       request: { params: CodeParam, ...jsonBody(z.object({ effectiveFrom: isoDate.optional() })) }, responses: { ...jsonOk(EntryDetail), ...errorResponses } }),
     async (c) => c.json(await publishDraft({ ctx: c.get('ctx'), kind, code: c.req.valid('param').code, effectiveFrom: c.req.valid('json').effectiveFrom }), 200))
-    .openapi(createRoute({ method: 'post', path: `${base}/{code}/retire`, tags: [tag], summary: 'Retire: stops applying to periods starting on or after `from`', security,
+    .openapi(createRoute({ method: 'post', path: `${base}/{code}/retire` as const, tags: [tag], summary: 'Retire: stops applying to periods starting on or after `from`', security,
       request: { params: CodeParam, ...jsonBody(z.object({ from: isoDate.optional() })) }, responses: { ...jsonOk(EntryDetail), ...errorResponses } }),
     async (c) => c.json(await retireEntry({ ctx: c.get('ctx'), kind, code: c.req.valid('param').code, from: c.req.valid('json').from }), 200))
-    .openapi(createRoute({ method: 'get', path: `${base}/{code}/versions/{version}`, tags: [tag], summary: 'One version', security,
+    .openapi(createRoute({ method: 'get', path: `${base}/{code}/versions/{version}` as const, tags: [tag], summary: 'One version', security,
       request: { params: VersionParam }, responses: { ...jsonOk(VersionOut), ...errorResponses } }),
     async (c) => { const p = c.req.valid('param'); return c.json(await getVersion({ ctx: c.get('ctx'), kind, code: p.code, version: p.version }), 200); })
-    .openapi(createRoute({ method: 'get', path: `${base}/{code}/diff`, tags: [tag], summary: 'Differences between two versions, by JSON path', security,
+    .openapi(createRoute({ method: 'get', path: `${base}/{code}/diff` as const, tags: [tag], summary: 'Differences between two versions, by JSON path', security,
       request: { params: CodeParam, query: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }) },
       responses: { ...jsonOk(z.object({ from: z.number(), to: z.number(), changes: z.array(z.object({ path: z.string(), op: z.enum(['added', 'removed', 'changed']), before: z.any().optional(), after: z.any().optional() })) })), ...errorResponses } }),
     async (c) => { const qy = c.req.valid('query'); return c.json(await diffVersions({ ctx: c.get('ctx'), kind, code: c.req.valid('param').code, from: qy.from, to: qy.to }), 200); });
