@@ -8,6 +8,7 @@ import { PERMISSION_CODES } from '../../server/access/permissions';
 import { importDocuments } from '../../server/catalog/versions';
 import { createOrder, transitionOrder } from '../../server/subscriptions/orders';
 import { FIXTURE_PLANS, FIXTURE_RULES } from '../scenarios/fixture';
+import { storedMoney } from '../support/money';
 
 /**
  * Anniversary bill-run groups (README "Anniversary groups"): each subscription is billed for its
@@ -50,7 +51,7 @@ async function run(body: Record<string, unknown>) {
 
 async function billsOf(code: string) {
   const rows = await t.handle.db.select().from(bills).where(and(eq(bills.tenantId, tenant.tenantId), eq(bills.customerId, ids[code]))).orderBy(asc(bills.periodStart));
-  return rows.map((b) => ({ period: [b.periodStart, b.periodEnd], subtotal: Number(b.subtotal).toFixed(2), usage: (b.segments as { usage: Record<string, string> }[]).map((s) => s.usage.an_calls ?? null), late: (b.segments as { lateUsage?: unknown }[]).map((s) => s.lateUsage ?? null) }));
+  return rows.map((b) => ({ period: [b.periodStart, b.periodEnd], subtotal: storedMoney(b.subtotal, b.currency), usage: (b.segments as { usage: Record<string, string> }[]).map((s) => s.usage.an_calls ?? null), late: (b.segments as { lateUsage?: unknown }[]).map((s) => s.lateUsage ?? null) }));
 }
 
 async function invoicesOf(code: string) {
