@@ -1,7 +1,8 @@
 /**
  * The rating preview (POST /api/v1/rating/preview, spec rating.md §5): validate the whole
  * request, listing every problem with its JSON path, then rate without storing anything.
- * Neither function throws on bad input; the route maps `{ ok: false }` to a 422.
+ * Neither function throws on bad input; the preview service (server/catalog/preview-rating.ts)
+ * maps `{ ok: false }` to a 422.
  */
 import { z } from 'zod';
 import type { FieldIssue } from '../lib/errors';
@@ -186,12 +187,6 @@ export function previewRating(request: PreviewRequest, deps: PreviewDeps): Resul
   const rules = request.rules ?? deps.tenantRules;
   const { redemptions: _r, taxExact: _t, ...result } = rate(input, { rules });
   return { ok: true, value: result };
-}
-
-/** parsePreviewRequest + previewRating in one call, for the route. */
-export function runPreview(body: unknown, deps: PreviewDeps): Result<PreviewResponse> {
-  const parsed = parsePreviewRequest(body);
-  return parsed.ok ? previewRating(parsed.value, deps) : parsed;
 }
 
 function currentMonth(deps: PreviewDeps): { start: string; end: string } {
