@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client';
-import { billRunGroups, billRunPayers, billRuns, bills, couponCodes, customers, invoices, jobs, subscriptionPhases, subscriptions } from '../db/schema';
+import { billRunGroups, billRunPayers, billRuns, bills, couponCodes, customers, invoices, subscriptionPhases, subscriptions } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { invalid, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
@@ -17,7 +17,9 @@ import { Decimal } from '../lib/money';
 import { resolveAt } from '../catalog/versions';
 import { prepareRules } from '../rating';
 import type { PlanDoc, RuleDoc } from '../rating/types';
-import { enqueue, heartbeat, type Job } from '../jobs/queue';
+import { enqueue, type Job } from '../jobs/queue';
+import { registerJobKind, type JobKind, type JobRunEnv } from '../jobs/registry';
+import { drainJobs } from '../jobs/worker';
 import { periodContaining, tenantSettings, tenantToday } from '../subscriptions/common';
 import { loadUsage, type UsageBook } from './usage';
 import { anniversaryDue, ratePayer, type InvoiceDraft, type PayerData, type ResolvedCoupons, type RunDocs } from './rate-payer';
@@ -338,7 +340,7 @@ const PAYER_COLUMNS = ['bill_run_id', 'bill_to', 'tenant_id', 'outcome', 'invoic
  * `bill_run_payers` rows there, so it creates and counts nothing twice.
  */
 const TIMING = process.env.BILL_RUN_TIMING === '1';
-export async function processPayers(db: Db, run: Run, billTos: string[], opts: { now: () => Date; onPayer?: () => Promise<void> }) {
+export async function processPayers(db: Db, run: Run, billTos: string[], opts: { now: () => Date; signal?: AbortSignal; holdLease?: (tx: DbOrTx) => Promise<void> }) {
   const t0 = performance.now();
   const mark = (what: string) => { if (TIMING) console.log(`[bill-run] ${billTos.length} payers ${what} ${(performance.now() - t0).toFixed(0)} ms`); };
   // A calendar run is one slice (the run's period, all payers); an anniversary run is one slice per
@@ -368,12 +370,14 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
     loaded.push({ run: slice.run, base, ...l });
   }
   mark('loaded');
-  if (opts.onPayer) await opts.onPayer();
+  // Lost the lease while loading: another worker has this chunk now.
+  opts.signal?.throwIfAborted();
   const now = opts.now();
   const rowsAt = now.toISOString();
   const needsLedger = loaded.some((l) => limitedRules(l.base.ruleDocs).length > 0 || l.data.some((d) => d.subs.some((s) => s.sub.coupons.length)));
 
   await db.transaction(async (tx) => {
+    if (opts.holdLease) await opts.holdLease(tx);
     // Budgets and single-use codes are shared by all chunks of all runs of the tenant: chunks that
     // can consume them are serialised by a transaction-scoped advisory lock, and read the ledger
     // only once they hold it. Runs without coupon/promotion rules and codes never take it.
@@ -545,17 +549,25 @@ async function dropUsedUpCodes(tx: DbOrTx, tenantId: string, rc: ResolvedCoupons
 }
 
 /** Job handler: one chunk of payers; marks the run running (the chunk with its last payer completes it). */
-export async function handleBillRunJob(db: Db, job: Job, env: { workerId: string; now: () => Date }) {
+async function handleBillRunJob(job: Job, env: JobRunEnv) {
+  const { db } = env;
   const { billRunId, billTo } = job.payload as { billRunId: string; billTo: string[] };
   const [run] = await db.select().from(billRuns).where(eq(billRuns.id, billRunId));
   if (!run) return;
   if (run.status === 'queued') await db.update(billRuns).set({ status: 'running', startedAt: env.now() }).where(and(eq(billRuns.id, run.id), eq(billRuns.status, 'queued')));
-  await processPayers(db, run, billTo, { now: env.now, onPayer: () => heartbeat(db, job, env.workerId) });
+  await processPayers(db, run, billTo, { now: env.now, signal: env.signal, holdLease: env.holdLease });
 }
 
-export async function failBillRun(db: Db, job: Job, err: unknown) {
+async function failBillRun(db: Db, job: Job, err: unknown) {
   const { billRunId } = job.payload as { billRunId: string };
   await db.update(billRuns).set({ status: 'failed', error: err instanceof Error ? err.message : String(err), finishedAt: new Date() }).where(eq(billRuns.id, billRunId));
+}
+
+const billRunChunkJob: JobKind = { kind: BILL_RUN_JOB, run: handleBillRunJob, onFinalFailure: failBillRun };
+
+/** Registers billing's job kinds; called where a process starts (server/job-kinds.ts). */
+export function registerBillingJobs() {
+  registerJobKind(billRunChunkJob);
 }
 
 /**
@@ -563,15 +575,9 @@ export async function failBillRun(db: Db, job: Job, err: unknown) {
  * in-process right away instead of waiting for a worker.
  */
 export async function runBillRunNow({ ctx, input }: { ctx: Ctx; input: BillRunInput }) {
+  registerBillingJobs();
   const created = await createBillRun({ ctx, input });
-  const { claim } = await import('../jobs/queue');
-  const { runJob } = await import('../jobs/worker');
-  const workerId = `inline-${created.id.slice(0, 8)}`;
-  for (;;) {
-    const job = await claim(ctx.db, workerId, { where: sql`${jobs.dedupeKey} like ${`billrun:${created.id}:%`}` });
-    if (!job) break;
-    await runJob(ctx.db, job, workerId, ctx.now);
-  }
+  await drainJobs(ctx.db, { workerId: `inline-${created.id.slice(0, 8)}`, now: ctx.now, filter: { kinds: [BILL_RUN_JOB], tenantId: ctx.tenantId, dedupeKeyPrefix: `billrun:${created.id}:` } });
   return getBillRun({ ctx, id: created.id });
 }
 

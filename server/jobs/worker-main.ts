@@ -6,6 +6,9 @@
  */
 import { createDb } from '../db/client';
 import { DEFAULT_CONCURRENCY, drainJobs, startWorker } from './worker';
+import { registerJobKinds } from '../job-kinds';
+
+registerJobKinds();
 
 const handle = await createDb({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: process.env.DATA_DIR || './data' });
 await handle.migrate();
