@@ -10,7 +10,8 @@ import type { Ctx } from '../server/lib/context';
 import { ServiceError } from '../server/lib/errors';
 import { addInterval, todayInZone } from '../server/lib/dates';
 import { createOrder, transitionOrder } from '../server/subscriptions/orders';
-import { periodContaining, tenantSettings } from '../server/subscriptions/common';
+import { periodContaining } from '../server/subscriptions/common';
+import { tenantSettings } from '../server/tenants/tenant-settings';
 import { runBillRunNow, upsertGroup } from '../server/billing/bill-runs';
 import { finalizeInvoice, moveInvoice } from '../server/invoices/invoices';
 

@@ -12,7 +12,7 @@ import { conflict, invalid, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
 import { addDays, isIsoDate } from '../lib/dates';
 import { Decimal, currencyDecimals, toMoneyString } from '../lib/money';
-import { tenantToday } from '../subscriptions/common';
+import { tenantToday } from '../tenants/tenant-settings';
 import { PAYMENT_TERMS_DAYS } from '../billing/bill-runs';
 
 type InvoiceRow = typeof invoices.$inferSelect;

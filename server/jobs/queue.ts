@@ -69,6 +69,12 @@ export async function claim(db: Db, workerId: string, opts: { leaseMs?: number; 
   });
 }
 
+/** Some job of the filter is running (held by a worker, or by a dead one until its lease passes). */
+export async function hasRunning(db: DbOrTx, filter?: JobFilter): Promise<boolean> {
+  const rows = await db.select({ id: jobs.id }).from(jobs).where(and(eq(jobs.status, 'running'), filterSql(filter))).limit(1);
+  return rows.length > 0;
+}
+
 /** This worker still holds the job: only then may it renew, finish or fail it. */
 const heldBy = (job: Job, workerId: string) => and(eq(jobs.id, job.id), eq(jobs.status, 'running'), eq(jobs.lockedBy, workerId));
 

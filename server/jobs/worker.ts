@@ -6,10 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/client';
-import { claim, complete, DEFAULT_LEASE_MS, fail, holdLease, LeaseLostError, renewLease, type Job, type JobFilter } from './queue';
+import { claim, complete, DEFAULT_LEASE_MS, fail, hasRunning, holdLease, LeaseLostError, renewLease, type Job, type JobFilter } from './queue';
 
 export { LeaseLostError } from './queue';
 import { jobKind } from './registry';
+import { tickSchedules } from './schedules';
 
 export interface WorkerOptions {
   /** Poll interval when the queue is empty. */
@@ -22,6 +23,8 @@ export interface WorkerOptions {
   concurrency?: number;
   filter?: JobFilter;
   leaseMs?: number;
+  /** Turn due schedules into jobs at most this often (default 30 s; 0: this worker does not tick). */
+  scheduleEveryMs?: number;
 }
 
 /**
@@ -73,6 +76,13 @@ export interface DrainOptions {
   concurrency?: number;
   filter?: JobFilter;
   leaseMs?: number;
+  /**
+   * Also wait for running jobs held by other workers (live, or dead until their lease passes and
+   * this drain takes them over) instead of stopping at the first empty claim: "until the queue is empty".
+   */
+  waitForLeased?: { pollMs: number };
+  /** After a job is claimed (its lease held), before it runs. */
+  onClaim?: (job: Job) => void | Promise<void>;
   onJob?: (job: Job) => void | Promise<void>;
 }
 
@@ -85,8 +95,13 @@ export async function drainJobs(db: Db, opts: DrainOptions = {}): Promise<number
     for (;;) {
       if (opts.max !== undefined && n >= opts.max) return;
       const job = await claim(db, id, { leaseMs: opts.leaseMs, filter: opts.filter });
-      if (!job) return;
+      if (!job) {
+        if (!opts.waitForLeased || !(await hasRunning(db, opts.filter))) return;
+        await new Promise((r) => setTimeout(r, opts.waitForLeased!.pollMs));
+        continue;
+      }
       n++;
+      if (opts.onClaim) await opts.onClaim(job);
       await runJob(db, job, id, now, opts.leaseMs);
       if (opts.onJob) await opts.onJob(job);
     }
@@ -100,6 +115,8 @@ export function startWorker(db: Db, opts: WorkerOptions = {}) {
   const workerId = opts.workerId ?? `worker-${process.pid}-${randomUUID().slice(0, 8)}`;
   const now = opts.now ?? (() => new Date());
   const log = opts.log ?? ((m: string) => console.log(m));
+  const scheduleEvery = opts.scheduleEveryMs ?? 30_000;
+  let lastTick = 0;
   let stopped = false;
   const wakers = new Set<() => void>();
   const loops = Array.from({ length: Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY) }, (_, i) => (async () => {
@@ -107,6 +124,11 @@ export function startWorker(db: Db, opts: WorkerOptions = {}) {
     while (!stopped) {
       let job: Job | null = null;
       try {
+        // Wall clock, like leases: a frozen test clock must not stall the schedules.
+        if (i === 0 && scheduleEvery > 0 && Date.now() - lastTick >= scheduleEvery) {
+          lastTick = Date.now();
+          await tickSchedules(db, new Date()).catch((err) => log(`[jobs] ${id}: schedule tick failed: ${err instanceof Error ? err.message : String(err)}`));
+        }
         job = await claim(db, id, { leaseMs: opts.leaseMs, filter: opts.filter });
         if (job) await runJob(db, job, id, now, opts.leaseMs);
       } catch (err) {

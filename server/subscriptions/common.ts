@@ -1,28 +1,13 @@
 /** Helpers shared by orders, subscriptions and bill runs: tenant settings, plans in effect, facts, periods. */
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import { billRunGroups, customers, tenants } from '../db/schema';
+import { billRunGroups, customers } from '../db/schema';
 import { resolveAt, type ResolvedDocument } from '../catalog/versions';
-import { addInterval, daysInMonth, monthsBetween, todayInZone, type Period } from '../lib/dates';
-import { ServiceError, notFound } from '../lib/errors';
-import type { RoundingMode } from '../lib/money';
+import { addInterval, daysInMonth, monthsBetween, type Period } from '../lib/dates';
+import { ServiceError } from '../lib/errors';
 import { buildFacts, type FactCustomer, type FactMap } from '../rules/facts';
 import { checkEligibility } from '../rating';
 import type { PlanDoc } from '../rating/types';
-import type { Ctx } from '../lib/context';
-
-export interface TenantSettings { timezone: string; currency: string; rounding: RoundingMode }
-
-export async function tenantSettings(db: DbOrTx, tenantId: string): Promise<TenantSettings> {
-  const [t] = await db.select({ timezone: tenants.timezone, currency: tenants.currency, rounding: tenants.roundingMode }).from(tenants).where(eq(tenants.id, tenantId));
-  if (!t) throw notFound('Tenant');
-  return { timezone: t.timezone, currency: t.currency, rounding: t.rounding as RoundingMode };
-}
-
-/** Today's date in the tenant's time zone at ctx.now(). */
-export async function tenantToday(db: DbOrTx, ctx: Ctx): Promise<string> {
-  return todayInZone((await tenantSettings(db, ctx.tenantId)).timezone, ctx.now());
-}
 
 /** The published plan `code` in effect on `date`, or a 422 naming the field. */
 export async function planAt(db: DbOrTx, tenantId: string, code: string, date: string, path = 'planCode'): Promise<ResolvedDocument<PlanDoc>> {

@@ -14,7 +14,8 @@ import { isIsoDate, maxDate, periodContainingAnchored } from '../lib/dates';
 import { billingMode } from '../billing/rate-payer';
 import { rate } from '../rating';
 import type { PlanDoc } from '../rating/types';
-import { assertEligible, billingGroupOf, getCustomerRow, normQuantities, periodContaining, planAt, tenantToday } from './common';
+import { assertEligible, billingGroupOf, getCustomerRow, normQuantities, periodContaining, planAt } from './common';
+import { tenantToday } from '../tenants/tenant-settings';
 
 type Sub = typeof subscriptions.$inferSelect;
 type Phase = typeof subscriptionPhases.$inferSelect;
