@@ -3,7 +3,7 @@
  * process, test helpers). The queue in server/jobs knows no domain; a domain with jobs adds its
  * register call here (server/jobs/README.md, "Adding a job kind").
  */
-import { registerBillingJobs } from './billing/bill-runs';
+import { registerBillingJobs } from './billing/bill-run-job';
 
 export function registerJobKinds() {
   registerBillingJobs();

@@ -13,7 +13,7 @@ import { recordAudit } from '../audit/record';
 import { addDays, isIsoDate } from '../lib/dates';
 import { Decimal, currencyDecimals, toMoneyString } from '../lib/money';
 import { tenantToday } from '../tenants/tenant-settings';
-import { PAYMENT_TERMS_DAYS } from '../billing/bill-runs';
+import { PAYMENT_TERMS_DAYS } from '../billing/bill-run-write';
 
 type InvoiceRow = typeof invoices.$inferSelect;
 export const INVOICE_STATUSES = ['draft', 'finalized', 'paid', 'payment_failed', 'void'] as const;

@@ -10,7 +10,8 @@ import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound, type FieldIssue } from '../lib/errors';
 import { recordAudit } from '../audit/record';
 import { addDays } from '../lib/dates';
-import { assertEligible, billingGroupOf, getCustomerRow, normQuantities, planAt } from './common';
+import { assertEligible, getCustomerRow, normQuantities, planAt } from './plan-checks';
+import { billingGroupOf } from '../billing/bill-run-groups';
 import { tenantToday } from '../tenants/tenant-settings';
 import { effectiveStatus } from './subscriptions';
 

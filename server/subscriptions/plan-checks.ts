@@ -1,13 +1,19 @@
-/** Helpers shared by orders, subscriptions and bill runs: tenant settings, plans in effect, facts, periods. */
+/**
+ * What an order item or a subscription change checks before it is stored: the customer exists,
+ * the plan is published and in effect on the date, the customer is eligible for it; and the
+ * quantities in the form they are stored and rated in.
+ */
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import { billRunGroups, customers } from '../db/schema';
+import { customers } from '../db/schema';
 import { resolveAt, type ResolvedDocument } from '../catalog/versions';
-import { addInterval, daysInMonth, monthsBetween, type Period } from '../lib/dates';
 import { ServiceError } from '../lib/errors';
-import { buildFacts, type FactCustomer, type FactMap } from '../rules/facts';
+import { buildFacts, type FactMap } from '../rules/facts';
 import { checkEligibility } from '../rating';
 import type { PlanDoc } from '../rating/types';
+import { factCustomer } from '../customers/facts';
+
+type CustomerRow = typeof customers.$inferSelect;
 
 /** The published plan `code` in effect on `date`, or a 422 naming the field. */
 export async function planAt(db: DbOrTx, tenantId: string, code: string, date: string, path = 'planCode'): Promise<ResolvedDocument<PlanDoc>> {
@@ -15,22 +21,6 @@ export async function planAt(db: DbOrTx, tenantId: string, code: string, date: s
   const p = plans.find((x) => x.code === code);
   if (!p) throw new ServiceError('VALIDATION_FAILED', `No published plan "${code}" is in effect on ${date}`, [{ path, message: `no published plan "${code}" in effect on ${date}` }]);
   return p;
-}
-
-type CustomerRow = typeof customers.$inferSelect;
-
-/**
- * The `customer.*` facts of a stored customer. `customer.id` is the tenant's own customer code
- * (`customers.external_id`, e.g. "GRS"), not our internal UUID: rules are written by the tenant
- * about its customers (rules/packs/demo/rules/grs-aws-support.json), and UUIDs differ per database.
- */
-export function factCustomer(c: CustomerRow, onDate: string): FactCustomer {
-  const since = c.createdAt.toISOString().slice(0, 10);
-  return {
-    id: c.externalId, type: c.type, segment: c.segment, country: c.country, tags: c.tags,
-    tenureMonths: since <= onDate ? monthsBetween(since, onDate) : 0,
-    dunningExcluded: c.dunningExcluded, attributes: c.attributes,
-  };
 }
 
 function factNames(node: unknown, out: Set<string>): Set<string> {
@@ -60,21 +50,6 @@ export async function getCustomerRow(db: DbOrTx, tenantId: string, id: string, p
   const [c] = await db.select().from(customers).where(and(eq(customers.tenantId, tenantId), eq(customers.id, id)));
   if (!c) throw new ServiceError('VALIDATION_FAILED', 'Unknown customer', [{ path, message: 'no such customer in this tenant' }]);
   return c;
-}
-
-/** A bill-run group's cycle day and mode (day 1, calendar for the default group or an unknown code). */
-export async function billingGroupOf(db: DbOrTx, tenantId: string, groupCode: string | null): Promise<{ cycleDay: number; mode: string }> {
-  if (!groupCode) return { cycleDay: 1, mode: 'calendar' };
-  const [g] = await db.select({ cycleDay: billRunGroups.cycleDay, mode: billRunGroups.mode }).from(billRunGroups).where(and(eq(billRunGroups.tenantId, tenantId), eq(billRunGroups.code, groupCode)));
-  return g ?? { cycleDay: 1, mode: 'calendar' };
-}
-
-/** The monthly billing period [start, end) containing `date` for a cycle day (1–28; 31 clamps to month end). */
-export function periodContaining(date: string, cycleDay: number): Period {
-  const [y, m, d] = date.split('-').map(Number);
-  const thisMonthStart = `${y}-${String(m).padStart(2, '0')}-${String(Math.min(cycleDay, daysInMonth(y, m))).padStart(2, '0')}`;
-  const start = d >= Number(thisMonthStart.slice(8)) ? thisMonthStart : addInterval(thisMonthStart, 'month', -1, cycleDay);
-  return { start, end: addInterval(start, 'month', 1, cycleDay) };
 }
 
 /** Normalises quantities to decimal strings (they are stored and rated as strings). */
