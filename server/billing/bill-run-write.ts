@@ -48,6 +48,8 @@ const BILL_COLUMNS = ['id', 'tenant_id', 'subscription_id', 'customer_id', 'bill
   'segments', 'lines', 'subtotal', 'discount_total', 'trace', 'plan_versions', 'rule_versions', 'created_at'] as const;
 const PAYER_COLUMNS = ['bill_run_id', 'bill_to', 'tenant_id', 'outcome', 'invoice_id', 'currency', 'total', 'bills', 'error', 'created_at'] as const;
 
+const TIMING = process.env.BILL_RUN_TIMING === '1';
+
 /**
  * Rates and stores the given payers of a run: loads the chunk in a few set-based queries, rates in
  * memory, and writes invoices, bills, redemptions, `bill_run_payers` rows and the run's counters
@@ -55,7 +57,6 @@ const PAYER_COLUMNS = ['bill_run_id', 'bill_to', 'tenant_id', 'outcome', 'invoic
  * either entirely written or not at all; a retried chunk finds its subscriptions billed and its
  * `bill_run_payers` rows there, so it creates and counts nothing twice.
  */
-const TIMING = process.env.BILL_RUN_TIMING === '1';
 export async function processPayers(db: Db, run: Run, billTos: string[], opts: { now: () => Date; signal?: AbortSignal; holdLease?: (tx: DbOrTx) => Promise<void> }) {
   const t0 = performance.now();
   const mark = (what: string) => { if (TIMING) console.log(`[bill-run] ${billTos.length} payers ${what} ${(performance.now() - t0).toFixed(0)} ms`); };
@@ -70,6 +71,7 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
   const needsLedger = loaded.some((l) => limitedRules(l.base.ruleDocs).length > 0 || l.data.some((d) => d.subs.some((s) => s.sub.coupons.length)));
 
   await db.transaction(async (tx) => {
+    // First: a worker that lost the chunk's lease must not write it (server/jobs/README.md).
     if (opts.holdLease) await opts.holdLease(tx);
     // Budgets and single-use codes are shared by all chunks of all runs of the tenant: chunks that
     // can consume them are serialised by a transaction-scoped advisory lock, and read the ledger
