@@ -37,7 +37,7 @@ export interface WorkerOptions {
 export async function runJob(db: Db, job: Job, workerId: string, now: () => Date, leaseMs = DEFAULT_LEASE_MS) {
   const def = jobKind(job.kind);
   const abort = new AbortController();
-  let heldUntil = Date.now() + leaseMs;
+  let heldUntil = job.lockedUntil?.getTime() ?? Date.now() + leaseMs;
   let renewing: Promise<void> | null = null;
   const timer = setInterval(() => {
     if (renewing || abort.signal.aborted) return;
