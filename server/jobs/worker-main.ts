@@ -7,6 +7,7 @@
  */
 import { createDb } from '../db/client';
 import { DEFAULT_CONCURRENCY, drainJobs, startWorker } from './worker';
+import { tickSchedules } from './schedules';
 import { registerJobKinds } from '../job-kinds';
 
 registerJobKinds();
@@ -18,6 +19,8 @@ if (process.env.WORKER_EXIT_WHEN_IDLE === '1') {
   // WORKER_JOB_DELAY_MS slows each job down while its lease is held (crash tests: a kill then
   // leaves a leased job behind; demos of the progress bar).
   const delay = Number(process.env.WORKER_JOB_DELAY_MS ?? 0);
+  // Run from cron, this is the only process that ticks: today's scheduled jobs first.
+  await tickSchedules(handle.db, new Date());
   const n = await drainJobs(handle.db, {
     workerId: `worker-${process.pid}`, concurrency: handle.kind === 'pglite' ? 1 : DEFAULT_CONCURRENCY, waitForLeased: { pollMs: 250 },
     onClaim: async () => { if (delay) await new Promise((r) => setTimeout(r, delay)); },
