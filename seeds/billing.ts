@@ -8,10 +8,11 @@ import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { billRunGroups, customers, invoices, subscriptions } from '../server/db/schema';
 import type { Ctx } from '../server/lib/context';
 import { ServiceError } from '../server/lib/errors';
-import { addInterval, todayInZone } from '../server/lib/dates';
+import { addInterval, periodContaining, todayInZone } from '../server/lib/dates';
 import { createOrder, transitionOrder } from '../server/subscriptions/orders';
-import { periodContaining, tenantSettings } from '../server/subscriptions/common';
-import { runBillRunNow, upsertGroup } from '../server/billing/bill-runs';
+import { tenantSettings } from '../server/tenants/tenant-settings';
+import { runBillRunNow } from '../server/billing/bill-run-job';
+import { upsertGroup } from '../server/billing/bill-run-groups';
 import { finalizeInvoice, moveInvoice } from '../server/invoices/invoices';
 
 const GROUPS = [{ code: 'cycle-1', name: '매월 1일 청구 (Day 1)', cycleDay: 1 }, { code: 'cycle-15', name: '매월 15일 청구 (Day 15)', cycleDay: 15 }];

@@ -7,8 +7,10 @@ import { createApp } from './app';
 import { tenants } from './db/schema';
 import { seedDemo, DEMO_USERS, DEMO_PASSWORD } from '../seeds/demo';
 import { startWorker } from './jobs/worker';
+import { registerJobKinds } from './job-kinds';
 
 // Start: env → database → migrations → demo data if the database is empty → API + built console.
+registerJobKinds();
 const cfg = loadConfig();
 const handle = await createDb({ databaseUrl: cfg.databaseUrl, dataDir: cfg.dataDir });
 await handle.migrate();

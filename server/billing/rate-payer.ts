@@ -16,7 +16,7 @@ import type { ResolvedDocument } from '../catalog/versions';
 import { Decimal, ZERO, toMoneyString, type RoundingMode } from '../lib/money';
 import { roundTaxByName } from '../rating/tax';
 import { daysBetween, maxDate, minDate, periodFor, type Period } from '../lib/dates';
-import { factCustomer } from '../subscriptions/common';
+import { factCustomer } from '../customers/facts';
 import { usageQuantity, type UsageBook } from './usage';
 
 type CustomerRow = typeof customers.$inferSelect;

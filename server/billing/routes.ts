@@ -2,7 +2,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { isoDate } from '../lib/schemas';
 import { streamSSE } from 'hono/streaming';
 import { newRouter, jsonBody, jsonOk, errorResponses, security, IdParam } from '../lib/http';
-import { createBillRun, getBillRun, listBillRuns, listGroups, upsertGroup } from './bill-runs';
+import { createBillRun } from './bill-run-create';
+import { getBillRun, listBillRuns } from './bill-run-queries';
+import { listGroups, upsertGroup } from './bill-run-groups';
 
 const tag = 'Billing: bill runs';
 const BillRunOut = z.object({

@@ -13,8 +13,8 @@ import { recordAudit } from '../audit/record';
 import { paginate } from '../lib/paginate';
 import { addDays, isIsoDate } from '../lib/dates';
 import { Decimal, currencyDecimals, toMoneyString } from '../lib/money';
-import { tenantToday } from '../subscriptions/common';
-import { PAYMENT_TERMS_DAYS } from '../billing/bill-runs';
+import { tenantToday } from '../tenants/tenant-settings';
+import { PAYMENT_TERMS_DAYS } from '../billing/bill-run-write';
 
 type InvoiceRow = typeof invoices.$inferSelect;
 export const INVOICE_STATUSES = ['draft', 'finalized', 'paid', 'payment_failed', 'void'] as const;

@@ -1,21 +1,30 @@
 /**
  * The worker as its own process: `tsx server/jobs/worker-main.ts`. Uses DATABASE_URL (PostgreSQL)
  * or DATA_DIR (a file-backed PGlite; single-writer, so nothing else may hold it open).
- * WORKER_EXIT_WHEN_IDLE=1 makes it exit once the queue is empty (tests, cron); WORKER_CONCURRENCY=n runs
+ * WORKER_EXIT_WHEN_IDLE=1 makes it exit once the queue is empty, i.e. after it has also taken over
+ * jobs whose worker died, once their lease passed (tests, cron); WORKER_CONCURRENCY=n runs
  * n jobs side by side (PostgreSQL only).
  */
 import { createDb } from '../db/client';
 import { DEFAULT_CONCURRENCY, drainJobs, startWorker } from './worker';
+import { tickSchedules } from './schedules';
+import { registerJobKinds } from '../job-kinds';
+
+registerJobKinds();
 
 const handle = await createDb({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: process.env.DATA_DIR || './data' });
 await handle.migrate();
 
 if (process.env.WORKER_EXIT_WHEN_IDLE === '1') {
-  // WORKER_JOB_DELAY_MS slows each job down (crash tests and demos of the progress bar).
+  // WORKER_JOB_DELAY_MS slows each job down while its lease is held (crash tests: a kill then
+  // leaves a leased job behind; demos of the progress bar).
   const delay = Number(process.env.WORKER_JOB_DELAY_MS ?? 0);
+  // Run from cron, this is the only process that ticks: today's scheduled jobs first.
+  await tickSchedules(handle.db, new Date());
   const n = await drainJobs(handle.db, {
-    workerId: `worker-${process.pid}`, concurrency: handle.kind === 'pglite' ? 1 : DEFAULT_CONCURRENCY,
-    onJob: async (job) => { console.log(`[jobs] done ${job.id}`); if (delay) await new Promise((r) => setTimeout(r, delay)); },
+    workerId: `worker-${process.pid}`, concurrency: handle.kind === 'pglite' ? 1 : DEFAULT_CONCURRENCY, waitForLeased: { pollMs: 250 },
+    onClaim: async () => { if (delay) await new Promise((r) => setTimeout(r, delay)); },
+    onJob: (job) => { console.log(`[jobs] done ${job.id}`); },
   });
   console.log(`[jobs] worker ${process.pid}: ${n} job(s) done, queue empty`);
   await handle.close();

@@ -133,3 +133,11 @@ export function monthsBetween(from: string, to: string): number {
   if (d2 < d1 && d2 < daysInMonth(y2, m2)) months -= 1;
   return months;
 }
+
+/** The monthly billing period [start, end) containing `date` for a cycle day (1–28; 31 clamps to month end). */
+export function periodContaining(date: string, cycleDay: number): Period {
+  const [y, m, d] = date.split('-').map(Number);
+  const thisMonthStart = `${y}-${String(m).padStart(2, '0')}-${String(Math.min(cycleDay, daysInMonth(y, m))).padStart(2, '0')}`;
+  const start = d >= Number(thisMonthStart.slice(8)) ? thisMonthStart : addInterval(thisMonthStart, 'month', -1, cycleDay);
+  return { start, end: addInterval(start, 'month', 1, cycleDay) };
+}

@@ -11,7 +11,9 @@ import { conflict, invalid, notFound, type FieldIssue } from '../lib/errors';
 import { recordAudit } from '../audit/record';
 import { paginate } from '../lib/paginate';
 import { addDays } from '../lib/dates';
-import { assertEligible, billingGroupOf, getCustomerRow, normQuantities, planAt, tenantToday } from './common';
+import { assertEligible, getCustomerRow, normQuantities, planAt } from './plan-checks';
+import { billingGroupOf } from '../billing/bill-run-groups';
+import { tenantToday } from '../tenants/tenant-settings';
 import { effectiveStatus } from './subscriptions';
 
 export const ORDER_STATUSES = ['requested', 'in_progress', 'completed', 'cancelled'] as const;

@@ -11,11 +11,13 @@ import { conflict, invalid, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
 import { paginate } from '../lib/paginate';
 import { parseDecimal, type Decimal } from '../lib/money';
-import { isIsoDate, maxDate, periodContainingAnchored } from '../lib/dates';
+import { isIsoDate, maxDate, periodContaining, periodContainingAnchored } from '../lib/dates';
 import { billingMode } from '../billing/rate-payer';
 import { rate } from '../rating';
 import type { PlanDoc } from '../rating/types';
-import { assertEligible, billingGroupOf, getCustomerRow, normQuantities, periodContaining, planAt, tenantToday } from './common';
+import { assertEligible, getCustomerRow, normQuantities, planAt } from './plan-checks';
+import { billingGroupOf } from '../billing/bill-run-groups';
+import { tenantToday } from '../tenants/tenant-settings';
 
 type Sub = typeof subscriptions.$inferSelect;
 type Phase = typeof subscriptionPhases.$inferSelect;

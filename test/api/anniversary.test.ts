@@ -92,7 +92,7 @@ describe('anniversary bill-run groups', () => {
     const april = await run({ groupCode: 'anniv', periodStart: '2025-04-01' });
     expect(april).toMatchObject({ periodStart: '2025-04-01', periodEnd: '2025-05-01', status: 'completed', billsCreated: 4, invoicesCreated: 4, totals: { USD: { invoices: 3 } } });
     expect(april.payers.map((p: any) => p.outcome)).toEqual(['created', 'created', 'created']);
-    expect(april.payers.find((p: any) => p.billTo === ids.TWO)).toMatchObject({ bills: 2, total: '68.2' });
+    expect(april.payers.find((p: any) => p.billTo === ids.TWO)).toMatchObject({ bills: 2, total: '68.20' });
 
     // 3 calls in [Mar 10, Apr 10): not Mar 9 (before the start), Apr 9 is the last day.
     expect(await billsOf('TENTH')).toEqual([{ period: ['2025-03-10', '2025-04-10'], subtotal: '11.50', usage: ['3'], late: [null] }]);
@@ -135,7 +135,7 @@ describe('anniversary bill-run groups', () => {
     const march = await run({ groupCode: 'anniv', periodStart: '2025-03-01', dryRun: true });
     // Only LAST has a period ending in March ([Feb 28, Mar 31)).
     expect(march.payers.filter((p: any) => p.outcome === 'dry_run').map((p: any) => p.billTo)).toEqual([ids.LAST]);
-    expect(march.payers.find((p: any) => p.billTo === ids.LAST)).toMatchObject({ total: '34.1', bills: 1 });
+    expect(march.payers.find((p: any) => p.billTo === ids.LAST)).toMatchObject({ total: '34.10', bills: 1 });
   });
 
   it('a calendar group in the same tenant keeps calendar periods; anniversary runs are one calendar month', async () => {

@@ -23,6 +23,8 @@ import { billingWorld } from '../scenarios/fixture';
 
 const PG = process.env.TEST_DATABASE_URL;
 const PAYERS = 40;
+/** KILL_TEST_LEASE_MS=15000 measures recovery with the default lease. */
+const LEASE = process.env.KILL_TEST_LEASE_MS ?? '1500';
 let dir: string | null = null;
 let dbName: string | null = null;
 let env: Record<string, string>;
@@ -37,21 +39,22 @@ async function open(): Promise<DbHandle> {
 }
 
 /** Runs `tsx server/jobs/worker-main.ts`; `killAfter` jobs → SIGKILL. Resolves with the jobs it reported done. */
-function worker(killAfter: number | null): Promise<{ done: number; killed: boolean; signal?: NodeJS.Signals | null }> {
+function worker(killAfter: number | null): Promise<{ done: number; killed: boolean; signal?: NodeJS.Signals | null; killedAt?: number; exitedAt?: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn('npx', ['tsx', 'server/jobs/worker-main.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let done = 0;
     let killed = false;
+    let killedAt: number | undefined;
     let err = '';
     child.stdout.on('data', (b: Buffer) => {
       done += (b.toString().match(/\[jobs\] done /g) ?? []).length;
       // npx → node: kill the whole process group, or the real worker survives its parent.
-      if (killAfter !== null && done >= killAfter && !killed) { killed = true; process.kill(-child.pid!, 'SIGKILL'); }
+      if (killAfter !== null && done >= killAfter && !killed) { killed = true; killedAt = Date.now(); process.kill(-child.pid!, 'SIGKILL'); }
     });
     child.stderr.on('data', (b: Buffer) => { err += b.toString(); });
     if (process.env.KILL_TEST_DEBUG) child.stdout.on('data', (b: Buffer) => process.stderr.write(`[child] ${b}`));
     child.on('exit', (code, signal) => {
-      if (killed || code === 0) resolve({ done, killed, signal });
+      if (killed || code === 0) resolve({ done, killed, signal, killedAt, exitedAt: Date.now() });
       else reject(new Error(`worker exited ${code}: ${err.slice(-2000)}`));
     });
   });
@@ -75,10 +78,10 @@ describe('a worker killed mid-run', () => {
       await a.end();
       const u = new URL(PG);
       u.pathname = `/${dbName}`;
-      env = { DATABASE_URL: u.toString(), JOB_LEASE_MS: '1500', WORKER_EXIT_WHEN_IDLE: '1', WORKER_JOB_DELAY_MS: '150' };
+      env = { DATABASE_URL: u.toString(), JOB_LEASE_MS: LEASE, WORKER_EXIT_WHEN_IDLE: '1', WORKER_JOB_DELAY_MS: '150' };
     } else {
       dir = mkdtempSync(join(tmpdir(), 'bw-kill-'));
-      env = { DATABASE_URL: '', DATA_DIR: dir, JOB_LEASE_MS: '1500', WORKER_EXIT_WHEN_IDLE: '1', WORKER_JOB_DELAY_MS: '150' };
+      env = { DATABASE_URL: '', DATA_DIR: dir, JOB_LEASE_MS: LEASE, WORKER_EXIT_WHEN_IDLE: '1', WORKER_JOB_DELAY_MS: '150' };
     }
     let h = await open();
     await h.migrate();
@@ -99,9 +102,12 @@ describe('a worker killed mid-run', () => {
     expect(mid.progress.processedPayers).toBeLessThan(PAYERS);
     if (!PG) await h.close();
 
-    await new Promise((res) => setTimeout(res, 1700)); // the killed worker's lease expires
+    // Started right away: the killed worker's leased job (it dies holding one: WORKER_JOB_DELAY_MS
+    // runs after the claim) is taken over once the lease passes, and the worker only exits when
+    // nothing is left running.
     const second = await worker(null);
     expect(second.done).toBeGreaterThan(0);
+    console.log(`[kill test] lease ${env.JOB_LEASE_MS} ms: the run was complete ${second.exitedAt! - first.killedAt!} ms after the kill (incl. the second worker's start-up)`);
     expect(second.done).toBeLessThanOrEqual(totalJobs);
 
     if (!PG) h = await open();

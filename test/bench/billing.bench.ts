@@ -20,9 +20,11 @@ import { importDocuments } from '../../server/catalog/versions';
 import { customers, meters, subscriptionPhases, subscriptions } from '../../server/db/schema';
 import { createBillRun, getBillRun } from '../../server/billing/bill-runs';
 import { drainJobs } from '../../server/jobs/worker';
+import { registerJobKinds } from '../../server/job-kinds';
 import { runIngestBench } from './ingest.bench';
 import { loadavg } from 'node:os';
 
+registerJobKinds();
 const url = process.env.DATABASE_URL;
 if (!url) {
   console.log('bench:billing skipped: set DATABASE_URL to a PostgreSQL server (the bench creates and drops its own database)');

@@ -1,6 +1,10 @@
 import postgres from 'postgres';
 import { randomBytes } from 'node:crypto';
 import { createDb, type DbHandle } from '../../server/db/client';
+import { registerJobKinds } from '../../server/job-kinds';
+
+// Every test that opens a database may run jobs (drainJobs), as the server and worker can.
+registerJobKinds();
 
 /**
  * A fresh, migrated database for one test file: an in-memory PGlite by default, or a new
