@@ -2,12 +2,13 @@
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { fileURLToPath } from 'node:url';
+import { webBuildStamp } from './server/web-build';
 
 // One config for the web build (root web/, output web/dist served by the API server)
 // and for vitest (tests under test/, run from the repository root).
 export default defineConfig({
   root: fileURLToPath(new URL('./web', import.meta.url)),
-  plugins: [vue()],
+  plugins: [vue(), webBuildStamp()],
   resolve: { alias: { '@': fileURLToPath(new URL('./web/src', import.meta.url)) } },
   build: {
     outDir: fileURLToPath(new URL('./web/dist', import.meta.url)),
