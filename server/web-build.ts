@@ -15,19 +15,19 @@ import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const WEB = join(ROOT, 'web');
-export const WEB_DIST = join(WEB, 'dist');
+/** Where the built console is, under a checkout's root. */
+export const webDist = (root = ROOT) => join(root, 'web', 'dist');
 /** Written into web/dist after a successful build: the hash of the sources it was built from. */
-export const STAMP_FILE = join(WEB_DIST, '.build-stamp');
+const stampFile = (root: string) => join(webDist(root), '.build-stamp');
 
 /** Files outside web/ that change what `vite build` produces. */
 const EXTRA_INPUTS = ['vite.config.ts', 'package-lock.json', 'server/web-build.ts'];
 
-function webFiles(dir: string, out: string[]): string[] {
+function webFiles(dir: string, dist: string, out: string[]): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (p !== WEB_DIST && entry.name !== 'node_modules') webFiles(p, out);
+      if (p !== dist && entry.name !== 'node_modules') webFiles(p, dist, out);
     } else if (!entry.name.endsWith('.d.ts') && !entry.name.endsWith('.md')) {
       // Declaration files are types only (and components.d.ts is rewritten by the build itself)
       // and READMEs are not bundled: neither can change web/dist.
@@ -38,20 +38,24 @@ function webFiles(dir: string, out: string[]): string[] {
 }
 
 /** sha256 over the path and content of every input of the console build. */
-export function webSourceHash(): string {
-  const files = [...webFiles(WEB, []), ...EXTRA_INPUTS.map((f) => join(ROOT, f))].sort();
+export function webSourceHash(root = ROOT): string {
+  const files = [...webFiles(join(root, 'web'), webDist(root), []), ...EXTRA_INPUTS.map((f) => join(root, f))].sort();
   const hash = createHash('sha256');
   for (const file of files) {
     if (!existsSync(file)) continue;
     // Paths with '/' so the stamp means the same on every platform.
-    hash.update(relative(ROOT, file).split(sep).join('/')).update('\0').update(readFileSync(file)).update('\0');
+    hash.update(relative(root, file).split(sep).join('/')).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex');
 }
 
-export function isWebBuildFresh(): boolean {
-  if (!existsSync(join(WEB_DIST, 'index.html')) || !existsSync(STAMP_FILE)) return false;
-  return readFileSync(STAMP_FILE, 'utf8').trim() === webSourceHash();
+export function writeWebBuildStamp(hash: string, root = ROOT): void {
+  writeFileSync(stampFile(root), `${hash}\n`);
+}
+
+export function isWebBuildFresh(root = ROOT): boolean {
+  if (!existsSync(join(webDist(root), 'index.html')) || !existsSync(stampFile(root))) return false;
+  return readFileSync(stampFile(root), 'utf8').trim() === webSourceHash(root);
 }
 
 /** Builds the console unless web/dist already holds the build of the current sources. */
@@ -77,7 +81,7 @@ export function webBuildStamp() {
       hash = webSourceHash();
     },
     writeBundle() {
-      writeFileSync(STAMP_FILE, `${hash}\n`);
+      writeWebBuildStamp(hash);
     },
   };
 }
