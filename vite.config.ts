@@ -31,12 +31,20 @@ export default defineConfig({
     emptyOutDir: true,
     rollupOptions: {
       output: {
-        // Charts are needed by four pages only; ECharts and its renderer (zrender) get chunks of
-        // their own (each under the 500 kB warning), loaded with the first chart and cached apart
-        // from the app code, which changes more often.
+        // Vendor chunks, cached apart from our code (which changes with every release):
+        // - vendor-vue: Vue, its router, Pinia and vue-i18n, needed by every page (in the entry's
+        //   first load with it, and keeping the entry well under the 500 kB warning);
+        // - vendor-echarts, vendor-zrender: the chart library and its renderer (each under 500 kB),
+        //   needed by the four pages with charts only, so fetched with the first of them.
+        // Rollup also pulls a manual chunk's dependencies into it: only packages whose dependencies
+        // are all listed here (or are each other) may be, or the entry would preload ECharts to get
+        // Vue (vue-echarts imports vue, so it stays with our plugin in plugins/echarts.ts).
         manualChunks(id) {
-          if (id.includes('/node_modules/zrender/')) return 'zrender';
-          if (id.includes('/node_modules/echarts/') || id.includes('/node_modules/vue-echarts/')) return 'echarts';
+          const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(id)?.[1];
+          if (!pkg) return undefined;
+          if (pkg === 'zrender') return 'vendor-zrender';
+          if (pkg === 'echarts') return 'vendor-echarts';
+          if (['vue', 'vue-router', 'pinia', 'vue-i18n'].includes(pkg) || /^@(vue|intlify)\//.test(pkg)) return 'vendor-vue';
           return undefined;
         },
       },
