@@ -1,6 +1,6 @@
 /**
  * Whether web/dist is the build of the console's current sources, and building it when not.
- * `npm start` (build-web-if-stale.ts) and the e2e harness both call `ensureWebBuilt()`, and every
+ * `npm start` (server/start.ts) and the e2e harness both call `ensureWebBuilt()`, and every
  * `vite build` stamps its output through `webBuildStamp()` in vite.config.ts, so a build made by
  * hand or by CI counts too.
  *
