@@ -61,8 +61,9 @@ export function isWebBuildFresh(root = ROOT): boolean {
 /** Builds the console unless web/dist already holds the build of the current sources. */
 export function ensureWebBuilt(): 'fresh' | 'built' {
   if (isWebBuildFresh()) return 'fresh';
-  const vite = join(ROOT, 'node_modules', '.bin', 'vite');
-  const r = spawnSync(vite, ['build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
+  // vite's own script run by this node: no .bin shell shim, which Windows would not run.
+  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
+  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`vite build failed with exit code ${r.status ?? r.signal}`);
   return 'built';
 }
