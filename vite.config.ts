@@ -1,18 +1,54 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import Components from 'unplugin-vue-components/vite';
+import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
 import { fileURLToPath } from 'node:url';
+import { webBuildStamp } from './server/web-build';
+
+const webFile = (p: string) => fileURLToPath(new URL(`./web/${p}`, import.meta.url));
 
 // One config for the web build (root web/, output web/dist served by the API server)
 // and for vitest (tests under test/, run from the repository root).
 export default defineConfig({
-  root: fileURLToPath(new URL('./web', import.meta.url)),
-  plugins: [vue()],
-  resolve: { alias: { '@': fileURLToPath(new URL('./web/src', import.meta.url)) } },
+  root: webFile(''),
+  plugins: [
+    vue(),
+    // Element Plus on demand: each <el-*> tag (and v-loading) in a template imports that component
+    // and its CSS, so a page's chunk carries only what it uses. Our own components stay explicit
+    // imports (dirs: []). ElMessage/ElMessageBox are imported explicitly in script code; their CSS
+    // is loaded once in main.ts.
+    Components({
+      dirs: [],
+      resolvers: [ElementPlusResolver({ importStyle: 'css' })],
+      dts: webFile('components.d.ts'),
+    }),
+    webBuildStamp(),
+  ],
+  resolve: { alias: { '@': webFile('src') } },
   build: {
-    outDir: fileURLToPath(new URL('./web/dist', import.meta.url)),
+    outDir: webFile('dist'),
     emptyOutDir: true,
-    chunkSizeWarningLimit: 2000,
+    rollupOptions: {
+      output: {
+        // Vendor chunks, cached apart from our code (which changes with every release):
+        // - vendor-vue: Vue, its router, Pinia and vue-i18n, needed by every page (in the entry's
+        //   first load with it, and keeping the entry well under the 500 kB warning);
+        // - vendor-echarts, vendor-zrender: the chart library and its renderer (each under 500 kB),
+        //   needed by the four pages with charts only, so fetched with the first of them.
+        // Rollup also pulls a manual chunk's dependencies into it: only packages whose dependencies
+        // are all listed here (or are each other) may be, or the entry would preload ECharts to get
+        // Vue (vue-echarts imports vue, so it stays with our plugin in plugins/echarts.ts).
+        manualChunks(id) {
+          const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(id)?.[1];
+          if (!pkg) return undefined;
+          if (pkg === 'zrender') return 'vendor-zrender';
+          if (pkg === 'echarts') return 'vendor-echarts';
+          if (['vue', 'vue-router', 'pinia', 'vue-i18n'].includes(pkg) || /^@(vue|intlify)\//.test(pkg)) return 'vendor-vue';
+          return undefined;
+        },
+      },
+    },
   },
   server: {
     port: 5173,

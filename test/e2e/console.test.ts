@@ -88,4 +88,10 @@ describe.skipIf(!hasChromium)('admin console (headless Chromium)', () => {
     mkdirSync(join(ROOT, 'test-results'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'test-results', 'console.png') });
   });
+
+  it('applies the console\'s density rules over Element Plus\'s own CSS, which loads per page after them', async () => {
+    const table = page.locator('[data-testid=users-table]');
+    expect(await table.locator('td .cell').first().evaluate((el) => getComputedStyle(el).whiteSpace)).toBe('nowrap');
+    expect(await table.locator('th.el-table__cell:not(.el-table-fixed-column--left)').first().evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(245, 247, 250)');
+  });
 });

@@ -3,38 +3,18 @@
  * on a free port with a fresh embedded database, launches headless Chromium, signs in.
  * (Same approach as console.test.ts, extracted for the products e2e test.)
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { ensureWebBuilt, ROOT } from '../../server/web-build';
+
+export { ROOT };
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const WEB = join(ROOT, 'web');
-const DIST_INDEX = join(WEB, 'dist', 'index.html');
 export const hasChromium = existsSync(CHROMIUM);
-
-function newestSourceMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSourceMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-export function ensureWebBuilt(): void {
-  const stale =
-    !existsSync(DIST_INDEX) ||
-    statSync(DIST_INDEX).mtimeMs < Math.max(newestSourceMtime(WEB), statSync(join(ROOT, 'vite.config.ts')).mtimeMs);
-  if (!stale) return;
-  const r = spawnSync(join(ROOT, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`vite build failed with exit code ${r.status}`);
-}
 
 function freePort(): Promise<number> {
   return new Promise((res, rej) => {

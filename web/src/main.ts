@@ -1,7 +1,10 @@
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
-import ElementPlus from 'element-plus';
-import 'element-plus/dist/index.css';
+// Components and their CSS come per page (unplugin-vue-components in vite.config.ts). The message
+// and message-box services are called from script code, which the resolver does not see: their
+// CSS is loaded here, once.
+import 'element-plus/es/components/message/style/css';
+import 'element-plus/es/components/message-box/style/css';
 import './styles/main.css';
 import App from './App.vue';
 import { i18n } from './locales';
@@ -12,7 +15,6 @@ import { useAuthStore } from './stores/auth';
 const app = createApp(App);
 app.use(createPinia());
 app.use(i18n);
-app.use(ElementPlus);
 app.use(router);
 
 // A 401 on any data call means the session ended (expired or signed out elsewhere).

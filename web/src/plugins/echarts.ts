@@ -6,14 +6,12 @@
 import { use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { BarChart, LineChart, PieChart } from 'echarts/charts';
-import {
-  DatasetComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent,
-} from 'echarts/components';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import VChart from 'vue-echarts';
 
 use([
   CanvasRenderer, BarChart, LineChart, PieChart,
-  DatasetComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent,
+  GridComponent, LegendComponent, TooltipComponent,
 ]);
 
 export { VChart };
