@@ -1,5 +1,5 @@
 import type { FieldIssue } from '../lib/errors';
-import { validatePlan, validateRule } from '../rules/schema';
+import { validatePlan, validateRule } from '../rules/validate';
 
 export type CatalogKind = 'plan' | 'rule';
 

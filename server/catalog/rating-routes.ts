@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter, jsonOk, errorResponses, security } from '../lib/http';
 import { FACT_CATALOG, DYNAMIC_FACTS } from '../rules/facts';
-import { operatorsForFact } from '../rules/schema';
+import { operatorsForFact } from '../rules/validate';
 import { OPERATORS } from '../rules/compile';
 import { PreviewRequestSchema } from '../rules/preview';
 import { z as zod } from 'zod';

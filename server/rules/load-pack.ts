@@ -6,7 +6,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { FieldIssue } from '../lib/errors';
-import { validatePlan, validateRule, type PlanDoc, type RuleDoc } from './schema';
+import type { PlanDoc, RuleDoc } from './schema';
+import { validatePlan, validateRule } from './validate';
 
 export interface PackProblem extends FieldIssue {
   file: string;

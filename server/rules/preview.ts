@@ -15,7 +15,8 @@ import { checkEligibility } from '../rating/eligibility';
 import { subscriptionFacts } from '../rating/subscription-facts';
 import type { RatingInput, RatingResult, SubscriptionInput, UsageValue } from '../rating/types';
 import { CUSTOMER_TYPES } from './facts';
-import { Code, CurrencyCode, MoneyString, Quantity, joinPath, validatePlan, validateRule, type PlanDoc, type RuleDoc } from './schema';
+import { Code, CurrencyCode, MoneyString, Quantity, type PlanDoc, type RuleDoc } from './schema';
+import { joinPath, validatePlan, validateRule } from './validate';
 
 const UsageValueSchema = z.union([
   Quantity,

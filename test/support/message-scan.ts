@@ -9,7 +9,7 @@
  * - the detail argument of `conflict(d)`, `invalid(issues, d)`, `new ServiceError(code, d)`,
  *   `notFound(what)` (as "`what` not found") and `forbidden(p)` (as the sentence errors.ts builds);
  * - zod's positional messages: `.regex(re, 'msg')`, `.min(n, 'msg')`, `z.email('msg')`, `.refine(fn, 'msg')`;
- * - the rules validator's `add(segs, message)` (server/rules/schema.ts) and CSV syntax errors
+ * - the rules validator's `add(segs, message)` (server/rules/validate.ts) and CSV syntax errors
  *   (`new CsvSyntaxError(line, message)`);
  * - plan eligibility reasons (server/rating/eligibility.ts: its returned and pushed texts).
  * An argument that is a same-file constant (`const MSG = '...'`, `const why = a ? `...` : ...`) is
@@ -43,7 +43,7 @@ const ZOD_SECOND_ARG = new Set(['regex', 'min', 'max', 'length', 'gt', 'gte', 'l
 const ZOD_FIRST_ARG = new Set(['email', 'url', 'uuid', 'nonempty', 'positive', 'nonnegative', 'negative', 'nonpositive']);
 /** Local helpers that take a message: file pattern, callee name, argument index. */
 const LOCAL_CALLS: Array<{ file: RegExp; callee: string; index: number }> = [
-  { file: /server\/rules\/schema\.ts$/, callee: 'add', index: 1 },
+  { file: /server\/rules\/validate\.ts$/, callee: 'add', index: 1 },
 ];
 /** Files whose returned / pushed strings become messages (eligibility reasons). */
 const REASON_FILES = [/server\/rating\/eligibility\.ts$/];

@@ -11,7 +11,7 @@ import { KO_MESSAGES, KO_NOUNS } from '../../server/lib/messages-ko';
 import { catalogKeys, pickLanguage, templateKey, toKorean, translateMessage } from '../../server/lib/i18n';
 import { problemBody, zodIssues } from '../../server/lib/http';
 import { ErrorCodes, invalid, ServiceError } from '../../server/lib/errors';
-import { validatePlan } from '../../server/rules/schema';
+import { validatePlan } from '../../server/rules/validate';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const HANGUL = /[\uac00-\ud7a3]/;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validatePlan, validateRule } from '../../../server/rules/schema';
+import { validatePlan, validateRule } from '../../../server/rules/validate';
 import { parsePreviewRequest, previewRating } from '../../../server/rules/preview';
 
 const paths = (issues: { path: string }[]) => issues.map((i) => i.path).sort();
