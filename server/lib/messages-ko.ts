@@ -83,6 +83,9 @@ export const KO_MESSAGES: Record<string, string> = {
   // ---- access, tenants ------------------------------------------------------------------------
   'no such group': '없는 그룹입니다',
   'unknown permission "{permission}"': '알 수 없는 권한 "{permission}"입니다',
+  'You can only grant permissions you hold yourself': '자신이 가진 권한만 부여할 수 있습니다',
+  'grants "{permission}", which you do not hold': '내가 가지지 않은 "{permission}" 권한을 부여합니다',
+  'You cannot change a user who holds permissions you do not hold': '내가 가지지 않은 권한을 가진 사용자는 변경할 수 없습니다',
   'A group with this code already exists': '같은 코드의 그룹이 이미 있습니다',
   'A user with this e-mail already exists': '같은 이메일의 사용자가 이미 있습니다',
   'A tenant with this code already exists': '같은 코드의 사업자가 이미 있습니다',

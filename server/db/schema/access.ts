@@ -42,7 +42,11 @@ export const sessions = pgTable('sessions', {
   expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
 });
 
-/** Tenant API keys: shown once, stored as SHA-256, the prefix stays visible, revocable. */
+/**
+ * Tenant API keys: shown once, stored as SHA-256, the prefix stays visible, revocable. A key bound
+ * to a group has that group's permissions; a key without one has `permissions`, the creator's
+ * permissions when it was created (server/access/grants.ts: nobody grants more than they hold).
+ */
 export const apiKeys = pgTable('api_keys', {
   id: uuid('id').primaryKey().defaultRandom(),
   tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
@@ -50,6 +54,7 @@ export const apiKeys = pgTable('api_keys', {
   prefix: text('prefix').notNull(),
   keyHash: text('key_hash').notNull().unique(),
   groupId: uuid('group_id').references(() => groups.id),
+  permissions: text('permissions').array(),
   createdBy: uuid('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
