@@ -113,6 +113,8 @@ export const KO_MESSAGES: Record<string, string> = {
 
   // ---- catalog versions -----------------------------------------------------------------------
   '{label:noun} version not found': '{label} 버전을 찾을 수 없습니다',
+  '"{value}" rules need the permission "{permission}"': '"{value}" 룰에는 "{permission}" 권한이 필요합니다',
+  'this rule is (or was) a "{value}" rule, which needs the permission "{permission}"': '이 룰은 "{value}" 룰이거나 그런 적이 있어 "{permission}" 권한이 필요합니다',
   '{label:noun} "{code}" already exists; save a new draft of it instead': '이미 있는 {label} "{code}"입니다. 대신 새 초안으로 저장하세요',
   'must stay "{code}"; the code of a {kind:noun} cannot change': '"{code}" 그대로여야 합니다. {kind} 코드는 바꿀 수 없습니다',
   '{label:noun} "{code}" has no draft to publish': '{label} "{code}"에 게시할 초안이 없습니다',
