@@ -2,9 +2,10 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { sessions, tenants, users } from '../db/schema';
 import { ServiceError } from '../lib/errors';
-import { randomToken, sha256, verifyPassword, hashPassword } from '../lib/password';
+import { randomToken, sha256, verifyPassword, hashPassword, needsRehash } from '../lib/password';
 import { groupsOfUsers, permissionsOfUser, SESSION_HOURS } from './principal';
 import { tenantOut, userOut } from './serialize';
+import { clearAttempt, countAttempt } from './throttle';
 
 // Verifying against a fixed hash when the e-mail is unknown keeps the response time the same,
 // so login timing does not reveal which e-mails exist.
@@ -23,8 +24,12 @@ export async function sessionView(db: Db, userId: string) {
   };
 }
 
-/** Checks the password and opens a session; returns the cookie token (only its hash is stored). */
-export async function login(db: Db, input: { email: string; password: string }, now: Date) {
+/**
+ * Checks the password and opens a session; returns the cookie token (only its hash is stored).
+ * The attempt is counted first (server/access/throttle.ts), for known and unknown e-mails alike.
+ */
+export async function login(db: Db, input: { email: string; password: string }, now: Date, client: { address: string; requestId: string | null }) {
+  await countAttempt(db, input.email, client.address, now, client.requestId);
   const [row] = await db.select({ user: users, tenantStatus: tenants.status }).from(users)
     .innerJoin(tenants, eq(tenants.id, users.tenantId)).where(eq(users.email, input.email));
   if (!row) {
@@ -34,6 +39,11 @@ export async function login(db: Db, input: { email: string; password: string }, 
   }
   const ok = await verifyPassword(input.password, row.user.passwordHash);
   if (!ok || row.user.status !== 'active' || row.tenantStatus !== 'active') throw new ServiceError('INVALID_CREDENTIALS');
+  await clearAttempt(db, input.email, client.address);
+  // Hashes from before a cost increase are upgraded now, the only time the password is known.
+  if (needsRehash(row.user.passwordHash)) {
+    await db.update(users).set({ passwordHash: await hashPassword(input.password) }).where(eq(users.id, row.user.id));
+  }
   const token = randomToken(32);
   await db.insert(sessions).values({
     id: sha256(token), tenantId: row.user.tenantId, userId: row.user.id, createdAt: now,

@@ -6,6 +6,7 @@ import {
   UserCreateIn, UserOut, UserPatchIn,
 } from './schemas';
 import { login, logout, sessionView } from './auth';
+import { clientAddress } from './client-address';
 import { SESSION_COOKIE, SESSION_HOURS } from './principal';
 import { createUser, getUser, listUsers, updateUser } from './users';
 import { createGroup, listGroups, updateGroup } from './groups';
@@ -18,10 +19,14 @@ const list = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item) })
 export const authRoutes = newRouter()
   .openapi(createRoute({
     method: 'post', path: '/auth/login', tags: ['Access'], summary: 'Log in to the console (sets an httpOnly session cookie)',
-    request: jsonBody(LoginIn), responses: { ...jsonOk(SessionOut), 401: errorResponses[401], 422: errorResponses[422] },
+    request: jsonBody(LoginIn),
+    responses: {
+      ...jsonOk(SessionOut), 401: errorResponses[401], 422: errorResponses[422],
+      429: { description: 'Too many attempts for this e-mail or from this address; Retry-After says when to try again', content: errorResponses[401].content },
+    },
   }), async (c) => {
     const ctxNow = c.get('ctx')?.now ?? (() => new Date());
-    const { token, view } = await login(c.get('ctx').db, c.req.valid('json'), ctxNow());
+    const { token, view } = await login(c.get('ctx').db, c.req.valid('json'), ctxNow(), { address: clientAddress(c), requestId: c.get('requestId') ?? null });
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true, sameSite: 'Lax', path: '/', maxAge: SESSION_HOURS * 3600,
       secure: new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https',

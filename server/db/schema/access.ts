@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, timestamp, boolean, primaryKey, uniqueIndex, index } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, timestamp, boolean, integer, primaryKey, uniqueIndex, index } from 'drizzle-orm/pg-core';
 import { tenants } from './tenants';
 
 /** Operator accounts of a tenant (사용자). E-mail is unique across the platform: it is the login. */
@@ -60,3 +60,16 @@ export const apiKeys = pgTable('api_keys', {
   lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
 }, (t) => [index('api_keys_tenant_idx').on(t.tenantId)]);
+
+/**
+ * Login attempts per account e-mail and per client address (server/access/throttle.ts), in the
+ * database so every process sees the same counts. `key` is a SHA-256 of "email:..." or
+ * "address:...": typed e-mails, known or not, are not kept in clear.
+ */
+export const loginThrottle = pgTable('login_throttle', {
+  key: text('key').primaryKey(),
+  attempts: integer('attempts').notNull().default(0),
+  lockouts: integer('lockouts').notNull().default(0),
+  lockedUntil: timestamp('locked_until', { withTimezone: true }),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});
