@@ -1,7 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { sessions, tenants, users } from '../db/schema';
-import { ServiceError } from '../lib/errors';
+import { invalid, ServiceError } from '../lib/errors';
+import { withTransaction, type Ctx } from '../lib/context';
+import { recordAudit } from '../audit/record';
+import { endSessions } from './users';
 import { randomToken, sha256, verifyPassword, hashPassword, needsRehash } from '../lib/password';
 import { groupsOfUsers, permissionsOfUser, SESSION_HOURS } from './principal';
 import { tenantOut, userOut } from './serialize';
@@ -51,6 +54,29 @@ export async function login(db: Db, input: { email: string; password: string }, 
   });
   await db.update(users).set({ lastLoginAt: now }).where(eq(users.id, row.user.id));
   return { token, view: await sessionView(db, row.user.id) };
+}
+
+/**
+ * A user changes their own password (no users:write needed). The current password is asked for,
+ * and counted like a login attempt, so a session left open is not enough to take the account.
+ * The user's other sessions end; this one stays.
+ */
+export async function changeOwnPassword({ ctx, input, address }: { ctx: Ctx; input: { currentPassword: string; newPassword: string }; address: string }) {
+  if (ctx.actor.type !== 'user' || !ctx.actor.id) throw new ServiceError('UNAUTHENTICATED', 'This endpoint needs a console session');
+  const userId = ctx.actor.id;
+  const [u] = await ctx.db.select().from(users).where(and(eq(users.id, userId), eq(users.tenantId, ctx.tenantId)));
+  if (!u) throw new ServiceError('UNAUTHENTICATED', 'This endpoint needs a console session');
+  await countAttempt(ctx.db, u.email, address, ctx.now(), ctx.requestId);
+  if (!(await verifyPassword(input.currentPassword, u.passwordHash))) {
+    throw invalid([{ path: 'currentPassword', message: 'is not your current password' }]);
+  }
+  await clearAttempt(ctx.db, u.email, address);
+  const passwordHash = await hashPassword(input.newPassword);
+  await withTransaction(ctx, async (tx, tctx) => {
+    await tx.update(users).set({ passwordHash }).where(and(eq(users.id, userId), eq(users.tenantId, ctx.tenantId)));
+    await endSessions(tx, tctx, userId);
+    await recordAudit(tx, tctx, { action: 'user.password_change', entityType: 'user', entityId: userId, after: { passwordChanged: true } });
+  });
 }
 
 export async function logout(db: Db, token: string) {

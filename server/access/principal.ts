@@ -11,6 +11,7 @@ export interface Principal {
   permissions: Set<string>;
   isPlatformAdmin: boolean;
   userId: string | null;
+  sessionId?: string;
 }
 
 export const SESSION_COOKIE = 'bw_session';
@@ -42,6 +43,7 @@ export async function principalFromSession(db: Db, token: string, now: Date): Pr
     permissions: await permissionsOfUser(db, row.user.tenantId, row.user.id),
     isPlatformAdmin: row.user.isPlatformAdmin,
     userId: row.user.id,
+    sessionId: sha256(token),
   };
 }
 

@@ -2,10 +2,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { newRouter, jsonBody, jsonOk, errorResponses, IdParam, security } from '../lib/http';
 import {
-  ApiKeyCreatedOut, ApiKeyCreateIn, ApiKeyOut, GroupCreateIn, GroupOut, GroupPatchIn, LoginIn, SessionOut,
+  ApiKeyCreatedOut, ApiKeyCreateIn, ApiKeyOut, GroupCreateIn, GroupOut, GroupPatchIn, LoginIn, PasswordChangeIn, SessionOut,
   UserCreateIn, UserOut, UserPatchIn,
 } from './schemas';
-import { login, logout, sessionView } from './auth';
+import { changeOwnPassword, login, logout, sessionView } from './auth';
 import { clientAddress } from './client-address';
 import { SESSION_COOKIE, SESSION_HOURS } from './principal';
 import { createUser, getUser, listUsers, updateUser } from './users';
@@ -50,6 +50,14 @@ export const accessRoutes = newRouter()
     const ctx = c.get('ctx');
     if (ctx.actor.type !== 'user' || !ctx.actor.id) throw new ServiceError('UNAUTHENTICATED', 'This endpoint needs a console session');
     return c.json(await sessionView(ctx.db, ctx.actor.id), 200);
+  })
+  .openapi(createRoute({
+    method: 'post', path: '/auth/password', tags: ['Access'], security,
+    summary: 'Change your own password (console session); your other sessions end, this one stays',
+    request: jsonBody(PasswordChangeIn), responses: { 204: { description: 'Changed' }, 401: errorResponses[401], 422: errorResponses[422] },
+  }), async (c) => {
+    await changeOwnPassword({ ctx: c.get('ctx'), input: c.req.valid('json'), address: clientAddress(c) });
+    return c.body(null, 204);
   })
   .openapi(createRoute({
     method: 'get', path: '/permissions', tags: ['Access'], summary: 'The permission catalog', security,

@@ -23,6 +23,8 @@ const email = z.string().trim().toLowerCase().pipe(z.email('must be an e-mail ad
 
 export const LoginIn = z.object({ email: z.string().trim().toLowerCase().min(1), password: z.string().min(1) }).openapi('LoginRequest');
 
+export const PasswordChangeIn = z.object({ currentPassword: z.string().min(1), newPassword: password }).openapi('PasswordChange');
+
 export const UserCreateIn = z.object({
   email, name: z.string().trim().min(1).max(200), password,
   locale: z.enum(['ko', 'en']).optional(), groupIds: z.array(z.string().uuid()).default([]),

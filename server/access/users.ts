@@ -1,5 +1,5 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
-import { groups, userGroups, users } from '../db/schema';
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
+import { groups, sessions, userGroups, users } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound } from '../lib/errors';
 import { hashPassword } from '../lib/password';
@@ -51,6 +51,15 @@ async function checkGroups(tx: Tx, ctx: Ctx, groupIds: string[]) {
   const ok = new Set(found.map((g) => g.id));
   const issues = groupIds.flatMap((g, i) => (ok.has(g) ? [] : [{ path: `groupIds[${i}]`, message: 'no such group' }]));
   if (issues.length) throw invalid(issues);
+}
+
+/**
+ * A new password ends the user's sessions: whoever knew the old one is logged out. Only the
+ * session making the change survives, when it is the user's own.
+ */
+export async function endSessions(tx: Tx, ctx: Ctx, userId: string) {
+  const own = ctx.actor.type === 'user' && ctx.actor.id === userId ? ctx.sessionId : undefined;
+  await tx.delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.tenantId, ctx.tenantId), own ? ne(sessions.id, own) : undefined));
 }
 
 async function setGroups(tx: Tx, ctx: Ctx, userId: string, groupIds: string[]) {
@@ -105,6 +114,7 @@ export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; inp
       before: { ...before, groupIds: beforeGroups },
       after: { ...after, groupIds: input.groupIds ?? beforeGroups, ...(passwordHash ? { passwordChanged: true } : {}) },
     });
+    if (passwordHash) await endSessions(tx, tctx, id);
   });
   return userView(ctx, id);
 }

@@ -84,6 +84,7 @@ export const KO_MESSAGES: Record<string, string> = {
   'no such group': '없는 그룹입니다',
   'unknown permission "{permission}"': '알 수 없는 권한 "{permission}"입니다',
   'Too many login attempts; try again in {seconds} seconds': '로그인 시도가 너무 많습니다. {seconds}초 후에 다시 시도하세요',
+  'is not your current password': '현재 비밀번호가 아닙니다',
   'You can only grant permissions you hold yourself': '자신이 가진 권한만 부여할 수 있습니다',
   'grants "{permission}", which you do not hold': '내가 가지지 않은 "{permission}" 권한을 부여합니다',
   'You cannot change a user who holds permissions you do not hold': '내가 가지지 않은 권한을 가진 사용자는 변경할 수 없습니다',
