@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { sessions, tenants, users } from '../db/schema';
 import { invalid, ServiceError } from '../lib/errors';
@@ -31,10 +31,13 @@ export async function sessionView(db: Db, userId: string) {
  * Checks the password and opens a session; returns the cookie token (only its hash is stored).
  * The attempt is counted first (server/access/throttle.ts), for known and unknown e-mails alike.
  */
-export async function login(db: Db, input: { email: string; password: string }, now: Date, client: { address: string; requestId: string | null }) {
+export async function login(db: Db, input: { email: string; password: string; tenant?: string }, now: Date, client: { address: string; requestId: string | null }) {
   await countAttempt(db, input.email, client.address, now, client.requestId);
+  // Exactly one password is checked whatever the number of accounts, so timing says nothing either.
   const [row] = await db.select({ user: users, tenantStatus: tenants.status }).from(users)
-    .innerJoin(tenants, eq(tenants.id, users.tenantId)).where(eq(users.email, input.email));
+    .innerJoin(tenants, eq(tenants.id, users.tenantId))
+    .where(and(eq(users.email, input.email), input.tenant ? eq(tenants.code, input.tenant) : undefined))
+    .orderBy(asc(users.createdAt), asc(users.id)).limit(1);
   if (!row) {
     dummyHash ??= hashPassword('not-a-real-password');
     await verifyPassword(input.password, await dummyHash);

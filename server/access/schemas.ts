@@ -21,7 +21,11 @@ export const SessionOut = z.object({
 const password = z.string().min(8, 'must be at least 8 characters').max(200);
 const email = z.string().trim().toLowerCase().pipe(z.email('must be an e-mail address'));
 
-export const LoginIn = z.object({ email: z.string().trim().toLowerCase().min(1), password: z.string().min(1) }).openapi('LoginRequest');
+export const LoginIn = z.object({
+  email: z.string().trim().toLowerCase().min(1), password: z.string().min(1),
+  tenant: z.string().trim().toLowerCase().min(1).max(41).optional()
+    .openapi({ description: 'Tenant code; needed only when the e-mail has accounts in several tenants (without it, the oldest account)' }),
+}).openapi('LoginRequest');
 
 export const PasswordChangeIn = z.object({ currentPassword: z.string().min(1), newPassword: password }).openapi('PasswordChange');
 

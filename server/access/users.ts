@@ -72,7 +72,7 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: UserCreate }
   assertPermission(ctx, 'users:write');
   const passwordHash = await hashPassword(input.password);
   const id = await withTransaction(ctx, async (tx, tctx) => {
-    const [dup] = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
+    const [dup] = await tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, ctx.tenantId), eq(users.email, input.email)));
     if (dup) throw conflict('A user with this e-mail already exists', [{ path: 'email', message: 'already in use' }]);
     await checkGroups(tx, tctx, input.groupIds);
     await assertCanGrantGroups(tx, tctx, input.groupIds, 'groupIds');

@@ -1,11 +1,15 @@
 import { pgTable, uuid, text, timestamp, boolean, integer, primaryKey, uniqueIndex, index } from 'drizzle-orm/pg-core';
 import { tenants } from './tenants';
 
-/** Operator accounts of a tenant (사용자). E-mail is unique across the platform: it is the login. */
+/**
+ * Operator accounts of a tenant (사용자). E-mail is unique within a tenant, not across tenants: a
+ * platform-wide check would tell any tenant admin which e-mails exist elsewhere. Login takes an
+ * optional tenant code; without it, the oldest account with that e-mail (server/access/auth.ts).
+ */
 export const users = pgTable('users', {
   id: uuid('id').primaryKey().defaultRandom(),
   tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
-  email: text('email').notNull().unique(),
+  email: text('email').notNull(),
   name: text('name').notNull(),
   passwordHash: text('password_hash').notNull(),
   locale: text('locale'),
@@ -13,7 +17,7 @@ export const users = pgTable('users', {
   isPlatformAdmin: boolean('is_platform_admin').notNull().default(false),
   lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index('users_tenant_idx').on(t.tenantId)]);
+}, (t) => [index('users_tenant_idx').on(t.tenantId), uniqueIndex('users_tenant_email_uq').on(t.tenantId, t.email), index('users_email_idx').on(t.email)]);
 
 /** Groups carry permissions (그룹별 권한 관리); users are mapped to groups (사용자별 그룹 관리). */
 export const groups = pgTable('groups', {
