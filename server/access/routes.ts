@@ -97,6 +97,7 @@ export const accessRoutes = newRouter()
   }), async (c) => c.json({ data: await listApiKeys({ ctx: c.get('ctx') }) }, 200))
   .openapi(createRoute({
     method: 'post', path: '/api-keys', tags: ['Access'], summary: 'Create an API key; the key is shown once', security,
+    description: 'A key never holds a permission its creator lacks: with `groupId` it has that group\'s permissions (each must be yours), without one a copy of your permissions at creation.',
     request: jsonBody(ApiKeyCreateIn),
     responses: { 201: { description: 'Created', content: { 'application/json': { schema: ApiKeyCreatedOut } } }, ...errorResponses },
   }), async (c) => c.json(await createApiKey({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201))

@@ -55,7 +55,12 @@ export const ApiKeyOut = z.object({
   id: z.string(), name: z.string(), prefix: z.string(), groupId: z.string().nullable(), createdAt: z.string(),
   lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable(),
 }).openapi('ApiKey');
-export const ApiKeyCreateIn = z.object({ name: z.string().trim().min(1).max(100), groupId: z.string().uuid().nullable().optional() }).openapi('ApiKeyCreate');
+export const ApiKeyCreateIn = z.object({
+  name: z.string().trim().min(1).max(100),
+  groupId: z.string().uuid().nullable().optional().openapi({
+    description: 'The group whose permissions the key has (they must all be yours: 403 otherwise). Without a group, the key gets a copy of your own permissions as they are now.',
+  }),
+}).openapi('ApiKeyCreate');
 export const ApiKeyCreatedOut = ApiKeyOut.extend({ key: z.string().openapi({ description: 'The full key; shown only in this response' }) }).openapi('ApiKeyCreated');
 
 const ianaZone = z.string().refine((tz) => {
