@@ -61,5 +61,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     fileParallelism: true,
+    // Password hashing at 2^12 instead of production's 2^17 (server/lib/password.ts; honoured only under vitest).
+    env: { BILLWISE_TEST_SCRYPT_LOG2N: '12' },
   },
 });

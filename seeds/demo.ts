@@ -46,7 +46,7 @@ export async function seedDemo(db: Db, opts: { apiKey?: string; now?: () => Date
   await withTransaction(ctx, async (tx, tctx) => {
     const hash = await hashPassword(DEMO_PASSWORD);
     for (const u of DEMO_USERS.slice(1)) {
-      const [exists] = await tx.select({ id: users.id }).from(users).where(eq(users.email, u.email));
+      const [exists] = await tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenant.id), eq(users.email, u.email)));
       if (exists) continue;
       const [g] = await tx.select().from(groups).where(and(eq(groups.tenantId, tenant.id), eq(groups.code, u.role)));
       const [row] = await tx.insert(users).values({ tenantId: tenant.id, email: u.email, name: u.name, passwordHash: hash, locale: 'ko', createdAt: now() }).returning();

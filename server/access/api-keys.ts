@@ -5,6 +5,7 @@ import { invalid, notFound } from '../lib/errors';
 import { randomToken, sha256 } from '../lib/password';
 import { recordAudit } from '../audit/record';
 import { apiKeyOut } from './serialize';
+import { assertCanGrantGroups } from './grants';
 import type { Tx } from '../db/client';
 
 export const API_KEY_PREFIX = 'bw_live_';
@@ -15,12 +16,17 @@ export async function listApiKeys({ ctx }: { ctx: Ctx }) {
   return rows.map(apiKeyOut);
 }
 
-/** Stores only the hash; `key` may be given by the caller (DEMO_API_KEY), otherwise it is random. */
+/**
+ * Stores only the hash; `key` may be given by the caller (DEMO_API_KEY), otherwise it is random.
+ * A key without a group keeps a copy of the creator's permissions as they are now: it can never
+ * do more than its creator could, and later changes to the creator's groups do not widen it.
+ */
 export async function insertApiKey(tx: Tx, ctx: Ctx, input: { name: string; groupId?: string | null; key?: string }) {
   const key = input.key ?? API_KEY_PREFIX + randomToken(24);
   const [row] = await tx.insert(apiKeys).values({
     tenantId: ctx.tenantId, name: input.name, prefix: key.slice(0, 12), keyHash: sha256(key),
-    groupId: input.groupId ?? null, createdBy: ctx.actor.id, createdAt: ctx.now(),
+    groupId: input.groupId ?? null, permissions: input.groupId ? null : [...ctx.permissions].sort(),
+    createdBy: ctx.actor.id, createdAt: ctx.now(),
   }).returning();
   await recordAudit(tx, ctx, { action: 'api_key.create', entityType: 'api_key', entityId: row.id, after: row });
   return { ...apiKeyOut(row), key };
@@ -32,6 +38,7 @@ export async function createApiKey({ ctx, input }: { ctx: Ctx; input: { name: st
     if (input.groupId) {
       const [g] = await tx.select({ id: groups.id }).from(groups).where(and(eq(groups.id, input.groupId), eq(groups.tenantId, ctx.tenantId)));
       if (!g) throw invalid([{ path: 'groupId', message: 'no such group' }]);
+      await assertCanGrantGroups(tx, tctx, [input.groupId], 'groupId', undefined, false);
     }
     return insertApiKey(tx, tctx, input);
   });

@@ -4,6 +4,7 @@ import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
 import { PERMISSION_CODES } from './permissions';
+import { assertCanGrantPermissions } from './grants';
 import type { GroupCreate, GroupPatch } from './schemas';
 
 function checkPermissions(perms: string[]) {
@@ -11,11 +12,12 @@ function checkPermissions(perms: string[]) {
   if (issues.length) throw invalid(issues);
 }
 
-export async function listGroups({ ctx }: { ctx: Ctx }) {
-  assertPermission(ctx, 'users:read');
-  const rows = await q(ctx).select().from(groups).where(eq(groups.tenantId, ctx.tenantId)).orderBy(asc(groups.createdAt), asc(groups.code));
+/** Groups with their member counts, without a permission check (callers check). */
+async function groupsView(ctx: Ctx, id?: string) {
+  const rows = await q(ctx).select().from(groups)
+    .where(and(eq(groups.tenantId, ctx.tenantId), id ? eq(groups.id, id) : undefined)).orderBy(asc(groups.createdAt), asc(groups.code));
   const counts = await q(ctx).select({ groupId: userGroups.groupId, n: count() }).from(userGroups)
-    .where(eq(userGroups.tenantId, ctx.tenantId)).groupBy(userGroups.groupId);
+    .where(and(eq(userGroups.tenantId, ctx.tenantId), id ? eq(userGroups.groupId, id) : undefined)).groupBy(userGroups.groupId);
   const cm = new Map(counts.map((c) => [c.groupId, Number(c.n)]));
   return rows.map((g) => ({
     id: g.id, code: g.code, name: g.name, description: g.description, permissions: g.permissions,
@@ -23,9 +25,17 @@ export async function listGroups({ ctx }: { ctx: Ctx }) {
   }));
 }
 
-async function getGroup(ctx: Ctx, id: string) {
-  const all = await listGroups({ ctx });
-  const g = all.find((x) => x.id === id);
+export async function listGroups({ ctx }: { ctx: Ctx }) {
+  assertPermission(ctx, 'users:read');
+  return groupsView(ctx);
+}
+
+/**
+ * A write answers with what it wrote, without the `users:read` check: a caller allowed to write
+ * but not to read would otherwise get a 403 for a change that was already committed.
+ */
+async function writtenGroup(ctx: Ctx, id: string) {
+  const [g] = await groupsView(ctx, id);
   if (!g) throw notFound('Group');
   return g;
 }
@@ -33,6 +43,7 @@ async function getGroup(ctx: Ctx, id: string) {
 export async function createGroup({ ctx, input }: { ctx: Ctx; input: GroupCreate }) {
   assertPermission(ctx, 'groups:write');
   checkPermissions(input.permissions);
+  assertCanGrantPermissions(ctx, input.permissions, 'permissions');
   const id = await withTransaction(ctx, async (tx, tctx) => {
     const [dup] = await tx.select({ id: groups.id }).from(groups).where(and(eq(groups.tenantId, ctx.tenantId), eq(groups.code, input.code)));
     if (dup) throw conflict('A group with this code already exists', [{ path: 'code', message: 'already in use' }]);
@@ -43,7 +54,7 @@ export async function createGroup({ ctx, input }: { ctx: Ctx; input: GroupCreate
     await recordAudit(tx, tctx, { action: 'group.create', entityType: 'group', entityId: g.id, after: g });
     return g.id;
   });
-  return getGroup(ctx, id);
+  return writtenGroup(ctx, id);
 }
 
 export async function updateGroup({ ctx, id, input }: { ctx: Ctx; id: string; input: GroupPatch }) {
@@ -52,6 +63,8 @@ export async function updateGroup({ ctx, id, input }: { ctx: Ctx; id: string; in
   await withTransaction(ctx, async (tx, tctx) => {
     const [before] = await tx.select().from(groups).where(and(eq(groups.id, id), eq(groups.tenantId, ctx.tenantId))).for('update');
     if (!before) throw notFound('Group');
+    // Permissions the group already has are not a new grant; a caller may drop or keep them.
+    if (input.permissions) assertCanGrantPermissions(ctx, input.permissions, 'permissions', new Set(input.permissions.filter((p) => !before.permissions.includes(p))));
     const patch: Partial<typeof groups.$inferInsert> = {};
     if (input.name !== undefined) patch.name = input.name;
     if (input.description !== undefined) patch.description = input.description;
@@ -65,5 +78,5 @@ export async function updateGroup({ ctx, id, input }: { ctx: Ctx; id: string; in
     const [after] = await tx.update(groups).set(patch).where(and(eq(groups.id, id), eq(groups.tenantId, ctx.tenantId))).returning();
     await recordAudit(tx, tctx, { action: 'group.update', entityType: 'group', entityId: id, before, after });
   });
-  return getGroup(ctx, id);
+  return writtenGroup(ctx, id);
 }

@@ -22,7 +22,10 @@ export const PERMISSIONS: PermissionDef[] = [
   P('catalog:read', '상품 조회', 'View plans'),
   P('catalog:write', '상품 관리', 'Manage plans'),
   P('rules:read', '할인/프로모션 규칙 조회', 'View rules'),
-  P('rules:write', '할인/프로모션 규칙 관리', 'Manage rules'),
+  P('rules:write', '할인/프로모션/쿠폰 룰 관리', 'Manage discount, promotion, coupon, free-unit and points rules'),
+  // Which rule kind needs which of these: server/catalog/kinds.ts (price overrides need catalog:write).
+  P('rules:write_tax', '세금 룰 관리', 'Manage tax rules'),
+  P('rules:write_dunning', '미납 조치 룰 관리', 'Manage dunning rules'),
   P('customers:read', '고객 조회', 'View customers'),
   P('customers:write', '고객 관리', 'Manage customers'),
   P('billing:read', '빌링 조회', 'View billing'),
@@ -51,7 +54,7 @@ export const BUILT_IN_ROLES: RoleDef[] = [
   {
     code: 'billing_manager', name: { ko: '빌링 관리자', en: 'Billing manager' },
     description: 'Plans, customers, bill runs, invoices and payments',
-    permissions: ['tenant:read', 'catalog:read', 'catalog:write', 'rules:read', 'customers:read', 'customers:write',
+    permissions: ['tenant:read', 'catalog:read', 'catalog:write', 'rules:read', 'rules:write_tax', 'rules:write_dunning', 'customers:read', 'customers:write',
       'billing:read', 'billing:write', 'invoices:read', 'invoices:write', 'payments:read', 'payments:write', 'analytics:read', 'audit:read'],
   },
   {

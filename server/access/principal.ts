@@ -11,13 +11,14 @@ export interface Principal {
   permissions: Set<string>;
   isPlatformAdmin: boolean;
   userId: string | null;
+  sessionId?: string;
 }
 
 export const SESSION_COOKIE = 'bw_session';
 export const SESSION_HOURS = 12;
 
 /** Union of the permissions of the user's groups (only known codes count). */
-export async function permissionsOfUser(db: Db, tenantId: string, userId: string): Promise<Set<string>> {
+export async function permissionsOfUser(db: DbOrTx, tenantId: string, userId: string): Promise<Set<string>> {
   const rows = await db
     .select({ permissions: groups.permissions })
     .from(userGroups)
@@ -42,6 +43,7 @@ export async function principalFromSession(db: Db, token: string, now: Date): Pr
     permissions: await permissionsOfUser(db, row.user.tenantId, row.user.id),
     isPlatformAdmin: row.user.isPlatformAdmin,
     userId: row.user.id,
+    sessionId: sha256(token),
   };
 }
 
@@ -58,7 +60,7 @@ export async function principalFromApiKey(db: Db, key: string, now: Date): Promi
       .where(and(eq(groups.id, row.key.groupId), eq(groups.tenantId, row.key.tenantId)));
     permissions = new Set((g?.permissions ?? []).filter((p) => PERMISSION_CODES.has(p)));
   } else {
-    permissions = new Set(PERMISSION_CODES);
+    permissions = new Set((row.key.permissions ?? []).filter((p) => PERMISSION_CODES.has(p)));
   }
   // last_used_at is advisory: at most one write a minute per key keeps hot keys cheap.
   if (!row.key.lastUsedAt || now.getTime() - row.key.lastUsedAt.getTime() > 60_000) {

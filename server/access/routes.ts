@@ -2,10 +2,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { newRouter, jsonBody, jsonOk, errorResponses, IdParam, security } from '../lib/http';
 import {
-  ApiKeyCreatedOut, ApiKeyCreateIn, ApiKeyOut, GroupCreateIn, GroupOut, GroupPatchIn, LoginIn, SessionOut,
+  ApiKeyCreatedOut, ApiKeyCreateIn, ApiKeyOut, GroupCreateIn, GroupOut, GroupPatchIn, LoginIn, PasswordChangeIn, SessionOut,
   UserCreateIn, UserOut, UserPatchIn,
 } from './schemas';
-import { login, logout, sessionView } from './auth';
+import { changeOwnPassword, login, logout, sessionView } from './auth';
+import { clientAddress } from './client-address';
 import { SESSION_COOKIE, SESSION_HOURS } from './principal';
 import { createUser, getUser, listUsers, updateUser } from './users';
 import { createGroup, listGroups, updateGroup } from './groups';
@@ -18,10 +19,14 @@ const list = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item) })
 export const authRoutes = newRouter()
   .openapi(createRoute({
     method: 'post', path: '/auth/login', tags: ['Access'], summary: 'Log in to the console (sets an httpOnly session cookie)',
-    request: jsonBody(LoginIn), responses: { ...jsonOk(SessionOut), 401: errorResponses[401], 422: errorResponses[422] },
+    request: jsonBody(LoginIn),
+    responses: {
+      ...jsonOk(SessionOut), 401: errorResponses[401], 422: errorResponses[422],
+      429: { description: 'Too many attempts for this e-mail or from this address; Retry-After says when to try again', content: errorResponses[401].content },
+    },
   }), async (c) => {
     const ctxNow = c.get('ctx')?.now ?? (() => new Date());
-    const { token, view } = await login(c.get('ctx').db, c.req.valid('json'), ctxNow());
+    const { token, view } = await login(c.get('ctx').db, c.req.valid('json'), ctxNow(), { address: clientAddress(c), requestId: c.get('requestId') ?? null });
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true, sameSite: 'Lax', path: '/', maxAge: SESSION_HOURS * 3600,
       secure: new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https',
@@ -45,6 +50,14 @@ export const accessRoutes = newRouter()
     const ctx = c.get('ctx');
     if (ctx.actor.type !== 'user' || !ctx.actor.id) throw new ServiceError('UNAUTHENTICATED', 'This endpoint needs a console session');
     return c.json(await sessionView(ctx.db, ctx.actor.id), 200);
+  })
+  .openapi(createRoute({
+    method: 'post', path: '/auth/password', tags: ['Access'], security,
+    summary: 'Change your own password (console session); your other sessions end, this one stays',
+    request: jsonBody(PasswordChangeIn), responses: { 204: { description: 'Changed' }, 401: errorResponses[401], 422: errorResponses[422] },
+  }), async (c) => {
+    await changeOwnPassword({ ctx: c.get('ctx'), input: c.req.valid('json'), address: clientAddress(c) });
+    return c.body(null, 204);
   })
   .openapi(createRoute({
     method: 'get', path: '/permissions', tags: ['Access'], summary: 'The permission catalog', security,
@@ -84,6 +97,7 @@ export const accessRoutes = newRouter()
   }), async (c) => c.json({ data: await listApiKeys({ ctx: c.get('ctx') }) }, 200))
   .openapi(createRoute({
     method: 'post', path: '/api-keys', tags: ['Access'], summary: 'Create an API key; the key is shown once', security,
+    description: 'A key never holds a permission its creator lacks: with `groupId` it has that group\'s permissions (each must be yours), without one a copy of your permissions at creation.',
     request: jsonBody(ApiKeyCreateIn),
     responses: { 201: { description: 'Created', content: { 'application/json': { schema: ApiKeyCreatedOut } } }, ...errorResponses },
   }), async (c) => c.json(await createApiKey({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201))

@@ -21,7 +21,13 @@ export const SessionOut = z.object({
 const password = z.string().min(8, 'must be at least 8 characters').max(200);
 const email = z.string().trim().toLowerCase().pipe(z.email('must be an e-mail address'));
 
-export const LoginIn = z.object({ email: z.string().trim().toLowerCase().min(1), password: z.string().min(1) }).openapi('LoginRequest');
+export const LoginIn = z.object({
+  email: z.string().trim().toLowerCase().min(1), password: z.string().min(1),
+  tenant: z.string().trim().toLowerCase().min(1).max(41).optional()
+    .openapi({ description: 'Tenant code; needed only when the e-mail has accounts in several tenants (without it, the oldest account)' }),
+}).openapi('LoginRequest');
+
+export const PasswordChangeIn = z.object({ currentPassword: z.string().min(1), newPassword: password }).openapi('PasswordChange');
 
 export const UserCreateIn = z.object({
   email, name: z.string().trim().min(1).max(200), password,
@@ -49,7 +55,12 @@ export const ApiKeyOut = z.object({
   id: z.string(), name: z.string(), prefix: z.string(), groupId: z.string().nullable(), createdAt: z.string(),
   lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable(),
 }).openapi('ApiKey');
-export const ApiKeyCreateIn = z.object({ name: z.string().trim().min(1).max(100), groupId: z.string().uuid().nullable().optional() }).openapi('ApiKeyCreate');
+export const ApiKeyCreateIn = z.object({
+  name: z.string().trim().min(1).max(100),
+  groupId: z.string().uuid().nullable().optional().openapi({
+    description: 'The group whose permissions the key has (they must all be yours: 403 otherwise). Without a group, the key gets a copy of your own permissions as they are now.',
+  }),
+}).openapi('ApiKeyCreate');
 export const ApiKeyCreatedOut = ApiKeyOut.extend({ key: z.string().openapi({ description: 'The full key; shown only in this response' }) }).openapi('ApiKeyCreated');
 
 const ianaZone = z.string().refine((tz) => {

@@ -1,10 +1,11 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
-import { groups, userGroups, users } from '../db/schema';
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
+import { groups, sessions, userGroups, users } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound } from '../lib/errors';
 import { hashPassword } from '../lib/password';
 import { recordAudit } from '../audit/record';
-import { groupsOfUsers } from './principal';
+import { groupsOfUsers, permissionsOfUser } from './principal';
+import { assertCanGrantGroups, assertCanManageUser } from './grants';
 import { userOut } from './serialize';
 import type { Tx } from '../db/client';
 import type { UserCreate, UserPatch } from './schemas';
@@ -18,6 +19,14 @@ export async function listUsers({ ctx }: { ctx: Ctx }) {
 
 export async function getUser({ ctx, id }: { ctx: Ctx; id: string }) {
   assertPermission(ctx, 'users:read');
+  return userView(ctx, id);
+}
+
+/**
+ * Without the `users:read` check: a write answers with what it wrote, since a caller allowed to
+ * write but not to read would otherwise get a 403 for a change that was already committed.
+ */
+async function userView(ctx: Ctx, id: string) {
   const [u] = await q(ctx).select().from(users).where(and(eq(users.id, id), eq(users.tenantId, ctx.tenantId)));
   if (!u) throw notFound('User');
   const gm = await groupsOfUsers(q(ctx), ctx.tenantId, [u.id]);
@@ -44,6 +53,15 @@ async function checkGroups(tx: Tx, ctx: Ctx, groupIds: string[]) {
   if (issues.length) throw invalid(issues);
 }
 
+/**
+ * A new password ends the user's sessions: whoever knew the old one is logged out. Only the
+ * session making the change survives, when it is the user's own.
+ */
+export async function endSessions(tx: Tx, ctx: Ctx, userId: string) {
+  const own = ctx.actor.type === 'user' && ctx.actor.id === userId ? ctx.sessionId : undefined;
+  await tx.delete(sessions).where(and(eq(sessions.userId, userId), eq(sessions.tenantId, ctx.tenantId), own ? ne(sessions.id, own) : undefined));
+}
+
 async function setGroups(tx: Tx, ctx: Ctx, userId: string, groupIds: string[]) {
   await tx.delete(userGroups).where(and(eq(userGroups.userId, userId), eq(userGroups.tenantId, ctx.tenantId)));
   const unique = [...new Set(groupIds)];
@@ -54,9 +72,10 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: UserCreate }
   assertPermission(ctx, 'users:write');
   const passwordHash = await hashPassword(input.password);
   const id = await withTransaction(ctx, async (tx, tctx) => {
-    const [dup] = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.email));
+    const [dup] = await tx.select({ id: users.id }).from(users).where(and(eq(users.tenantId, ctx.tenantId), eq(users.email, input.email)));
     if (dup) throw conflict('A user with this e-mail already exists', [{ path: 'email', message: 'already in use' }]);
     await checkGroups(tx, tctx, input.groupIds);
+    await assertCanGrantGroups(tx, tctx, input.groupIds, 'groupIds');
     const [u] = await tx.insert(users).values({
       tenantId: ctx.tenantId, email: input.email, name: input.name, passwordHash, locale: input.locale ?? null,
       createdAt: ctx.now(),
@@ -65,7 +84,7 @@ export async function createUser({ ctx, input }: { ctx: Ctx; input: UserCreate }
     await recordAudit(tx, tctx, { action: 'user.create', entityType: 'user', entityId: u.id, after: { ...u, groupIds: input.groupIds } });
     return u.id;
   });
-  return getUser({ ctx, id });
+  return userView(ctx, id);
 }
 
 export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; input: UserPatch }) {
@@ -74,8 +93,12 @@ export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; inp
   await withTransaction(ctx, async (tx, tctx) => {
     const [before] = await tx.select().from(users).where(and(eq(users.id, id), eq(users.tenantId, ctx.tenantId))).for('update');
     if (!before) throw notFound('User');
-    const beforeGroups = (await groupsOfUsers(tx as never, ctx.tenantId, [id])).get(id)?.map((g) => g.id) ?? [];
-    if (input.groupIds) await checkGroups(tx, tctx, input.groupIds);
+    assertCanManageUser(ctx, await permissionsOfUser(tx, ctx.tenantId, id));
+    const beforeGroups = (await groupsOfUsers(tx, ctx.tenantId, [id])).get(id)?.map((g) => g.id) ?? [];
+    if (input.groupIds) {
+      await checkGroups(tx, tctx, input.groupIds);
+      await assertCanGrantGroups(tx, tctx, input.groupIds, 'groupIds', new Set(beforeGroups));
+    }
     const patch: Partial<typeof users.$inferInsert> = {};
     if (input.name !== undefined) patch.name = input.name;
     if (input.status !== undefined) patch.status = input.status;
@@ -91,6 +114,7 @@ export async function updateUser({ ctx, id, input }: { ctx: Ctx; id: string; inp
       before: { ...before, groupIds: beforeGroups },
       after: { ...after, groupIds: input.groupIds ?? beforeGroups, ...(passwordHash ? { passwordChanged: true } : {}) },
     });
+    if (passwordHash) await endSessions(tx, tctx, id);
   });
-  return getUser({ ctx, id });
+  return userView(ctx, id);
 }

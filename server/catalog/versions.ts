@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, lte, or, gt } from 'drizzle-orm';
 import { catalogEntries, catalogVersions, tenants } from '../db/schema';
 import type { DbOrTx, Tx } from '../db/client';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
-import { conflict, invalid, notFound, ServiceError } from '../lib/errors';
+import { conflict, forbidden, invalid, notFound, ServiceError } from '../lib/errors';
 import { recordAudit } from '../audit/record';
 import { todayInZone } from '../lib/dates';
 import { KINDS, codeOf, nameOf, type CatalogKind, type KindSpec } from './kinds';
@@ -32,6 +32,34 @@ function entrySummary(e: Entry, versions: Version[]) {
     publishedDocument: published[0]?.document ?? null,
     updatedAt: e.updatedAt.toISOString(),
   };
+}
+
+/** Any write needs one of the kind's write permissions; which one depends on the documents. */
+function assertMayWriteSome(ctx: Ctx, spec: KindSpec) {
+  if (!spec.writePermissions.some((p) => ctx.permissions.has(p))) throw forbidden(spec.writePermissions[0]);
+}
+
+/** The document at `path` (a request field) must be one the caller may write. */
+function assertMayWriteDocument(ctx: Ctx, spec: KindSpec, doc: unknown, path: string) {
+  const { permission, field, value } = spec.writePermissionOf(doc);
+  if (ctx.permissions.has(permission)) return;
+  throw new ServiceError('FORBIDDEN', `This action needs the permission "${permission}"`,
+    [{ path: `${path}.${field}`, message: `"${value}" rules need the permission "${permission}"` }]);
+}
+
+/**
+ * Every version the entry has had must be one the caller may write, so that a tax rule cannot be
+ * rewritten as a discount (or the reverse), published or retired by someone who may write only
+ * discounts.
+ */
+function assertMayWriteEntry(ctx: Ctx, spec: KindSpec, versions: Version[]) {
+  for (const v of versions) {
+    const { permission, value } = spec.writePermissionOf(v.document);
+    if (!ctx.permissions.has(permission)) {
+      throw new ServiceError('FORBIDDEN', `This action needs the permission "${permission}"`,
+        [{ path: '$', message: `this rule is (or was) a "${value}" rule, which needs the permission "${permission}"` }]);
+    }
+  }
 }
 
 function validateOrThrow(spec: KindSpec, doc: unknown) {
@@ -81,7 +109,8 @@ export async function getVersion({ ctx, kind, code, version }: { ctx: Ctx; kind:
 /** A new entry with version 1 as a draft. */
 export async function createEntry({ ctx, kind, document, note }: { ctx: Ctx; kind: CatalogKind; document: unknown; note?: string }) {
   const spec = KINDS[kind];
-  assertPermission(ctx, spec.writePermission);
+  assertMayWriteSome(ctx, spec);
+  assertMayWriteDocument(ctx, spec, document, 'document');
   validateOrThrow(spec, document);
   const code = codeOf(spec, document);
   await withTransaction(ctx, async (tx, tctx) => {
@@ -101,7 +130,8 @@ export async function createEntry({ ctx, kind, document, note }: { ctx: Ctx; kin
 /** Edit = the open draft is replaced, or a new draft version is started after the published ones. */
 export async function saveDraft({ ctx, kind, code, document, note }: { ctx: Ctx; kind: CatalogKind; code: string; document: unknown; note?: string }) {
   const spec = KINDS[kind];
-  assertPermission(ctx, spec.writePermission);
+  assertMayWriteSome(ctx, spec);
+  assertMayWriteDocument(ctx, spec, document, 'document');
   validateOrThrow(spec, document);
   if (codeOf(spec, document) !== code) {
     throw invalid([{ path: `document.${spec.codeField}`, message: `must stay "${code}"; the code of a ${kind} cannot change` }]);
@@ -109,6 +139,7 @@ export async function saveDraft({ ctx, kind, code, document, note }: { ctx: Ctx;
   await withTransaction(ctx, async (tx, tctx) => {
     const e = await findEntry(tx, tctx, kind, code, true);
     const versions = await versionsOf(tx, tctx, [e.id]);
+    assertMayWriteEntry(ctx, spec, versions);
     const draft = versions.find((v) => v.status === 'draft');
     const now = ctx.now();
     if (draft) {
@@ -139,10 +170,11 @@ async function tenantToday(db: DbOrTx, ctx: Ctx): Promise<string> {
  */
 export async function publishDraft({ ctx, kind, code, effectiveFrom }: { ctx: Ctx; kind: CatalogKind; code: string; effectiveFrom?: string }) {
   const spec = KINDS[kind];
-  assertPermission(ctx, spec.writePermission);
+  assertMayWriteSome(ctx, spec);
   await withTransaction(ctx, async (tx, tctx) => {
     const e = await findEntry(tx, tctx, kind, code, true);
     const versions = await versionsOf(tx, tctx, [e.id]);
+    assertMayWriteEntry(ctx, spec, versions);
     const draft = versions.find((v) => v.status === 'draft');
     if (!draft) throw conflict(`${spec.label} "${code}" has no draft to publish`);
     validateOrThrow(spec, draft.document);
@@ -162,10 +194,11 @@ export async function publishDraft({ ctx, kind, code, effectiveFrom }: { ctx: Ct
 
 export async function discardDraft({ ctx, kind, code }: { ctx: Ctx; kind: CatalogKind; code: string }) {
   const spec = KINDS[kind];
-  assertPermission(ctx, spec.writePermission);
+  assertMayWriteSome(ctx, spec);
   await withTransaction(ctx, async (tx, tctx) => {
     const e = await findEntry(tx, tctx, kind, code, true);
     const versions = await versionsOf(tx, tctx, [e.id]);
+    assertMayWriteEntry(ctx, spec, versions);
     const draft = versions.find((v) => v.status === 'draft');
     if (!draft) throw conflict(`${spec.label} "${code}" has no draft`);
     if (versions.length === 1) throw conflict(`The only version of ${kind} "${code}" cannot be discarded; retire the ${kind} instead`);
@@ -180,9 +213,10 @@ export async function discardDraft({ ctx, kind, code }: { ctx: Ctx; kind: Catalo
 
 export async function retireEntry({ ctx, kind, code, from }: { ctx: Ctx; kind: CatalogKind; code: string; from?: string }) {
   const spec = KINDS[kind];
-  assertPermission(ctx, spec.writePermission);
+  assertMayWriteSome(ctx, spec);
   await withTransaction(ctx, async (tx, tctx) => {
     const e = await findEntry(tx, tctx, kind, code, true);
+    assertMayWriteEntry(ctx, spec, await versionsOf(tx, tctx, [e.id]));
     const retiredFrom = from ?? (await tenantToday(tx, tctx));
     const [after] = await tx.update(catalogEntries).set({ retiredFrom, updatedAt: ctx.now() }).where(eq(catalogEntries.id, e.id)).returning();
     await recordAudit(tx, tctx, { action: `${kind}.retire`, entityType: kind, entityId: code, before: e, after });
@@ -221,6 +255,10 @@ export async function resolveAt<T = unknown>(db: DbOrTx, tenantId: string, kind:
 export async function importDocuments({ ctx, plans = [], rules = [], effectiveFrom, publish = true }: {
   ctx: Ctx; plans?: unknown[]; rules?: unknown[]; effectiveFrom?: string; publish?: boolean;
 }) {
+  // Checked before anything is written so the answer names the document; existing entries are
+  // checked again (every version they have had) by saveDraft and publishDraft below.
+  if (plans.length) assertPermission(ctx, 'catalog:write');
+  rules.forEach((d, i) => assertMayWriteDocument(ctx, KINDS.rule, d, `rules[${i}]`));
   const issues = [
     ...plans.flatMap((d, i) => KINDS.plan.validate(d, `plans[${i}]`)),
     ...rules.flatMap((d, i) => KINDS.rule.validate(d, `rules[${i}]`)),

@@ -21,6 +21,8 @@ export interface Ctx {
   /** The current time; tests freeze it. */
   now: () => Date;
   requestId: string | null;
+  /** The console session making the request (its stored id), when it is one. */
+  sessionId?: string;
   /** Set inside withTransaction so nested service calls join the same transaction. */
   tx?: Tx;
 }

@@ -37,6 +37,7 @@ export const ErrorCodes = {
   UNAUTHENTICATED: { status: 401, num: 2001, title: 'Authentication required', titleKo: '로그인이 필요합니다' },
   INVALID_CREDENTIALS: { status: 401, num: 2002, title: 'Invalid e-mail or password', titleKo: '이메일 또는 비밀번호가 올바르지 않습니다' },
   FORBIDDEN: { status: 403, num: 2003, title: 'Permission denied', titleKo: '권한이 없습니다' },
+  TOO_MANY_ATTEMPTS: { status: 429, num: 2004, title: 'Too many attempts', titleKo: '시도가 너무 많습니다' },
   // 3xxx: catalog and rating
   PLAN_INVALID: { status: 422, num: 3001, title: 'The plan document is invalid', titleKo: '상품 문서가 올바르지 않습니다' },
   RULE_INVALID: { status: 422, num: 3002, title: 'The rule document is invalid', titleKo: '룰 문서가 올바르지 않습니다' },
@@ -55,6 +56,8 @@ export class ServiceError extends Error {
   readonly code: ErrorCode;
   readonly issues: FieldIssue[];
   readonly detail?: string;
+  /** Seconds until a retry may succeed: sent as Retry-After (429). */
+  retryAfter?: number;
   constructor(code: ErrorCode, detail?: string, issues: FieldIssue[] = []) {
     super(detail ?? ErrorCodes[code].title);
     this.code = code;

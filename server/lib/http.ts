@@ -62,6 +62,7 @@ export function problem(c: Context, err: ServiceError) {
     'Content-Type': 'application/problem+json',
     'Content-Language': lang,
     Vary: 'Accept-Language',
+    ...(err.retryAfter !== undefined ? { 'Retry-After': String(err.retryAfter) } : {}),
   });
 }
 

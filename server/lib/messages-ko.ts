@@ -83,6 +83,11 @@ export const KO_MESSAGES: Record<string, string> = {
   // ---- access, tenants ------------------------------------------------------------------------
   'no such group': '없는 그룹입니다',
   'unknown permission "{permission}"': '알 수 없는 권한 "{permission}"입니다',
+  'Too many login attempts; try again in {seconds} seconds': '로그인 시도가 너무 많습니다. {seconds}초 후에 다시 시도하세요',
+  'is not your current password': '현재 비밀번호가 아닙니다',
+  'You can only grant permissions you hold yourself': '자신이 가진 권한만 부여할 수 있습니다',
+  'grants "{permission}", which you do not hold': '내가 가지지 않은 "{permission}" 권한을 부여합니다',
+  'You cannot change a user who holds permissions you do not hold': '내가 가지지 않은 권한을 가진 사용자는 변경할 수 없습니다',
   'A group with this code already exists': '같은 코드의 그룹이 이미 있습니다',
   'A user with this e-mail already exists': '같은 이메일의 사용자가 이미 있습니다',
   'A tenant with this code already exists': '같은 코드의 사업자가 이미 있습니다',
@@ -110,6 +115,8 @@ export const KO_MESSAGES: Record<string, string> = {
 
   // ---- catalog versions -----------------------------------------------------------------------
   '{label:noun} version not found': '{label} 버전을 찾을 수 없습니다',
+  '"{value}" rules need the permission "{permission}"': '"{value}" 룰에는 "{permission}" 권한이 필요합니다',
+  'this rule is (or was) a "{value}" rule, which needs the permission "{permission}"': '이 룰은 "{value}" 룰이거나 그런 적이 있어 "{permission}" 권한이 필요합니다',
   '{label:noun} "{code}" already exists; save a new draft of it instead': '이미 있는 {label} "{code}"입니다. 대신 새 초안으로 저장하세요',
   'must stay "{code}"; the code of a {kind:noun} cannot change': '"{code}" 그대로여야 합니다. {kind} 코드는 바꿀 수 없습니다',
   '{label:noun} "{code}" has no draft to publish': '{label} "{code}"에 게시할 초안이 없습니다',

@@ -24,8 +24,6 @@ export async function onboardTenant({ ctx, input, options = {} }: { ctx: Ctx; in
   return withTransaction(ctx, async (tx: Tx, tctx) => {
     const [dupCode] = await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.code, input.code));
     if (dupCode) throw conflict('A tenant with this code already exists', [{ path: 'code', message: 'already in use' }]);
-    const [dupUser] = await tx.select({ id: users.id }).from(users).where(eq(users.email, input.admin.email));
-    if (dupUser) throw conflict('A user with this e-mail already exists', [{ path: 'admin.email', message: 'already in use' }]);
     const now = ctx.now();
     const [tenant] = await tx.insert(tenants).values({
       code: input.code, name: input.name, currency: input.currency, timezone: input.timezone, locale: input.locale,
