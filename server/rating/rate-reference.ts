@@ -24,9 +24,7 @@ import { roundTaxByName } from './tax';
 import { createPricer, type Pricer } from './pricing';
 import { isPreparedRules, preparePlan, prepareRules, type PreparedPlan, type PreparedRule } from './prepare';
 import { billableDays } from './proration';
-import type { RatedLine, RatingInput, RatingResult, SubscriptionInput, TraceEntry } from './types';
-
-import type { RateOptions } from './rate';
+import type { RatedLine, RateOptions, RatingInput, RatingResult, SubscriptionInput, TraceEntry } from './types';
 
 interface ChargeLine {
   subscription: number;

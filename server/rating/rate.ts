@@ -31,22 +31,8 @@ import { billableDays } from './proration';
 import { NotExact, POW10, SC0, add, allocateInt, exactMinor, formatMinor, mul, notExact, ratioToMinor, roundDiv, scAdd, scaled, toMinor, type Sc } from './exact';
 import { priceExact, type ExactUsage } from './pricing/exact';
 import type { Pricing } from '../rules/schema';
-import type { RatedLine, RatingInput, RatingResult, SubscriptionInput, TraceEntry } from './types';
+import type { RatedLine, RateOptions, RatingInput, RatingResult, SubscriptionInput, TraceEntry } from './types';
 import { rateReference } from './rate-reference';
-
-export interface RateOptions {
-  /** Rule documents, or the result of prepareRules() when rating many invoices with one pack. */
-  rules: readonly RuleDoc[] | PreparedRules;
-  /**
-   * "summary" (what billing stores): per (rule, subscription) fired/applied/reason and `facts`, the
-   * values of every fact its conditions read — enough to answer "why"; the per-condition detail
-   * can be recomputed on demand with `explainConditions(rule.conditions, entry.facts)`.
-   * "full" (default, the preview) also records `conditions` (that detail) for every rule.
-   */
-  trace?: 'full' | 'summary';
-  /** Force the decimal.js reference implementation (tests, diagnostics). */
-  engine?: 'auto' | 'reference';
-}
 
 type Rule = PreparedRule & { conditions: RuleDoc['conditions'] };
 
@@ -141,8 +127,11 @@ export function rate(input: RatingInput, options: RateOptions): RatingResult {
   }
 }
 
-/** State of one rateFast() call, passed to the module-level helpers (no per-call closures). */
-interface Ctx {
+/**
+ * State of one rateFast() call, passed to the module-level helpers (no per-call closures). Not
+ * the request context (server/lib/context.ts): rating is pure and never sees one.
+ */
+interface RatingState {
   currency: string;
   mode: RoundingMode;
   places: number;
@@ -202,19 +191,19 @@ function usedBuilder(names: readonly string[]): (f: FactMap) => Record<string, u
   }
 }
 
-function budgetLeft(x: Ctx, r: PreparedRule): number | undefined {
+function budgetLeft(x: RatingState, r: PreparedRule): number | undefined {
   if (!x.usageBook || r.budget === undefined) return undefined;
   const e = x.usageBook[r.id];
   const start = e?.remainingBudget != null ? exactMinor(scaled(e.remainingBudget), x.places) : exactMinor(fastRule(r).budget!, x.places);
   const left = start - (x.redeemed.get(r.id) ?? 0);
   return left > 0 ? left : 0;
 }
-function redeem(x: Ctx, r: PreparedRule, amount: number) {
+function redeem(x: RatingState, r: PreparedRule, amount: number) {
   if (r.kind === 'coupon' || r.kind === 'promotion') x.redeemed.set(r.id, add(x.redeemed.get(r.id) ?? 0, amount));
 }
 
 /** Why a fired rule may not act here (null = it may). Exclusive groups are checked by callers. */
-function gate(x: Ctx, r: PreparedRule, s: SubState): string | null {
+function gate(x: RatingState, r: PreparedRule, s: SubState): string | null {
   const d = r.doc;
   if (d.validFrom && x.period.start < d.validFrom) return `not valid before ${d.validFrom}`;
   if (d.validTo && x.period.start > d.validTo) return `valid until ${d.validTo}`;
@@ -234,7 +223,7 @@ function gate(x: Ctx, r: PreparedRule, s: SubState): string | null {
   return null;
 }
 
-function traceEntry(x: Ctx, r: Rule, s: SubState, fired: boolean, used: (f: FactMap) => Record<string, unknown>): TraceEntry {
+function traceEntry(x: RatingState, r: Rule, s: SubState, fired: boolean, used: (f: FactMap) => Record<string, unknown>): TraceEntry {
   const f = s.facts;
   const e: TraceEntry = { rule: r.id, kind: r.kind, version: r.version, subscription: s.index, fired, applied: false, reason: fired ? '' : 'conditions not met', facts: used(f) };
   if (x.full) e.conditions = explainConditions(r.conditions, f);
@@ -248,7 +237,7 @@ function matchingComponents(plan: PreparedPlanLite, r: PreparedRule): PreparedCo
   return plan.components.filter((c) => (e.meter !== undefined ? c.meter === e.meter : c.quantityKey === e.quantityKey && c.type === 'quantity'));
 }
 
-function proratedMinor(x: Ctx, v: Sc, prorate: boolean, bd: number, pd: number): number {
+function proratedMinor(x: RatingState, v: Sc, prorate: boolean, bd: number, pd: number): number {
   if (bd <= 0) return 0;
   if (!prorate || bd === pd) return toMinor(v, x.places, x.mode);
   return ratioToMinor(v, bd, pd, x.places, x.mode);
@@ -266,7 +255,7 @@ function componentLabels(components: readonly PreparedComponent[], name: string)
 
 type PromoEffect = { rule: PreparedRule; entry: TraceEntry; component: string; free?: Sc; pricing?: Pricing };
 
-function priceSubscription(x: Ctx, rules: PreparedRules, s: SubState) {
+function priceSubscription(x: RatingState, rules: PreparedRules, s: SubState) {
   const { plan, sub } = s;
   const places = x.places;
   const mode = x.mode;
@@ -441,7 +430,7 @@ function billSubtotal(s: SubState): number {
 }
 
 /** Applies one discount to target lines; returns the amount taken off (minor units). */
-function applyDiscount(x: Ctx, r: PreparedRule, targets: ChargeLine[]): number {
+function applyDiscount(x: RatingState, r: PreparedRule, targets: ChargeLine[]): number {
   const fr = fastRule(r);
   const mode = x.mode;
   const remaining = new Array<number>(targets.length);
@@ -493,7 +482,7 @@ function rateFast(input: RatingInput, options: RateOptions, rules: PreparedRules
   const places = currencyDecimals(currency);
   const trace: TraceEntry[] = [];
   const invoiceCoupons = input.coupons ?? [];
-  const x: Ctx = { currency, mode, places, full: (options.trace ?? 'full') === 'full', period: input.period, usageBook: input.promotionUsage, trace, redeemed: new Map() };
+  const x: RatingState = { currency, mode, places, full: (options.trace ?? 'full') === 'full', period: input.period, usageBook: input.promotionUsage, trace, redeemed: new Map() };
 
   // ---------------------------------------------------------------- 1. pricing per subscription
   const inSubs = input.subscriptions;
