@@ -17,60 +17,15 @@
  * policy of ./policy.ts; only the arithmetic is this file's own.
  */
 import { Decimal, ZERO, parseDecimal, roundMoney, roundTo, currencyDecimals, toMoneyString, type RoundingMode } from '../lib/money';
-import { explainConditions } from '../rules/compile';
-import type { FactMap } from '../rules/facts';
-import { subscriptionFacts } from './subscription-facts';
-import type { RuleDoc } from '../rules/schema';
 import { allocateProportionally } from './allocate';
 import {
-  REASON, Redemptions, discountTargets, effectComponents, groupTaken, invoiceLevelActor, markTaxed, markUntaxed, mayAct, minimumTrueUp, pointsActor, rulePhases, settleReasons,
-  takeGroup, taxCandidates, taxRuleFor, trueUpDescription, type Amounts, type InvoiceTerms,
+  REASON, Redemptions, discountTargets, groupTaken, invoiceLevelActor, markTaxed, markUntaxed, mayAct, pointsActor, rulePhases, settleReasons, takeGroup, taxCandidates, taxRuleFor,
 } from './policy';
+import { isPreparedRules, preparePlan, prepareRules, type PreparedRule } from './prepare';
+import { decimalAmounts, priceSubscription, traceEntry, type ChargeLine, type ReferenceState, type SubState } from './reference/price';
+import { subscriptionFacts } from './subscription-facts';
 import { roundTaxByName } from './tax';
-import { createPricer, type Pricer } from './pricing';
-import { isPreparedRules, preparePlan, prepareRules, type PreparedPlan, type PreparedRule } from './prepare';
-import { billableDays } from './proration';
-import type { RatedLine, RateOptions, RatingInput, RatingResult, SubscriptionInput, TraceEntry } from './types';
-
-interface ChargeLine {
-  subscription: number;
-  component?: string;
-  kind: 'charge' | 'minimum';
-  quantity: string;
-  amount: Decimal;
-  description: string;
-  /** What is left after discounts; tax applies to it. */
-  net: Decimal;
-  planCode: string;
-  discounts: { rule: string; amount: Decimal }[];
-}
-
-interface SubState {
-  index: number;
-  sub: SubscriptionInput;
-  plan: PreparedPlan;
-  facts: FactMap;
-  cycleIndex: number;
-  coupons: readonly string[];
-  lines: ChargeLine[];
-  post?: Uint8Array;
-  postTrace: TraceEntry[];
-}
-
-const qtyString = (d: Decimal) => d.toString();
-
-const decimalAmounts: Amounts<Decimal> = {
-  zero: ZERO,
-  plus: (a, b) => a.plus(b),
-  minus: (a, b) => a.minus(b),
-  lessThan: (a, b) => a.lessThan(b),
-  budget: (r, remaining) => (remaining != null ? parseDecimal(remaining) : r.budget!),
-};
-
-function toQuantity(x: string | number | undefined | null): Decimal {
-  if (x === undefined || x === null) return ZERO;
-  return parseDecimal(x);
-}
+import type { RatedLine, RateOptions, RatingInput, RatingResult, TraceEntry } from './types';
 
 export function rateReference(input: RatingInput, options: RateOptions): RatingResult {
   const currency = input.currency;
@@ -82,17 +37,7 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
   const trace: TraceEntry[] = [];
   const invoiceCoupons = input.coupons ?? [];
   const book = new Redemptions(input.promotionUsage, decimalAmounts);
-  const terms: InvoiceTerms<Decimal> = { currency, period, redemptions: book };
-
-  const traceEntry = (r: PreparedRule & { conditions: RuleDoc['conditions'] }, s: SubState, fired: boolean, factNames: readonly string[]): TraceEntry => {
-    const e: TraceEntry = { rule: r.id, kind: r.kind, version: r.version, subscription: s.index, fired, applied: false, reason: fired ? '' : REASON.notMet };
-    const used: Record<string, unknown> = {};
-    for (const n of factNames) used[n] = s.facts[n] === undefined ? null : s.facts[n];
-    e.facts = used;
-    if (full) e.conditions = explainConditions(r.conditions, s.facts);
-    trace.push(e);
-    return e;
-  };
+  const x: ReferenceState = { currency, period, redemptions: book, mode, full, trace };
 
   // ---------------------------------------------------------------- 1. pricing per subscription
   const subs: SubState[] = input.subscriptions.map((sub, index) => {
@@ -103,153 +48,7 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
     return { index, sub, plan, facts, cycleIndex, coupons, lines: [], postTrace: [] };
   });
 
-  for (const s of subs) priceSubscription(s);
-
-  function priceSubscription(s: SubState) {
-    const { plan, sub } = s;
-    const pre = rules.pre;
-    const fired = pre.evaluate(s.facts);
-    const freeUnits = new Map<string, { units: Decimal; rules: string[] }>();
-    const overrides = new Map<string, { pricer: Pricer; rule: string }>();
-    const promoEffects: { rule: PreparedRule; entry: TraceEntry; component: string; apply: (p: Pricer) => Pricer }[] = [];
-    let groups: Set<string> | undefined;
-    for (let j = 0; j < pre.rules.length; j++) {
-      const r = pre.rules[j];
-      const entry = traceEntry(r, s, fired[j] === 1, pre.factsByRule[j]);
-      if (!entry.fired) continue;
-      const blocked = mayAct(terms, r, s, groups);
-      if (blocked) {
-        entry.reason = blocked;
-        continue;
-      }
-      const targets = effectComponents(r, plan.components);
-      if (targets.length === 0) {
-        entry.reason = REASON.noComponent;
-        continue;
-      }
-      const e = r.effect!;
-      if (r.kind === 'promotion') {
-        for (const c of targets) {
-          promoEffects.push({
-            rule: r,
-            entry,
-            component: c.code,
-            apply: e.type === 'free_units' ? (p) => p.withFreeUnits(e.units) : () => createPricer(e.pricing as never),
-          });
-        }
-        entry.reason = REASON.pendingPricing;
-      } else if (e.type === 'free_units') {
-        for (const c of targets) {
-          const cur = freeUnits.get(c.code) ?? { units: ZERO, rules: [] };
-          freeUnits.set(c.code, { units: cur.units.plus(e.units), rules: [...cur.rules, r.id] });
-        }
-        entry.applied = true;
-        entry.reason = REASON.freeUnits(e.units);
-      } else {
-        const free = targets.filter((c) => !overrides.has(c.code));
-        if (free.length === 0) {
-          entry.reason = REASON.overridden;
-          continue;
-        }
-        for (const c of free) overrides.set(c.code, { pricer: createPricer(e.pricing as never), rule: r.id });
-        entry.applied = true;
-        entry.reason = REASON.priceOverridden;
-      }
-      groups = takeGroup(groups, r);
-    }
-
-    const days = billableDays(period, sub.startDate, sub.endDate, plan.trialDays);
-    const prorated = (amount: Decimal, prorate: boolean): Decimal => {
-      if (days.billableDays <= 0) return ZERO;
-      if (!prorate || days.billableDays === days.periodDays) return amount;
-      return amount.times(days.billableDays).dividedBy(days.periodDays);
-    };
-    const dayNote =
-      days.billableDays === days.periodDays ? '' : days.trialDays > 0 ? ` (${days.billableDays}/${days.periodDays} days after ${days.trialDays} trial day(s))` : ` (${days.billableDays}/${days.periodDays} days)`;
-    const name = plan.doc.name;
-    for (const c of plan.components) {
-      let amount: Decimal;
-      let quantity: Decimal;
-      let note = '';
-      if (c.type === 'flat') {
-        quantity = new Decimal(1);
-        amount = prorated(c.amount!, c.prorate);
-        if (c.prorate || days.billableDays <= 0) note = dayNote;
-      } else {
-        let pricer = c.pricer!;
-        const ov = overrides.get(c.code);
-        if (ov) {
-          pricer = ov.pricer;
-          note += ` [price by ${ov.rule}]`;
-        }
-        const fu = freeUnits.get(c.code);
-        if (fu) {
-          pricer = pricer.withFreeUnits(fu.units);
-          note += ` [${fu.units} free by ${fu.rules.join(', ')}]`;
-        }
-        let usage: { quantity: Decimal; amount?: Decimal; count?: Decimal };
-        if (c.type === 'quantity') {
-          usage = { quantity: toQuantity(sub.quantities?.[c.quantityKey!]) };
-        } else {
-          const u = sub.usage?.[c.meter!];
-          usage = typeof u === 'object' && u !== null ? { quantity: toQuantity(u.amount), amount: toQuantity(u.amount), count: toQuantity(u.count) } : { quantity: toQuantity(u) };
-        }
-        quantity = usage.quantity;
-        const priceWith = (p: Pricer) => round(c.type === 'quantity' ? prorated(p.price(usage), c.prorate) : p.price(usage));
-        let charged = priceWith(pricer);
-        for (const pe of promoEffects) {
-          if (pe.component !== c.code) continue;
-          const candidate = pe.apply(pricer);
-          const after = priceWith(candidate);
-          const reduction = Decimal.max(ZERO, charged.minus(after));
-          const left = book.budgetLeft(pe.rule);
-          if (left !== undefined && left.lessThan(reduction)) {
-            if (!pe.entry.applied) pe.entry.reason = REASON.budgetShort(toMoneyString(left, currency), toMoneyString(reduction, currency));
-            continue;
-          }
-          pricer = candidate;
-          charged = after;
-          book.redeem(pe.rule, reduction);
-          pe.entry.applied = true;
-          pe.entry.reason = REASON.reduces(c.code, toMoneyString(reduction, currency));
-          note += ` [promotion ${pe.rule.id}]`;
-        }
-        amount = charged;
-        if (c.type === 'quantity' && c.prorate) note = dayNote + note;
-      }
-      const rounded = round(amount);
-      s.lines.push({
-        subscription: s.index,
-        component: c.code,
-        kind: 'charge',
-        quantity: qtyString(quantity),
-        amount: rounded,
-        net: rounded,
-        description: `${name} · ${c.label}${note}`,
-        planCode: plan.doc.code,
-        discounts: [],
-      });
-    }
-    for (const pe of promoEffects) if (pe.entry.reason === REASON.pendingPricing) pe.entry.reason = REASON.noReduction;
-
-    if (plan.minimumAmount !== undefined) {
-      // Lago prorates a minimum commitment like the subscription fee; so do we.
-      const minimum = round(prorated(plan.minimumAmount, true));
-      const diff = minimumTrueUp(decimalAmounts, s.lines, minimum);
-      if (diff !== undefined) {
-        s.lines.push({
-          subscription: s.index,
-          kind: 'minimum',
-          quantity: '1',
-          amount: diff,
-          net: diff,
-          description: trueUpDescription(name, toMoneyString(minimum, currency)),
-          planCode: plan.doc.code,
-          discounts: [],
-        });
-      }
-    }
-  }
+  for (const s of subs) priceSubscription(x, rules, s);
 
   const billSubtotal = (s: SubState) => s.lines.reduce((a, l) => a.plus(l.amount), ZERO);
   const invoiceSubtotal = subs.reduce((a, s) => a.plus(billSubtotal(s)), ZERO);
@@ -259,7 +58,7 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
   const applyDiscount = (r: PreparedRule, targets: ChargeLine[]): Decimal => {
     const d = r.discount!;
     const remaining = targets.map((l) => l.net);
-    const R = remaining.reduce((a, x) => a.plus(x), ZERO);
+    const R = remaining.reduce((a, v) => a.plus(v), ZERO);
     if (R.lessThanOrEqualTo(0)) return ZERO;
     let D = d.fraction !== undefined ? round(R.times(d.fraction)) : round(d.amount!);
     if (d.maxAmount !== undefined) D = Decimal.min(D, d.maxAmount);
@@ -287,10 +86,10 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
     let groups: Set<string> | undefined;
     for (let j = 0; j < post.rules.length; j++) {
       const r = post.rules[j];
-      const entry = traceEntry(r, s, s.post[j] === 1, post.factsByRule[j]);
+      const entry = traceEntry(x, r, s, s.post[j] === 1, post.factsByRule[j]);
       s.postTrace.push(entry);
       if (!entry.fired || !r.discount || r.invoiceLevel) continue;
-      const blocked = mayAct(terms, r, s, groups);
+      const blocked = mayAct(x, r, s, groups);
       if (blocked) {
         entry.reason = blocked;
         continue;
@@ -312,7 +111,7 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
   let invoiceGroups: Set<string> | undefined;
   for (const j of phases.invoiceLevel) {
     const r = post.rules[j];
-    const s0 = invoiceLevelActor(terms, r, j, subs);
+    const s0 = invoiceLevelActor(x, r, j, subs);
     if (!s0) continue;
     const entry = s0.postTrace[j];
     const blocked = groupTaken(invoiceGroups, r);
@@ -338,7 +137,7 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
   const taxNames: string[] = [];
   const taxByName = new Map<string, Map<string, Decimal>>();
   for (const s of subs) {
-    const byName = taxCandidates(terms, post.rules, phases, s);
+    const byName = taxCandidates(x, post.rules, phases, s);
     if (!byName) continue;
     for (const [name, candidates] of byName) {
       for (const l of s.lines) {
@@ -368,7 +167,7 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
   const discountTotal = all.reduce((a, l) => a.plus(l.discounts.reduce((b, d) => b.plus(d.amount), ZERO)), ZERO);
   const total = subtotal.minus(discountTotal).plus(taxTotal);
   const places = currencyDecimals(currency);
-  const balance = (x: string | undefined) => (x === undefined ? ZERO : Decimal.max(ZERO, roundTo(parseDecimal(x), places, 'down')));
+  const balance = (v: string | undefined) => (v === undefined ? ZERO : Decimal.max(ZERO, roundTo(parseDecimal(v), places, 'down')));
   const prepaidApplied = Decimal.min(balance(input.prepaidBalance), total);
   const pointsApplied = Decimal.min(balance(input.pointsBalance), total.minus(prepaidApplied));
   const amountDue = total.minus(prepaidApplied).minus(pointsApplied);
@@ -379,7 +178,7 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
   let pointGroups: Set<string> | undefined;
   for (const j of phases.points) {
     const r = post.rules[j];
-    const s = pointsActor(terms, r, j, subs);
+    const s = pointsActor(x, r, j, subs);
     if (!s) continue;
     const entry = s.postTrace[j];
     const blocked = groupTaken(pointGroups, r);
