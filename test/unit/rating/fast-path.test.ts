@@ -5,6 +5,7 @@
  * groups, cycles, coupons, budgets, several subscriptions, all rounding modes and currencies
  * with 0, 2 and 3 decimals. Equal means deep-equal results, trace included.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { rate, rateStats } from '../../../server/rating/rate';
@@ -148,9 +149,15 @@ describe('optimised rate() = straightforward decimal.js rateReference()', () => 
         cur.chain((c) => fc.record({ input: inputArb(c), rules: fc.uniqueArray(ruleArb, { maxLength: 8, selector: (r) => r.id }), trace: fc.constantFrom('full', 'summary' as const) })),
         ({ input, rules, trace }) => {
           const prepared = prepareRules(rules);
+          const fallbacksBefore = rateStats.fallbacks;
           const fast = outcome(() => rate(input, { rules: prepared, trace }));
+          // rate() fell back: its result is rateReference() with these very options, so comparing
+          // it with rateReference() again could not fail; skip that (a fifth of the runs).
+          if (rateStats.fallbacks !== fallbacksBefore) return;
           const ref = outcome(() => rateReference(input, { rules: prepared, trace }));
-          expect(fast).toEqual(ref);
+          // Strict deep equality implies toEqual and is several times faster; toEqual decides and
+          // explains whenever it does not hold.
+          if (!isDeepStrictEqual(fast, ref)) expect(fast).toEqual(ref);
         },
       ),
       { numRuns: 3000, seed: 20250601 },
