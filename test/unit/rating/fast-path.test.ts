@@ -15,7 +15,7 @@ import { allocateProportionally } from '../../../server/rating/allocate';
 import { allocateInt, formatMinor, roundDiv } from '../../../server/rating/exact';
 import { Decimal, roundMoney } from '../../../server/lib/money';
 import type { PlanDoc, RuleDoc } from '../../../server/rules/schema';
-import type { RatingInput } from '../../../server/rating/types';
+import type { PromotionUsageEntry, RatingInput } from '../../../server/rating/types';
 
 const cur = fc.constantFrom('USD', 'KRW', 'BHD', 'JPY', 'EUR');
 const mode = fc.constantFrom('half_up', 'half_even', 'down', 'up' as const);
@@ -120,6 +120,9 @@ const inputArb = (c: string): fc.Arbitrary<RatingInput> =>
     customer: { type: 'corporate', country: 'KR', tags: [] },
     period: { start: '2025-05-01', end: '2025-06-01' },
     coupons: x.coupons,
+    // Stored billing's view of every promotion/coupon (budgets, redemption limits): the rules are
+    // drawn separately, so the entry is keyed by rule id in the property.
+    ...(x.usage ? { usageEntry: x.usage } : {}),
     ...(x.prepaid ? { prepaidBalance: x.prepaid } : {}),
     ...(x.points ? { pointsBalance: x.points } : {}),
     subscriptions: x.subs.map((s) => ({
@@ -147,7 +150,9 @@ describe('optimised rate() = straightforward decimal.js rateReference()', () => 
     fc.assert(
       fc.property(
         cur.chain((c) => fc.record({ input: inputArb(c), rules: fc.uniqueArray(ruleArb, { maxLength: 8, selector: (r) => r.id }), trace: fc.constantFrom('full', 'summary' as const) })),
-        ({ input, rules, trace }) => {
+        ({ input: drawn, rules, trace }) => {
+          const { usageEntry, ...rest } = drawn as RatingInput & { usageEntry?: PromotionUsageEntry };
+          const input: RatingInput = usageEntry ? { ...rest, promotionUsage: Object.fromEntries(rules.map((r) => [r.id, usageEntry])) } : rest;
           const prepared = prepareRules(rules);
           const fallbacksBefore = rateStats.fallbacks;
           const fast = outcome(() => rate(input, { rules: prepared, trace }));
