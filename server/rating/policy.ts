@@ -6,9 +6,9 @@
  *
  * The exact fast path (rate.ts, integers in minor units) and the decimal.js reference
  * (rate-reference.ts) differ only in how they count money, passed in as `Amounts<A>`. Keeping the
- * decisions here is what keeps the two equal (test/unit/rating/fast-path.test.ts proves they are);
- * a policy change made in one rater only would be a mismatch that test finds, not a silent drift.
- * Nothing here allocates per call on the fast path's common route (no closures, lazy sets).
+ * decisions here means a policy change reaches both at once; test/unit/rating/fast-path.test.ts
+ * proves their arithmetic equal. The fast path's common route allocates nothing here (group sets
+ * are created on first use, no closures per rule).
  */
 import type { PreparedRule, PreparedRules } from './prepare';
 import type { PromotionUsageEntry, TraceEntry } from './types';

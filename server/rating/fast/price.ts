@@ -6,7 +6,7 @@
  */
 import { parseDecimal } from '../../lib/money';
 import type { Pricing } from '../../rules/schema';
-import { POW10, SC0, formatMinor, scAdd, scaled, toMinor, type Sc } from '../exact';
+import { SC0, formatMinor, scAdd, scaled, toMinor, type Sc } from '../exact';
 import { REASON, effectComponents, mayAct, minimumTrueUp, takeGroup, trueUpDescription } from '../policy';
 import type { PreparedComponent, PreparedRule, PreparedRules } from '../prepare';
 import { priceExact, type ExactUsage } from '../pricing/exact';
