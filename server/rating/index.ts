@@ -1,5 +1,5 @@
 /** Public surface of the pure rating engine. */
-export { rate, type RateOptions } from './rate';
+export { rate } from './rate';
 export { prepareRules, preparePlan, type PreparedRules } from './prepare';
 export { checkEligibility } from './eligibility';
 export { subscriptionFacts } from './subscription-facts';

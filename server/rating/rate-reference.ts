@@ -13,52 +13,19 @@
  * 3. invoice-level discounts/coupons/promotions (`target: "invoice"`) over all charge lines;
  * 4. tax per tax name on each line's net amount, rounded once per name;
  * 5. totals; prepaid balance and then points come off the total.
+ * The decisions (gates, exclusive groups, who acts, minimum true-up, trace reasons) are the shared
+ * policy of ./policy.ts; only the arithmetic is this file's own.
  */
 import { Decimal, ZERO, parseDecimal, roundMoney, roundTo, currencyDecimals, toMoneyString, type RoundingMode } from '../lib/money';
-import { explainConditions } from '../rules/compile';
-import type { FactMap } from '../rules/facts';
-import { subscriptionFacts } from './subscription-facts';
-import type { RuleDoc } from '../rules/schema';
 import { allocateProportionally } from './allocate';
+import {
+  REASON, Redemptions, discountTargets, groupTaken, invoiceLevelActor, markTaxed, markUntaxed, mayAct, pointsActor, rulePhases, settleReasons, takeGroup, taxCandidates, taxRuleFor,
+} from './policy';
+import { isPreparedRules, preparePlan, prepareRules, type PreparedRule } from './prepare';
+import { decimalAmounts, priceSubscription, traceEntry, type ChargeLine, type ReferenceState, type SubState } from './reference/price';
+import { subscriptionFacts } from './subscription-facts';
 import { roundTaxByName } from './tax';
-import { createPricer, type Pricer } from './pricing';
-import { isPreparedRules, preparePlan, prepareRules, type PreparedPlan, type PreparedRule } from './prepare';
-import { billableDays } from './proration';
-import type { RatedLine, RatingInput, RatingResult, SubscriptionInput, TraceEntry } from './types';
-
-import type { RateOptions } from './rate';
-
-interface ChargeLine {
-  subscription: number;
-  component?: string;
-  kind: 'charge' | 'minimum';
-  quantity: string;
-  amount: Decimal;
-  description: string;
-  /** What is left after discounts; tax applies to it. */
-  net: Decimal;
-  planCode: string;
-  discounts: { rule: string; amount: Decimal }[];
-}
-
-interface SubState {
-  index: number;
-  sub: SubscriptionInput;
-  plan: PreparedPlan;
-  facts: FactMap;
-  cycleIndex: number;
-  coupons: Set<string>;
-  lines: ChargeLine[];
-  post?: Uint8Array;
-  postTrace: TraceEntry[];
-}
-
-const qtyString = (d: Decimal) => d.toString();
-
-function toQuantity(x: string | number | undefined | null): Decimal {
-  if (x === undefined || x === null) return ZERO;
-  return parseDecimal(x);
-}
+import type { RatedLine, RateOptions, RatingInput, RatingResult, TraceEntry } from './types';
 
 export function rateReference(input: RatingInput, options: RateOptions): RatingResult {
   const currency = input.currency;
@@ -67,219 +34,21 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
   const rules = isPreparedRules(options.rules) ? options.rules : prepareRules(options.rules);
   const full = (options.trace ?? 'full') === 'full';
   const period = input.period;
-  const usageBook = input.promotionUsage;
   const trace: TraceEntry[] = [];
   const invoiceCoupons = input.coupons ?? [];
-
-  // Promotion/coupon consumption on this invoice (budgets are tracked only when usage is given).
-  const redeemed = new Map<string, Decimal>();
-  const budgetLeft = (r: PreparedRule): Decimal | undefined => {
-    if (!usageBook || r.budget === undefined) return undefined;
-    const e = usageBook[r.id];
-    const start = e?.remainingBudget != null ? parseDecimal(e.remainingBudget) : r.budget;
-    return Decimal.max(ZERO, start.minus(redeemed.get(r.id) ?? ZERO));
-  };
-  const redeem = (r: PreparedRule, amount: Decimal) => {
-    if (r.kind === 'coupon' || r.kind === 'promotion') redeemed.set(r.id, (redeemed.get(r.id) ?? ZERO).plus(amount));
-  };
-
-  /** Why a fired rule may not act here (null = it may). Exclusive groups are checked by callers. */
-  const gate = (r: PreparedRule, s: SubState): string | null => {
-    const d = r.doc;
-    if (d.validFrom && period.start < d.validFrom) return `not valid before ${d.validFrom}`;
-    if (d.validTo && period.start > d.validTo) return `valid until ${d.validTo}`;
-    if (d.currency && d.currency !== currency) return `rule is for ${d.currency} invoices`;
-    if (r.cycles !== undefined && s.cycleIndex > r.cycles) return `applies to the first ${r.cycles} cycle(s); this is cycle ${s.cycleIndex}`;
-    if (r.couponCode !== undefined && !s.coupons.has(r.couponCode)) return `coupon ${r.couponCode} not presented`;
-    if (usageBook && (r.kind === 'coupon' || r.kind === 'promotion')) {
-      const e = usageBook[r.id] ?? {};
-      if (!redeemed.has(r.id)) {
-        if (r.maxRedemptions !== undefined && (e.redemptions ?? 0) >= r.maxRedemptions) return `all ${r.maxRedemptions} redemptions used`;
-        if (r.perCustomer !== undefined && (e.customerRedemptions ?? 0) >= r.perCustomer) return `customer already redeemed it ${r.perCustomer} time(s)`;
-      }
-      const left = budgetLeft(r);
-      if (left !== undefined && left.isZero()) return 'budget exhausted';
-    }
-    return null;
-  };
-
-  const traceEntry = (r: PreparedRule & { conditions: RuleDoc['conditions'] }, s: SubState, fired: boolean, factNames: readonly string[]): TraceEntry => {
-    const e: TraceEntry = { rule: r.id, kind: r.kind, version: r.version, subscription: s.index, fired, applied: false, reason: fired ? '' : 'conditions not met' };
-    const used: Record<string, unknown> = {};
-    for (const n of factNames) used[n] = s.facts[n] === undefined ? null : s.facts[n];
-    e.facts = used;
-    if (full) e.conditions = explainConditions(r.conditions, s.facts);
-    trace.push(e);
-    return e;
-  };
+  const book = new Redemptions(input.promotionUsage, decimalAmounts);
+  const x: ReferenceState = { currency, period, redemptions: book, mode, full, trace };
 
   // ---------------------------------------------------------------- 1. pricing per subscription
   const subs: SubState[] = input.subscriptions.map((sub, index) => {
     const plan = preparePlan(sub.plan);
     const cycleIndex = sub.cycleIndex ?? 1;
-    const coupons = new Set([...invoiceCoupons, ...(sub.coupons ?? [])]);
+    const coupons = [...invoiceCoupons, ...(sub.coupons ?? [])];
     const facts = subscriptionFacts(input, sub, rules.referencedFacts);
     return { index, sub, plan, facts, cycleIndex, coupons, lines: [], postTrace: [] };
   });
 
-  for (const s of subs) priceSubscription(s);
-
-  function priceSubscription(s: SubState) {
-    const { plan, sub } = s;
-    const pre = rules.pre;
-    const fired = pre.evaluate(s.facts);
-    const freeUnits = new Map<string, { units: Decimal; rules: string[] }>();
-    const overrides = new Map<string, { pricer: Pricer; rule: string }>();
-    const promoEffects: { rule: PreparedRule; entry: TraceEntry; component: string; apply: (p: Pricer) => Pricer }[] = [];
-    const groups = new Set<string>();
-    const matching = (r: PreparedRule) => {
-      const e = r.effect!;
-      if (e.type === 'price_override') return plan.components.filter((c) => c.code === e.component && c.type !== 'flat');
-      return plan.components.filter((c) => (e.meter !== undefined ? c.meter === e.meter : c.quantityKey === e.quantityKey && c.type === 'quantity'));
-    };
-    for (let j = 0; j < pre.rules.length; j++) {
-      const r = pre.rules[j];
-      const entry = traceEntry(r, s, fired[j] === 1, pre.factsByRule[j]);
-      if (!entry.fired) continue;
-      const blocked = gate(r, s);
-      if (blocked) {
-        entry.reason = blocked;
-        continue;
-      }
-      const group = r.doc.exclusiveGroup;
-      if (group && groups.has(group)) {
-        entry.reason = `exclusive group "${group}" already applied`;
-        continue;
-      }
-      const targets = matching(r);
-      if (targets.length === 0) {
-        entry.reason = 'the plan has no matching component';
-        continue;
-      }
-      const e = r.effect!;
-      if (r.kind === 'promotion') {
-        for (const c of targets) {
-          promoEffects.push({
-            rule: r,
-            entry,
-            component: c.code,
-            apply: e.type === 'free_units' ? (p) => p.withFreeUnits(e.units) : () => createPricer(e.pricing as never),
-          });
-        }
-        entry.reason = 'pending pricing';
-      } else if (e.type === 'free_units') {
-        for (const c of targets) {
-          const cur = freeUnits.get(c.code) ?? { units: ZERO, rules: [] };
-          freeUnits.set(c.code, { units: cur.units.plus(e.units), rules: [...cur.rules, r.id] });
-        }
-        entry.applied = true;
-        entry.reason = `${e.units} free unit(s)`;
-      } else {
-        const free = targets.filter((c) => !overrides.has(c.code));
-        if (free.length === 0) {
-          entry.reason = 'component already overridden by a higher-priority rule';
-          continue;
-        }
-        for (const c of free) overrides.set(c.code, { pricer: createPricer(e.pricing as never), rule: r.id });
-        entry.applied = true;
-        entry.reason = 'price overridden';
-      }
-      if (group) groups.add(group);
-    }
-
-    const days = billableDays(period, sub.startDate, sub.endDate, plan.trialDays);
-    const prorated = (amount: Decimal, prorate: boolean): Decimal => {
-      if (days.billableDays <= 0) return ZERO;
-      if (!prorate || days.billableDays === days.periodDays) return amount;
-      return amount.times(days.billableDays).dividedBy(days.periodDays);
-    };
-    const dayNote =
-      days.billableDays === days.periodDays ? '' : days.trialDays > 0 ? ` (${days.billableDays}/${days.periodDays} days after ${days.trialDays} trial day(s))` : ` (${days.billableDays}/${days.periodDays} days)`;
-    const name = plan.doc.name;
-    for (const c of plan.components) {
-      let amount: Decimal;
-      let quantity: Decimal;
-      let note = '';
-      if (c.type === 'flat') {
-        quantity = new Decimal(1);
-        amount = prorated(c.amount!, c.prorate);
-        if (c.prorate || days.billableDays <= 0) note = dayNote;
-      } else {
-        let pricer = c.pricer!;
-        const ov = overrides.get(c.code);
-        if (ov) {
-          pricer = ov.pricer;
-          note += ` [price by ${ov.rule}]`;
-        }
-        const fu = freeUnits.get(c.code);
-        if (fu) {
-          pricer = pricer.withFreeUnits(fu.units);
-          note += ` [${fu.units} free by ${fu.rules.join(', ')}]`;
-        }
-        let usage: { quantity: Decimal; amount?: Decimal; count?: Decimal };
-        if (c.type === 'quantity') {
-          usage = { quantity: toQuantity(sub.quantities?.[c.quantityKey!]) };
-        } else {
-          const u = sub.usage?.[c.meter!];
-          usage = typeof u === 'object' && u !== null ? { quantity: toQuantity(u.amount), amount: toQuantity(u.amount), count: toQuantity(u.count) } : { quantity: toQuantity(u) };
-        }
-        quantity = usage.quantity;
-        const priceWith = (p: Pricer) => round(c.type === 'quantity' ? prorated(p.price(usage), c.prorate) : p.price(usage));
-        let charged = priceWith(pricer);
-        for (const pe of promoEffects) {
-          if (pe.component !== c.code) continue;
-          const candidate = pe.apply(pricer);
-          const after = priceWith(candidate);
-          const reduction = Decimal.max(ZERO, charged.minus(after));
-          const left = budgetLeft(pe.rule);
-          if (left !== undefined && left.lessThan(reduction)) {
-            if (!pe.entry.applied) pe.entry.reason = `budget left ${toMoneyString(left, currency)} is less than the reduction ${toMoneyString(reduction, currency)}`;
-            continue;
-          }
-          pricer = candidate;
-          charged = after;
-          redeem(pe.rule, reduction);
-          pe.entry.applied = true;
-          pe.entry.reason = `reduces ${c.code} by ${toMoneyString(reduction, currency)}`;
-          note += ` [promotion ${pe.rule.id}]`;
-        }
-        amount = charged;
-        if (c.type === 'quantity' && c.prorate) note = dayNote + note;
-      }
-      const rounded = round(amount);
-      s.lines.push({
-        subscription: s.index,
-        component: c.code,
-        kind: 'charge',
-        quantity: qtyString(quantity),
-        amount: rounded,
-        net: rounded,
-        description: `${name} · ${c.label}${note}`,
-        planCode: plan.doc.code,
-        discounts: [],
-      });
-    }
-    for (const pe of promoEffects) if (pe.entry.reason === 'pending pricing') pe.entry.reason = 'no reduction';
-
-    if (plan.minimumAmount !== undefined) {
-      // Lago prorates a minimum commitment like the subscription fee; so do we.
-      const minimum = round(prorated(plan.minimumAmount, true));
-      const charges = s.lines.reduce((a, l) => a.plus(l.amount), ZERO);
-      if (charges.lessThan(minimum)) {
-        const diff = minimum.minus(charges);
-        s.lines.push({
-          subscription: s.index,
-          kind: 'minimum',
-          quantity: '1',
-          amount: diff,
-          net: diff,
-          description: `${name} · minimum ${toMoneyString(minimum, currency)} true-up`,
-          planCode: plan.doc.code,
-          discounts: [],
-        });
-      }
-    }
-  }
+  for (const s of subs) priceSubscription(x, rules, s);
 
   const billSubtotal = (s: SubState) => s.lines.reduce((a, l) => a.plus(l.amount), ZERO);
   const invoiceSubtotal = subs.reduce((a, s) => a.plus(billSubtotal(s)), ZERO);
@@ -289,11 +58,11 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
   const applyDiscount = (r: PreparedRule, targets: ChargeLine[]): Decimal => {
     const d = r.discount!;
     const remaining = targets.map((l) => l.net);
-    const R = remaining.reduce((a, x) => a.plus(x), ZERO);
+    const R = remaining.reduce((a, v) => a.plus(v), ZERO);
     if (R.lessThanOrEqualTo(0)) return ZERO;
     let D = d.fraction !== undefined ? round(R.times(d.fraction)) : round(d.amount!);
     if (d.maxAmount !== undefined) D = Decimal.min(D, d.maxAmount);
-    const left = budgetLeft(r);
+    const left = book.budgetLeft(r);
     if (left !== undefined) D = Decimal.min(D, roundTo(left, currencyDecimals(currency), 'down'));
     D = Decimal.min(D, R);
     if (D.lessThanOrEqualTo(0)) return ZERO;
@@ -303,17 +72,10 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
       l.net = l.net.minus(shares[i]);
       l.discounts.push({ rule: r.id, amount: shares[i] });
     });
-    redeem(r, D);
+    book.redeem(r, D);
     return D;
   };
-  const targetLines = (r: PreparedRule, s: SubState): ChargeLine[] => {
-    const t = r.discount!.target;
-    // minimum true-up lines are not discountable
-    const charges = s.lines.filter((l) => l.kind === 'charge');
-    if (!t || t === 'invoice') return charges;
-    return charges.filter((l) => (!t.components || t.components.includes(l.component!)) && (!t.plans || t.plans.includes(l.planCode)));
-  };
-  const describeApplied = (D: Decimal) => `took off ${toMoneyString(D, currency)}`;
+  const describeApplied = (D: Decimal) => REASON.tookOff(toMoneyString(D, currency));
 
   // Subscription-level discounts (and evaluation of every post-pricing rule per subscription).
   for (const s of subs) {
@@ -321,64 +83,50 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
     s.facts['invoice.subtotal'] = invoiceSubtotal.toNumber();
     const post = rules.post;
     s.post = post.evaluate(s.facts);
-    const groups = new Set<string>();
+    let groups: Set<string> | undefined;
     for (let j = 0; j < post.rules.length; j++) {
       const r = post.rules[j];
-      const entry = traceEntry(r, s, s.post[j] === 1, post.factsByRule[j]);
+      const entry = traceEntry(x, r, s, s.post[j] === 1, post.factsByRule[j]);
       s.postTrace.push(entry);
       if (!entry.fired || !r.discount || r.invoiceLevel) continue;
-      const blocked = gate(r, s);
+      const blocked = mayAct(x, r, s, groups);
       if (blocked) {
         entry.reason = blocked;
         continue;
       }
-      const group = r.doc.exclusiveGroup;
-      if (group && groups.has(group)) {
-        entry.reason = `exclusive group "${group}" already applied`;
-        continue;
-      }
-      const D = applyDiscount(r, targetLines(r, s));
+      const D = applyDiscount(r, discountTargets(r, s.lines));
       if (D.isZero()) {
-        entry.reason = 'nothing left to discount on its target';
+        entry.reason = REASON.nothingOnTarget;
         continue;
       }
       entry.applied = true;
       entry.reason = describeApplied(D);
-      if (group) groups.add(group);
+      groups = takeGroup(groups, r);
     }
   }
 
-  // Invoice-level discounts: a rule acts once if it fired for any subscription (the first one's
-  // cycle and coupons decide its gates).
+  // Invoice-level discounts: a rule acts once if it fired for any subscription.
   const post = rules.post;
-  const invoiceGroups = new Set<string>();
-  for (let j = 0; j < post.rules.length; j++) {
+  const phases = rulePhases(post);
+  let invoiceGroups: Set<string> | undefined;
+  for (const j of phases.invoiceLevel) {
     const r = post.rules[j];
-    if (!r.discount || !r.invoiceLevel) continue;
-    const firedFor = subs.filter((s) => s.post![j] === 1);
-    if (firedFor.length === 0) continue;
-    const entries = firedFor.map((s) => s.postTrace[j]);
-    const s0 = firedFor.find((s) => gate(r, s) === null);
-    if (!s0) {
-      entries.forEach((e, i) => (e.reason = gate(r, firedFor[i])!));
-      continue;
-    }
+    const s0 = invoiceLevelActor(x, r, j, subs);
+    if (!s0) continue;
     const entry = s0.postTrace[j];
-    const group = r.doc.exclusiveGroup;
-    const others = entries.filter((e) => e !== entry);
-    others.forEach((e) => (e.reason = 'invoice-level rule: acted once, see subscription ' + s0.index));
-    if (group && invoiceGroups.has(group)) {
-      entry.reason = `exclusive group "${group}" already applied`;
+    const blocked = groupTaken(invoiceGroups, r);
+    if (blocked) {
+      entry.reason = blocked;
       continue;
     }
     const D = applyDiscount(r, subs.flatMap((s) => s.lines.filter((l) => l.kind === 'charge')));
     if (D.isZero()) {
-      entry.reason = 'nothing left to discount';
+      entry.reason = REASON.nothingLeft;
       continue;
     }
     entry.applied = true;
     entry.reason = describeApplied(D);
-    if (group) invoiceGroups.add(group);
+    invoiceGroups = takeGroup(invoiceGroups, r);
   }
 
   // ---------------------------------------------------------------- tax
@@ -389,23 +137,11 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
   const taxNames: string[] = [];
   const taxByName = new Map<string, Map<string, Decimal>>();
   for (const s of subs) {
-    const byName = new Map<string, { rule: PreparedRule; entry: TraceEntry }[]>();
-    for (let j = 0; j < post.rules.length; j++) {
-      const r = post.rules[j];
-      if (!r.tax || s.post![j] !== 1) continue;
-      const entry = s.postTrace[j];
-      const blocked = gate(r, s);
-      if (blocked) {
-        entry.reason = blocked;
-        continue;
-      }
-      const list = byName.get(r.tax.name) ?? [];
-      list.push({ rule: r, entry });
-      byName.set(r.tax.name, list);
-    }
+    const byName = taxCandidates(x, post.rules, phases, s);
+    if (!byName) continue;
     for (const [name, candidates] of byName) {
       for (const l of s.lines) {
-        const c = candidates.find((x) => !x.rule.tax!.components || (l.component !== undefined && x.rule.tax!.components.includes(l.component)));
+        const c = taxRuleFor(candidates, l.component);
         if (!c) continue;
         if (!taxByName.has(name)) {
           taxByName.set(name, new Map());
@@ -413,10 +149,9 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
         }
         const m = taxByName.get(name)!;
         m.set(c.rule.id, (m.get(c.rule.id) ?? ZERO).plus(l.net.times(c.rule.tax!.fraction)));
-        c.entry.applied = true;
-        c.entry.reason = `taxes ${name}`;
+        markTaxed(c, name);
       }
-      for (const c of candidates) if (!c.entry.applied) c.entry.reason = `no line left for ${name} (a higher-priority ${name} rule covers them)`;
+      markUntaxed(candidates, name);
     }
   }
   const taxExact: RatingResult['taxExact'] = [];
@@ -432,7 +167,7 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
   const discountTotal = all.reduce((a, l) => a.plus(l.discounts.reduce((b, d) => b.plus(d.amount), ZERO)), ZERO);
   const total = subtotal.minus(discountTotal).plus(taxTotal);
   const places = currencyDecimals(currency);
-  const balance = (x: string | undefined) => (x === undefined ? ZERO : Decimal.max(ZERO, roundTo(parseDecimal(x), places, 'down')));
+  const balance = (v: string | undefined) => (v === undefined ? ZERO : Decimal.max(ZERO, roundTo(parseDecimal(v), places, 'down')));
   const prepaidApplied = Decimal.min(balance(input.prepaidBalance), total);
   const pointsApplied = Decimal.min(balance(input.pointsBalance), total.minus(prepaidApplied));
   const amountDue = total.minus(prepaidApplied).minus(pointsApplied);
@@ -440,25 +175,24 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
   // Points: earned on what is paid with money (total minus points spent), rounded down.
   const pointsEarned: RatingResult['pointsEarned'] = [];
   const earnedBase = total.minus(pointsApplied);
-  const pointGroups = new Set<string>();
-  for (let j = 0; j < post.rules.length; j++) {
+  let pointGroups: Set<string> | undefined;
+  for (const j of phases.points) {
     const r = post.rules[j];
-    if (!r.points) continue;
-    const s = subs.find((x) => x.post![j] === 1 && gate(r, x) === null);
+    const s = pointsActor(x, r, j, subs);
     if (!s) continue;
     const entry = s.postTrace[j];
-    const group = r.doc.exclusiveGroup;
-    if (group && pointGroups.has(group)) {
-      entry.reason = `exclusive group "${group}" already applied`;
+    const blocked = groupTaken(pointGroups, r);
+    if (blocked) {
+      entry.reason = blocked;
       continue;
     }
-    const points = r.points.fraction !== undefined ? roundTo(earnedBase.times(r.points.fraction), places, 'down') : r.points.amount!;
-    pointsEarned.push({ rule: r.id, points: toMoneyString(points, currency), expiresInDays: r.points.expiresInDays });
+    const points = r.points!.fraction !== undefined ? roundTo(earnedBase.times(r.points!.fraction), places, 'down') : r.points!.amount!;
+    pointsEarned.push({ rule: r.id, points: toMoneyString(points, currency), expiresInDays: r.points!.expiresInDays });
     entry.applied = true;
-    entry.reason = `earns ${toMoneyString(points, currency)} points when paid`;
-    if (group) pointGroups.add(group);
+    entry.reason = REASON.earns(toMoneyString(points, currency));
+    pointGroups = takeGroup(pointGroups, r);
   }
-  for (const e of trace) if (e.fired && !e.applied && e.reason === '') e.reason = 'fired; nothing to act on';
+  settleReasons(trace);
 
   const lines: RatedLine[] = [];
   for (const l of all) {
@@ -489,7 +223,7 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
       rules: [...rules.pre.rules, ...rules.post.rules].map((r) => ({ id: r.id, version: r.version })),
     },
     pointsEarned,
-    redemptions: [...redeemed.entries()].filter(([, a]) => a.greaterThan(0)).map(([rule, a]) => ({ rule, amount: m(a) })),
+    redemptions: book.list(m),
     taxExact,
   };
 }

@@ -3,6 +3,7 @@ import type { RoundingMode } from '../lib/money';
 import type { ConditionTrace } from '../rules/compile';
 import type { FactCustomer } from '../rules/facts';
 import type { PlanDoc, RuleDoc, RuleKind } from '../rules/schema';
+import type { PreparedRules } from './prepare';
 
 export type { PlanDoc, RuleDoc };
 
@@ -103,4 +104,18 @@ export interface RatingResult {
    * that merges several customers' ratings rounds tax once per tax name over the whole invoice.
    */
   taxExact: { rule: string; name: string; amount: string }[];
+}
+
+export interface RateOptions {
+  /** Rule documents, or the result of prepareRules() when rating many invoices with one pack. */
+  rules: readonly RuleDoc[] | PreparedRules;
+  /**
+   * "summary" (what billing stores): per (rule, subscription) fired/applied/reason and `facts`, the
+   * values of every fact its conditions read — enough to answer "why"; the per-condition detail
+   * can be recomputed on demand with `explainConditions(rule.conditions, entry.facts)`.
+   * "full" (default, the preview) also records `conditions` (that detail) for every rule.
+   */
+  trace?: 'full' | 'summary';
+  /** Force the decimal.js reference implementation (tests, diagnostics). */
+  engine?: 'auto' | 'reference';
 }

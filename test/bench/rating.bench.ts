@@ -8,7 +8,11 @@
  *   evaluation only, no pricing), a NEW Engine per run, runs never overlapping, on a sample;
  * - compiled evaluator only: the pack's compiled closures on all fact maps;
  * and the ratios. Goal: ≥ 20,000 subscriptions/s on one core for the production path.
- * Env: BENCH_SUBS (100000), BENCH_REF_SAMPLE (3000), BENCH_TRACE (summary | full).
+ * Then the differential proof at full size: the compiled evaluator = json-rules-engine on 100,000
+ * generated fact sets (test/unit/rules/differential-facts.ts; the unit test checks the first
+ * 5,000); any mismatch is printed and the bench exits with status 1.
+ * Env: BENCH_SUBS (100000), BENCH_REF_SAMPLE (3000), BENCH_TRACE (summary | full),
+ * DIFF_SETS (100000; 0 skips the differential run).
  */
 import { readFileSync } from 'node:fs';
 import { prepareRules } from '../../server/rating/prepare';
@@ -19,6 +23,7 @@ import { compilePack } from '../../server/rules/compile';
 import type { FactMap } from '../../server/rules/facts';
 import { evaluateReference, prepareReference } from '../../server/rules/reference';
 import type { PlanDoc, RuleDoc } from '../../server/rules/schema';
+import { bench50, compare, diffBatches, diffSets, drawSets } from '../unit/rules/differential-facts';
 
 const N = Number(process.env.BENCH_SUBS ?? 100_000);
 const REF_SAMPLE = Math.min(N, Number(process.env.BENCH_REF_SAMPLE ?? 3_000));
@@ -157,6 +162,24 @@ async function main() {
   console.log(`ratio production (full rating) / reference (rules only): ${(prodRate / refRate).toFixed(1)}×`);
   console.log(`ratio compiled evaluator / reference (rules only):       ${(evalRate / refRate).toFixed(0)}×`);
   console.log(`goal ≥ 20,000 subs/s and > 10× reference: ${prodRate >= 20_000 && prodRate > 10 * refRate ? 'met' : 'NOT met'}`);
+
+  await differential();
+}
+
+/** After the timings, so it does not disturb them. Throws (exit status 1) on any mismatch. */
+async function differential() {
+  const total = diffSets(100_000);
+  if (total === 0) return;
+  const t0 = performance.now();
+  let fired = 0;
+  const mismatches: Awaited<ReturnType<typeof compare>>['mismatches'] = [];
+  for (const batch of diffBatches(total)) {
+    const r = await compare(bench50.rules, drawSets(batch));
+    fired += r.fired;
+    for (const m of r.mismatches) mismatches.push({ ...m, set: batch.from + m.set });
+  }
+  console.log(`differential: compiled evaluator vs json-rules-engine on ${total.toLocaleString('en-US')} fact sets × ${bench50.rules.length} rules: ${fired.toLocaleString('en-US')} firings, ${mismatches.length} mismatches (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  if (mismatches.length > 0) throw new Error(`differential: ${mismatches.length} MISMATCHES between the compiled evaluator and json-rules-engine, first: ${JSON.stringify(mismatches.slice(0, 5))}`);
 }
 
 main().catch((e) => {
