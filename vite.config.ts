@@ -61,6 +61,9 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     fileParallelism: true,
+    // vitest's default is one worker per core less one: on a 2-core machine that runs files one by one.
+    maxWorkers: 2,
+    minWorkers: 1,
     // Password hashing at 2^12 instead of production's 2^17 (server/lib/password.ts; honoured only under vitest).
     env: { BILLWISE_TEST_SCRYPT_LOG2N: '12' },
   },
