@@ -43,6 +43,9 @@ function catalogApi<D extends PlanDoc | RuleDoc>(kind: keyof typeof documentPath
   };
 }
 
+/** The versioned-document operations plans and rules share. */
+export type DocumentApi<D extends PlanDoc | RuleDoc> = ReturnType<typeof catalogApi<D>>;
+
 export const plansApi = catalogApi<PlanDoc>('plans');
 export const rulesApi = {
   ...catalogApi<RuleDoc>('rules'),

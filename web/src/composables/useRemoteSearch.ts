@@ -1,27 +1,24 @@
 /**
  * Options of a remote-search select (`<el-select filterable remote :remote-method="search">`):
- * the server does the searching, so the picker works for any number of records. A slower answer
- * to an earlier keystroke never replaces the options of a later one; a failed search shows none.
+ * the server does the searching, so the picker works for any number of records. As in the list
+ * pages, only the latest search lands; a failed search shows no options.
  */
-import { ref, shallowRef } from 'vue';
+import { shallowRef } from 'vue';
+import { useLatestLoad } from '@/composables/useList';
 
 export function useRemoteSearch<T>(find: (q: string) => Promise<T[]>) {
   const options = shallowRef<T[]>([]);
-  const loading = ref(false);
-  let latest = 0;
+  let current = '';
+  const { loading, load } = useLatestLoad(
+    () => find(current).catch(() => [] as T[]),
+    (found) => {
+      options.value = found;
+    },
+  );
 
-  async function search(q: string): Promise<void> {
-    const mine = ++latest;
-    loading.value = true;
-    let found: T[] = [];
-    try {
-      found = await find(q.trim());
-    } catch {
-      found = [];
-    }
-    if (mine !== latest) return;
-    options.value = found;
-    loading.value = false;
+  function search(q: string): Promise<void> {
+    current = q.trim();
+    return load();
   }
 
   /** Puts `item` first unless it is listed already (the selected record of an edited form). */
