@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { useLookupStore } from '@/stores/lookups';
 import { payersApi } from '@/api/ops';
-import { ApiError, setUnauthorizedHandler } from '@/api/client';
+import { api, ApiError, setUnauthorizedHandler } from '@/api/client';
 import { customersApi } from '@/api/ops';
 import { authApi } from '@/api/common';
 import { i18n } from '@/locales';
@@ -67,6 +67,26 @@ describe('the typed client', () => {
     }
   });
 });
+
+/**
+ * Compile-time checks of the client's types, never run: `npx tsc --noEmit -p tsconfig.json` (which
+ * covers test/) fails on any @ts-expect-error below that stops being an error, i.e. if the
+ * generated types stopped constraining paths, parameters, bodies or responses.
+ */
+export async function clientTypeChecks(): Promise<number> {
+  // @ts-expect-error no such path
+  await api.get('/invoice/{id}', { path: { id: 'x' } });
+  // @ts-expect-error the path parameter is required
+  await api.get('/invoices/{id}');
+  // @ts-expect-error status is an enum
+  await api.get('/invoices', { query: { status: 'open' } });
+  // @ts-expect-error a customer needs an externalId
+  await api.post('/customers', { body: { type: 'individual', name: 'x' } });
+  const inv = await api.get('/invoices/{id}', { path: { id: 'x' } });
+  // @ts-expect-error money is a decimal string, never a number
+  const n: number = inv.total;
+  return n;
+}
 
 describe('useLookupStore', () => {
   it('names customers and payers on demand, a bill-to id as a payer or else a customer', async () => {
