@@ -136,3 +136,6 @@ export function previewCustomerOf(c: Customer): PreviewCustomer {
   }
   return { id: c.externalId, type: c.type, segment: c.segment, country: c.country, tags: c.tags ?? [], dunningExcluded: c.dunningExcluded, attributes };
 }
+
+/** The tag colour of a plan's or rule's status, in the lists and the editors. */
+export const STATUS_TAG = { draft: 'warning', published: 'success', retired: 'info' } as const;
