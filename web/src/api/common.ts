@@ -1,51 +1,45 @@
-/** Endpoint functions of the Common (공통) module: one function per operation, fully typed. */
+/** Endpoint functions of the Common (공통) module: one function per operation, typed by path. */
 import { api } from './client';
-import type {
-  ApiKey, ApiKeyCreate, AuditEntry, AuditQuery, CreatedApiKey, Group, GroupCreate, GroupPatch,
-  ListResponse, LoginInput, PagedResponse, Permission, Session, Tenant, TenantOnboard,
-  TenantOnboardResult, TenantPatch, User, UserCreate, UserPatch,
-} from './types';
-
-const enc = encodeURIComponent;
+import type { AuditQuery, GroupCreate, GroupPatch, ApiKeyCreate, LoginInput, TenantOnboard, TenantPatch, UserCreate, UserPatch } from './types';
 
 export const authApi = {
-  login: (input: LoginInput) => api.post<Session>('/auth/login', input),
-  logout: () => api.post<void>('/auth/logout'),
-  me: () => api.get<Session>('/auth/me'),
+  login: (input: LoginInput) => api.post('/auth/login', { body: input }),
+  logout: () => api.post('/auth/logout'),
+  me: () => api.get('/auth/me'),
 };
 
 export const tenantApi = {
-  get: () => api.get<Tenant>('/tenant'),
-  update: (patch: TenantPatch) => api.patch<Tenant>('/tenant', patch),
+  get: () => api.get('/tenant'),
+  update: (patch: TenantPatch) => api.patch('/tenant', { body: patch }),
 };
 
 export const usersApi = {
-  list: () => api.get<ListResponse<User>>('/users'),
-  create: (input: UserCreate) => api.post<User>('/users', input),
-  update: (id: string, patch: UserPatch) => api.patch<User>(`/users/${enc(id)}`, patch),
+  list: () => api.get('/users'),
+  create: (input: UserCreate) => api.post('/users', { body: input }),
+  update: (id: string, patch: UserPatch) => api.patch('/users/{id}', { path: { id }, body: patch }),
 };
 
 export const permissionsApi = {
-  list: () => api.get<ListResponse<Permission>>('/permissions'),
+  list: () => api.get('/permissions'),
 };
 
 export const groupsApi = {
-  list: () => api.get<ListResponse<Group>>('/groups'),
-  create: (input: GroupCreate) => api.post<Group>('/groups', input),
-  update: (id: string, patch: GroupPatch) => api.patch<Group>(`/groups/${enc(id)}`, patch),
+  list: () => api.get('/groups'),
+  create: (input: GroupCreate) => api.post('/groups', { body: input }),
+  update: (id: string, patch: GroupPatch) => api.patch('/groups/{id}', { path: { id }, body: patch }),
 };
 
 export const apiKeysApi = {
-  list: () => api.get<ListResponse<ApiKey>>('/api-keys'),
-  create: (input: ApiKeyCreate) => api.post<CreatedApiKey>('/api-keys', input),
-  revoke: (id: string) => api.del<ApiKey>(`/api-keys/${enc(id)}`),
+  list: () => api.get('/api-keys'),
+  create: (input: ApiKeyCreate) => api.post('/api-keys', { body: input }),
+  revoke: (id: string) => api.del('/api-keys/{id}', { path: { id } }),
 };
 
 export const auditApi = {
-  list: (q: AuditQuery) => api.get<PagedResponse<AuditEntry>>('/audit-log', { ...q }),
+  list: (q: AuditQuery) => api.get('/audit-log', { query: q }),
 };
 
 export const tenantsApi = {
-  list: () => api.get<ListResponse<Tenant>>('/tenants'),
-  onboard: (input: TenantOnboard) => api.post<TenantOnboardResult>('/tenants', input),
+  list: () => api.get('/tenants'),
+  onboard: (input: TenantOnboard) => api.post('/tenants', { body: input }),
 };

@@ -14,7 +14,7 @@ export interface Paging {
 }
 
 /** Runs `fetch` behind `loading` / `loadError` and hands the latest load's result to `land`. */
-function useLatestLoad<R>(fetch: () => Promise<R>, land: (result: R) => void) {
+export function useLatestLoad<R>(fetch: () => Promise<R>, land: (result: R) => void) {
   const loading = ref(false);
   const loadError = ref('');
   let latest = 0;

@@ -24,7 +24,7 @@ export const useAuthStore = defineStore('auth', () => {
   function setSession(s: Session) {
     session.value = s;
     checked.value = true;
-    useLocaleStore().applyDefault(s.user.locale, s.tenant.locale);
+    useLocaleStore().applyDefault(s.user.locale === 'ko' || s.user.locale === 'en' ? s.user.locale : null, s.tenant.locale);
   }
 
   async function login(input: LoginInput): Promise<void> {

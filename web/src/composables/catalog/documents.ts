@@ -1,7 +1,8 @@
 /** Plan and rule documents in the form: blank documents, defaults per type/model, cleaning. */
 import type {
-  ComponentType, ConditionNode, CustomerSummary, LeafCondition, PlanComponent, PlanDoc, PreviewCustomer, Pricing, PricingModel, RuleDoc, RuleKind,
+  ComponentType, ConditionNode, LeafCondition, PlanComponent, PlanDoc, PreviewCustomer, Pricing, PricingModel, RuleDoc, RuleKind,
 } from '@/api/catalog';
+import type { Customer } from '@/api/types';
 
 export const CURRENCIES = ['KRW', 'USD', 'EUR', 'JPY', 'CNY'];
 export const INTERVALS = ['day', 'week', 'month', 'year'] as const;
@@ -128,10 +129,13 @@ export function thisMonth(): string {
  * The customer facts the rating preview takes (attributes limited to scalar values). The
  * `customer.id` fact is the tenant's own customer code (externalId), as in stored billing.
  */
-export function previewCustomerOf(c: CustomerSummary): PreviewCustomer {
+export function previewCustomerOf(c: Customer): PreviewCustomer {
   const attributes: Record<string, string | number | boolean | null> = {};
   for (const [k, v] of Object.entries(c.attributes ?? {})) {
     if (v === null || ['string', 'number', 'boolean'].includes(typeof v)) attributes[k] = v as string | number | boolean | null;
   }
   return { id: c.externalId, type: c.type, segment: c.segment, country: c.country, tags: c.tags ?? [], dunningExcluded: c.dunningExcluded, attributes };
 }
+
+/** The tag colour of a plan's or rule's status, in the lists and the editors. */
+export const STATUS_TAG = { draft: 'warning', published: 'success', retired: 'info' } as const;

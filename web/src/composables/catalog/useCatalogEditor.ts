@@ -2,7 +2,7 @@
  * Shared state of the plan and rule editors: load the entry, edit its draft (or latest) document,
  * dirty tracking, create / save draft with the server's issues on the fields.
  */
-import { computed, ref, type Ref } from 'vue';
+import { computed, ref, shallowRef, type Ref } from 'vue';
 import { ElMessage } from 'element-plus';
 import { i18n } from '@/locales';
 import type { CatalogEntryDetail } from '@/api/catalog';
@@ -17,7 +17,7 @@ export interface CatalogOps<D> {
 }
 
 export function useCatalogEditor<D extends object>(ops: CatalogOps<D>, blank: () => D, known: (p: string) => boolean) {
-  const entry = ref<CatalogEntryDetail<D> | null>(null);
+  const entry = shallowRef<CatalogEntryDetail<D> | null>(null);
   const doc = ref(blank()) as unknown as Ref<D>;
   const savedJson = ref(JSON.stringify(cleanDoc(doc.value)));
   const loading = ref(false);
