@@ -56,6 +56,5 @@ export const rulesApi = {
 };
 
 export const ratingApi = {
-  // until the server declares it: the preview's response schema is `any` (documents.ts)
-  preview: (req: PreviewRequest) => api.post('/rating/preview', { body: req }) as Promise<unknown> as Promise<PreviewResponse>,
+  preview: (req: PreviewRequest): Promise<PreviewResponse> => api.post('/rating/preview', { body: req }),
 };

@@ -9,6 +9,8 @@
  * generates it.
  */
 
+import type { components } from './schema.gen';
+
 /** A decimal string, as the API sends every amount: never arithmetic in the browser. */
 export type Decimal = string;
 
@@ -113,18 +115,8 @@ export interface TraceCondition {
   condition?: TraceCondition;
 }
 
-// until the server declares it (server/rating/types.ts: TraceEntry)
-export interface TraceEntry {
-  rule: string;
-  kind: RuleKind;
-  version: number | string | null;
-  subscription: number;
-  fired: boolean;
-  applied: boolean;
-  reason: string;
-  facts?: Record<string, unknown>;
-  conditions?: TraceCondition;
-}
+/** One rule's evaluation in a rating trace (server/catalog/preview-schemas.ts). */
+export type TraceEntry = components['schemas']['TraceEntry'];
 
 // until the server declares it (server/rating/types.ts: RatingResult.versions)
 export interface DocumentVersions {
@@ -132,20 +124,8 @@ export interface DocumentVersions {
   rules: { id: string; version: number | string | null }[];
 }
 
-// until the server declares it (server/rules/preview.ts: PreviewResponse)
-export interface PreviewResponse {
-  currency: string;
-  lines: RatedLine[];
-  subtotal: Decimal;
-  discountTotal: Decimal;
-  taxTotal: Decimal;
-  total: Decimal;
-  prepaidApplied: Decimal;
-  pointsApplied: Decimal;
-  amountDue: Decimal;
-  trace: TraceEntry[];
-  versions: DocumentVersions;
-}
+/** The rating preview's answer, as the server declares it (server/catalog/preview-schemas.ts). */
+export type PreviewResponse = components['schemas']['PreviewResponse'];
 
 // until the server declares it (server/invoices/invoices.ts: the bills of GET /invoices/{id})
 export interface Bill {
