@@ -58,6 +58,8 @@ export const KO_MESSAGES: Record<string, string> = {
   'The API key is unknown or revoked': '알 수 없거나 폐기된 API 키입니다',
   'Log in or send an API key (Authorization: Bearer ...)': '로그인하거나 API 키를 보내세요 (Authorization: Bearer ...)',
   'This endpoint needs a console session': '이 API는 콘솔 로그인 세션이 필요합니다',
+  'The body is larger than the limit of {limit} MB for this endpoint': '요청 본문이 이 API의 한도 {limit}MB보다 큽니다',
+  'A cross-site request cannot use the session cookie; send JSON from the console or use an API key': '다른 사이트에서 보낸 요청은 로그인 세션 쿠키를 쓸 수 없습니다. 콘솔에서 JSON으로 보내거나 API 키를 사용하세요',
   'must be 1 to 255 visible ASCII characters (a UUID is a good key)': '공백 없는 ASCII 문자 1~255자여야 합니다 (UUID를 권장합니다)',
   'was already used by another user or API key; use a new key': '다른 사용자나 API 키가 이미 쓴 키입니다. 새 키를 쓰세요',
   'was already used for another request ({method} {path}); use a new key for a new request': '이미 다른 요청({method} {path})에 쓴 키입니다. 새 요청에는 새 키를 쓰세요',
