@@ -30,7 +30,7 @@ describe.skipIf(!hasChromium)('admin console (headless Chromium)', () => {
     page = await h.newPage();
     page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(`${m.type()}: ${m.text()}`); });
     page.on('pageerror', (e) => { if (/Content Security Policy|unsafe-eval/i.test(e.message)) cspViolations.push(`pageerror: ${e.message}`); });
-  });
+  }, 300_000); // the server can take minutes to start on a loaded machine
 
   afterAll(async () => { await h?.stop(); });
 
