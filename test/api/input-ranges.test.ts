@@ -44,6 +44,17 @@ describe('integer path and query parameters', () => {
   });
 });
 
+describe('integers in bodies that land in integer columns', () => {
+  it('coupon maxRedemptions beyond 2147483647 is a 422 at the field, and no code is created', async () => {
+    const before = (await t.call('GET', '/api/v1/rules/welcome10/coupon-codes', { key })).body;
+    const r = await t.call('POST', '/api/v1/rules/welcome10/coupon-codes', { key, body: { count: 1, maxRedemptions: 2147483648 } });
+    expect(r.status).toBe(422);
+    expect(paths(r)).toEqual(['maxRedemptions']);
+    expect((await t.call('GET', '/api/v1/rules/welcome10/coupon-codes', { key })).body).toEqual(before);
+    expect((await t.call('POST', '/api/v1/rules/welcome10/coupon-codes', { key, body: { count: 1, maxRedemptions: 2147483647 } })).status).toBe(201);
+  });
+});
+
 describe('plan relations', () => {
   const relate = (planCode: string, relatedPlanCode: string, kind = 'excludes') =>
     t.call('POST', '/api/v1/plan-relations', { key, body: { planCode, kind, relatedPlanCode } });
