@@ -55,25 +55,20 @@ function shaped(s0: Schema, deref: (s: Schema) => Schema, hint: (name: string) =
   const alts = s.anyOf ?? s.oneOf;
   if (Array.isArray(alts) && alts.length) return fc.oneof(...alts.map((a: Schema) => shaped(a, deref, hint, name, depth + 1)));
   if (Array.isArray(s.allOf) && s.allOf.length) return shaped(s.allOf[0], deref, hint, name, depth + 1);
-  const type = Array.isArray(s.type) ? s.type.find((x: string) => x !== 'null') : s.type;
-  // Each leaf is usually valid and sometimes extreme for its type (a far date in a date field,
-  // 2^31 in an integer field): the extreme value then passes every other check around it.
-  const leaf = (valid: fc.Arbitrary<unknown>, extreme: fc.Arbitrary<unknown>) =>
-    fc.oneof({ weight: 4, arbitrary: valid }, { weight: 2, arbitrary: extreme }, { weight: 1, arbitrary: fc.constantFrom(...WRONG_TYPES) });
+  const type = typeOf(s);
   switch (type) {
     case 'string': {
-      if (s.format === 'date' || /date|from$|^to$|start|end|expires|effective/i.test(name)) return leaf(fc.constantFrom(...DATES.slice(0, 4)), fc.constantFrom('0000-01-01', '0000-01-01', '10000-01-01', '1899-12-31', '2025-02-30', '0000-01-01T00:00:00Z'));
-      if (s.format === 'uuid') return leaf(fc.uuid(), fc.constantFrom(...ODD_STRINGS));
-      if (s.format === 'email') return leaf(fc.constantFrom('a@b.co', 'kim@example.com'), fc.constantFrom(...ODD_STRINGS));
-      let valid: fc.Arbitrary<unknown> = fc.oneof(fc.constantFrom('basic', 'standard', 'KRW', 'KR', 'ACME-1', 'corporate', 'x'), fc.string({ minLength: 1, maxLength: 12 }));
+      if (isDateField(s, name)) return fc.constantFrom(...DATES.slice(0, 4));
+      if (s.format === 'uuid') return fc.uuid();
+      if (s.format === 'email') return fc.constantFrom('a@b.co', 'kim@example.com');
       if (typeof s.pattern === 'string') {
-        try { valid = fc.stringMatching(new RegExp(s.pattern)).filter((x) => x.length <= (s.maxLength ?? 100)); } catch { /* a pattern JS cannot read: keep the generic strings */ }
+        try { return fc.stringMatching(new RegExp(s.pattern)).filter((x) => x.length <= (s.maxLength ?? 100)); } catch { /* a pattern JS cannot read: generic strings */ }
       }
-      return leaf(valid, fc.constantFrom(...ODD_STRINGS));
+      return fc.oneof(fc.constantFrom('basic', 'standard', 'KRW', 'KR', 'ACME-1', 'corporate', 'x'), fc.string({ minLength: 1, maxLength: 12 }));
     }
-    case 'integer': return leaf(fc.integer({ min: s.minimum ?? 0, max: Math.min(s.maximum ?? 1000, 1000) }), fc.constantFrom(...NUMBERS, '12'));
-    case 'number': return leaf(fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constantFrom(0.5, 12.25)), fc.constantFrom(...NUMBERS));
-    case 'boolean': return leaf(fc.boolean(), fc.constantFrom('true', 0, 1));
+    case 'integer': return fc.integer({ min: s.minimum ?? 0, max: Math.min(s.maximum ?? 1000, 1000) });
+    case 'number': return fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constantFrom(0.5, 12.25));
+    case 'boolean': return fc.boolean();
     case 'array': return fc.array(shaped(s.items ?? {}, deref, hint, name, depth + 1), { maxLength: 3 });
     case 'object': {
       const props: Record<string, Schema> = s.properties ?? {};
@@ -88,6 +83,40 @@ function shaped(s0: Schema, deref: (s: Schema) => Schema, hint: (name: string) =
     }
     default: return fc.jsonValue({ maxDepth: 2 });
   }
+}
+
+const typeOf = (s: Schema): string | undefined => (Array.isArray(s.type) ? s.type.find((x: string) => x !== 'null') : s.type);
+const isDateField = (s: Schema, name: string) => s.format === 'date' || /date|from$|^to$|start|end$|expires|effective/i.test(name);
+
+/** Values at the edge of what a field of this schema could hold: where a valid request turns into a 500. */
+function extremesFor(s: Schema, name: string): unknown[] {
+  const type = typeOf(s);
+  if (type === 'string' && isDateField(s, name)) return ['0000-01-01', '10000-01-01', '1899-12-31', '1900-01-01', '9999-12-31', '0000-01-01T00:00:00Z'];
+  if (type === 'string') return ODD_STRINGS;
+  if (type === 'integer' || type === 'number') return [...NUMBERS, '2147483648'];
+  return WRONG_TYPES;
+}
+
+/** Every place of a generated value with the schema that describes it (containers too). */
+function placesOf(s0: Schema, value: unknown, deref: (s: Schema) => Schema, name = '', path: Array<string | number> = []): Array<{ path: Array<string | number>; schema: Schema; name: string }> {
+  let s = deref(s0);
+  // A nullable field is anyOf [the type, null]: its extremes are those of the type.
+  const alts = s.anyOf ?? s.oneOf;
+  if (Array.isArray(alts)) s = alts.map(deref).find((a: Schema) => a.type !== 'null') ?? s;
+  const out = [{ path, schema: s, name }];
+  if (Array.isArray(value)) value.forEach((v, i) => out.push(...placesOf(s.items ?? {}, v, deref, name, [...path, i])));
+  else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) out.push(...placesOf(s.properties?.[k] ?? (typeof s.additionalProperties === 'object' ? s.additionalProperties : {}), v, deref, k, [...path, k]));
+  }
+  return out;
+}
+
+function setAt(value: unknown, path: Array<string | number>, v: unknown): unknown {
+  if (!path.length) return v;
+  const [k, ...rest] = path;
+  const copy: any = Array.isArray(value) ? [...value] : { ...(value as object) };
+  copy[k] = setAt(copy[k], rest, v);
+  return copy;
 }
 
 /** Replaces the value at one random place of `v` by a nasty one (wrong type, extreme value, odd text). */
@@ -142,7 +171,7 @@ function requestArb(op: Operation): fc.Arbitrary<{ url: string; body: string | u
   const pathParams = op.params.filter((p) => p.in === 'path');
   const queryParams = op.params.filter((p) => p.in === 'query');
   const paramArb = (p: { name: string; schema: Schema }) => fc.oneof(
-    { weight: 4, arbitrary: real.length ? fc.constantFrom(...real) : fc.constantFrom('basic', 'welcome10', 'default') },
+    { weight: 8, arbitrary: real.length ? fc.constantFrom(...real) : fc.constantFrom('basic', 'welcome10', 'default') },
     { weight: 1, arbitrary: fc.uuid() },
     { weight: 1, arbitrary: fc.constantFrom('2147483648', '-1', '0', 'NaN', '1e308', 'x'.repeat(300), '%00', '%ED%A0%80', "'--", '😀') },
     { weight: 1, arbitrary: shaped(p.schema ?? {}, deref, () => null).map(String) },
@@ -151,11 +180,19 @@ function requestArb(op: Operation): fc.Arbitrary<{ url: string; body: string | u
   const bodyArb: fc.Arbitrary<string | undefined> = !op.body ? fc.constant(undefined)
     : op.body.type.startsWith('text/')
       ? fc.oneof(fc.constantFrom('externalId,type,name\nCSV-1,individual,Kim\n', 'externalId,type\n"unclosed,individual\n', '\ufeffexternalId\n' + 'x,'.repeat(5000)), fc.constantFrom(...ODD_STRINGS))
-      : fc.tuple(shaped(op.body.schema, deref, hint), anyNasty, fc.nat(), fc.integer({ min: 0, max: 9 })).map(([valid, nasty, seed, how]) => {
+      : fc.tuple(shaped(op.body.schema, deref, hint), anyNasty, fc.nat(), fc.nat(), fc.integer({ min: 0, max: 9 })).map(([valid, nasty, seed, pick, how]) => {
         let n = seed;
         const choose = (k: number) => { n = (n * 1103515245 + 12345) % 2147483648; return n % k; };
-        // Mostly the schema-shaped value (its leaves already hold extremes), sometimes one more mutation or garbage.
-        const v = how <= 6 ? valid : how <= 8 ? mutate(valid, choose, nasty) : nasty;
+        // Mostly a valid request with exactly one place at the edge for its type (so that nothing
+        // else stops it first); sometimes a random mutation, valid as is, or garbage.
+        let v: unknown = valid;
+        if (how <= 6) {
+          const places = placesOf(op.body!.schema, valid, deref);
+          const at = places[pick % places.length];
+          const extremes = extremesFor(at.schema, at.name);
+          v = setAt(valid, at.path, extremes[Math.floor(pick / places.length) % extremes.length]);
+        } else if (how === 7) v = mutate(valid, choose, nasty);
+        else if (how === 9) v = nasty;
         return JSON.stringify(v);
       });
   return fc.tuple(fc.tuple(...pathParams.map(paramArb)), fc.array(fc.tuple(fc.constantFrom(...(queryParams.length ? queryParams.map((q) => q.name) : ['x'])), fc.constantFrom('true', 'false', '1', '', 'NaN', '2147483648')), { maxLength: 2 }), bodyArb)
