@@ -127,12 +127,12 @@ export function createApp(deps: AppDeps) {
   // Interactive docs from the swagger-ui-dist package, served locally (no CDN).
   const swaggerDir = join(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'), '..');
   app.get('/api/docs', (c) => c.html(`<!doctype html><html><head><meta charset="utf-8"><title>Billwise API</title>
-<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head><body><div id="ui"></div>
+<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head><body><div id="ui" data-spec="/api/openapi.json"></div>
 <script src="/api/docs/assets/swagger-ui-bundle.js"></script>
 <script src="/api/docs/init.js"></script></body></html>`));
   // A file rather than an inline <script>: the Content-Security-Policy allows scripts from our origin only.
   app.get('/api/docs/init.js', (c) => c.body(
-    "window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#ui', persistAuthorization: true });",
+    "window.ui = SwaggerUIBundle({ url: document.getElementById('ui').dataset.spec, dom_id: '#ui', persistAuthorization: true });",
     200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache' }));
   app.get('/api/docs/assets/:file', async (c) => {
     const file = c.req.param('file');

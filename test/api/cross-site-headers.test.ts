@@ -96,6 +96,7 @@ describe('security headers', () => {
     const init = await t.app.request('/api/docs/init.js');
     expect(init.status).toBe(200);
     expect(await init.text()).toContain('SwaggerUIBundle');
+    expect(html).toContain('data-spec="/api/openapi.json"');
   });
 });
 
