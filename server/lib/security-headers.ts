@@ -6,8 +6,10 @@
  * - scripts only from our origin: the console is bundled by Vite, vue-i18n compiles messages
  *   without `new Function` (its JIT compiler, the default since v10), and the docs page loads its
  *   start-up script from /api/docs/init.js instead of an inline <script>;
- * - styles from our origin plus inline styles: Element Plus and ECharts set `style` attributes
- *   and inject <style> elements at run time;
+ * - styles from our origin plus 'unsafe-inline': Element Plus, ECharts and Swagger UI write inline
+ *   styles (the console also ran without it in the e2e test, since styles set through the DOM
+ *   are not checked, but a style attribute in markup would break silently; inline styles run no
+ *   script, so allowing them costs little);
  * - images from our origin, data: URIs (Element Plus and Swagger UI icons) and blob: (ECharts
  *   "save as image");
  * - connections only to our own API; no plugins; no <base> or form posts elsewhere; never framed.
