@@ -3,6 +3,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { csrf } from 'hono/csrf';
 import { getCookie } from 'hono/cookie';
+import type { Context } from 'hono';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,6 +16,8 @@ import { ServiceError } from './lib/errors';
 import type { Ctx } from './lib/context';
 import { idempotency } from './lib/idempotency';
 import { inputGuard } from './lib/input-guard';
+import { bodyLimits } from './lib/body-limit';
+import { isHttps, securityHeaders } from './lib/security-headers';
 import { principalFromApiKey, principalFromSession, SESSION_COOKIE } from './access/principal';
 import { apiRoutes } from './modules';
 
@@ -25,30 +28,50 @@ export interface AppDeps {
   now?: () => Date;
   /** Folder of the built web console (web/dist); omitted in API tests. */
   webDist?: string;
+  /** PUBLIC_URL: when it is https, session cookies are Secure and HSTS is sent. */
+  publicUrl?: string;
 }
 
 const PUBLIC_PATHS = new Set(['/api/v1/auth/login', '/api/v1/auth/logout']);
 
-function bearer(header: string | undefined): string | null {
-  if (!header) return null;
-  const m = /^Bearer\s+(.+)$/i.exec(header);
-  return m ? m[1].trim() : null;
+/**
+ * The API key a request carries (`Authorization: Bearer <key>` or `X-API-Key`), or null. The one
+ * reading of it, so that the cross-site check and authentication cannot disagree about whether a
+ * request is key-authenticated.
+ */
+function apiKeyOf(c: Context): string | null {
+  const m = /^Bearer\s+(.+)$/i.exec(c.req.header('authorization') ?? '');
+  const key = m ? m[1].trim() : (c.req.header('x-api-key') ?? '').trim();
+  return key || null;
 }
 
 export function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => new Date());
   const app = new OpenAPIHono<AppEnv>();
+  const secure = isHttps(deps.publicUrl);
 
   app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  app.use('*', securityHeaders({ https: secure }));
+  app.use('*', async (c, next) => { c.set('secureCookies', secure); return next(); });
+  // Before anything reads the body, authentication included: an anonymous 200 MB login body was
+  // buffered whole (server/lib/limits.ts; it counts streamed bytes, so chunked bodies stop early too).
+  app.use('/api/*', bodyLimits());
   // Cookie sessions are the only ambient credential, so only they need CSRF protection: an unsafe
   // request carried by the cookie must be JSON (which a cross-site form cannot send without a
-  // CORS preflight we never grant) or come from our own origin. API-key requests are not ambient.
+  // CORS preflight we never grant) or come from our own origin. A request that carries an API key
+  // is authenticated by that key alone (never by the cookie, see below), so it may skip the check;
+  // any other Authorization header (Basic ...) proves nothing and must not.
   const sameOriginCsrf = csrf({ origin: (origin, c) => origin === new URL(c.req.url).origin, secFetchSite: ['same-origin', 'none'] });
   app.use('/api/*', async (c, next) => {
-    const hasKey = !!(c.req.header('authorization') || c.req.header('x-api-key'));
     const json = (c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json');
-    if (hasKey || json) return next();
-    return sameOriginCsrf(c, next);
+    if (apiKeyOf(c) || json) return next();
+    try {
+      await sameOriginCsrf(c, async () => {});
+    } catch (e) {
+      if (e instanceof HTTPException && e.status === 403) throw new ServiceError('CROSS_SITE_REQUEST', 'A cross-site request cannot use the session cookie; send JSON from the console or use an API key');
+      throw e;
+    }
+    return next();
   });
 
   app.use('/api/v1/*', async (c, next) => {
@@ -59,7 +82,7 @@ export function createApp(deps: AppDeps) {
       c.set('ctx', { ...base, tenantId: '', actor: { type: 'system', id: null, name: 'anonymous' }, permissions: new Set(), isPlatformAdmin: false });
       return next();
     }
-    const key = bearer(c.req.header('authorization')) ?? c.req.header('x-api-key') ?? null;
+    const key = apiKeyOf(c);
     const cookie = getCookie(c, SESSION_COOKIE);
     const principal = key
       ? await principalFromApiKey(deps.db, key, now())
@@ -98,9 +121,13 @@ export function createApp(deps: AppDeps) {
   // Interactive docs from the swagger-ui-dist package, served locally (no CDN).
   const swaggerDir = join(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'), '..');
   app.get('/api/docs', (c) => c.html(`<!doctype html><html><head><meta charset="utf-8"><title>Billwise API</title>
-<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head><body><div id="ui"></div>
+<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head><body><div id="ui" data-spec="/api/openapi.json"></div>
 <script src="/api/docs/assets/swagger-ui-bundle.js"></script>
-<script>window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#ui', persistAuthorization: true });</script></body></html>`));
+<script src="/api/docs/init.js"></script></body></html>`));
+  // A file rather than an inline <script>: the Content-Security-Policy allows scripts from our origin only.
+  app.get('/api/docs/init.js', (c) => c.body(
+    "window.ui = SwaggerUIBundle({ url: document.getElementById('ui').dataset.spec, dom_id: '#ui', persistAuthorization: true });",
+    200, { 'Content-Type': 'text/javascript', 'Cache-Control': 'no-cache' }));
   app.get('/api/docs/assets/:file', async (c) => {
     const file = c.req.param('file');
     if (!/^[\w.-]+$/.test(file) || !existsSync(join(swaggerDir, file))) return c.notFound();

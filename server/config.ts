@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 
-/** The start-up contract: PORT, DATABASE_URL, DATA_DIR, DEMO_API_KEY. */
-export interface Config { port: number; databaseUrl?: string; dataDir: string; demoApiKey?: string }
+/** The start-up contract: PORT, DATABASE_URL, DATA_DIR, DEMO_API_KEY, PUBLIC_URL. */
+export interface Config { port: number; databaseUrl?: string; dataDir: string; demoApiKey?: string; publicUrl?: string }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
@@ -11,5 +11,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: resolve(env.DATA_DIR || '.data'),
     demoApiKey: env.DEMO_API_KEY || undefined,
+    publicUrl: env.PUBLIC_URL || undefined,
   };
 }

@@ -29,7 +29,7 @@ export const authRoutes = newRouter()
     const { token, view } = await login(c.get('ctx').db, c.req.valid('json'), ctxNow(), { address: clientAddress(c), requestId: c.get('requestId') ?? null });
     setCookie(c, SESSION_COOKIE, token, {
       httpOnly: true, sameSite: 'Lax', path: '/', maxAge: SESSION_HOURS * 3600,
-      secure: new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https',
+      secure: c.get('secureCookies') || new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https',
     });
     return c.json(view, 200);
   })
@@ -38,7 +38,7 @@ export const authRoutes = newRouter()
   }), async (c) => {
     const token = getCookie(c, SESSION_COOKIE);
     if (token) await logout(c.get('ctx').db, token);
-    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    deleteCookie(c, SESSION_COOKIE, { path: '/', secure: c.get('secureCookies') });
     return c.body(null, 204);
   });
 

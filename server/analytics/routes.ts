@@ -1,8 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { isoMonth } from '../lib/schemas';
 import { newRouter, jsonOk, errorResponses, security } from '../lib/http';
 import { dashboard } from './dashboard';
 
-const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
+const Month = isoMonth;
 const Amount = z.object({ month: z.string(), currency: z.string(), amount: z.string() });
 
 export const analyticsRoutes = newRouter().openapi(createRoute({

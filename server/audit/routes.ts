@@ -1,11 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { paging } from '../lib/schemas';
 import { newRouter, jsonOk, errorResponses, security } from '../lib/http';
 import { AuditOut } from '../access/schemas';
 import { listAudit } from './list';
 
 const AuditQuery = z.object({
   entityType: z.string().optional(), entityId: z.string().optional(), action: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0),
+  ...paging(),
 });
 
 export const auditRoutes = newRouter().openapi(createRoute({

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { isoDate } from '../lib/schemas';
+import { isoDate, paging } from '../lib/schemas';
 import { streamSSE } from 'hono/streaming';
 import { newRouter, jsonBody, jsonOk, errorResponses, security, IdParam } from '../lib/http';
 import { createBillRun } from './bill-run-create';
@@ -25,7 +25,7 @@ export const billingRoutes = newRouter()
     responses: { 202: { description: 'Queued', content: { 'application/json': { schema: BillRunOut } } }, ...errorResponses } }),
   async (c) => c.json(await createBillRun({ ctx: c.get('ctx'), input: c.req.valid('json') }), 202))
   .openapi(createRoute({ method: 'get', path: '/bill-runs', tags: [tag], summary: 'Bill runs, newest first', security,
-    request: { query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), offset: z.coerce.number().int().min(0).default(0) }) },
+    request: { query: z.object(paging(200)) },
     responses: { ...jsonOk(z.object({ data: z.array(BillRunOut), total: z.number().int() })), ...errorResponses } }),
   async (c) => c.json(await listBillRuns({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
   .openapi(createRoute({ method: 'get', path: '/bill-runs/{id}', tags: [tag], summary: 'A bill run: progress counters, totals, per-payer outcomes (dry run: what would be invoiced)', security,

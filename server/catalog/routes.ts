@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { isoDate } from '../lib/schemas';
+import { isoDate, positiveIntParam } from '../lib/schemas';
 import { newRouter, jsonBody, jsonOk, errorResponses, security } from '../lib/http';
 import {
   createEntry, diffVersions, discardDraft, exportDocuments, getEntry, getVersion, importDocuments, listEntries,
@@ -22,7 +22,7 @@ const EntryOut = z.object({
 const EntryDetail = EntryOut.extend({ versions: z.array(VersionOut) }).openapi('CatalogEntryDetail');
 const DocIn = z.object({ document: Document, note: z.string().max(500).optional() });
 const CodeParam = z.object({ code: z.string().min(1).max(100).openapi({ param: { name: 'code', in: 'path' } }) });
-const VersionParam = CodeParam.extend({ version: z.coerce.number().int().min(1).openapi({ param: { name: 'version', in: 'path' } }) });
+const VersionParam = CodeParam.extend({ version: positiveIntParam.openapi({ param: { name: 'version', in: 'path' } }) });
 
 /** The same versioned-document API for plans (/plans) and rules (/rules). */
 // Generic in the base path so each route keeps its literal path in the app's type (AppType).
@@ -53,7 +53,7 @@ function catalogRouter<B extends '/plans' | '/rules'>(kind: CatalogKind, base: B
       request: { params: VersionParam }, responses: { ...jsonOk(VersionOut), ...errorResponses } }),
     async (c) => { const p = c.req.valid('param'); return c.json(await getVersion({ ctx: c.get('ctx'), kind, code: p.code, version: p.version }), 200); })
     .openapi(createRoute({ method: 'get', path: `${base}/{code}/diff` as const, tags: [tag], summary: 'Differences between two versions, by JSON path', security,
-      request: { params: CodeParam, query: z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }) },
+      request: { params: CodeParam, query: z.object({ from: positiveIntParam, to: positiveIntParam }) },
       responses: { ...jsonOk(z.object({ from: z.number(), to: z.number(), changes: z.array(z.object({ path: z.string(), op: z.enum(['added', 'removed', 'changed']), before: z.any().optional(), after: z.any().optional() })) })), ...errorResponses } }),
     async (c) => { const qy = c.req.valid('query'); return c.json(await diffVersions({ ctx: c.get('ctx'), kind, code: c.req.valid('param').code, from: qy.from, to: qy.to }), 200); });
 }

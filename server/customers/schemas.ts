@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { isoDate } from '../lib/schemas';
+import { isoDate, paging } from '../lib/schemas';
 import { isCurrencyCode } from '../lib/money';
 
 export const CUSTOMER_TYPES = ['individual', 'corporate', 'public', 'foreigner'] as const;
@@ -96,7 +96,7 @@ export const CustomerListQuery = z.object({
   type: z.enum(CUSTOMER_TYPES).optional(), status: z.enum(CUSTOMER_STATUSES).optional(), segment: z.string().optional(),
   billingGroup: z.string().optional(), payerId: z.string().uuid().optional(), tag: z.string().optional(), country: country.optional(),
   sort: z.enum(['name', '-name', 'createdAt', '-createdAt', 'externalId']).default('-createdAt'),
-  limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0),
+  ...paging(),
 });
 
 /* Contracts (계약) */
@@ -118,11 +118,11 @@ export const ContractOut = z.object({
 }).openapi('Contract');
 export const ContractListQuery = z.object({
   customerId: z.string().uuid().optional(), status: z.enum(CONTRACT_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0),
+  ...paging(),
 });
 export const PayerListQuery = z.object({
   q: z.string().trim().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0),
+  ...paging(),
 });
 
 export type PayerCreate = z.infer<typeof PayerCreateIn>;

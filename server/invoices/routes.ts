@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { isoDate } from '../lib/schemas';
+import { isoDate, paging } from '../lib/schemas';
 import { newRouter, jsonBody, jsonOk, errorResponses, security, IdParam, zodIssues } from '../lib/http';
 import { assertPermission, type Ctx } from '../lib/context';
 import { conflict, invalid, ServiceError } from '../lib/errors';
@@ -41,7 +41,7 @@ export const invoiceRoutes = newRouter()
   .openapi(createRoute({ method: 'get', path: '/invoices', tags: [tag], summary: 'List invoices', security,
     request: { query: z.object({
       status: z.enum(INVOICE_STATUSES).optional(), payerId: z.string().uuid().optional(), billTo: z.string().uuid().optional(), periodStart: isoDate.optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0),
+      ...paging(),
     }) },
     responses: { ...jsonOk(z.object({ data: z.array(InvoiceSummary), total: z.number().int() })), ...errorResponses } }),
   async (c) => c.json(await listInvoices({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))

@@ -10,21 +10,40 @@ export const INTERVALS: readonly Interval[] = ['day', 'week', 'month', 'year'];
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const MS_PER_DAY = 86_400_000;
 
-/** True for a real calendar date written YYYY-MM-DD (rejects 2025-02-30). */
-export function isIsoDate(s: unknown): s is string {
-  if (typeof s !== 'string') return false;
+/**
+ * The dates the system accepts from outside (API, documents, events): PostgreSQL refuses year
+ * 0000 (a 500 when it reached the database) and four digits end at 9999. Nothing billed lies
+ * before 1900.
+ */
+export const MIN_DATE = '1900-01-01';
+export const MAX_DATE = '9999-12-31';
+export const DATE_RANGE_MSG = 'must be between 1900-01-01 and 9999-12-31'; // MIN_DATE, MAX_DATE
+
+/** Whether a YYYY-MM-DD string lies in MIN_DATE..MAX_DATE (its shape is not checked). */
+export function inDateRange(s: string): boolean {
+  return s >= MIN_DATE && s <= MAX_DATE;
+}
+
+function calendarParts(s: unknown): [number, number, number] | null {
+  if (typeof s !== 'string') return null;
   const m = DATE_RE.exec(s);
-  if (!m) return false;
+  if (!m) return null;
   const y = Number(m[1]);
   const mo = Number(m[2]);
   const d = Number(m[3]);
-  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo);
+  return mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) ? [y, mo, d] : null;
 }
 
+/** True for a real calendar date written YYYY-MM-DD (rejects 2025-02-30) in MIN_DATE..MAX_DATE. */
+export function isIsoDate(s: unknown): s is string {
+  return calendarParts(s) !== null && inDateRange(s as string);
+}
+
+// Arithmetic accepts any calendar date: a period computed from 1900-01-01 may start before it.
 function parts(date: string): [number, number, number] {
-  const m = DATE_RE.exec(date);
-  if (!m || !isIsoDate(date)) throw new RangeError(`not an ISO calendar date: ${JSON.stringify(date)}`);
-  return [Number(m[1]), Number(m[2]), Number(m[3])];
+  const p = calendarParts(date);
+  if (!p) throw new RangeError(`not an ISO calendar date: ${JSON.stringify(date)}`);
+  return p;
 }
 
 /** Days since 1970-01-01 for a calendar date. */

@@ -33,11 +33,13 @@ export const ErrorCodes = {
   BAD_REQUEST: { status: 400, num: 1002, title: 'The request could not be read', titleKo: '요청을 읽을 수 없습니다' },
   NOT_FOUND: { status: 404, num: 1004, title: 'Not found', titleKo: '찾을 수 없습니다' },
   CONFLICT: { status: 409, num: 1009, title: 'Conflict with the current state', titleKo: '현재 상태와 충돌합니다' },
+  PAYLOAD_TOO_LARGE: { status: 413, num: 1013, title: 'The request body is too large', titleKo: '요청 본문이 너무 큽니다' },
   // 2xxx: authentication and authorisation
   UNAUTHENTICATED: { status: 401, num: 2001, title: 'Authentication required', titleKo: '로그인이 필요합니다' },
   INVALID_CREDENTIALS: { status: 401, num: 2002, title: 'Invalid e-mail or password', titleKo: '이메일 또는 비밀번호가 올바르지 않습니다' },
   FORBIDDEN: { status: 403, num: 2003, title: 'Permission denied', titleKo: '권한이 없습니다' },
   TOO_MANY_ATTEMPTS: { status: 429, num: 2004, title: 'Too many attempts', titleKo: '시도가 너무 많습니다' },
+  CROSS_SITE_REQUEST: { status: 403, num: 2010, title: 'Cross-site request refused', titleKo: '다른 사이트에서 보낸 요청은 거부됩니다' },
   // 3xxx: catalog and rating
   PLAN_INVALID: { status: 422, num: 3001, title: 'The plan document is invalid', titleKo: '상품 문서가 올바르지 않습니다' },
   RULE_INVALID: { status: 422, num: 3002, title: 'The rule document is invalid', titleKo: '룰 문서가 올바르지 않습니다' },

@@ -7,7 +7,8 @@ import { fromZodIssue, pickLanguage, translateIssueMessage, translateMessage, ty
 
 /** Hono environment shared by every module: the tenant context set by the auth middleware. */
 export interface AppEnv {
-  Variables: { ctx: Ctx; requestId: string };
+  /** secureCookies: set cookies with the Secure flag (the server's PUBLIC_URL is https). */
+  Variables: { ctx: Ctx; requestId: string; secureCookies: boolean };
 }
 
 const TARGET_PREFIX: Record<string, string> = { json: '', query: 'query.', param: 'params.', header: 'headers.', form: '', cookie: 'cookies.' };

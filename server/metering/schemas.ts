@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { isIsoDate } from '../lib/dates';
-import { isoDate } from '../lib/schemas';
+import { isoDate, paging, isoMonth } from '../lib/schemas';
 
 export const AGGREGATIONS = ['count', 'sum', 'max', 'unique_count', 'latest'] as const;
 export type Aggregation = (typeof AGGREGATIONS)[number];
@@ -71,7 +71,7 @@ export const MeteringErrorOut = z.object({
 export const MeteringErrorQuery = z.object({
   status: z.enum(['open', 'reprocessed', 'resolved']).optional(), reason: z.string().optional(), meter: z.string().optional(),
   customer: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0),
+  ...paging(),
 });
 
 // The day must exist in both forms: Date.parse rolls 2025-02-30T00:00Z over to 2 March.
@@ -86,7 +86,7 @@ export const UsageOut = z.object({
   customerId: z.string(), from: z.string(), to: z.string(), timezone: z.string(), meters: z.array(MeterUsage),
 }).openapi('CustomerUsage');
 
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM');
+const month = isoMonth;
 export const MonthlyQuery = z.object({ from: month.optional(), to: month.optional().openapi({ description: 'Exclusive' }) });
 export const MonthlyOut = z.object({
   customerId: z.string(), timezone: z.string(),

@@ -1,5 +1,5 @@
 import { Decimal } from '../lib/money';
-import { isIsoDate } from '../lib/dates';
+import { inDateRange, isIsoDate } from '../lib/dates';
 import { escapeUnstorable, unstorableText } from '../lib/input-guard';
 import { NUMERIC_AGGREGATIONS, type Aggregation } from './schemas';
 
@@ -140,6 +140,8 @@ export function checkEvent(
   }
   // Date.parse rolls an impossible day over (2025-02-30 is read as 2 March): refuse it instead.
   const day = (o.timestamp as string).slice(0, 10);
+  // PostgreSQL refuses year 0000: one such event used to fail the whole batch with a 500.
+  if (!inDateRange(day)) return failed(eventId, customerRef, meterCode, 'invalid_timestamp', 'timestamp must be between 1900-01-01 and 9999-12-31');
   if (!isIsoDate(day)) return failed(eventId, customerRef, meterCode, 'invalid_timestamp', `timestamp: ${day} is not a calendar date`);
   const timestamp = new Date(ms);
   if (timestamp.getTime() > now.getTime() + MAX_FUTURE_MS) return failed(eventId, customerRef, meterCode, 'invalid_timestamp', 'timestamp is more than 24 hours in the future');

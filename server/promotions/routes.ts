@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { isoDate } from '../lib/schemas';
+import { isoDate, MAX_INT } from '../lib/schemas';
 import { newRouter, jsonBody, jsonOk, errorResponses, security } from '../lib/http';
 import { createCouponCodes, listCouponCodes, redemptionReport } from './coupons';
 
@@ -13,7 +13,7 @@ const BatchIn = z.object({
   count: z.number().int().min(1).max(10_000).optional(),
   prefix: z.string().max(12).regex(/^[A-Z0-9-]*$/, 'capital letters, digits or -').optional(),
   length: z.number().int().min(6).max(20).optional(),
-  maxRedemptions: z.number().int().min(1).nullable().optional(),
+  maxRedemptions: z.number().int().min(1).max(MAX_INT).nullable().optional(), // an integer column: 2^31 was a 500
   expiresOn: isoDate.nullable().optional(),
   batch: z.string().max(60).optional(),
 }).refine((b) => !!b.codes?.length !== !!b.count, { message: 'give either codes or count', path: ['count'] }).openapi('CouponCodeBatch');

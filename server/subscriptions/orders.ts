@@ -3,9 +3,9 @@
  * relations and eligibility are checked when the order is placed and again when it is completed;
  * completing sets the billing start date (과금 개시일) and creates the subscriptions.
  */
-import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import { orders, planRelations, subscriptionPhases, subscriptions } from '../db/schema';
+import { catalogEntries, orders, planRelations, subscriptionPhases, subscriptions } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound, type FieldIssue } from '../lib/errors';
 import { recordAudit } from '../audit/record';
@@ -151,6 +151,13 @@ export async function createPlanRelation({ ctx, input }: { ctx: Ctx; input: { pl
   assertPermission(ctx, 'catalog:write');
   if (input.planCode === input.relatedPlanCode) throw invalid([{ path: 'relatedPlanCode', message: 'must differ from planCode' }]);
   return withTransaction(ctx, async (tx, tctx) => {
+    // A relation to a plan that does not exist would never apply and only hide a typo.
+    const known = await tx.select({ code: catalogEntries.code }).from(catalogEntries)
+      .where(and(eq(catalogEntries.tenantId, ctx.tenantId), eq(catalogEntries.kind, 'plan'), inArray(catalogEntries.code, [input.planCode, input.relatedPlanCode])));
+    const codes = new Set(known.map((k) => k.code));
+    const unknown: FieldIssue[] = (['planCode', 'relatedPlanCode'] as const)
+      .filter((k) => !codes.has(input[k])).map((k) => ({ path: k, message: `no plan with code "${input[k]}"` }));
+    if (unknown.length) throw invalid(unknown);
     const [r] = await tx.insert(planRelations).values({ tenantId: ctx.tenantId, ...input, createdAt: ctx.now() }).onConflictDoNothing().returning();
     if (!r) throw conflict('This relation already exists');
     await recordAudit(tx, tctx, { action: 'plan_relation.create', entityType: 'plan_relation', entityId: r.id, after: r });

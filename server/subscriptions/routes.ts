@@ -1,12 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { isoDate } from '../lib/schemas';
+import { isoDate, paging } from '../lib/schemas';
 import { newRouter, jsonBody, jsonOk, errorResponses, security, IdParam } from '../lib/http';
-import { Quantity } from '../rules/schema';
+import { Code, Quantity } from '../rules/schema';
 import { createOrder, getOrder, listOrders, transitionOrder, ORDER_STATUSES, RELATION_KINDS, listPlanRelations, createPlanRelation, deletePlanRelation } from './orders';
 import { cancelSubscription, changePlan, getSubscription, listSubscriptions, pauseSubscription, resumeSubscription, setQuantities } from './subscriptions';
 
 const Quantities = z.record(z.string(), Quantity);
-const Paging = { limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) };
+const Paging = paging();
 
 const PhaseOut = z.object({ planCode: z.string(), quantities: z.record(z.string(), z.string()), startDate: z.string(), endDate: z.string().nullable(), reason: z.string() });
 const SubscriptionOut = z.object({
@@ -46,7 +46,7 @@ export const orderRoutes = newRouter()
     responses: { ...jsonOk(z.object({ data: z.array(RelationOut) })), ...errorResponses } }),
   async (c) => c.json({ data: await listPlanRelations({ ctx: c.get('ctx') }) }, 200))
   .openapi(createRoute({ method: 'post', path: '/plan-relations', tags: [tag], summary: 'Add a plan relation', security,
-    request: jsonBody(z.object({ planCode: z.string().min(1), kind: z.enum(RELATION_KINDS), relatedPlanCode: z.string().min(1) })),
+    request: jsonBody(z.object({ planCode: Code, kind: z.enum(RELATION_KINDS), relatedPlanCode: Code })),
     responses: { 201: { description: 'Created', content: { 'application/json': { schema: RelationOut } } }, ...errorResponses } }),
   async (c) => c.json(await createPlanRelation({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201))
   .openapi(createRoute({ method: 'delete', path: '/plan-relations/{id}', tags: [tag], summary: 'Remove a plan relation', security, request: { params: IdParam },

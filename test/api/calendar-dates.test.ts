@@ -104,3 +104,58 @@ describe('every endpoint taking a date refuses one that does not exist', () => {
     await refused('PATCH', `/api/v1/invoices/${invoice.id}`, { dueDate: BAD }, 'dueDate');
   });
 });
+
+describe('dates outside 1900-01-01..9999-12-31 (PostgreSQL refuses year 0000: these were 500s)', () => {
+  const RANGE = 'must be between 1900-01-01 and 9999-12-31';
+  async function outOfRange(method: string, path: string, body: (d: string) => unknown, field: string, message = RANGE) {
+    for (const d of ['0000-01-01', '1899-12-31']) {
+      const r = await t.call(method, path, { key, body: body(d) });
+      expect(r.status, `${method} ${path} ${d}`).toBe(422);
+      expect(r.body.issues, `${method} ${path} ${d}`).toContainEqual(expect.objectContaining({ path: field, message }));
+    }
+  }
+
+  it('the schema keeps the documented range, both ends included', () => {
+    expect(isoDate.safeParse('1900-01-01').success).toBe(true);
+    expect(isoDate.safeParse('9999-12-31').success).toBe(true);
+    expect(isoDate.safeParse('1899-12-31').error?.issues.map((i) => i.message)).toEqual([RANGE]);
+    expect(isoDate.safeParse('0000-01-01').error?.issues.map((i) => i.message)).toEqual([RANGE]);
+  });
+
+  it('bill runs, contracts, plan changes, coupon expiry, retire dates, rollups', async () => {
+    await outOfRange('POST', '/api/v1/bill-runs', (d) => ({ periodStart: d, dryRun: true }), 'periodStart');
+    await outOfRange('POST', '/api/v1/contracts', (d) => ({ customerId, termStart: d }), 'termStart');
+    await outOfRange('POST', `/api/v1/subscriptions/${subscriptionId}/change-plan`, (d) => ({ planCode: 'standard', effectiveDate: d }), 'effectiveDate');
+    await outOfRange('POST', '/api/v1/rules/welcome10/coupon-codes', (d) => ({ count: 1, expiresOn: d }), 'expiresOn');
+    await outOfRange('POST', '/api/v1/plans/basic/retire', (d) => ({ from: d }), 'from');
+    await outOfRange('POST', '/api/v1/usage/rollup', (d) => ({ from: d, to: '2025-03-02' }), 'from');
+    expect((await t.call('GET', '/api/v1/plans/basic', { key })).body.retiredFrom).toBeNull();
+  });
+
+  it('previews and the catalog export', async () => {
+    const preview = (d: string) => ({
+      currency: 'KRW', period: { start: d, end: '2025-06-01' },
+      subscriptions: [{ planCode: 'standard', startDate: d, quantities: { seats: 1 } }],
+    });
+    for (const d of ['0000-01-01', '1899-12-31']) {
+      const r = await t.call('POST', '/api/v1/rating/preview', { key, body: preview(d) });
+      expect(r.status, d).toBe(422);
+      expect(r.body.issues.map((i: any) => i.path), d).toEqual(expect.arrayContaining(['period.start', 'subscriptions[0].startDate']));
+      const e = await t.call('GET', `/api/v1/catalog/export?date=${d}`, { key });
+      expect(e.status, d).toBe(422);
+      expect(e.body.issues).toEqual([expect.objectContaining({ path: 'query.date', message: RANGE })]);
+    }
+    expect((await t.call('GET', '/api/v1/catalog/export?date=1900-01-01', { key })).status).toBe(200);
+  });
+
+  it('usage queries (dates and instants) and months', async () => {
+    for (const from of ['0000-01-01', '0000-01-01T00:00:00Z']) {
+      const r = await t.call('GET', `/api/v1/customers/${customerId}/usage?from=${encodeURIComponent(from)}`, { key });
+      expect(r.status, from).toBe(422);
+      expect(r.body.issues.map((i: any) => i.path)).toEqual(['query.from']);
+    }
+    const m = await t.call('GET', `/api/v1/customers/${customerId}/usage/monthly?from=0000-01`, { key });
+    expect(m.status).toBe(422);
+    expect(m.body.issues).toEqual([expect.objectContaining({ path: 'query.from', message: 'must be between 1900-01 and 9999-12' })]);
+  });
+});

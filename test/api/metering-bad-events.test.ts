@@ -150,3 +150,25 @@ describe('storablePayload', () => {
     expect(storablePayload(null)).toBeNull();
   });
 });
+
+describe('timestamps outside 1900..9999 (year 0000 made the whole batch a 500 and lost its valid events)', () => {
+  it('rejects each such event as a metering error and stores the rest of the batch', async () => {
+    const batch = [
+      ev('y0000', '0000-01-01T00:00:00Z'),
+      ev('y1899', '1899-12-31T23:59:59Z'),
+      ev('ok-apr-1', '2025-04-01T09:00:00Z'),
+      ev('ok-apr-1b', '2025-04-01T10:00:00+09:00'),
+    ];
+    const r = await t.call('POST', '/api/v1/events', { key, body: { events: batch } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ accepted: 2, rejected: 2 });
+    expect(r.body.results.slice(0, 2)).toEqual([
+      expect.objectContaining({ id: 'y0000', reason: 'invalid_timestamp', message: 'timestamp must be between 1900-01-01 and 9999-12-31' }),
+      expect.objectContaining({ id: 'y1899', reason: 'invalid_timestamp' }),
+    ]);
+    const errs = await errorsById();
+    expect(errs.get(r.body.results[0].errorId)).toMatchObject({ eventId: 'y0000', status: 'open' });
+    expect(errs.get(r.body.results[0].errorId).payload.timestamp).toBe('0000-01-01T00:00:00Z');
+    expect(await calls('2025-04-01', '2025-04-02')).toBe('2');
+  });
+});

@@ -29,7 +29,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function waitForHealth(url: string, server: ChildProcess, log: () => string, timeoutMs = 90_000): Promise<void> {
+async function waitForHealth(url: string, server: ChildProcess, log: () => string, timeoutMs = 240_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}:\n${log()}`);

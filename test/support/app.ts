@@ -22,10 +22,10 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function makeTestApp(opts: { now?: () => Date; /** seed the demo catalog, customers and history too */ demoData?: boolean } = {}): Promise<TestApp> {
+export async function makeTestApp(opts: { now?: () => Date; /** seed the demo catalog, customers and history too */ demoData?: boolean; /** PUBLIC_URL */ publicUrl?: string } = {}): Promise<TestApp> {
   const handle = await freshDb();
   const seeded = await seedDemo(handle.db, { apiKey: DEMO_KEY, now: opts.now, withData: opts.demoData ?? false });
-  const app = createApp({ db: handle.db, dbKind: handle.kind, now: opts.now });
+  const app = createApp({ db: handle.db, dbKind: handle.kind, now: opts.now, publicUrl: opts.publicUrl });
   const call: TestApp['call'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...o.headers };
     if (o.key) headers.authorization = `Bearer ${o.key}`;

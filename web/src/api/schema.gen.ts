@@ -1784,6 +1784,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /**
+                         * Format: date
+                         * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+                         */
                         effectiveFrom?: string;
                     };
                 };
@@ -1864,6 +1868,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /**
+                         * Format: date
+                         * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+                         */
                         from?: string;
                     };
                 };
@@ -2435,6 +2443,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /**
+                         * Format: date
+                         * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+                         */
                         effectiveFrom?: string;
                     };
                 };
@@ -2515,6 +2527,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /**
+                         * Format: date
+                         * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+                         */
                         from?: string;
                     };
                 };
@@ -2746,6 +2762,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    /** @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31 */
                     date?: string;
                 };
                 header?: never;
@@ -2841,6 +2858,10 @@ export interface paths {
                         rules?: {
                             [key: string]: unknown;
                         }[];
+                        /**
+                         * Format: date
+                         * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+                         */
                         effectiveFrom?: string;
                         /** @default true */
                         publish?: boolean;
@@ -4044,6 +4065,10 @@ export interface paths {
                     "application/json": {
                         /** @enum {string} */
                         status: "requested" | "in_progress" | "completed" | "cancelled";
+                        /**
+                         * Format: date
+                         * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+                         */
                         billingStartDate?: string;
                     };
                 };
@@ -4500,6 +4525,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         planCode: string;
+                        /**
+                         * Format: date
+                         * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+                         */
                         effectiveDate?: string;
                         quantities?: {
                             [key: string]: number | string;
@@ -4586,6 +4615,10 @@ export interface paths {
                         quantities: {
                             [key: string]: number | string;
                         };
+                        /**
+                         * Format: date
+                         * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+                         */
                         effectiveDate?: string;
                     };
                 };
@@ -4666,6 +4699,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /**
+                         * Format: date
+                         * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+                         */
                         effectiveDate?: string;
                     };
                 };
@@ -4746,6 +4783,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /**
+                         * Format: date
+                         * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+                         */
                         effectiveDate?: string;
                     };
                 };
@@ -4828,6 +4869,10 @@ export interface paths {
                     "application/json": {
                         /** @default false */
                         atPeriodEnd?: boolean;
+                        /**
+                         * Format: date
+                         * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+                         */
                         effectiveDate?: string;
                     };
                 };
@@ -4969,7 +5014,15 @@ export interface paths {
                 content: {
                     "application/json": {
                         groupCode?: string;
+                        /**
+                         * Format: date
+                         * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+                         */
                         periodStart?: string;
+                        /**
+                         * Format: date
+                         * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+                         */
                         periodEnd?: string;
                         /** @default false */
                         dryRun?: boolean;
@@ -5353,6 +5406,7 @@ export interface paths {
                     status?: "draft" | "finalized" | "paid" | "payment_failed" | "void";
                     payerId?: string;
                     billTo?: string;
+                    /** @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31 */
                     periodStart?: string;
                     limit?: number;
                     offset?: number | null;
@@ -5506,6 +5560,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         notes?: string | null;
+                        /**
+                         * Format: date
+                         * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+                         */
                         dueDate?: string;
                     };
                 };
@@ -7282,6 +7340,10 @@ export interface components {
             prefix?: string;
             length?: number;
             maxRedemptions?: number | null;
+            /**
+             * Format: date
+             * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+             */
             expiresOn?: string | null;
             batch?: string;
         };
@@ -7496,8 +7558,15 @@ export interface components {
             /** Format: uuid */
             customerId: string;
             code?: string | null;
+            /**
+             * Format: date
+             * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+             */
             termStart: string;
-            /** @description Exclusive end date; null = open-ended */
+            /**
+             * Format: date
+             * @description Exclusive end date; null = open-ended
+             */
             termEnd?: string | null;
             commitmentAmount?: string | number | null;
             currency?: string;
@@ -7507,8 +7576,15 @@ export interface components {
         };
         ContractPatch: {
             code?: string | null;
+            /**
+             * Format: date
+             * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+             */
             termStart?: string;
-            /** @description Exclusive end date; null = open-ended */
+            /**
+             * Format: date
+             * @description Exclusive end date; null = open-ended
+             */
             termEnd?: string | null;
             commitmentAmount?: string | number | null;
             currency?: string;
@@ -7834,8 +7910,15 @@ export interface components {
             rows: number;
         };
         RollupRequest: {
+            /**
+             * Format: date
+             * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+             */
             from: string;
-            /** @description Exclusive */
+            /**
+             * Format: date
+             * @description Exclusive
+             */
             to: string;
         };
         Dashboard: {
