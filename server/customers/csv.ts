@@ -21,8 +21,15 @@ export class CsvSyntaxError extends Error {
 }
 
 export function parseCsv(input: string): CsvRecord[] {
+  return [...csvRecords(input)];
+}
+
+/**
+ * The records one at a time, so a large file can be read in slices that give the event loop back
+ * in between (the import job does); a syntax error is thrown when the reader reaches it.
+ */
+export function* csvRecords(input: string): Generator<CsvRecord> {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const out: CsvRecord[] = [];
   let fields: string[] = [];
   let field = '';
   /** The current field was quoted: `""` is an empty field, not a blank line. */
@@ -32,11 +39,12 @@ export function parseCsv(input: string): CsvRecord[] {
   let i = 0;
   const n = text.length;
   const endField = () => { fields.push(field); field = ''; quoted = false; };
-  const endRecord = () => {
+  const endRecord = (): CsvRecord | null => {
     const blank = fields.length === 0 && field === '' && !quoted;
     endField();
-    if (!blank) out.push({ line: recordLine, fields });
+    const r = blank ? null : { line: recordLine, fields };
     fields = [];
+    return r;
   };
   while (i < n) {
     const ch = text[i];
@@ -69,7 +77,8 @@ export function parseCsv(input: string): CsvRecord[] {
     }
     if (ch === ',') { endField(); i++; continue; }
     if (ch === '\r' || ch === '\n') {
-      endRecord();
+      const r = endRecord();
+      if (r) yield r;
       i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
       line++;
       recordLine = line;
@@ -79,8 +88,10 @@ export function parseCsv(input: string): CsvRecord[] {
     field += ch;
     i++;
   }
-  if (field !== '' || quoted || fields.length) endRecord();
-  return out;
+  if (field !== '' || quoted || fields.length) {
+    const r = endRecord();
+    if (r) yield r;
+  }
 }
 
 /** Quotes a field when it needs it (comma, quote, line break, or edge spaces). */
