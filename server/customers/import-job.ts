@@ -26,10 +26,11 @@ export const IMPORT_JOB = 'customers.import';
 export const importDedupeKey = (importId: string) => `customer-import:${importId}`;
 
 /**
- * Rows per write transaction and per validation slice. A 500-row upsert takes tens of
- * milliseconds on PGlite, which bounds how long another request waits for the connection.
+ * Rows per write transaction and per validation slice (`IMPORT_CHUNK_ROWS`, default 500). A
+ * 500-row upsert takes tens of milliseconds on PGlite, which bounds how long another request
+ * waits for the connection. Read when a job runs, so tests can use small chunks.
  */
-export const IMPORT_CHUNK_ROWS = Number(process.env.IMPORT_CHUNK_ROWS ?? 500);
+export const importChunkRows = () => Math.max(1, Number(process.env.IMPORT_CHUNK_ROWS ?? 500));
 
 type ImportRow = typeof customerImports.$inferSelect;
 type StoredIssue = ImportRow['errors'][number];
@@ -82,9 +83,10 @@ async function validate(ctx: Ctx, imp: ImportRow, env: JobRunEnv): Promise<Valid
   const seen = new Map<string, number>();
   let created = 0;
   let updated = 0;
-  for (let i = 0; i < rows.length; i += IMPORT_CHUNK_ROWS) {
+  const size = importChunkRows();
+  for (let i = 0; i < rows.length; i += size) {
     env.signal.throwIfAborted();
-    const slice = rows.slice(i, i + IMPORT_CHUNK_ROWS);
+    const slice = rows.slice(i, i + size);
     const lk: Lookups = { ...base, existing: await loadExisting(db, imp.tenantId, header, slice) };
     for (const rec of slice) {
       const r = planRow(ctx, header, rec, lk, seen);
@@ -187,11 +189,12 @@ async function runImport(job: Job, env: JobRunEnv) {
   }
   const base = { ...(await loadPayers(db, imp.tenantId)), defaults: await tenantDefaults(db, imp.tenantId) };
   try {
-    for (let from = imp.processed; from < rows.length; from += IMPORT_CHUNK_ROWS) {
+    const size = importChunkRows();
+    for (let from = imp.processed; from < rows.length; from += size) {
       env.signal.throwIfAborted();
       await db.transaction(async (tx) => {
         await env.holdLease(tx);
-        await applyChunk(tx, ctx, imp, header, rows.slice(from, from + IMPORT_CHUNK_ROWS), base, from);
+        await applyChunk(tx, ctx, imp, header, rows.slice(from, from + size), base, from);
       });
       await yieldToLoop();
     }
