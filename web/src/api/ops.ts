@@ -127,7 +127,15 @@ export interface ImportRowError {
   message: string;
 }
 
+/** An import runs as a job: queued → validating → applying → done | invalid (row errors, nothing stored) | failed. */
+export type ImportStatus = 'queued' | 'validating' | 'applying' | 'done' | 'invalid' | 'failed';
+
 export interface ImportResult {
+  id: string;
+  status: ImportStatus;
+  /** Rows validated (validating) or applied (applying) so far. */
+  processed: number;
+  error: string | null;
   dryRun: boolean;
   rows: number;
   created: number;
@@ -213,7 +221,9 @@ export const customersApi = {
   get: (id: string) => api.get<Customer>(`/customers/${enc(id)}`),
   create: (input: CustomerInput) => api.post<Customer>('/customers', input),
   update: (id: string, patch: CustomerInput) => api.patch<Customer>(`/customers/${enc(id)}`, patch),
-  importCsv: (csv: string, dryRun: boolean) => postCsv<ImportResult>(`/customers/import?dryRun=${dryRun}`, csv),
+  /** Starts an import job and answers at once (202); poll `importStatus` for progress and the result. */
+  importCsv: (csv: string, dryRun: boolean) => postCsv<ImportResult>(`/customers/import?dryRun=${dryRun}&wait=false`, csv),
+  importStatus: (id: string) => api.get<ImportResult>(`/customers/imports/${enc(id)}`),
   exportUrl: () => `${BASE_URL}/customers/export`,
   usage: (id: string, q: { from?: string; to?: string } = {}) => api.get<CustomerUsage>(`/customers/${enc(id)}/usage`, q),
   usageMonthly: (id: string, q: { from?: string; to?: string } = {}) =>
