@@ -51,7 +51,8 @@ function existingAsInput(c: Existing, payerExternalId: string | null): Record<st
   };
 }
 
-export interface PlannedRow { line: number; existing: Existing | null; input: CustomerCreate }
+/** A checked row: the customer it was merged over (null: new) and the values to write. */
+export interface PlannedRow { line: number; existing: Existing | null; values: typeof customers.$inferInsert }
 
 /** What planning a row needs from the database: read once per file (payers) or per slice (customers). */
 export interface Lookups {
@@ -159,7 +160,7 @@ export function planRow(ctx: Ctx, header: string[], rec: CsvRecord, lk: Lookups,
   }
   const prep = prepareCustomer(ctx, parsed.data, lk.defaults);
   for (const i of prep.issues) rowErrors.push({ line: rec.line, field: i.path, message: i.message });
-  return rowErrors.length ? { errors: rowErrors } : { errors: [], planned: { line: rec.line, existing: prev, input: parsed.data } };
+  return rowErrors.length ? { errors: rowErrors } : { errors: [], planned: { line: rec.line, existing: prev, values: prep.values } };
 }
 
 /** A real import's row problems as the 422 of a write: `csv[7].email`, with line and field kept. */
