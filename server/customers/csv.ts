@@ -20,6 +20,8 @@ export class CsvSyntaxError extends Error {
   }
 }
 
+const DELIMITER = /[",\r\n]/g;
+
 export function parseCsv(input: string): CsvRecord[] {
   return [...csvRecords(input)];
 }
@@ -85,8 +87,12 @@ export function* csvRecords(input: string): Generator<CsvRecord> {
       continue;
     }
     if (quoted) throw new CsvSyntaxError(line, 'text after a closing quote (a field must end at its closing quote)');
-    field += ch;
-    i++;
+    // The unquoted rest of the field in one slice: adding it a character at a time was most of the
+    // time a 100,000-row import spent parsing. A quote found inside is refused on the next turn.
+    DELIMITER.lastIndex = i;
+    const end = DELIMITER.exec(text)?.index ?? n;
+    field += text.slice(i, end);
+    i = end;
   }
   if (field !== '' || quoted || fields.length) {
     const r = endRecord();
