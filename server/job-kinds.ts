@@ -4,7 +4,9 @@
  * register call here (server/jobs/README.md, "Adding a job kind").
  */
 import { registerBillingJobs } from './billing/bill-run-job';
+import { registerCustomerJobs } from './customers/import-job';
 
 export function registerJobKinds() {
   registerBillingJobs();
+  registerCustomerJobs();
 }

@@ -1,16 +1,16 @@
-import { invalidateMetering } from '../metering/cache';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { customers, payers } from '../db/schema';
-import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
+import type { DbOrTx } from '../db/client';
+import { assertPermission, q, type Ctx } from '../lib/context';
 import { invalid, ZOD_ISSUE, type FieldIssue, type ZodIssueLike } from '../lib/errors';
 import { formatPath } from '../lib/errors';
-import { recordAudit } from '../audit/record';
-import { CsvSyntaxError, parseCsv, toCsv, unguardField } from './csv';
+import { toCsv, unguardField, type CsvRecord } from './csv';
 import { CustomerCreateIn, type CustomerCreate } from './schemas';
 import { prepareCustomer, tenantDefaults } from './customers';
 
 /**
- * Customer CSV: the columns below plus one `attr.<name>` column per custom attribute. Tags are
+ * Customer CSV: planning rows (pure, given the lookups) and the export. The import runs as a job
+ * (import-job.ts) that calls these in slices. The columns below plus one `attr.<name>` column per custom attribute. Tags are
  * separated by `;`. Import is an upsert by externalId (documented in README.md): a new id creates
  * a customer, a known id updates the columns the file has.
  */
@@ -27,14 +27,6 @@ const ATTR_PREFIX = 'attr.';
 /** One bad cell or row: `line` is the file's line (the header is line 1), `field` the column. */
 export interface RowIssue { line: number; field: string | null; message: string; [ZOD_ISSUE]?: ZodIssueLike }
 
-export interface ImportReport {
-  dryRun: boolean;
-  rows: number;
-  created: number;
-  updated: number;
-  errors: RowIssue[];
-}
-
 function parseBool(s: string): boolean | undefined {
   const v = s.trim().toLowerCase();
   if (['true', '1', 'yes', 'y'].includes(v)) return true;
@@ -49,7 +41,7 @@ function attrValue(s: string): string | number | boolean {
   return s;
 }
 
-type Existing = typeof customers.$inferSelect;
+export type Existing = typeof customers.$inferSelect;
 
 function existingAsInput(c: Existing, payerExternalId: string | null): Record<string, unknown> {
   return {
@@ -59,19 +51,20 @@ function existingAsInput(c: Existing, payerExternalId: string | null): Record<st
   };
 }
 
-interface PlannedRow { line: number; existing: Existing | null; input: CustomerCreate; payerExternalId: string | null | undefined }
+/** A checked row: the customer it was merged over (null: new) and the values to write. */
+export interface PlannedRow { line: number; existing: Existing | null; values: typeof customers.$inferInsert }
 
-export async function importCustomers({ ctx, csv, dryRun }: { ctx: Ctx; csv: string; dryRun: boolean }): Promise<ImportReport> {
-  assertPermission(ctx, 'customers:write');
-  let records;
-  try {
-    records = parseCsv(csv);
-  } catch (e) {
-    if (e instanceof CsvSyntaxError) return finish(dryRun, 0, [{ line: e.line, field: null, message: e.message.replace(/^line \d+: /, '') }]);
-    throw e;
-  }
-  if (!records.length) return finish(dryRun, 0, [{ line: 1, field: null, message: 'the file is empty; the first line must name the columns' }]);
-  const [head, ...rows] = records;
+/** What planning a row needs from the database: read once per file (payers) or per slice (customers). */
+export interface Lookups {
+  existing: Map<string, Existing>;
+  /** The payer column holds the payer's external id, or its id when it has none (as exported). */
+  payerByExt: Map<string, string>;
+  payerExtById: Map<string, string | null>;
+  defaults: Awaited<ReturnType<typeof tenantDefaults>>;
+}
+
+/** The header's problems (unknown, repeated or missing columns); an empty list means rows can be read. */
+export function checkHeader(head: CsvRecord): { header: string[]; errors: RowIssue[] } {
   const header = head.fields.map((h) => h.trim());
   const errors: RowIssue[] = [];
   header.forEach((h, i) => {
@@ -81,116 +74,99 @@ export async function importCustomers({ ctx, csv, dryRun }: { ctx: Ctx; csv: str
     if (header.indexOf(h) !== i) errors.push({ line: head.line, field: h, message: 'the column appears twice' });
   });
   for (const r of REQUIRED) if (!header.includes(r)) errors.push({ line: head.line, field: r, message: 'required column is missing' });
-  if (errors.length) return finish(dryRun, rows.length, errors);
+  return { header, errors };
+}
 
-  const db = q(ctx);
-  const col = (r: string[], name: string) => { const i = header.indexOf(name); return i < 0 ? undefined : unguardField(r[i] ?? '').trim(); };
-  const ids = [...new Set(rows.map((r) => col(r.fields, 'externalId')).filter((x): x is string => !!x))];
+/** One column's cell of a record, formula guard removed and trimmed; undefined when the file has no such column. */
+export function cell(header: string[], r: string[], name: string): string | undefined {
+  const i = header.indexOf(name);
+  return i < 0 ? undefined : unguardField(r[i] ?? '').trim();
+}
+
+/** The slice's customers that already exist, by external id (tenant-scoped). */
+export async function loadExisting(db: DbOrTx, tenantId: string, header: string[], recs: CsvRecord[]): Promise<Map<string, Existing>> {
+  const ids = [...new Set(recs.map((r) => cell(header, r.fields, 'externalId')).filter((x): x is string => !!x))];
   const existing = new Map<string, Existing>();
   for (let i = 0; i < ids.length; i += 1000) {
-    const chunk = await db.select().from(customers).where(and(eq(customers.tenantId, ctx.tenantId), inArray(customers.externalId, ids.slice(i, i + 1000))));
+    const chunk = await db.select().from(customers).where(and(eq(customers.tenantId, tenantId), inArray(customers.externalId, ids.slice(i, i + 1000))));
     for (const c of chunk) existing.set(c.externalId, c);
   }
-  const payerRefs = new Set<string>(rows.map((r) => col(r.fields, 'payerExternalId')).filter((x): x is string => !!x));
-  const payerIds = [...new Set([...existing.values()].map((c) => c.payerId).filter((x): x is string => !!x))];
-  const payerRows = payerRefs.size || payerIds.length
-    ? await db.select({ id: payers.id, externalId: payers.externalId }).from(payers).where(eq(payers.tenantId, ctx.tenantId))
-    : [];
-  // The payer column holds the payer's external id, or its id when it has none (as exported).
+  return existing;
+}
+
+/** Every payer of the tenant, by external id and by id, for the payer column. */
+export async function loadPayers(db: DbOrTx, tenantId: string): Promise<Pick<Lookups, 'payerByExt' | 'payerExtById'>> {
+  const payerRows = await db.select({ id: payers.id, externalId: payers.externalId }).from(payers).where(eq(payers.tenantId, tenantId));
   const payerByExt = new Map<string, string>([
     ...payerRows.map((p) => [p.id, p.id] as [string, string]),
     ...payerRows.filter((p) => p.externalId).map((p) => [p.externalId!, p.id] as [string, string]),
   ]);
-  const payerExtById = new Map(payerRows.map((p) => [p.id, p.externalId]));
-  const defaults = await tenantDefaults(db, ctx.tenantId);
-
-  const seen = new Map<string, number>();
-  const planned: PlannedRow[] = [];
-  for (const rec of rows) {
-    const r = rec.fields;
-    const rowErrors: RowIssue[] = [];
-    if (r.length !== header.length) {
-      errors.push({ line: rec.line, field: null, message: `has ${r.length} fields; the header has ${header.length}` });
-      continue;
-    }
-    const ext = col(r, 'externalId') ?? '';
-    const prev = ext ? existing.get(ext) ?? null : null;
-    const obj: Record<string, unknown> = prev ? existingAsInput(prev, prev.payerId ? payerExtById.get(prev.payerId) ?? prev.payerId : null) : { attributes: {} };
-    header.forEach((h, i) => {
-      const cell = unguardField(r[i]).trim();
-      if (h.startsWith(ATTR_PREFIX)) {
-        const attrs = obj.attributes as Record<string, unknown>;
-        if (cell === '') delete attrs[h.slice(ATTR_PREFIX.length)];
-        else attrs[h.slice(ATTR_PREFIX.length)] = attrValue(cell);
-        return;
-      }
-      const c = h as Column;
-      if (cell === '') {
-        if (NULLABLE.has(c)) obj[c] = null;
-        else if (c === 'tags') obj.tags = [];
-        else if (!prev) delete obj[c];
-        return;
-      }
-      if (c === 'tags') obj.tags = cell.split(';').map((s) => s.trim()).filter(Boolean);
-      else if (c === 'dunningExcluded') {
-        const b = parseBool(cell);
-        if (b === undefined) rowErrors.push({ line: rec.line, field: c, message: 'must be true or false' });
-        else obj.dunningExcluded = b;
-      } else obj[c] = cell;
-    });
-    if (ext) {
-      if (seen.has(ext)) rowErrors.push({ line: rec.line, field: 'externalId', message: `repeats the external id of line ${seen.get(ext)}` });
-      else seen.set(ext, rec.line);
-    }
-    const payerExternalId = obj.payerExternalId as string | null | undefined;
-    delete obj.payerExternalId;
-    if (payerExternalId) {
-      const pid = payerByExt.get(payerExternalId);
-      if (!pid) rowErrors.push({ line: rec.line, field: 'payerExternalId', message: 'no payer has this external id (or id)' });
-      else obj.payerId = pid;
-    } else if (payerExternalId === null) obj.payerId = null;
-    const parsed = CustomerCreateIn.safeParse(obj);
-    if (!parsed.success) {
-      for (const i of parsed.error.issues) {
-        const p = formatPath(i.path);
-        const field = p.startsWith('attributes.') ? ATTR_PREFIX + p.slice('attributes.'.length) : p.replace(/\[\d+\]$/, '');
-        rowErrors.push({ line: rec.line, field, message: i.message, [ZOD_ISSUE]: i });
-      }
-    } else {
-      const prep = prepareCustomer(ctx, parsed.data, defaults);
-      for (const i of prep.issues) rowErrors.push({ line: rec.line, field: i.path, message: i.message });
-      if (!rowErrors.length) planned.push({ line: rec.line, existing: prev, input: parsed.data, payerExternalId });
-    }
-    errors.push(...rowErrors);
-  }
-  const created = planned.filter((p) => !p.existing).length;
-  const report = finish(dryRun, rows.length, errors, created, planned.length - created);
-  if (dryRun) return report;
-  if (errors.length) {
-    // All or nothing: one bad row stores nothing, and every row's problems are reported at once.
-    const issues = errors.map((e) => ({ path: `csv[${e.line}]${e.field ? `.${e.field}` : ''}`, message: e.message, line: e.line, field: e.field, [ZOD_ISSUE]: e[ZOD_ISSUE] }));
-    throw invalid(issues as FieldIssue[], `${errors.length} problem(s) in the file; nothing was imported`);
-  }
-  await withTransaction(ctx, async (tx, tctx) => {
-    for (const p of planned) {
-      const { values } = prepareCustomer(tctx, p.input, defaults);
-      if (!p.existing) {
-        const [c] = await tx.insert(customers).values(values).returning();
-        await recordAudit(tx, tctx, { action: 'customer.import', entityType: 'customer', entityId: c.id, after: c });
-      } else {
-        const { createdAt: _c, tenantId: _t, ...patch } = values;
-        const [c] = await tx.update(customers).set(patch)
-          .where(and(eq(customers.id, p.existing.id), eq(customers.tenantId, ctx.tenantId))).returning();
-        await recordAudit(tx, tctx, { action: 'customer.import', entityType: 'customer', entityId: c.id, before: p.existing, after: c });
-      }
-    }
-  });
-  invalidateMetering(ctx.tenantId); // external ids may have changed
-  return report;
+  return { payerByExt, payerExtById: new Map(payerRows.map((p) => [p.id, p.externalId])) };
 }
 
-function finish(dryRun: boolean, rows: number, errors: RowIssue[], created = 0, updated = 0): ImportReport {
-  return { dryRun, rows, created: errors.length ? 0 : created, updated: errors.length ? 0 : updated, errors };
+/**
+ * Turns one record into the customer it describes (merged over the existing one for a known
+ * external id) and checks it by the rules of a POST. `seen` spans the file, so a repeated
+ * external id is reported at its second line. Pure: every lookup comes in `lk`.
+ */
+export function planRow(ctx: Ctx, header: string[], rec: CsvRecord, lk: Lookups, seen: Map<string, number>): { errors: RowIssue[]; planned?: PlannedRow } {
+  const r = rec.fields;
+  const rowErrors: RowIssue[] = [];
+  if (r.length !== header.length) return { errors: [{ line: rec.line, field: null, message: `has ${r.length} fields; the header has ${header.length}` }] };
+  const ext = cell(header, r, 'externalId') ?? '';
+  const prev = ext ? lk.existing.get(ext) ?? null : null;
+  const obj: Record<string, unknown> = prev ? existingAsInput(prev, prev.payerId ? lk.payerExtById.get(prev.payerId) ?? prev.payerId : null) : { attributes: {} };
+  header.forEach((h, i) => {
+    const value = unguardField(r[i]).trim();
+    if (h.startsWith(ATTR_PREFIX)) {
+      const attrs = obj.attributes as Record<string, unknown>;
+      if (value === '') delete attrs[h.slice(ATTR_PREFIX.length)];
+      else attrs[h.slice(ATTR_PREFIX.length)] = attrValue(value);
+      return;
+    }
+    const c = h as Column;
+    if (value === '') {
+      if (NULLABLE.has(c)) obj[c] = null;
+      else if (c === 'tags') obj.tags = [];
+      else if (!prev) delete obj[c];
+      return;
+    }
+    if (c === 'tags') obj.tags = value.split(';').map((s) => s.trim()).filter(Boolean);
+    else if (c === 'dunningExcluded') {
+      const b = parseBool(value);
+      if (b === undefined) rowErrors.push({ line: rec.line, field: c, message: 'must be true or false' });
+      else obj.dunningExcluded = b;
+    } else obj[c] = value;
+  });
+  if (ext) {
+    if (seen.has(ext)) rowErrors.push({ line: rec.line, field: 'externalId', message: `repeats the external id of line ${seen.get(ext)}` });
+    else seen.set(ext, rec.line);
+  }
+  const payerExternalId = obj.payerExternalId as string | null | undefined;
+  delete obj.payerExternalId;
+  if (payerExternalId) {
+    const pid = lk.payerByExt.get(payerExternalId);
+    if (!pid) rowErrors.push({ line: rec.line, field: 'payerExternalId', message: 'no payer has this external id (or id)' });
+    else obj.payerId = pid;
+  } else if (payerExternalId === null) obj.payerId = null;
+  const parsed = CustomerCreateIn.safeParse(obj);
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) {
+      const p = formatPath(i.path);
+      const field = p.startsWith('attributes.') ? ATTR_PREFIX + p.slice('attributes.'.length) : p.replace(/\[\d+\]$/, '');
+      rowErrors.push({ line: rec.line, field, message: i.message, [ZOD_ISSUE]: i });
+    }
+    return { errors: rowErrors };
+  }
+  const prep = prepareCustomer(ctx, parsed.data, lk.defaults);
+  for (const i of prep.issues) rowErrors.push({ line: rec.line, field: i.path, message: i.message });
+  return rowErrors.length ? { errors: rowErrors } : { errors: [], planned: { line: rec.line, existing: prev, values: prep.values } };
+}
+
+/** A real import's row problems as the 422 of a write: `csv[7].email`, with line and field kept. */
+export function rowProblems(errors: RowIssue[]) {
+  const issues = errors.map((e) => ({ path: `csv[${e.line}]${e.field ? `.${e.field}` : ''}`, message: e.message, line: e.line, field: e.field, [ZOD_ISSUE]: e[ZOD_ISSUE] }));
+  return invalid(issues as FieldIssue[], `${errors.length} problem(s) in the file; nothing was imported`);
 }
 
 /** All of the tenant's customers as CSV (with a BOM so Excel reads the Korean text as UTF-8). */

@@ -20,9 +20,18 @@ export class CsvSyntaxError extends Error {
   }
 }
 
+const DELIMITER = /[",\r\n]/g;
+
 export function parseCsv(input: string): CsvRecord[] {
+  return [...csvRecords(input)];
+}
+
+/**
+ * The records one at a time, so a large file can be read in slices that give the event loop back
+ * in between (the import job does); a syntax error is thrown when the reader reaches it.
+ */
+export function* csvRecords(input: string): Generator<CsvRecord> {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const out: CsvRecord[] = [];
   let fields: string[] = [];
   let field = '';
   /** The current field was quoted: `""` is an empty field, not a blank line. */
@@ -32,11 +41,12 @@ export function parseCsv(input: string): CsvRecord[] {
   let i = 0;
   const n = text.length;
   const endField = () => { fields.push(field); field = ''; quoted = false; };
-  const endRecord = () => {
+  const endRecord = (): CsvRecord | null => {
     const blank = fields.length === 0 && field === '' && !quoted;
     endField();
-    if (!blank) out.push({ line: recordLine, fields });
+    const r = blank ? null : { line: recordLine, fields };
     fields = [];
+    return r;
   };
   while (i < n) {
     const ch = text[i];
@@ -69,18 +79,25 @@ export function parseCsv(input: string): CsvRecord[] {
     }
     if (ch === ',') { endField(); i++; continue; }
     if (ch === '\r' || ch === '\n') {
-      endRecord();
+      const r = endRecord();
+      if (r) yield r;
       i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
       line++;
       recordLine = line;
       continue;
     }
     if (quoted) throw new CsvSyntaxError(line, 'text after a closing quote (a field must end at its closing quote)');
-    field += ch;
-    i++;
+    // The unquoted rest of the field in one slice: adding it a character at a time was most of the
+    // time a 100,000-row import spent parsing. A quote found inside is refused on the next turn.
+    DELIMITER.lastIndex = i;
+    const end = DELIMITER.exec(text)?.index ?? n;
+    field += text.slice(i, end);
+    i = end;
   }
-  if (field !== '' || quoted || fields.length) endRecord();
-  return out;
+  if (field !== '' || quoted || fields.length) {
+    const r = endRecord();
+    if (r) yield r;
+  }
 }
 
 /** Quotes a field when it needs it (comma, quote, line break, or edge spaces). */

@@ -8,15 +8,22 @@ import {
 import { createCustomer, getCustomer, listCustomers, updateCustomer } from './customers';
 import { createPayer, getPayer, listPayers, updatePayer } from './payers';
 import { createContract, getContract, listContracts, updateContract } from './contracts';
-import { exportCustomers, importCustomers } from './csv-io';
+import { exportCustomers } from './csv-io';
+import { getImport, importCustomers, importOut, MAX_IMPORT_ROWS, SYNC_IMPORT_ROWS } from './imports';
 
 const page = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), total: z.number().int() });
 const created = <T extends z.ZodType>(schema: T) => ({ 201: { description: 'Created', content: { 'application/json': { schema } } } });
 
-const ImportReport = z.object({
-  dryRun: z.boolean(), rows: z.number().int(), created: z.number().int(), updated: z.number().int(),
+const CustomerImport = z.object({
+  id: z.string(),
+  status: z.enum(['queued', 'validating', 'applying', 'done', 'invalid', 'failed'])
+    .openapi({ description: 'invalid: row problems, nothing stored (a dry run with problems is done, with errors)' }),
+  dryRun: z.boolean(), rows: z.number().int(),
+  processed: z.number().int().openapi({ description: 'rows validated (validating) or applied (applying) so far' }),
+  created: z.number().int(), updated: z.number().int(),
   errors: z.array(z.object({ line: z.number().int(), field: z.string().nullable(), message: z.string() })),
-}).openapi('CustomerImportReport');
+  error: z.string().nullable(), createdAt: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable(),
+}).openapi('CustomerImport');
 
 export const customerRoutes = newRouter()
   // Registered before /customers/{id} so "export" and "import" are never taken for an id.
@@ -29,16 +36,23 @@ export const customerRoutes = newRouter()
   })
   .openapi(createRoute({
     method: 'post', path: '/customers/import', tags: ['Customers'], security,
-    summary: 'Import customers from CSV (upsert by externalId); dryRun=true only reports',
-    description: 'Body: text/csv, or JSON {"csv": "..."}. A dry run answers 200 with every bad row (line and column) and stores nothing. '
-      + 'A real import is all-or-nothing: any bad row answers 422 with all row problems (issues[].line/field) and nothing is stored.',
+    summary: 'Import customers from CSV (upsert by externalId) as a job; dryRun=true only reports',
+    description: 'Body: text/csv, or JSON {"csv": "..."}; at most ' + MAX_IMPORT_ROWS + ' rows (more is a 422 at `csv`). '
+      + 'The file runs as a job in chunks, so other requests are served meanwhile. Files up to ' + SYNC_IMPORT_ROWS + ' rows (or any, '
+      + 'with wait=true) are answered when done: a dry run 200 with every bad row (line and column), a real import 200 with the counts, '
+      + 'or 422 with all row problems (issues[].line/field) and nothing stored. Larger files (or wait=false, or an Idempotency-Key) '
+      + 'answer 202 with the import and a Location to poll (GET /customers/imports/{id}).',
     request: {
-      query: z.object({ dryRun: z.enum(['true', 'false']).default('false') }),
+      query: z.object({ dryRun: z.enum(['true', 'false']).default('false'), wait: z.enum(['true', 'false']).optional() }),
       // Only text/csv is declared: declaring JSON too would make the validator demand JSON from a CSV
       // upload. A JSON body {"csv": "..."} is read by the handler below.
       body: { content: { 'text/csv': { schema: z.string() } }, required: true },
     },
-    responses: { ...jsonOk(ImportReport), ...errorResponses },
+    responses: {
+      ...jsonOk(CustomerImport, 'The import ended'),
+      202: { description: 'Accepted: the import runs as a job; poll the Location', content: { 'application/json': { schema: CustomerImport } } },
+      ...errorResponses,
+    },
   }), async (c) => {
     const type = (c.req.header('content-type') ?? '').toLowerCase();
     let csv: string;
@@ -48,8 +62,15 @@ export const customerRoutes = newRouter()
       csv = body.csv;
     } else csv = await c.req.text();
     if (csv.length > 20_000_000) throw new ServiceError('BAD_REQUEST', 'The file is larger than 20 MB; split it');
-    return c.json(await importCustomers({ ctx: c.get('ctx'), csv, dryRun: c.req.valid('query').dryRun === 'true' }), 200);
+    const { wait, dryRun } = c.req.valid('query');
+    const r = await importCustomers({ ctx: c.get('ctx'), csv, dryRun: dryRun === 'true', wait: wait === undefined ? undefined : wait === 'true' });
+    if (r.status === 202) return c.json(r.body, 202, { Location: `/api/v1/customers/imports/${r.body.id}` });
+    return c.json(r.body, 200);
   })
+  .openapi(createRoute({
+    method: 'get', path: '/customers/imports/{id}', tags: ['Customers'], summary: 'An import: status, progress, counts and row problems', security,
+    request: { params: IdParam }, responses: { ...jsonOk(CustomerImport), ...errorResponses },
+  }), async (c) => c.json(importOut(await getImport({ ctx: c.get('ctx'), id: c.req.valid('param').id })), 200))
   .openapi(createRoute({
     method: 'get', path: '/customers', tags: ['Customers'], summary: 'List customers (search, filters, pagination)', security,
     request: { query: CustomerListQuery }, responses: { ...jsonOk(page(CustomerOut)), 403: errorResponses[403], 422: errorResponses[422] },

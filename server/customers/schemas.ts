@@ -14,8 +14,15 @@ const phone = z.string().trim().regex(/^\+?[0-9][0-9 ()-]{5,24}$/, 'must be a ph
 export const externalId = z.string().trim().min(1).max(100).regex(/^[\w.:@/-]+$/, 'letters, digits and . _ - : @ / only');
 export const country = z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as KR');
 export const currency = z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code such as KRW or USD', abort: true }).refine(isCurrencyCode, 'is not an ISO 4217 currency code');
+/**
+ * Zones already found valid: building an Intl.DateTimeFormat costs about as much as the rest of a
+ * customer's validation, and a CSV import checks the same few zones on every row. Only valid
+ * names are kept, so the set stays as small as the IANA list.
+ */
+const knownZones = new Set<string>();
 export const ianaZone = z.string().refine((tz) => {
-  try { new Intl.DateTimeFormat('en', { timeZone: tz }); return true; } catch { return false; }
+  if (knownZones.has(tz)) return true;
+  try { new Intl.DateTimeFormat('en', { timeZone: tz }); knownZones.add(tz); return true; } catch { return false; }
 }, 'must be an IANA time zone such as Asia/Seoul');
 const tag = z.string().trim().min(1).max(50);
 const attrName = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;

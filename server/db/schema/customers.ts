@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, timestamp, boolean, jsonb, numeric, date, uniqueIndex, index } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, timestamp, boolean, jsonb, numeric, date, integer, uniqueIndex, index } from 'drizzle-orm/pg-core';
 import { tenants } from './tenants';
 
 /**
@@ -93,3 +93,35 @@ export const contracts = pgTable('contracts', {
   uniqueIndex('contracts_tenant_code_uq').on(t.tenantId, t.code),
   index('contracts_tenant_customer_idx').on(t.tenantId, t.customerId),
 ]);
+
+/**
+ * Customer CSV imports, run as jobs (server/customers/README.md, "Imports as jobs"). The file is
+ * staged here until the import ends, so a job that is retried after a crash parses the same file
+ * again; `processed`, `created` and `updated` move in the same transaction as each chunk's writes,
+ * which is what lets a resumed import skip the rows already applied and count nothing twice.
+ */
+export const customerImports = pgTable('customer_imports', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+  dryRun: boolean('dry_run').notNull(),
+  /** queued | validating | applying | done | invalid (row problems; nothing stored) | failed */
+  status: text('status').notNull().default('queued'),
+  /** The staged file; emptied when the import ends. */
+  csv: text('csv').notNull(),
+  /** Data rows in the file (the header not counted). */
+  rows: integer('rows').notNull(),
+  /** Rows validated (while validating) or applied (while applying). */
+  processed: integer('processed').notNull().default(0),
+  created: integer('created').notNull().default(0),
+  updated: integer('updated').notNull().default(0),
+  /** Row problems: [{ line, field, message }]. */
+  errors: jsonb('errors').$type<Array<{ line: number; field: string | null; message: string; zod?: { code: string; message: string } }>>().notNull().default([]),
+  /** Why the job failed (not a row problem); null otherwise. */
+  error: text('error'),
+  /** Who asked for the import: the job acts, and audits, as them. */
+  actor: jsonb('actor').$type<{ type: 'user' | 'api_key' | 'system'; id: string | null; name: string }>().notNull(),
+  requestId: text('request_id'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  startedAt: timestamp('started_at', { withTimezone: true }),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+}, (t) => [index('customer_imports_tenant_idx').on(t.tenantId, t.createdAt)]);

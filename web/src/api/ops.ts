@@ -33,8 +33,10 @@ export const customersApi = {
   get: (id: string) => api.get('/customers/{id}', { path: { id } }),
   create: (body: CustomerCreate) => api.post('/customers', { body }),
   update: (id: string, body: CustomerPatch) => api.patch('/customers/{id}', { path: { id }, body }),
+  /** Starts an import job and answers at once (202); poll `importStatus` for progress and the result. */
   importCsv: (csv: string, dryRun: boolean) =>
-    api.post('/customers/import', { query: { dryRun: dryRun ? 'true' : 'false' }, raw: { contentType: 'text/csv; charset=utf-8', text: csv } }),
+    api.post('/customers/import', { query: { dryRun: dryRun ? 'true' : 'false', wait: 'false' }, raw: { contentType: 'text/csv; charset=utf-8', text: csv } }),
+  importStatus: (id: string) => api.get('/customers/imports/{id}', { path: { id } }),
   exportUrl: () => api.url('/customers/export'),
   usage: (id: string, query: ApiQuery<'/customers/{id}/usage'> = {}) => api.get('/customers/{id}/usage', { path: { id }, query }),
   usageMonthly: (id: string, query: ApiQuery<'/customers/{id}/usage/monthly'> = {}) =>

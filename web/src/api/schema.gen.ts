@@ -2981,13 +2981,14 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Import customers from CSV (upsert by externalId); dryRun=true only reports
-         * @description Body: text/csv, or JSON {"csv": "..."}. A dry run answers 200 with every bad row (line and column) and stores nothing. A real import is all-or-nothing: any bad row answers 422 with all row problems (issues[].line/field) and nothing is stored.
+         * Import customers from CSV (upsert by externalId) as a job; dryRun=true only reports
+         * @description Body: text/csv, or JSON {"csv": "..."}; at most 100000 rows (more is a 422 at `csv`). The file runs as a job in chunks, so other requests are served meanwhile. Files up to 1000 rows (or any, with wait=true) are answered when done: a dry run 200 with every bad row (line and column), a real import 200 with the counts, or 422 with all row problems (issues[].line/field) and nothing stored. Larger files (or wait=false, or an Idempotency-Key) answer 202 with the import and a Location to poll (GET /customers/imports/{id}).
          */
         post: {
             parameters: {
                 query?: {
                     dryRun?: "true" | "false";
+                    wait?: "true" | "false";
                 };
                 header?: never;
                 path?: never;
@@ -2999,13 +3000,22 @@ export interface paths {
                 };
             };
             responses: {
-                /** @description OK */
+                /** @description The import ended */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["CustomerImportReport"];
+                        "application/json": components["schemas"]["CustomerImport"];
+                    };
+                };
+                /** @description Accepted: the import runs as a job; poll the Location */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CustomerImport"];
                     };
                 };
                 /** @description Not authenticated */
@@ -3046,6 +3056,80 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import: status, progress, counts and row problems */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CustomerImport"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7382,9 +7466,17 @@ export interface components {
             publishedBy: string | null;
             publishedAt: string | null;
         };
-        CustomerImportReport: {
+        CustomerImport: {
+            id: string;
+            /**
+             * @description invalid: row problems, nothing stored (a dry run with problems is done, with errors)
+             * @enum {string}
+             */
+            status: "queued" | "validating" | "applying" | "done" | "invalid" | "failed";
             dryRun: boolean;
             rows: number;
+            /** @description rows validated (validating) or applied (applying) so far */
+            processed: number;
             created: number;
             updated: number;
             errors: {
@@ -7392,6 +7484,10 @@ export interface components {
                 field: string | null;
                 message: string;
             }[];
+            error: string | null;
+            createdAt: string;
+            startedAt: string | null;
+            finishedAt: string | null;
         };
         Customer: {
             id: string;

@@ -43,6 +43,7 @@ const opsEn = {
       okDry: 'No errors: {rows} rows can be imported ({created} new, {updated} updated).',
       hasErrors: '{n} errors: nothing will be imported until they are fixed (all or nothing).',
       doneMsg: 'Imported {rows} rows: {created} new, {updated} updated.', fileRead: '{name} · {size}',
+      checking: 'Checking rows: {done} of {rows}', applying: 'Importing rows: {done} of {rows}', failed: 'The import failed: {error}',
       reset: 'Choose another file',
     },
     payers: {

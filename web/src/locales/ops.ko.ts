@@ -45,6 +45,7 @@ const opsKo: OpsMessages = {
       okDry: '오류 없음: {rows}행을 가져올 수 있습니다 (신규 {created}, 수정 {updated}).',
       hasErrors: '오류 {n}건: 모두 고치기 전에는 아무것도 가져오지 않습니다 (전체 성공 또는 전체 취소).',
       doneMsg: '{rows}행을 가져왔습니다: 신규 {created}, 수정 {updated}.', fileRead: '{name} · {size}',
+      checking: '행 검증 중: {rows}행 중 {done}행', applying: '가져오는 중: {rows}행 중 {done}행', failed: '가져오기에 실패했습니다: {error}',
       reset: '다른 파일 선택',
     },
     payers: {

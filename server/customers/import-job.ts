@@ -1,0 +1,282 @@
+/**
+ * The customer CSV import as a job (kind `customers.import`), so a large file never holds the
+ * server: the file is read and checked in slices that give the event loop (and PGlite's single
+ * connection) back between them, and written in chunks, each its own short transaction.
+ *
+ * All or nothing still holds for what a caller can see: the whole file is validated before the
+ * first write, and a file with any bad row stores nothing. Once validation passed, chunks are
+ * applied in file order; each chunk's upsert (by externalId) and the import's progress counters
+ * commit together, so a job retried after a crash resumes at the first unapplied row and counts
+ * nothing twice. Only when every chunk is in is the import `done` (and audited, once).
+ * README.md ("Imports as jobs") gives the reasons.
+ */
+import { and, eq, sql } from 'drizzle-orm';
+import { customerImports, customers } from '../db/schema';
+import type { Db, Tx } from '../db/client';
+import type { Ctx } from '../lib/context';
+import { ZOD_ISSUE } from '../lib/errors';
+import { recordAudit } from '../audit/record';
+import { invalidateMetering } from '../metering/cache';
+import { registerJobKind, type Job, type JobKind, type JobRunEnv } from '../jobs/registry';
+import { CsvSyntaxError, csvRecords, type CsvRecord } from './csv';
+import { checkHeader, loadExisting, loadPayers, planRow, type Lookups, type PlannedRow, type RowIssue } from './csv-io';
+import { tenantDefaults } from './customers';
+
+export const IMPORT_JOB = 'customers.import';
+export const importDedupeKey = (importId: string) => `customer-import:${importId}`;
+
+/**
+ * Rows per validation slice and, on PGlite, per write transaction (`IMPORT_CHUNK_ROWS`, default
+ * 200). The event loop is not given back inside a slice, so its length bounds how long another
+ * request waits: a 200-row upsert is a few tens of milliseconds on an idle PGlite. Read when a
+ * job runs, so tests can use small chunks.
+ */
+export const importChunkRows = () => Math.max(1, Number(process.env.IMPORT_CHUNK_ROWS ?? 200));
+
+/**
+ * PGlite runs inside this process, so its work holds the event loop and write chunks must stay
+ * short; a PostgreSQL server's work does not, and there round trips dominate (six per chunk), so
+ * chunks are ten times larger. (A PGlite client has `waitReady`; postgres.js's is a function.)
+ */
+function writeChunkRows(db: Db): number {
+  const inProcess = (db as unknown as { $client?: { waitReady?: unknown } }).$client?.waitReady !== undefined;
+  return importChunkRows() * (inProcess ? 1 : 10);
+}
+
+type ImportRow = typeof customerImports.$inferSelect;
+type StoredIssue = ImportRow['errors'][number];
+
+/** Gives the event loop back: requests that arrived meanwhile run before the next slice. */
+export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The file's records, read in slices with a yield between them (parsing 100,000 rows takes a while). */
+export async function readRecords(csv: string): Promise<{ records: CsvRecord[]; syntax?: RowIssue }> {
+  const records: CsvRecord[] = [];
+  try {
+    for (const r of csvRecords(csv)) {
+      records.push(r);
+      if (records.length % 5000 === 0) await yieldToLoop();
+    }
+  } catch (e) {
+    if (!(e instanceof CsvSyntaxError)) throw e;
+    return { records, syntax: { line: e.line, field: null, message: e.message.replace(/^line \d+: /, '') } };
+  }
+  return { records };
+}
+
+/** The job acts as whoever asked for the import, with only the permission the import needs. */
+function importCtx(db: Db, imp: ImportRow, env: JobRunEnv): Ctx {
+  return {
+    db, tenantId: imp.tenantId, actor: imp.actor, permissions: new Set(['customers:write']), isPlatformAdmin: false,
+    now: env.now, requestId: imp.requestId,
+  };
+}
+
+const store = (errors: RowIssue[]): StoredIssue[] =>
+  errors.map((e) => ({ line: e.line, field: e.field, message: e.message, ...(e[ZOD_ISSUE] ? { zod: e[ZOD_ISSUE] } : {}) }));
+
+/** `planned[i]` is row i as validation planned it (absent for a bad row). */
+interface Validated { header: string[]; records: CsvRecord[]; errors: RowIssue[]; created: number; updated: number; planned: Array<PlannedRow | undefined> }
+
+/**
+ * Checks every row against the database as it is now, a slice at a time. Reads only; progress
+ * (`processed`) is written between slices so a caller polling the import sees it move.
+ */
+async function validate(ctx: Ctx, imp: ImportRow, env: JobRunEnv): Promise<Validated> {
+  const { db } = env;
+  const { records, syntax } = await readRecords(imp.csv);
+  const empty = { header: [], records: [], created: 0, updated: 0, planned: [] };
+  if (syntax) return { ...empty, errors: [syntax] };
+  if (!records.length) return { ...empty, errors: [{ line: 1, field: null, message: 'the file is empty; the first line must name the columns' }] };
+  const [head, ...rows] = records;
+  const { header, errors } = checkHeader(head);
+  if (errors.length) return { ...empty, header, records: rows, errors };
+  const base = { ...(await loadPayers(db, imp.tenantId)), defaults: await tenantDefaults(db, imp.tenantId) };
+  const seen = new Map<string, number>();
+  const planned: Validated['planned'] = [];
+  let created = 0;
+  let updated = 0;
+  const size = importChunkRows();
+  // Customers are read and progress written per block of slices: on a busy server each round trip
+  // costs more than planning a slice, and the block's rows need only one query.
+  const block = size * 10;
+  for (let b = 0; b < rows.length; b += block) {
+    const blockRows = rows.slice(b, b + block);
+    const lk: Lookups = { ...base, existing: await loadExisting(db, imp.tenantId, header, blockRows) };
+    for (let i = 0; i < blockRows.length; i += size) {
+      env.signal.throwIfAborted();
+      for (const rec of blockRows.slice(i, i + size)) {
+        const r = planRow(ctx, header, rec, lk, seen);
+        errors.push(...r.errors);
+        planned.push(r.planned);
+        if (r.planned) { if (r.planned.existing) updated++; else created++; }
+      }
+      await yieldToLoop();
+    }
+    await db.update(customerImports).set({ processed: b + blockRows.length })
+      .where(and(eq(customerImports.id, imp.id), eq(customerImports.tenantId, imp.tenantId)));
+  }
+  return { header, records: rows, errors, created, updated, planned };
+}
+
+const COLUMNS = ['tenant_id', 'external_id', 'type', 'name', 'email', 'phone', 'business_reg_no', 'tax_id', 'country', 'timezone', 'currency',
+  'segment', 'tags', 'attributes', 'status', 'billing_group', 'dunning_excluded', 'payer_id', 'created_at', 'updated_at'] as const;
+/** On a known external id: everything the file describes; id, tenant and createdAt stay (contacts are another table). */
+const UPDATED = COLUMNS.filter((c) => c !== 'tenant_id' && c !== 'external_id' && c !== 'created_at');
+const camel = (c: string) => c.replace(/_(\w)/g, (_, x: string) => x.toUpperCase()) as keyof typeof customers.$inferInsert;
+
+/**
+ * INSERT ... SELECT FROM json_populate_recordset($1) ON CONFLICT (tenant, externalId) DO UPDATE:
+ * the chunk as ONE JSON parameter. Building a 10,000-parameter statement with the query builder
+ * took as long as PGlite took to write the rows (the bill run's bulkInsert does the same for
+ * the same reason). `xmax = 0` tells a new row from an updated one.
+ */
+async function upsertCustomers(tx: Tx, values: Array<typeof customers.$inferInsert>): Promise<Array<{ inserted: boolean }>> {
+  const json = JSON.stringify(values.map((v) => Object.fromEntries(COLUMNS.map((c) => {
+    const x = v[camel(c)];
+    return [c, x instanceof Date ? x.toISOString() : x ?? null];
+  }))));
+  const cols = sql.raw(COLUMNS.map((c) => `"${c}"`).join(', '));
+  const res = await tx.execute(sql`insert into customers (${cols}) select ${cols} from json_populate_recordset(null::customers, ${json}::json)
+    on conflict (tenant_id, external_id) do update set ${sql.raw(UPDATED.map((c) => `"${c}" = excluded."${c}"`).join(', '))}
+    returning (xmax = 0) as inserted`);
+  return (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as Array<{ inserted: boolean }>;
+}
+
+/** Thrown when a row that passed validation no longer does (the data changed while applying). */
+class ChangedSinceValidation extends Error {
+  constructor(readonly errors: RowIssue[]) { super('rows changed since validation'); }
+}
+
+/**
+ * Upserts one chunk and advances the counters in the same transaction. A row is written as
+ * validation planned it when its customer is as validation saw it (same row, same updatedAt);
+ * otherwise (changed meanwhile, or a resumed job that did not validate) it is planned again
+ * against the customer as it is inside this transaction, so an update always merges over the
+ * current row.
+ */
+async function applyChunk(tx: Tx, ctx: Ctx, imp: ImportRow, header: string[], chunk: CsvRecord[], plans: Array<PlannedRow | undefined>, base: Omit<Lookups, 'existing'>, from: number) {
+  const lk: Lookups = { ...base, existing: await loadExisting(tx, imp.tenantId, header, chunk) };
+  const seen = new Map<string, number>();
+  const errors: RowIssue[] = [];
+  const values: Array<typeof customers.$inferInsert> = [];
+  chunk.forEach((rec, i) => {
+    const plan = plans[i];
+    const now = plan && lk.existing.get(plan.values.externalId);
+    if (plan && (now ? plan.existing?.id === now.id && plan.existing.updatedAt.getTime() === now.updatedAt.getTime() : !plan.existing)) {
+      values.push(plan.values);
+      return;
+    }
+    const r = planRow(ctx, header, rec, lk, seen);
+    errors.push(...r.errors);
+    if (r.planned) values.push(r.planned.values);
+  });
+  if (errors.length) throw new ChangedSinceValidation(errors);
+  const written = values.length ? await upsertCustomers(tx, values) : [];
+  const created = written.filter((w) => w.inserted).length;
+  // The guard on `processed` makes a chunk that another attempt already counted fail instead of counting twice.
+  const moved = await tx.update(customerImports).set({
+    processed: from + chunk.length, created: sql`${customerImports.created} + ${created}`, updated: sql`${customerImports.updated} + ${written.length - created}`,
+  }).where(and(eq(customerImports.id, imp.id), eq(customerImports.tenantId, imp.tenantId), eq(customerImports.processed, from)))
+    .returning({ id: customerImports.id });
+  if (!moved.length) throw new Error(`import ${imp.id}: rows from ${from} were applied by another attempt`);
+}
+
+
+async function finish(db: Db, imp: ImportRow, set: Partial<ImportRow>, env: JobRunEnv, audit?: (tx: Tx) => Promise<void>) {
+  await db.transaction(async (tx) => {
+    await env.holdLease(tx);
+    // The staged file is no longer needed once the import has an outcome.
+    await tx.update(customerImports).set({ ...set, csv: '', finishedAt: env.now() })
+      .where(and(eq(customerImports.id, imp.id), eq(customerImports.tenantId, imp.tenantId)));
+    if (audit) await audit(tx);
+  });
+}
+
+async function runImport(job: Job, env: JobRunEnv) {
+  const { db } = env;
+  const { importId } = job.payload as { importId: string };
+  if (!job.tenantId) return;
+  const [imp] = await db.select().from(customerImports).where(and(eq(customerImports.id, importId), eq(customerImports.tenantId, job.tenantId)));
+  if (!imp || ['done', 'invalid', 'failed'].includes(imp.status)) return;
+  const ctx = importCtx(db, imp, env);
+  let header: string[];
+  let rows: CsvRecord[];
+  let plans: Validated['planned'] = [];
+  if (imp.status !== 'applying') {
+    await db.update(customerImports).set({ status: 'validating', processed: 0, startedAt: imp.startedAt ?? env.now() })
+      .where(and(eq(customerImports.id, imp.id), eq(customerImports.tenantId, imp.tenantId)));
+    const v = await validate(ctx, imp, env);
+    env.signal.throwIfAborted();
+    if (v.errors.length) {
+      // All or nothing: nothing has been written, and every row's problems are reported at once.
+      await finish(db, imp, { status: imp.dryRun ? 'done' : 'invalid', rows: v.records.length, processed: v.records.length, created: 0, updated: 0, errors: store(v.errors) }, env);
+      return;
+    }
+    if (imp.dryRun) {
+      await finish(db, imp, { status: 'done', rows: v.records.length, processed: v.records.length, created: v.created, updated: v.updated, errors: [] }, env);
+      return;
+    }
+    await db.transaction(async (tx) => {
+      await env.holdLease(tx);
+      await tx.update(customerImports).set({ status: 'applying', rows: v.records.length, processed: 0, created: 0, updated: 0 })
+        .where(and(eq(customerImports.id, imp.id), eq(customerImports.tenantId, imp.tenantId)));
+    });
+    imp.processed = 0;
+    ({ header, records: rows, planned: plans } = v);
+  } else {
+    // A retry after a crash while applying: the file is unchanged and was valid, so read it again and resume.
+    const { records } = await readRecords(imp.csv);
+    header = checkHeader(records[0]).header;
+    rows = records.slice(1);
+  }
+  const base = { ...(await loadPayers(db, imp.tenantId)), defaults: await tenantDefaults(db, imp.tenantId) };
+  try {
+    const size = writeChunkRows(db);
+    for (let from = imp.processed; from < rows.length; from += size) {
+      env.signal.throwIfAborted();
+      await db.transaction(async (tx) => {
+        await env.holdLease(tx);
+        await applyChunk(tx, ctx, imp, header, rows.slice(from, from + size), plans.slice(from, from + size), base, from);
+      });
+      await yieldToLoop();
+    }
+  } catch (e) {
+    if (!(e instanceof ChangedSinceValidation)) throw e;
+    await finish(db, imp, { status: 'failed', error: 'rows changed after validation; the rows before them were imported', errors: store(e.errors) }, env,
+      (tx) => auditApplied(tx, ctx, imp.id));
+    invalidateMetering(imp.tenantId);
+    return;
+  }
+  await finish(db, imp, { status: 'done' }, env, (tx) => auditApplied(tx, ctx, imp.id));
+  invalidateMetering(imp.tenantId); // external ids are new or changed
+}
+
+/** One audit entry per import that wrote anything, with its counts (not one per customer). */
+async function auditApplied(tx: Tx, ctx: Ctx, importId: string) {
+  const [r] = await tx.select({ status: customerImports.status, rows: customerImports.rows, processed: customerImports.processed, created: customerImports.created, updated: customerImports.updated, error: customerImports.error })
+    .from(customerImports).where(and(eq(customerImports.id, importId), eq(customerImports.tenantId, ctx.tenantId)));
+  if (r) await recordAudit(tx, ctx, { action: 'customer.import', entityType: 'customer_import', entityId: importId, after: r });
+}
+
+/** After the last attempt: the import is failed; chunks applied before that are audited, since they stay. */
+async function failImport(db: Db, job: Job, err: unknown) {
+  const { importId } = job.payload as { importId: string };
+  if (!job.tenantId) return;
+  const tenantId = job.tenantId;
+  await db.transaction(async (tx) => {
+    const [imp] = await tx.update(customerImports).set({ status: 'failed', error: err instanceof Error ? err.message : String(err), csv: '', finishedAt: new Date() })
+      .where(and(eq(customerImports.id, importId), eq(customerImports.tenantId, tenantId))).returning();
+    if (imp && !imp.dryRun && imp.created + imp.updated > 0) {
+      const ctx: Ctx = { db, tenantId, actor: imp.actor, permissions: new Set(), isPlatformAdmin: false, now: () => new Date(), requestId: imp.requestId };
+      await auditApplied(tx, ctx, importId);
+    }
+  });
+}
+
+const importJob: JobKind = { kind: IMPORT_JOB, run: runImport, onFinalFailure: failImport };
+
+/** Registers the customers domain's job kinds; called where a process starts (server/job-kinds.ts). */
+export function registerCustomerJobs() {
+  registerJobKind(importJob);
+}
