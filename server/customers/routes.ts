@@ -61,7 +61,6 @@ export const customerRoutes = newRouter()
       if (!body || typeof body.csv !== 'string') throw new ServiceError('VALIDATION_FAILED', 'csv: expected the file as a string', [{ path: 'csv', message: 'expected the file as a string' }]);
       csv = body.csv;
     } else csv = await c.req.text();
-    if (csv.length > 20_000_000) throw new ServiceError('BAD_REQUEST', 'The file is larger than 20 MB; split it');
     const { wait, dryRun } = c.req.valid('query');
     const r = await importCustomers({ ctx: c.get('ctx'), csv, dryRun: dryRun === 'true', wait: wait === undefined ? undefined : wait === 'true' });
     if (r.status === 202) return c.json(r.body, 202, { Location: `/api/v1/customers/imports/${r.body.id}` });

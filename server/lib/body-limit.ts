@@ -13,9 +13,12 @@ import type { AppEnv } from './http';
 const MB = 1024 * 1024;
 /** Any JSON body: the largest real one (a plan document, a rating preview) is a few kilobytes. */
 export const MAX_BODY_BYTES = 1 * MB;
-/** Batches and imports: 1,000 usage events, a customer CSV, a rule pack. */
+/** Batches: 1,000 usage events, a rule pack. */
 export const MAX_BULK_BODY_BYTES = 5 * MB;
-export const BULK_BODY_PATHS: ReadonlySet<string> = new Set(['/api/v1/events', '/api/v1/customers/import', '/api/v1/catalog/import']);
+export const BULK_BODY_PATHS: ReadonlySet<string> = new Set(['/api/v1/events', '/api/v1/catalog/import']);
+/** A customer CSV of up to 100,000 rows (MAX_IMPORT_ROWS) is 7-15 MB with attributes and payers. */
+export const MAX_CSV_BODY_BYTES = 20 * MB;
+export const CSV_BODY_PATHS: ReadonlySet<string> = new Set(['/api/v1/customers/import']);
 
 const limit = (bytes: number) => bodyLimit({
   maxSize: bytes,
@@ -25,5 +28,6 @@ const limit = (bytes: number) => bodyLimit({
 export function bodyLimits(): MiddlewareHandler<AppEnv> {
   const normal = limit(MAX_BODY_BYTES);
   const bulk = limit(MAX_BULK_BODY_BYTES);
-  return (c, next) => (BULK_BODY_PATHS.has(c.req.path) ? bulk : normal)(c, next);
+  const csv = limit(MAX_CSV_BODY_BYTES);
+  return (c, next) => (CSV_BODY_PATHS.has(c.req.path) ? csv : BULK_BODY_PATHS.has(c.req.path) ? bulk : normal)(c, next);
 }
