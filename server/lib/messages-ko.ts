@@ -33,6 +33,7 @@ export const KO_NOUNS: Record<string, string> = {
   'Metering error': '미터링 오류',
   Order: '오더',
   Payer: '납부자',
+  Payment: '결제',
   Plan: '상품',
   'Plan relation': '상품 관계',
   'Plan version': '상품 버전',
@@ -41,6 +42,7 @@ export const KO_NOUNS: Record<string, string> = {
   Subscription: '서비스',
   Tenant: '사업자',
   User: '사용자',
+  Wallet: '선수금 지갑',
   plan: '상품',
   rule: '룰',
 };
@@ -300,4 +302,26 @@ export const KO_MESSAGES: Record<string, string> = {
   'is already the plan of the subscription': '이미 이 서비스의 상품입니다',
   'Only a paused subscription can be resumed': '일시 정지된 서비스만 재개할 수 있습니다',
   'must be on or after the pause date {date}': '일시 정지일 {date} 이후여야 합니다',
+
+  // ---- payments and wallets (server/payments, server/wallets) --------------------------------
+  'must be a non-zero decimal string': '0이 아닌 10진수 문자열이어야 합니다',
+  'Invoice {number} has payments of {amount} allocated and cannot be voided; credit it with a credit note instead':
+    '청구서 {number}에 {amount}의 결제가 배분되어 있어 무효 처리할 수 없습니다. 대신 요금 조정을 발행하세요',
+  'no such invoice of this payer': '이 납부자의 청구서가 아닙니다',
+  'is allocated twice; give one amount per invoice': '두 번 배분되었습니다. 청구서마다 금액을 하나만 지정하세요',
+  'is {status}; payments go to finalized, partially_paid or payment_failed invoices': '{status} 상태입니다. 결제는 finalized, partially_paid, payment_failed 상태의 청구서에만 배분됩니다',
+  'does not match the currency of invoice {number} ({currency})': '청구서 {number}의 통화({currency})와 다릅니다',
+  'is more than the invoice still owes ({amount})': '청구서의 남은 청구 금액({amount})보다 큽니다',
+  'total {total}, more than the payment amount {amount}': '합계 {total}이(가) 결제 금액 {amount}보다 큽니다',
+  'is more than the open invoices owe ({amount}); prepaid balance is only drawn for what is owed': '미납 청구서의 청구 금액({amount})보다 큽니다. 선수금은 청구된 만큼만 차감합니다',
+  'no such payer, or a customer that has a payer': '없는 납부자이거나 별도 납부자가 있는 고객입니다',
+  "does not match the payer's currency ({currencies})": '납부자의 통화({currencies})와 다릅니다',
+  'points are not accepted as payment yet': '포인트 결제는 아직 지원하지 않습니다',
+  'only a succeeded payment is allocated': '결제 완료(succeeded) 상태의 결제만 배분할 수 있습니다',
+  'is required for a failed payment': '결제 실패 시 필수입니다',
+  'is only for a failed payment': '결제 실패 시에만 지정할 수 있습니다',
+  'A payment with this reference is already recorded ({id})': '이 참조 번호의 결제가 이미 등록되어 있습니다 ({id})',
+  'Payment is {status}; only a succeeded payment can be refunded': '결제가 {status} 상태입니다. 결제 완료된 결제만 환불할 수 있습니다',
+  'is more than the refundable amount {amount}': '환불 가능 금액 {amount}보다 큽니다',
+  'would take the wallet balance below zero (balance {balance})': '지갑 잔액이 0 미만이 됩니다 (잔액 {balance})',
 };
