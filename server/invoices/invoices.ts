@@ -111,6 +111,7 @@ const STATUS_MOVES: Record<string, { from: InvoiceStatus[]; to: InvoiceStatus; s
   // A manual override ("paid outside Billwise"): it records no payment; POST /payments does.
   'mark-paid': { from: ['finalized', 'payment_failed', 'partially_paid'], to: 'paid', stamp: 'paidAt' },
   'mark-payment-failed': { from: ['finalized'], to: 'payment_failed', stamp: 'paymentFailedAt' },
+  // Not from partially_paid: the money allocated to it would be owed back with nothing to show for it.
   void: { from: ['draft', 'finalized', 'payment_failed'], to: 'void', stamp: 'voidedAt' },
 };
 
@@ -151,8 +152,6 @@ export async function moveInvoice({ ctx, id, action }: { ctx: Ctx; id: string; a
   return change(ctx, id, action, async (tx, i) => {
     if (!mv.from.includes(i.status as InvoiceStatus)) throw conflict(`Invoice is ${i.status}; ${action} needs ${mv.from.join(' or ')}`);
     if (action === 'void') {
-      // Money allocated to it would be owed back with no invoice to show for it: refund first.
-      if (!new Decimal(i.amountPaid).isZero()) throw conflict(`Invoice ${i.number ?? i.id} has payments of ${toMoneyString(new Decimal(i.amountPaid), i.currency)} allocated and cannot be voided; credit it with a credit note instead`);
       // Voiding would cancel the whole amount while its credit notes still stand: credited twice.
       const credited = (await creditedTotals(tx, ctx.tenantId, [id])).get(id);
       if (credited && !new Decimal(credited).isZero()) {

@@ -305,8 +305,6 @@ export const KO_MESSAGES: Record<string, string> = {
 
   // ---- payments and wallets (server/payments, server/wallets) --------------------------------
   'must be a non-zero decimal string': '0이 아닌 10진수 문자열이어야 합니다',
-  'Invoice {number} has payments of {amount} allocated and cannot be voided; credit it with a credit note instead':
-    '청구서 {number}에 {amount}의 결제가 배분되어 있어 무효 처리할 수 없습니다. 대신 요금 조정을 발행하세요',
   'no such invoice of this payer': '이 납부자의 청구서가 아닙니다',
   'is allocated twice; give one amount per invoice': '두 번 배분되었습니다. 청구서마다 금액을 하나만 지정하세요',
   'is {status}; payments go to finalized, partially_paid or payment_failed invoices': '{status} 상태입니다. 결제는 finalized, partially_paid, payment_failed 상태의 청구서에만 배분됩니다',

@@ -22,7 +22,7 @@ export async function getPayment({ ctx, id }: { ctx: Ctx; id: string }) {
   if (!p) throw notFound('Payment');
   const allocs = await db.select({ a: paymentAllocations, number: invoices.number }).from(paymentAllocations)
     .innerJoin(invoices, eq(invoices.id, paymentAllocations.invoiceId))
-    .where(and(eq(paymentAllocations.tenantId, ctx.tenantId), eq(paymentAllocations.paymentId, id))).orderBy(asc(paymentAllocations.createdAt), asc(paymentAllocations.id));
+    .where(and(eq(paymentAllocations.tenantId, ctx.tenantId), eq(paymentAllocations.paymentId, id))).orderBy(asc(paymentAllocations.createdAt), asc(invoices.dueDate), asc(invoices.issueDate), asc(paymentAllocations.id));
   const refunds = await db.select().from(paymentRefunds).where(and(eq(paymentRefunds.tenantId, ctx.tenantId), eq(paymentRefunds.paymentId, id))).orderBy(asc(paymentRefunds.createdAt), asc(paymentRefunds.id));
   const allocated = allocs.reduce((s, r) => s.plus(r.a.amount), new Decimal(0)).toString();
   return { ...paymentOut(p, allocated), allocations: allocs.map((r) => allocationOut(r.a, p.currency, r.number)), refunds: refunds.map(refundOut) };

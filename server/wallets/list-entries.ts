@@ -11,6 +11,6 @@ export async function listWalletEntries({ ctx, id, page }: { ctx: Ctx; id: strin
   const [w] = await q(ctx).select().from(wallets).where(and(eq(wallets.tenantId, ctx.tenantId), eq(wallets.id, id)));
   if (!w) throw notFound('Wallet');
   const entries = await paginate({ db: q(ctx), from: walletEntries, where: and(eq(walletEntries.tenantId, ctx.tenantId), eq(walletEntries.walletId, id)),
-    orderBy: [desc(walletEntries.createdAt), desc(walletEntries.id)], page, map: (rows) => rows.map((e) => entryOut(e, w.currency)) });
+    orderBy: [desc(walletEntries.seq)], page, map: (rows) => rows.map((e) => entryOut(e, w.currency)) });
   return { wallet: walletOut(w), ...entries };
 }

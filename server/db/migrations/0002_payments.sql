@@ -50,6 +50,7 @@ CREATE TABLE "payments" (
 --> statement-breakpoint
 CREATE TABLE "wallet_entries" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"seq" bigserial NOT NULL,
 	"tenant_id" uuid NOT NULL,
 	"wallet_id" uuid NOT NULL,
 	"type" text NOT NULL,
@@ -103,5 +104,5 @@ CREATE INDEX "payment_refunds_payment_idx" ON "payment_refunds" USING btree ("te
 CREATE INDEX "payments_tenant_bill_to_idx" ON "payments" USING btree ("tenant_id","bill_to","received_on");--> statement-breakpoint
 CREATE INDEX "payments_tenant_received_idx" ON "payments" USING btree ("tenant_id","received_on");--> statement-breakpoint
 CREATE UNIQUE INDEX "payments_provider_ref_uq" ON "payments" USING btree ("tenant_id","provider","provider_ref") WHERE provider_ref is not null;--> statement-breakpoint
-CREATE INDEX "wallet_entries_wallet_idx" ON "wallet_entries" USING btree ("tenant_id","wallet_id","created_at");--> statement-breakpoint
+CREATE INDEX "wallet_entries_wallet_idx" ON "wallet_entries" USING btree ("tenant_id","wallet_id","seq");--> statement-breakpoint
 CREATE UNIQUE INDEX "wallets_owner_uq" ON "wallets" USING btree ("tenant_id","bill_to","kind","currency");

@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, timestamp, numeric, date, check, uniqueIndex, index } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, timestamp, numeric, date, bigserial, check, uniqueIndex, index } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { tenants } from './tenants';
 import { customers, payers } from './customers';
@@ -107,6 +107,8 @@ export const wallets = pgTable('wallets', {
 /** The append-only ledger of a wallet: never updated or deleted; a mistake is corrected by a new entry. */
 export const walletEntries = pgTable('wallet_entries', {
   id: uuid('id').primaryKey().defaultRandom(),
+  /** Ledger order: entries of one transaction (or one frozen test clock) share created_at. */
+  seq: bigserial('seq', { mode: 'number' }).notNull(),
   tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
   walletId: uuid('wallet_id').notNull().references(() => wallets.id),
   /** top_up_paid | top_up_granted | consumption | expiry | adjustment | reversal | overpayment | refund */
@@ -122,4 +124,4 @@ export const walletEntries = pgTable('wallet_entries', {
   invoiceId: uuid('invoice_id').references(() => invoices.id),
   createdBy: text('created_by'),
   createdAt: ts('created_at').notNull().defaultNow(),
-}, (t) => [index('wallet_entries_wallet_idx').on(t.tenantId, t.walletId, t.createdAt)]);
+}, (t) => [index('wallet_entries_wallet_idx').on(t.tenantId, t.walletId, t.seq)]);
