@@ -40,17 +40,19 @@ export async function recordPayment({ ctx, input }: { ctx: Ctx; input: PaymentIn
     const owner = await findBillTo(tx, tctx, input.billTo);
     const issues = checkInput(input, owner?.currencies ?? null);
     if (issues.length || !owner) throw invalid(issues);
-    if (input.providerRef) {
-      const [dup] = await tx.select({ id: payments.id }).from(payments)
-        .where(and(eq(payments.tenantId, ctx.tenantId), eq(payments.provider, MANUAL_PROVIDER), eq(payments.providerRef, input.providerRef)));
-      if (dup) throw conflict(`A payment with this reference is already recorded (${dup.id})`, [{ path: 'providerRef', message: 'already in use' }]);
-    }
+    // The unique (tenant, provider, providerRef) index decides, so two requests with one reference
+    // at the same instant cannot both record it: the loser inserts nothing and answers 409.
     const [p] = await tx.insert(payments).values({
       tenantId: ctx.tenantId, billTo: owner.billTo, payerId: owner.payerId, customerId: owner.customerId, method: input.method,
       amount: new Decimal(input.amount).toString(), currency: input.currency, receivedOn: input.receivedOn ?? (await tenantToday(tx, tctx)),
       provider: MANUAL_PROVIDER, providerRef: input.providerRef ?? null, status: input.status, declineCode: input.declineCode ?? null,
       declineMessage: input.declineMessage ?? null, note: input.note ?? null, createdBy: ctx.actor.name, createdAt: ctx.now(), updatedAt: ctx.now(),
-    }).returning();
+    }).onConflictDoNothing().returning();
+    if (!p) {
+      const [dup] = await tx.select({ id: payments.id }).from(payments)
+        .where(and(eq(payments.tenantId, ctx.tenantId), eq(payments.provider, MANUAL_PROVIDER), eq(payments.providerRef, input.providerRef ?? '')));
+      throw conflict(`A payment with this reference is already recorded (${dup?.id ?? '?'})`, [{ path: 'providerRef', message: 'already in use' }]);
+    }
     await recordAudit(tx, tctx, { action: 'payment.record', entityType: 'payment', entityId: p.id, after: paymentOut(p, '0') });
     if (p.status !== 'succeeded') return p.id;
     if (p.method === 'prepaid') {

@@ -191,6 +191,20 @@ describe('bad input is a 422 naming the field', () => {
   });
 });
 
+describe('references and permissions', () => {
+  it('a bank reference is recorded once; a support agent reads payments but cannot record one', async () => {
+    // The payer owes nothing now: the 1.00 goes to its wallet, touching no invoice of the tests below.
+    const body = { billTo: payerId, method: 'bank_transfer', amount: '1', currency: 'USD', providerRef: 'BANK-20250502-0001' };
+    const [a, b] = await Promise.all([call('POST', '/payments', body), call('POST', '/payments', body)]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    expect((a.status === 409 ? a : b).body.issues).toMatchObject([{ path: 'providerRef', message: 'already in use' }]);
+    expect((await wallets(payerId))[0].balance).toBe('6.90');
+    const support = await t.login('support@demo.billwise.dev');
+    expect((await t.call('GET', '/api/v1/payments', { cookie: support })).status).toBe(200);
+    expect((await t.call('POST', '/api/v1/payments', { cookie: support, body: { billTo: c[1], method: 'cash', amount: '1', currency: 'USD' } })).status).toBe(403);
+  });
+});
+
 describe('Idempotency-Key', () => {
   it('a retried payment is recorded and allocated once', async () => {
     const body = { billTo: c[1], method: 'bank_transfer', amount: '7.60', currency: 'USD' };
