@@ -318,6 +318,7 @@ export const KO_MESSAGES: Record<string, string> = {
   'only a succeeded payment is allocated': '결제 완료(succeeded) 상태의 결제만 배분할 수 있습니다',
   'is required for a failed payment': '결제 실패 시 필수입니다',
   'is only for a failed payment': '결제 실패 시에만 지정할 수 있습니다',
+  'must not be after today ({date})': '오늘({date}) 이후일 수 없습니다',
   'A payment with this reference is already recorded ({id})': '이 참조 번호의 결제가 이미 등록되어 있습니다 ({id})',
   'Payment is {status}; only a succeeded payment can be refunded': '결제가 {status} 상태입니다. 결제 완료된 결제만 환불할 수 있습니다',
   'is more than the refundable amount {amount}': '환불 가능 금액 {amount}보다 큽니다',

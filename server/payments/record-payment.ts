@@ -15,8 +15,10 @@ import type { PaymentInput } from './schemas';
 /** The provider of payments recorded by hand; gateway adapters (a later slice) bring their own. */
 export const MANUAL_PROVIDER = 'manual';
 
-function checkInput(input: PaymentInput, currencies: string[] | null): FieldIssue[] {
+function checkInput(input: PaymentInput, currencies: string[] | null, today: string): FieldIssue[] {
   const issues: FieldIssue[] = [];
+  // Money is recorded when it has arrived; a future date would let it pay invoices it cannot yet.
+  if (input.receivedOn && input.receivedOn > today) issues.push({ path: 'receivedOn', message: `must not be after today (${today})` });
   if (!currencies) issues.push({ path: 'billTo', message: 'no such payer, or a customer that has a payer' });
   if (!isCurrencyCode(input.currency)) issues.push({ path: 'currency', message: 'is not an ISO 4217 currency code' });
   else if (currencies?.length && !currencies.includes(input.currency)) issues.push({ path: 'currency', message: `does not match the payer's currency (${currencies.join(', ')})` });
@@ -38,13 +40,14 @@ export async function recordPayment({ ctx, input }: { ctx: Ctx; input: PaymentIn
   assertPermission(ctx, 'payments:write');
   const id = await withTransaction(ctx, async (tx, tctx) => {
     const owner = await findBillTo(tx, tctx, input.billTo);
-    const issues = checkInput(input, owner?.currencies ?? null);
+    const today = await tenantToday(tx, tctx);
+    const issues = checkInput(input, owner?.currencies ?? null, today);
     if (issues.length || !owner) throw invalid(issues);
     // The unique (tenant, provider, providerRef) index decides, so two requests with one reference
     // at the same instant cannot both record it: the loser inserts nothing and answers 409.
     const [p] = await tx.insert(payments).values({
       tenantId: ctx.tenantId, billTo: owner.billTo, payerId: owner.payerId, customerId: owner.customerId, method: input.method,
-      amount: new Decimal(input.amount).toString(), currency: input.currency, receivedOn: input.receivedOn ?? (await tenantToday(tx, tctx)),
+      amount: new Decimal(input.amount).toString(), currency: input.currency, receivedOn: input.receivedOn ?? today,
       provider: MANUAL_PROVIDER, providerRef: input.providerRef ?? null, status: input.status, declineCode: input.declineCode ?? null,
       declineMessage: input.declineMessage ?? null, note: input.note ?? null, createdBy: ctx.actor.name, createdAt: ctx.now(), updatedAt: ctx.now(),
     }).onConflictDoNothing().returning();

@@ -178,6 +178,7 @@ describe('bad input is a 422 naming the field', () => {
 
   it("a currency that is not the payer's, an allocation beyond what is owed, to a draft or to someone else's invoice", async () => {
     expect((await call('POST', '/payments', { ...base(), amount: '1', currency: 'KRW' })).body.issues).toMatchObject([{ path: 'currency', message: "does not match the payer's currency (USD)" }]);
+    expect((await call('POST', '/payments', { ...base(), amount: '1', receivedOn: '2025-05-03' })).body.issues).toMatchObject([{ path: 'receivedOn', message: 'must not be after today (2025-05-02)' }]);
     await call('POST', `/invoices/${inv['c1-04'].id}/finalize`);
     const beyond = await call('POST', '/payments', { ...base(), amount: '100', allocations: [{ invoiceId: inv['c1-04'].id, amount: '17.61' }] });
     expect(beyond.body.issues).toMatchObject([{ path: 'allocations[0].amount', message: 'is more than the invoice still owes (17.60)' }]);
