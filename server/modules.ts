@@ -12,6 +12,8 @@ import { invoiceRoutes } from './invoices/routes';
 import { ratingRoutes } from './catalog/rating-routes';
 import { promotionRoutes } from './promotions/routes';
 import { analyticsRoutes } from './analytics/routes';
+import { paymentRoutes } from './payments/routes';
+import { walletRoutes } from './wallets/routes';
 
 /**
  * Every module's sub-app, mounted under /api/v1 by createApp. One chain of `.route()` calls (Hono's
@@ -35,5 +37,7 @@ export const apiRoutes = new OpenAPIHono<AppEnv>()
   .route('/', subscriptionRoutes)
   .route('/', billingRoutes)
   .route('/', invoiceRoutes)
+  .route('/', paymentRoutes)
+  .route('/', walletRoutes)
   .route('/', meteringRoutes)
   .route('/', analyticsRoutes);

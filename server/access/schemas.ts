@@ -10,7 +10,7 @@ export const UserOut = z.object({
 
 export const TenantOut = z.object({
   id: z.string(), code: z.string(), name: z.string(), currency: z.string(), timezone: z.string(),
-  roundingMode: z.enum(['half_up', 'half_even', 'down', 'up']), locale: z.enum(['ko', 'en']), status: z.string(),
+  roundingMode: z.enum(['half_up', 'half_even', 'down', 'up']), locale: z.enum(['ko', 'en']), paymentTermsDays: z.number().int(), status: z.string(),
   createdAt: z.string(),
 }).openapi('Tenant');
 
@@ -71,6 +71,7 @@ const currency = z.string().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 co
 export const TenantPatchIn = z.object({
   name: z.string().trim().min(1).max(200).optional(), currency: currency.optional(), timezone: ianaZone.optional(),
   roundingMode: z.enum(['half_up', 'half_even', 'down', 'up']).optional(), locale: z.enum(['ko', 'en']).optional(),
+  paymentTermsDays: z.number().int().min(0).max(365).optional().openapi({ description: 'Days from issue to due date set at finalize (a payer may override it)' }),
 }).openapi('TenantPatch');
 
 export const TenantCreateIn = z.object({

@@ -8,7 +8,7 @@ import { Decimal, toMoneyString } from '../lib/money';
 export interface DashboardQuery { from?: string; to?: string; planCode?: string }
 
 /** Invoices that count as revenue: issued and not voided. Drafts are not revenue yet. */
-const ISSUED = ['finalized', 'paid', 'payment_failed'];
+const ISSUED = ['finalized', 'partially_paid', 'paid', 'payment_failed'];
 
 function monthsBetween(from: string, to: string): string[] {
   const out: string[] = [];

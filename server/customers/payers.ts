@@ -52,7 +52,7 @@ export async function insertPayer(tx: Tx, ctx: Ctx, input: PayerCreate, pathPref
   const [p] = await tx.insert(payers).values({
     tenantId: ctx.tenantId, externalId: input.externalId ?? null, name: input.name, email: input.email ?? null, phone: input.phone ?? null,
     billingAddress: cleanAddress(input.billingAddress), paymentMethodType: input.paymentMethodType ?? null,
-    paymentMethodLabel: input.paymentMethodLabel ?? null, createdAt: ctx.now(), updatedAt: ctx.now(),
+    paymentMethodLabel: input.paymentMethodLabel ?? null, paymentTermsDays: input.paymentTermsDays ?? null, createdAt: ctx.now(), updatedAt: ctx.now(),
   }).returning();
   await recordAudit(tx, ctx, { action: 'payer.create', entityType: 'payer', entityId: p.id, after: p });
   return p;
@@ -76,7 +76,7 @@ export async function updatePayer({ ctx, id, input }: { ctx: Ctx; id: string; in
     }
     const patch: Partial<typeof payers.$inferInsert> = { updatedAt: ctx.now() };
     if (input.billingAddress !== undefined) patch.billingAddress = cleanAddress(input.billingAddress);
-    for (const k of ['externalId', 'name', 'email', 'phone', 'paymentMethodType', 'paymentMethodLabel', 'status'] as const) {
+    for (const k of ['externalId', 'name', 'email', 'phone', 'paymentMethodType', 'paymentMethodLabel', 'paymentTermsDays', 'status'] as const) {
       if (input[k] !== undefined) (patch as Record<string, unknown>)[k] = input[k];
     }
     const [after] = await tx.update(payers).set(patch).where(and(eq(payers.id, id), eq(payers.tenantId, ctx.tenantId))).returning();

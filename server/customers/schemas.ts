@@ -46,13 +46,15 @@ export const PayerCreateIn = z.object({
   paymentMethodLabel: z.string().trim().max(100)
     .refine((s) => !/\d{8,}/.test(s.replace(/[\s-]/g, '')), 'must not contain a card or account number; keep at most the last 4 digits')
     .nullable().optional(),
+  paymentTermsDays: z.number().int().min(0).max(365).nullable().optional()
+    .openapi({ description: "Days from issue to due date for this payer's invoices; null = the tenant's payment terms" }),
 }).openapi('PayerCreate');
 export const PayerPatchIn = PayerCreateIn.partial().extend({ status: z.enum(['active', 'inactive']).optional() }).openapi('PayerPatch');
 
 export const PayerOut = z.object({
   id: z.string(), externalId: z.string().nullable(), name: z.string(), email: z.string().nullable(), phone: z.string().nullable(),
   billingAddress: z.record(z.string(), z.string().nullable()).nullable(), paymentMethodType: z.enum(PAYMENT_METHOD_TYPES).nullable(),
-  paymentMethodLabel: z.string().nullable(), status: z.string(), customerCount: z.number().int(), createdAt: z.string(), updatedAt: z.string(),
+  paymentMethodLabel: z.string().nullable(), paymentTermsDays: z.number().int().nullable(), status: z.string(), customerCount: z.number().int(), createdAt: z.string(), updatedAt: z.string(),
 }).openapi('Payer');
 
 /* Customers (고객) */

@@ -22,7 +22,7 @@ export function customerOut(c: Customer, contacts: Contact[], payer: { id: strin
 export function payerOut(p: InferSelectModel<typeof payers>, customerCount: number) {
   return {
     id: p.id, externalId: p.externalId, name: p.name, email: p.email, phone: p.phone, billingAddress: p.billingAddress ?? null,
-    paymentMethodType: p.paymentMethodType as (typeof PAYMENT_METHOD_TYPES)[number] | null, paymentMethodLabel: p.paymentMethodLabel,
+    paymentMethodType: p.paymentMethodType as (typeof PAYMENT_METHOD_TYPES)[number] | null, paymentMethodLabel: p.paymentMethodLabel, paymentTermsDays: p.paymentTermsDays,
     status: p.status, customerCount, createdAt: p.createdAt.toISOString(), updatedAt: p.updatedAt.toISOString(),
   };
 }

@@ -3,33 +3,35 @@
  * it immutable and gives it the next gapless number of the tenant (INV-YYYYMM-000001) from a
  * counter row locked FOR UPDATE in the same transaction, so a rolled-back finalize uses no
  * number. After that only status moves (paid, payment_failed, void); corrections are credit notes.
+ * Payments (server/payments) move an issued invoice to partially_paid or paid through amountPaid.
  */
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client';
-import { bills, creditNotes, documentCounters, invoices } from '../db/schema';
+import { bills, creditNotes, documentCounters, invoices, payers, tenants } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
 import { paginate } from '../lib/paginate';
 import { addDays, isIsoDate } from '../lib/dates';
-import { Decimal, currencyDecimals, toMoneyString } from '../lib/money';
+import { Decimal, amountProblem, toMoneyString } from '../lib/money';
 import { tenantToday } from '../tenants/tenant-settings';
-import { PAYMENT_TERMS_DAYS } from '../billing/bill-run-write';
 
 type InvoiceRow = typeof invoices.$inferSelect;
-export const INVOICE_STATUSES = ['draft', 'finalized', 'paid', 'payment_failed', 'void'] as const;
+export const INVOICE_STATUSES = ['draft', 'finalized', 'partially_paid', 'paid', 'payment_failed', 'void'] as const;
+/** Issued and not settled: what payments may be allocated to. */
+export const OPEN_INVOICE_STATUSES: InvoiceStatus[] = ['finalized', 'payment_failed', 'partially_paid'];
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 
 const m = (s: string | null, currency: string) => (s === null ? null : toMoneyString(new Decimal(s), currency));
 
 /**
  * What the payer still owes: nothing once paid or void; otherwise the amount due as invoiced
- * (total − prepaid − points, stored) less the credit notes, never below zero (credits beyond
- * it are a refund matter, not a negative debt).
+ * (total − prepaid − points, stored) less the credit notes and the payments allocated to it,
+ * never below zero (credits beyond it are a refund matter, not a negative debt).
  */
-export function outstanding(i: Pick<InvoiceRow, 'status' | 'amountDue'>, credited: string): Decimal {
+export function outstanding(i: Pick<InvoiceRow, 'status' | 'amountDue' | 'amountPaid'>, credited: string): Decimal {
   if (i.status === 'paid' || i.status === 'void') return new Decimal(0);
-  return Decimal.max(0, new Decimal(i.amountDue).minus(credited));
+  return Decimal.max(0, new Decimal(i.amountDue).minus(credited).minus(i.amountPaid));
 }
 
 /** Credited totals of some invoices (one grouped query), '0' for those without credit notes. */
@@ -46,7 +48,7 @@ export function invoiceSummary(i: InvoiceRow, credited = '0') {
     periodStart: i.periodStart, periodEnd: i.periodEnd, currency: i.currency, sequence: i.sequence, issueDate: i.issueDate, dueDate: i.dueDate,
     subtotal: m(i.subtotal, i.currency)!, discountTotal: m(i.discountTotal, i.currency)!, taxTotal: m(i.taxTotal, i.currency)!, total: m(i.total, i.currency)!,
     prepaidApplied: m(i.prepaidApplied, i.currency)!, pointsApplied: m(i.pointsApplied, i.currency)!, amountDue: toMoneyString(outstanding(i, credited), i.currency), invoicedAmountDue: m(i.amountDue, i.currency)!,
-    creditedTotal: toMoneyString(new Decimal(credited), i.currency),
+    creditedTotal: toMoneyString(new Decimal(credited), i.currency), amountPaid: m(i.amountPaid, i.currency)!,
     notes: i.notes, finalizedAt: i.finalizedAt?.toISOString() ?? null, paidAt: i.paidAt?.toISOString() ?? null, voidedAt: i.voidedAt?.toISOString() ?? null,
     sentAt: i.sentAt?.toISOString() ?? null, sentTo: i.sentTo, createdAt: i.createdAt.toISOString(), updatedAt: i.updatedAt.toISOString(),
   };
@@ -106,8 +108,10 @@ export async function nextNumber(tx: Tx, tenantId: string, kind: string): Promis
 }
 
 const STATUS_MOVES: Record<string, { from: InvoiceStatus[]; to: InvoiceStatus; stamp: 'paidAt' | 'paymentFailedAt' | 'voidedAt' }> = {
-  'mark-paid': { from: ['finalized', 'payment_failed'], to: 'paid', stamp: 'paidAt' },
+  // A manual override ("paid outside Billwise"): it records no payment; POST /payments does.
+  'mark-paid': { from: ['finalized', 'payment_failed', 'partially_paid'], to: 'paid', stamp: 'paidAt' },
   'mark-payment-failed': { from: ['finalized'], to: 'payment_failed', stamp: 'paymentFailedAt' },
+  // Not from partially_paid: the money allocated to it would be owed back with nothing to show for it.
   void: { from: ['draft', 'finalized', 'payment_failed'], to: 'void', stamp: 'voidedAt' },
 };
 
@@ -123,13 +127,23 @@ async function change(ctx: Ctx, id: string, action: string, fn: (tx: Tx, i: Invo
   return getInvoice({ ctx, id });
 }
 
+/** The payer's own payment terms, else the tenant's (both in days from the issue date). */
+async function paymentTermsDays(tx: Tx, ctx: Ctx, i: InvoiceRow): Promise<number> {
+  if (i.payerId) {
+    const [p] = await tx.select({ days: payers.paymentTermsDays }).from(payers).where(and(eq(payers.tenantId, ctx.tenantId), eq(payers.id, i.payerId)));
+    if (p?.days != null) return p.days;
+  }
+  const [t] = await tx.select({ days: tenants.paymentTermsDays }).from(tenants).where(eq(tenants.id, ctx.tenantId));
+  return t.days;
+}
+
 export async function finalizeInvoice({ ctx, id }: { ctx: Ctx; id: string }) {
   return change(ctx, id, 'finalize', async (tx, i, tctx) => {
     if (i.status !== 'draft') throw conflict(`Invoice is ${i.status}; only a draft can be finalized`);
     const today = await tenantToday(tx, tctx);
     const n = await nextNumber(tx, ctx.tenantId, 'invoice');
     const number = `INV-${today.slice(0, 4)}${today.slice(5, 7)}-${String(n).padStart(6, '0')}`;
-    return { status: 'finalized', number, issueDate: today, dueDate: addDays(today, PAYMENT_TERMS_DAYS), finalizedAt: ctx.now() };
+    return { status: 'finalized', number, issueDate: today, dueDate: addDays(today, await paymentTermsDays(tx, tctx, i)), finalizedAt: ctx.now() };
   });
 }
 
@@ -162,14 +176,10 @@ export async function createCreditNote({ ctx, id, input }: { ctx: Ctx; id: strin
   assertPermission(ctx, 'invoices:write');
   return withTransaction(ctx, async (tx, tctx) => {
     const i = await findInvoice(tx, tctx, id, true);
-    if (!['finalized', 'paid', 'payment_failed'].includes(i.status)) throw conflict(`Invoice is ${i.status}; credit notes apply to issued invoices (edit or void a draft instead)`);
+    if (!['finalized', 'partially_paid', 'paid', 'payment_failed'].includes(i.status)) throw conflict(`Invoice is ${i.status}; credit notes apply to issued invoices (edit or void a draft instead)`);
     const issues = input.lines.flatMap((l, k) => {
-      try {
-        const d = new Decimal(l.amount);
-        if (!/^\d+(\.\d+)?$/.test(l.amount) || d.lte(0)) return [{ path: `lines[${k}].amount`, message: 'must be a positive decimal string' }];
-        if (d.decimalPlaces() > currencyDecimals(i.currency)) return [{ path: `lines[${k}].amount`, message: `has more decimals than ${i.currency} allows (${currencyDecimals(i.currency)})` }];
-      } catch { return [{ path: `lines[${k}].amount`, message: 'must be a positive decimal string' }]; }
-      return [];
+      const problem = amountProblem(l.amount, i.currency);
+      return problem ? [{ path: `lines[${k}].amount`, message: problem }] : [];
     });
     if (issues.length) throw invalid(issues);
     const amount = input.lines.reduce((s, l) => s.plus(l.amount), new Decimal(0));

@@ -16,9 +16,10 @@ const InvoiceSummary = z.object({
   id: z.string(), number: z.string().nullable(), status: z.enum(INVOICE_STATUSES), billTo: z.string(), payerId: z.string().nullable(), customerId: z.string().nullable(),
   billRunId: z.string().nullable(), periodStart: z.string(), periodEnd: z.string(), currency: z.string(), sequence: z.number().int().openapi({ description: "1 = the period's invoice; 2+ = supplementary invoices for subscriptions added later" }), issueDate: z.string(), dueDate: z.string(),
   subtotal: Money, discountTotal: Money, taxTotal: Money, total: Money, prepaidApplied: Money, pointsApplied: Money,
-  amountDue: Money.openapi({ description: 'What the payer still owes now: total − prepaidApplied − pointsApplied − creditedTotal (never below 0) for a draft, finalized or payment_failed invoice; 0 once paid or void. Until credit notes and status were taken into account this field was the invoiced figure, now invoicedAmountDue.' }),
+  amountDue: Money.openapi({ description: 'What the payer still owes now: total − prepaidApplied − pointsApplied − creditedTotal − amountPaid (never below 0) for a draft, finalized, partially_paid or payment_failed invoice; 0 once paid or void. Until credit notes and status were taken into account this field was the invoiced figure, now invoicedAmountDue.' }),
   invoicedAmountDue: Money.openapi({ description: 'The amount due as invoiced: total − prepaidApplied − pointsApplied, fixed at billing; unchanged by credit notes and status (the figure on the PDF).' }),
   creditedTotal: Money.openapi({ description: 'Sum of the credit notes against the invoice' }),
+  amountPaid: Money.openapi({ description: 'Sum of the payments allocated to the invoice (POST /payments)' }),
   notes: z.string().nullable(), finalizedAt: z.string().nullable(), paidAt: z.string().nullable(), voidedAt: z.string().nullable(),
   sentAt: z.string().nullable(), sentTo: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
 }).openapi('InvoiceSummary');

@@ -92,6 +92,20 @@ export function sumDecimals(values: Iterable<Decimal>): Decimal {
   return s;
 }
 
+/**
+ * What is wrong with an amount given as input for `currency`, or null: it must be a plain
+ * positive decimal string with no more decimals than the currency's minor unit. The one check
+ * of entered amounts (credit notes, payments, refunds, wallet adjustments).
+ */
+export function amountProblem(s: unknown, currency: string, { signed = false } = {}): string | null {
+  const plain = signed ? /^-?\d+(\.\d+)?$/ : /^\d+(\.\d+)?$/;
+  if (typeof s !== 'string' || s.length > 64 || !plain.test(s) || new Decimal(s).isZero()) {
+    return signed ? 'must be a non-zero decimal string' : 'must be a positive decimal string';
+  }
+  if (new Decimal(s).decimalPlaces() > currencyDecimals(currency)) return `has more decimals than ${currency} allows (${currencyDecimals(currency)})`;
+  return null;
+}
+
 export const ZERO = new Decimal(0);
 export const HUNDRED = new Decimal(100);
 

@@ -160,7 +160,7 @@ export const invoices = pgTable('invoices', {
    * (or completed) after the payer's invoice for the period already existed.
    */
   sequence: integer('sequence').notNull().default(1),
-  /** draft | finalized | paid | payment_failed | void */
+  /** draft | finalized | partially_paid | paid | payment_failed | void */
   status: text('status').notNull().default('draft'),
   number: text('number'),
   issueDate: date('issue_date').notNull(),
@@ -173,6 +173,8 @@ export const invoices = pgTable('invoices', {
   prepaidApplied: money('prepaid_applied').notNull().default('0'),
   pointsApplied: money('points_applied').notNull().default('0'),
   amountDue: money('amount_due').notNull(),
+  /** Sum of the payment allocations to this invoice, kept in their transaction under the invoice's row lock. */
+  amountPaid: money('amount_paid').notNull().default('0'),
   trace: jsonb('trace').$type<unknown[]>().notNull().default([]),
   versions: jsonb('versions').notNull().default({}),
   notes: text('notes'),

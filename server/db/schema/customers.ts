@@ -20,6 +20,8 @@ export const payers = pgTable('payers', {
   /** card | bank_transfer | virtual_account | prepaid */
   paymentMethodType: text('payment_method_type'),
   paymentMethodLabel: text('payment_method_label'),
+  /** Overrides the tenant's payment terms (days from issue to due date); null = the tenant's. */
+  paymentTermsDays: integer('payment_terms_days'),
   status: text('status').notNull().default('active'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

@@ -7,3 +7,4 @@ export * from './metering';
 export * from './billing';
 export * from './promotions';
 export * from './idempotency';
+export * from './payments';

@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, timestamp, boolean } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, timestamp, boolean, integer } from 'drizzle-orm/pg-core';
 
 /** A business that runs its billing here (사업자). Every other row belongs to one tenant. */
 export const tenants = pgTable('tenants', {
@@ -9,6 +9,8 @@ export const tenants = pgTable('tenants', {
   timezone: text('timezone').notNull().default('Asia/Seoul'),
   roundingMode: text('rounding_mode').notNull().default('half_up'),
   locale: text('locale').notNull().default('ko'),
+  /** Days from issue to due date set at finalize, unless the payer has its own terms. */
+  paymentTermsDays: integer('payment_terms_days').notNull().default(14),
   status: text('status').notNull().default('active'),
   isDemo: boolean('is_demo').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

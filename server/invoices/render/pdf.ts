@@ -46,6 +46,7 @@ const C = {
 const STATUS_COLOR: Record<InvoiceStatus, string> = {
   draft: '#6b7280',
   finalized: '#1e40af',
+  partially_paid: '#b45309',
   paid: '#047857',
   payment_failed: '#b91c1c',
   void: '#6b7280',

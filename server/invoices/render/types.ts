@@ -5,8 +5,8 @@
  * negative or zero). Dates are calendar dates "YYYY-MM-DD" in the tenant's time zone.
  */
 
-export type InvoiceStatus = 'draft' | 'finalized' | 'paid' | 'payment_failed' | 'void';
-export const INVOICE_STATUSES: readonly InvoiceStatus[] = ['draft', 'finalized', 'paid', 'payment_failed', 'void'];
+export type InvoiceStatus = 'draft' | 'finalized' | 'partially_paid' | 'paid' | 'payment_failed' | 'void';
+export const INVOICE_STATUSES: readonly InvoiceStatus[] = ['draft', 'finalized', 'partially_paid', 'paid', 'payment_failed', 'void'];
 
 export type InvoiceLocale = 'ko' | 'en';
 

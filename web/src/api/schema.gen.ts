@@ -5487,7 +5487,7 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    status?: "draft" | "finalized" | "paid" | "payment_failed" | "void";
+                    status?: "draft" | "finalized" | "partially_paid" | "paid" | "payment_failed" | "void";
                     payerId?: string;
                     billTo?: string;
                     /** @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31 */
@@ -6278,6 +6278,559 @@ export interface paths {
                 };
                 /** @description Not found (also for other tenants' resources) */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List payments (filters: billTo, status, method, received date range) */
+        get: {
+            parameters: {
+                query?: {
+                    billTo?: string;
+                    status?: "pending" | "succeeded" | "failed" | "refunded" | "partially_refunded";
+                    method?: "card" | "bank_transfer" | "virtual_account" | "cash" | "prepaid" | "points";
+                    /** @description Received on or after */
+                    from?: string;
+                    /** @description Received before (exclusive) */
+                    to?: string;
+                    limit?: number;
+                    offset?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Payment"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record a payment received (수납 처리): allocated to open invoices, the rest to prepaid balance */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PaymentCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentDetail"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A payment with its allocations and refunds */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentDetail"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refund a payment, fully or partly, to its provider or to prepaid balance */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RefundCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentDetail"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payers/{id}/wallets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prepaid (선수금) and points wallets of a payer, or of a customer paying its own invoices */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Wallet"][];
+                        };
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wallets/{id}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A wallet's append-only ledger, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number | null;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            wallet: components["schemas"]["Wallet"];
+                            data: components["schemas"]["WalletEntry"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wallets/{id}/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Adjust a wallet by hand (reason required); never below zero */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WalletAdjustment"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            wallet: components["schemas"]["Wallet"];
+                            entry: components["schemas"]["WalletEntry"];
+                        };
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -7161,6 +7714,7 @@ export interface components {
             roundingMode: "half_up" | "half_even" | "down" | "up";
             /** @enum {string} */
             locale: "ko" | "en";
+            paymentTermsDays: number;
             status: string;
             createdAt: string;
         };
@@ -7254,6 +7808,8 @@ export interface components {
             roundingMode?: "half_up" | "half_even" | "down" | "up";
             /** @enum {string} */
             locale?: "ko" | "en";
+            /** @description Days from issue to due date set at finalize (a payer may override it) */
+            paymentTermsDays?: number;
         };
         TenantCreate: {
             code: string;
@@ -7572,6 +8128,8 @@ export interface components {
             /** @enum {string|null} */
             paymentMethodType?: "card" | "bank_transfer" | "virtual_account" | "prepaid" | null;
             paymentMethodLabel?: string | null;
+            /** @description Days from issue to due date for this payer's invoices; null = the tenant's payment terms */
+            paymentTermsDays?: number | null;
         };
         BillingAddress: {
             line1?: string | null;
@@ -7619,6 +8177,7 @@ export interface components {
             /** @enum {string|null} */
             paymentMethodType: "card" | "bank_transfer" | "virtual_account" | "prepaid" | null;
             paymentMethodLabel: string | null;
+            paymentTermsDays: number | null;
             status: string;
             customerCount: number;
             createdAt: string;
@@ -7633,6 +8192,8 @@ export interface components {
             /** @enum {string|null} */
             paymentMethodType?: "card" | "bank_transfer" | "virtual_account" | "prepaid" | null;
             paymentMethodLabel?: string | null;
+            /** @description Days from issue to due date for this payer's invoices; null = the tenant's payment terms */
+            paymentTermsDays?: number | null;
             /** @enum {string} */
             status?: "active" | "inactive";
         };
@@ -7803,7 +8364,7 @@ export interface components {
             id: string;
             number: string | null;
             /** @enum {string} */
-            status: "draft" | "finalized" | "paid" | "payment_failed" | "void";
+            status: "draft" | "finalized" | "partially_paid" | "paid" | "payment_failed" | "void";
             billTo: string;
             payerId: string | null;
             customerId: string | null;
@@ -7828,7 +8389,7 @@ export interface components {
             /** @example 33000 */
             pointsApplied: string;
             /**
-             * @description What the payer still owes now: total − prepaidApplied − pointsApplied − creditedTotal (never below 0) for a draft, finalized or payment_failed invoice; 0 once paid or void. Until credit notes and status were taken into account this field was the invoiced figure, now invoicedAmountDue.
+             * @description What the payer still owes now: total − prepaidApplied − pointsApplied − creditedTotal − amountPaid (never below 0) for a draft, finalized, partially_paid or payment_failed invoice; 0 once paid or void. Until credit notes and status were taken into account this field was the invoiced figure, now invoicedAmountDue.
              * @example 33000
              */
             amountDue: string;
@@ -7842,6 +8403,11 @@ export interface components {
              * @example 33000
              */
             creditedTotal: string;
+            /**
+             * @description Sum of the payments allocated to the invoice (POST /payments)
+             * @example 33000
+             */
+            amountPaid: string;
             notes: string | null;
             finalizedAt: string | null;
             paidAt: string | null;
@@ -7878,6 +8444,172 @@ export interface components {
         InvoiceSend: {
             /** Format: email */
             to?: string;
+        };
+        PaymentDetail: components["schemas"]["Payment"] & {
+            allocations: components["schemas"]["PaymentAllocation"][];
+            refunds: components["schemas"]["PaymentRefund"][];
+        };
+        PaymentAllocation: {
+            id: string;
+            paymentId: string;
+            invoiceId: string;
+            invoiceNumber: string | null;
+            /** @example 33000 */
+            amount: string;
+            createdAt: string;
+        };
+        PaymentRefund: {
+            id: string;
+            paymentId: string;
+            /** @example 33000 */
+            amount: string;
+            currency: string;
+            reason: string;
+            /** @enum {string} */
+            destination: "original" | "prepaid";
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed";
+            providerRef: string | null;
+            createdBy: string | null;
+            createdAt: string;
+        };
+        Payment: {
+            id: string;
+            billTo: string;
+            payerId: string | null;
+            customerId: string | null;
+            /** @enum {string} */
+            method: "card" | "bank_transfer" | "virtual_account" | "cash" | "prepaid" | "points";
+            /** @example 33000 */
+            amount: string;
+            currency: string;
+            receivedOn: string;
+            provider: string;
+            providerRef: string | null;
+            /** @enum {string} */
+            status: "pending" | "succeeded" | "failed" | "refunded" | "partially_refunded";
+            declineCode: string | null;
+            declineMessage: string | null;
+            /**
+             * @description Sum of the allocations to invoices
+             * @example 33000
+             */
+            allocatedAmount: string;
+            /**
+             * @description Overpayment credited to the prepaid wallet
+             * @example 33000
+             */
+            walletCredited: string;
+            /** @example 33000 */
+            refundedAmount: string;
+            /**
+             * @description amount − walletCredited − refundedAmount: what a refund may still return
+             * @example 33000
+             */
+            refundableAmount: string;
+            note: string | null;
+            createdBy: string | null;
+            createdAt: string;
+            updatedAt: string;
+        };
+        PaymentCreate: {
+            /**
+             * Format: uuid
+             * @description The payer (납부자) id, or the id of a customer that pays its own invoices
+             */
+            billTo: string;
+            /** @enum {string} */
+            method: "card" | "bank_transfer" | "virtual_account" | "cash" | "prepaid" | "points";
+            /**
+             * @description Positive decimal string with at most the currency's minor-unit decimals
+             * @example 33000
+             */
+            amount: string;
+            currency: string;
+            /**
+             * Format: date
+             * @description Default: today in the tenant's time zone
+             */
+            receivedOn?: string;
+            /** @description The bank's or gateway's reference; unique per provider */
+            providerRef?: string;
+            /**
+             * @description Only a succeeded payment is allocated
+             * @default succeeded
+             * @enum {string}
+             */
+            status: "succeeded" | "pending" | "failed";
+            declineCode?: string;
+            declineMessage?: string;
+            note?: string;
+            /** @description Explicit allocation; without it the open invoices are paid oldest due date first. What is left becomes prepaid balance. */
+            allocations?: {
+                /** Format: uuid */
+                invoiceId: string;
+                /**
+                 * @description Positive decimal string with at most the currency's minor-unit decimals
+                 * @example 33000
+                 */
+                amount: string;
+            }[];
+        };
+        RefundCreate: {
+            /**
+             * @description Positive decimal string with at most the currency's minor-unit decimals
+             * @example 33000
+             */
+            amount: string;
+            reason: string;
+            /**
+             * @description original: back through the payment's provider; prepaid: into the payer's prepaid wallet
+             * @default original
+             * @enum {string}
+             */
+            destination: "original" | "prepaid";
+        };
+        Wallet: {
+            id: string;
+            billTo: string;
+            payerId: string | null;
+            customerId: string | null;
+            /** @enum {string} */
+            kind: "prepaid" | "points";
+            currency: string;
+            /**
+             * @description The sum of the entries; never negative
+             * @example 33000
+             */
+            balance: string;
+            createdAt: string;
+            updatedAt: string;
+        };
+        WalletEntry: {
+            id: string;
+            walletId: string;
+            /** @enum {string} */
+            type: "top_up_paid" | "top_up_granted" | "consumption" | "expiry" | "adjustment" | "reversal" | "overpayment" | "refund";
+            /**
+             * @description Signed: credits positive, debits negative
+             * @example 33000
+             */
+            amount: string;
+            /** @example 33000 */
+            balanceAfter: string;
+            reason: string | null;
+            expiresAt: string | null;
+            paymentId: string | null;
+            refundId: string | null;
+            invoiceId: string | null;
+            createdBy: string | null;
+            createdAt: string;
+        };
+        WalletAdjustment: {
+            /**
+             * @description Signed decimal string in the wallet currency: positive credits, negative debits
+             * @example -5000
+             */
+            amount: string;
+            reason: string;
         };
         Meter: {
             id: string;

@@ -34,7 +34,7 @@ const en = {
   locales: { ko: '한국어', en: 'English' },
   tenant: {
     summary: 'Tenant summary', settings: 'Settings', name: 'Tenant name', code: 'Tenant code',
-    currency: 'Currency', timezone: 'Time zone', roundingMode: 'Rounding mode', locale: 'Default language',
+    currency: 'Currency', timezone: 'Time zone', roundingMode: 'Rounding mode', locale: 'Default language', paymentTermsDays: 'Payment terms', days: '{n} days',
     status: 'Status', createdAt: 'Onboarded', readOnly: 'You can view these settings; changing them needs the tenant:write permission.',
     rounding: {
       half_up: 'Half up (0.5 → 1)', half_even: 'Half even (banker\'s)', down: 'Down (truncate)',

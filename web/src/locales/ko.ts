@@ -35,7 +35,7 @@ const ko: Messages = {
   locales: { ko: '한국어', en: 'English' },
   tenant: {
     summary: '사업자 요약', settings: '사업자 설정', name: '사업자명', code: '사업자 코드',
-    currency: '통화', timezone: '시간대', roundingMode: '반올림 방식', locale: '기본 언어',
+    currency: '통화', timezone: '시간대', roundingMode: '반올림 방식', locale: '기본 언어', paymentTermsDays: '결제 기한', days: '{n}일',
     status: '상태', createdAt: '입점일시', readOnly: '설정을 조회만 할 수 있습니다. 변경하려면 tenant:write 권한이 필요합니다.',
     rounding: {
       half_up: '반올림 (0.5 → 1)', half_even: '오사오입 (은행가 반올림)', down: '절사 (버림)',

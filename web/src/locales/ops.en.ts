@@ -115,7 +115,7 @@ const opsEn = {
       finalize: 'Finalize', markPaid: 'Mark paid', markFailed: 'Payment failed', void: 'Void', adjust: 'Adjust (credit note)',
       finalizeConfirm: 'Finalize this invoice? It becomes immutable and gets a number.',
       voidConfirm: 'Void this invoice?', paidConfirm: 'Mark this invoice as paid?', failedConfirm: 'Mark the payment as failed?',
-      status: { draft: 'Draft', finalized: 'Issued', paid: 'Paid', payment_failed: 'Payment failed', void: 'Void' },
+      status: { draft: 'Draft', finalized: 'Issued', partially_paid: 'Partially paid', paid: 'Paid', payment_failed: 'Payment failed', void: 'Void' },
       kind: { charge: 'Charge', minimum: 'Minimum', discount: 'Discount', tax: 'Tax', credit: 'Credit' },
       rule: 'Rule', component: 'Component', description: 'Description', ruleKind: 'Kind', fired: 'Fired', applied: 'Applied',
       why: 'Why', facts: 'Facts', conditions: 'Conditions', onlyApplied: 'Applied only', version: 'Version',

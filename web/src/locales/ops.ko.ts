@@ -117,7 +117,7 @@ const opsKo: OpsMessages = {
       finalize: '청구 확정', markPaid: '결제 완료', markFailed: '결제 불가', void: '무효 처리', adjust: '요금 조정',
       finalizeConfirm: '청구서를 확정하시겠습니까? 확정 후에는 변경할 수 없고 번호가 부여됩니다.',
       voidConfirm: '이 청구서를 무효 처리하시겠습니까?', paidConfirm: '결제 완료로 표시하시겠습니까?', failedConfirm: '결제 불가로 표시하시겠습니까?',
-      status: { draft: '작성 중', finalized: '확정', paid: '결제 완료', payment_failed: '결제 불가', void: '무효' },
+      status: { draft: '작성 중', finalized: '확정', partially_paid: '부분 결제', paid: '결제 완료', payment_failed: '결제 불가', void: '무효' },
       kind: { charge: '요금', minimum: '최소 요금', discount: '할인', tax: '세금', credit: '조정' },
       rule: '적용 룰', component: '요금 항목', description: '내용', ruleKind: '룰 유형', fired: '조건 충족', applied: '적용',
       why: '사유', facts: '판단 값', conditions: '조건', onlyApplied: '적용된 룰만', version: '버전',

@@ -1,0 +1,45 @@
+import { and, eq } from 'drizzle-orm';
+import { paymentRefunds, payments } from '../db/schema';
+import { assertPermission, withTransaction, type Ctx } from '../lib/context';
+import { conflict, invalid, notFound } from '../lib/errors';
+import { Decimal, amountProblem, toMoneyString } from '../lib/money';
+import { recordAudit } from '../audit/record';
+import { lockWallet, postEntry } from '../wallets/ledger';
+import { getPayment } from './get-payment';
+import { refundable, refundOut } from './serialize';
+import type { RefundInput } from './schemas';
+
+/**
+ * Refunds (part of) a payment: back through its provider ('original'; the manual provider only
+ * records it, the money is returned outside Billwise) or into the payer's prepaid wallet.
+ * Invoices the payment was allocated to stay paid, as Stripe and Chargebee do: a refund is its
+ * own movement, and owing the customer money is what credit notes and the wallet are for.
+ */
+export async function refundPayment({ ctx, id, input }: { ctx: Ctx; id: string; input: RefundInput }) {
+  assertPermission(ctx, 'payments:write');
+  await withTransaction(ctx, async (tx, tctx) => {
+    // Locked so two refunds at the same instant cannot both pass the refundable check.
+    const [p] = await tx.select().from(payments).where(and(eq(payments.tenantId, ctx.tenantId), eq(payments.id, id))).for('update');
+    if (!p) throw notFound('Payment');
+    if (p.status !== 'succeeded' && p.status !== 'partially_refunded') throw conflict(`Payment is ${p.status}; only a succeeded payment can be refunded`);
+    const problem = amountProblem(input.amount, p.currency);
+    if (problem) throw invalid([{ path: 'amount', message: problem }]);
+    const left = refundable(p);
+    if (new Decimal(input.amount).greaterThan(left)) throw invalid([{ path: 'amount', message: `is more than the refundable amount ${toMoneyString(left, p.currency)}` }]);
+    const [r] = await tx.insert(paymentRefunds).values({
+      tenantId: ctx.tenantId, paymentId: p.id, amount: new Decimal(input.amount).toString(), currency: p.currency, reason: input.reason,
+      destination: input.destination, status: 'succeeded', createdBy: ctx.actor.name, createdAt: ctx.now(),
+    }).returning();
+    const refunded = new Decimal(p.refundedAmount).plus(input.amount);
+    const status = refunded.equals(new Decimal(p.amount).minus(p.walletCredited)) ? 'refunded' : 'partially_refunded';
+    await tx.update(payments).set({ refundedAmount: refunded.toString(), status, updatedAt: ctx.now() }).where(eq(payments.id, p.id));
+    // A prepaid payment's "original" source is the wallet itself.
+    if (input.destination === 'prepaid' || p.method === 'prepaid') {
+      const wallet = await lockWallet(tx, tctx, p, 'prepaid', p.currency);
+      await postEntry(tx, tctx, wallet, { type: 'refund', amount: new Decimal(input.amount), paymentId: p.id, refundId: r.id, reason: input.reason });
+    }
+    await recordAudit(tx, tctx, { action: 'payment.refund', entityType: 'payment', entityId: p.id,
+      before: { status: p.status, refundedAmount: p.refundedAmount }, after: { status, refundedAmount: refunded.toString(), refund: refundOut(r) } });
+  });
+  return getPayment({ ctx, id });
+}

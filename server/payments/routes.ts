@@ -1,0 +1,24 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { newRouter, jsonBody, jsonOk, errorResponses, security, IdParam } from '../lib/http';
+import { recordPayment } from './record-payment';
+import { listPayments } from './list-payments';
+import { getPayment } from './get-payment';
+import { refundPayment } from './refund-payment';
+import { PaymentDetail, PaymentIn, PaymentListQuery, PaymentOut, RefundIn } from './schemas';
+
+const tag = 'Collections: payments';
+const created = <T extends z.ZodType>(schema: T) => ({ 201: { description: 'Created', content: { 'application/json': { schema } } } });
+
+export const paymentRoutes = newRouter()
+  .openapi(createRoute({ method: 'post', path: '/payments', tags: [tag], summary: 'Record a payment received (수납 처리): allocated to open invoices, the rest to prepaid balance', security,
+    request: jsonBody(PaymentIn), responses: { ...created(PaymentDetail), 409: errorResponses[404], ...errorResponses } }),
+  async (c) => c.json(await recordPayment({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201))
+  .openapi(createRoute({ method: 'get', path: '/payments', tags: [tag], summary: 'List payments (filters: billTo, status, method, received date range)', security,
+    request: { query: PaymentListQuery }, responses: { ...jsonOk(z.object({ data: z.array(PaymentOut), total: z.number().int() })), ...errorResponses } }),
+  async (c) => c.json(await listPayments({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
+  .openapi(createRoute({ method: 'get', path: '/payments/{id}', tags: [tag], summary: 'A payment with its allocations and refunds', security,
+    request: { params: IdParam }, responses: { ...jsonOk(PaymentDetail), ...errorResponses } }),
+  async (c) => c.json(await getPayment({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200))
+  .openapi(createRoute({ method: 'post', path: '/payments/{id}/refunds', tags: [tag], summary: 'Refund a payment, fully or partly, to its provider or to prepaid balance', security,
+    request: { params: IdParam, ...jsonBody(RefundIn) }, responses: { ...created(PaymentDetail), 409: errorResponses[404], ...errorResponses } }),
+  async (c) => c.json(await refundPayment({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }), 201));

@@ -1,0 +1,21 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { newRouter, jsonBody, jsonOk, errorResponses, security, IdParam } from '../lib/http';
+import { listWallets } from './list-wallets';
+import { listWalletEntries } from './list-entries';
+import { adjustWallet } from './adjust-wallet';
+import { AdjustmentIn, EntryListQuery, WalletEntryOut, WalletOut } from './schemas';
+
+const tag = 'Collections: wallets';
+
+export const walletRoutes = newRouter()
+  .openapi(createRoute({ method: 'get', path: '/payers/{id}/wallets', tags: [tag], summary: 'Prepaid (선수금) and points wallets of a payer, or of a customer paying its own invoices', security,
+    request: { params: IdParam }, responses: { ...jsonOk(z.object({ data: z.array(WalletOut) })), ...errorResponses } }),
+  async (c) => c.json(await listWallets({ ctx: c.get('ctx'), billTo: c.req.valid('param').id }), 200))
+  .openapi(createRoute({ method: 'get', path: '/wallets/{id}/entries', tags: [tag], summary: "A wallet's append-only ledger, newest first", security,
+    request: { params: IdParam, query: EntryListQuery },
+    responses: { ...jsonOk(z.object({ wallet: WalletOut, data: z.array(WalletEntryOut), total: z.number().int() })), ...errorResponses } }),
+  async (c) => c.json(await listWalletEntries({ ctx: c.get('ctx'), id: c.req.valid('param').id, page: c.req.valid('query') }), 200))
+  .openapi(createRoute({ method: 'post', path: '/wallets/{id}/adjustments', tags: [tag], summary: 'Adjust a wallet by hand (reason required); never below zero', security,
+    request: { params: IdParam, ...jsonBody(AdjustmentIn) },
+    responses: { 201: { description: 'Created', content: { 'application/json': { schema: z.object({ wallet: WalletOut, entry: WalletEntryOut }) } } }, ...errorResponses } }),
+  async (c) => c.json(await adjustWallet({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }), 201));
