@@ -2,7 +2,7 @@
  * Writes web/src/api/schema.gen.ts, the console's wire types, from the OpenAPI document the API
  * serves at /api/openapi.json (`npm run api:types`). The document is taken from an app built
  * in-process on an empty in-memory PGlite, so generating needs no running server and no data; the
- * route schemas do not depend on the database. test/unit/web/api-types.test.ts fails when the
+ * route schemas do not depend on the database. test/api/web/api-types.test.ts fails when the
  * committed file is out of date.
  */
 import { writeFileSync } from 'node:fs';
