@@ -6,9 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, count, eq, like } from 'drizzle-orm';
 import { makeTestApp, DEMO_KEY, type TestApp } from '../support/app';
-import { auditLog, customers, jobs } from '../../server/db/schema';
+import { auditLog, customerImports, customers, jobs } from '../../server/db/schema';
 import { drainJobs } from '../../server/jobs/worker';
-import { claim, holdLease } from '../../server/jobs/queue';
+import { claim, complete, holdLease } from '../../server/jobs/queue';
 import { jobKind } from '../../server/jobs/registry';
 import { IMPORT_JOB } from '../../server/customers/import-job';
 import { MAX_IMPORT_ROWS, SYNC_IMPORT_ROWS } from '../../server/customers/imports';
@@ -65,20 +65,26 @@ describe('customer import jobs', () => {
     expect(r.location).toBe(`/api/v1/customers/imports/${r.body.id}`);
     expect(await stored('BIG')).toBe(0);
 
-    const seen: Array<{ status: string; processed: number }> = [];
-    let finished = false;
-    const run = drain().finally(() => { finished = true; });
-    while (!finished) {
-      const s = await status(r.body.id);
-      seen.push({ status: s.status, processed: s.processed });
-      await tick();
-    }
-    await run;
+    // Run the job as a worker would, reading the import's progress at the start of each chunk's
+    // write transaction (holdLease is the first thing each chunk does): deterministic, unlike polls.
+    const job = (await claim(t.handle.db, 'stepper', { filter: { kinds: [IMPORT_JOB] } }))!;
+    const seen: number[] = [];
+    await jobKind(IMPORT_JOB)!.run(job, {
+      db: t.handle.db, workerId: 'stepper', now: () => new Date(), signal: new AbortController().signal,
+      holdLease: async (tx) => {
+        await holdLease(tx, job, 'stepper');
+        const [row] = await tx.select({ processed: customerImports.processed, status: customerImports.status }).from(customerImports).where(eq(customerImports.id, r.body.id));
+        seen.push(row.status === 'applying' ? row.processed : -1);
+      },
+    });
+    await complete(t.handle.db, job, 'stepper');
     const end = await status(r.body.id);
     expect(end).toMatchObject({ status: 'done', rows: n, processed: n, created: n, updated: 0, errors: [], error: null });
     expect(await stored('BIG')).toBe(n);
-    // Progress moved in steps while the job ran: a poll saw rows applied but not all of them.
-    expect(seen.some((s) => s.status === 'applying' && s.processed > 0 && s.processed < n)).toBe(true);
+    // Progress moved in steps: each chunk saw the rows of the chunks before it applied.
+    const applying = seen.filter((x) => x >= 0);
+    expect(applying.length).toBeGreaterThanOrEqual(4);
+    expect(applying.slice(0, 5)).toEqual([0, CHUNK, 2 * CHUNK, 3 * CHUNK, 4 * CHUNK].slice(0, Math.min(5, applying.length)));
     // One audit entry for the whole import, with its counts.
     const audits = await importAudits(r.body.id);
     expect(audits).toHaveLength(1);
@@ -146,16 +152,15 @@ describe('customer import jobs', () => {
     // A worker takes the job with a short lease and dies (stops renewing, writes nothing more) after its first chunks.
     const job = (await claim(t.handle.db, 'doomed', { leaseMs: 300, filter: { kinds: [IMPORT_JOB] } }))!;
     expect(job.payload).toEqual({ importId: r.body.id });
-    const abort = new AbortController();
+    // It dies as its third chunk starts: holdLease, the first thing each chunk's transaction does, throws.
+    let chunks = 0;
     const dying = jobKind(IMPORT_JOB)!.run(job, {
-      db: t.handle.db, workerId: 'doomed', now: () => new Date(), signal: abort.signal, holdLease: (tx) => holdLease(tx, job, 'doomed'),
+      db: t.handle.db, workerId: 'doomed', now: () => new Date(), signal: new AbortController().signal,
+      holdLease: async (tx) => {
+        if (++chunks === 3) throw new Error('worker died');
+        await holdLease(tx, job, 'doomed');
+      },
     }).catch((e) => e);
-    for (;;) {
-      const s = await status(r.body.id);
-      if (s.status === 'applying' && s.processed > 0) break;
-      await tick();
-    }
-    abort.abort(new Error('worker died'));
     expect(await dying).toBeInstanceOf(Error);
     const mid = await status(r.body.id);
     expect(mid.status).toBe('applying');
