@@ -39,6 +39,8 @@ export const importChunkRows = () => Math.max(1, Number(process.env.IMPORT_CHUNK
  * chunks are ten times larger. (A PGlite client has `waitReady`; postgres.js's is a function.)
  */
 function writeChunkRows(db: Db): number {
+  // An explicit IMPORT_CHUNK_ROWS is the write chunk on either database (tests step through chunks).
+  if (process.env.IMPORT_CHUNK_ROWS) return importChunkRows();
   const inProcess = (db as unknown as { $client?: { waitReady?: unknown } }).$client?.waitReady !== undefined;
   return importChunkRows() * (inProcess ? 1 : 10);
 }
