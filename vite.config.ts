@@ -56,7 +56,19 @@ export default defineConfig({
   },
   test: {
     root: fileURLToPath(new URL('.', import.meta.url)),
-    include: ['test/**/*.test.ts'],
+    // Two projects: the unit suite needs no database and shares one module graph per worker
+    // (isolate: false; its files keep no global state), which halves its time; everything else
+    // keeps per-file isolation (each file builds its own app and database).
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false },
+      },
+      {
+        extends: true,
+        test: { name: 'app', include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', 'test/unit/**'] },
+      },
+    ],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
