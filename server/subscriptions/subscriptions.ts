@@ -92,7 +92,8 @@ export async function getSubscription({ ctx, id }: { ctx: Ctx; id: string }) {
 export function recurringPrice(plan: PlanDoc, quantities: Record<string, string>): Decimal {
   const r = rate({
     currency: plan.currency, customer: {}, period: { start: '2025-01-01', end: '2025-02-01' },
-    subscriptions: [{ plan: { ...plan, trialDays: 0 }, quantities }],
+    // A cycle past any installment plan: one-time charges and installments are not the recurring price.
+    subscriptions: [{ plan: { ...plan, trialDays: 0 }, quantities, cycleIndex: 1_000_000 }],
   }, { rules: [], trace: 'summary' });
   return parseDecimal(r.subtotal);
 }

@@ -1,0 +1,112 @@
+/**
+ * Installments and one-time charges through 26 monthly bill runs with a frozen, moving clock
+ * (rating.md "Charge timing"): a phone sold in 24 installments of 1,000,000 KRW with a 30,000 KRW
+ * setup fee, next to a monthly service plan with a 5,000 KRW activation fee. Along the way: a re-run
+ * of a billed month, a plan change inside cycle 3 (two segments), and a pause/resume of the
+ * service. Installments stop after 24, the last carries the remainder, each fee appears once.
+ * Amounts by hand: 1,000,000 / 24 = 41,666.67 → 41,667 (half_up) × 23 = 958,341; the 24th is 41,659.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestApp, type TestApp } from '../support/app';
+import { systemCtx, type Ctx } from '../../server/lib/context';
+import { PERMISSION_CODES } from '../../server/access/permissions';
+import { importDocuments } from '../../server/catalog/versions';
+import { createCustomer } from '../../server/customers/customers';
+import { CustomerCreateIn } from '../../server/customers/schemas';
+import { createOrder, transitionOrder } from '../../server/subscriptions/orders';
+import { changePlan, pauseSubscription, resumeSubscription } from '../../server/subscriptions/subscriptions';
+import { runBillRunNow } from '../../server/billing/bill-runs';
+import { getInvoice, listInvoices } from '../../server/invoices/invoices';
+import { addInterval } from '../../server/lib/dates';
+
+let t: TestApp;
+let clock = new Date('2026-01-01T03:00:00Z');
+let ctx: Ctx;
+let customerId: string;
+const setDay = (iso: string) => { clock = new Date(`${iso}T03:00:00Z`); };
+
+const phone = (code: string) => ({
+  code, name: 'Galaxy 24', currency: 'KRW', interval: 'month', intervalCount: 1, components: [
+    { code: 'setup', name: 'Setup fee', type: 'flat', amount: '30000', charge: 'one_time' },
+    { code: 'device', name: 'Device', type: 'flat', amount: '1000000', installments: { count: 24 } },
+  ],
+});
+const service = { code: 'lte-33', name: 'LTE 33', currency: 'KRW', interval: 'month', intervalCount: 1, components: [
+  { code: 'activation', name: 'Activation', type: 'flat', amount: '5000', charge: 'one_time' },
+  { code: 'service', name: 'Service', type: 'flat', amount: '33000' },
+] };
+
+async function subscribe(planCode: string, start: string) {
+  const o = await createOrder({ ctx, input: { customerId, items: [{ planCode }] } });
+  return (await transitionOrder({ ctx, id: o.id, input: { status: 'completed', billingStartDate: start } })).subscriptionIds[0];
+}
+
+/** Runs the bill run of the month starting on `periodStart` and returns its invoice's charge lines. */
+async function billMonth(periodStart: string) {
+  setDay(addInterval(periodStart, 'month', 1));
+  const run = await runBillRunNow({ ctx, input: { periodStart } });
+  expect(run.status).toBe('completed');
+  const list = await listInvoices({ ctx, query: { periodStart, limit: 10, offset: 0 } });
+  expect(list.data.length).toBeLessThanOrEqual(1);
+  if (!list.data.length) return [];
+  const inv = await getInvoice({ ctx, id: list.data[0].id });
+  return (inv.lines as { kind: string; component?: string; amount: string; detail?: { code: string; installment?: number; of?: number } }[]).filter((l) => l.kind === 'charge');
+}
+
+beforeAll(async () => {
+  t = await makeTestApp({ now: () => clock });
+  const tenantId = (await t.otherTenant('installments')).tenantId;
+  ctx = systemCtx(t.handle.db, tenantId, PERMISSION_CODES, () => clock);
+  await importDocuments({ ctx, plans: [phone('galaxy-24'), phone('galaxy-24-care'), service], rules: [], effectiveFrom: '2025-01-01' });
+  customerId = (await createCustomer({ ctx, input: CustomerCreateIn.parse({ externalId: 'kim', type: 'individual', name: 'Kim', country: 'KR', timezone: 'UTC', currency: 'KRW' }) })).id;
+}, 180_000);
+afterAll(async () => { await t?.close(); });
+
+describe('a phone in 24 installments with a setup fee, and a service plan, over 26 months', () => {
+  it('bills installments 1..24 once each, the setup and activation fees once, whatever happens in between', async () => {
+    const phoneSub = await subscribe('galaxy-24', '2026-01-01');
+    const serviceSub = await subscribe('lte-33', '2026-01-01');
+    const all: Awaited<ReturnType<typeof billMonth>>[] = [];
+    for (let m = 0; m < 26; m++) {
+      const start = addInterval('2026-01-01', 'month', m);
+      if (m === 2) {
+        // Cycle 3: the phone moves to another plan with the same components on Mar 16 (two segments).
+        setDay('2026-03-10');
+        await changePlan({ ctx, id: phoneSub, input: { planCode: 'galaxy-24-care', effectiveDate: '2026-03-16' } });
+      }
+      if (m === 5) {
+        setDay('2026-06-05');
+        await pauseSubscription({ ctx, id: serviceSub, input: { effectiveDate: '2026-06-11' } });
+        await resumeSubscription({ ctx, id: serviceSub, input: { effectiveDate: '2026-06-21' } });
+      }
+      const lines = await billMonth(start);
+      all.push(lines);
+      if (m === 0) {
+        // A re-run of January creates nothing and charges nothing again.
+        await billMonth(start);
+        const again = await listInvoices({ ctx, query: { periodStart: start, limit: 10, offset: 0 } });
+        expect(again.total).toBe(1);
+      }
+    }
+    const amounts = (m: number, component: string) => all[m].filter((l) => l.component === component).map((l) => l.amount);
+    // January: setup 30,000 + installment 1 (41,667) + activation 5,000 + service 33,000.
+    expect(all[0].map((l) => `${l.component} ${l.amount}`).sort()).toEqual(['activation 5000', 'device 41667', 'service 33000', 'setup 30000']);
+    // March: the installment is charged once over the two segments.
+    expect(amounts(2, 'device')).toEqual(['41667']);
+    // June: the service paused Jun 11..21 is prorated (20/30 × 33,000 = 22,000) and no fee comes back.
+    expect(amounts(5, 'service')).toEqual(['11000', '11000']);
+    expect(amounts(5, 'activation')).toEqual([]);
+    const device = all.flatMap((lines) => lines.filter((l) => l.component === 'device'));
+    expect(device.map((l) => l.detail?.installment)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
+    expect(device.every((l) => l.detail?.of === 24)).toBe(true);
+    expect(device.slice(0, 23).every((l) => l.amount === '41667')).toBe(true);
+    expect(device[23].amount).toBe('41659');
+    expect(device.reduce((s, l) => s + Number(l.amount), 0)).toBe(1_000_000); // KRW has no minor unit: integers
+    expect(amounts(23, 'device')).toEqual(['41659']); // month 24 carries the remainder
+    expect(amounts(24, 'device')).toEqual([]);
+    expect(amounts(25, 'device')).toEqual([]);
+    expect(all.flatMap((lines) => lines.filter((l) => l.component === 'setup'))).toHaveLength(1);
+    expect(all.flatMap((lines) => lines.filter((l) => l.component === 'activation'))).toHaveLength(1);
+    expect(all[25].map((l) => [l.component, l.amount])).toEqual([['service', '33000']]);
+  });
+});
