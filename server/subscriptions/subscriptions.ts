@@ -18,6 +18,7 @@ import type { PlanDoc } from '../rating/types';
 import { assertEligible, getCustomerRow, normQuantities, planAt } from './plan-checks';
 import { billingGroupOf } from '../billing/bill-run-groups';
 import { tenantToday } from '../tenants/tenant-settings';
+import { creditUnusedAdvance } from './advance-credit';
 
 type Sub = typeof subscriptions.$inferSelect;
 type Phase = typeof subscriptionPhases.$inferSelect;
@@ -216,6 +217,7 @@ export async function changePlan({ ctx, id, input }: { ctx: Ctx; id: string; inp
     const date = input.effectiveDate ?? (upgrade ? today : await currentPeriodEnd(tx, sub, today, old.document));
     await assertChangeable(tx, sub, date);
     await splitAt(m, date, { planCode: next.code, quantities, reason: upgrade ? 'upgrade' : 'downgrade' });
+    if (next.code !== old.code) await creditUnusedAdvance(m.tctx, tx, sub.tenantId, sub.id, date, `Moved to ${next.code}`);
     await tx.update(subscriptions).set({ planCode: next.code, quantities, updatedAt: ctx.now() }).where(eq(subscriptions.id, sub.id));
   });
 }
@@ -286,5 +288,6 @@ export async function cancelSubscription({ ctx, id, input }: { ctx: Ctx; id: str
     const date = input.atPeriodEnd ? await currentPeriodEnd(tx, sub, today, await planOn(tx, sub, m.phases, today)) : (input.effectiveDate ?? today);
     await assertChangeable(tx, sub, date);
     await endAt(m, date, { endDate: date, cancelAtPeriodEnd: input.atPeriodEnd, status: date <= today ? 'cancelled' : sub.status });
+    await creditUnusedAdvance(m.tctx, tx, sub.tenantId, sub.id, date, 'Cancelled');
   });
 }

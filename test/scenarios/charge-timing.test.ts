@@ -14,9 +14,9 @@ import { importDocuments } from '../../server/catalog/versions';
 import { createCustomer } from '../../server/customers/customers';
 import { CustomerCreateIn } from '../../server/customers/schemas';
 import { createOrder, transitionOrder } from '../../server/subscriptions/orders';
-import { changePlan, pauseSubscription, resumeSubscription } from '../../server/subscriptions/subscriptions';
+import { cancelSubscription, changePlan, pauseSubscription, resumeSubscription } from '../../server/subscriptions/subscriptions';
 import { runBillRunNow } from '../../server/billing/bill-runs';
-import { getInvoice, listInvoices } from '../../server/invoices/invoices';
+import { finalizeInvoice, getInvoice, listInvoices } from '../../server/invoices/invoices';
 import { addInterval } from '../../server/lib/dates';
 
 let t: TestApp;
@@ -36,8 +36,12 @@ const service = { code: 'lte-33', name: 'LTE 33', currency: 'KRW', interval: 'mo
   { code: 'service', name: 'Service', type: 'flat', amount: '33000' },
 ] };
 
-async function subscribe(planCode: string, start: string) {
-  const o = await createOrder({ ctx, input: { customerId, items: [{ planCode }] } });
+const cloudYear = { code: 'cloud-year', name: 'Cloud yearly', currency: 'KRW', interval: 'year', intervalCount: 1, timing: 'in_advance', components: [
+  { code: 'base', name: 'Cloud', type: 'flat', amount: '1200000' },
+] };
+
+async function subscribe(planCode: string, start: string, customer = customerId) {
+  const o = await createOrder({ ctx, input: { customerId: customer, items: [{ planCode }] } });
   return (await transitionOrder({ ctx, id: o.id, input: { status: 'completed', billingStartDate: start } })).subscriptionIds[0];
 }
 
@@ -57,7 +61,7 @@ beforeAll(async () => {
   t = await makeTestApp({ now: () => clock });
   const tenantId = (await t.otherTenant('installments')).tenantId;
   ctx = systemCtx(t.handle.db, tenantId, PERMISSION_CODES, () => clock);
-  await importDocuments({ ctx, plans: [phone('galaxy-24'), phone('galaxy-24-care'), service], rules: [], effectiveFrom: '2025-01-01' });
+  await importDocuments({ ctx, plans: [phone('galaxy-24'), phone('galaxy-24-care'), service, cloudYear], rules: [], effectiveFrom: '2025-01-01' });
   customerId = (await createCustomer({ ctx, input: CustomerCreateIn.parse({ externalId: 'kim', type: 'individual', name: 'Kim', country: 'KR', timezone: 'UTC', currency: 'KRW' }) })).id;
 }, 180_000);
 afterAll(async () => { await t?.close(); });
@@ -108,5 +112,30 @@ describe('a phone in 24 installments with a setup fee, and a service plan, over 
     expect(all.flatMap((lines) => lines.filter((l) => l.component === 'setup'))).toHaveLength(1);
     expect(all.flatMap((lines) => lines.filter((l) => l.component === 'activation'))).toHaveLength(1);
     expect(all[25].map((l) => [l.component, l.amount])).toEqual([['service', '33000']]);
+  });
+});
+
+describe('an in-advance yearly plan cancelled after 5 months', () => {
+  it('is invoiced for the whole year up front and gets a prorated credit note for the unused days', async () => {
+    setDay('2026-01-01');
+    const lee = (await createCustomer({ ctx, input: CustomerCreateIn.parse({ externalId: 'lee', type: 'individual', name: 'Lee', country: 'KR', timezone: 'UTC', currency: 'KRW' }) })).id;
+    const sub = await subscribe('cloud-year', '2026-01-01', lee);
+    setDay('2026-02-01');
+    await runBillRunNow({ ctx, input: { periodStart: '2026-01-01' } });
+    const list = await listInvoices({ ctx, query: { periodStart: '2026-01-01', billTo: lee, limit: 10, offset: 0 } });
+    expect(list.data.map((i) => i.total)).toEqual(['1200000']); // the year 2026, once (not also 2027)
+    await finalizeInvoice({ ctx, id: list.data[0].id });
+    // A later run bills nothing more for the year.
+    setDay('2026-03-01');
+    await runBillRunNow({ ctx, input: { periodStart: '2026-02-01' } });
+    expect((await listInvoices({ ctx, query: { periodStart: '2026-02-01', billTo: lee, limit: 10, offset: 0 } })).total).toBe(0);
+
+    setDay('2026-05-20');
+    await cancelSubscription({ ctx, id: sub, input: { atPeriodEnd: false, effectiveDate: '2026-06-01' } });
+    const inv = await getInvoice({ ctx, id: list.data[0].id });
+    // Unused: Jun 1 2026 – Jan 1 2027 = 214 of 365 days: 1,200,000 × 214 / 365 = 703,561.64 → 703,562.
+    expect(inv.creditNotes.map((c: { amount: string; lines: unknown[] }) => [c.amount, c.lines])).toEqual([
+      ['703562', [{ description: 'base: unused 2026-06-01 – 2027-01-01', amount: '703562' }]],
+    ]);
   });
 });
