@@ -291,3 +291,18 @@ export async function cancelSubscription({ ctx, id, input }: { ctx: Ctx; id: str
     await creditUnusedAdvance(m.tctx, tx, sub.tenantId, sub.id, date, 'Cancelled');
   });
 }
+
+/**
+ * The end of a fixed term (./terms.ts): from `date` the subscription renews on its plan
+ * (`term_renewal`), moves to another plan (`term_move`), or ends (`next` null). The new phase's
+ * reason and the audit action (`subscription.term_*`) are its history.
+ */
+export async function closeTerm({ ctx, id, date, next }: { ctx: Ctx; id: string; date: string; next: { planCode: string; reason: 'term_renewal' | 'term_move' } | null }) {
+  return mutate(ctx, id, next ? next.reason : 'term_end', async (m) => {
+    const current = m.phases.filter((p) => p.startDate < date).at(-1);
+    if (!next) return endAt(m, date, { endDate: date, status: date <= m.today ? 'cancelled' : m.sub.status });
+    const quantities = normQuantities(current?.quantities ?? m.sub.quantities);
+    await splitAt(m, date, { planCode: next.planCode, quantities, reason: next.reason });
+    await m.tx.update(subscriptions).set({ planCode: next.planCode, quantities, updatedAt: ctx.now() }).where(eq(subscriptions.id, m.sub.id));
+  });
+}

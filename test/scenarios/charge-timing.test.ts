@@ -18,6 +18,10 @@ import { cancelSubscription, changePlan, pauseSubscription, resumeSubscription }
 import { runBillRunNow } from '../../server/billing/bill-runs';
 import { finalizeInvoice, getInvoice, listInvoices } from '../../server/invoices/invoices';
 import { addInterval } from '../../server/lib/dates';
+import { tickSchedules } from '../../server/jobs/schedules';
+import { drainJobs } from '../../server/jobs/worker';
+import { TERMS_JOB } from '../../server/subscriptions/terms';
+import { getSubscription } from '../../server/subscriptions/subscriptions';
 
 let t: TestApp;
 let clock = new Date('2026-01-01T03:00:00Z');
@@ -38,6 +42,14 @@ const service = { code: 'lte-33', name: 'LTE 33', currency: 'KRW', interval: 'mo
 
 const cloudYear = { code: 'cloud-year', name: 'Cloud yearly', currency: 'KRW', interval: 'year', intervalCount: 1, timing: 'in_advance', components: [
   { code: 'base', name: 'Cloud', type: 'flat', amount: '1200000' },
+] };
+
+// A 12-month introductory term at 9,900 KRW that moves to the standard plan at 19,900.
+const intro = { code: 'intro-12', name: 'Intro', currency: 'KRW', interval: 'month', intervalCount: 1, termCycles: 12, renewal: { planCode: 'std-m' }, components: [
+  { code: 'base', name: 'Intro', type: 'flat', amount: '9900' },
+] };
+const standard = { code: 'std-m', name: 'Standard', currency: 'KRW', interval: 'month', intervalCount: 1, components: [
+  { code: 'base', name: 'Standard', type: 'flat', amount: '19900' },
 ] };
 
 async function subscribe(planCode: string, start: string, customer = customerId) {
@@ -61,7 +73,7 @@ beforeAll(async () => {
   t = await makeTestApp({ now: () => clock });
   const tenantId = (await t.otherTenant('installments')).tenantId;
   ctx = systemCtx(t.handle.db, tenantId, PERMISSION_CODES, () => clock);
-  await importDocuments({ ctx, plans: [phone('galaxy-24'), phone('galaxy-24-care'), service, cloudYear], rules: [], effectiveFrom: '2025-01-01' });
+  await importDocuments({ ctx, plans: [phone('galaxy-24'), phone('galaxy-24-care'), service, cloudYear, intro, standard], rules: [], effectiveFrom: '2025-01-01' });
   customerId = (await createCustomer({ ctx, input: CustomerCreateIn.parse({ externalId: 'kim', type: 'individual', name: 'Kim', country: 'KR', timezone: 'UTC', currency: 'KRW' }) })).id;
 }, 180_000);
 afterAll(async () => { await t?.close(); });
@@ -137,5 +149,37 @@ describe('an in-advance yearly plan cancelled after 5 months', () => {
     expect(inv.creditNotes.map((c: { amount: string; lines: unknown[] }) => [c.amount, c.lines])).toEqual([
       ['703562', [{ description: 'base: unused 2026-06-01 – 2027-01-01', amount: '703562' }]],
     ]);
+  });
+});
+
+describe('a 12-cycle term that renews into another plan', () => {
+  /** The daily schedule as the worker runs it: a tick in the morning of `day` in the tenant's zone, then the term jobs drained. */
+  async function dailyTermsJob(day: string) {
+    clock = new Date(`${day}T15:00:00Z`);
+    await tickSchedules(t.handle.db, clock);
+    await drainJobs(t.handle.db, { filter: { kinds: [TERMS_JOB] }, now: () => clock });
+  }
+
+  it('moves to the standard plan on the day the term ends, visible in the history, and bills it from then', async () => {
+    setDay('2026-01-01');
+    const park = (await createCustomer({ ctx, input: CustomerCreateIn.parse({ externalId: 'park', type: 'individual', name: 'Park', country: 'KR', timezone: 'UTC', currency: 'KRW' }) })).id;
+    const sub = await subscribe('intro-12', '2026-01-01', park);
+    await dailyTermsJob('2026-12-31');
+    expect((await getSubscription({ ctx, id: sub })).planCode).toBe('intro-12');
+    await dailyTermsJob('2027-01-01');
+    await dailyTermsJob('2027-01-01'); // a second tick the same day changes nothing
+    const s = await getSubscription({ ctx, id: sub });
+    expect(s.planCode).toBe('std-m');
+    expect(s.phases.map((p: { planCode: string; startDate: string; endDate: string | null; reason: string }) => [p.planCode, p.startDate, p.endDate, p.reason])).toEqual([
+      ['intro-12', '2026-01-01', '2027-01-01', 'signup'],
+      ['std-m', '2027-01-01', null, 'term_move'],
+    ]);
+    const totals = async (periodStart: string) => {
+      setDay(addInterval(periodStart, 'month', 1));
+      await runBillRunNow({ ctx, input: { periodStart } });
+      return (await listInvoices({ ctx, query: { periodStart, billTo: park, limit: 10, offset: 0 } })).data.map((i) => i.total);
+    };
+    expect(await totals('2026-12-01')).toEqual(['9900']); // cycle 12, the term's last
+    expect(await totals('2027-01-01')).toEqual(['19900']); // the standard plan from the term end
   });
 });
