@@ -52,6 +52,10 @@ const standard = { code: 'std-m', name: 'Standard', currency: 'KRW', interval: '
   { code: 'base', name: 'Standard', type: 'flat', amount: '19900' },
 ] };
 
+const advance = (code: string, amount: string) => ({ code, name: code, currency: 'KRW', interval: 'month', intervalCount: 1, timing: 'in_advance', components: [
+  { code: 'base', name: 'Base', type: 'flat', amount },
+] });
+
 async function subscribe(planCode: string, start: string, customer = customerId) {
   const o = await createOrder({ ctx, input: { customerId: customer, items: [{ planCode }] } });
   return (await transitionOrder({ ctx, id: o.id, input: { status: 'completed', billingStartDate: start } })).subscriptionIds[0];
@@ -73,7 +77,7 @@ beforeAll(async () => {
   t = await makeTestApp({ now: () => clock });
   const tenantId = (await t.otherTenant('installments')).tenantId;
   ctx = systemCtx(t.handle.db, tenantId, PERMISSION_CODES, () => clock);
-  await importDocuments({ ctx, plans: [phone('galaxy-24'), phone('galaxy-24-care'), service, cloudYear, intro, standard], rules: [], effectiveFrom: '2025-01-01' });
+  await importDocuments({ ctx, plans: [phone('galaxy-24'), phone('galaxy-24-care'), service, cloudYear, intro, standard, advance('adv-big', '31000'), advance('adv-small', '15500')], rules: [], effectiveFrom: '2025-01-01' });
   customerId = (await createCustomer({ ctx, input: CustomerCreateIn.parse({ externalId: 'kim', type: 'individual', name: 'Kim', country: 'KR', timezone: 'UTC', currency: 'KRW' }) })).id;
 }, 180_000);
 afterAll(async () => { await t?.close(); });
@@ -181,5 +185,36 @@ describe('a 12-cycle term that renews into another plan', () => {
     };
     expect(await totals('2026-12-01')).toEqual(['9900']); // cycle 12, the term's last
     expect(await totals('2027-01-01')).toEqual(['19900']); // the standard plan from the term end
+  });
+});
+
+describe('a monthly plan billed in advance', () => {
+  it('charges its first (prorated) month and the next on the first invoice, the next plan after a downgrade, and credits a cancellation', async () => {
+    setDay('2026-01-10');
+    const choi = (await createCustomer({ ctx, input: CustomerCreateIn.parse({ externalId: 'choi', type: 'individual', name: 'Choi', country: 'KR', timezone: 'UTC', currency: 'KRW' }) })).id;
+    const sub = await subscribe('adv-big', '2026-01-10', choi);
+    const invoiceOf = async (periodStart: string) => {
+      setDay(addInterval(periodStart, 'month', 1));
+      await runBillRunNow({ ctx, input: { periodStart } });
+      const list = await listInvoices({ ctx, query: { periodStart, billTo: choi, limit: 10, offset: 0 } });
+      return list.data.length ? getInvoice({ ctx, id: list.data[0].id }) : null;
+    };
+    const jan = await invoiceOf('2026-01-01');
+    // January 10..31 = 22/31 × 31,000 = 22,000, and February in advance 31,000.
+    expect(jan!.lines.map((l: { amount: string; detail?: unknown }) => [l.amount, l.detail ?? null])).toEqual([
+      ['22000', null],
+      ['31000', { code: 'in_advance', servicePeriod: { start: '2026-02-01', end: '2026-03-01' } }],
+    ]);
+    // A downgrade in February waits for the period end; March is then charged at the small plan.
+    setDay('2026-02-15');
+    await changePlan({ ctx, id: sub, input: { planCode: 'adv-small' } });
+    const feb = await invoiceOf('2026-02-01');
+    expect(feb!.lines.map((l: { amount: string; planCode?: string }) => [l.planCode, l.amount])).toEqual([['adv-small', '15500']]);
+    await finalizeInvoice({ ctx, id: feb!.id });
+    // Cancelled on March 16: March 16..31 was paid in advance, 16/31 × 15,500 = 8,000 back.
+    setDay('2026-03-10');
+    await cancelSubscription({ ctx, id: sub, input: { atPeriodEnd: false, effectiveDate: '2026-03-16' } });
+    const after = await getInvoice({ ctx, id: feb!.id });
+    expect(after.creditNotes.map((c: { amount: string }) => c.amount)).toEqual(['8000']);
   });
 });
