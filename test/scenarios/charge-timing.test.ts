@@ -201,7 +201,7 @@ describe('a monthly plan billed in advance', () => {
     };
     const jan = await invoiceOf('2026-01-01');
     // January 10..31 = 22/31 × 31,000 = 22,000, and February in advance 31,000.
-    expect(jan!.lines.map((l: { amount: string; detail?: unknown }) => [l.amount, l.detail ?? null])).toEqual([
+    expect((jan!.lines as { amount: string; detail?: unknown }[]).map((l) => [l.amount, l.detail ?? null])).toEqual([
       ['22000', null],
       ['31000', { code: 'in_advance', servicePeriod: { start: '2026-02-01', end: '2026-03-01' } }],
     ]);
@@ -209,7 +209,7 @@ describe('a monthly plan billed in advance', () => {
     setDay('2026-02-15');
     await changePlan({ ctx, id: sub, input: { planCode: 'adv-small' } });
     const feb = await invoiceOf('2026-02-01');
-    expect(feb!.lines.map((l: { amount: string; planCode?: string }) => [l.planCode, l.amount])).toEqual([['adv-small', '15500']]);
+    expect((feb!.lines as { amount: string; planCode?: string }[]).map((l) => [l.planCode, l.amount])).toEqual([['adv-small', '15500']]);
     await finalizeInvoice({ ctx, id: feb!.id });
     // Cancelled on March 16: March 16..31 was paid in advance, 16/31 × 15,500 = 8,000 back.
     setDay('2026-03-10');
