@@ -3,6 +3,7 @@
  * payers' customers, subscriptions, phases and prior bills, usage, and the invoices already there,
  * each in a few set-based queries for the whole chunk.
  */
+import { phaseHorizon } from './in-advance';
 import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client';
 import { billRuns, bills, customers, invoices, subscriptionPhases, subscriptions } from '../db/schema';
@@ -72,7 +73,8 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
   const [phases, perSub] = ids.length ? await Promise.all([
     db.select().from(subscriptionPhases).where(and(
       eq(subscriptionPhases.tenantId, run.tenantId), inArray(subscriptionPhases.subscriptionId, ids),
-      lt(subscriptionPhases.startDate, run.periodEnd), sql`(${subscriptionPhases.endDate} is null or ${subscriptionPhases.endDate} > ${run.periodStart})`,
+      // Past the period end: in-advance plans rate the next period's phases too (./in-advance.ts).
+      lt(subscriptionPhases.startDate, phaseHorizon(run.periodEnd)), sql`(${subscriptionPhases.endDate} is null or ${subscriptionPhases.endDate} > ${run.periodStart})`,
     )).orderBy(asc(subscriptionPhases.startDate)),
     // Per subscription: already billed for this period (left out: a payer change must not bill twice)
     // and bills before it (cycleIndex), in one query.

@@ -18,6 +18,7 @@ import { roundTaxByName } from '../rating/tax';
 import { daysBetween, maxDate, minDate, periodFor, type Period } from '../lib/dates';
 import { factCustomer } from '../customers/facts';
 import { usageQuantity, type UsageBook } from './usage';
+import { ratedWindowEnd, withoutTiming } from './in-advance';
 
 type CustomerRow = typeof customers.$inferSelect;
 type Sub = typeof subscriptions.$inferSelect;
@@ -138,7 +139,8 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
   const meterOwner = new Map<string, string>();
   for (const ps of data.subs) {
     const { sub } = ps;
-    const phases = ps.phases.filter((p) => p.startDate < period.end && (!p.endDate || p.endDate > period.start) && (!sub.endDate || p.startDate < sub.endDate));
+    const planOf = (code: string) => (docs.plans.get(code) ?? docs.plansLate.get(code))?.document;
+    const phases = ps.phases.filter((p) => p.startDate < ratedWindowEnd(planOf(p.planCode), period, sub.startDate) && (!p.endDate || p.endDate > period.start) && (!sub.endDate || p.startDate < sub.endDate));
     const coupons = docs.coupons?.get(sub.id)?.codes ?? sub.coupons;
     phases.forEach((phase, i) => {
       const plan = docs.plans.get(phase.planCode) ?? docs.plansLate.get(phase.planCode);
@@ -158,7 +160,7 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
         }
         const segEnd = minDate(ap.end, sub.endDate ?? ap.end);
         const input: SubscriptionInput = {
-          id: sub.id, plan: { ...doc, trialDays: sub.trialEndDate ? Math.max(0, daysBetween(ap.start, sub.trialEndDate)) : 0 }, startDate: ap.start, endDate: sub.endDate && sub.endDate < ap.end ? sub.endDate : null,
+          id: sub.id, plan: { ...withoutTiming(doc), trialDays: sub.trialEndDate ? Math.max(0, daysBetween(ap.start, sub.trialEndDate)) : 0 }, startDate: ap.start, endDate: sub.endDate && sub.endDate < ap.end ? sub.endDate : null,
           cycleIndex: ps.priorBills + 1, quantities: phase.quantities, usage: {}, coupons,
         };
         add(doc.currency, sub.customerId, ap, { ps, phase, plan, input, lastInPeriod: false, segStart: ap.start, segEnd, advance: ap });

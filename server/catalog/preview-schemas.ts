@@ -9,6 +9,14 @@ import type { ConditionTrace } from '../rules/compile';
 const Amount = z.string().openapi({ description: 'Decimal string in major units', example: '19.80' });
 const DocVersion = z.union([z.number().int(), z.string()]).nullable();
 
+/** What a charge line is beyond its component (rating/types.ts LineDetail): the console words it. */
+export const LineDetailOut = z.object({
+  code: z.enum(['one_time', 'installment', 'in_advance']),
+  installment: z.number().int().optional(),
+  of: z.number().int().optional(),
+  servicePeriod: z.object({ start: z.string(), end: z.string() }).optional(),
+}).openapi('LineDetail');
+
 export const PreviewLineOut = z.object({
   subscription: z.number().int().optional(),
   component: z.string().optional(),
@@ -18,6 +26,7 @@ export const PreviewLineOut = z.object({
   quantity: z.string().optional(),
   amount: Amount,
   description: z.string().optional(),
+  detail: LineDetailOut.optional(),
 }).openapi('PreviewLine');
 
 // A condition tree as evaluated: json-rules-engine's all/any/not nodes over leaf results.

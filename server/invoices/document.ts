@@ -9,8 +9,10 @@ import { notFound } from '../lib/errors';
 import { Decimal, toMoneyString } from '../lib/money';
 import type { InvoiceDocument, InvoiceLine, InvoiceLocale } from './render/types';
 import { getInvoice } from './invoices';
+import { localizedDescription } from './render/line-detail';
+import type { LineDetail } from '../rating/types';
 
-interface StoredLine { kind: InvoiceLine['kind']; description?: string; component?: string; quantity?: string; amount: string; rule?: string; name?: string; subscriptionId?: string; planCode?: string }
+interface StoredLine { kind: InvoiceLine['kind']; description?: string; component?: string; quantity?: string; amount: string; rule?: string; name?: string; subscriptionId?: string; planCode?: string; detail?: LineDetail }
 
 export async function invoiceDocument(ctx: Ctx, id: string): Promise<{ doc: InvoiceDocument; email: string | null }> {
   const inv = await getInvoice({ ctx, id });
@@ -34,13 +36,14 @@ export async function invoiceDocument(ctx: Ctx, id: string): Promise<{ doc: Invo
   const subLabel = new Map(subs.map((s) => [s.id, s.planCode]));
   const taxes = new Map<string, Decimal>();
   for (const l of lines) if (l.kind === 'tax') taxes.set(l.name ?? l.rule ?? 'tax', (taxes.get(l.name ?? l.rule ?? 'tax') ?? new Decimal(0)).plus(l.amount));
+  const locale = (t.locale === 'en' ? 'en' : 'ko') as InvoiceLocale;
   const doc: InvoiceDocument = {
     number: inv.number ?? `DRAFT-${inv.id.slice(0, 8)}`,
-    status: inv.status, locale: (t.locale === 'en' ? 'en' : 'ko') as InvoiceLocale, currency: inv.currency,
+    status: inv.status, locale, currency: inv.currency,
     issueDate: inv.issueDate, dueDate: inv.dueDate, period: { start: inv.periodStart, end: inv.periodEnd },
     seller: { name: t.name }, buyer,
     lines: lines.filter((l) => l.kind !== 'tax').map((l) => ({
-      description: l.description ?? l.component ?? l.kind, subscription: l.planCode ?? (l.subscriptionId ? subLabel.get(l.subscriptionId) : undefined),
+      description: localizedDescription(l.description ?? l.component ?? l.kind, l.detail, locale), subscription: l.planCode ?? (l.subscriptionId ? subLabel.get(l.subscriptionId) : undefined),
       component: l.component, kind: l.kind, quantity: l.quantity, amount: l.amount, rule: l.rule,
     })),
     subtotal: inv.subtotal, discountTotal: toMoneyString(new Decimal(inv.discountTotal).negated(), inv.currency), taxTotal: inv.taxTotal,

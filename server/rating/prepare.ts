@@ -143,6 +143,9 @@ export interface PreparedComponent {
   meter?: string;
   pricer?: Pricer;
   prorate: boolean;
+  /** Charge timing (./charge-timing.ts); usage components are always recurring. */
+  charge: 'recurring' | 'one_time';
+  installments?: { count: number };
 }
 
 export interface PreparedPlan {
@@ -168,6 +171,8 @@ function prepareComponents(components: PlanDoc['components']): PreparedComponent
     meter: c.type === 'usage' ? c.meter : undefined,
     pricer: c.type === 'flat' ? undefined : createPricer(c.pricing),
     prorate: c.type === 'usage' ? false : c.prorate !== false,
+    charge: c.type === 'usage' ? ('recurring' as const) : (c.charge ?? 'recurring'),
+    installments: c.type === 'flat' ? c.installments : undefined,
   }));
   componentCache.set(components, prepared);
   return prepared;

@@ -18,6 +18,7 @@
  */
 import { Decimal, ZERO, parseDecimal, roundMoney, roundTo, currencyDecimals, toMoneyString, type RoundingMode } from '../lib/money';
 import { allocateProportionally } from './allocate';
+import { chargeSlots } from './charge-timing';
 import {
   REASON, Redemptions, discountTargets, groupTaken, invoiceLevelActor, markTaxed, markUntaxed, mayAct, pointsActor, rulePhases, settleReasons, takeGroup, taxCandidates, taxRuleFor,
 } from './policy';
@@ -40,12 +41,13 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
   const x: ReferenceState = { currency, period, redemptions: book, mode, full, trace };
 
   // ---------------------------------------------------------------- 1. pricing per subscription
+  const slots = chargeSlots(input.subscriptions, period);
   const subs: SubState[] = input.subscriptions.map((sub, index) => {
     const plan = preparePlan(sub.plan);
     const cycleIndex = sub.cycleIndex ?? 1;
     const coupons = [...invoiceCoupons, ...(sub.coupons ?? [])];
     const facts = subscriptionFacts(input, sub, rules.referencedFacts);
-    return { index, sub, plan, facts, cycleIndex, coupons, lines: [], postTrace: [] };
+    return { index, sub, plan, facts, cycleIndex, coupons, lines: [], slots: slots[index], postTrace: [] };
   });
 
   for (const s of subs) priceSubscription(x, rules, s);
@@ -197,7 +199,7 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
   const lines: RatedLine[] = [];
   for (const l of all) {
     const comp = l.component !== undefined ? { component: l.component } : {};
-    lines.push({ subscription: l.subscription, ...comp, kind: l.kind, quantity: l.quantity, amount: toMoneyString(l.amount, currency), description: l.description });
+    lines.push({ subscription: l.subscription, ...comp, kind: l.kind, quantity: l.quantity, amount: toMoneyString(l.amount, currency), description: l.description, ...(l.detail ? { detail: l.detail } : {}) });
     for (const d of l.discounts) {
       lines.push({ subscription: l.subscription, ...comp, kind: 'discount', rule: d.rule, amount: toMoneyString(d.amount.negated(), currency) });
     }

@@ -26,6 +26,7 @@
  * order and assembles the result.
  */
 import { currencyDecimals, type RoundingMode } from '../lib/money';
+import { chargeSlots } from './charge-timing';
 import { NotExact, add, formatMinor, scaled, toMinor } from './exact';
 import { invoiceDiscounts, subscriptionDiscounts } from './fast/discount';
 import { earnPoints } from './fast/points';
@@ -85,6 +86,7 @@ function rateFast(input: RatingInput, options: RateOptions, rules: PreparedRules
   const invoiceCoupons = input.coupons ?? [];
   const inSubs = input.subscriptions;
   const subs: SubState[] = new Array(inSubs.length);
+  const slots = chargeSlots(inSubs, input.period);
   for (let index = 0; index < inSubs.length; index++) {
     const sub = inSubs[index];
     const plan = preparePlanLite(sub.plan);
@@ -92,7 +94,7 @@ function rateFast(input: RatingInput, options: RateOptions, rules: PreparedRules
     const own = sub.coupons;
     const coupons = own && own.length > 0 ? (invoiceCoupons.length > 0 ? [...invoiceCoupons, ...own] : own) : invoiceCoupons;
     const facts = subscriptionFacts(input, sub, rules.referencedFacts);
-    subs[index] = { index, sub, plan, facts, cycleIndex, coupons, lines: [], postTrace: [] };
+    subs[index] = { index, sub, plan, facts, cycleIndex, coupons, lines: [], slots: slots[index], postTrace: [] };
   }
 
   for (const s of subs) priceSubscription(x, rules, s);
@@ -140,7 +142,8 @@ function resultLines(subs: readonly SubState[], taxLines: readonly RatedLine[], 
   for (const s of subs)
     for (const l of s.lines) {
       const amount = formatMinor(l.amount, places);
-      if (l.component !== undefined) lines.push({ subscription: l.subscription, component: l.component, kind: l.kind, quantity: l.quantity, amount, description: l.description });
+      if (l.detail) lines.push({ subscription: l.subscription, component: l.component, kind: l.kind, quantity: l.quantity, amount, description: l.description, detail: l.detail });
+      else if (l.component !== undefined) lines.push({ subscription: l.subscription, component: l.component, kind: l.kind, quantity: l.quantity, amount, description: l.description });
       else lines.push({ subscription: l.subscription, kind: l.kind, quantity: l.quantity, amount, description: l.description });
       if (l.discounts)
         for (const d of l.discounts) {

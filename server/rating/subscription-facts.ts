@@ -1,4 +1,5 @@
 import { buildFacts, type FactMap } from '../rules/facts';
+import { installmentsLeft, termEndsOn } from './charge-timing';
 import { daysBetweenCached } from './proration';
 import type { RatingInput, SubscriptionInput } from './types';
 
@@ -27,9 +28,13 @@ export function subscriptionFacts(input: RatingInput, sub: SubscriptionInput, re
   const b = sub.coupons;
   // [...new Set([...a, ...b])], without the Set for the usual zero or one invoice coupon
   const coupons = (!b || b.length === 0) && (!a || a.length <= 1) ? (a && a.length === 1 ? [a[0]] : []) : [...new Set([...(a ?? []), ...(b ?? [])])];
+  const cycleIndex = sub.cycleIndex ?? 1;
   return buildFacts({
     customer: input.customer,
-    subscription: { planCode: plan.code, startDate: sub.startDate ?? input.period.start, cycleIndex: sub.cycleIndex ?? 1, quantities },
+    subscription: {
+      planCode: plan.code, startDate: sub.startDate ?? input.period.start, cycleIndex, quantities,
+      installmentsLeft: installmentsLeft(plan, cycleIndex), termEndsOn: termEndsOn(plan, input.period, cycleIndex),
+    },
     plan: { code: plan.code, interval: plan.interval, currency: plan.currency },
     period: { start: input.period.start, end: input.period.end, days: daysBetweenCached(input.period.start, input.period.end) },
     usage,

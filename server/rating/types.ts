@@ -54,6 +54,18 @@ export interface RatingInput {
 
 export type LineKind = 'charge' | 'minimum' | 'discount' | 'tax';
 
+/**
+ * What a charge line is beyond its component, for the console and the PDF to word it
+ * ("installment 3 of 24", "setup fee (one-time)", the service period of an in-advance line).
+ */
+export interface LineDetail {
+  code: 'one_time' | 'installment' | 'in_advance';
+  installment?: number;
+  of?: number;
+  /** The period an in-advance line pays for (after the invoice's period). */
+  servicePeriod?: { start: string; end: string };
+}
+
 export interface RatedLine {
   subscription?: number;
   component?: string;
@@ -63,6 +75,7 @@ export interface RatedLine {
   quantity?: string;
   amount: string;
   description?: string;
+  detail?: LineDetail;
 }
 
 export interface TraceEntry {

@@ -51,6 +51,8 @@ export const FACT_CATALOG: readonly FactDef[] = [
   f('subscription.planCode', 'string', '상품 코드', 'Plan code', 'Code of the subscribed plan.'),
   f('subscription.startDate', 'date', '서비스 시작일', 'Start date', 'Billing start date of the subscription.'),
   f('subscription.cycleIndex', 'number', '청구 회차', 'Billing cycle', '1 = the first billed period.'),
+  f('subscription.installmentsLeft', 'number', '남은 할부 회차', 'Installments left', 'Installments still to be charged after this invoice (null when the plan has none).'),
+  f('subscription.termEndsOn', 'date', '약정 종료일', 'Term ends on', 'End (exclusive) of the current fixed term (null when the plan has no term).'),
   f('plan.code', 'string', '상품 코드', 'Plan code', 'Code of the plan being rated.'),
   f('plan.interval', 'string', '청구 주기', 'Interval', 'day, week, month or year.', { allowedValues: PLAN_INTERVALS }),
   f('plan.currency', 'string', '통화', 'Currency', 'ISO 4217 currency of the plan.'),
@@ -111,6 +113,8 @@ export interface BuildFactsInput {
     planCode?: string | null;
     startDate?: string | null;
     cycleIndex?: number | null;
+    installmentsLeft?: number | null;
+    termEndsOn?: string | null;
     /** Quantities already converted to numbers (conditions compare, they never compute money). */
     quantities?: Record<string, number> | null;
   };
@@ -148,6 +152,8 @@ export function buildFacts(input: BuildFactsInput): FactMap {
     'subscription.planCode': s.planCode ?? null,
     'subscription.startDate': s.startDate ?? null,
     'subscription.cycleIndex': s.cycleIndex ?? null,
+    'subscription.installmentsLeft': s.installmentsLeft ?? null,
+    'subscription.termEndsOn': s.termEndsOn ?? null,
     'plan.code': p.code ?? null,
     'plan.interval': p.interval ?? null,
     'plan.currency': p.currency ?? null,

@@ -77,10 +77,16 @@ export type PricingTier = z.infer<typeof Tier>;
 
 // ---------------------------------------------------------------------------------------------
 // Plans
+const Charge = z.enum(['recurring', 'one_time']).meta({ description: '"one_time": charged once, in full, in the subscription\'s first period (a setup fee); default "recurring".' });
 const componentCommon = { code: Code, name: z.string().optional(), description: z.string().optional() };
 export const ComponentSchema = z.discriminatedUnion('type', [
-  z.strictObject({ ...componentCommon, type: z.literal('flat'), amount: MoneyString, prorate: z.boolean().optional() }),
-  z.strictObject({ ...componentCommon, type: z.literal('quantity'), quantityKey: Code, pricing: PricingSchema, prorate: z.boolean().optional() }),
+  z.strictObject({
+    ...componentCommon, type: z.literal('flat'), amount: MoneyString, prorate: z.boolean().optional(), charge: Charge.optional(),
+    installments: z.strictObject({ count: z.int({ error: 'must be a whole number of cycles' }).min(1).max(1200) })
+      .meta({ description: 'Pay `amount` as a total over the first `count` cycles (installment N carries the rounding remainder); not prorated.' })
+      .optional(),
+  }),
+  z.strictObject({ ...componentCommon, type: z.literal('quantity'), quantityKey: Code, pricing: PricingSchema, prorate: z.boolean().optional(), charge: Charge.optional() }),
   z.strictObject({ ...componentCommon, type: z.literal('usage'), meter: Code, pricing: PricingSchema }),
 ]);
 export type PlanComponent = z.infer<typeof ComponentSchema>;
@@ -97,6 +103,11 @@ export const PlanSchema = z.strictObject({
   minimumAmount: MoneyString.optional(),
   eligibility: ConditionSchema.optional(),
   components: z.array(ComponentSchema).min(1),
+  timing: z.enum(['in_arrears', 'in_advance']).meta({ description: 'in_advance: flat and quantity components are charged for the next period (usage stays in arrears); default in_arrears.' }).optional(),
+  termCycles: z.int({ error: 'must be a whole number of cycles' }).min(1).max(1200).meta({ description: 'The subscription ends after this many cycles unless `renewal` says otherwise.' }).optional(),
+  renewal: z.union([z.literal('auto'), z.strictObject({ planCode: Code })], { error: 'must be "auto" or {"planCode": "..."}' })
+    .meta({ description: 'At the end of the term: "auto" renews for another term, {planCode} moves to that plan; absent = the subscription ends.' })
+    .optional(),
 });
 export type PlanDoc = z.infer<typeof PlanSchema>;
 

@@ -229,6 +229,7 @@ export function validatePlan(doc: unknown, basePath?: string): FieldIssue[] {
     return issues.length ? issues : [{ path: basePath || '$', message: 'must be a plan object' }];
   }
   const d = doc as Record<string, unknown>;
+  issues.push(...chargeTimingIssues(d, basePath, issues));
   if ('eligibility' in d && d.eligibility !== undefined) issues.push(...checkConditions(d.eligibility, joinPath(basePath, ['eligibility']), { scope: 'rating' }));
   if (Array.isArray(d.components)) {
     const seen = new Map<string, number>();
@@ -247,6 +248,41 @@ export function validatePlan(doc: unknown, basePath?: string): FieldIssue[] {
     });
   }
   return issues;
+}
+
+/**
+ * Charge timing combinations a JSON Schema cannot word well (rating.md "Charge timing"): an
+ * installment or charge field on a component type that has none is reported at that field with
+ * the reason (instead of zod's bare "unknown field"), installments exclude `charge: "one_time"`,
+ * and `renewal` needs `termCycles`.
+ */
+function chargeTimingIssues(d: Record<string, unknown>, basePath: string | undefined, issues: FieldIssue[]): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  const reword = (segs: Seg[], message: string, code: string) => {
+    const path = joinPath(basePath, segs);
+    const i = issues.findIndex((x) => x.path === path && x.code === 'unknown_field');
+    if (i >= 0) issues.splice(i, 1);
+    out.push({ path, message, code });
+  };
+  if (Array.isArray(d.components)) {
+    d.components.forEach((c, i) => {
+      if (!c || typeof c !== 'object') return;
+      const comp = c as Record<string, unknown>;
+      if ('installments' in comp && comp.type !== 'flat') {
+        reword(['components', i, 'installments'], 'installments apply to flat components only (a total paid over N cycles)', 'invalid_combination');
+      }
+      if ('charge' in comp && comp.type === 'usage') {
+        reword(['components', i, 'charge'], 'usage components are charged for what was used in each period; "charge" applies to flat and quantity components', 'invalid_combination');
+      }
+      if (comp.type === 'flat' && comp.installments !== undefined && comp.charge === 'one_time') {
+        out.push({ path: joinPath(basePath, ['components', i, 'installments']), message: 'a component is either charged once (charge "one_time") or in installments, not both', code: 'invalid_combination' });
+      }
+    });
+  }
+  if (d.renewal !== undefined && d.termCycles === undefined) {
+    out.push({ path: joinPath(basePath, ['renewal']), message: 'renewal needs termCycles (the length of the term that renews)', code: 'invalid_combination' });
+  }
+  return out;
 }
 
 /** Validates a rule document of any kind; [] means valid. */

@@ -18,6 +18,7 @@ import type { PlanDoc } from '../rating/types';
 import { assertEligible, getCustomerRow, normQuantities, planAt } from './plan-checks';
 import { billingGroupOf } from '../billing/bill-run-groups';
 import { tenantToday } from '../tenants/tenant-settings';
+import { creditUnusedAdvance } from './advance-credit';
 
 type Sub = typeof subscriptions.$inferSelect;
 type Phase = typeof subscriptionPhases.$inferSelect;
@@ -92,7 +93,8 @@ export async function getSubscription({ ctx, id }: { ctx: Ctx; id: string }) {
 export function recurringPrice(plan: PlanDoc, quantities: Record<string, string>): Decimal {
   const r = rate({
     currency: plan.currency, customer: {}, period: { start: '2025-01-01', end: '2025-02-01' },
-    subscriptions: [{ plan: { ...plan, trialDays: 0 }, quantities }],
+    // A cycle past any installment plan: one-time charges and installments are not the recurring price.
+    subscriptions: [{ plan: { ...plan, trialDays: 0 }, quantities, cycleIndex: 1_000_000 }],
   }, { rules: [], trace: 'summary' });
   return parseDecimal(r.subtotal);
 }
@@ -215,6 +217,7 @@ export async function changePlan({ ctx, id, input }: { ctx: Ctx; id: string; inp
     const date = input.effectiveDate ?? (upgrade ? today : await currentPeriodEnd(tx, sub, today, old.document));
     await assertChangeable(tx, sub, date);
     await splitAt(m, date, { planCode: next.code, quantities, reason: upgrade ? 'upgrade' : 'downgrade' });
+    if (next.code !== old.code) await creditUnusedAdvance(m.tctx, tx, sub.tenantId, sub.id, date, `Moved to ${next.code}`);
     await tx.update(subscriptions).set({ planCode: next.code, quantities, updatedAt: ctx.now() }).where(eq(subscriptions.id, sub.id));
   });
 }
@@ -285,5 +288,21 @@ export async function cancelSubscription({ ctx, id, input }: { ctx: Ctx; id: str
     const date = input.atPeriodEnd ? await currentPeriodEnd(tx, sub, today, await planOn(tx, sub, m.phases, today)) : (input.effectiveDate ?? today);
     await assertChangeable(tx, sub, date);
     await endAt(m, date, { endDate: date, cancelAtPeriodEnd: input.atPeriodEnd, status: date <= today ? 'cancelled' : sub.status });
+    await creditUnusedAdvance(m.tctx, tx, sub.tenantId, sub.id, date, 'Cancelled');
+  });
+}
+
+/**
+ * The end of a fixed term (./terms.ts): from `date` the subscription renews on its plan
+ * (`term_renewal`), moves to another plan (`term_move`), or ends (`next` null). The new phase's
+ * reason and the audit action (`subscription.term_*`) are its history.
+ */
+export async function closeTerm({ ctx, id, date, next }: { ctx: Ctx; id: string; date: string; next: { planCode: string; reason: 'term_renewal' | 'term_move' } | null }) {
+  return mutate(ctx, id, next ? next.reason : 'term_end', async (m) => {
+    const current = m.phases.filter((p) => p.startDate < date).at(-1);
+    if (!next) return endAt(m, date, { endDate: date, status: date <= m.today ? 'cancelled' : m.sub.status });
+    const quantities = normQuantities(current?.quantities ?? m.sub.quantities);
+    await splitAt(m, date, { planCode: next.planCode, quantities, reason: next.reason });
+    await m.tx.update(subscriptions).set({ planCode: next.planCode, quantities, updatedAt: ctx.now() }).where(eq(subscriptions.id, m.sub.id));
   });
 }

@@ -6,13 +6,17 @@
  */
 import { parseDecimal } from '../../lib/money';
 import type { Pricing } from '../../rules/schema';
-import { SC0, formatMinor, scAdd, scaled, toMinor, type Sc } from '../exact';
+import { componentCharges, detailNote, type SlotCharge } from '../charge-timing';
+import { SC0, formatMinor, mul, ratioToMinor, scAdd, scSub, scaled, toMinor, type Sc } from '../exact';
 import { REASON, effectComponents, mayAct, minimumTrueUp, takeGroup, trueUpDescription } from '../policy';
 import type { PreparedComponent, PreparedRule, PreparedRules } from '../prepare';
 import { priceExact, type ExactUsage } from '../pricing/exact';
 import { billableDays } from '../proration';
 import type { TraceEntry } from '../types';
-import { fastRule, minorAmounts, proratedMinor, traceEntry, traceFactBuilders, type RatingState, type SubState } from './state';
+import { fastRule, minorAmounts, proratedMinor, traceEntry, traceFactBuilders, type ChargeLine, type RatingState, type SubState } from './state';
+
+/** Usage components are priced once, for the invoice's period. */
+const USAGE_ONLY: readonly (SlotCharge | undefined)[] = [undefined];
 
 /** How Decimal(x).toString() writes a quantity (fast for the usual integers). */
 function qtyString(x: string | number | undefined | null): string {
@@ -96,93 +100,107 @@ export function priceSubscription(x: RatingState, rules: PreparedRules, s: SubSt
   }
 
   const days = billableDays(x.period, sub.startDate, sub.endDate, plan.trialDays);
-  const bd = days.billableDays;
-  const pd = days.periodDays;
-  const dayNote = bd === pd ? '' : days.trialDays > 0 ? ` (${bd}/${pd} days after ${days.trialDays} trial day(s))` : ` (${bd}/${pd} days)`;
   const name = plan.doc.name;
   const comps = plan.doc.components;
   const labels = componentLabels(plan.components, name);
   for (let ci = 0; ci < plan.components.length; ci++) {
     const c = plan.components[ci];
-    let amount: number;
-    let quantity: string;
-    let note = '';
-    if (c.type === 'flat') {
-      quantity = '1';
-      amount = proratedMinor(x, fastFlat(comps[ci] as { amount: string }), c.prorate, bd, pd);
-      if (c.prorate || bd <= 0) note = dayNote;
-    } else {
-      let pricing = (comps[ci] as { pricing: Pricing }).pricing;
-      let extra: Sc = SC0;
-      const ov = overrides?.get(c.code);
-      if (ov) {
-        pricing = ov.pricing;
-        note += ` [price by ${ov.rule}]`;
-      }
-      const fu = freeUnits?.get(c.code);
-      if (fu) {
-        extra = fu.units;
-        note += ` [${fmtSc(fu.units)} free by ${fu.rules.join(', ')}]`;
-      }
-      let usage: ExactUsage;
-      if (c.type === 'quantity') {
-        const q = sub.quantities?.[c.quantityKey!];
-        usage = { quantity: toQ(q) };
-        quantity = qtyString(q);
+    const charges = c.type === 'usage' ? USAGE_ONLY : componentCharges(c, s.slots);
+    for (let k = 0; k < charges.length; k++) {
+      const ch = charges[k];
+      const d = ch ? ch.slot : days;
+      const prorating = !ch || ch.how === 'prorated';
+      // One-time and installment amounts are never prorated: price them as for a whole period.
+      const bd = prorating ? d.billableDays : 1;
+      const pd = prorating ? d.periodDays : 1;
+      const dayNote = !prorating || bd === pd ? '' : d.trialDays > 0 ? ` (${bd}/${pd} days after ${d.trialDays} trial day(s))` : ` (${bd}/${pd} days)`;
+      let amount: number;
+      let quantity: string;
+      let note = '';
+      if (c.type === 'flat') {
+        quantity = '1';
+        const v = fastFlat(comps[ci] as { amount: string });
+        if (ch?.how === 'installment') {
+          // Installments 1..N-1 are amount / N rounded; installment N carries the remainder.
+          const each = ratioToMinor(v, 1, ch.n, places, mode);
+          amount = ch.k < ch.n ? each : toMinor(scSub(v, { n: mul(each, ch.n - 1), s: places }), places, mode);
+        } else amount = proratedMinor(x, v, c.prorate, bd, pd);
+        if (prorating && (c.prorate || bd <= 0)) note = dayNote;
       } else {
-        const u = sub.usage?.[c.meter!];
-        if (typeof u === 'object' && u !== null) {
-          const a = toQ(u.amount);
-          usage = { quantity: a, amount: a, count: toQ(u.count) };
-          quantity = qtyString(u.amount);
+        let pricing = (comps[ci] as { pricing: Pricing }).pricing;
+        let extra: Sc = SC0;
+        const ov = overrides?.get(c.code);
+        if (ov) {
+          pricing = ov.pricing;
+          note += ` [price by ${ov.rule}]`;
+        }
+        const fu = freeUnits?.get(c.code);
+        if (fu) {
+          extra = fu.units;
+          note += ` [${fmtSc(fu.units)} free by ${fu.rules.join(', ')}]`;
+        }
+        let usage: ExactUsage;
+        if (c.type === 'quantity') {
+          const q = sub.quantities?.[c.quantityKey!];
+          usage = { quantity: toQ(q) };
+          quantity = qtyString(q);
         } else {
-          usage = { quantity: toQ(u) };
-          quantity = qtyString(u);
-        }
-      }
-      const isQty = c.type === 'quantity';
-      let charged = isQty ? proratedMinor(x, priceExact(pricing, extra, usage), c.prorate, bd, pd) : toMinor(priceExact(pricing, extra, usage), places, mode);
-      if (promoEffects) {
-        for (const pe of promoEffects) {
-          if (pe.component !== c.code) continue;
-          const candP = pe.pricing ? pe.pricing : pricing;
-          const candEx = pe.pricing ? SC0 : scAdd(extra, pe.free!);
-          const after = isQty ? proratedMinor(x, priceExact(candP, candEx, usage), c.prorate, bd, pd) : toMinor(priceExact(candP, candEx, usage), places, mode);
-          const reduction = charged > after ? charged - after : 0;
-          const left = x.redemptions.budgetLeft(pe.rule);
-          if (left !== undefined && left < reduction) {
-            if (!pe.entry.applied) pe.entry.reason = REASON.budgetShort(formatMinor(left, places), formatMinor(reduction, places));
-            continue;
+          const u = sub.usage?.[c.meter!];
+          if (typeof u === 'object' && u !== null) {
+            const a = toQ(u.amount);
+            usage = { quantity: a, amount: a, count: toQ(u.count) };
+            quantity = qtyString(u.amount);
+          } else {
+            usage = { quantity: toQ(u) };
+            quantity = qtyString(u);
           }
-          pricing = candP;
-          extra = candEx;
-          charged = after;
-          x.redemptions.redeem(pe.rule, reduction);
-          pe.entry.applied = true;
-          pe.entry.reason = REASON.reduces(c.code, formatMinor(reduction, places));
-          note += ` [promotion ${pe.rule.id}]`;
         }
+        const isQty = c.type === 'quantity';
+        let charged = isQty ? proratedMinor(x, priceExact(pricing, extra, usage), c.prorate, bd, pd) : toMinor(priceExact(pricing, extra, usage), places, mode);
+        if (promoEffects) {
+          for (const pe of promoEffects) {
+            if (pe.component !== c.code) continue;
+            const candP = pe.pricing ? pe.pricing : pricing;
+            const candEx = pe.pricing ? SC0 : scAdd(extra, pe.free!);
+            const after = isQty ? proratedMinor(x, priceExact(candP, candEx, usage), c.prorate, bd, pd) : toMinor(priceExact(candP, candEx, usage), places, mode);
+            const reduction = charged > after ? charged - after : 0;
+            const left = x.redemptions.budgetLeft(pe.rule);
+            if (left !== undefined && left < reduction) {
+              if (!pe.entry.applied) pe.entry.reason = REASON.budgetShort(formatMinor(left, places), formatMinor(reduction, places));
+              continue;
+            }
+            pricing = candP;
+            extra = candEx;
+            charged = after;
+            x.redemptions.redeem(pe.rule, reduction);
+            pe.entry.applied = true;
+            pe.entry.reason = REASON.reduces(c.code, formatMinor(reduction, places));
+            note += ` [promotion ${pe.rule.id}]`;
+          }
+        }
+        amount = charged;
+        if (isQty && c.prorate) note = dayNote + note;
       }
-      amount = charged;
-      if (isQty && c.prorate) note = dayNote + note;
+      const line: ChargeLine = {
+        subscription: s.index,
+        component: c.code,
+        kind: 'charge',
+        quantity,
+        amount,
+        net: amount,
+        description: note === '' && !ch?.detail ? labels[ci] : labels[ci] + note + detailNote(ch?.detail),
+        planCode: plan.doc.code,
+        discounts: null,
+      };
+      if (ch?.detail) line.detail = ch.detail;
+      s.lines.push(line);
     }
-    s.lines.push({
-      subscription: s.index,
-      component: c.code,
-      kind: 'charge',
-      quantity,
-      amount,
-      net: amount,
-      description: note === '' ? labels[ci] : labels[ci] + note,
-      planCode: plan.doc.code,
-      discounts: null,
-    });
   }
   if (promoEffects) for (const pe of promoEffects) if (pe.entry.reason === REASON.pendingPricing) pe.entry.reason = REASON.noReduction;
 
   if (plan.doc.minimumAmount !== undefined) {
     // Lago prorates a minimum commitment like the subscription fee; so do we.
-    const minimum = proratedMinor(x, fastFlat(plan.doc as { minimumAmount: string }, 'minimumAmount'), true, bd, pd);
+    const minimum = proratedMinor(x, fastFlat(plan.doc as { minimumAmount: string }, 'minimumAmount'), true, days.billableDays, days.periodDays);
     const diff = minimumTrueUp(minorAmounts(places), s.lines, minimum);
     if (diff !== undefined) {
       s.lines.push({

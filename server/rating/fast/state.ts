@@ -10,7 +10,8 @@ import type { RuleDoc } from '../../rules/schema';
 import { add, exactMinor, ratioToMinor, scaled, toMinor, type Sc } from '../exact';
 import { REASON, type Amounts, type EvaluatedSubject, type InvoiceTerms } from '../policy';
 import type { PreparedPlanLite, PreparedRule, PreparedRules } from '../prepare';
-import type { SubscriptionInput, TraceEntry } from '../types';
+import type { ChargeSlot } from '../charge-timing';
+import type { LineDetail, SubscriptionInput, TraceEntry } from '../types';
 
 /**
  * State of one rating on the fast path, passed to the step functions (no per-call closures). Not
@@ -36,6 +37,7 @@ export interface ChargeLine {
   net: number;
   planCode: string;
   discounts: { rule: string; amount: number }[] | null;
+  detail?: LineDetail;
 }
 
 export interface SubState extends EvaluatedSubject {
@@ -43,6 +45,8 @@ export interface SubState extends EvaluatedSubject {
   plan: PreparedPlanLite;
   facts: FactMap;
   lines: ChargeLine[];
+  /** The service periods its flat and quantity components are charged for (../charge-timing.ts). */
+  slots: ChargeSlot[];
 }
 
 export type Rule = PreparedRule & { conditions: RuleDoc['conditions'] };

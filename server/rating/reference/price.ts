@@ -7,10 +7,11 @@ import { explainConditions } from '../../rules/compile';
 import type { FactMap } from '../../rules/facts';
 import type { RuleDoc } from '../../rules/schema';
 import { REASON, effectComponents, mayAct, minimumTrueUp, takeGroup, trueUpDescription, type Amounts, type InvoiceTerms } from '../policy';
-import type { PreparedPlan, PreparedRule, PreparedRules } from '../prepare';
+import { componentCharges, detailNote, type ChargeSlot, type SlotCharge } from '../charge-timing';
+import type { PreparedComponent, PreparedPlan, PreparedRule, PreparedRules } from '../prepare';
 import { createPricer, type Pricer } from '../pricing';
 import { billableDays } from '../proration';
-import type { SubscriptionInput, TraceEntry } from '../types';
+import type { LineDetail, SubscriptionInput, TraceEntry } from '../types';
 
 /** State of one reference rating. */
 export interface ReferenceState extends InvoiceTerms<Decimal> {
@@ -31,6 +32,7 @@ export interface ChargeLine {
   net: Decimal;
   planCode: string;
   discounts: { rule: string; amount: Decimal }[];
+  detail?: LineDetail;
 }
 
 export interface SubState {
@@ -41,6 +43,8 @@ export interface SubState {
   cycleIndex: number;
   coupons: readonly string[];
   lines: ChargeLine[];
+  /** The service periods its flat and quantity components are charged for (../charge-timing.ts). */
+  slots: ChargeSlot[];
   post?: Uint8Array;
   postTrace: TraceEntry[];
 }
@@ -128,22 +132,30 @@ export function priceSubscription(x: ReferenceState, rules: PreparedRules, s: Su
   }
 
   const days = billableDays(x.period, sub.startDate, sub.endDate, plan.trialDays);
-  const prorated = (amount: Decimal, prorate: boolean): Decimal => {
-    if (days.billableDays <= 0) return ZERO;
-    if (!prorate || days.billableDays === days.periodDays) return amount;
-    return amount.times(days.billableDays).dividedBy(days.periodDays);
-  };
-  const dayNote =
-    days.billableDays === days.periodDays ? '' : days.trialDays > 0 ? ` (${days.billableDays}/${days.periodDays} days after ${days.trialDays} trial day(s))` : ` (${days.billableDays}/${days.periodDays} days)`;
   const name = plan.doc.name;
-  for (const c of plan.components) {
+  const invoiceSlot = { billableDays: days.billableDays, periodDays: days.periodDays, trialDays: days.trialDays };
+  const priceCharge = (c: PreparedComponent, ch: SlotCharge | undefined) => {
+    const d = ch ? ch.slot : invoiceSlot;
+    const how = ch ? ch.how : 'prorated';
+    const prorated = (amount: Decimal, prorate: boolean): Decimal => {
+      if (how !== 'prorated') return amount;
+      if (d.billableDays <= 0) return ZERO;
+      if (!prorate || d.billableDays === d.periodDays) return amount;
+      return amount.times(d.billableDays).dividedBy(d.periodDays);
+    };
+    const dayNote =
+      how !== 'prorated' || d.billableDays === d.periodDays ? '' : d.trialDays > 0 ? ` (${d.billableDays}/${d.periodDays} days after ${d.trialDays} trial day(s))` : ` (${d.billableDays}/${d.periodDays} days)`;
     let amount: Decimal;
     let quantity: Decimal;
     let note = '';
     if (c.type === 'flat') {
       quantity = new Decimal(1);
-      amount = prorated(c.amount!, c.prorate);
-      if (c.prorate || days.billableDays <= 0) note = dayNote;
+      if (ch?.how === 'installment') {
+        // Installments 1..N-1 are amount / N rounded; installment N carries the remainder.
+        const each = round(c.amount!.dividedBy(ch.n));
+        amount = ch.k < ch.n ? each : c.amount!.minus(each.times(ch.n - 1));
+      } else amount = prorated(c.amount!, c.prorate);
+      if (how === 'prorated' && (c.prorate || d.billableDays <= 0)) note = dayNote;
     } else {
       let pricer = c.pricer!;
       const ov = overrides.get(c.code);
@@ -187,23 +199,29 @@ export function priceSubscription(x: ReferenceState, rules: PreparedRules, s: Su
       if (c.type === 'quantity' && c.prorate) note = dayNote + note;
     }
     const rounded = round(amount);
-    s.lines.push({
+    const line: ChargeLine = {
       subscription: s.index,
       component: c.code,
       kind: 'charge',
       quantity: qtyString(quantity),
       amount: rounded,
       net: rounded,
-      description: `${name} · ${c.label}${note}`,
+      description: `${name} · ${c.label}${note}${detailNote(ch?.detail)}`,
       planCode: plan.doc.code,
       discounts: [],
-    });
+    };
+    if (ch?.detail) line.detail = ch.detail;
+    s.lines.push(line);
+  };
+  for (const c of plan.components) {
+    if (c.type === 'usage') priceCharge(c, undefined);
+    else for (const ch of componentCharges(c, s.slots)) priceCharge(c, ch);
   }
   for (const pe of promoEffects) if (pe.entry.reason === REASON.pendingPricing) pe.entry.reason = REASON.noReduction;
 
   if (plan.minimumAmount !== undefined) {
     // Lago prorates a minimum commitment like the subscription fee; so do we.
-    const minimum = round(prorated(plan.minimumAmount, true));
+    const minimum = round(days.billableDays <= 0 ? ZERO : days.billableDays === days.periodDays ? plan.minimumAmount : plan.minimumAmount.times(days.billableDays).dividedBy(days.periodDays));
     const diff = minimumTrueUp(decimalAmounts, s.lines, minimum);
     if (diff !== undefined) {
       s.lines.push({

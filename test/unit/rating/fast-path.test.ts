@@ -3,7 +3,8 @@
  * same result as the straightforward decimal.js implementation (rateReference) on random
  * invoices: every pricing model, proration and trials, minimums, every rule kind, exclusive
  * groups, cycles, coupons, budgets, several subscriptions, all rounding modes and currencies
- * with 0, 2 and 3 decimals. Equal means deep-equal results, trace included.
+ * with 0, 2 and 3 decimals; one-time charges, installments, in-advance timing and terms, with
+ * segments of one subscription sharing an id. Equal means deep-equal results, trace included.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -45,6 +46,11 @@ const planArb: fc.Arbitrary<PlanDoc> = fc
     calls: pricing,
     trialDays: fc.integer({ min: 0, max: 20 }),
     minimumAmount: fc.option(dec(200_000, 2), { nil: undefined }),
+    // Charge timing (rating.md "Charge timing"): one-time, installments, in advance, terms.
+    flatCharge: fc.oneof(fc.constant({}), fc.constant({ charge: 'one_time' }), fc.integer({ min: 1, max: 6 }).map((count) => ({ installments: { count } }))),
+    seatsCharge: fc.constantFrom({}, { charge: 'one_time' }, { charge: 'recurring' }),
+    timing: fc.constantFrom(undefined, 'in_arrears', 'in_advance'),
+    term: fc.option(fc.record({ termCycles: fc.integer({ min: 1, max: 5 }), renewal: fc.constantFrom(undefined, 'auto', { planCode: 'b' }) }), { nil: undefined }),
   })
   .map((p) => ({
     code: p.code,
@@ -54,9 +60,11 @@ const planArb: fc.Arbitrary<PlanDoc> = fc
     intervalCount: 1,
     trialDays: p.trialDays,
     ...(p.minimumAmount !== undefined ? { minimumAmount: p.minimumAmount } : {}),
+    ...(p.timing ? { timing: p.timing } : {}),
+    ...(p.term ? { termCycles: p.term.termCycles, ...(p.term.renewal ? { renewal: p.term.renewal } : {}) } : {}),
     components: [
-      { code: 'base', type: 'flat', amount: p.flat, ...(p.prorate ? {} : { prorate: false }) },
-      { code: 'seats', type: 'quantity', quantityKey: 'seats', pricing: p.seats },
+      { code: 'base', type: 'flat', amount: p.flat, ...(p.prorate ? {} : { prorate: false }), ...p.flatCharge },
+      { code: 'seats', type: 'quantity', quantityKey: 'seats', pricing: p.seats, ...p.seatsCharge },
       { code: 'calls', type: 'usage', meter: 'calls', pricing: p.calls },
     ],
   }) as PlanDoc);
@@ -67,6 +75,8 @@ const cond = fc.constantFrom(
   { any: [{ fact: 'bill.subtotal', operator: 'greaterThan', value: 100 }] },
   { not: { fact: 'coupons', operator: 'contains', value: 'X' } },
   { all: [{ fact: 'usage.calls', operator: 'greaterThan', value: 1000 }] },
+  { all: [{ fact: 'subscription.installmentsLeft', operator: 'greaterThan', value: 0 }] },
+  { any: [{ fact: 'subscription.termEndsOn', operator: 'equal', value: '2025-06-01' }, { fact: 'subscription.installmentsLeft', operator: 'equal', value: 0 }] },
 );
 const target = fc.constantFrom(undefined, 'invoice', { components: ['base'] }, { components: ['seats', 'calls'] }, { plans: ['a'] });
 const ruleArb: fc.Arbitrary<RuleDoc> = fc
@@ -107,7 +117,7 @@ const inputArb = (c: string): fc.Arbitrary<RatingInput> =>
   fc.record({
     rounding: mode,
     subs: fc.array(
-      fc.record({ plan: planArb, start: fc.integer({ min: 0, max: 35 }), end: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }), cycleIndex: fc.integer({ min: 1, max: 4 }), seats: qty, calls: qty, coupon: fc.boolean() }),
+      fc.record({ plan: planArb, start: fc.integer({ min: 0, max: 35 }), end: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }), cycleIndex: fc.integer({ min: 1, max: 7 }), seats: qty, calls: qty, coupon: fc.boolean(), id: fc.constantFrom(undefined, 's1', 's2') }),
       { minLength: 1, maxLength: 3 },
     ),
     coupons: fc.constantFrom([], ['X']),
@@ -126,6 +136,8 @@ const inputArb = (c: string): fc.Arbitrary<RatingInput> =>
     ...(x.prepaid ? { prepaidBalance: x.prepaid } : {}),
     ...(x.points ? { pointsBalance: x.points } : {}),
     subscriptions: x.subs.map((s) => ({
+      // Segments sharing an id are one subscription (a plan or quantity change in the period).
+      ...(s.id ? { id: s.id } : {}),
       plan: { ...s.plan, currency: c },
       startDate: s.start < 31 ? `2025-05-${String(s.start + 1).padStart(2, '0')}` : '2025-04-01',
       endDate: s.end !== undefined && s.end < 31 && s.end > s.start ? `2025-05-${String(s.end + 1).padStart(2, '0')}` : null,

@@ -50,6 +50,10 @@ export interface PlanComponent {
   meter?: string;
   pricing?: Pricing;
   prorate?: boolean;
+  /** Flat and quantity components: "one_time" = charged once (a setup fee). */
+  charge?: 'recurring' | 'one_time';
+  /** Flat components: `amount` paid over the first `count` cycles. */
+  installments?: { count: number };
 }
 export type Interval = 'day' | 'week' | 'month' | 'year';
 export type PlanDoc = {
@@ -65,6 +69,9 @@ export type PlanDoc = {
   addOn?: boolean;
   eligibility?: ConditionNode;
   components: PlanComponent[];
+  timing?: 'in_arrears' | 'in_advance';
+  termCycles?: number;
+  renewal?: 'auto' | { planCode: string };
 };
 
 // until the server declares it (server/rules/schema.ts: RuleDoc)
@@ -94,7 +101,10 @@ export interface RatedLine {
   quantity?: Decimal;
   amount: Decimal;
   description?: string;
+  /** What the line is beyond its component; worded by useLineDetail. */
+  detail?: LineDetail;
 }
+export type LineDetail = components['schemas']['LineDetail'];
 export interface InvoiceLine extends Omit<RatedLine, 'subscription'> {
   planCode?: string;
   subscriptionId?: string;

@@ -7930,6 +7930,17 @@ export interface components {
              */
             amount: string;
             description?: string;
+            detail?: components["schemas"]["LineDetail"];
+        };
+        LineDetail: {
+            /** @enum {string} */
+            code: "one_time" | "installment" | "in_advance";
+            installment?: number;
+            of?: number;
+            servicePeriod?: {
+                start: string;
+                end: string;
+            };
         };
         TraceEntry: {
             rule: string;

@@ -1,0 +1,145 @@
+/**
+ * Charge timing (spec rating.md "Charge timing, one-time charges, installments, fixed terms"):
+ * WHICH service periods a subscription's flat and quantity components are charged for on the
+ * invoice of one period, and how (prorated, in full once, or as installment k of N). Both raters
+ * (./reference/price.ts and ./fast/price.ts) ask this module and only do their own arithmetic, so
+ * the decisions cannot drift apart.
+ *
+ * - In arrears (default): one slot, the invoice's period, service cycle = cycleIndex.
+ * - In advance: the period that starts on the invoice's period end (service cycle cycleIndex + 1);
+ *   the first invoice (cycleIndex 1) also has the invoice's own period (its first, prorated one).
+ *   Usage components are not slotted: always the invoice's period (in arrears).
+ * - `charge: "one_time"`: the slot of service cycle 1 only, in full.
+ * - `installments: {count: N}`: the slots of service cycles 1..N, installment k = cycle k.
+ * One-time and installment amounts are charged once per service cycle per subscription: when a
+ * subscription is rated as several segments in one period (a plan or quantity change), only the
+ * segment that is active first in that service period charges them (`id` groups segments; no
+ * `id` = a subscription of its own). A segment that is not active at all in a service period is
+ * charged nothing for it.
+ */
+import { addInterval, type Interval, type Period } from '../lib/dates';
+import type { PlanDoc } from '../rules/schema';
+import { billableDays } from './proration';
+import type { LineDetail, SubscriptionInput } from './types';
+
+export interface ChargeSlot {
+  period: Period;
+  /** Service-cycle index of that period (1 = the subscription's first). */
+  cycle: number;
+  /** The period after the invoice's (billed in advance). */
+  advance: boolean;
+  /** Days billable (trial excluded) and active (trial included) in the slot period. */
+  billableDays: number;
+  periodDays: number;
+  trialDays: number;
+  active: number;
+  /** This segment charges the slot's one-time and installment amounts. */
+  once: boolean;
+}
+
+/** How one component is charged for one slot. */
+export type SlotCharge =
+  | { how: 'prorated'; slot: ChargeSlot; detail?: LineDetail }
+  | { how: 'full'; slot: ChargeSlot; detail: LineDetail }
+  | { how: 'installment'; slot: ChargeSlot; k: number; n: number; detail: LineDetail };
+
+const dayOf = (d: string) => Number(d.slice(8, 10));
+
+/** The period of `plan` that starts on `period.end` (months keep the anchor day: Jan 31 → Feb 28 → Mar 31). */
+export function nextPeriod(plan: Pick<PlanDoc, 'interval' | 'intervalCount'>, period: Period): Period {
+  const anchor = Math.max(dayOf(period.start), dayOf(period.end));
+  return { start: period.end, end: addInterval(period.end, plan.interval as Interval, plan.intervalCount ?? 1, anchor) };
+}
+
+export const isInAdvance = (plan: Pick<PlanDoc, 'timing'>) => plan.timing === 'in_advance';
+
+function slotPeriods(plan: PlanDoc, period: Period, cycleIndex: number): { period: Period; cycle: number; advance: boolean }[] {
+  if (!isInAdvance(plan)) return [{ period, cycle: cycleIndex, advance: false }];
+  const next = { period: nextPeriod(plan, period), cycle: cycleIndex + 1, advance: true };
+  return cycleIndex === 1 ? [{ period, cycle: 1, advance: false }, next] : [next];
+}
+
+/** The charge slots of every subscription (segment) of one rating, in input order. */
+export function chargeSlots(subs: readonly SubscriptionInput[], period: Period): ChargeSlot[][] {
+  const all = subs.map((sub) =>
+    slotPeriods(sub.plan, period, sub.cycleIndex ?? 1).map((p) => {
+      const d = billableDays(p.period, sub.startDate ?? period.start, sub.endDate, sub.plan.trialDays ?? 0);
+      return { ...p, billableDays: d.billableDays, periodDays: d.periodDays, trialDays: d.trialDays, active: d.billableDays + d.trialDays, once: false };
+    }),
+  );
+  // Per (subscription id, service cycle): the segment active first in the slot period owns it.
+  const owner = new Map<string, { first: string; index: number }>();
+  all.forEach((slots, i) => {
+    const sub = subs[i];
+    for (const s of slots) {
+      if (s.active <= 0) continue;
+      const key = sub.id === undefined ? `#${i}|${s.cycle}` : `${sub.id}|${s.cycle}`;
+      const first = (sub.startDate ?? period.start) > s.period.start ? sub.startDate! : s.period.start;
+      const cur = owner.get(key);
+      if (!cur || first < cur.first) owner.set(key, { first, index: i });
+    }
+  });
+  all.forEach((slots, i) => {
+    const sub = subs[i];
+    for (const s of slots) {
+      const key = sub.id === undefined ? `#${i}|${s.cycle}` : `${sub.id}|${s.cycle}`;
+      s.once = owner.get(key)?.index === i;
+    }
+  });
+  return all;
+}
+
+/** How a flat or quantity component is charged in each slot; [] = nothing this invoice. */
+export function componentCharges(c: { charge?: 'recurring' | 'one_time'; installments?: { count: number } }, slots: readonly ChargeSlot[]): SlotCharge[] {
+  const out: SlotCharge[] = [];
+  for (const slot of slots) {
+    const servicePeriod = slot.advance ? { servicePeriod: { start: slot.period.start, end: slot.period.end } } : {};
+    if (c.installments) {
+      const n = c.installments.count;
+      if (slot.once && slot.cycle <= n) out.push({ how: 'installment', slot, k: slot.cycle, n, detail: { code: 'installment', installment: slot.cycle, of: n, ...servicePeriod } });
+    } else if (c.charge === 'one_time') {
+      if (slot.once && slot.cycle === 1) out.push({ how: 'full', slot, detail: { code: 'one_time' } });
+    } else if (!slot.advance || slot.active > 0) {
+      // A segment that has ended before the next period is charged nothing for it (no zero line).
+      out.push(slot.advance ? { how: 'prorated', slot, detail: { code: 'in_advance', ...servicePeriod } } : { how: 'prorated', slot });
+    }
+  }
+  return out;
+}
+
+/** Text added to a line's description for its timing (the console words `detail` itself). */
+export function detailNote(d: LineDetail | undefined): string {
+  if (!d) return '';
+  const sp = d.servicePeriod ? ` (service ${d.servicePeriod.start} – ${d.servicePeriod.end})` : '';
+  if (d.code === 'installment') return ` · installment ${d.installment} of ${d.of}${sp}`;
+  if (d.code === 'one_time') return ' · one-time';
+  return sp;
+}
+
+/**
+ * The fact `subscription.installmentsLeft`: installments still to be charged after this invoice
+ * (the most over the plan's installment components); null when the plan has none.
+ */
+export function installmentsLeft(plan: PlanDoc, cycleIndex: number): number | null {
+  let left: number | null = null;
+  const lastCycle = isInAdvance(plan) ? cycleIndex + 1 : cycleIndex;
+  for (const c of plan.components) {
+    if (c.type !== 'flat' || !c.installments) continue;
+    const l = Math.max(0, c.installments.count - lastCycle);
+    left = left === null ? l : Math.max(left, l);
+  }
+  return left;
+}
+
+/**
+ * The fact `subscription.termEndsOn`: the (exclusive) end date of the term that contains this
+ * invoice's period, counting cycles from the subscription's first (terms of `termCycles` cycles
+ * back to back when renewed); null when the plan has no term.
+ */
+export function termEndsOn(plan: PlanDoc, period: Period, cycleIndex: number): string | null {
+  const t = plan.termCycles;
+  if (!t) return null;
+  const left = t - ((Math.max(1, cycleIndex) - 1) % t) - 1;
+  if (left === 0) return period.end;
+  return addInterval(period.end, plan.interval as Interval, (plan.intervalCount ?? 1) * left, Math.max(dayOf(period.start), dayOf(period.end)));
+}

@@ -1,0 +1,39 @@
+/**
+ * End-to-end for the plan builder's charge timing (headless Chromium, Korean console): a business
+ * manager turns a flat fee into 24 installments without JSON and reads the schedule the server
+ * rated side by side: cycle 1, cycle 2 and the last installment (which carries the remainder).
+ * Screenshot: test-results/charge-timing-schedule.png.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT, hasChromium, pickOption, signIn, startHarness, type Harness } from './harness';
+
+describe.skipIf(!hasChromium)('plan builder: installments and the schedule preview (headless Chromium)', () => {
+  let h: Harness;
+  beforeAll(async () => { h = await startHarness(); }, 600_000); // builds web/dist when stale
+  afterAll(async () => { await h?.stop(); });
+
+  it('a flat fee of 1,000,000 in 24 installments previews 41,667 / 41,667 / 41,659', async () => {
+    const page = await h.newPage();
+    await signIn(page, h.baseUrl, 'billing@demo.billwise.dev');
+    await page.goto(`${h.baseUrl}/products/plans/new`);
+    await page.fill('[data-testid=plan-code]', 'e2e-phone');
+    await page.fill('[data-testid=plan-name]', 'E2E 단말 할부');
+    await pickOption(page, 'plan-currency', 'KRW');
+    await page.fill('[data-testid=comp-0-amount]', '1000000');
+    await pickOption(page, 'comp-0-charge', '할부');
+    await page.fill('[data-testid=comp-0-installments] input', '24');
+    const strip = page.locator('[data-testid=schedule-strip]');
+    await strip.locator('[data-testid=schedule-cycle-24]', { hasText: '마지막 할부' }).waitFor({ timeout: 20_000 });
+    await strip.locator('td', { hasText: '41,659' }).first().waitFor({ timeout: 20_000 });
+    const text = await strip.innerText();
+    expect(text).toContain('1회차');
+    expect(text).toContain('2회차');
+    expect(text).toContain('할부 24/24회차');
+    expect(text).not.toMatch(/installment|one-time/);
+    mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(ROOT, 'test-results', 'charge-timing-schedule.png') });
+    await page.context().close();
+  }, 120_000);
+});

@@ -1,0 +1,32 @@
+/** 청구 시점: 일회성 요금, 할부, 선불 청구, 약정 기간 (상품 편집기, 미리보기, 인보이스). */
+import type chargesEn from './charges.en';
+const chargesKo: typeof chargesEn = {
+  charges: {
+    charge: '청구 방식',
+    every: '매 회차',
+    once: '1회 (첫 회차)',
+    installments: '할부',
+    count: '할부 회차',
+    countSuffix: '회',
+    timing: '청구 시점',
+    inArrears: '후불 (기간 종료 후)',
+    inAdvance: '선불 (기간 시작 시)',
+    timingHint: '선불: 고정 요금은 다음 기간분을, 사용량은 끝난 기간분을 청구합니다. 첫 청구서에는 첫 기간분도 포함됩니다.',
+    term: '약정 기간',
+    termOf: '약정',
+    then: '종료 후',
+    thenEnd: '해지',
+    thenRenew: '같은 약정으로 자동 갱신',
+    thenMove: '다른 상품으로 전환',
+    movePlan: '상품 코드',
+    schedule: '청구 일정',
+    cycleN: '{n}회차',
+    lastInstallment: '마지막 할부 ({n}회차)',
+    line: {
+      installment: '할부 {k}/{n}회차',
+      oneTime: '일회성',
+      service: '서비스 기간 {start} ~ {end}',
+    },
+  },
+};
+export default chargesKo;
