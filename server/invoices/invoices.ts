@@ -15,6 +15,7 @@ import { paginate } from '../lib/paginate';
 import { addDays, isIsoDate } from '../lib/dates';
 import { Decimal, amountProblem, toMoneyString } from '../lib/money';
 import { tenantToday } from '../tenants/tenant-settings';
+import { creditEarnedPoints, reverseInvoiceWallets } from '../wallets/invoice-wallets';
 
 type InvoiceRow = typeof invoices.$inferSelect;
 export const INVOICE_STATUSES = ['draft', 'finalized', 'partially_paid', 'paid', 'payment_failed', 'void'] as const;
@@ -149,7 +150,7 @@ export async function finalizeInvoice({ ctx, id }: { ctx: Ctx; id: string }) {
 
 export async function moveInvoice({ ctx, id, action }: { ctx: Ctx; id: string; action: keyof typeof STATUS_MOVES }) {
   const mv = STATUS_MOVES[action];
-  return change(ctx, id, action, async (tx, i) => {
+  return change(ctx, id, action, async (tx, i, tctx) => {
     if (!mv.from.includes(i.status as InvoiceStatus)) throw conflict(`Invoice is ${i.status}; ${action} needs ${mv.from.join(' or ')}`);
     if (action === 'void') {
       // Voiding would cancel the whole amount while its credit notes still stand: credited twice.
@@ -157,7 +158,10 @@ export async function moveInvoice({ ctx, id, action }: { ctx: Ctx; id: string; a
       if (credited && !new Decimal(credited).isZero()) {
         throw conflict(`Invoice ${i.number ?? i.id} has credit notes totalling ${toMoneyString(new Decimal(credited), i.currency)} and cannot be voided; credit the rest with a credit note instead`);
       }
+      // The prepaid balance and points it drew go back to their wallets.
+      await reverseInvoiceWallets(tx, tctx, i);
     }
+    if (action === 'mark-paid') await creditEarnedPoints(tx, tctx, i, await tenantToday(tx, tctx));
     return { status: mv.to, [mv.stamp]: ctx.now() };
   });
 }

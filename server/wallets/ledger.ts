@@ -52,20 +52,30 @@ export interface EntryInput {
   invoiceId?: string | null;
   /** The input field a refused debit is reported at. */
   path?: string;
+  /** What the entry is for, unique per wallet: an entry with a key already posted is not posted again. */
+  key?: string;
 }
 
-/** Appends one entry to a wallet the caller has locked (lockWallet); refuses a debit beyond the balance. */
-export async function postEntry(tx: Tx, ctx: Ctx, wallet: WalletRow, e: EntryInput) {
+/**
+ * Appends one entry to a wallet the caller has locked (lockWallet); refuses a debit beyond the
+ * balance. A keyed entry already in the ledger is answered as it is (`posted: false`): the row
+ * lock makes the check and the insert one step.
+ */
+export async function postEntry(tx: Tx, ctx: Ctx, wallet: WalletRow, e: EntryInput): Promise<{ wallet: WalletRow; entry: EntryRow; posted: boolean }> {
+  if (e.key) {
+    const [done] = await tx.select().from(walletEntries).where(and(eq(walletEntries.walletId, wallet.id), eq(walletEntries.key, e.key)));
+    if (done) return { wallet, entry: done, posted: false };
+  }
   const after = new Decimal(wallet.balance).plus(e.amount);
   if (after.isNegative()) {
     throw invalid([{ path: e.path ?? 'amount', message: `would take the wallet balance below zero (balance ${toMoneyString(new Decimal(wallet.balance), wallet.currency)})` }]);
   }
   const [entry] = await tx.insert(walletEntries).values({
     tenantId: ctx.tenantId, walletId: wallet.id, type: e.type, amount: e.amount.toString(), balanceAfter: after.toString(), reason: e.reason ?? null,
-    expiresAt: e.expiresAt ?? null, paymentId: e.paymentId ?? null, refundId: e.refundId ?? null, invoiceId: e.invoiceId ?? null,
+    expiresAt: e.expiresAt ?? null, paymentId: e.paymentId ?? null, refundId: e.refundId ?? null, invoiceId: e.invoiceId ?? null, key: e.key ?? null,
     createdBy: ctx.actor.name, createdAt: ctx.now(),
   }).returning();
   const [updated] = await tx.update(wallets).set({ balance: after.toString(), updatedAt: ctx.now() }).where(eq(wallets.id, wallet.id)).returning();
   await recordAudit(tx, ctx, { action: `wallet.${e.type}`, entityType: 'wallet', entityId: wallet.id, before: walletOut(wallet), after: { wallet: walletOut(updated), entry: entryOut(entry, wallet.currency) } });
-  return { wallet: updated, entry };
+  return { wallet: updated, entry, posted: true };
 }

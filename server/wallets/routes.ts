@@ -3,7 +3,9 @@ import { newRouter, jsonBody, jsonOk, errorResponses, security, IdParam } from '
 import { listWallets } from './list-wallets';
 import { listWalletEntries } from './list-entries';
 import { adjustWallet } from './adjust-wallet';
-import { AdjustmentIn, EntryListQuery, WalletEntryOut, WalletOut } from './schemas';
+import { listPointsPolicies, putPointsPolicy } from './points-policy';
+import { grantCredit } from './grant-credit';
+import { GrantIn, WalletKindParams, PointsPolicyIn, PointsPolicyOut, CurrencyParam, AdjustmentIn, EntryListQuery, WalletEntryOut, WalletOut } from './schemas';
 
 const tag = 'Collections: wallets';
 
@@ -18,4 +20,14 @@ export const walletRoutes = newRouter()
   .openapi(createRoute({ method: 'post', path: '/wallets/{id}/adjustments', tags: [tag], summary: 'Adjust a wallet by hand (reason required); never below zero', security,
     request: { params: IdParam, ...jsonBody(AdjustmentIn) },
     responses: { 201: { description: 'Created', content: { 'application/json': { schema: z.object({ wallet: WalletOut, entry: WalletEntryOut }) } } }, ...errorResponses } }),
-  async (c) => c.json(await adjustWallet({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }), 201));
+  async (c) => c.json(await adjustWallet({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }), 201))
+  .openapi(createRoute({ method: 'get', path: '/points-policies', tags: [tag], summary: 'What a point is worth and the per-invoice cap, per currency (no row: 1 point = 1 unit, no cap)', security,
+    responses: { ...jsonOk(z.object({ data: z.array(PointsPolicyOut) })), ...errorResponses } }),
+  async (c) => c.json(await listPointsPolicies({ ctx: c.get('ctx') }), 200))
+  .openapi(createRoute({ method: 'put', path: '/points-policies/{currency}', tags: [tag], summary: 'Set the points policy of a currency; the preview and bill runs both apply it', security,
+    request: { params: CurrencyParam, ...jsonBody(PointsPolicyIn) }, responses: { ...jsonOk(PointsPolicyOut), ...errorResponses } }),
+  async (c) => c.json(await putPointsPolicy({ ctx: c.get('ctx'), currency: c.req.valid('param').currency, input: c.req.valid('json') }), 200))
+  .openapi(createRoute({ method: 'post', path: '/payers/{id}/wallets/{kind}/grants', tags: [tag], summary: 'Grant credit or points (top_up_granted), optionally expiring', security,
+    request: { params: WalletKindParams, ...jsonBody(GrantIn) },
+    responses: { 201: { description: 'Created', content: { 'application/json': { schema: z.object({ wallet: WalletOut, entry: WalletEntryOut }) } } }, ...errorResponses } }),
+  async (c) => { const p = c.req.valid('param'); return c.json(await grantCredit({ ctx: c.get('ctx'), billTo: p.id, kind: p.kind, input: c.req.valid('json') }), 201); });

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { ENTRY_TYPES, WALLET_KINDS } from './ledger';
+import { isoDate } from '../lib/schemas';
 
 const Money = z.string().openapi({ example: '33000' });
 
@@ -23,4 +24,25 @@ export type AdjustmentInput = z.infer<typeof AdjustmentIn>;
 
 export const EntryListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100), offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const CurrencyParam = z.object({ currency: z.string().openapi({ param: { name: 'currency', in: 'path' }, example: 'KRW' }) });
+
+export const PointsPolicyIn = z.object({
+  pointValue: z.string().openapi({ description: 'Money (in the currency) one point is worth, > 0', example: '1' }),
+  maxPointsPerInvoice: z.string().nullable().optional().openapi({ description: 'At most this many points are spent on one invoice; null = no cap', example: '5000' }),
+}).openapi('PointsPolicyInput');
+
+export const PointsPolicyOut = z.object({ currency: z.string(), pointValue: z.string(), maxPointsPerInvoice: z.string().nullable() }).openapi('PointsPolicy');
+
+export const GrantIn = z.object({
+  currency: z.string().openapi({ example: 'KRW' }),
+  amount: z.string().openapi({ description: 'Decimal string > 0 in the wallet currency (points for a points wallet)', example: '5000' }),
+  reason: z.string().trim().min(1).max(1000),
+  expiresOn: isoDate.nullable().optional().openapi({ description: 'Tenant-local date from which what is left of the grant has expired; none = never' }),
+}).openapi('WalletGrant');
+
+export const WalletKindParams = z.object({
+  id: z.string().uuid().openapi({ param: { name: 'id', in: 'path' } }),
+  kind: z.enum(WALLET_KINDS).openapi({ param: { name: 'kind', in: 'path' } }),
 });
