@@ -5,8 +5,15 @@
  */
 import { registerBillingJobs } from './billing/bill-run-job';
 import { registerCustomerJobs } from './customers/import-job';
+import { EXPIRE_GRANTS_JOB, registerWalletJobs } from './wallets/expire-grants';
+import { registerSchedule } from './jobs/schedules';
 
 export function registerJobKinds() {
   registerBillingJobs();
   registerCustomerJobs();
+  registerWalletJobs();
+  // Granted credit expires at the start of its date in the tenant's zone; shortly after midnight.
+  registerSchedule(EXPIRE_GRANTS_JOB_SCHEDULE);
 }
+
+const EXPIRE_GRANTS_JOB_SCHEDULE = { kind: EXPIRE_GRANTS_JOB, everyDay: { at: '00:05' }, perTenant: true } as const;
