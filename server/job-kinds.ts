@@ -7,11 +7,13 @@ import { registerBillingJobs } from './billing/bill-run-job';
 import { registerCustomerJobs } from './customers/import-job';
 import { EXPIRE_GRANTS_JOB, registerWalletJobs } from './wallets/expire-grants';
 import { registerSchedule } from './jobs/schedules';
+import { registerWebhookJobs } from './webhooks/deliver';
 
 export function registerJobKinds() {
   registerBillingJobs();
   registerCustomerJobs();
   registerWalletJobs();
+  registerWebhookJobs();
   // Granted credit expires at the start of its date in the tenant's zone; shortly after midnight.
   registerSchedule(EXPIRE_GRANTS_JOB_SCHEDULE);
 }

@@ -20,6 +20,7 @@ import { existingInvoices, loadSlices } from './bill-run-load';
 import { drawDown, loadBalances, postInvoiceConsumption } from '../wallets/invoice-wallets';
 import { loadPointsPolicies } from '../wallets/points-policy';
 import { systemCtx } from '../lib/context';
+import { emitEvent, hasSubscribers } from '../webhooks/emit';
 import { mergeSlices, runSlices, type PayerEntry, type PayerRow } from './anniversary-slices';
 
 /** Days from issue to due date. */
@@ -85,6 +86,7 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
     const wallet = await loadBalances(tx, run.tenantId, billTos, !run.dryRun);
     const pointsPolicy = await loadPointsPolicies(tx, run.tenantId);
     const walletCtx = systemCtx(db, run.tenantId, [], () => now);
+    const notifyCreated = !run.dryRun && (await hasSubscribers(tx, run.tenantId, 'invoice.created'));
     const slicePayerRows: PayerRow[][] = [];
     const slicePayerOf: Map<string, PayerEntry>[] = [];
     let billsInserted = 0;
@@ -181,6 +183,10 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
       entry.created.invoices++;
       entry.created.bills += p.inv.bills.length;
       await postInvoiceConsumption(tx, walletCtx, wallet.rows, { id: p.id, billTo: p.d.billTo, payerId: p.d.payerId, ...p.inv });
+      if (notifyCreated) {
+        await emitEvent(tx, run.tenantId, 'invoice.created', { invoice: { id: p.id, status: 'draft', billTo: p.d.billTo, payerId: p.d.payerId, periodStart: run.periodStart, periodEnd: run.periodEnd,
+          currency: p.inv.currency, total: p.inv.total, prepaidApplied: p.inv.prepaidApplied, pointsApplied: p.inv.pointsApplied, amountDue: p.inv.amountDue } });
+      }
       for (const b of p.inv.bills) billRows.push({
         id: randomUUID(), tenant_id: run.tenantId, subscription_id: b.subscriptionId, customer_id: b.customerId, bill_to: p.d.billTo, invoice_id: p.id, bill_run_id: run.id,
         period_start: run.periodStart, period_end: run.periodEnd, cycle_index: b.cycleIndex, currency: b.currency, segments: b.segments,

@@ -16,6 +16,7 @@ import { addDays, isIsoDate } from '../lib/dates';
 import { Decimal, amountProblem, toMoneyString } from '../lib/money';
 import { tenantToday } from '../tenants/tenant-settings';
 import { creditEarnedPoints, reverseInvoiceWallets } from '../wallets/invoice-wallets';
+import { emitEvent, type EventType } from '../webhooks/emit';
 
 type InvoiceRow = typeof invoices.$inferSelect;
 export const INVOICE_STATUSES = ['draft', 'finalized', 'partially_paid', 'paid', 'payment_failed', 'void'] as const;
@@ -116,6 +117,11 @@ const STATUS_MOVES: Record<string, { from: InvoiceStatus[]; to: InvoiceStatus; s
   void: { from: ['draft', 'finalized', 'payment_failed'], to: 'void', stamp: 'voidedAt' },
 };
 
+/** The webhook event each invoice action emits (server/webhooks). */
+const INVOICE_EVENTS: Record<string, EventType | undefined> = {
+  finalize: 'invoice.finalized', void: 'invoice.voided', 'mark-paid': 'invoice.paid', 'mark-payment-failed': 'invoice.payment_failed',
+};
+
 async function change(ctx: Ctx, id: string, action: string, fn: (tx: Tx, i: InvoiceRow, tctx: Ctx) => Promise<Partial<InvoiceRow>>) {
   assertPermission(ctx, 'invoices:write');
   await withTransaction(ctx, async (tx, tctx) => {
@@ -124,6 +130,8 @@ async function change(ctx: Ctx, id: string, action: string, fn: (tx: Tx, i: Invo
     const [after] = await tx.update(invoices).set({ ...patch, updatedAt: ctx.now() }).where(eq(invoices.id, id)).returning();
     const credited = (await creditedTotals(tx, tctx.tenantId, [id])).get(id);
     await recordAudit(tx, tctx, { action: `invoice.${action}`, entityType: 'invoice', entityId: id, before: invoiceSummary(before, credited), after: invoiceSummary(after, credited) });
+    const event = INVOICE_EVENTS[action];
+    if (event) await emitEvent(tx, tctx.tenantId, event, { invoice: invoiceSummary(after, credited) });
   });
   return getInvoice({ ctx, id });
 }

@@ -11,6 +11,7 @@ import type { Ctx } from '../lib/context';
 import { invalid } from '../lib/errors';
 import { Decimal, toMoneyString } from '../lib/money';
 import { recordAudit } from '../audit/record';
+import { checkLowBalance } from './low-balance-check';
 import type { BillTo } from '../customers/bill-to';
 
 export const WALLET_KINDS = ['prepaid', 'points'] as const;
@@ -23,7 +24,8 @@ type EntryRow = typeof walletEntries.$inferSelect;
 
 export function walletOut(w: WalletRow) {
   return { id: w.id, billTo: w.billTo, payerId: w.payerId, customerId: w.customerId, kind: w.kind, currency: w.currency,
-    balance: toMoneyString(new Decimal(w.balance), w.currency), createdAt: w.createdAt.toISOString(), updatedAt: w.updatedAt.toISOString() };
+    balance: toMoneyString(new Decimal(w.balance), w.currency),
+    lowBalanceThreshold: w.lowBalanceThreshold === null ? null : toMoneyString(new Decimal(w.lowBalanceThreshold), w.currency), createdAt: w.createdAt.toISOString(), updatedAt: w.updatedAt.toISOString() };
 }
 
 export function entryOut(e: EntryRow, currency: string) {
@@ -76,6 +78,7 @@ export async function postEntry(tx: Tx, ctx: Ctx, wallet: WalletRow, e: EntryInp
     createdBy: ctx.actor.name, createdAt: ctx.now(),
   }).returning();
   const [updated] = await tx.update(wallets).set({ balance: after.toString(), updatedAt: ctx.now() }).where(eq(wallets.id, wallet.id)).returning();
+  await checkLowBalance(tx, wallet, updated);
   await recordAudit(tx, ctx, { action: `wallet.${e.type}`, entityType: 'wallet', entityId: wallet.id, before: walletOut(wallet), after: { wallet: walletOut(updated), entry: entryOut(entry, wallet.currency) } });
   return { wallet: updated, entry, posted: true };
 }

@@ -5,7 +5,9 @@ import { listWalletEntries } from './list-entries';
 import { adjustWallet } from './adjust-wallet';
 import { listPointsPolicies, putPointsPolicy } from './points-policy';
 import { grantCredit } from './grant-credit';
-import { GrantIn, WalletKindParams, PointsPolicyIn, PointsPolicyOut, CurrencyParam, AdjustmentIn, EntryListQuery, WalletEntryOut, WalletOut } from './schemas';
+import { topUpWallet } from './top-up';
+import { setLowBalanceThreshold } from './low-balance';
+import { TopUpIn, WalletPatchIn, GrantIn, WalletKindParams, PointsPolicyIn, PointsPolicyOut, CurrencyParam, AdjustmentIn, EntryListQuery, WalletEntryOut, WalletOut } from './schemas';
 
 const tag = 'Collections: wallets';
 
@@ -30,4 +32,11 @@ export const walletRoutes = newRouter()
   .openapi(createRoute({ method: 'post', path: '/payers/{id}/wallets/{kind}/grants', tags: [tag], summary: 'Grant credit or points (top_up_granted), optionally expiring', security,
     request: { params: WalletKindParams, ...jsonBody(GrantIn) },
     responses: { 201: { description: 'Created', content: { 'application/json': { schema: z.object({ wallet: WalletOut, entry: WalletEntryOut }) } } }, ...errorResponses } }),
-  async (c) => { const p = c.req.valid('param'); return c.json(await grantCredit({ ctx: c.get('ctx'), billTo: p.id, kind: p.kind, input: c.req.valid('json') }), 201); });
+  async (c) => { const p = c.req.valid('param'); return c.json(await grantCredit({ ctx: c.get('ctx'), billTo: p.id, kind: p.kind, input: c.req.valid('json') }), 201); })
+  .openapi(createRoute({ method: 'post', path: '/payers/{id}/wallets/prepaid/top-ups', tags: [tag], summary: 'Record money received as prepaid balance (a payment + top_up_paid)', security,
+    request: { params: IdParam, ...jsonBody(TopUpIn) },
+    responses: { 201: { description: 'Created', content: { 'application/json': { schema: z.object({ paymentId: z.string(), wallet: WalletOut, entry: WalletEntryOut }) } } }, ...errorResponses } }),
+  async (c) => c.json(await topUpWallet({ ctx: c.get('ctx'), billTo: c.req.valid('param').id, input: c.req.valid('json') }), 201))
+  .openapi(createRoute({ method: 'patch', path: '/wallets/{id}', tags: [tag], summary: 'Set the low-balance threshold of a wallet', security,
+    request: { params: IdParam, ...jsonBody(WalletPatchIn) }, responses: { ...jsonOk(WalletOut), ...errorResponses } }),
+  async (c) => c.json(await setLowBalanceThreshold({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }), 200));

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { ENTRY_TYPES, WALLET_KINDS } from './ledger';
 import { isoDate } from '../lib/schemas';
+import { TOP_UP_METHODS } from './top-up';
 
 const Money = z.string().openapi({ example: '33000' });
 
@@ -46,3 +47,16 @@ export const WalletKindParams = z.object({
   id: z.string().uuid().openapi({ param: { name: 'id', in: 'path' } }),
   kind: z.enum(WALLET_KINDS).openapi({ param: { name: 'kind', in: 'path' } }),
 });
+
+export const TopUpIn = z.object({
+  method: z.enum(TOP_UP_METHODS),
+  amount: z.string().openapi({ description: 'Decimal string > 0', example: '50000' }),
+  currency: z.string().openapi({ example: 'KRW' }),
+  receivedOn: isoDate.optional(),
+  providerRef: z.string().trim().min(1).max(200).optional().openapi({ description: "The bank's or gateway's reference; unique per provider" }),
+  note: z.string().max(2000).optional(),
+}).openapi('WalletTopUp');
+
+export const WalletPatchIn = z.object({
+  lowBalanceThreshold: z.string().nullable().openapi({ description: 'Below this balance a wallet.low_balance event is sent (once per crossing); null = never', example: '10000' }),
+}).openapi('WalletPatch');

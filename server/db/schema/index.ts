@@ -9,3 +9,4 @@ export * from './promotions';
 export * from './idempotency';
 export * from './payments';
 export * from './wallet-policies';
+export * from './webhooks';
