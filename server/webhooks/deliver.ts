@@ -49,7 +49,8 @@ async function deliver(job: Job, env: JobRunEnv) {
   const durationMs = Math.round(performance.now() - started);
   await env.db.transaction(async (tx) => {
     await env.holdLease(tx);
-    await tx.insert(webhookDeliveries).values({ tenantId, endpointId, eventId, attempt: job.attempts, statusCode, durationMs, error, createdAt: env.now() });
+    // Wall clock, like the queue's leases: the log says when the request really went out.
+    await tx.insert(webhookDeliveries).values({ tenantId, endpointId, eventId, attempt: job.attempts, statusCode, durationMs, error, createdAt: new Date() });
   });
   if (error) throw new Error(`webhook delivery to endpoint ${endpointId} failed: ${error}`);
 }
