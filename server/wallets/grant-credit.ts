@@ -8,7 +8,7 @@ import { invalid, notFound, type FieldIssue } from '../lib/errors';
 import { Decimal, amountProblem, isCurrencyCode } from '../lib/money';
 import { findBillTo } from '../customers/bill-to';
 import { tenantToday } from '../tenants/tenant-settings';
-import { entryOut, lockWallet, postEntry, walletOut, type WalletKind } from './ledger';
+import { entryOut, lockWallet, postEntry, tooLarge, walletOut, type WalletKind } from './ledger';
 
 export interface GrantInput { currency: string; amount: string; reason: string; expiresOn?: string | null }
 
@@ -26,6 +26,7 @@ export async function grantCredit({ ctx, billTo, kind, input }: { ctx: Ctx; bill
     else if (owner.currencies.length && !owner.currencies.includes(input.currency)) issues.push({ path: 'currency', message: `does not match the payer's currency (${owner.currencies.join(', ')})` });
     const problem = amountProblem(input.amount, input.currency);
     if (problem) issues.push({ path: 'amount', message: problem });
+    else if (tooLarge(input.amount)) issues.push({ path: 'amount', message: 'is too large' });
     if (input.expiresOn && input.expiresOn <= today) issues.push({ path: 'expiresOn', message: `must be after today (${today})` });
     if (issues.length) throw invalid(issues);
     const w = await lockWallet(tx, tctx, owner, kind, input.currency);

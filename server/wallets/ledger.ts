@@ -19,6 +19,10 @@ export type WalletKind = (typeof WALLET_KINDS)[number];
 export const ENTRY_TYPES = ['top_up_paid', 'top_up_granted', 'consumption', 'expiry', 'adjustment', 'reversal', 'overpayment', 'refund'] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
 
+/** Balances and entry amounts stay below this (numeric(40,15) holds 25 integer digits; sums need room). */
+export const MAX_WALLET_AMOUNT = new Decimal('1e18');
+export const tooLarge = (s: string) => new Decimal(s).abs().gte(MAX_WALLET_AMOUNT);
+
 type WalletRow = typeof wallets.$inferSelect;
 type EntryRow = typeof walletEntries.$inferSelect;
 
@@ -69,6 +73,7 @@ export async function postEntry(tx: Tx, ctx: Ctx, wallet: WalletRow, e: EntryInp
     if (done) return { wallet, entry: done, posted: false };
   }
   const after = new Decimal(wallet.balance).plus(e.amount);
+  if (after.gte(MAX_WALLET_AMOUNT) || e.amount.abs().gte(MAX_WALLET_AMOUNT)) throw invalid([{ path: e.path ?? 'amount', message: `is too large (a wallet holds less than ${MAX_WALLET_AMOUNT.toFixed()})` }]);
   if (after.isNegative()) {
     throw invalid([{ path: e.path ?? 'amount', message: `would take the wallet balance below zero (balance ${toMoneyString(new Decimal(wallet.balance), wallet.currency)})` }]);
   }

@@ -10,7 +10,7 @@ import { assertPermission, withTransaction, type Ctx } from '../lib/context';
 import { invalid, notFound } from '../lib/errors';
 import { Decimal, amountProblem } from '../lib/money';
 import { recordAudit } from '../audit/record';
-import { walletOut } from './ledger';
+import { tooLarge, walletOut } from './ledger';
 
 export async function setLowBalanceThreshold({ ctx, id, input }: { ctx: Ctx; id: string; input: { lowBalanceThreshold: string | null } }) {
   assertPermission(ctx, 'payments:write');
@@ -20,7 +20,7 @@ export async function setLowBalanceThreshold({ ctx, id, input }: { ctx: Ctx; id:
     const t = input.lowBalanceThreshold;
     if (t !== null) {
       const problem = amountProblem(t, w.currency);
-      if (problem) throw invalid([{ path: 'lowBalanceThreshold', message: problem }]);
+      if (problem || tooLarge(t)) throw invalid([{ path: 'lowBalanceThreshold', message: problem ?? 'is too large' }]);
     }
     const [after] = await tx.update(wallets).set({ lowBalanceThreshold: t === null ? null : new Decimal(t).toString(), updatedAt: ctx.now() }).where(eq(wallets.id, id)).returning();
     await recordAudit(tx, tctx, { action: 'wallet.threshold', entityType: 'wallet', entityId: id, before: walletOut(w), after: walletOut(after) });

@@ -11,6 +11,7 @@ import { invalid } from '../lib/errors';
 import { Decimal, isCurrencyCode, isDecimalString, toMoneyString } from '../lib/money';
 import { recordAudit } from '../audit/record';
 import type { PointsPolicy } from '../rating/balances';
+import { tooLarge } from './ledger';
 
 type Row = typeof pointsPolicies.$inferSelect;
 
@@ -42,9 +43,9 @@ export async function putPointsPolicy({ ctx, currency, input }: { ctx: Ctx; curr
   assertPermission(ctx, 'payments:write');
   const issues = [];
   if (!isCurrencyCode(currency)) issues.push({ path: 'currency', message: 'is not an ISO 4217 currency code' });
-  if (!isDecimalString(input.pointValue) || !new Decimal(input.pointValue).greaterThan(0)) issues.push({ path: 'pointValue', message: 'must be a decimal string greater than 0' });
+  if (!isDecimalString(input.pointValue) || !new Decimal(input.pointValue).greaterThan(0) || tooLarge(input.pointValue) || new Decimal(input.pointValue).decimalPlaces() > 15) issues.push({ path: 'pointValue', message: 'must be a decimal string greater than 0 and less than 10^18, at most 15 decimals' });
   const cap = input.maxPointsPerInvoice;
-  if (cap != null && (!isDecimalString(cap) || new Decimal(cap).isNegative())) issues.push({ path: 'maxPointsPerInvoice', message: 'must be a decimal string of 0 or more, or null for no cap' });
+  if (cap != null && (!isDecimalString(cap) || new Decimal(cap).isNegative() || tooLarge(cap) || new Decimal(cap).decimalPlaces() > 15)) issues.push({ path: 'maxPointsPerInvoice', message: 'must be a decimal string of 0 or more, or null for no cap' });
   if (issues.length) throw invalid(issues);
   return withTransaction(ctx, async (tx, tctx) => {
     const [before] = await tx.select().from(pointsPolicies).where(and(eq(pointsPolicies.tenantId, ctx.tenantId), eq(pointsPolicies.currency, currency)));

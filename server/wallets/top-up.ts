@@ -11,7 +11,7 @@ import { Decimal, amountProblem, isCurrencyCode } from '../lib/money';
 import { recordAudit } from '../audit/record';
 import { findBillTo } from '../customers/bill-to';
 import { tenantToday } from '../tenants/tenant-settings';
-import { entryOut, lockWallet, postEntry, walletOut } from './ledger';
+import { entryOut, lockWallet, postEntry, tooLarge, walletOut } from './ledger';
 
 export const TOP_UP_METHODS = ['card', 'bank_transfer', 'virtual_account', 'cash'] as const;
 export interface TopUpInput { method: (typeof TOP_UP_METHODS)[number]; amount: string; currency: string; receivedOn?: string; providerRef?: string; note?: string }
@@ -27,6 +27,7 @@ export async function topUpWallet({ ctx, billTo, input }: { ctx: Ctx; billTo: st
     else if (owner.currencies.length && !owner.currencies.includes(input.currency)) issues.push({ path: 'currency', message: `does not match the payer's currency (${owner.currencies.join(', ')})` });
     const problem = amountProblem(input.amount, input.currency);
     if (problem) issues.push({ path: 'amount', message: problem });
+    else if (tooLarge(input.amount)) issues.push({ path: 'amount', message: 'is too large' });
     if (input.receivedOn && input.receivedOn > today) issues.push({ path: 'receivedOn', message: `must not be after today (${today})` });
     if (issues.length) throw invalid(issues);
     const amount = new Decimal(input.amount).toString();
