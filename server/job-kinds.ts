@@ -6,9 +6,18 @@
 import { registerBillingJobs } from './billing/bill-run-job';
 import { registerCustomerJobs } from './customers/import-job';
 import { registerTermJobs } from './subscriptions/terms';
+import { EXPIRE_GRANTS_JOB, registerWalletJobs } from './wallets/expire-grants';
+import { registerSchedule } from './jobs/schedules';
+import { registerWebhookJobs } from './webhooks/deliver';
 
 export function registerJobKinds() {
   registerBillingJobs();
   registerCustomerJobs();
   registerTermJobs();
+  registerWalletJobs();
+  registerWebhookJobs();
+  // Granted credit expires at the start of its date in the tenant's zone; shortly after midnight.
+  registerSchedule(EXPIRE_GRANTS_JOB_SCHEDULE);
 }
+
+const EXPIRE_GRANTS_JOB_SCHEDULE = { kind: EXPIRE_GRANTS_JOB, everyDay: { at: '00:05' }, perTenant: true } as const;

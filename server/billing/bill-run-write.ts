@@ -17,6 +17,10 @@ import { limitedRules, PromotionBook } from './promotions';
 import { resolvePresentedCodes } from '../promotions/coupons';
 import { recordRedemptions } from '../promotions/ledger';
 import { existingInvoices, loadSlices } from './bill-run-load';
+import { drawDown, loadBalances, postInvoiceConsumption } from '../wallets/invoice-wallets';
+import { loadPointsPolicies } from '../wallets/points-policy';
+import { systemCtx } from '../lib/context';
+import { emitEvent, hasSubscribers } from '../webhooks/emit';
 import { mergeSlices, runSlices, type PayerEntry, type PayerRow } from './anniversary-slices';
 
 /** Days from issue to due date. */
@@ -77,6 +81,12 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
     // can consume them are serialised by a transaction-scoped advisory lock, and read the ledger
     // only once they hold it. Runs without coupon/promotion rules and codes never take it.
     if (needsLedger && !run.dryRun) await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`billwise:promotions:${run.tenantId}`}))`);
+    // Prepaid and points wallets of the chunk's payers, locked until the chunk is written, so what
+    // the rating draws is what the ledger still holds (payments lock invoices, then the wallet).
+    const wallet = await loadBalances(tx, run.tenantId, billTos, !run.dryRun);
+    const pointsPolicy = await loadPointsPolicies(tx, run.tenantId);
+    const walletCtx = systemCtx(db, run.tenantId, [], () => now);
+    const notifyCreated = !run.dryRun && (await hasSubscribers(tx, run.tenantId, 'invoice.created'));
     const slicePayerRows: PayerRow[][] = [];
     const slicePayerOf: Map<string, PayerEntry>[] = [];
     let billsInserted = 0;
@@ -90,7 +100,7 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
       promotions = await PromotionBook.load(tx, run.tenantId, base.ruleDocs, customerIds);
       for (const s of couponSubs) coupons.set(s.sub.id, await resolvePresentedCodes(tx, run.tenantId, s.sub.coupons, run.periodStart));
     }
-    const docs: RunDocs = { ...base, usage, ...(promotions ? { promotions } : {}), ...(coupons.size ? { coupons } : {}) };
+    const docs: RunDocs = { ...base, usage, ...(promotions ? { promotions } : {}), ...(coupons.size ? { coupons } : {}), balances: wallet.balances, pointsPolicy };
     /** Generated codes redeemed earlier in this chunk (the ledger counts them only when written). */
     const codeUses = new Map<string, number>();
     const nowIso = now.toISOString();
@@ -130,6 +140,7 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
       const entry = { row: { billTo: d.billTo, outcome: run.dryRun ? 'dry_run' : 'created', invoiceId: null as string | null, currency: result.invoices[0].currency, total: '0', bills: result.invoices.reduce((n, i) => n + i.bills.length, 0), error: note } as PayerRow, created: { bills: 0, invoices: 0 }, invoiceIds: [] as string[] };
       for (const inv of result.invoices) {
         total = total.plus(inv.total);
+        drawDown(wallet.balances, d.billTo, inv);
         for (const [, code] of inv.presentedCodes) codeUses.set(code, (codeUses.get(code) ?? 0) + 1);
         if (run.dryRun) continue;
         const id = randomUUID();
@@ -171,6 +182,11 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
       entry.row.invoiceId ??= p.id;
       entry.created.invoices++;
       entry.created.bills += p.inv.bills.length;
+      await postInvoiceConsumption(tx, walletCtx, wallet.rows, { id: p.id, billTo: p.d.billTo, payerId: p.d.payerId, ...p.inv });
+      if (notifyCreated) {
+        await emitEvent(tx, run.tenantId, 'invoice.created', { invoice: { id: p.id, status: 'draft', billTo: p.d.billTo, payerId: p.d.payerId, periodStart: run.periodStart, periodEnd: run.periodEnd,
+          currency: p.inv.currency, total: p.inv.total, prepaidApplied: p.inv.prepaidApplied, pointsApplied: p.inv.pointsApplied, amountDue: p.inv.amountDue } });
+      }
       for (const b of p.inv.bills) billRows.push({
         id: randomUUID(), tenant_id: run.tenantId, subscription_id: b.subscriptionId, customer_id: b.customerId, bill_to: p.d.billTo, invoice_id: p.id, bill_run_id: run.id,
         period_start: run.periodStart, period_end: run.periodEnd, cycle_index: b.cycleIndex, currency: b.currency, segments: b.segments,

@@ -15,6 +15,7 @@ import type { PromotionUsageEntry, RatedLine, RatingResult, SubscriptionInput, P
 import type { ResolvedDocument } from '../catalog/versions';
 import { Decimal, ZERO, toMoneyString, type RoundingMode } from '../lib/money';
 import { roundTaxByName } from '../rating/tax';
+import { applyBalances, type PointsPolicy } from '../rating/balances';
 import { daysBetween, maxDate, minDate, periodFor, type Period } from '../lib/dates';
 import { factCustomer } from '../customers/facts';
 import { usageQuantity, type UsageBook } from './usage';
@@ -41,6 +42,13 @@ export interface RunDocs {
   promotions?: PromotionState;
   /** Subscription id → its presented coupon codes resolved (generated codes → campaign codes). */
   coupons?: Map<string, ResolvedCoupons>;
+  /**
+   * Stored billing: the payer's wallet balances by `billTo|currency` (prepaid money, points),
+   * drawn down after tax exactly as the preview shows (server/rating/balances.ts).
+   */
+  balances?: Map<string, { prepaid?: string; points?: string }>;
+  /** The tenant's points policy by currency (server/wallets/points-policy.ts). */
+  pointsPolicy?: Map<string, PointsPolicy>;
 }
 
 export interface BillLine extends Omit<RatedLine, 'subscription'> { subscriptionId?: string; customerId?: string; planCode?: string; segment?: { startDate: string; endDate: string } }
@@ -52,6 +60,10 @@ export interface BillDraft {
 export interface InvoiceDraft {
   currency: string; lines: BillLine[]; subtotal: string; discountTotal: string; taxTotal: string; total: string;
   prepaidApplied: string; pointsApplied: string; amountDue: string; trace: TraceEntry[];
+  /** Points taken from the points wallet (points, not money). */
+  pointsSpent: string;
+  /** Points earned when paid, summed per rule over the invoice's ratings. */
+  pointsEarned: { rule: string; points: string; expiresInDays: number | null }[];
   versions: { plans: { code: string; version: number }[]; rules: { id: string; version: number }[]; redemptions: RatingResult['redemptions'] };
   bills: BillDraft[];
   /** What each customer's rating redeemed (a payer's invoice may cover several customers). */
@@ -196,6 +208,13 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
     const presentedCodes = new Map<string, string>();
     const taxExact: RatingResult['taxExact'] = [];
     let subtotal = ZERO, discountTotal = ZERO, taxTotal = ZERO, total = ZERO, amountDue = ZERO;
+    let prepaidApplied = ZERO, pointsApplied = ZERO, pointsSpent = ZERO;
+    const earned = new Map<string, { points: Decimal; expiresInDays: number | null }>();
+    // One rating on the invoice (the usual case): rate() itself takes the balances, so the invoice
+    // is exactly what the preview shows. Several (a head office): taken off the merged total below.
+    const balances = docs.balances?.get(`${data.billTo}|${currency}`);
+    const points = docs.pointsPolicy?.get(currency);
+    const single = perCustomer.size === 1;
     const billMap = new Map<string, BillDraft>();
     const invoiceKey = `${data.billTo}|${currency}`;
     // Customers in the order of their own codes (then id), each one's periods in date order: a
@@ -206,6 +225,7 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
       const r = rate({
         currency, rounding: docs.rounding, customer: factCustomer(customer, ratedPeriod.start), period: ratedPeriod,
         subscriptions: segs.map((s) => s.input),
+        ...(single && balances ? { prepaidBalance: balances.prepaid, pointsBalance: balances.points, points } : {}),
         ...(docs.promotions ? { promotionUsage: docs.promotions.usageFor(customerId) } : {}),
       }, { rules: docs.rules, trace: docs.trace ?? 'summary' });
       if (r.redemptions.length) {
@@ -217,6 +237,11 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
       }
       subtotal = subtotal.plus(r.subtotal); discountTotal = discountTotal.plus(r.discountTotal); taxTotal = taxTotal.plus(r.taxTotal);
       total = total.plus(r.total); amountDue = amountDue.plus(r.amountDue);
+      prepaidApplied = prepaidApplied.plus(r.prepaidApplied); pointsApplied = pointsApplied.plus(r.pointsApplied); pointsSpent = pointsSpent.plus(r.pointsSpent);
+      for (const e of r.pointsEarned) {
+        const had = earned.get(e.rule);
+        earned.set(e.rule, { points: (had?.points ?? ZERO).plus(e.points), expiresInDays: e.expiresInDays });
+      }
       redemptions.push(...r.redemptions);
       taxExact.push(...r.taxExact);
       for (const seg of segs) {
@@ -262,18 +287,21 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
     let invoiceLines = lines.map((l) => (l.kind === 'tax' ? withoutCustomer(l) : l));
     if (perCustomer.size > 1) {
       // Several ratings on one invoice: tax rounded once per tax name over all of them.
+      // Prepaid and points then come off the merged total, by the same function the preview uses.
+      // Known gap: each rating's earned points were computed before points were spent here.
       const tax = invoiceTax(taxExact, currency, docs.rounding);
-      const afterTax = total.minus(amountDue); // prepaid and points taken after tax (none in bill runs yet)
       invoiceLines = [...lines.filter((l) => l.kind !== 'tax'), ...tax.lines];
       taxTotal = tax.total;
       total = subtotal.minus(discountTotal).plus(taxTotal);
-      amountDue = Decimal.max(ZERO, total.minus(afterTax));
+      const b = applyBalances(total, currency, { prepaid: balances?.prepaid, points: balances?.points, policy: points });
+      ({ prepaidApplied, pointsApplied, pointsSpent, amountDue } = b);
     }
     invoices.push({
       currency, lines: invoiceLines, trace,
       subtotal: toMoneyString(subtotal, currency), discountTotal: toMoneyString(discountTotal, currency), taxTotal: toMoneyString(taxTotal, currency),
-      total: toMoneyString(total, currency), prepaidApplied: toMoneyString(ZERO, currency), pointsApplied: toMoneyString(ZERO, currency),
-      amountDue: toMoneyString(amountDue, currency),
+      total: toMoneyString(total, currency), prepaidApplied: toMoneyString(prepaidApplied, currency), pointsApplied: toMoneyString(pointsApplied, currency),
+      amountDue: toMoneyString(amountDue, currency), pointsSpent: toMoneyString(pointsSpent, currency),
+      pointsEarned: [...earned].map(([rule, e]) => ({ rule, points: toMoneyString(e.points, currency), expiresInDays: e.expiresInDays })),
       versions: { plans: uniq([...billMap.values()].flatMap((b) => b.planVersions)), rules: docs.ruleVersions, redemptions },
       bills: [...billMap.values()], redemptionRows, presentedCodes,
     });

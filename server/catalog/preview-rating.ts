@@ -17,6 +17,7 @@ import { parsePreviewRequest, previewRating as rateRequest, type PreviewRequest,
 import type { ConditionTrace } from '../rules/compile';
 import type { PlanDoc, RuleDoc } from '../rules/schema';
 import { resolveAt } from './versions';
+import { loadPointsPolicies } from '../wallets/points-policy';
 
 export const HIDDEN = '(hidden)';
 
@@ -29,9 +30,10 @@ export async function previewRating({ ctx, input }: { ctx: Ctx; input: unknown }
   // Documents in effect at the period start (the current month in the tenant's zone by default).
   const at = req.period?.start ?? `${todayInZone(tenant.timezone, ctx.now()).slice(0, 7)}-01`;
   const needsPlans = req.subscriptions.some((s) => s.planCode !== undefined);
-  const [plans, tenantRules] = await Promise.all([
+  const [plans, tenantRules, points] = await Promise.all([
     needsPlans ? resolveAt<PlanDoc>(q(ctx), ctx.tenantId, 'plan', at) : Promise.resolve([]),
     req.rules ? Promise.resolve([]) : resolveAt<RuleDoc>(q(ctx), ctx.tenantId, 'rule', at),
+    loadPointsPolicies(q(ctx), ctx.tenantId),
   ]);
   const byCode = new Map(plans.map((p) => [p.code, p.document]));
   const rules = req.rules ?? tenantRules.map((r) => r.document);
@@ -42,6 +44,7 @@ export async function previewRating({ ctx, input }: { ctx: Ctx; input: unknown }
     defaultRounding: tenant.roundingMode as RoundingMode,
     now: ctx.now(),
     timeZone: tenant.timezone,
+    pointsPolicy: (currency) => points.get(currency),
   });
   if (!result.ok) throw invalid(result.issues);
   return ctx.permissions.has('rules:read') ? result.value : hideCouponCodes(result.value, couponCodesOf(req, rules));

@@ -60,6 +60,7 @@ export const PreviewResponseSchema = z.object({
   total: Amount,
   prepaidApplied: Amount,
   pointsApplied: Amount,
+  pointsSpent: Amount.openapi({ description: 'Points (not money) taken from the points wallet for pointsApplied' }),
   amountDue: Amount,
   trace: z.array(TraceEntryOut),
   versions: z.object({

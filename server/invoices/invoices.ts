@@ -15,6 +15,8 @@ import { paginate } from '../lib/paginate';
 import { addDays, isIsoDate } from '../lib/dates';
 import { Decimal, amountProblem, toMoneyString } from '../lib/money';
 import { tenantToday } from '../tenants/tenant-settings';
+import { creditEarnedPoints, reverseInvoiceWallets } from '../wallets/invoice-wallets';
+import { emitEvent, type EventType } from '../webhooks/emit';
 
 type InvoiceRow = typeof invoices.$inferSelect;
 export const INVOICE_STATUSES = ['draft', 'finalized', 'partially_paid', 'paid', 'payment_failed', 'void'] as const;
@@ -115,6 +117,11 @@ const STATUS_MOVES: Record<string, { from: InvoiceStatus[]; to: InvoiceStatus; s
   void: { from: ['draft', 'finalized', 'payment_failed'], to: 'void', stamp: 'voidedAt' },
 };
 
+/** The webhook event each invoice action emits (server/webhooks). */
+const INVOICE_EVENTS: Record<string, EventType | undefined> = {
+  finalize: 'invoice.finalized', void: 'invoice.voided', 'mark-paid': 'invoice.paid', 'mark-payment-failed': 'invoice.payment_failed',
+};
+
 async function change(ctx: Ctx, id: string, action: string, fn: (tx: Tx, i: InvoiceRow, tctx: Ctx) => Promise<Partial<InvoiceRow>>) {
   assertPermission(ctx, 'invoices:write');
   await withTransaction(ctx, async (tx, tctx) => {
@@ -123,6 +130,8 @@ async function change(ctx: Ctx, id: string, action: string, fn: (tx: Tx, i: Invo
     const [after] = await tx.update(invoices).set({ ...patch, updatedAt: ctx.now() }).where(eq(invoices.id, id)).returning();
     const credited = (await creditedTotals(tx, tctx.tenantId, [id])).get(id);
     await recordAudit(tx, tctx, { action: `invoice.${action}`, entityType: 'invoice', entityId: id, before: invoiceSummary(before, credited), after: invoiceSummary(after, credited) });
+    const event = INVOICE_EVENTS[action];
+    if (event) await emitEvent(tx, tctx.tenantId, event, { invoice: invoiceSummary(after, credited) });
   });
   return getInvoice({ ctx, id });
 }
@@ -149,7 +158,7 @@ export async function finalizeInvoice({ ctx, id }: { ctx: Ctx; id: string }) {
 
 export async function moveInvoice({ ctx, id, action }: { ctx: Ctx; id: string; action: keyof typeof STATUS_MOVES }) {
   const mv = STATUS_MOVES[action];
-  return change(ctx, id, action, async (tx, i) => {
+  return change(ctx, id, action, async (tx, i, tctx) => {
     if (!mv.from.includes(i.status as InvoiceStatus)) throw conflict(`Invoice is ${i.status}; ${action} needs ${mv.from.join(' or ')}`);
     if (action === 'void') {
       // Voiding would cancel the whole amount while its credit notes still stand: credited twice.
@@ -157,7 +166,10 @@ export async function moveInvoice({ ctx, id, action }: { ctx: Ctx; id: string; a
       if (credited && !new Decimal(credited).isZero()) {
         throw conflict(`Invoice ${i.number ?? i.id} has credit notes totalling ${toMoneyString(new Decimal(credited), i.currency)} and cannot be voided; credit the rest with a credit note instead`);
       }
+      // The prepaid balance and points it drew go back to their wallets.
+      await reverseInvoiceWallets(tx, tctx, i);
     }
+    if (action === 'mark-paid') await creditEarnedPoints(tx, tctx, i, await tenantToday(tx, tctx));
     return { status: mv.to, [mv.stamp]: ctx.now() };
   });
 }

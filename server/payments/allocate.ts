@@ -14,8 +14,11 @@ import type { Ctx } from '../lib/context';
 import { invalid, type FieldIssue } from '../lib/errors';
 import { Decimal, amountProblem, toMoneyString } from '../lib/money';
 import { recordAudit } from '../audit/record';
-import { creditedTotals, outstanding, OPEN_INVOICE_STATUSES, type InvoiceStatus } from '../invoices/invoices';
+import { creditedTotals, invoiceSummary, outstanding, OPEN_INVOICE_STATUSES, type InvoiceStatus } from '../invoices/invoices';
 import { lockWallet, postEntry } from '../wallets/ledger';
+import { creditEarnedPoints } from '../wallets/invoice-wallets';
+import { tenantToday } from '../tenants/tenant-settings';
+import { emitEvent } from '../webhooks/emit';
 
 type PaymentRow = typeof payments.$inferSelect;
 type InvoiceRow = typeof invoices.$inferSelect;
@@ -81,6 +84,10 @@ export async function allocatePayment(tx: Tx, ctx: Ctx, p: PaymentRow, explicit?
     const paidNow = owed.get(inv.id)!.minus(amount).isZero();
     const patch = { amountPaid: new Decimal(inv.amountPaid).plus(amount).toString(), status: paidNow ? 'paid' : 'partially_paid', ...(paidNow ? { paidAt: ctx.now() } : {}), updatedAt: ctx.now() };
     await tx.update(invoices).set(patch).where(eq(invoices.id, inv.id));
+    if (paidNow) {
+      await creditEarnedPoints(tx, ctx, inv, await tenantToday(tx, ctx));
+      await emitEvent(tx, ctx.tenantId, 'invoice.paid', { invoice: { ...invoiceSummary({ ...inv, ...patch, paidAt: ctx.now() }), amountDue: toMoneyString(new Decimal(0), inv.currency) }, paymentId: p.id });
+    }
     await recordAudit(tx, ctx, { action: 'invoice.payment', entityType: 'invoice', entityId: inv.id,
       before: { status: inv.status, amountPaid: inv.amountPaid }, after: { status: patch.status, amountPaid: patch.amountPaid, paymentId: p.id, amount: amount.toString() } });
   }

@@ -4,6 +4,7 @@ import { assertPermission, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, type FieldIssue } from '../lib/errors';
 import { Decimal, amountProblem, isCurrencyCode } from '../lib/money';
 import { recordAudit } from '../audit/record';
+import { emitEvent } from '../webhooks/emit';
 import { findBillTo } from '../customers/bill-to';
 import { tenantToday } from '../tenants/tenant-settings';
 import { lockWallet, postEntry } from '../wallets/ledger';
@@ -57,6 +58,7 @@ export async function recordPayment({ ctx, input }: { ctx: Ctx; input: PaymentIn
       throw conflict(`A payment with this reference is already recorded (${dup?.id ?? '?'})`, [{ path: 'providerRef', message: 'already in use' }]);
     }
     await recordAudit(tx, tctx, { action: 'payment.record', entityType: 'payment', entityId: p.id, after: paymentOut(p, '0') });
+    if (p.status !== 'pending') await emitEvent(tx, ctx.tenantId, p.status === 'succeeded' ? 'payment.succeeded' : 'payment.failed', { payment: paymentOut(p, '0') });
     if (p.status !== 'succeeded') return p.id;
     if (p.method === 'prepaid') {
       const wallet = await lockWallet(tx, tctx, owner, 'prepaid', p.currency);

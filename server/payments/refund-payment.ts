@@ -4,6 +4,7 @@ import { assertPermission, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound } from '../lib/errors';
 import { Decimal, amountProblem, toMoneyString } from '../lib/money';
 import { recordAudit } from '../audit/record';
+import { emitEvent } from '../webhooks/emit';
 import { lockWallet, postEntry } from '../wallets/ledger';
 import { getPayment } from './get-payment';
 import { refundable, refundOut } from './serialize';
@@ -40,6 +41,7 @@ export async function refundPayment({ ctx, id, input }: { ctx: Ctx; id: string; 
     }
     await recordAudit(tx, tctx, { action: 'payment.refund', entityType: 'payment', entityId: p.id,
       before: { status: p.status, refundedAmount: p.refundedAmount }, after: { status, refundedAmount: refunded.toString(), refund: refundOut(r) } });
+    await emitEvent(tx, ctx.tenantId, 'payment.refunded', { payment: { id: p.id, billTo: p.billTo, currency: p.currency, amount: toMoneyString(new Decimal(p.amount), p.currency), status }, refund: refundOut(r) });
   });
   return getPayment({ ctx, id });
 }

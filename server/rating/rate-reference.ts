@@ -19,6 +19,7 @@
 import { Decimal, ZERO, parseDecimal, roundMoney, roundTo, currencyDecimals, toMoneyString, type RoundingMode } from '../lib/money';
 import { allocateProportionally } from './allocate';
 import { chargeSlots } from './charge-timing';
+import { applyBalances } from './balances';
 import {
   REASON, Redemptions, discountTargets, groupTaken, invoiceLevelActor, markTaxed, markUntaxed, mayAct, pointsActor, rulePhases, settleReasons, takeGroup, taxCandidates, taxRuleFor,
 } from './policy';
@@ -169,10 +170,7 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
   const discountTotal = all.reduce((a, l) => a.plus(l.discounts.reduce((b, d) => b.plus(d.amount), ZERO)), ZERO);
   const total = subtotal.minus(discountTotal).plus(taxTotal);
   const places = currencyDecimals(currency);
-  const balance = (v: string | undefined) => (v === undefined ? ZERO : Decimal.max(ZERO, roundTo(parseDecimal(v), places, 'down')));
-  const prepaidApplied = Decimal.min(balance(input.prepaidBalance), total);
-  const pointsApplied = Decimal.min(balance(input.pointsBalance), total.minus(prepaidApplied));
-  const amountDue = total.minus(prepaidApplied).minus(pointsApplied);
+  const { prepaidApplied, pointsApplied, pointsSpent, amountDue } = applyBalances(total, currency, { prepaid: input.prepaidBalance, points: input.pointsBalance, policy: input.points });
 
   // Points: earned on what is paid with money (total minus points spent), rounded down.
   const pointsEarned: RatingResult['pointsEarned'] = [];
@@ -218,6 +216,7 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
     total: m(total),
     prepaidApplied: m(prepaidApplied),
     pointsApplied: m(pointsApplied),
+    pointsSpent: m(pointsSpent),
     amountDue: m(amountDue),
     trace,
     versions: {

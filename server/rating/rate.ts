@@ -25,7 +25,8 @@
  * the trace reasons are the policy both raters share (./policy.ts). This file runs the steps in
  * order and assembles the result.
  */
-import { currencyDecimals, type RoundingMode } from '../lib/money';
+import { Decimal, currencyDecimals, toMoneyString, type RoundingMode } from '../lib/money';
+import { applyBalances } from './balances';
 import { chargeSlots } from './charge-timing';
 import { NotExact, add, formatMinor, scaled, toMinor } from './exact';
 import { invoiceDiscounts, subscriptionDiscounts } from './fast/discount';
@@ -57,12 +58,6 @@ export function rate(input: RatingInput, options: RateOptions): RatingResult {
     }
     throw e;
   }
-}
-
-function balanceMinor(v: string | undefined, places: number): number {
-  if (v === undefined) return 0;
-  const b = toMinor(scaled(v), places, 'down');
-  return b > 0 ? b : 0;
 }
 
 /** versions.rules of every result of one prepared pack (fresh objects per result). */
@@ -111,8 +106,14 @@ function rateFast(input: RatingInput, options: RateOptions, rules: PreparedRules
       if (l.discounts) for (const d of l.discounts) discountTotal = add(discountTotal, d.amount);
     }
   const total = add(subtotal - discountTotal, tax.total);
-  const prepaidApplied = Math.min(balanceMinor(input.prepaidBalance, places), total);
-  const pointsApplied = Math.min(balanceMinor(input.pointsBalance, places), total - prepaidApplied);
+  // rating.md §4 step 5, the one policy (./balances.ts); only invoices with a balance pay for Decimal here.
+  let prepaidApplied = 0, pointsApplied = 0, pointsSpent = formatMinor(0, places);
+  if (input.prepaidBalance !== undefined || input.pointsBalance !== undefined) {
+    const b = applyBalances(new Decimal(formatMinor(total, places)), currency, { prepaid: input.prepaidBalance, points: input.pointsBalance, policy: input.points });
+    prepaidApplied = toMinor(scaled(b.prepaidApplied.toFixed()), places, 'down');
+    pointsApplied = toMinor(scaled(b.pointsApplied.toFixed()), places, 'down');
+    pointsSpent = toMoneyString(b.pointsSpent, currency);
+  }
   const amountDue = total - prepaidApplied - pointsApplied;
 
   const pointsEarned = earnPoints(x, rules.post, subs, total - pointsApplied);
@@ -127,6 +128,7 @@ function rateFast(input: RatingInput, options: RateOptions, rules: PreparedRules
     total: formatMinor(total, places),
     prepaidApplied: formatMinor(prepaidApplied, places),
     pointsApplied: formatMinor(pointsApplied, places),
+    pointsSpent,
     amountDue: formatMinor(amountDue, places),
     trace,
     versions: { plans: planVersions(subs), rules: ruleVersions(rules) },

@@ -4,6 +4,7 @@ import type { ConditionTrace } from '../rules/compile';
 import type { FactCustomer } from '../rules/facts';
 import type { PlanDoc, RuleDoc, RuleKind } from '../rules/schema';
 import type { PreparedRules } from './prepare';
+import type { PointsPolicy } from './balances';
 
 export type { PlanDoc, RuleDoc };
 
@@ -44,7 +45,10 @@ export interface RatingInput {
   /** Coupon codes presented on the invoice. */
   coupons?: string[];
   prepaidBalance?: string;
+  /** Points (not money) in the payer's points wallet. */
   pointsBalance?: string;
+  /** What a point is worth and the per-invoice cap (./balances.ts); absent = 1 point is 1 unit, no cap. */
+  points?: PointsPolicy;
   /**
    * Budgets and redemption counts of promotions/coupons, keyed by rule id. Absent (the preview)
    * = budgets and redemption limits are ignored.
@@ -104,6 +108,8 @@ export interface RatingResult {
   total: string;
   prepaidApplied: string;
   pointsApplied: string;
+  /** Points debited for `pointsApplied` (points, not money: see ./balances.ts). */
+  pointsSpent: string;
   amountDue: string;
   trace: TraceEntry[];
   /** Versions of the documents used, so a bill can be re-explained later. */

@@ -13,6 +13,7 @@ import { isoDate } from '../lib/schemas';
 import { rate } from '../rating/rate';
 import { checkEligibility } from '../rating/eligibility';
 import { subscriptionFacts } from '../rating/subscription-facts';
+import type { PointsPolicy } from '../rating/balances';
 import type { RatingInput, RatingResult, SubscriptionInput, UsageValue } from '../rating/types';
 import { CUSTOMER_TYPES } from './facts';
 import { Code, CurrencyCode, MoneyString, Quantity, type PlanDoc, type RuleDoc } from './schema';
@@ -56,6 +57,8 @@ export const PreviewRequestSchema = z.strictObject({
   coupons: z.array(z.string()).optional(),
   prepaidBalance: MoneyString.optional(),
   pointsBalance: MoneyString.optional(),
+  /** Overrides the tenant's points policy for this preview (server/rating/balances.ts). */
+  points: z.strictObject({ pointValue: MoneyString.optional(), maxPointsPerInvoice: MoneyString.nullable().optional() }).optional(),
 });
 
 export interface PreviewRequest {
@@ -68,6 +71,7 @@ export interface PreviewRequest {
   coupons?: string[];
   prepaidBalance?: string;
   pointsBalance?: string;
+  points?: PointsPolicy;
 }
 
 export type PreviewResponse = Omit<RatingResult, 'redemptions' | 'taxExact'>;
@@ -83,6 +87,8 @@ export interface PreviewDeps {
   now: Date;
   /** Tenant time zone for "today" (default UTC). */
   timeZone?: string;
+  /** The tenant's points policy of a currency, as bill runs apply it (absent = 1 point is 1 unit, no cap). */
+  pointsPolicy?: (currency: string) => PointsPolicy | undefined;
 }
 
 export type Result<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
@@ -174,6 +180,7 @@ export function previewRating(request: PreviewRequest, deps: PreviewDeps): Resul
     coupons: request.coupons,
     prepaidBalance: request.prepaidBalance,
     pointsBalance: request.pointsBalance,
+    points: { ...deps.pointsPolicy?.(currency), ...request.points },
     // no promotionUsage: the preview ignores budgets and redemption limits
   };
   subscriptions.forEach((sub, k) => {

@@ -8,3 +8,5 @@ export * from './billing';
 export * from './promotions';
 export * from './idempotency';
 export * from './payments';
+export * from './wallet-policies';
+export * from './webhooks';

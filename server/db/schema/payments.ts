@@ -97,6 +97,8 @@ export const wallets = pgTable('wallets', {
   kind: text('kind').$type<'prepaid' | 'points'>().notNull(),
   currency: text('currency').notNull(),
   balance: money('balance').notNull().default('0'),
+  /** Below this balance the owner is told (a `wallet.low_balance` event); null = never. */
+  lowBalanceThreshold: money('low_balance_threshold'),
   createdAt: ts('created_at').notNull().defaultNow(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 }, (t) => [
@@ -122,6 +124,14 @@ export const walletEntries = pgTable('wallet_entries', {
   paymentId: uuid('payment_id').references(() => payments.id),
   refundId: uuid('refund_id').references(() => paymentRefunds.id),
   invoiceId: uuid('invoice_id').references(() => invoices.id),
+  /**
+   * What the entry is for, unique per wallet (`invoice:<id>:consumption`, `invoice:<id>:earned:<rule>`,
+   * `invoice:<id>:reversal`, `expiry:<grant entry id>`): a re-run or retried job posts nothing twice.
+   */
+  key: text('key'),
   createdBy: text('created_by'),
   createdAt: ts('created_at').notNull().defaultNow(),
-}, (t) => [index('wallet_entries_wallet_idx').on(t.tenantId, t.walletId, t.seq)]);
+}, (t) => [
+  index('wallet_entries_wallet_idx').on(t.tenantId, t.walletId, t.seq),
+  uniqueIndex('wallet_entries_key_uq').on(t.walletId, t.key).where(sql`key is not null`),
+]);

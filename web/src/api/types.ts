@@ -130,3 +130,10 @@ export type PreviewSubscription = PreviewRequest['subscriptions'][number];
 export type PreviewCustomer = NonNullable<PreviewRequest['customer']>;
 
 export type { Decimal };
+
+// Collections: outbound webhooks and wallets (server/webhooks, server/wallets).
+export type WebhookEndpoint = S['WebhookEndpoint'];
+export type WebhookEndpointCreate = S['WebhookEndpointCreate'];
+export type WebhookDelivery = S['WebhookDelivery'];
+export type Wallet = S['Wallet'];
+export type WalletEntry = S['WalletEntry'];

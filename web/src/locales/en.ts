@@ -2,6 +2,7 @@
 import productsEn from './products.en';
 import opsEn from './ops.en';
 import chargesEn from './charges.en';
+import collectionsEn from './collections.en';
 const en = {
   app: { name: 'Billwise', tagline: 'Rules-driven billing console' },
   common: {
@@ -87,6 +88,7 @@ const en = {
   ...productsEn,
   ...opsEn,
   ...chargesEn,
+  ...collectionsEn,
 };
 
 export type Messages = typeof en;

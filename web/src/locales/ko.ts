@@ -3,6 +3,7 @@ import type { Messages } from './en';
 import productsKo from './products.ko';
 import opsKo from './ops.ko';
 import chargesKo from './charges.ko';
+import collectionsKo from './collections.ko';
 
 const ko: Messages = {
   app: { name: 'Billwise', tagline: '룰 기반 빌링 관리 콘솔' },
@@ -88,6 +89,7 @@ const ko: Messages = {
   ...productsKo,
   ...opsKo,
   ...chargesKo,
+  ...collectionsKo,
 };
 
 export default ko;

@@ -7,7 +7,7 @@
 import type { RouteRecordRaw } from 'vue-router';
 import type { Component } from 'vue';
 import {
-  DataAnalysis, Document, Goods, Key, Lock, OfficeBuilding, Setting, User, UserFilled, Wallet,
+  Connection, DataAnalysis, Document, Goods, Key, Lock, OfficeBuilding, Setting, User, UserFilled, Wallet,
 } from '@element-plus/icons-vue';
 import { productMenuGroups, productRoutes } from './routes-products';
 import { opsMenuGroups, opsRoutes } from './routes-ops';
@@ -94,6 +94,12 @@ export const consoleRoutes: RouteRecordRaw[] = [
     name: 'common-api-keys',
     component: () => import('@/pages/common/ApiKeysPage.vue'),
     meta: { title: 'routes.apiKeys', area: 'common', group: 'access', icon: Key, permission: 'apikeys:read' },
+  },
+  {
+    path: '/common/webhooks',
+    name: 'common-webhooks',
+    component: () => import('@/pages/common/WebhooksPage.vue'),
+    meta: { title: 'collections.routes.webhooks', area: 'common', group: 'tenant', icon: Connection, permission: 'tenant:read' },
   },
   {
     path: '/common/audit-log',
