@@ -5,8 +5,12 @@
  */
 import { registerBillingJobs } from './billing/bill-run-job';
 import { registerCustomerJobs } from './customers/import-job';
+import { registerCollectionJobs } from './payments/collection/auto-collect';
+import { registerSandboxWebhookJobs } from './payments/gateways/sandbox-webhooks';
 
 export function registerJobKinds() {
   registerBillingJobs();
   registerCustomerJobs();
+  registerCollectionJobs();
+  registerSandboxWebhookJobs();
 }

@@ -1,0 +1,12 @@
+/** The adapter for a provider, with the tenant's credentials. The only place adapters are chosen. */
+import type { Db } from '../../db/client';
+import { loadCredentials, type Provider } from './credentials';
+import { sandboxGateway } from './sandbox';
+import { GatewayRejected, type Gateway } from './types';
+
+export async function gatewayFor(db: Db, tenantId: string, provider: Provider): Promise<Gateway> {
+  if (provider === 'sandbox') return sandboxGateway(db);
+  const { creds } = await loadCredentials(db, tenantId, provider);
+  if (!creds.secretKey) throw new GatewayRejected(provider, 'not_configured', `no ${provider} credentials for this tenant or server`);
+  throw new GatewayRejected(provider, 'not_available', 'adapter not written yet');
+}
