@@ -2,11 +2,13 @@
 import type { Db } from '../../db/client';
 import { loadCredentials, type Provider } from './credentials';
 import { sandboxGateway } from './sandbox';
+import { stripeGateway } from './stripe';
+import { tossGateway } from './toss';
 import { GatewayRejected, type Gateway } from './types';
 
 export async function gatewayFor(db: Db, tenantId: string, provider: Provider): Promise<Gateway> {
   if (provider === 'sandbox') return sandboxGateway(db);
   const { creds } = await loadCredentials(db, tenantId, provider);
   if (!creds.secretKey) throw new GatewayRejected(provider, 'not_configured', `no ${provider} credentials for this tenant or server`);
-  throw new GatewayRejected(provider, 'not_available', 'adapter not written yet');
+  return provider === 'stripe' ? stripeGateway(creds) : tossGateway(creds);
 }

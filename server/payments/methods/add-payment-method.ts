@@ -8,6 +8,7 @@ import { paymentMethods } from '../../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../../lib/context';
 import { invalid, notFound, type FieldIssue } from '../../lib/errors';
 import { recordAudit } from '../../audit/record';
+import { amountProblem } from '../../lib/money';
 import { findBillTo } from '../../customers/bill-to';
 import { gatewayFor } from '../gateways/registry';
 import { encryptSecret } from '../gateways/secrets';
@@ -26,6 +27,7 @@ function checkInput(input: PaymentMethodInput): FieldIssue[] {
   }
   if (input.type === 'virtual_account' && input.autoCollect) issues.push({ path: 'autoCollect', message: 'a virtual account is paid by transfer and cannot be charged automatically' });
   if (input.type === 'virtual_account' && input.provider === 'stripe') issues.push({ path: 'provider', message: 'virtual accounts are issued by sandbox or toss' });
+  if (input.amount !== undefined && (input.type !== 'virtual_account' || amountProblem(input.amount, 'KRW'))) issues.push({ path: 'amount', message: input.type !== 'virtual_account' ? 'is only for a virtual account' : amountProblem(input.amount, 'KRW')! });
   if (input.card) {
     const now = new Date();
     if (input.card.expYear < now.getUTCFullYear() || (input.card.expYear === now.getUTCFullYear() && input.card.expMonth < now.getUTCMonth() + 1)) issues.push({ path: 'card.expYear', message: 'the card has expired' });
@@ -45,7 +47,7 @@ export async function addPaymentMethod({ ctx, billTo, input }: { ctx: Ctx; billT
   try {
     if (input.type === 'card') saved = await gateway.saveMethod({ tenantId: ctx.tenantId, customerKey: billTo, customerName: owner.billTo, card: input.card, providerToken: input.providerToken });
     else if (input.type === 'bank_transfer') saved = { token: `sbx_tok_cms_${input.accountNumber!.replace(/\D/g, '').slice(-4)}`, brand: null, last4: input.accountNumber!.replace(/\D/g, '').slice(-4), expMonth: null, expYear: null };
-    else if (gateway.issueVirtualAccount) va = await gateway.issueVirtualAccount({ tenantId: ctx.tenantId, orderId: `va-${billTo}`, customerName: input.accountHolder ?? 'payer', currency: owner.currencies[0] ?? 'KRW' });
+    else if (gateway.issueVirtualAccount) va = await gateway.issueVirtualAccount({ tenantId: ctx.tenantId, orderId: `va-${billTo}`, customerName: input.accountHolder ?? 'payer', currency: owner.currencies[0] ?? 'KRW', amount: input.amount });
   } catch (e) {
     if (e instanceof GatewayRejected) throw invalid([{ path: input.card ? 'card.number' : input.providerToken ? 'providerToken' : 'provider', message: e.message }]);
     throw e;

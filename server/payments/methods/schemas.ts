@@ -16,6 +16,7 @@ export const PaymentMethodIn = z.object({
   bankName: z.string().trim().min(1).max(100).optional(),
   accountNumber: z.string().trim().regex(/^[\d-]{6,30}$/, 'must be 6 to 30 digits').optional().openapi({ description: 'Bank auto-debit (CMS): the account; only its last 4 digits are kept' }),
   accountHolder: z.string().trim().min(1).max(100).optional(),
+  amount: z.string().optional().openapi({ description: 'Toss virtual accounts are issued per order: the amount to be deposited' }),
   isDefault: z.boolean().optional().openapi({ description: 'Default: true when the party has no default yet' }),
   autoCollect: z.boolean().default(false).openapi({ description: 'Charge finalized invoices automatically (card and bank auto-debit)' }),
 }).openapi('PaymentMethodCreate');
