@@ -33,7 +33,6 @@ const DECLINES: Record<string, DeclineCode> = {
 const amountLiteral = (s: string) => new Decimal(s).toFixed(0);
 
 export function tossGateway(creds: Credentials): Gateway {
-  const base = process.env.TOSS_API_URL ?? 'https://api.tosspayments.com';
   const auth = `Basic ${Buffer.from(`${creds.secretKey}:`).toString('base64')}`;
 
   async function api<T>(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>, opts: { idempotencyKey?: string; amount?: string } = {}): Promise<T> {
@@ -41,7 +40,7 @@ export function tossGateway(creds: Credentials): Gateway {
     if (text && opts.amount !== undefined) text = text.replace('"__AMOUNT__"', amountLiteral(opts.amount));
     let res: Response;
     try {
-      res = await fetch(`${base}${path}`, { method, body: text, signal: AbortSignal.timeout(20_000),
+      res = await fetch(`${process.env.TOSS_API_URL ?? 'https://api.tosspayments.com'}${path}`, { method, body: text, signal: AbortSignal.timeout(20_000),
         headers: { authorization: auth, 'content-type': 'application/json', ...(opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {}) } });
     } catch (e) {
       throw new GatewayUnavailable('toss', (e as Error).message);
