@@ -63,7 +63,7 @@ export const gatewayRoutes = newRouter()
     const problem = amountProblem(input.amount, cur);
     if (problem) issues.push({ path: 'amount', message: problem });
     if (issues.length) throw invalid(issues);
-    const r = await sandboxGateway(ctx.db).simulateDeposit({ tenantId: ctx.tenantId, accountNumber: m.accountNumber!, amount: input.amount, currency: cur, depositorName: input.depositorName ?? null });
+    const r = await sandboxGateway(q(ctx)).simulateDeposit({ tenantId: ctx.tenantId, accountNumber: m.accountNumber!, amount: input.amount, currency: cur, depositorName: input.depositorName ?? null });
     return c.json(r, 202);
   })
   .openapi(createRoute({ method: 'post', path: '/webhooks/payments/{provider}', tags: [tag],

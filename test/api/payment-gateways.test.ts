@@ -257,3 +257,22 @@ describe('virtual accounts', () => {
     expect(applied.map((r) => r.eventType)).toContain('deposit');
   });
 });
+
+describe('refunds of gateway payments', () => {
+  it('go back through the provider (once per request), or to prepaid balance without it', async () => {
+    const [p] = (await call('GET', `/payments?billTo=${c[0]}&status=succeeded`)).body.data;
+    const r = await call('POST', `/payments/${p.id}/refunds`, { amount: '10.00', reason: 'goodwill' }, { 'Idempotency-Key': 'c9a4f1de-0000-4000-8000-000000000001' });
+    expect(r.status).toBe(201);
+    expect(r.body.refunds).toMatchObject([{ amount: '10.00', destination: 'original', status: 'succeeded', providerRef: expect.stringMatching(/^sbx_re_/) }]);
+    const again = await call('POST', `/payments/${p.id}/refunds`, { amount: '10.00', reason: 'goodwill' }, { 'Idempotency-Key': 'c9a4f1de-0000-4000-8000-000000000001' });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const [charge] = await t.handle.db.select().from(sandboxCharges).where(eq(sandboxCharges.id, p.providerRef));
+    expect(charge.refundedAmount).toMatch(/^10(\.0+)?$/);
+    sandboxFaults.unavailable = 1;
+    const down = await call('POST', `/payments/${p.id}/refunds`, { amount: '1.00', reason: 'x' });
+    expect([down.status, down.body.code]).toEqual([503, 'GATEWAY_UNAVAILABLE']);
+    const toWallet = await call('POST', `/payments/${p.id}/refunds`, { amount: '2.00', reason: 'credit', destination: 'prepaid' });
+    expect(toWallet.body).toMatchObject({ refundedAmount: '12.00', status: 'partially_refunded' });
+    expect(toWallet.body.refunds.find((x: any) => x.destination === 'prepaid').providerRef).toBeNull();
+  });
+});

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import type { DbOrTx } from '../../db/client';
 import { sandboxCharges } from '../../db/schema';
 import { Decimal } from '../../lib/money';
 import { enqueueSandboxWebhook, verifySandboxSignature } from './sandbox-webhooks';
@@ -64,7 +64,7 @@ function unavailableFault() {
   }
 }
 
-export function sandboxGateway(db: Db): Gateway & { simulateDeposit: typeof simulateDeposit } {
+export function sandboxGateway(db: DbOrTx): Gateway & { simulateDeposit: typeof simulateDeposit } {
   async function simulateDeposit(input: { tenantId: string; accountNumber: string; amount: string; currency: string; depositorName: string | null }) {
     const [row] = await db.insert(sandboxCharges).values({ id: id('sbx_dep'), tenantId: input.tenantId, kind: 'deposit', accountNumber: input.accountNumber,
       amount: new Decimal(input.amount).toString(), currency: input.currency, status: 'succeeded' }).returning();

@@ -41,7 +41,7 @@ export async function addPaymentMethod({ ctx, billTo, input }: { ctx: Ctx; billT
   if (issues.length) throw invalid(issues);
   const owner = await findBillTo(q(ctx), ctx, billTo);
   if (!owner) throw notFound('Payer');
-  const gateway = await gatewayFor(ctx.db, ctx.tenantId, input.provider);
+  const gateway = await gatewayFor(q(ctx), ctx.tenantId, input.provider);
   let saved: SavedMethod | null = null;
   let va: VirtualAccount | null = null;
   try {
