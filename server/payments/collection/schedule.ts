@@ -19,9 +19,10 @@ export async function scheduleCollection(db: DbOrTx, tenantId: string, invoiceId
   await enqueue(db, [{ tenantId, kind: AUTO_COLLECT_KIND, payload: { tenantId, invoiceId, attempt: 1 }, dedupeKey: `collect:${invoiceId}:1` }]);
 }
 
-export async function scheduleRetry(db: DbOrTx, ctx: Ctx, invoiceId: string, attempt: number) {
+export async function scheduleRetry(db: DbOrTx, ctx: Pick<Ctx, 'tenantId'>, invoiceId: string, attempt: number) {
   if (attempt >= MAX_ATTEMPTS) return;
-  const runAt = new Date(ctx.now().getTime() + RETRY_DAYS[attempt - 1] * DAY);
+  // The queue runs on the wall clock (server/jobs/README.md), like leases; ctx.now is the domain's time.
+  const runAt = new Date(Date.now() + RETRY_DAYS[attempt - 1] * DAY);
   await enqueue(db, [{ tenantId: ctx.tenantId, kind: AUTO_COLLECT_KIND, payload: { tenantId: ctx.tenantId, invoiceId, attempt: attempt + 1 }, dedupeKey: `collect:${invoiceId}:${attempt + 1}`, runAt }]);
 }
 
