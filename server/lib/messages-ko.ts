@@ -362,4 +362,5 @@ export const KO_MESSAGES: Record<string, string> = {
   'The payment provider refused the refund ({code})': '결제대행사가 환불을 거절했습니다 ({code})',
   'is required for a sandbox card': '샌드박스 카드에는 필수입니다',
   'is required for a bank auto-debit': '계좌 자동이체에는 필수입니다',
+  'was refused by the provider ({code})': '결제대행사가 거절했습니다 ({code})',
 };

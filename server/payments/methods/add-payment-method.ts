@@ -49,7 +49,7 @@ export async function addPaymentMethod({ ctx, billTo, input }: { ctx: Ctx; billT
     else if (input.type === 'bank_transfer') saved = { token: `sbx_tok_cms_${input.accountNumber!.replace(/\D/g, '').slice(-4)}`, brand: null, last4: input.accountNumber!.replace(/\D/g, '').slice(-4), expMonth: null, expYear: null };
     else if (gateway.issueVirtualAccount) va = await gateway.issueVirtualAccount({ tenantId: ctx.tenantId, orderId: `va-${billTo}`, customerName: input.accountHolder ?? 'payer', currency: owner.currencies[0] ?? 'KRW', amount: input.amount });
   } catch (e) {
-    if (e instanceof GatewayRejected) throw invalid([{ path: input.card ? 'card.number' : input.providerToken ? 'providerToken' : 'provider', message: e.message }]);
+    if (e instanceof GatewayRejected) throw invalid([{ path: input.card ? 'card.number' : input.providerToken ? 'providerToken' : 'provider', message: `was refused by the provider (${e.code})` }]);
     throw e;
   }
   return withTransaction(ctx, async (tx, tctx) => {
