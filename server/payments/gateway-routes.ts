@@ -16,6 +16,7 @@ import { addPaymentMethod } from './methods/add-payment-method';
 import { findMethod, listPaymentMethods, removePaymentMethod, updatePaymentMethod } from './methods/payment-methods';
 import { DepositIn, PaymentMethodIn, PaymentMethodOut, PaymentMethodPatch } from './methods/schemas';
 import { receivePaymentWebhook } from './webhooks/receive';
+import { listWebhookReceipts } from './webhooks/list-receipts';
 
 const tag = 'Collections: gateways';
 const ProviderParam = z.object({ provider: z.enum(PROVIDERS).openapi({ param: { name: 'provider', in: 'path' } }) });
@@ -25,6 +26,11 @@ const GatewayOut = z.object({
   acceptedKeys: z.array(z.string()), updatedAt: z.string().nullable(), webhookPath: z.string(),
 }).openapi('Gateway');
 const GatewayList = z.object({ data: z.array(GatewayOut) });
+const OUTCOMES = ['applied', 'ignored', 'duplicate', 'rejected', 'error'] as const;
+const ReceiptOut = z.object({ id: z.string(), provider: z.string(), eventId: z.string().nullable(), eventType: z.string().nullable(), outcome: z.enum(OUTCOMES),
+  detail: z.string().nullable(), paymentId: z.string().nullable(), receivedAt: z.string() }).openapi('WebhookReceipt');
+const ReceiptQuery = z.object({ provider: z.enum(PROVIDERS).optional(), outcome: z.enum(OUTCOMES).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) });
 const CredentialsIn = z.object({ credentials: z.record(z.string(), z.string().min(1).max(500)) }).openapi('GatewayCredentials');
 
 export const gatewayRoutes = newRouter()
@@ -66,6 +72,9 @@ export const gatewayRoutes = newRouter()
     const r = await sandboxGateway(q(ctx)).simulateDeposit({ tenantId: ctx.tenantId, accountNumber: m.accountNumber!, amount: input.amount, currency: cur, depositorName: input.depositorName ?? null });
     return c.json(r, 202);
   })
+  .openapi(createRoute({ method: 'get', path: '/payment-webhooks', tags: [tag], summary: 'Inbound gateway webhooks received, each with its outcome (newest first)', security,
+    request: { query: ReceiptQuery }, responses: { ...jsonOk(z.object({ data: z.array(ReceiptOut), total: z.number().int() })), ...errorResponses } }),
+  async (c) => c.json(await listWebhookReceipts({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
   .openapi(createRoute({ method: 'post', path: '/webhooks/payments/{provider}', tags: [tag],
     summary: 'Inbound webhook of a payment gateway: signature verified (401 otherwise), idempotent on the event id, stored with its outcome',
     request: { params: ProviderParam, query: z.object({ tenant: z.string().optional().openapi({ description: 'The tenant id or code this endpoint belongs to' }) }) },

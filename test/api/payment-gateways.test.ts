@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { and, eq, sql } from 'drizzle-orm';
-import { makeTestApp, type TestApp } from '../support/app';
+import { makeTestApp, DEMO_KEY, type TestApp } from '../support/app';
 import { drainJobs } from '../../server/jobs/worker';
 import { billingWorld } from '../scenarios/fixture';
 import { collectionAttempts, gatewayAccounts, jobs, paymentMethods, sandboxCharges, webhookReceipts } from '../../server/db/schema';
@@ -217,6 +217,10 @@ describe('unknown outcomes and webhooks', () => {
     expect(good.body).toEqual({ received: true, outcome: 'ignored' }); // a late "failed" never overwrites "succeeded"
     const again = await t.call('POST', url, { body, headers: { 'billwise-sandbox-signature': signSandbox(one.tenantId, body) } });
     expect(again.body.outcome).toBe('duplicate');
+    const listed = (await call('GET', '/payment-webhooks?provider=sandbox&outcome=duplicate')).body;
+    expect(listed.data).toMatchObject([{ eventId: 'evt_test_1', eventType: 'payment', outcome: 'duplicate' }]);
+    expect((await call('GET', '/payment-webhooks?outcome=rejected')).body.total).toBe(2);
+    expect((await t.call('GET', '/api/v1/payment-webhooks', { key: DEMO_KEY })).body.data).toEqual([]); // another tenant sees none of ours
     expect((await call('GET', `/payments/${lost.id}`)).body.status).toBe('succeeded');
   });
 

@@ -7423,6 +7423,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payment-webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inbound gateway webhooks received, each with its outcome (newest first) */
+        get: {
+            parameters: {
+                query?: {
+                    provider?: "sandbox" | "toss" | "stripe";
+                    outcome?: "applied" | "ignored" | "duplicate" | "rejected" | "error";
+                    limit?: number;
+                    offset?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["WebhookReceipt"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks/payments/{provider}": {
         parameters: {
             query?: never;
@@ -9313,6 +9393,17 @@ export interface components {
             /** @example 33000 */
             amount: string;
             depositorName?: string;
+        };
+        WebhookReceipt: {
+            id: string;
+            provider: string;
+            eventId: string | null;
+            eventType: string | null;
+            /** @enum {string} */
+            outcome: "applied" | "ignored" | "duplicate" | "rejected" | "error";
+            detail: string | null;
+            paymentId: string | null;
+            receivedAt: string;
         };
         Meter: {
             id: string;
