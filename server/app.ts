@@ -33,6 +33,7 @@ export interface AppDeps {
 }
 
 const PUBLIC_PATHS = new Set(['/api/v1/auth/login', '/api/v1/auth/logout']);
+const WEBHOOK_PREFIX = '/api/v1/webhooks/payments/';
 
 /**
  * The API key a request carries (`Authorization: Bearer <key>` or `X-API-Key`), or null. The one
@@ -78,7 +79,9 @@ export function createApp(deps: AppDeps) {
     const base: Omit<Ctx, 'tenantId' | 'actor' | 'permissions' | 'isPlatformAdmin'> = {
       db: deps.db, now, requestId: c.get('requestId'),
     };
-    if (PUBLIC_PATHS.has(c.req.path)) {
+    // Gateway webhooks carry no API key or cookie: the provider's signature over the body
+    // authenticates them, checked by the adapter (server/payments/webhooks/receive.ts).
+    if (PUBLIC_PATHS.has(c.req.path) || c.req.path.startsWith(WEBHOOK_PREFIX)) {
       c.set('ctx', { ...base, tenantId: '', actor: { type: 'system', id: null, name: 'anonymous' }, permissions: new Set(), isPlatformAdmin: false });
       return next();
     }

@@ -9,6 +9,8 @@ import { registerTermJobs } from './subscriptions/terms';
 import { EXPIRE_GRANTS_JOB, registerWalletJobs } from './wallets/expire-grants';
 import { registerSchedule } from './jobs/schedules';
 import { registerWebhookJobs } from './webhooks/deliver';
+import { registerCollectionJobs } from './payments/collection/auto-collect';
+import { registerSandboxWebhookJobs } from './payments/gateways/sandbox-webhooks';
 
 export function registerJobKinds() {
   registerBillingJobs();
@@ -18,6 +20,8 @@ export function registerJobKinds() {
   registerWebhookJobs();
   // Granted credit expires at the start of its date in the tenant's zone; shortly after midnight.
   registerSchedule(EXPIRE_GRANTS_JOB_SCHEDULE);
+  registerCollectionJobs();
+  registerSandboxWebhookJobs();
 }
 
 const EXPIRE_GRANTS_JOB_SCHEDULE = { kind: EXPIRE_GRANTS_JOB, everyDay: { at: '00:05' }, perTenant: true } as const;

@@ -15,6 +15,7 @@ import { analyticsRoutes } from './analytics/routes';
 import { paymentRoutes } from './payments/routes';
 import { walletRoutes } from './wallets/routes';
 import { webhookRoutes } from './webhooks/routes';
+import { gatewayRoutes } from './payments/gateway-routes';
 
 /**
  * Every module's sub-app, mounted under /api/v1 by createApp. One chain of `.route()` calls (Hono's
@@ -41,5 +42,6 @@ export const apiRoutes = new OpenAPIHono<AppEnv>()
   .route('/', paymentRoutes)
   .route('/', walletRoutes)
   .route('/', webhookRoutes)
+  .route('/', gatewayRoutes)
   .route('/', meteringRoutes)
   .route('/', analyticsRoutes);

@@ -17,6 +17,7 @@ import { Decimal, amountProblem, toMoneyString } from '../lib/money';
 import { tenantToday } from '../tenants/tenant-settings';
 import { creditEarnedPoints, reverseInvoiceWallets } from '../wallets/invoice-wallets';
 import { emitEvent, type EventType } from '../webhooks/emit';
+import { scheduleCollection } from '../payments/collection/schedule';
 
 type InvoiceRow = typeof invoices.$inferSelect;
 export const INVOICE_STATUSES = ['draft', 'finalized', 'partially_paid', 'paid', 'payment_failed', 'void'] as const;
@@ -152,6 +153,9 @@ export async function finalizeInvoice({ ctx, id }: { ctx: Ctx; id: string }) {
     const today = await tenantToday(tx, tctx);
     const n = await nextNumber(tx, ctx.tenantId, 'invoice');
     const number = `INV-${today.slice(0, 4)}${today.slice(5, 7)}-${String(n).padStart(6, '0')}`;
+    // In this transaction: a rolled-back finalize leaves no charge behind. The job decides whether
+    // the payer's default method is automatic (server/payments/collection/auto-collect.ts).
+    await scheduleCollection(tx, ctx.tenantId, i.id);
     return { status: 'finalized', number, issueDate: today, dueDate: addDays(today, await paymentTermsDays(tx, tctx, i)), finalizedAt: ctx.now() };
   });
 }

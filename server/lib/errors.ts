@@ -48,6 +48,8 @@ export const ErrorCodes = {
   // 5xxx: invoices and delivery
   EMAIL_NOT_CONFIGURED: { status: 409, num: 5001, title: 'E-mail is not configured on this server', titleKo: '이 서버에는 이메일 발송이 설정되어 있지 않습니다' },
   EMAIL_FAILED: { status: 502, num: 5002, title: 'The mail server did not accept the message', titleKo: '메일 서버가 메시지를 받지 않았습니다' },
+  // 6xxx: collections
+  GATEWAY_UNAVAILABLE: { status: 503, num: 6001, title: 'The payment provider did not answer', titleKo: '결제대행사가 응답하지 않았습니다' },
   // 9xxx: server
   INTERNAL: { status: 500, num: 9000, title: 'Internal error', titleKo: '서버 내부 오류가 발생했습니다' },
 } as const;

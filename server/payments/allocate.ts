@@ -56,7 +56,8 @@ function checkExplicit(p: PaymentRow, wanted: ExplicitAllocation[], byId: Map<st
 }
 
 /** Allocates `p` (already inserted, succeeded) and credits the rest to the prepaid wallet. */
-export async function allocatePayment(tx: Tx, ctx: Ctx, p: PaymentRow, explicit?: ExplicitAllocation[]) {
+/** `prefer`: an invoice paid before the oldest-first order (the one an automatic charge was for). */
+export async function allocatePayment(tx: Tx, ctx: Ctx, p: PaymentRow, explicit?: ExplicitAllocation[], prefer?: string) {
   const rows = await lockInvoices(tx, ctx, p, explicit ? [...new Set(explicit.map((a) => a.invoiceId))] : null);
   const credited = await creditedTotals(tx, ctx.tenantId, rows.map((r) => r.id));
   const owed = new Map(rows.map((r) => [r.id, outstanding(r, credited.get(r.id) ?? '0')]));
@@ -70,7 +71,7 @@ export async function allocatePayment(tx: Tx, ctx: Ctx, p: PaymentRow, explicit?
   } else {
     let left = new Decimal(p.amount);
     plan = [];
-    const oldestFirst = [...rows].sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.issueDate.localeCompare(b.issueDate) || (a.number ?? '').localeCompare(b.number ?? '') || a.id.localeCompare(b.id));
+    const oldestFirst = [...rows].sort((a, b) => Number(b.id === prefer) - Number(a.id === prefer) || a.dueDate.localeCompare(b.dueDate) || a.issueDate.localeCompare(b.issueDate) || (a.number ?? '').localeCompare(b.number ?? '') || a.id.localeCompare(b.id));
     for (const inv of oldestFirst) {
       const take = Decimal.min(left, owed.get(inv.id)!);
       if (take.lte(0)) continue;

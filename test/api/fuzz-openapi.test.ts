@@ -66,7 +66,8 @@ function shaped(s0: Schema, deref: (s: Schema) => Schema, hint: (name: string) =
       }
       return fc.oneof(fc.constantFrom('basic', 'standard', 'KRW', 'KR', 'ACME-1', 'corporate', 'x'), fc.string({ minLength: 1, maxLength: 12 }));
     }
-    case 'integer': return fc.integer({ min: s.minimum ?? 0, max: Math.min(s.maximum ?? 1000, 1000) });
+    // At most 1000 above the minimum (a card's expiry year starts at 2000, above the old fixed cap of 1000).
+    case 'integer': { const min = s.minimum ?? 0; return fc.integer({ min, max: Math.min(s.maximum ?? min + 1000, min + 1000) }); }
     case 'number': return fc.oneof(fc.integer({ min: 0, max: 1000 }), fc.constantFrom(0.5, 12.25));
     case 'boolean': return fc.boolean();
     case 'array': return fc.array(shaped(s.items ?? {}, deref, hint, name, depth + 1), { maxLength: 3 });

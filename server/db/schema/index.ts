@@ -10,3 +10,4 @@ export * from './idempotency';
 export * from './payments';
 export * from './wallet-policies';
 export * from './webhooks';
+export * from './gateways';

@@ -104,6 +104,12 @@ export const opsRoutes: RouteRecordRaw[] = [
     props: true,
     meta: { title: 'ops.routes.invoice', area: 'billing', menuParent: 'billing-invoices', icon: Document, permission: 'invoices:read' },
   },
+  {
+    path: '/billing/payments',
+    name: 'billing-payments',
+    component: () => import('@/pages/collections/PaymentsPage.vue'),
+    meta: { title: 'collections.routes.payments', area: 'billing', group: 'ops-invoices', icon: Coin, permission: 'payments:read' },
+  },
   // ---- 통계
   {
     path: '/statistics/dashboard',

@@ -1,0 +1,29 @@
+/**
+ * A provider's credentials for a tenant: the tenant's own (gateway_accounts, encrypted), else the
+ * server's environment (TOSS_SECRET_KEY; STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET). They are only
+ * ever handed to an adapter: never answered, logged or audited (routes show key names only).
+ */
+import { and, eq } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/client';
+import { gatewayAccounts } from '../../db/schema';
+import { decryptSecret } from './secrets';
+
+export const PROVIDERS = ['sandbox', 'toss', 'stripe'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+/** The keys each provider takes, and the environment variable each falls back to. */
+export const CREDENTIAL_KEYS: Record<Provider, Record<string, string>> = {
+  sandbox: {},
+  toss: { secretKey: 'TOSS_SECRET_KEY' },
+  stripe: { secretKey: 'STRIPE_SECRET_KEY', webhookSecret: 'STRIPE_WEBHOOK_SECRET' },
+};
+
+export type Credentials = Record<string, string>;
+
+export async function loadCredentials(db: DbOrTx, tenantId: string, provider: Provider): Promise<{ source: 'tenant' | 'env' | 'none'; creds: Credentials }> {
+  const [row] = await db.select().from(gatewayAccounts).where(and(eq(gatewayAccounts.tenantId, tenantId), eq(gatewayAccounts.provider, provider)));
+  if (row) return { source: 'tenant', creds: JSON.parse(decryptSecret(row.configEncrypted)) as Credentials };
+  const creds: Credentials = {};
+  for (const [key, env] of Object.entries(CREDENTIAL_KEYS[provider])) if (process.env[env]) creds[key] = process.env[env]!;
+  return { source: Object.keys(creds).length ? 'env' : 'none', creds };
+}
