@@ -105,16 +105,21 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
 /**
  * Invoices already there for the chunk's payers and this period: the first (by currency) for
  * reports, and per currency the highest sequence, so a supplementary invoice takes the next one.
+ * A void invoice is never reported as the payer's invoice (`live` false when all are void); it
+ * still holds its sequence, so a re-bill after a void gets the next one.
  */
 export async function existingInvoices(db: DbOrTx, run: Run, billTos: string[]) {
-  const rows = billTos.length ? await db.select({ billTo: invoices.billTo, id: invoices.id, currency: invoices.currency, total: invoices.total, sequence: invoices.sequence }).from(invoices)
+  const rows = billTos.length ? await db.select({ billTo: invoices.billTo, id: invoices.id, currency: invoices.currency, total: invoices.total, sequence: invoices.sequence, status: invoices.status }).from(invoices)
     .where(and(eq(invoices.tenantId, run.tenantId), inArray(invoices.billTo, billTos), eq(invoices.periodStart, run.periodStart))).orderBy(asc(invoices.currency), asc(invoices.sequence)) : [];
-  const out = new Map<string, { id: string; currency: string; total: string; byCurrency: Map<string, string>; lastSequence: Map<string, number> }>();
+  const out = new Map<string, { id: string; currency: string; total: string; live: boolean; byCurrency: Map<string, string>; lastSequence: Map<string, number> }>();
   for (const r of rows) {
-    const e = out.get(r.billTo) ?? { id: r.id, currency: r.currency, total: r.total, byCurrency: new Map<string, string>(), lastSequence: new Map<string, number>() };
-    e.byCurrency.set(r.currency, r.id);
+    let e = out.get(r.billTo);
+    if (!e) out.set(r.billTo, (e = { id: r.id, currency: r.currency, total: r.total, live: false, byCurrency: new Map<string, string>(), lastSequence: new Map<string, number>() }));
+    if (r.status !== 'void') {
+      if (!e.live) Object.assign(e, { id: r.id, currency: r.currency, total: r.total, live: true });
+      e.byCurrency.set(r.currency, r.id);
+    }
     e.lastSequence.set(r.currency, Math.max(e.lastSequence.get(r.currency) ?? 0, r.sequence));
-    out.set(r.billTo, e);
   }
   return out;
 }

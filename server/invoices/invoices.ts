@@ -11,6 +11,7 @@ import { bills, creditNotes, documentCounters, invoices, payers, tenants } from 
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
+import { reverseRedemptions } from '../promotions/ledger';
 import { paginate } from '../lib/paginate';
 import { addDays, isIsoDate } from '../lib/dates';
 import { Decimal, amountProblem, toMoneyString } from '../lib/money';
@@ -149,7 +150,7 @@ export async function finalizeInvoice({ ctx, id }: { ctx: Ctx; id: string }) {
 
 export async function moveInvoice({ ctx, id, action }: { ctx: Ctx; id: string; action: keyof typeof STATUS_MOVES }) {
   const mv = STATUS_MOVES[action];
-  return change(ctx, id, action, async (tx, i) => {
+  return change(ctx, id, action, async (tx, i, tctx) => {
     if (!mv.from.includes(i.status as InvoiceStatus)) throw conflict(`Invoice is ${i.status}; ${action} needs ${mv.from.join(' or ')}`);
     if (action === 'void') {
       // Voiding would cancel the whole amount while its credit notes still stand: credited twice.
@@ -157,6 +158,9 @@ export async function moveInvoice({ ctx, id, action }: { ctx: Ctx; id: string; a
       if (credited && !new Decimal(credited).isZero()) {
         throw conflict(`Invoice ${i.number ?? i.id} has credit notes totalling ${toMoneyString(new Decimal(credited), i.currency)} and cannot be voided; credit the rest with a credit note instead`);
       }
+      // A void invoice gave nothing away: its coupon uses and promotion cost go back to the budget.
+      const reversed = await reverseRedemptions(tx, ctx.tenantId, id);
+      if (reversed.length) await recordAudit(tx, tctx, { action: 'invoice.void_redemptions_reversed', entityType: 'invoice', entityId: id, before: { redemptions: reversed } });
     }
     return { status: mv.to, [mv.stamp]: ctx.now() };
   });
