@@ -10,7 +10,7 @@ import { Decimal, toMoneyString } from '../lib/money';
 import type { InvoiceDocument, InvoiceLine, InvoiceLocale } from './render/types';
 import { getInvoice } from './invoices';
 
-interface StoredLine { kind: InvoiceLine['kind']; description?: string; component?: string; quantity?: string; amount: string; rule?: string; name?: string; subscriptionId?: string; planCode?: string }
+interface StoredLine { kind: InvoiceLine['kind']; description?: string; component?: string; quantity?: string; amount: string; rule?: string; name?: string; subscriptionId?: string; planCode?: string; segment?: { startDate: string; endDate: string } }
 
 export async function invoiceDocument(ctx: Ctx, id: string): Promise<{ doc: InvoiceDocument; email: string | null }> {
   const inv = await getInvoice({ ctx, id });
@@ -42,6 +42,7 @@ export async function invoiceDocument(ctx: Ctx, id: string): Promise<{ doc: Invo
     lines: lines.filter((l) => l.kind !== 'tax').map((l) => ({
       description: l.description ?? l.component ?? l.kind, subscription: l.planCode ?? (l.subscriptionId ? subLabel.get(l.subscriptionId) : undefined),
       component: l.component, kind: l.kind, quantity: l.quantity, amount: l.amount, rule: l.rule,
+      ...(l.segment ? { period: { start: l.segment.startDate, end: l.segment.endDate } } : {}),
     })),
     subtotal: inv.subtotal, discountTotal: toMoneyString(new Decimal(inv.discountTotal).negated(), inv.currency), taxTotal: inv.taxTotal,
     taxes: [...taxes].map(([name, amount]) => ({ name, amount: toMoneyString(amount, inv.currency) })),

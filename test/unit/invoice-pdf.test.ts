@@ -53,7 +53,9 @@ describe('display formatting of decimal strings', () => {
   });
 
   it('shows an exclusive period end as the last day of use', () => {
-    expect(formatPeriod({ start: '2025-05-01', end: '2025-06-01' }, 'ko')).toBe('2025.05.01 ~ 2025.05.31');
+    // One format in both languages, the same as the console's periodText (issue 9).
+    expect(formatPeriod({ start: '2025-05-01', end: '2025-06-01' }, 'ko')).toBe('2025-05-01 ~ 2025-05-31');
+    expect(formatPeriod({ start: '2025-12-01', end: '2026-01-01' }, 'en')).toBe('2025-12-01 ~ 2025-12-31');
   });
 });
 
