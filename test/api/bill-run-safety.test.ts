@@ -16,6 +16,7 @@ import { CustomerCreateIn } from '../../server/customers/schemas';
 import { createOrder, transitionOrder } from '../../server/subscriptions/orders';
 import { createCouponCodes } from '../../server/promotions/coupons';
 import type { Ctx } from '../../server/lib/context';
+import { invoiceDocument } from '../../server/invoices/document';
 
 let t: TestApp;
 let one: { tenantId: string; key: string };
@@ -106,6 +107,9 @@ describe('void and re-bill', () => {
     const fresh = (await t.call('GET', `/api/v1/invoices/${r.body.invoiceId}`, { key: one.key })).body;
     expect(fresh).toMatchObject({ status: 'draft', billTo: couponCustomer, periodStart: '2025-03-01', periodEnd: '2025-04-01', sequence: 2, total: voided.total, number: null });
     expect(fresh.bills).toHaveLength(1);
+    // The PDF's lines carry their period (shown inclusive by formatPeriod, like the header).
+    const { doc } = await invoiceDocument(ctx, r.body.invoiceId);
+    expect(doc.lines.find((l) => l.kind === 'charge')?.period).toEqual({ start: '2025-03-01', end: '2025-04-01' });
     expect((await codeRow()).redeemed).toBe(1);
     // Twice is refused: the void invoice's bills are already released.
     expect((await t.call('POST', `/api/v1/invoices/${voided.id}/rebill`, { key: one.key })).status).toBe(409);

@@ -11,6 +11,10 @@ const billingEn = {
       openAck: 'Bill the open period anyway', confirm: 'Create invoices', dryFailed: 'The dry run failed: {msg}',
       dryResult: 'Dry run finished: check the scope before billing',
     },
+    invoice: {
+      finalized: 'Invoice finalized', markedPaid: 'Marked as paid', markedFailed: 'Marked as payment failed', voided: 'Invoice voided',
+      onFinalize: 'Set on finalize',
+    },
     rebill: {
       button: 'Bill again', confirm: 'Bill this payer and period again? A new draft invoice is created; this void invoice stays as it is.',
       done: 'New draft invoice created', nothing: 'Nothing was due for this payer and period',

@@ -13,6 +13,10 @@ const billingKo: BillingMessages = {
       openAck: '끝나지 않은 기간이지만 청구합니다', confirm: '청구서 만들기', dryFailed: '모의 계산에 실패했습니다: {msg}',
       dryResult: '모의 계산을 마쳤습니다. 청구 전에 범위를 확인하세요',
     },
+    invoice: {
+      finalized: '청구서를 확정했습니다', markedPaid: '결제 완료로 처리했습니다', markedFailed: '결제 불가로 처리했습니다', voided: '청구서를 무효 처리했습니다',
+      onFinalize: '확정 시 결정',
+    },
     rebill: {
       button: '다시 청구', confirm: '이 납부자와 기간을 다시 청구할까요? 새 초안 청구서가 만들어지고, 무효 청구서는 그대로 남습니다.',
       done: '새 초안 청구서를 만들었습니다', nothing: '이 납부자와 기간에 청구할 금액이 없습니다',
