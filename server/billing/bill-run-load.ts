@@ -12,6 +12,7 @@ import { prepareRules } from '../rating';
 import type { PlanDoc, RuleDoc } from '../rating/types';
 import { tenantSettings } from '../tenants/tenant-settings';
 import { loadUsage, type UsageBook } from './usage';
+import { CYCLE_LOOKBACK_DAYS, cyclesEndingIn, isCycleInterval } from './cycles';
 import type { PayerData, RunDocs } from './rate-payer';
 
 type Run = typeof billRuns.$inferSelect;
@@ -72,7 +73,8 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
   const [phases, perSub] = ids.length ? await Promise.all([
     db.select().from(subscriptionPhases).where(and(
       eq(subscriptionPhases.tenantId, run.tenantId), inArray(subscriptionPhases.subscriptionId, ids),
-      lt(subscriptionPhases.startDate, run.periodEnd), sql`(${subscriptionPhases.endDate} is null or ${subscriptionPhases.endDate} > ${run.periodStart})`,
+      // From further back than the period: a weekly or daily cycle ending in it may begin before it (cycles.ts).
+      lt(subscriptionPhases.startDate, run.periodEnd), sql`(${subscriptionPhases.endDate} is null or ${subscriptionPhases.endDate} > ${addDays(run.periodStart, -CYCLE_LOOKBACK_DAYS)})`,
     )).orderBy(asc(subscriptionPhases.startDate)),
     // Per subscription: already billed for this period (left out: a payer change must not bill twice)
     // and bills before it (cycleIndex), in one query.
@@ -124,6 +126,21 @@ export async function existingInvoices(db: DbOrTx, run: Run, billTos: string[]) 
   return out;
 }
 
+/**
+ * Per customer, the first day of usage the run bills when it is before the period's start: the
+ * start of the earliest weekly/daily cycle ending in the period (cycles.ts). Others: the period.
+ */
+function usageStarts(data: PayerData[], base: BaseDocs): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const d of data) for (const { sub, phases } of d.subs) for (const p of phases) {
+    const doc = (base.plans.get(p.planCode) ?? base.plansLate.get(p.planCode))?.document;
+    if (!doc || !isCycleInterval(doc)) continue;
+    const first = cyclesEndingIn(sub.startDate, doc.interval, doc.intervalCount ?? 1, base.period)[0];
+    if (first && first.period.start < base.period.start && first.period.start < (out.get(sub.customerId) ?? base.period.start)) out.set(sub.customerId, first.period.start);
+  }
+  return out;
+}
+
 /** Loads every slice of a chunk: its plans and rules, payers, usage and the invoices already there. */
 export async function loadSlices(db: Db, slices: Slice[]): Promise<LoadedSlice[]> {
   const loaded: LoadedSlice[] = [];
@@ -142,7 +159,7 @@ export async function loadSlices(db: Db, slices: Slice[]): Promise<LoadedSlice[]
       }
       const customerIds = data.flatMap((d) => d.customers.map((c) => c.id));
       const [usage, existing] = await Promise.all([
-        loadUsage(rtx, slice.run.tenantId, base.timezone, customerIds, meterCodes, base.period),
+        loadUsage(rtx, slice.run.tenantId, base.timezone, customerIds, meterCodes, base.period, usageStarts(data, base)),
         existingInvoices(rtx, slice.run, slice.billTos),
       ]);
       return { data, usage, existing, customerIds };
