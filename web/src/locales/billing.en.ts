@@ -15,6 +15,10 @@ const billingEn = {
       finalized: 'Invoice finalized', markedPaid: 'Marked as paid', markedFailed: 'Marked as payment failed', voided: 'Invoice voided',
       onFinalize: 'Set on finalize',
     },
+    order: {
+      completed: 'Order completed: subscriptions created',
+      couponHint: 'Coupon codes, e.g. WELCOME10 (several: separate with commas)',
+    },
     rebill: {
       button: 'Bill again', confirm: 'Bill this payer and period again? A new draft invoice is created; this void invoice stays as it is.',
       done: 'New draft invoice created', nothing: 'Nothing was due for this payer and period',

@@ -17,6 +17,10 @@ const billingKo: BillingMessages = {
       finalized: '청구서를 확정했습니다', markedPaid: '결제 완료로 처리했습니다', markedFailed: '결제 불가로 처리했습니다', voided: '청구서를 무효 처리했습니다',
       onFinalize: '확정 시 결정',
     },
+    order: {
+      completed: '오더를 완료했습니다. 서비스가 생성되었습니다',
+      couponHint: '쿠폰 코드 (예: WELCOME10, 여러 개는 쉼표로 구분)',
+    },
     rebill: {
       button: '다시 청구', confirm: '이 납부자와 기간을 다시 청구할까요? 새 초안 청구서가 만들어지고, 무효 청구서는 그대로 남습니다.',
       done: '새 초안 청구서를 만들었습니다', nothing: '이 납부자와 기간에 청구할 금액이 없습니다',
