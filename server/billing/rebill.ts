@@ -33,6 +33,9 @@ export async function rebillInvoice({ ctx, id }: { ctx: Ctx; id: string }) {
     // The original run's period was billed for real already, so it is no open-period surprise.
     return createBillRun({ ctx: tctx, input: { groupCode: run.groupCode ?? undefined, periodStart: run.periodStart, periodEnd: run.periodEnd, billTos: [inv.billTo], allowOpenPeriod: true } });
   });
+  // Inside a caller's transaction (an Idempotency-Key request) the run's jobs are not visible to
+  // another connection until it commits: the worker bills it then; follow `billRun`.
+  if (ctx.tx) return { billRun: created, invoiceId: null };
   registerBillingJobs();
   await drainJobs(ctx.db, { workerId: `rebill-${created.id.slice(0, 8)}`, now: ctx.now, filter: { kinds: [BILL_RUN_JOB], tenantId: ctx.tenantId, dedupeKeyPrefix: `billrun:${created.id}:` } });
   const run = await getBillRun({ ctx, id: created.id });

@@ -178,6 +178,7 @@ export const KO_MESSAGES: Record<string, string> = {
   'Invoice is {status}; only a void invoice can be billed again': '청구서 상태가 {status}입니다. 무효(void) 청구서만 다시 청구할 수 있습니다',
   'The invoice was not made by a bill run; start a bill run for its period instead': '요금 계산으로 만든 청구서가 아닙니다. 해당 기간의 요금 계산을 시작하세요',
   'This void invoice has already been billed again': '이 무효 청구서는 이미 다시 청구되었습니다',
+  'must be an invoice id': '청구서 ID여야 합니다',
   'Invoice is {status}; {action} needs {from:alt}': '청구서 상태가 {status}입니다. {action} 작업은 {from} 상태에서만 할 수 있습니다',
   'Invoice {number} is {status} and cannot change; issue a credit note instead': '청구서 {number}은(는) {status} 상태라 변경할 수 없습니다. 대신 요금 조정을 발행하세요',
   'must be a date on or after the issue date {date}': '발행일 {date} 이후의 날짜여야 합니다',

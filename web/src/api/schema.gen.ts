@@ -6298,6 +6298,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/invoices/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finalize or send selected invoices, each on its own (one failure does not undo the others); `send` finalizes a draft first. Answers every invoice with its outcome and, for a failure, its error code and message */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InvoiceBulkIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InvoiceBulkOut"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invoices/{id}/send": {
         parameters: {
             query?: never;
@@ -8533,6 +8609,26 @@ export interface components {
             reason: string;
             createdBy: string | null;
             createdAt: string;
+        };
+        InvoiceBulkOut: {
+            /** @enum {string} */
+            action: "finalize" | "send";
+            succeeded: number;
+            failed: number;
+            results: {
+                id: string;
+                ok: boolean;
+                number: string | null;
+                status: string | null;
+                sentTo?: string;
+                code?: string;
+                message?: string;
+            }[];
+        };
+        InvoiceBulkIn: {
+            /** @enum {string} */
+            action: "finalize" | "send";
+            ids: string[];
         };
         InvoiceSend: {
             /** Format: email */
