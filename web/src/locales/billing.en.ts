@@ -19,6 +19,12 @@ const billingEn = {
       completed: 'Order completed: subscriptions created',
       couponHint: 'Coupon codes, e.g. WELCOME10 (several: separate with commas)',
     },
+    bulk: {
+      finalize: 'Finalize selected ({n})', send: 'Send selected ({n})',
+      finalizeConfirm: 'Finalize {n} draft invoices? Each becomes immutable and gets its number.',
+      sendConfirm: 'E-mail {n} invoices to their payers? {drafts} of them are drafts and are finalized first.',
+      resultTitle: 'Result', finalizedN: '{ok} finalized, {failed} failed', sentN: '{ok} sent, {failed} failed',
+    },
     rebill: {
       button: 'Bill again', confirm: 'Bill this payer and period again? A new draft invoice is created; this void invoice stays as it is.',
       done: 'New draft invoice created', nothing: 'Nothing was due for this payer and period',

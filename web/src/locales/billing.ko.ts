@@ -21,6 +21,12 @@ const billingKo: BillingMessages = {
       completed: '오더를 완료했습니다. 서비스가 생성되었습니다',
       couponHint: '쿠폰 코드 (예: WELCOME10, 여러 개는 쉼표로 구분)',
     },
+    bulk: {
+      finalize: '선택 청구 확정 ({n})', send: '선택 발송 ({n})',
+      finalizeConfirm: '초안 청구서 {n}건을 확정할까요? 확정된 청구서는 변경할 수 없고 번호가 매겨집니다.',
+      sendConfirm: '청구서 {n}건을 납부자에게 이메일로 발송할까요? 그중 초안 {drafts}건은 먼저 확정됩니다.',
+      resultTitle: '처리 결과', finalizedN: '{ok}건 확정, {failed}건 실패', sentN: '{ok}건 발송, {failed}건 실패',
+    },
     rebill: {
       button: '다시 청구', confirm: '이 납부자와 기간을 다시 청구할까요? 새 초안 청구서가 만들어지고, 무효 청구서는 그대로 남습니다.',
       done: '새 초안 청구서를 만들었습니다', nothing: '이 납부자와 기간에 청구할 금액이 없습니다',
