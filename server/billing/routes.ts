@@ -14,6 +14,7 @@ const BillRunOut = z.object({
   progress: z.object({ totalPayers: z.number().int(), processedPayers: z.number().int(), failedPayers: z.number().int(), percent: z.number().int() }),
   billsCreated: z.number().int(), invoicesCreated: z.number().int(), outcomes: z.record(z.string(), z.number().int()),
   totals: z.record(z.string(), z.object({ invoices: z.number().int(), total: z.string() })),
+  newTotals: z.record(z.string(), z.object({ invoices: z.number().int(), total: z.string() })).openapi({ description: 'Like totals, but only the invoices this run creates (a dry run: would create); the estimate a real run is confirmed with' }),
   error: z.string().nullable(), createdBy: z.string().nullable(), createdAt: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable(),
   payers: z.array(z.object({ billTo: z.string(), outcome: z.string(), invoiceId: z.string().nullable(), currency: z.string().nullable(), total: z.string().nullable(), bills: z.number().int(), error: z.string().nullable() })).optional(),
 }).openapi('BillRun');

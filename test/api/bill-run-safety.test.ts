@@ -62,6 +62,7 @@ describe('a real run of a period that has not ended', () => {
     expect(ko.body.issues[0].message).toMatch(/[\uac00-\ud7a3]/);
     const dry = await run({ periodStart: '2025-04-01', dryRun: true });
     expect(dry.status).toBe('completed');
+    expect(dry.newTotals.USD.invoices).toBe(4); // the estimate the console confirms a real run with
     expect((await t.call('GET', '/api/v1/bill-runs', { key: one.key })).body.total).toBe(1);
   });
 
@@ -94,6 +95,8 @@ describe('void and re-bill', () => {
     expect(row.outcome).toBe('skipped');
     expect(row.error).toContain('void');
     expect(again.outcomes).toEqual({ existing: 3, skipped: 1 });
+    expect(again.newTotals).toEqual({}); // nothing new: the confirmation's estimate would be empty
+    expect(again.totals.USD.invoices).toBe(3);
   });
 
   it('re-bill makes a new draft for the payer and period (next sequence), audited; the code applies again', async () => {

@@ -176,7 +176,7 @@ describe.skipIf(!hasChromium)('operations: order → bill run → invoice (headl
     await page.goto(`${h.baseUrl}/billing/invoices?status=draft`);
     const listRow = page.locator('[data-testid=invoices-table] .el-table__body-wrapper tr', { hasText: `이투이 ${stamp}` }).first();
     await listRow.waitFor();
-    expect(await page.locator('[data-testid=invoice-status-filter] .is-active').innerText()).toContain('초안');
+    expect(await page.locator('[data-testid=invoice-status-filter] .is-active').innerText()).toContain('작성 중');
     await listRow.locator('.el-checkbox').click();
     await page.click('[data-testid=invoices-bulk-finalize]');
     await page.locator('.el-message-box .el-button--primary').click();

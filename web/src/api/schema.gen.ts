@@ -8502,6 +8502,13 @@ export interface components {
                     total: string;
                 };
             };
+            /** @description Like totals, but only the invoices this run creates (a dry run: would create); the estimate a real run is confirmed with */
+            newTotals: {
+                [key: string]: {
+                    invoices: number;
+                    total: string;
+                };
+            };
             error: string | null;
             createdBy: string | null;
             createdAt: string;
