@@ -3,7 +3,7 @@
  * and enqueues one job per chunk of payers; the worker rates and writes each chunk
  * (bill-run-job.ts → bill-run-load.ts, bill-run-write.ts).
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { billRuns, customers, subscriptionPhases, subscriptions } from '../db/schema';
 import { assertPermission, withTransaction, type Ctx } from '../lib/context';
 import { invalid } from '../lib/errors';
@@ -17,7 +17,13 @@ import { groupByCode } from './bill-run-groups';
 export const BILL_RUN_JOB = 'bill_run.chunk';
 export const DEFAULT_CHUNK = Number(process.env.BILL_RUN_CHUNK ?? 500);
 
-export interface BillRunInput { groupCode?: string; periodStart?: string; periodEnd?: string; dryRun?: boolean; chunkSize?: number }
+export interface BillRunInput {
+  groupCode?: string; periodStart?: string; periodEnd?: string; dryRun?: boolean; chunkSize?: number;
+  /** A real run of a period that has not ended yet (usage still arriving) must say so explicitly. */
+  allowOpenPeriod?: boolean;
+  /** Internal (re-bill after a void): only these bill-to keys, not every payer of the group. */
+  billTos?: string[];
+}
 
 /** The bill-to key of a customer: its payer, or itself when it pays its own invoices. */
 const billToSql = sql<string>`coalesce(${customers.payerId}, ${customers.id})`;
@@ -40,7 +46,8 @@ export async function createBillRun({ ctx, input }: { ctx: Ctx; input: BillRunIn
       cycleDay = anniversary ? 1 : g.cycleDay;
     }
     // Default: the latest period of the group that has ended, in the tenant's time zone.
-    const start = input.periodStart ?? periodContaining(addDays(periodContaining(await tenantToday(tx, tctx), cycleDay).start, -1), cycleDay).start;
+    const today = await tenantToday(tx, tctx);
+    const start = input.periodStart ?? periodContaining(addDays(periodContaining(today, cycleDay).start, -1), cycleDay).start;
     if (!isIsoDate(start)) throw invalid([{ path: 'periodStart', message: 'must be a date YYYY-MM-DD' }]);
     if (periodContaining(start, cycleDay).start !== start) {
       throw invalid([{ path: 'periodStart', message: `must fall on the group's cycle day ${cycleDay} (periods of one group never overlap)` }]);
@@ -48,6 +55,11 @@ export async function createBillRun({ ctx, input }: { ctx: Ctx; input: BillRunIn
     const end = input.periodEnd ?? addInterval(start, 'month', 1, cycleDay);
     if (!isIsoDate(end) || end <= start) throw invalid([{ path: 'periodEnd', message: 'must be a date after periodStart' }]);
     if (anniversary && end !== addInterval(start, 'month', 1, 1)) throw invalid([{ path: 'periodEnd', message: 'an anniversary run covers one calendar month; leave periodEnd out' }]);
+    // A period has ended when today (tenant time zone) is on or after its exclusive end. Billing an
+    // open period for real freezes usage that is still arriving, so it needs an explicit choice.
+    if (!input.dryRun && today < end && !input.allowOpenPeriod) {
+      throw invalid([{ path: 'allowOpenPeriod', message: `the period ends on ${addDays(end, -1)} and has not ended yet; send allowOpenPeriod: true to bill it anyway, or make a dry run` }]);
+    }
     // Anniversary: the periods due in the run month start at the earliest in the month before.
     const from = anniversary ? addInterval(start, 'month', -1, 1) : start;
 
@@ -56,6 +68,7 @@ export async function createBillRun({ ctx, input }: { ctx: Ctx; input: BillRunIn
       .where(and(
         eq(subscriptions.tenantId, ctx.tenantId),
         input.groupCode ? eq(subscriptions.billingGroup, input.groupCode) : sql`${subscriptions.billingGroup} is null`,
+        input.billTos ? inArray(billToSql, input.billTos) : undefined,
         sql`exists (select 1 from ${subscriptionPhases} p where p.subscription_id = ${subscriptions.id} and p.start_date < ${end} and (p.end_date is null or p.end_date > ${from}))`,
       )).orderBy(billToSql);
     const billTos = payerRows.map((r) => r.billTo);

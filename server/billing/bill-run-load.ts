@@ -13,6 +13,7 @@ import { prepareRules } from '../rating';
 import type { PlanDoc, RuleDoc } from '../rating/types';
 import { tenantSettings } from '../tenants/tenant-settings';
 import { loadUsage, type UsageBook } from './usage';
+import { CYCLE_LOOKBACK_DAYS, cyclesEndingIn, isCycleInterval } from './cycles';
 import type { PayerData, RunDocs } from './rate-payer';
 
 type Run = typeof billRuns.$inferSelect;
@@ -73,8 +74,9 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
   const [phases, perSub] = ids.length ? await Promise.all([
     db.select().from(subscriptionPhases).where(and(
       eq(subscriptionPhases.tenantId, run.tenantId), inArray(subscriptionPhases.subscriptionId, ids),
+      // From further back than the period: a weekly or daily cycle ending in it may begin before it (cycles.ts).
       // Past the period end: in-advance plans rate the next period's phases too (./in-advance.ts).
-      lt(subscriptionPhases.startDate, phaseHorizon(run.periodEnd)), sql`(${subscriptionPhases.endDate} is null or ${subscriptionPhases.endDate} > ${run.periodStart})`,
+      lt(subscriptionPhases.startDate, phaseHorizon(run.periodEnd)), sql`(${subscriptionPhases.endDate} is null or ${subscriptionPhases.endDate} > ${addDays(run.periodStart, -CYCLE_LOOKBACK_DAYS)})`,
     )).orderBy(asc(subscriptionPhases.startDate)),
     // Per subscription: already billed for this period (left out: a payer change must not bill twice)
     // and bills before it (cycleIndex), in one query.
@@ -107,16 +109,36 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
 /**
  * Invoices already there for the chunk's payers and this period: the first (by currency) for
  * reports, and per currency the highest sequence, so a supplementary invoice takes the next one.
+ * A void invoice is never reported as the payer's invoice (`live` false when all are void); it
+ * still holds its sequence, so a re-bill after a void gets the next one.
  */
 export async function existingInvoices(db: DbOrTx, run: Run, billTos: string[]) {
-  const rows = billTos.length ? await db.select({ billTo: invoices.billTo, id: invoices.id, currency: invoices.currency, total: invoices.total, sequence: invoices.sequence }).from(invoices)
+  const rows = billTos.length ? await db.select({ billTo: invoices.billTo, id: invoices.id, currency: invoices.currency, total: invoices.total, sequence: invoices.sequence, status: invoices.status }).from(invoices)
     .where(and(eq(invoices.tenantId, run.tenantId), inArray(invoices.billTo, billTos), eq(invoices.periodStart, run.periodStart))).orderBy(asc(invoices.currency), asc(invoices.sequence)) : [];
-  const out = new Map<string, { id: string; currency: string; total: string; byCurrency: Map<string, string>; lastSequence: Map<string, number> }>();
+  const out = new Map<string, { id: string; currency: string; total: string; live: boolean; byCurrency: Map<string, string>; lastSequence: Map<string, number> }>();
   for (const r of rows) {
-    const e = out.get(r.billTo) ?? { id: r.id, currency: r.currency, total: r.total, byCurrency: new Map<string, string>(), lastSequence: new Map<string, number>() };
-    e.byCurrency.set(r.currency, r.id);
+    let e = out.get(r.billTo);
+    if (!e) out.set(r.billTo, (e = { id: r.id, currency: r.currency, total: r.total, live: false, byCurrency: new Map<string, string>(), lastSequence: new Map<string, number>() }));
+    if (r.status !== 'void') {
+      if (!e.live) Object.assign(e, { id: r.id, currency: r.currency, total: r.total, live: true });
+      e.byCurrency.set(r.currency, r.id);
+    }
     e.lastSequence.set(r.currency, Math.max(e.lastSequence.get(r.currency) ?? 0, r.sequence));
-    out.set(r.billTo, e);
+  }
+  return out;
+}
+
+/**
+ * Per customer, the first day of usage the run bills when it is before the period's start: the
+ * start of the earliest weekly/daily cycle ending in the period (cycles.ts). Others: the period.
+ */
+function usageStarts(data: PayerData[], base: BaseDocs): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const d of data) for (const { sub, phases } of d.subs) for (const p of phases) {
+    const doc = (base.plans.get(p.planCode) ?? base.plansLate.get(p.planCode))?.document;
+    if (!doc || !isCycleInterval(doc)) continue;
+    const first = cyclesEndingIn(sub.startDate, doc.interval, doc.intervalCount ?? 1, base.period)[0];
+    if (first && first.period.start < base.period.start && first.period.start < (out.get(sub.customerId) ?? base.period.start)) out.set(sub.customerId, first.period.start);
   }
   return out;
 }
@@ -139,7 +161,7 @@ export async function loadSlices(db: Db, slices: Slice[]): Promise<LoadedSlice[]
       }
       const customerIds = data.flatMap((d) => d.customers.map((c) => c.id));
       const [usage, existing] = await Promise.all([
-        loadUsage(rtx, slice.run.tenantId, base.timezone, customerIds, meterCodes, base.period),
+        loadUsage(rtx, slice.run.tenantId, base.timezone, customerIds, meterCodes, base.period, usageStarts(data, base)),
         existingInvoices(rtx, slice.run, slice.billTos),
       ]);
       return { data, usage, existing, customerIds };

@@ -13,21 +13,25 @@ async function runTotals(db: DbOrTx, run: Run) {
     outcome: billRunPayers.outcome, currency: billRunPayers.currency, n: sql<number>`count(*)::int`, total: sql<string | null>`sum(${billRunPayers.total})::text`, billCount: sql<number>`sum(${billRunPayers.bills})::int`,
   }).from(billRunPayers).where(eq(billRunPayers.billRunId, run.id)).groupBy(billRunPayers.outcome, billRunPayers.currency);
   const totals: Record<string, { invoices: number; total: string }> = {};
+  const newTotals: Record<string, { invoices: number; total: string }> = {};
   const outcomes: Record<string, number> = {};
+  const addTo = (into: typeof totals, currency: string, n: number, total: string | null) => {
+    const t = into[currency] ?? { invoices: 0, total: '0' };
+    t.invoices += n;
+    t.total = toMoneyString(new Decimal(t.total).plus(total ?? '0'), currency);
+    into[currency] = t;
+  };
   for (const r of rows) {
     outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + Number(r.n);
-    if (r.currency && r.outcome !== 'failed' && r.outcome !== 'empty') {
-      const t = totals[r.currency] ?? { invoices: 0, total: '0' };
-      t.invoices += Number(r.n);
-      t.total = toMoneyString(new Decimal(t.total).plus(r.total ?? '0'), r.currency);
-      totals[r.currency] = t;
-    }
+    // skipped: a void invoice's payer carries its currency but no invoice of this run.
+    if (r.currency && r.outcome !== 'failed' && r.outcome !== 'empty' && r.outcome !== 'skipped') addTo(totals, r.currency, Number(r.n), r.total);
+    if (r.currency && (r.outcome === 'created' || r.outcome === 'dry_run')) addTo(newTotals, r.currency, Number(r.n), r.total);
   }
-  return { totals, outcomes };
+  return { totals, newTotals, outcomes };
 }
 
 export async function billRunOut(db: DbOrTx, run: Run, withPayers = false) {
-  const { totals, outcomes } = await runTotals(db, run);
+  const { totals, newTotals, outcomes } = await runTotals(db, run);
   const out = {
     id: run.id, groupCode: run.groupCode, periodStart: run.periodStart, periodEnd: run.periodEnd, status: run.status, dryRun: run.dryRun,
     progress: {
@@ -37,6 +41,8 @@ export async function billRunOut(db: DbOrTx, run: Run, withPayers = false) {
     billsCreated: run.billsCreated, invoicesCreated: run.invoicesCreated, outcomes,
     /** Per currency: invoices of this run's payers for the period (new or already there) and their total. */
     totals,
+    /** Per currency: only the invoices this run creates (a dry run: would create), without those already there. */
+    newTotals,
     error: run.error, createdBy: run.createdBy,
     createdAt: run.createdAt.toISOString(), startedAt: run.startedAt?.toISOString() ?? null, finishedAt: run.finishedAt?.toISOString() ?? null,
     payers: undefined as undefined | { billTo: string; outcome: string; invoiceId: string | null; currency: string | null; total: string | null; bills: number; error: string | null }[],

@@ -131,9 +131,12 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
       if (!result.invoices.length) {
         // Nothing left to bill: already invoiced (a re-run; report that invoice so totals match), or nothing due.
         const ex = existing.get(d.billTo);
-        payerRows.push(ex
+        payerRows.push(ex?.live
           ? { billTo: d.billTo, outcome: 'existing', invoiceId: ex.id, currency: ex.currency, total: ex.total, error: note }
-          : { billTo: d.billTo, outcome: result.skipped.length ? 'skipped' : 'empty', error: note });
+          : ex
+            // Billed, but on an invoice that was voided: not "existing"; the invoice's re-bill bills it again.
+            ? { billTo: d.billTo, outcome: 'skipped', invoiceId: ex.id, currency: ex.currency, error: [note, `invoice ${ex.id} for this period is void; re-bill it from the invoice (POST /invoices/${ex.id}/rebill)`].filter(Boolean).join('; ') }
+            : { billTo: d.billTo, outcome: result.skipped.length ? 'skipped' : 'empty', error: note });
         continue;
       }
       let total = new Decimal(0);
@@ -147,8 +150,12 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
         entry.invoiceIds.push(id);
         // Subscriptions not on the payer's invoice for this period yet (added or completed after
         // it was made) go on a supplementary invoice with the next sequence, never dropped.
-        const sequence = (existing.get(d.billTo)?.lastSequence.get(inv.currency) ?? 0) + 1;
-        if (sequence > 1) entry.row.error = [entry.row.error, `supplementary invoice #${sequence} for subscriptions added after the period's invoice`].filter(Boolean).join('; ');
+        const ex = existing.get(d.billTo);
+        const sequence = (ex?.lastSequence.get(inv.currency) ?? 0) + 1;
+        if (sequence > 1) {
+          const why = ex?.byCurrency.has(inv.currency) ? `supplementary invoice #${sequence} for subscriptions added after the period's invoice` : `invoice #${sequence} replaces the void invoice of the period`;
+          entry.row.error = [entry.row.error, why].filter(Boolean).join('; ');
+        }
         invoiceRows.push({
           id, tenant_id: run.tenantId, bill_to: d.billTo, payer_id: d.payerId, customer_id: d.payerId ? null : d.billTo, bill_run_id: run.id,
           period_start: run.periodStart, period_end: run.periodEnd, currency: inv.currency, sequence, status: 'draft',

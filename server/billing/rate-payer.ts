@@ -19,6 +19,7 @@ import { applyBalances, type PointsPolicy } from '../rating/balances';
 import { daysBetween, maxDate, minDate, periodFor, type Period } from '../lib/dates';
 import { factCustomer } from '../customers/facts';
 import { usageQuantity, type UsageBook } from './usage';
+import { cyclesEndingIn, type CycleInterval } from './cycles';
 import { ratedWindowEnd, withoutTiming } from './in-advance';
 
 type CustomerRow = typeof customers.$inferSelect;
@@ -91,13 +92,21 @@ export interface ResolvedCoupons { codes: string[]; byRule: Map<string, string>;
 /**
  * How a plan's interval is billed by a (monthly) bill run: `arrears` = monthly plans, the run's
  * period; `advance` = yearly and multi-month plans, the whole anniversary period whose start falls
- * in the run's period (README "Yearly plans"); null = not billed by bill runs (week/day), with a reason.
+ * in the run's period, their usage components monthly in arrears (README "Yearly plans");
+ * `cycles` = weekly and daily plans, every cycle ending in the run's period (cycles.ts).
  */
-export function billingMode(doc: PlanDoc): 'arrears' | 'advance' | null {
+export function billingMode(doc: PlanDoc): 'arrears' | 'advance' | 'cycles' {
   const n = doc.intervalCount ?? 1;
   if (doc.interval === 'month' && n === 1) return 'arrears';
   if (doc.interval === 'year' || doc.interval === 'month') return 'advance';
-  return null;
+  return 'cycles';
+}
+
+/** The plan with only its usage components (or only the others): a yearly plan's two halves. */
+function onlyComponents(doc: PlanDoc, usage: boolean): PlanDoc {
+  const { minimumAmount: _min, ...rest } = doc;
+  const components = doc.components.filter((c) => (c.type === 'usage') === usage);
+  return usage ? { ...rest, components } : { ...doc, components };
 }
 
 /** The anniversary period of `anchor` (every `count` `interval`s) that starts inside `run`, if any. */
@@ -151,50 +160,79 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
   const meterOwner = new Map<string, string>();
   for (const ps of data.subs) {
     const { sub } = ps;
-    const planOf = (code: string) => (docs.plans.get(code) ?? docs.plansLate.get(code))?.document;
-    const phases = ps.phases.filter((p) => p.startDate < ratedWindowEnd(planOf(p.planCode), period, sub.startDate) && (!p.endDate || p.endDate > period.start) && (!sub.endDate || p.startDate < sub.endDate));
+    const planDocOf = (code: string) => (docs.plans.get(code) ?? docs.plansLate.get(code))?.document;
+    // Past the period end for in-advance plans: the next period is rated on the phases in effect then (./in-advance.ts).
+    const phases = ps.phases.filter((p) => p.startDate < ratedWindowEnd(planDocOf(p.planCode), period, sub.startDate) && (!p.endDate || p.endDate > period.start) && (!sub.endDate || p.startDate < sub.endDate));
     const coupons = docs.coupons?.get(sub.id)?.codes ?? sub.coupons;
-    phases.forEach((phase, i) => {
-      const plan = docs.plans.get(phase.planCode) ?? docs.plansLate.get(phase.planCode);
-      if (!plan) { skipped.push({ subscriptionId: sub.id, reason: `plan "${phase.planCode}" has no published version in effect` }); return; }
-      const doc = plan.document;
-      const mode = billingMode(doc);
-      if (!mode) { skipped.push({ subscriptionId: sub.id, reason: `plan "${doc.code}" bills every ${doc.intervalCount ?? 1} ${doc.interval}; bill runs bill monthly plans (in arrears) and yearly or multi-month plans (in advance), not weekly or daily ones` }); return; }
-      const trialLeft = sub.trialEndDate ? Math.max(0, daysBetween(phase.startDate, sub.trialEndDate)) : 0;
-      if (mode === 'advance') {
-        // Billed in advance for the whole anniversary period that starts in this run's period, with
-        // the phase in effect on that day; nothing is due in the other months of the year.
-        const ap = anniversaryIn(sub.startDate, doc.interval as 'month' | 'year', doc.intervalCount ?? 1, period);
-        if (!ap || phase.startDate > ap.start || (phase.endDate && phase.endDate <= ap.start) || (sub.endDate && sub.endDate <= ap.start)) return;
-        if (doc.components.some((c) => c.type === 'usage')) {
-          skipped.push({ subscriptionId: sub.id, reason: `plan "${doc.code}" bills every ${doc.intervalCount ?? 1} ${doc.interval} in advance and has usage components; usage on such plans is not billed by bill runs yet` });
-          return;
-        }
-        const segEnd = minDate(ap.end, sub.endDate ?? ap.end);
-        const input: SubscriptionInput = {
-          id: sub.id, plan: { ...withoutTiming(doc), trialDays: sub.trialEndDate ? Math.max(0, daysBetween(ap.start, sub.trialEndDate)) : 0 }, startDate: ap.start, endDate: sub.endDate && sub.endDate < ap.end ? sub.endDate : null,
-          cycleIndex: ps.priorBills + 1, quantities: phase.quantities, usage: {}, coupons,
-        };
-        add(doc.currency, sub.customerId, ap, { ps, phase, plan, input, lastInPeriod: false, segStart: ap.start, segEnd, advance: ap });
-        return;
-      }
-      const segStart = maxDate(phase.startDate, period.start);
-      const segEnd = minDate(phase.endDate ?? period.end, minDate(sub.endDate ?? period.end, period.end));
-      const isLast = i === phases.length - 1;
+    const planOf = (phase: Phase) => docs.plans.get(phase.planCode) ?? docs.plansLate.get(phase.planCode);
+    /** Usage of the subscription's meters over [from, to), each meter billed by its first subscription. */
+    const usageOf = (doc: PlanDoc, from: string, to: string, withLate: boolean) => {
       const usage: Record<string, string | { amount: string; count: number }> = {};
       for (const c of doc.components) {
         if (c.type !== 'usage') continue;
         const owner = meterOwner.get(`${sub.customerId}|${c.meter}`) ?? sub.id;
         meterOwner.set(`${sub.customerId}|${c.meter}`, owner);
         if (owner !== sub.id) { usage[c.meter] = c.pricing.model === 'percentage' ? { amount: '0', count: 0 } : '0'; continue; }
-        usage[c.meter] = usageQuantity(docs.usage, sub.customerId, c.meter, segStart, segEnd, isLast, c.pricing.model === 'percentage');
+        usage[c.meter] = usageQuantity(docs.usage, sub.customerId, c.meter, from, to, withLate, c.pricing.model === 'percentage');
       }
+      return usage;
+    };
+    // Weekly and daily plans: the cycles ending in this run, over the phases loaded for them
+    // (they may have begun before the run's period: bill-run-load.ts loads phases from further back).
+    const cycleSegs: { phase: Phase; plan: ResolvedDocument<PlanDoc>; cycle: Period; index: number; segStart: string; segEnd: string }[] = [];
+    for (const phase of ps.phases) {
+      const plan = planOf(phase);
+      if (!plan || billingMode(plan.document) !== 'cycles' || (sub.endDate && phase.startDate >= sub.endDate)) continue;
+      const doc = plan.document;
+      for (const { index, period: cycle } of cyclesEndingIn(sub.startDate, doc.interval as CycleInterval, doc.intervalCount ?? 1, period)) {
+        const segStart = maxDate(phase.startDate, cycle.start);
+        const segEnd = minDate(minDate(phase.endDate ?? cycle.end, sub.endDate ?? cycle.end), cycle.end);
+        if (segStart < segEnd) cycleSegs.push({ phase, plan, cycle, index, segStart, segEnd });
+      }
+    }
+    cycleSegs.forEach((c, i) => {
+      const doc = c.plan.document;
+      const isLast = i === cycleSegs.length - 1;
       const input: SubscriptionInput = {
-        id: sub.id, plan: { ...doc, trialDays: trialLeft },
-        startDate: phase.startDate, endDate: phase.endDate && sub.endDate ? minDate(phase.endDate, sub.endDate) : (phase.endDate ?? sub.endDate ?? null),
-        cycleIndex: ps.priorBills + 1, quantities: phase.quantities, usage, coupons,
+        id: sub.id, plan: { ...doc, trialDays: sub.trialEndDate ? Math.max(0, daysBetween(c.phase.startDate, sub.trialEndDate)) : 0 },
+        startDate: c.phase.startDate, endDate: c.phase.endDate && sub.endDate ? minDate(c.phase.endDate, sub.endDate) : (c.phase.endDate ?? sub.endDate ?? null),
+        cycleIndex: c.index + 1, quantities: c.phase.quantities, usage: usageOf(doc, c.segStart, c.segEnd, isLast), coupons,
       };
-      add(doc.currency, sub.customerId, period, { ps, phase, plan, input, lastInPeriod: isLast, segStart, segEnd: minDate(phase.endDate ?? period.end, period.end) });
+      add(doc.currency, sub.customerId, c.cycle, { ps, phase: c.phase, plan: c.plan, input, lastInPeriod: isLast, segStart: c.segStart, segEnd: c.segEnd });
+    });
+    phases.forEach((phase, i) => {
+      const plan = planOf(phase);
+      if (!plan) { skipped.push({ subscriptionId: sub.id, reason: `plan "${phase.planCode}" has no published version in effect` }); return; }
+      const doc = plan.document;
+      const mode = billingMode(doc);
+      if (mode === 'cycles') return; // above
+      const trialLeft = sub.trialEndDate ? Math.max(0, daysBetween(phase.startDate, sub.trialEndDate)) : 0;
+      const segStart = maxDate(phase.startDate, period.start);
+      const segEnd = minDate(phase.endDate ?? period.end, minDate(sub.endDate ?? period.end, period.end));
+      const isLast = i === phases.length - 1;
+      const inArrears = (rated: PlanDoc) => {
+        const input: SubscriptionInput = {
+          id: sub.id, plan: { ...rated, trialDays: trialLeft },
+          startDate: phase.startDate, endDate: phase.endDate && sub.endDate ? minDate(phase.endDate, sub.endDate) : (phase.endDate ?? sub.endDate ?? null),
+          cycleIndex: ps.priorBills + 1, quantities: phase.quantities, usage: usageOf(rated, segStart, segEnd, isLast), coupons,
+        };
+        add(doc.currency, sub.customerId, period, { ps, phase, plan, input, lastInPeriod: isLast, segStart, segEnd: minDate(phase.endDate ?? period.end, period.end) });
+      };
+      if (mode === 'arrears') { inArrears(doc); return; }
+      // Yearly and multi-month plans: usage components every month in arrears, like a monthly
+      // plan's (README "Yearly plans"); the other components in advance on the anniversary.
+      if (doc.components.some((c) => c.type === 'usage') && segStart < segEnd) inArrears(onlyComponents(doc, true));
+      const advanceDoc = onlyComponents(doc, false);
+      if (!advanceDoc.components.length) return;
+      // Billed in advance for the whole anniversary period that starts in this run's period, with
+      // the phase in effect on that day; nothing else is due in the other months of the year.
+      const ap = anniversaryIn(sub.startDate, doc.interval as 'month' | 'year', doc.intervalCount ?? 1, period);
+      if (!ap || phase.startDate > ap.start || (phase.endDate && phase.endDate <= ap.start) || (sub.endDate && sub.endDate <= ap.start)) return;
+      const input: SubscriptionInput = {
+        id: sub.id, plan: { ...withoutTiming(advanceDoc), trialDays: sub.trialEndDate ? Math.max(0, daysBetween(ap.start, sub.trialEndDate)) : 0 }, startDate: ap.start, endDate: sub.endDate && sub.endDate < ap.end ? sub.endDate : null,
+        cycleIndex: ps.priorBills + 1, quantities: phase.quantities, usage: {}, coupons,
+      };
+      add(doc.currency, sub.customerId, ap, { ps, phase, plan, input, lastInPeriod: false, segStart: ap.start, segEnd: minDate(ap.end, sub.endDate ?? ap.end), advance: ap });
     });
   }
 

@@ -5,6 +5,7 @@ import { newRouter, jsonBody, jsonOk, errorResponses, security, IdParam } from '
 import { createBillRun } from './bill-run-create';
 import { getBillRun, listBillRuns } from './bill-run-queries';
 import { listGroups, upsertGroup } from './bill-run-groups';
+import { rebillInvoice } from './rebill';
 
 const tag = 'Billing: bill runs';
 const BillRunOut = z.object({
@@ -13,6 +14,7 @@ const BillRunOut = z.object({
   progress: z.object({ totalPayers: z.number().int(), processedPayers: z.number().int(), failedPayers: z.number().int(), percent: z.number().int() }),
   billsCreated: z.number().int(), invoicesCreated: z.number().int(), outcomes: z.record(z.string(), z.number().int()),
   totals: z.record(z.string(), z.object({ invoices: z.number().int(), total: z.string() })),
+  newTotals: z.record(z.string(), z.object({ invoices: z.number().int(), total: z.string() })).openapi({ description: 'Like totals, but only the invoices this run creates (a dry run: would create); the estimate a real run is confirmed with' }),
   error: z.string().nullable(), createdBy: z.string().nullable(), createdAt: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable(),
   payers: z.array(z.object({ billTo: z.string(), outcome: z.string(), invoiceId: z.string().nullable(), currency: z.string().nullable(), total: z.string().nullable(), bills: z.number().int(), error: z.string().nullable() })).optional(),
 }).openapi('BillRun');
@@ -21,7 +23,8 @@ const GroupOut = z.object({ id: z.string(), code: z.string(), name: z.string(), 
 export const billingRoutes = newRouter()
   .openapi(createRoute({ method: 'post', path: '/bill-runs', tags: [tag],
     summary: 'Start a bill run for a period (default: the last closed period of the group, in the tenant time zone); the worker processes it in chunks of payers', security,
-    request: jsonBody(z.object({ groupCode: z.string().min(1).optional(), periodStart: isoDate.optional(), periodEnd: isoDate.optional(), dryRun: z.boolean().default(false), chunkSize: z.number().int().min(1).max(5000).optional() })),
+    request: jsonBody(z.object({ groupCode: z.string().min(1).optional(), periodStart: isoDate.optional(), periodEnd: isoDate.optional(), dryRun: z.boolean().default(false), chunkSize: z.number().int().min(1).max(5000).optional(),
+      allowOpenPeriod: z.boolean().default(false).openapi({ description: 'A real run of a period that has not ended yet (tenant time zone) is refused (422 at allowOpenPeriod) unless this is true' }) })),
     responses: { 202: { description: 'Queued', content: { 'application/json': { schema: BillRunOut } } }, ...errorResponses } }),
   async (c) => c.json(await createBillRun({ ctx: c.get('ctx'), input: c.req.valid('json') }), 202))
   .openapi(createRoute({ method: 'get', path: '/bill-runs', tags: [tag], summary: 'Bill runs, newest first', security,
@@ -49,6 +52,11 @@ export const billingRoutes = newRouter()
       }
     });
   })
+  .openapi(createRoute({ method: 'post', path: '/invoices/{id}/rebill', tags: [tag],
+    summary: "Bill a void invoice's payer and period again: releases its bills and bills them into a new draft (next sequence), audited", security,
+    request: { params: IdParam },
+    responses: { ...jsonOk(z.object({ billRun: BillRunOut, invoiceId: z.string().nullable().openapi({ description: 'The new draft; null when nothing was due' }) }).openapi('Rebill')), 409: errorResponses[404], ...errorResponses } }),
+  async (c) => c.json(await rebillInvoice({ ctx: c.get('ctx'), id: c.req.valid('param').id }), 200))
   .openapi(createRoute({ method: 'get', path: '/bill-run-groups', tags: [tag], summary: 'Bill-run groups (배치 그룹)', security,
     responses: { ...jsonOk(z.object({ data: z.array(GroupOut) })), ...errorResponses } }),
   async (c) => c.json({ data: await listGroups({ ctx: c.get('ctx') }) }, 200))

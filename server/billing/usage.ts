@@ -34,8 +34,12 @@ const instant = (date: string, tz: string) => sql`(${date}::timestamp at time zo
 
 const filterSql = (m: Meter): SQL[] => filterConditions(m.filters);
 
-/** Loads the usage of `customerIds` for `meterCodes` over `period` (plus late events, see above). */
-export async function loadUsage(db: DbOrTx, tenantId: string, tz: string, customerIds: string[], meterCodes: Set<string>, period: Period): Promise<UsageBook> {
+/**
+ * Loads the usage of `customerIds` for `meterCodes` over `period` (plus late events, see above).
+ * `startOf` moves a customer's first day earlier (a weekly cycle that began before the period):
+ * its days are loaded from there, and only events before that day count as late.
+ */
+export async function loadUsage(db: DbOrTx, tenantId: string, tz: string, customerIds: string[], meterCodes: Set<string>, period: Period, startOf: Map<string, string> = new Map()): Promise<UsageBook> {
   const book: UsageBook = { days: new Map(), late: new Map(), meters: new Map() };
   if (!customerIds.length || !meterCodes.size) return book;
   const ms = await db.select().from(meters).where(and(eq(meters.tenantId, tenantId), inArray(meters.code, [...meterCodes])));
@@ -44,6 +48,7 @@ export async function loadUsage(db: DbOrTx, tenantId: string, tz: string, custom
   const cutoffs = await db.select({ customerId: bills.customerId, at: sql<string>`max(${bills.createdAt})`.as('at') }).from(bills)
     .where(and(eq(bills.tenantId, tenantId), inArray(bills.customerId, customerIds), sql`${bills.periodEnd} <= ${period.start}`))
     .groupBy(bills.customerId);
+  const from = [...startOf.values()].reduce((a, b) => (b < a ? b : a), period.start);
   for (const m of ms) {
     const field = m.field ?? '';
     const rows = await db.select({
@@ -58,7 +63,7 @@ export async function loadUsage(db: DbOrTx, tenantId: string, tz: string, custom
         : sql<string[]>`'{}'::text[]`.as('distinct'),
     }).from(usageEvents)
       .where(and(eq(usageEvents.tenantId, tenantId), eq(usageEvents.meterId, m.id), inArray(usageEvents.customerId, customerIds),
-        gte(usageEvents.timestamp, instant(period.start, tz) as never), lt(usageEvents.timestamp, instant(period.end, tz) as never), ...filterSql(m)))
+        gte(usageEvents.timestamp, instant(from, tz) as never), lt(usageEvents.timestamp, instant(period.end, tz) as never), ...filterSql(m)))
       .groupBy(sql`1`, sql`2`).orderBy(sql`1`, sql`2`);
     for (const r of rows) {
       let perMeter = book.days.get(r.customerId);
@@ -69,12 +74,12 @@ export async function loadUsage(db: DbOrTx, tenantId: string, tz: string, custom
     }
     if ((m.aggregation === 'count' || m.aggregation === 'sum') && cutoffs.length) {
       // One query per meter for the whole chunk: each customer's events received after its cutoff.
-      const cut = sql.join(cutoffs.map((c) => sql`(${c.customerId}::uuid, ${c.at}::timestamptz)`), sql`, `);
+      const cut = sql.join(cutoffs.map((c) => sql`(${c.customerId}::uuid, ${c.at}::timestamptz, ${startOf.get(c.customerId) ?? period.start}::date)`), sql`, `);
       const late = await db.select({ customerId: usageEvents.customerId, n: sql<number>`count(*)::int`, s: sql<string | null>`sum(${usageEvents.value})::text` })
         .from(usageEvents)
-        .innerJoin(sql`(values ${cut}) as cut(customer_id, at)`, sql`cut.customer_id = ${usageEvents.customerId}`)
+        .innerJoin(sql`(values ${cut}) as cut(customer_id, at, first_day)`, sql`cut.customer_id = ${usageEvents.customerId}`)
         .where(and(eq(usageEvents.tenantId, tenantId), eq(usageEvents.meterId, m.id),
-          lt(usageEvents.timestamp, instant(period.start, tz) as never), sql`${usageEvents.receivedAt} > cut.at`, ...filterSql(m)))
+          sql`${usageEvents.timestamp} < (cut.first_day::timestamp at time zone ${tz})`, sql`${usageEvents.receivedAt} > cut.at`, ...filterSql(m)))
         .groupBy(usageEvents.customerId);
       for (const l of late) {
         if (Number(l.n) <= 0) continue;

@@ -12,7 +12,7 @@ import { getInvoice } from './invoices';
 import { localizedDescription } from './render/line-detail';
 import type { LineDetail } from '../rating/types';
 
-interface StoredLine { kind: InvoiceLine['kind']; description?: string; component?: string; quantity?: string; amount: string; rule?: string; name?: string; subscriptionId?: string; planCode?: string; detail?: LineDetail }
+interface StoredLine { kind: InvoiceLine['kind']; description?: string; component?: string; quantity?: string; amount: string; rule?: string; name?: string; subscriptionId?: string; planCode?: string; segment?: { startDate: string; endDate: string }; detail?: LineDetail }
 
 export async function invoiceDocument(ctx: Ctx, id: string): Promise<{ doc: InvoiceDocument; email: string | null }> {
   const inv = await getInvoice({ ctx, id });
@@ -45,6 +45,7 @@ export async function invoiceDocument(ctx: Ctx, id: string): Promise<{ doc: Invo
     lines: lines.filter((l) => l.kind !== 'tax').map((l) => ({
       description: localizedDescription(l.description ?? l.component ?? l.kind, l.detail, locale), subscription: l.planCode ?? (l.subscriptionId ? subLabel.get(l.subscriptionId) : undefined),
       component: l.component, kind: l.kind, quantity: l.quantity, amount: l.amount, rule: l.rule,
+      ...(l.segment ? { period: { start: l.segment.startDate, end: l.segment.endDate } } : {}),
     })),
     subtotal: inv.subtotal, discountTotal: toMoneyString(new Decimal(inv.discountTotal).negated(), inv.currency), taxTotal: inv.taxTotal,
     taxes: [...taxes].map(([name, amount]) => ({ name, amount: toMoneyString(amount, inv.currency) })),

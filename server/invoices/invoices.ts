@@ -11,6 +11,7 @@ import { bills, creditNotes, documentCounters, invoices, payers, tenants } from 
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
+import { reverseRedemptions } from '../promotions/ledger';
 import { paginate } from '../lib/paginate';
 import { addDays, isIsoDate } from '../lib/dates';
 import { Decimal, amountProblem, toMoneyString } from '../lib/money';
@@ -172,6 +173,9 @@ export async function moveInvoice({ ctx, id, action }: { ctx: Ctx; id: string; a
       }
       // The prepaid balance and points it drew go back to their wallets.
       await reverseInvoiceWallets(tx, tctx, i);
+      // A void invoice gave nothing away: its coupon uses and promotion cost go back to the budget.
+      const reversed = await reverseRedemptions(tx, ctx.tenantId, id);
+      if (reversed.length) await recordAudit(tx, tctx, { action: 'invoice.void_redemptions_reversed', entityType: 'invoice', entityId: id, before: { redemptions: reversed } });
     }
     if (action === 'mark-paid') await creditEarnedPoints(tx, tctx, i, await tenantToday(tx, tctx));
     return { status: mv.to, [mv.stamp]: ctx.now() };

@@ -2,11 +2,13 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { isoDate, paging } from '../lib/schemas';
 import { newRouter, jsonBody, jsonOk, errorResponses, security, IdParam, zodIssues } from '../lib/http';
 import { assertPermission, type Ctx } from '../lib/context';
-import { conflict, invalid, ServiceError } from '../lib/errors';
-import { createCreditNote, finalizeInvoice, getInvoice, listInvoices, markSent, moveInvoice, updateDraft, INVOICE_STATUSES } from './invoices';
+import { invalid } from '../lib/errors';
+import { createCreditNote, finalizeInvoice, getInvoice, listInvoices, moveInvoice, updateDraft, INVOICE_STATUSES } from './invoices';
 import { invoiceDocument } from './document';
+import { sendInvoice } from './send';
+import { bulkInvoices } from './bulk';
+import { pickLanguage, translateMessage } from '../lib/i18n';
 import { renderInvoicePdf } from './render/pdf';
-import { mailerFromEnv, sendInvoiceEmail } from '../mail';
 
 const SendIn = z.object({ to: z.email('must be an e-mail address').optional() }).openapi('InvoiceSend');
 
@@ -68,6 +70,19 @@ export const invoiceRoutes = newRouter()
     const pdf = await renderInvoicePdf(doc);
     return c.body(new Uint8Array(pdf), 200, { 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="${doc.number}.pdf"` });
   })
+  .openapi(createRoute({ method: 'post', path: '/invoices/bulk', tags: [tag], security,
+    summary: 'Finalize or send selected invoices, each on its own (one failure does not undo the others); `send` finalizes a draft first. Answers every invoice with its outcome and, for a failure, its error code and message',
+    request: jsonBody(z.object({ action: z.enum(['finalize', 'send']), ids: z.array(z.uuid('must be an invoice id')).min(1).max(200) }).openapi('InvoiceBulkIn')),
+    responses: { ...jsonOk(z.object({
+      action: z.enum(['finalize', 'send']), succeeded: z.number().int(), failed: z.number().int(),
+      results: z.array(z.object({ id: z.string(), ok: z.boolean(), number: z.string().nullable(), status: z.string().nullable(), sentTo: z.string().optional(), code: z.string().optional(), message: z.string().optional() })),
+    }).openapi('InvoiceBulkOut')), ...errorResponses } }),
+  async (c) => {
+    const out = await bulkInvoices({ ctx: c.get('ctx'), input: c.req.valid('json') });
+    // Failure reasons in the caller's language, like problem+json details.
+    const lang = pickLanguage(c.req.header('accept-language'));
+    return c.json({ ...out, results: out.results.map((r) => (r.message ? { ...r, message: translateMessage(r.message, lang) } : r)) }, 200);
+  })
   .openapi(createRoute({ method: 'post', path: '/invoices/{id}/send', tags: [tag], summary: 'E-mail the invoice with its PDF (청구 발송); records sentAt/sentTo', security,
     request: { params: IdParam, body: { content: { 'application/json': { schema: SendIn } }, required: false } },
     responses: { ...jsonOk(z.object({ sentTo: z.string(), accepted: z.array(z.string()), rejected: z.array(z.string()), messageId: z.string() })), 409: errorResponses[404], ...errorResponses } }),
@@ -82,22 +97,6 @@ export const invoiceRoutes = newRouter()
     const checked = SendIn.safeParse(parsedBody);
     if (!checked.success) throw invalid(zodIssues(checked.error));
     const body = checked.data;
-    const { doc, email } = await invoiceDocument(ctx, id);
-    if (doc.status === 'draft' || doc.status === 'void') throw conflict(`A ${doc.status} invoice is not sent; finalize it first`);
-    // Without a mail server nothing can be sent to anyone: say that before asking for an address.
-    const mailer = mailerFromEnv();
-    if (!mailer) throw new ServiceError('EMAIL_NOT_CONFIGURED', 'E-mail is not configured (SMTP_HOST and MAIL_FROM are unset); download the PDF instead');
-    const to = body.to ?? email;
-    if (!to) { mailer.close(); throw conflict('The payer has no e-mail address; pass "to"'); }
-    let r: Awaited<ReturnType<typeof sendInvoiceEmail>>;
-    try {
-      r = await sendInvoiceEmail(mailer, { to, doc, pdf: await renderInvoicePdf(doc), locale: doc.locale });
-    } catch (err) {
-      // The mail server refused or could not be reached: nothing is recorded as sent.
-      throw new ServiceError('EMAIL_FAILED', `The mail server did not accept the message: ${(err as Error).message}`);
-    } finally {
-      mailer.close();
-    }
-    await markSent(ctx, id, to);
-    return c.json({ sentTo: to, accepted: r.accepted, rejected: r.rejected, messageId: r.messageId }, 200);
+    const r = await sendInvoice(ctx, id, body.to);
+    return c.json(r, 200);
   });

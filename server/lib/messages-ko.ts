@@ -122,6 +122,7 @@ export const KO_MESSAGES: Record<string, string> = {
   "must fall on the group's cycle day {day} (periods of one group never overlap)": '배치 그룹의 청구 주기일({day}일)이어야 합니다 (한 그룹의 기간은 겹치지 않습니다)',
   'must be a date after periodStart': 'periodStart보다 늦은 날짜여야 합니다',
   'an anniversary run covers one calendar month; leave periodEnd out': '가입일 기준 요금 계산은 한 달 단위입니다. periodEnd를 비워 두세요',
+  'the period ends on {date} and has not ended yet; send allowOpenPeriod: true to bill it anyway, or make a dry run': '기간이 {date}에 끝나며 아직 끝나지 않았습니다. 그래도 청구하려면 allowOpenPeriod: true를 보내거나 모의 계산을 하세요',
   'group "{code}" already has bill runs; its mode cannot change': '배치 그룹 "{code}"에 이미 요금 계산 이력이 있어 방식을 바꿀 수 없습니다',
 
   // ---- catalog versions -----------------------------------------------------------------------
@@ -176,6 +177,10 @@ export const KO_MESSAGES: Record<string, string> = {
 
   // ---- invoices and mail ----------------------------------------------------------------------
   'Invoice is {status}; only a draft can be finalized': '청구서 상태가 {status}입니다. 초안(draft)만 청구 확정할 수 있습니다',
+  'Invoice is {status}; only a void invoice can be billed again': '청구서 상태가 {status}입니다. 무효(void) 청구서만 다시 청구할 수 있습니다',
+  'The invoice was not made by a bill run; start a bill run for its period instead': '요금 계산으로 만든 청구서가 아닙니다. 해당 기간의 요금 계산을 시작하세요',
+  'This void invoice has already been billed again': '이 무효 청구서는 이미 다시 청구되었습니다',
+  'must be an invoice id': '청구서 ID여야 합니다',
   'Invoice is {status}; {action} needs {from:alt}': '청구서 상태가 {status}입니다. {action} 작업은 {from} 상태에서만 할 수 있습니다',
   'Invoice {number} is {status} and cannot change; issue a credit note instead': '청구서 {number}은(는) {status} 상태라 변경할 수 없습니다. 대신 요금 조정을 발행하세요',
   'must be a date on or after the issue date {date}': '발행일 {date} 이후의 날짜여야 합니다',

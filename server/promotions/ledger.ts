@@ -80,3 +80,20 @@ export async function recordRedemptions(tx: Tx, input: {
   }
   return inserted.length;
 }
+
+/**
+ * Gives back what a voided invoice consumed: its ledger rows go (so budgets and redemption
+ * counts no longer include them) and each generated code it used has one use returned. Runs in
+ * the void's transaction; returns the rows removed, for the audit entry.
+ */
+export async function reverseRedemptions(tx: Tx, tenantId: string, invoiceId: string) {
+  const removed = await tx.delete(ruleRedemptions)
+    .where(and(eq(ruleRedemptions.tenantId, tenantId), eq(ruleRedemptions.invoiceId, invoiceId)))
+    .returning({ rule: ruleRedemptions.ruleCode, couponCode: ruleRedemptions.couponCode, amount: ruleRedemptions.amount, customerId: ruleRedemptions.customerId });
+  for (const r of removed) {
+    if (!r.couponCode) continue;
+    await tx.update(couponCodes).set({ redeemed: sql`greatest(${couponCodes.redeemed} - 1, 0)` })
+      .where(and(eq(couponCodes.tenantId, tenantId), eq(couponCodes.code, r.couponCode)));
+  }
+  return removed;
+}

@@ -90,7 +90,7 @@ describe('a worker killed mid-run', () => {
     const tenantId = r.tenant.id;
     const { ctx } = await billingWorld(h.db, tenantId, PAYERS);
     const undisturbed = await runBillRunNow({ ctx, input: { periodStart: '2025-03-01', dryRun: true } });
-    const run = await createBillRun({ ctx, input: { periodStart: '2025-03-01', chunkSize: 2 } });
+    const run = await createBillRun({ ctx, input: { periodStart: '2025-03-01', chunkSize: 2, allowOpenPeriod: true } }); // the fixture's clock: March is open
     const totalJobs = PAYERS / 2;
     if (!PG) await h.close();
 

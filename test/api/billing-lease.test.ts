@@ -37,7 +37,7 @@ const counts = async () => {
 
 describe('a bill-run chunk whose lease was lost', () => {
   it('is not written by the loser, and is written once by the worker that took it over', async () => {
-    const run = await createBillRun({ ctx, input: { periodStart: '2025-03-01' } });
+    const run = await createBillRun({ ctx, input: { periodStart: '2025-03-01', allowOpenPeriod: true } }); // the fixture's clock: March is open
     const job = (await claim(h.db, 'w-stalled', { filter: { kinds: [BILL_RUN_JOB], tenantId } }))!;
     expect(job).not.toBeNull();
     // w-stalled's lease ran out and w-other claimed the job meanwhile.

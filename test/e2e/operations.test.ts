@@ -52,6 +52,7 @@ describe.skipIf(!hasChromium)('operations: order → bill run → invoice (headl
     await signIn(page, h.baseUrl, 'billing@demo.billwise.dev');
     const periodStart = monthStart(-1);
     const periodEnd = monthStart(0);
+    const lastDay = new Date(Date.parse(`${periodEnd}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
     // A new KRW customer (with its own payer, no bill-run group): nothing is invoiced for it yet,
     // and the run for "no group" picks it up.
@@ -87,6 +88,9 @@ describe.skipIf(!hasChromium)('operations: order → bill run → invoice (headl
     await row.locator('[data-testid=order-complete]').click();
     const dlg = page.locator('.el-dialog:visible');
     const dateInput = dlg.locator('input').first();
+    // The start date defaults to a date the plan accepts (today or later), not the 1st of the month.
+    await expect.poll(() => dateInput.inputValue()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await dateInput.inputValue() >= new Date().toISOString().slice(0, 10) || (await dateInput.inputValue()) >= periodEnd).toBe(true);
     await dateInput.fill(periodStart);
     await dateInput.press('Enter');
     await page.click('[data-testid=order-complete-confirm]');
@@ -103,10 +107,22 @@ describe.skipIf(!hasChromium)('operations: order → bill run → invoice (headl
     const range = page.locator('[data-testid=billrun-form] .el-date-editor input');
     await range.nth(0).fill(periodStart);
     await range.nth(0).press('Enter');
-    await range.nth(1).fill(periodEnd);
+    // Periods are picked inclusive: the last day of the month, not the 1st of the next one.
+    await range.nth(1).fill(lastDay);
     await range.nth(1).press('Enter');
     await page.locator('[data-testid=billrun-form] .el-form-item__label', { hasText: '배치 그룹' }).click(); // close the picker
+    // A dry run is the default; a real run is confirmed with the scope of a dry run first.
+    expect(await page.locator('[data-testid=billrun-dry] input').isChecked()).toBe(true);
+    await page.click('[data-testid=billrun-dry]');
     await page.click('[data-testid=billrun-start]');
+    const confirm = page.locator('[data-testid=billrun-confirm]');
+    await confirm.locator('[data-testid=confirm-period]').waitFor({ timeout: 60_000 });
+    expect(await confirm.locator('[data-testid=confirm-period]').innerText()).toBe(`${periodStart} ~ ${lastDay}`);
+    expect(Number(await confirm.locator('[data-testid=confirm-payers]').innerText())).toBeGreaterThan(0);
+    expect(await confirm.locator('[data-testid=confirm-total]').count()).toBeGreaterThan(0);
+    expect(await confirm.locator('[data-testid=confirm-open-warning]').count()).toBe(0); // last month has ended
+    await shot('bill-run-confirm');
+    await confirm.locator('[data-testid=confirm-run]').click();
     const progress = page.locator('[data-testid=billrun-progress]');
     await progress.waitFor();
     await page.waitForFunction(
@@ -141,6 +157,31 @@ describe.skipIf(!hasChromium)('operations: order → bill run → invoice (headl
     // each discount/tax line names the rule that produced it (the VAT rule at least)
     await page.locator('[data-testid=invoice-lines] [data-testid=line-rule]').first().waitFor();
     expect(await page.locator('[data-testid=invoice-lines]').innerText()).toContain('kr-vat');
+    // One inclusive period format in the header and on the lines; a draft has no issue date yet.
+    expect(await page.locator('.el-descriptions').first().innerText()).toContain(`${periodStart} ~ ${lastDay}`);
+    expect(await page.locator('[data-testid=invoice-lines]').innerText()).toContain(`${periodStart} ~ ${lastDay}`);
+    expect(await page.locator('[data-testid=invoice-issue-date]').innerText()).toBe('확정 시 결정');
     await shot('invoice');
+
+    // 5. Void it and bill the payer's period again: a new draft of the same total.
+    await page.click('[data-testid=invoice-void]');
+    await page.locator('.el-message-box .el-button--primary').click();
+    await page.locator('[data-testid=invoice-rebill]').click();
+    await page.locator('.el-message-box .el-button--primary').click();
+    await page.waitForURL((u) => !u.pathname.endsWith(invs.data[0].id) && u.pathname.includes('/billing/invoices/'));
+    await page.locator('[data-testid=invoice-finalize]').waitFor();
+    expect(await page.locator('[data-testid=invoice-total]').getAttribute('data-amount')).toBe(preview.total);
+
+    // 6. Invoices list from ?status=draft: bulk finalize the new draft, with a result summary.
+    await page.goto(`${h.baseUrl}/billing/invoices?status=draft`);
+    const listRow = page.locator('[data-testid=invoices-table] .el-table__body-wrapper tr', { hasText: `이투이 ${stamp}` }).first();
+    await listRow.waitFor();
+    expect(await page.locator('[data-testid=invoice-status-filter] .is-active').innerText()).toContain('작성 중');
+    await listRow.locator('.el-checkbox').click();
+    await page.click('[data-testid=invoices-bulk-finalize]');
+    await page.locator('.el-message-box .el-button--primary').click();
+    await page.locator('[data-testid=bulk-summary]').waitFor();
+    expect(await page.locator('[data-testid=bulk-summary]').innerText()).toContain('1건 확정, 0건 실패');
+    await shot('bulk-finalize');
   }, 180_000);
 });

@@ -4,7 +4,7 @@
  * budget is used up (also inside one chunk), a re-run does not count its redemptions twice, a
  * generated single-use coupon code presented by two customers applies once, a rule on
  * `customer.id` matches the tenant's own customer code, a yearly plan is billed in advance on its
- * anniversary and a weekly plan is reported as skipped with its reason.
+ * anniversary and a weekly plan is billed for every weekly cycle ending in the run's period.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
@@ -93,7 +93,7 @@ describe('promotions and coupons in a bill run', () => {
     const [cc] = await t.handle.db.select().from(couponCodes).where(and(eq(couponCodes.tenantId, tenantId), eq(couponCodes.code, code)));
     expect(cc.redeemed).toBe(1);
     const run = await runBillRunNow({ ctx, input: { periodStart: '2025-03-01', chunkSize: 100 } }); // a re-run, see below
-    expect(run.outcomes).toEqual({ existing: 9, skipped: 1 }); // W: the weekly plan
+    expect(run.outcomes).toEqual({ existing: 10 }); // W (the weekly plan) too since issue 9
   });
 
   it('re-running the period creates nothing and does not count redemptions twice', async () => {
@@ -106,7 +106,8 @@ describe('promotions and coupons in a bill run', () => {
   });
 
   it('the next month, across chunks: the budget is used up and the code too', async () => {
-    const run = await runBillRunNow({ ctx, input: { periodStart: '2025-04-01', chunkSize: 2 } });
+    // The clock is on 2025-04-02: April has not ended, so this real run says so explicitly.
+    const run = await runBillRunNow({ ctx, input: { periodStart: '2025-04-01', chunkSize: 2, allowOpenPeriod: true } });
     expect(run.status).toBe('completed');
     const inv = await invoicesOf('2025-04-01');
     for (const k of ['B0', 'B1', 'B2', 'B3', 'B4', 'C0', 'C1']) expect(inv[k].discountTotal, k).toBe('0.00');
@@ -135,11 +136,14 @@ describe('customer facts and plan intervals', () => {
     expect(run.payers!.find((p) => p.billTo === ids.Y)).toMatchObject({ outcome: 'empty', error: null });
   });
 
-  it('a weekly plan is not billed silently: the payer is reported as skipped with the reason', async () => {
+  it('a weekly plan is billed for every cycle ending in the period (issue 9: it used to be skipped)', async () => {
+    // From Saturday 2025-03-01: the March run bills the cycles ending 03-08, 03-15, 03-22, 03-29.
+    const march = await invoicesOf('2025-03-01');
+    expect(march.W).toMatchObject({ subtotal: '20.00', total: '20.00' });
+    // May: cycles ending 05-03, 05-10, 05-17, 05-24, 05-31.
     const run = await runBillRunNow({ ctx, input: { periodStart: '2025-05-01', dryRun: true } });
     const w = run.payers!.find((p) => p.billTo === ids.W)!;
-    expect(w.outcome).toBe('skipped');
-    expect(w.error).toMatch(/pr-week.*1 week.*not weekly or daily/);
-    expect(run.outcomes.skipped).toBe(1);
+    expect(w).toMatchObject({ outcome: 'dry_run', total: '25.00' });
+    expect(run.outcomes.skipped).toBeUndefined();
   });
 });

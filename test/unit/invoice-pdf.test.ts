@@ -53,7 +53,9 @@ describe('display formatting of decimal strings', () => {
   });
 
   it('shows an exclusive period end as the last day of use', () => {
-    expect(formatPeriod({ start: '2025-05-01', end: '2025-06-01' }, 'ko')).toBe('2025.05.01 ~ 2025.05.31');
+    // One format in both languages, the same as the console's periodText (issue 9).
+    expect(formatPeriod({ start: '2025-05-01', end: '2025-06-01' }, 'ko')).toBe('2025-05-01 ~ 2025-05-31');
+    expect(formatPeriod({ start: '2025-12-01', end: '2026-01-01' }, 'en')).toBe('2025-12-01 ~ 2025-12-31');
   });
 });
 
@@ -115,7 +117,7 @@ describe('Korean invoice (one page, KRW)', () => {
     expect(text).toContain('주식회사 그로잉살롱');
     expect(text).toMatch(/사업자등록번호\s+220-81-12345/);
     expect(text).toContain('₩33,000');
-    expect(text).toContain('2025.05.01 ~ 2025.05.31');
+    expect(text).toContain('2025-05-01 ~ 2025-05-31');
     expect(text).toContain('2025.06.05');
     // The discount line shows negative with its rule id; VAT by name and rate.
     expect(text).toContain('-₩8,000');
@@ -166,6 +168,6 @@ describe('English invoice with 80 lines (several pages, USD, draft)', () => {
     expect(last).toMatch(/Amount due\s+\$1,346\.51/);
     // Hangul in an English invoice (the buyer's name) survives too.
     expect(pages[0]).toContain('SecureNet Ltd. (시큐어넷)');
-    expect(pages[0]).toContain('May 1, 2025 ~ May 31, 2025');
+    expect(pages[0]).toContain('2025-05-01 ~ 2025-05-31');
   });
 });

@@ -115,10 +115,14 @@ export function formatDate(date: string, locale: InvoiceLocale): string {
   );
 }
 
-/** A period with an exclusive end, shown inclusive: ko "2025.05.01 ~ 2025.05.31". */
-export function formatPeriod(period: { start: string; end: string }, locale: InvoiceLocale): string {
-  const lastDay = addDays(period.end, -1);
-  return `${formatDate(period.start, locale)} ~ ${formatDate(lastDay, locale)}`;
+/**
+ * THE server-side place a stored period `[start, end)` becomes what people read: its first and
+ * last day, "2025-05-01 ~ 2025-05-31", the same text in both languages and the same as the
+ * console's `periodText` (header, lines, PDF and e-mail all agree). `locale` is kept for callers.
+ */
+export function formatPeriod(period: { start: string; end: string }, _locale?: InvoiceLocale): string {
+  if (!isIsoDate(period.start)) throw new RangeError(`not an ISO calendar date: ${JSON.stringify(period.start)}`);
+  return `${period.start} ~ ${addDays(period.end, -1)}`;
 }
 
 /** The month a period bills: ko "2025년 5월", en "May 2025". */

@@ -188,6 +188,7 @@ function secondaryText(L: InvoiceLabels, line: InvoiceLine): string {
   const parts: string[] = [];
   if (line.subscription) parts.push(line.subscription);
   if (line.component) parts.push(line.component);
+  if (line.period) parts.push(formatPeriod(line.period));
   if (line.kind !== 'charge') parts.push(L.kind[line.kind]);
   if (line.rule) parts.push(`${L.rule}: ${line.rule}`);
   return parts.join(' · ');

@@ -43,6 +43,8 @@ export interface InvoiceLine {
   amount: string;
   /** Id of the rule that produced the line (discounts, minimums, adjustments). */
   rule?: string;
+  /** The days the line bills, `end` exclusive like `InvoiceDocument.period` (shown inclusive). */
+  period?: { start: string; end: string };
 }
 
 export interface InvoiceTax {

@@ -106,6 +106,10 @@ export const invoicesApi = {
   markPaid: (id: string) => api.post('/invoices/{id}/mark-paid', { path: { id } }) as Detail,
   markPaymentFailed: (id: string) => api.post('/invoices/{id}/mark-payment-failed', { path: { id } }) as Detail,
   void: (id: string) => api.post('/invoices/{id}/void', { path: { id } }) as Detail,
+  /** A void invoice's payer and period billed again: the new draft's id (null: nothing due). */
+  rebill: (id: string) => api.post('/invoices/{id}/rebill', { path: { id } }),
+  /** Finalize or send several invoices; each succeeds or fails on its own (see the result). */
+  bulk: (action: 'finalize' | 'send', ids: string[]) => api.post('/invoices/bulk', { body: { action, ids } }),
   creditNote: (id: string, body: ApiBody<'post', '/invoices/{id}/credit-notes'>): Promise<CreditNote> =>
     api.post('/invoices/{id}/credit-notes', { path: { id }, body }),
   send: (id: string, to?: string) => api.post('/invoices/{id}/send', { path: { id }, body: to ? { to } : {} }),

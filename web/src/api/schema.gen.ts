@@ -5111,6 +5111,11 @@ export interface paths {
                         /** @default false */
                         dryRun?: boolean;
                         chunkSize?: number;
+                        /**
+                         * @description A real run of a period that has not ended yet (tenant time zone) is refused (422 at allowOpenPeriod) unless this is true
+                         * @default false
+                         */
+                        allowOpenPeriod?: boolean;
                     };
                 };
             };
@@ -5310,6 +5315,89 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/{id}/rebill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bill a void invoice's payer and period again: releases its bills and bills them into a new draft (next sequence), audited */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Rebill"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -6204,6 +6292,82 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/invoices/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Finalize or send selected invoices, each on its own (one failure does not undo the others); `send` finalizes a draft first. Answers every invoice with its outcome and, for a failure, its error code and message */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["InvoiceBulkIn"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InvoiceBulkOut"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -9827,6 +9991,13 @@ export interface components {
                     total: string;
                 };
             };
+            /** @description Like totals, but only the invoices this run creates (a dry run: would create); the estimate a real run is confirmed with */
+            newTotals: {
+                [key: string]: {
+                    invoices: number;
+                    total: string;
+                };
+            };
             error: string | null;
             createdBy: string | null;
             createdAt: string;
@@ -9841,6 +10012,11 @@ export interface components {
                 bills: number;
                 error: string | null;
             }[];
+        };
+        Rebill: {
+            billRun: components["schemas"]["BillRun"];
+            /** @description The new draft; null when nothing was due */
+            invoiceId: string | null;
         };
         BillRunGroup: {
             id: string;
@@ -9929,6 +10105,26 @@ export interface components {
             reason: string;
             createdBy: string | null;
             createdAt: string;
+        };
+        InvoiceBulkOut: {
+            /** @enum {string} */
+            action: "finalize" | "send";
+            succeeded: number;
+            failed: number;
+            results: {
+                id: string;
+                ok: boolean;
+                number: string | null;
+                status: string | null;
+                sentTo?: string;
+                code?: string;
+                message?: string;
+            }[];
+        };
+        InvoiceBulkIn: {
+            /** @enum {string} */
+            action: "finalize" | "send";
+            ids: string[];
         };
         InvoiceSend: {
             /** Format: email */

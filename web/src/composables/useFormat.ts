@@ -22,15 +22,41 @@ function formatter(locale: string, timeZone: string | undefined): Intl.DateTimeF
   return f;
 }
 
-/**
- * A billing period `[start, end)` as people read it: `2025-05-01 ~ 2025-05-31` (the end is
- * exclusive in the API, inclusive on screen and on the PDF). Calendar dates, UTC arithmetic.
+/*
+ * Periods: the API stores and sends `[start, end)` (end exclusive, spec §2); people type and read
+ * the last day (inclusive). These three functions are the ONE place the console converts, so a
+ * period reads "2026-12-01 ~ 2026-12-31" everywhere (runs, invoices, lines) and picking
+ * 12-01 .. 12-31 in a form bills the whole of December. Calendar dates, UTC arithmetic.
  */
+function shiftDate(date: string, days: number): string | null {
+  const d = new Date(`${date}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(d.getTime())) return null;
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The last day of a period whose API end is `end` (exclusive): 2026-01-01 → 2026-12-31. */
+export function inclusiveEnd(end: string): string {
+  return shiftDate(end, -1) ?? end;
+}
+
+/** The API's exclusive end for a last day a person picked: 2026-12-31 → 2027-01-01. */
+export function exclusiveEnd(lastDay: string): string {
+  return shiftDate(lastDay, 1) ?? lastDay;
+}
+
+/** A period `[start, end)` as people read it: `2025-05-01 ~ 2025-05-31`. */
 export function periodText(start: string, end: string): string {
-  const d = new Date(`${end}T00:00:00Z`);
-  if (Number.isNaN(d.getTime())) return `${start} ~ ${end}`;
-  d.setUTCDate(d.getUTCDate() - 1);
-  return `${start} ~ ${d.toISOString().slice(0, 10)}`;
+  return `${start} ~ ${inclusiveEnd(end)}`;
+}
+
+/** Today's calendar date in a time zone (the tenant's), `YYYY-MM-DD`. */
+export function todayIn(timeZone: string | undefined, now = new Date()): string {
+  try {
+    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  } catch {
+    return now.toISOString().slice(0, 10);
+  }
 }
 
 export function useFormat() {

@@ -3,6 +3,7 @@ import productsEn from './products.en';
 import opsEn from './ops.en';
 import chargesEn from './charges.en';
 import collectionsEn from './collections.en';
+import billingEn from './billing.en';
 const en = {
   app: { name: 'Billwise', tagline: 'Rules-driven billing console' },
   common: {
@@ -89,6 +90,7 @@ const en = {
   ...opsEn,
   ...chargesEn,
   ...collectionsEn,
+  ...billingEn,
 };
 
 export type Messages = typeof en;

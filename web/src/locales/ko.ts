@@ -4,6 +4,7 @@ import productsKo from './products.ko';
 import opsKo from './ops.ko';
 import chargesKo from './charges.ko';
 import collectionsKo from './collections.ko';
+import billingKo from './billing.ko';
 
 const ko: Messages = {
   app: { name: 'Billwise', tagline: '룰 기반 빌링 관리 콘솔' },
@@ -90,6 +91,7 @@ const ko: Messages = {
   ...opsKo,
   ...chargesKo,
   ...collectionsKo,
+  ...billingKo,
 };
 
 export default ko;
