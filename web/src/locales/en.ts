@@ -23,6 +23,7 @@ const en = {
     apiKeys: 'API keys', auditLog: 'Audit log', forbidden: 'No permission', notFound: 'Not found',
   },
   auth: {
+    tenantCode: 'Tenant code (optional)', tenantCodeHint: 'Only when your e-mail is registered with several companies',
     title: 'Sign in to the console', email: 'E-mail', password: 'Password', submit: 'Sign in',
     logout: 'Sign out', invalid: 'The e-mail or password is not correct.',
     sessionExpired: 'Your session has ended. Please sign in again.', loggedOut: 'Signed out',

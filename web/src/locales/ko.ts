@@ -24,6 +24,7 @@ const ko: Messages = {
     apiKeys: 'API 키 관리', auditLog: '감사 로그', forbidden: '권한 없음', notFound: '페이지 없음',
   },
   auth: {
+    tenantCode: '사업자 코드 (선택)', tenantCodeHint: '같은 이메일로 여러 사업자에 가입한 경우에만 입력',
     title: '관리 콘솔 로그인', email: '이메일', password: '비밀번호', submit: '로그인',
     logout: '로그아웃', invalid: '이메일 또는 비밀번호가 올바르지 않습니다.',
     sessionExpired: '세션이 만료되었습니다. 다시 로그인하세요.', loggedOut: '로그아웃했습니다',
