@@ -57,8 +57,8 @@ describe.skipIf(!hasChromium)('roles that hold (headless Chromium)', () => {
   };
 
   beforeAll(async () => {
-    h = await startHarness();
-  }, 300_000);
+    h = await startHarness({ healthTimeoutMs: 540_000 });
+  }, 600_000);
   afterAll(async () => {
     await h?.stop();
   });

@@ -1,6 +1,7 @@
 /** English messages. `ko.ts` must have the same shape (checked by the `Messages` type). */
 import productsEn from './products.en';
 import opsEn from './ops.en';
+import traceEn from './trace.en';
 const en = {
   app: { name: 'Billwise', tagline: 'Rules-driven billing console' },
   common: {
@@ -86,6 +87,7 @@ const en = {
   },
   ...productsEn,
   ...opsEn,
+  ...traceEn,
 };
 
 export type Messages = typeof en;

@@ -2,6 +2,7 @@
 import type { Messages } from './en';
 import productsKo from './products.ko';
 import opsKo from './ops.ko';
+import traceKo from './trace.ko';
 
 const ko: Messages = {
   app: { name: 'Billwise', tagline: '룰 기반 빌링 관리 콘솔' },
@@ -87,6 +88,7 @@ const ko: Messages = {
   },
   ...productsKo,
   ...opsKo,
+  ...traceKo,
 };
 
 export default ko;

@@ -53,7 +53,7 @@ const productsEn = {
       volume: 'All units at the price of the tier the total falls in',
       percentage: 'A rate of the amount plus a fee per event',
     },
-    components_n: '{n} components',
+    components_n: 'one component | {n} components',
   },
   preview: {
     title: 'Live preview', customer: 'Sample customer', pickCustomer: 'Search customers', manual: 'Manual',
