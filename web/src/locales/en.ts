@@ -3,6 +3,7 @@ import productsEn from './products.en';
 import opsEn from './ops.en';
 import traceEn from './trace.en';
 import auditEn from './audit.en';
+import formsEn from './forms.en';
 const en = {
   app: { name: 'Billwise', tagline: 'Rules-driven billing console' },
   common: {
@@ -96,6 +97,7 @@ const en = {
   ...opsEn,
   ...traceEn,
   ...auditEn,
+  ...formsEn,
 };
 
 export type Messages = typeof en;

@@ -4,6 +4,7 @@ import productsKo from './products.ko';
 import opsKo from './ops.ko';
 import traceKo from './trace.ko';
 import auditKo from './audit.ko';
+import formsKo from './forms.ko';
 
 const ko: Messages = {
   app: { name: 'Billwise', tagline: '룰 기반 빌링 관리 콘솔' },
@@ -96,6 +97,7 @@ const ko: Messages = {
   ...opsKo,
   ...traceKo,
   ...auditKo,
+  ...formsKo,
 };
 
 export default ko;
