@@ -1,6 +1,7 @@
 /** Messages of the console's own form checks (shown next to the field). Merged into en.ts. */
 const formsEn = {
   formChecks: {
+    groupCode: 'Letters, digits, _ and - only (up to 50), e.g. cycle-1',
     required: 'Required',
     amount: 'Enter an amount of 0 or more, like 1200 or 9.90',
     positive: 'Enter a number greater than 0',

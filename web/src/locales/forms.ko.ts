@@ -3,6 +3,7 @@ import type { FormsMessages } from './forms.en';
 
 const formsKo: FormsMessages = {
   formChecks: {
+    groupCode: '영문, 숫자, _, -만 쓸 수 있습니다 (50자 이내, 예: cycle-1)',
     required: '필수 항목입니다',
     amount: '0 이상의 금액을 입력하세요 (예: 1200, 9.90)',
     positive: '0보다 큰 숫자를 입력하세요',

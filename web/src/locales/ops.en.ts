@@ -119,7 +119,7 @@ const opsEn = {
       kind: { charge: 'Charge', minimum: 'Minimum', discount: 'Discount', tax: 'Tax', credit: 'Credit' },
       rule: 'Rule', component: 'Component', description: 'Description', ruleKind: 'Kind', fired: 'Fired', applied: 'Applied',
       why: 'Why', facts: 'Facts', conditions: 'Conditions', onlyApplied: 'Applied only', version: 'Version',
-      cnReason: 'Reason', cnLines: 'Credit lines', cnAmountHint: 'Positive amount in {currency}', cnCreated: 'Credit note {n} issued',
+      cnOverTotal: 'The credits would exceed the invoice total of {total} (already credited: {credited})', cnReason: 'Reason', cnLines: 'Credit lines', cnAmountHint: 'Positive amount in {currency}', cnCreated: 'Credit note {n} issued',
       notes: 'Notes', segment: 'Segment', billRun: 'Bill run', periodStartFilter: 'Period start',
     },
     dashboard: {

@@ -121,7 +121,7 @@ const opsKo: OpsMessages = {
       kind: { charge: '요금', minimum: '최소 요금', discount: '할인', tax: '세금', credit: '조정' },
       rule: '적용 룰', component: '요금 항목', description: '내용', ruleKind: '룰 유형', fired: '조건 충족', applied: '적용',
       why: '사유', facts: '판단 값', conditions: '조건', onlyApplied: '적용된 룰만', version: '버전',
-      cnReason: '조정 사유', cnLines: '조정 항목', cnAmountHint: '{currency} 양수 금액', cnCreated: '요금 조정 {n}을(를) 발행했습니다',
+      cnOverTotal: '조정 금액 합계가 청구서 총액 {total}을(를) 넘습니다 (기존 조정액: {credited})', cnReason: '조정 사유', cnLines: '조정 항목', cnAmountHint: '{currency} 양수 금액', cnCreated: '요금 조정 {n}을(를) 발행했습니다',
       notes: '메모', segment: '구간', billRun: '요금 계산', periodStartFilter: '기간 시작일',
     },
     dashboard: {
