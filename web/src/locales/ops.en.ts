@@ -26,7 +26,7 @@ const opsEn = {
     customers: {
       searchPlaceholder: 'Name, customer ID, e-mail', type: 'Type', externalId: 'Customer ID',
       phone: 'Phone', country: 'Country', timezone: 'Time zone', segment: 'Segment', tags: 'Tags',
-      billingGroup: 'Bill-run group', dunningExcluded: 'Dunning excluded', businessRegNo: 'Business reg. no.',
+      unset: 'Unset', generateId: 'Generate', pickCountry: 'Choose a country', tenantDefault: 'Tenant default', billingGroupUnset: 'Unset (billed by no bill-run group)', billingGroup: 'Bill-run group', dunningExcluded: 'Dunning excluded', businessRegNo: 'Business reg. no.',
       taxId: 'Tax ID', create: 'New customer', edit: 'Edit customer', profile: 'Profile', contacts: 'Contacts',
       contactRole: 'Role', primary: 'Primary', addContact: 'Add contact', payerMode: 'Payer',
       payerNone: 'None (later)', payerExisting: 'Existing payer', payerNew: 'New payer', selectPayer: 'Select a payer',

@@ -28,7 +28,7 @@ const opsKo: OpsMessages = {
     customers: {
       searchPlaceholder: '고객명, 고객 ID, 이메일', type: '고객 유형', externalId: '고객 ID',
       phone: '전화번호', country: '국가', timezone: '시간대', segment: '세그먼트', tags: '태그',
-      billingGroup: '배치 그룹', dunningExcluded: '미납 조치 제외', businessRegNo: '사업자등록번호',
+      unset: '미지정', generateId: '자동 생성', pickCountry: '국가 선택', tenantDefault: '사업자 기본값', billingGroupUnset: '미지정 (배치 그룹 빌링 대상 아님)', billingGroup: '배치 그룹', dunningExcluded: '미납 조치 제외', businessRegNo: '사업자등록번호',
       taxId: '세금 ID', create: '고객 등록', edit: '고객 수정', profile: '기본 정보', contacts: '담당자',
       contactRole: '역할', primary: '대표', addContact: '담당자 추가', payerMode: '납부자',
       payerNone: '나중에 지정', payerExisting: '기존 납부자', payerNew: '신규 납부자', selectPayer: '납부자 선택',
