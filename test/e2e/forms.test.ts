@@ -91,7 +91,7 @@ describe.skipIf(!hasChromium)('forms validate in the form (headless Chromium)', 
     await dialog().waitFor();
     const inputs = dialog().locator('.el-form-item input');
     await inputs.nth(0).fill('E2E 납부자');
-    await page.fill('[data-testid=payer-country] input', 'K1');
+    await page.fill('input[data-testid=payer-country]', 'K1'); // el-input puts data-* on its <input>
     await inputs.nth(6).fill('서울시 중구 세종대로 1');
     await saveDialog();
     const countryErr = page.locator('[data-testid=payer-country-item] .el-form-item__error');
