@@ -61,7 +61,7 @@ export const billingRoutes = newRouter()
     responses: { ...jsonOk(z.object({ data: z.array(GroupOut) })), ...errorResponses } }),
   async (c) => c.json({ data: await listGroups({ ctx: c.get('ctx') }) }, 200))
   .openapi(createRoute({ method: 'put', path: '/bill-run-groups/{code}', tags: [tag], summary: 'Create or update a bill-run group', security,
-    request: { params: z.object({ code: z.string().min(1).max(50).regex(/^[\w-]+$/).openapi({ param: { name: 'code', in: 'path' } }) }),
+    request: { params: z.object({ code: z.string().min(1).max(50).regex(/^[\w-]+$/, 'letters, digits, _ or -').openapi({ param: { name: 'code', in: 'path' } }) }),
       ...jsonBody(z.object({ name: z.string().min(1).max(200), cycleDay: z.number().int().min(1).max(28), mode: z.enum(['calendar', 'anniversary']).optional().openapi({ description: 'calendar (default on create: periods start on cycleDay) or anniversary (each subscription on its own start day, run per calendar month); kept when omitted' }) })) },
     responses: { ...jsonOk(GroupOut), ...errorResponses } }),
   async (c) => c.json(await upsertGroup({ ctx: c.get('ctx'), input: { code: c.req.valid('param').code, ...c.req.valid('json') } }), 200));

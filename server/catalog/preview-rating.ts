@@ -18,10 +18,11 @@ import type { ConditionTrace } from '../rules/compile';
 import type { PlanDoc, RuleDoc } from '../rules/schema';
 import { resolveAt } from './versions';
 import { loadPointsPolicies } from '../wallets/points-policy';
+import { withReasonCode, type ReasonOut } from '../rating/reasons';
 
 export const HIDDEN = '(hidden)';
 
-export async function previewRating({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<PreviewResponse> {
+export async function previewRating({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<PreviewResponse & { trace: Array<PreviewResponse['trace'][number] & ReasonOut> }> {
   assertPermission(ctx, 'catalog:read');
   const parsed = parsePreviewRequest(input);
   if (!parsed.ok) throw invalid(parsed.issues);
@@ -47,7 +48,9 @@ export async function previewRating({ ctx, input }: { ctx: Ctx; input: unknown }
     pointsPolicy: (currency) => points.get(currency),
   });
   if (!result.ok) throw invalid(result.issues);
-  return ctx.permissions.has('rules:read') ? result.value : hideCouponCodes(result.value, couponCodesOf(req, rules));
+  const shown = ctx.permissions.has('rules:read') ? result.value : hideCouponCodes(result.value, couponCodesOf(req, rules));
+  // Codes after hiding: a hidden coupon code stays hidden in the parameters too.
+  return { ...shown, trace: shown.trace.map(withReasonCode) };
 }
 
 /** Every coupon code the answer could mention: the rules' codes, the codes conditions test for, the codes presented. */

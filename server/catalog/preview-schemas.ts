@@ -46,7 +46,9 @@ export const TraceEntryOut = z.object({
   subscription: z.number().int(),
   fired: z.boolean(),
   applied: z.boolean(),
-  reason: z.string(),
+  reason: z.string().openapi({ description: 'Why it acted or not, in English (kept for compatibility; the console words `code`)' }),
+  code: z.string().openapi({ description: 'Stable reason code (server/rating/reasons.ts); `other` when the text has none, empty when there is no reason' }),
+  params: z.record(z.string(), z.string()).openapi({ description: 'The values the reason names (amounts, dates, codes, tax names)' }),
   facts: z.record(z.string(), z.unknown()).optional(),
   conditions: ConditionTraceOut.optional(),
 }).openapi('TraceEntry');

@@ -19,6 +19,7 @@ import { tenantToday } from '../tenants/tenant-settings';
 import { creditEarnedPoints, reverseInvoiceWallets } from '../wallets/invoice-wallets';
 import { emitEvent, type EventType } from '../webhooks/emit';
 import { scheduleCollection } from '../payments/collection/schedule';
+import { withReasonCode } from '../rating/reasons';
 
 type InvoiceRow = typeof invoices.$inferSelect;
 export const INVOICE_STATUSES = ['draft', 'finalized', 'partially_paid', 'paid', 'payment_failed', 'void'] as const;
@@ -89,13 +90,18 @@ export async function getInvoice({ ctx, id }: { ctx: Ctx; id: string }) {
   const credited = cns.reduce((s, c) => s.plus(c.amount), new Decimal(0)).toString();
   return {
     ...invoiceSummary(i, credited),
-    lines: i.lines, trace: i.trace, versions: i.versions,
+    lines: i.lines, trace: traceOut(i.trace), versions: i.versions,
     bills: bs.map((b) => ({
       id: b.id, subscriptionId: b.subscriptionId, customerId: b.customerId, cycleIndex: b.cycleIndex, segments: b.segments, lines: b.lines,
-      subtotal: m(b.subtotal, b.currency)!, discountTotal: m(b.discountTotal, b.currency)!, planVersions: b.planVersions, ruleVersions: b.ruleVersions, trace: b.trace,
+      subtotal: m(b.subtotal, b.currency)!, discountTotal: m(b.discountTotal, b.currency)!, planVersions: b.planVersions, ruleVersions: b.ruleVersions, trace: traceOut(b.trace),
     })),
     creditNotes: cns.map(creditNoteOut),
   };
+}
+
+/** Stored trace entries (old ones too) with their reason as code and parameters for the console to word. */
+export function traceOut(trace: unknown[]): unknown[] {
+  return trace.map((e) => (e && typeof e === 'object' && typeof (e as { reason?: unknown }).reason === 'string' ? withReasonCode(e as { reason: string }) : e));
 }
 
 export function creditNoteOut(c: typeof creditNotes.$inferSelect) {

@@ -11,6 +11,7 @@
  * are created on first use, no closures per rule).
  */
 import type { PreparedRule, PreparedRules } from './prepare';
+import { REASON_TEMPLATES, reasonText } from './reasons';
 import type { PromotionUsageEntry, TraceEntry } from './types';
 
 /** How a rater counts money: minor-unit integers (fast path) or Decimals (reference). */
@@ -78,20 +79,20 @@ export interface GateSubject {
 /** Why a fired rule may not act for this subscription (null = it may). Exclusive groups: see mayAct. */
 export function gate<A>(x: InvoiceTerms<A>, r: PreparedRule, s: GateSubject): string | null {
   const d = r.doc;
-  if (d.validFrom && x.period.start < d.validFrom) return `not valid before ${d.validFrom}`;
-  if (d.validTo && x.period.start > d.validTo) return `valid until ${d.validTo}`;
-  if (d.currency && d.currency !== x.currency) return `rule is for ${d.currency} invoices`;
-  if (r.cycles !== undefined && s.cycleIndex > r.cycles) return `applies to the first ${r.cycles} cycle(s); this is cycle ${s.cycleIndex}`;
-  if (r.couponCode !== undefined && s.coupons.indexOf(r.couponCode) < 0) return `coupon ${r.couponCode} not presented`;
+  if (d.validFrom && x.period.start < d.validFrom) return reasonText('notValidBefore', { date: d.validFrom });
+  if (d.validTo && x.period.start > d.validTo) return reasonText('validUntil', { date: d.validTo });
+  if (d.currency && d.currency !== x.currency) return reasonText('currencyOnly', { currency: d.currency });
+  if (r.cycles !== undefined && s.cycleIndex > r.cycles) return reasonText('firstCycles', { cycles: r.cycles, cycle: s.cycleIndex });
+  if (r.couponCode !== undefined && s.coupons.indexOf(r.couponCode) < 0) return reasonText('couponAbsent', { code: r.couponCode });
   const book = x.redemptions;
   if (book.usage && (r.kind === 'coupon' || r.kind === 'promotion')) {
     const e = book.usage[r.id] ?? {};
     // Limits count invoices: once it acted on this one, this invoice already counts.
     if (!book.redeemed.has(r.id)) {
-      if (r.maxRedemptions !== undefined && (e.redemptions ?? 0) >= r.maxRedemptions) return `all ${r.maxRedemptions} redemptions used`;
-      if (r.perCustomer !== undefined && (e.customerRedemptions ?? 0) >= r.perCustomer) return `customer already redeemed it ${r.perCustomer} time(s)`;
+      if (r.maxRedemptions !== undefined && (e.redemptions ?? 0) >= r.maxRedemptions) return reasonText('redemptionsUsed', { max: r.maxRedemptions });
+      if (r.perCustomer !== undefined && (e.customerRedemptions ?? 0) >= r.perCustomer) return reasonText('customerRedeemed', { max: r.perCustomer });
     }
-    if (book.exhausted(r)) return 'budget exhausted';
+    if (book.exhausted(r)) return reasonText('budgetExhausted');
   }
   return null;
 }
@@ -103,7 +104,7 @@ export function gate<A>(x: InvoiceTerms<A>, r: PreparedRule, s: GateSubject): st
  */
 export function groupTaken(groups: ReadonlySet<string> | undefined, r: PreparedRule): string | null {
   const group = r.doc.exclusiveGroup;
-  return group && groups?.has(group) ? `exclusive group "${group}" already applied` : null;
+  return group && groups?.has(group) ? reasonText('exclusiveGroup', { group }) : null;
 }
 export function takeGroup(groups: Set<string> | undefined, r: PreparedRule): Set<string> | undefined {
   const group = r.doc.exclusiveGroup;
@@ -157,7 +158,7 @@ export function invoiceLevelActor<A, S extends EvaluatedSubject>(x: InvoiceTerms
     for (const s of firedFor) s.postTrace[j].reason = gate(x, r, s)!;
     return undefined;
   }
-  for (const s of firedFor) if (s !== s0) s.postTrace[j].reason = 'invoice-level rule: acted once, see subscription ' + s0.index;
+  for (const s of firedFor) if (s !== s0) s.postTrace[j].reason = reasonText('actedOnce', { subscription: s0.index });
   return s0;
 }
 
@@ -203,10 +204,10 @@ export function taxRuleFor(candidates: readonly TaxCandidate[], component: strin
 }
 export function markTaxed(c: TaxCandidate, name: string): void {
   c.entry.applied = true;
-  c.entry.reason = `taxes ${name}`;
+  c.entry.reason = reasonText('taxes', { tax: name });
 }
 export function markUntaxed(candidates: readonly TaxCandidate[], name: string): void {
-  for (const c of candidates) if (!c.entry.applied) c.entry.reason = `no line left for ${name} (a higher-priority ${name} rule covers them)`;
+  for (const c of candidates) if (!c.entry.applied) c.entry.reason = reasonText('taxCovered', { tax: name });
 }
 
 /** What a discount may take from: charge lines (never a minimum true-up) of its target. */
@@ -238,22 +239,22 @@ export const trueUpDescription = (planName: string, minimum: string) => `${planN
 
 /** Trace reasons both raters give (the ones not computed above). */
 export const REASON = {
-  notMet: 'conditions not met',
-  noComponent: 'the plan has no matching component',
-  overridden: 'component already overridden by a higher-priority rule',
-  priceOverridden: 'price overridden',
-  pendingPricing: 'pending pricing',
-  noReduction: 'no reduction',
-  nothingOnTarget: 'nothing left to discount on its target',
-  nothingLeft: 'nothing left to discount',
-  freeUnits: (units: unknown) => `${units} free unit(s)`,
-  reduces: (component: string, amount: string) => `reduces ${component} by ${amount}`,
-  budgetShort: (left: string, reduction: string) => `budget left ${left} is less than the reduction ${reduction}`,
-  tookOff: (amount: string) => `took off ${amount}`,
-  earns: (points: string) => `earns ${points} points when paid`,
+  notMet: REASON_TEMPLATES.notMet,
+  noComponent: REASON_TEMPLATES.noComponent,
+  overridden: REASON_TEMPLATES.overridden,
+  priceOverridden: REASON_TEMPLATES.priceOverridden,
+  pendingPricing: REASON_TEMPLATES.pendingPricing,
+  noReduction: REASON_TEMPLATES.noReduction,
+  nothingOnTarget: REASON_TEMPLATES.nothingOnTarget,
+  nothingLeft: REASON_TEMPLATES.nothingLeft,
+  freeUnits: (units: unknown) => reasonText('freeUnits', { units: String(units) }),
+  reduces: (component: string, amount: string) => reasonText('reduces', { component, amount }),
+  budgetShort: (left: string, reduction: string) => reasonText('budgetShort', { left, reduction }),
+  tookOff: (amount: string) => reasonText('tookOff', { amount }),
+  earns: (points: string) => reasonText('earns', { points }),
 } as const;
 
 /** A rule that fired but found nothing to do says so (entries that acted or were blocked already say why). */
 export function settleReasons(trace: readonly TraceEntry[]): void {
-  for (const e of trace) if (e.fired && !e.applied && e.reason === '') e.reason = 'fired; nothing to act on';
+  for (const e of trace) if (e.fired && !e.applied && e.reason === '') e.reason = REASON_TEMPLATES.nothingToActOn;
 }

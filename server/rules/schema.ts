@@ -26,9 +26,11 @@ export const MoneyString = z
 const QTY_MSG = `must be a non-negative number or decimal string, ${LIMITS}`;
 const SmallNumber = z.number().nonnegative().finite().lt(MAX_DECIMAL);
 /** Quantities (units, tier bounds) may be numbers or decimal strings (spec §3). */
-export const Quantity = z.union([SmallNumber, z.string().regex(DECIMAL_RE)], { error: QTY_MSG });
+// The string branch carries the message too: a string that fails the pattern ("-5") is reported by
+// that branch (zod reads it as the intended type), which would otherwise show the regex.
+export const Quantity = z.union([SmallNumber, z.string().regex(DECIMAL_RE, { error: QTY_MSG })], { error: QTY_MSG });
 const PCT_MSG = `must be a percentage as a decimal string or number, e.g. "10", ${LIMITS}`;
-export const Percent = z.union([SmallNumber, z.string().regex(DECIMAL_RE)], { error: PCT_MSG });
+export const Percent = z.union([SmallNumber, z.string().regex(DECIMAL_RE, { error: PCT_MSG })], { error: PCT_MSG });
 export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, { error: 'must be an ISO 4217 code like "USD"', abort: true }).refine(isCurrencyCode, { error: 'is not an ISO 4217 currency code' });
 export const Code = z
   .string()

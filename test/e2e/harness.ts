@@ -51,7 +51,8 @@ export interface Harness {
   stop: () => Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `healthTimeoutMs`: how long the server may take to start (seeding the demo data on a busy machine). */
+export async function startHarness(opts: { healthTimeoutMs?: number } = {}): Promise<Harness> {
   ensureWebBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'bw-e2e-'));
   const port = await freePort();
@@ -63,7 +64,7 @@ export async function startHarness(): Promise<Harness> {
   const server = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   server.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-  await waitForHealth(baseUrl, server, () => log);
+  await waitForHealth(baseUrl, server, () => log, opts.healthTimeoutMs);
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -9592,7 +9592,14 @@ export interface components {
             subscription: number;
             fired: boolean;
             applied: boolean;
+            /** @description Why it acted or not, in English (kept for compatibility; the console words `code`) */
             reason: string;
+            /** @description Stable reason code (server/rating/reasons.ts); `other` when the text has none, empty when there is no reason */
+            code: string;
+            /** @description The values the reason names (amounts, dates, codes, tax names) */
+            params: {
+                [key: string]: string;
+            };
             facts?: {
                 [key: string]: unknown;
             };

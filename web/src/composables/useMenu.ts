@@ -3,6 +3,7 @@ import { computed } from 'vue';
 import type { RouteMeta, RouteRecordRaw } from 'vue-router';
 import { useAuthStore } from '@/stores/auth';
 import { AREAS, MENU_GROUPS, consoleRoutes, type Area, type AreaKey, type MenuGroup } from '@/router/routes';
+import { opsLanding } from '@/router/routes-ops';
 
 export function canOpen(meta: RouteMeta): boolean {
   const auth = useAuthStore();
@@ -17,6 +18,27 @@ function visibleRoutes(area?: AreaKey): RouteRecordRaw[] {
 export function firstAllowedRoute(area?: AreaKey): { name: string } | null {
   const r = visibleRoutes(area)[0];
   return r?.name ? { name: String(r.name) } : null;
+}
+
+/**
+ * The signed-in user's home page: the executive dashboard for read-only analysts, otherwise the
+ * first page of the menu the user may open; null when there is none (a role without pages).
+ */
+export function homeRoute(): { name: string } | null {
+  return opsLanding(useAuthStore().permissions) ?? firstAllowedRoute();
+}
+
+/** Pages that only say something went wrong: never a place to return to after sign-in. */
+const STATUS_ROUTES = new Set(['forbidden', 'not-found']);
+
+/**
+ * Where sign-in continues: the page that asked for it when this user may open it (another
+ * account may have signed in), else the user's home page.
+ */
+export function afterLoginTarget(resolved: { name?: unknown; matched: unknown[]; meta: RouteMeta } | null): 'redirect' | 'home' {
+  if (!resolved || !resolved.matched.length) return 'home';
+  if (typeof resolved.name === 'string' && STATUS_ROUTES.has(resolved.name)) return 'home';
+  return canOpen(resolved.meta) ? 'redirect' : 'home';
 }
 
 export interface MenuItem {

@@ -4,6 +4,9 @@ import opsEn from './ops.en';
 import chargesEn from './charges.en';
 import collectionsEn from './collections.en';
 import billingEn from './billing.en';
+import traceEn from './trace.en';
+import auditEn from './audit.en';
+import formsEn from './forms.en';
 const en = {
   app: { name: 'Billwise', tagline: 'Rules-driven billing console' },
   common: {
@@ -26,6 +29,7 @@ const en = {
     apiKeys: 'API keys', auditLog: 'Audit log', forbidden: 'No permission', notFound: 'Not found',
   },
   auth: {
+    tenantCode: 'Tenant code (optional)', tenantCodeHint: 'Only when your e-mail is registered with several companies',
     title: 'Sign in to the console', email: 'E-mail', password: 'Password', submit: 'Sign in',
     logout: 'Sign out', invalid: 'The e-mail or password is not correct.',
     sessionExpired: 'Your session has ended. Please sign in again.', loggedOut: 'Signed out',
@@ -38,7 +42,7 @@ const en = {
   tenant: {
     summary: 'Tenant summary', settings: 'Settings', name: 'Tenant name', code: 'Tenant code',
     currency: 'Currency', timezone: 'Time zone', roundingMode: 'Rounding mode', locale: 'Default language', paymentTermsDays: 'Payment terms', days: '{n} days',
-    status: 'Status', createdAt: 'Onboarded', readOnly: 'You can view these settings; changing them needs the tenant:write permission.',
+    status: 'Status', createdAt: 'Onboarded', readOnly: 'You can view these settings; changing them needs the permission "{perm}".',
     rounding: {
       half_up: 'Half up (0.5 → 1)', half_even: 'Half even (banker\'s)', down: 'Down (truncate)',
       up: 'Up (away from zero)',
@@ -52,6 +56,12 @@ const en = {
     searchPlaceholder: 'Search name or e-mail', localeDefault: 'Tenant default',
   },
   groups: {
+    // The built-in groups' descriptions (server/access/permissions.ts stores them in English).
+    roleDescriptions: {
+      admin: 'Everything in the tenant', billing_manager: 'Plans, customers, bill runs, invoices and payments',
+      marketer: 'Discounts, promotions, coupons and their results', executive: 'Read-only dashboards and reports',
+      support_agent: 'Customer lookups and changes, invoice questions',
+    },
     create: 'New group', edit: 'Edit group', permissions: 'Permissions', builtIn: 'Built-in',
     members: 'Members', editPermissions: 'Permissions', module: 'Module', selectAll: 'All',
     codeHint: 'Starts with a letter; lowercase letters, digits, _ and - (2–41)', builtInNote: 'Built-in group: the code cannot change.',
@@ -91,6 +101,9 @@ const en = {
   ...chargesEn,
   ...collectionsEn,
   ...billingEn,
+  ...traceEn,
+  ...auditEn,
+  ...formsEn,
 };
 
 export type Messages = typeof en;

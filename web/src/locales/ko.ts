@@ -5,6 +5,9 @@ import opsKo from './ops.ko';
 import chargesKo from './charges.ko';
 import collectionsKo from './collections.ko';
 import billingKo from './billing.ko';
+import traceKo from './trace.ko';
+import auditKo from './audit.ko';
+import formsKo from './forms.ko';
 
 const ko: Messages = {
   app: { name: 'Billwise', tagline: '룰 기반 빌링 관리 콘솔' },
@@ -27,6 +30,7 @@ const ko: Messages = {
     apiKeys: 'API 키 관리', auditLog: '감사 로그', forbidden: '권한 없음', notFound: '페이지 없음',
   },
   auth: {
+    tenantCode: '사업자 코드 (선택)', tenantCodeHint: '같은 이메일로 여러 사업자에 가입한 경우에만 입력',
     title: '관리 콘솔 로그인', email: '이메일', password: '비밀번호', submit: '로그인',
     logout: '로그아웃', invalid: '이메일 또는 비밀번호가 올바르지 않습니다.',
     sessionExpired: '세션이 만료되었습니다. 다시 로그인하세요.', loggedOut: '로그아웃했습니다',
@@ -39,7 +43,7 @@ const ko: Messages = {
   tenant: {
     summary: '사업자 요약', settings: '사업자 설정', name: '사업자명', code: '사업자 코드',
     currency: '통화', timezone: '시간대', roundingMode: '반올림 방식', locale: '기본 언어', paymentTermsDays: '결제 기한', days: '{n}일',
-    status: '상태', createdAt: '입점일시', readOnly: '설정을 조회만 할 수 있습니다. 변경하려면 tenant:write 권한이 필요합니다.',
+    status: '상태', createdAt: '입점일시', readOnly: '설정을 조회만 할 수 있습니다. 변경하려면 "{perm}" 권한이 필요합니다.',
     rounding: {
       half_up: '반올림 (0.5 → 1)', half_even: '오사오입 (은행가 반올림)', down: '절사 (버림)',
       up: '절상 (올림)',
@@ -53,6 +57,11 @@ const ko: Messages = {
     searchPlaceholder: '이름 또는 이메일 검색', localeDefault: '사업자 기본값',
   },
   groups: {
+    roleDescriptions: {
+      admin: '사업자의 모든 기능', billing_manager: '요금제, 고객, 빌링 실행, 청구서, 수납',
+      marketer: '할인, 프로모션, 쿠폰과 그 성과', executive: '대시보드와 보고서 조회 전용',
+      support_agent: '고객 조회와 변경, 청구 문의 응대',
+    },
     create: '그룹 등록', edit: '그룹 수정', permissions: '권한', builtIn: '기본 그룹',
     members: '사용자 수', editPermissions: '권한 설정', module: '모듈', selectAll: '전체',
     codeHint: '영문 소문자로 시작, 소문자·숫자·_·- 사용 (2~41자)', builtInNote: '기본 그룹은 코드를 변경할 수 없습니다.',
@@ -92,6 +101,9 @@ const ko: Messages = {
   ...chargesKo,
   ...collectionsKo,
   ...billingKo,
+  ...traceKo,
+  ...auditKo,
+  ...formsKo,
 };
 
 export default ko;

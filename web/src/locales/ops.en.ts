@@ -26,7 +26,7 @@ const opsEn = {
     customers: {
       searchPlaceholder: 'Name, customer ID, e-mail', type: 'Type', externalId: 'Customer ID',
       phone: 'Phone', country: 'Country', timezone: 'Time zone', segment: 'Segment', tags: 'Tags',
-      billingGroup: 'Bill-run group', dunningExcluded: 'Dunning excluded', businessRegNo: 'Business reg. no.',
+      unset: 'Unset', generateId: 'Generate', pickCountry: 'Choose a country', tenantDefault: 'Tenant default', billingGroupUnset: 'Unset (billed by no bill-run group)', billingGroup: 'Bill-run group', dunningExcluded: 'Dunning excluded', businessRegNo: 'Business reg. no.',
       taxId: 'Tax ID', create: 'New customer', edit: 'Edit customer', profile: 'Profile', contacts: 'Contacts',
       contactRole: 'Role', primary: 'Primary', addContact: 'Add contact', payerMode: 'Payer',
       payerNone: 'None (later)', payerExisting: 'Existing payer', payerNew: 'New payer', selectPayer: 'Select a payer',
@@ -119,7 +119,7 @@ const opsEn = {
       kind: { charge: 'Charge', minimum: 'Minimum', discount: 'Discount', tax: 'Tax', credit: 'Credit' },
       rule: 'Rule', component: 'Component', description: 'Description', ruleKind: 'Kind', fired: 'Fired', applied: 'Applied',
       why: 'Why', facts: 'Facts', conditions: 'Conditions', onlyApplied: 'Applied only', version: 'Version',
-      cnReason: 'Reason', cnLines: 'Credit lines', cnAmountHint: 'Positive amount in {currency}', cnCreated: 'Credit note {n} issued',
+      cnOverTotal: 'The credits would exceed the invoice total of {total} (already credited: {credited})', cnReason: 'Reason', cnLines: 'Credit lines', cnAmountHint: 'Positive amount in {currency}', cnCreated: 'Credit note {n} issued',
       notes: 'Notes', segment: 'Segment', billRun: 'Bill run', periodStartFilter: 'Period start',
     },
     dashboard: {

@@ -28,7 +28,7 @@ const opsKo: OpsMessages = {
     customers: {
       searchPlaceholder: '고객명, 고객 ID, 이메일', type: '고객 유형', externalId: '고객 ID',
       phone: '전화번호', country: '국가', timezone: '시간대', segment: '세그먼트', tags: '태그',
-      billingGroup: '배치 그룹', dunningExcluded: '미납 조치 제외', businessRegNo: '사업자등록번호',
+      unset: '미지정', generateId: '자동 생성', pickCountry: '국가 선택', tenantDefault: '사업자 기본값', billingGroupUnset: '미지정 (배치 그룹 빌링 대상 아님)', billingGroup: '배치 그룹', dunningExcluded: '미납 조치 제외', businessRegNo: '사업자등록번호',
       taxId: '세금 ID', create: '고객 등록', edit: '고객 수정', profile: '기본 정보', contacts: '담당자',
       contactRole: '역할', primary: '대표', addContact: '담당자 추가', payerMode: '납부자',
       payerNone: '나중에 지정', payerExisting: '기존 납부자', payerNew: '신규 납부자', selectPayer: '납부자 선택',
@@ -121,7 +121,7 @@ const opsKo: OpsMessages = {
       kind: { charge: '요금', minimum: '최소 요금', discount: '할인', tax: '세금', credit: '조정' },
       rule: '적용 룰', component: '요금 항목', description: '내용', ruleKind: '룰 유형', fired: '조건 충족', applied: '적용',
       why: '사유', facts: '판단 값', conditions: '조건', onlyApplied: '적용된 룰만', version: '버전',
-      cnReason: '조정 사유', cnLines: '조정 항목', cnAmountHint: '{currency} 양수 금액', cnCreated: '요금 조정 {n}을(를) 발행했습니다',
+      cnOverTotal: '조정 금액 합계가 청구서 총액 {total}을(를) 넘습니다 (기존 조정액: {credited})', cnReason: '조정 사유', cnLines: '조정 항목', cnAmountHint: '{currency} 양수 금액', cnCreated: '요금 조정 {n}을(를) 발행했습니다',
       notes: '메모', segment: '구간', billRun: '요금 계산', periodStartFilter: '기간 시작일',
     },
     dashboard: {

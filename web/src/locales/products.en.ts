@@ -15,7 +15,7 @@ const productsEn = {
     retireTitle: 'Retire', retireHint: 'Stops applying to periods starting on or after this date.',
     discardConfirm: 'Discard the draft? Unsaved and saved draft changes are lost.',
     published: 'Version {v} published', discarded: 'Draft discarded', retired: 'Retired from {d}', savedDraft: 'Draft saved (version {v})',
-    unsaved: 'Unsaved changes', readOnly: 'You can view this; changing it needs the {perm} permission.',
+    unsaved: 'Unsaved changes', readOnly: 'You can view this; changing it needs the permission "{perm}".',
     json: {
       hint: 'Edit the document as JSON; the form follows as soon as it parses.', parseError: 'JSON error: {msg}',
       notObject: 'The document must be a JSON object',
@@ -53,7 +53,7 @@ const productsEn = {
       volume: 'All units at the price of the tier the total falls in',
       percentage: 'A rate of the amount plus a fee per event',
     },
-    components_n: '{n} components',
+    components_n: 'one component | {n} components',
   },
   preview: {
     title: 'Live preview', customer: 'Sample customer', pickCustomer: 'Search customers', manual: 'Manual',

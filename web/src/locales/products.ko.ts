@@ -17,7 +17,7 @@ const productsKo: typeof productsEn = {
     retireTitle: '판매 종료', retireHint: '이 날짜 이후에 시작하는 사용기간부터 적용하지 않습니다.',
     discardConfirm: '초안을 삭제하시겠습니까? 저장한 초안과 저장하지 않은 변경 사항이 모두 사라집니다.',
     published: '버전 {v}을(를) 게시했습니다', discarded: '초안을 삭제했습니다', retired: '{d}부터 판매 종료합니다', savedDraft: '초안을 저장했습니다 (버전 {v})',
-    unsaved: '저장하지 않은 변경 사항', readOnly: '조회만 할 수 있습니다. 변경하려면 {perm} 권한이 필요합니다.',
+    unsaved: '저장하지 않은 변경 사항', readOnly: '조회만 할 수 있습니다. 변경하려면 "{perm}" 권한이 필요합니다.',
     json: {
       hint: 'JSON으로 직접 편집할 수 있습니다. 올바른 JSON이 되면 폼에 바로 반영됩니다.', parseError: 'JSON 오류: {msg}',
       notObject: '문서는 JSON 객체여야 합니다',

@@ -1,8 +1,8 @@
+import { watch } from 'vue';
 import { createRouter, createWebHistory, type RouteLocationRaw, type RouteRecordRaw } from 'vue-router';
 import { useAuthStore } from '@/stores/auth';
 import { consoleRoutes } from './routes';
-import { opsLanding } from './routes-ops';
-import { canOpen, firstAllowedRoute } from '@/composables/useMenu';
+import { canOpen, firstAllowedRoute, homeRoute } from '@/composables/useMenu';
 import { i18n } from '@/locales';
 import ConsoleLayout from '@/components/ConsoleLayout.vue';
 
@@ -17,7 +17,7 @@ const routes: RouteRecordRaw[] = [
     path: '/',
     component: ConsoleLayout,
     children: [
-      { path: '', name: 'home', redirect: () => opsLanding(useAuthStore().permissions) ?? firstAllowedRoute() ?? { name: 'forbidden' } },
+      { path: '', name: 'home', redirect: () => homeRoute() ?? { name: 'forbidden' } },
       { path: 'common', redirect: () => firstAllowedRoute('common') ?? { name: 'forbidden' } },
       ...consoleRoutes,
       {
@@ -52,18 +52,34 @@ router.beforeEach(async (to): Promise<RouteLocationRaw | true> => {
   if (to.meta.public) {
     return auth.isAuthenticated && to.name === 'login' ? { name: 'home' } : true;
   }
+  // Redirect records ("/", "/common") are resolved before this guard runs, i.e. before the
+  // session is known on a fresh load: remember and re-decide what the user asked for, not
+  // where the redirect sent a signed-out visitor (it used to be "/forbidden").
+  const asked = to.redirectedFrom ?? to;
   if (!auth.isAuthenticated) {
-    return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
+    return { name: 'login', query: asked.fullPath !== '/' ? { redirect: asked.fullPath } : {} };
   }
-  // "/" redirects before the session is restored on a fresh load: decide the landing page now.
-  if (to.name === 'forbidden' && to.redirectedFrom?.path === '/') {
-    return opsLanding(auth.permissions) ?? firstAllowedRoute() ?? true;
+  if (to.name === 'forbidden' && to.redirectedFrom) {
+    const again = redirectAgain(to.redirectedFrom);
+    if (again) return again;
   }
   if (!canOpen(to.meta)) return { name: 'forbidden' };
   return true;
 });
 
-router.afterEach((to) => {
-  const title = to.meta.title ? i18n.global.t(to.meta.title) : '';
+/** The landing page a redirect record would choose now that the session is known. */
+function redirectAgain(from: { path: string }): RouteLocationRaw | null {
+  if (from.path === '/') return homeRoute();
+  if (from.path === '/common') return firstAllowedRoute('common');
+  return null;
+}
+
+function setTitle() {
+  const key = router.currentRoute.value.meta.title;
+  const title = key ? i18n.global.t(key) : '';
   document.title = title ? `${title} · Billwise` : 'Billwise';
-});
+}
+
+router.afterEach(setTitle);
+// The tab title follows a language switch too, not only the next navigation.
+watch(i18n.global.locale, setTitle);

@@ -7,6 +7,8 @@
 import { defineStore } from 'pinia';
 import { reactive } from 'vue';
 import { customersApi, payersApi } from '@/api/ops';
+import { permissionsApi } from '@/api/common';
+import { useLocaleStore } from './locale';
 
 const shortId = (id: string) => id.slice(0, 8);
 
@@ -44,11 +46,29 @@ export const useLookupStore = defineStore('lookups', () => {
     return payers.get(id) ?? customers.get(id) ?? shortId(id);
   }
 
+  /** Permission code → its ko/en label (GET /permissions, asked once per session). */
+  const permissionLabels = reactive(new Map<string, { ko: string; en: string }>());
+  let permissionsAsked = false;
+  /**
+   * A permission as people read it ("Manage tax rules", "세금 룰 관리"), for notices that name the
+   * permission a change needs; the code until the catalog arrives (or if it names nothing).
+   */
+  function permissionLabel(code: string): string {
+    if (!permissionsAsked) {
+      permissionsAsked = true;
+      void permissionsApi.list().then((r) => {
+        for (const p of r.data) permissionLabels.set(p.code, p.label);
+      }).catch(() => { permissionsAsked = false; });
+    }
+    const l = permissionLabels.get(code);
+    return l ? l[useLocaleStore().locale] : code;
+  }
+
   /** After creating or renaming customers or payers: names are fetched again when next shown. */
   function forget(): void {
     customers.clear();
     payers.clear();
   }
 
-  return { customerName, payerName, forget };
+  return { customerName, payerName, permissionLabel, forget };
 });
