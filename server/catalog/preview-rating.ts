@@ -17,10 +17,13 @@ import { parsePreviewRequest, previewRating as rateRequest, type PreviewRequest,
 import type { ConditionTrace } from '../rules/compile';
 import type { PlanDoc, RuleDoc } from '../rules/schema';
 import { resolveAt } from './versions';
+import { resolvePresentedCodes } from '../promotions/coupons';
 
 export const HIDDEN = '(hidden)';
 
-export async function previewRating({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<PreviewResponse> {
+export type PreviewAnswer = PreviewResponse & { rejectedCoupons?: { code: string; reason: string }[] };
+
+export async function previewRating({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<PreviewAnswer> {
   assertPermission(ctx, 'catalog:read');
   const parsed = parsePreviewRequest(input);
   if (!parsed.ok) throw invalid(parsed.issues);
@@ -35,7 +38,9 @@ export async function previewRating({ ctx, input }: { ctx: Ctx; input: unknown }
   ]);
   const byCode = new Map(plans.map((p) => [p.code, p.document]));
   const rules = req.rules ?? tenantRules.map((r) => r.document);
-  const result = rateRequest(req, {
+  // Generated codes (coupon batches) stand for their campaign's code, exactly as in billing.
+  const { request: resolved, rejected } = await resolveCoupons(ctx, req, rules, at);
+  const result = rateRequest(resolved, {
     tenantRules: rules,
     resolvePlan: (code) => byCode.get(code),
     defaultCurrency: tenant.currency,
@@ -44,7 +49,24 @@ export async function previewRating({ ctx, input }: { ctx: Ctx; input: unknown }
     timeZone: tenant.timezone,
   });
   if (!result.ok) throw invalid(result.issues);
-  return ctx.permissions.has('rules:read') ? result.value : hideCouponCodes(result.value, couponCodesOf(req, rules));
+  const value = rejected.length ? { ...result.value, rejectedCoupons: rejected } : result.value;
+  return ctx.permissions.has('rules:read') ? value : hideCouponCodes(value, couponCodesOf(req, rules));
+}
+
+/** The request with every presented code resolved by the one function billing uses, and the codes refused (expired, used up). */
+async function resolveCoupons(ctx: Ctx, req: PreviewRequest, rules: readonly RuleDoc[], on: string) {
+  const rejected = new Map<string, { code: string; reason: string }>();
+  const one = async (codes: readonly string[] | undefined) => {
+    if (!codes?.length) return codes ? [...codes] : undefined;
+    const r = await resolvePresentedCodes(q(ctx), ctx.tenantId, codes, on, rules);
+    for (const x of r.rejected) rejected.set(x.code, x);
+    return r.codes;
+  };
+  const coupons = await one(req.coupons);
+  const subscriptions = [];
+  for (const s of req.subscriptions) subscriptions.push(s.coupons ? { ...s, coupons: await one(s.coupons) } : s);
+  const request: PreviewRequest = { ...req, subscriptions, ...(coupons ? { coupons } : {}) };
+  return { request, rejected: [...rejected.values()] };
 }
 
 /** Every coupon code the answer could mention: the rules' codes, the codes conditions test for, the codes presented. */
@@ -66,7 +88,7 @@ function couponCodesOf(req: PreviewRequest, rules: readonly RuleDoc[]): string[]
 }
 
 /** The answer with each code replaced by HIDDEN wherever it appears as a whole word in a text, and the coupon facts' values hidden. */
-export function hideCouponCodes(res: PreviewResponse, codes: readonly string[]): PreviewResponse {
+export function hideCouponCodes(res: PreviewAnswer, codes: readonly string[]): PreviewAnswer {
   const escaped = [...codes].sort((a, b) => b.length - a.length).map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const re = escaped.length ? new RegExp(`(?<![A-Za-z0-9_.-])(?:${escaped.join('|')})(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`, 'g') : null;
   const text = (s: string) => (re ? s.replace(re, HIDDEN) : s);
@@ -80,6 +102,7 @@ export function hideCouponCodes(res: PreviewResponse, codes: readonly string[]):
   };
   return {
     ...res,
+    ...(res.rejectedCoupons ? { rejectedCoupons: res.rejectedCoupons.map((r) => ({ code: HIDDEN, reason: text(r.reason) })) } : {}),
     lines: res.lines.map((l) => ({ ...l, ...(l.name !== undefined ? { name: text(l.name) } : {}), ...(l.description !== undefined ? { description: text(l.description) } : {}) })),
     trace: res.trace.map((e) => ({
       ...e,

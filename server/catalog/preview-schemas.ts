@@ -58,4 +58,6 @@ export const PreviewResponseSchema = z.object({
     rules: z.array(z.object({ id: z.string(), version: DocVersion })),
   }),
   pointsEarned: z.array(z.object({ rule: z.string(), points: z.string(), expiresInDays: z.number().int().nullable() })),
+  rejectedCoupons: z.array(z.object({ code: z.string(), reason: z.string() })).optional()
+    .openapi({ description: 'Presented generated codes that were not applied (expired, used up, their coupon not in effect)' }),
 }).openapi('PreviewResponse');

@@ -96,12 +96,18 @@ export async function redemptionReport({ ctx, ruleCode }: { ctx: Ctx; ruleCode: 
  * Turns the codes a customer presents into what the rating engine matches: a generated code
  * stands for its coupon rule's campaign code, if it still has uses left and has not expired.
  * Unknown codes are passed through (a rule may name them directly) and reported.
+ *
+ * The one path for presented codes: billing, the rating preview and the rule test all call it.
+ * `rules` are the rule documents the caller rates with (the preview's inline rules, a draft under
+ * test); without them, the tenant's published rules in effect on `on`.
  */
-export async function resolvePresentedCodes(db: DbOrTx, tenantId: string, presented: readonly string[], on: string) {
+export async function resolvePresentedCodes(db: DbOrTx, tenantId: string, presented: readonly string[], on: string, ruleDocs?: readonly RuleDoc[]) {
   const norm = [...new Set(presented.map((c) => c.trim().toUpperCase()).filter(Boolean))];
   if (!norm.length) return { codes: [] as string[], byRule: new Map<string, string>(), rejected: [] as { code: string; reason: string }[] };
   const rows = await db.select().from(couponCodes).where(and(eq(couponCodes.tenantId, tenantId), inArray(couponCodes.code, norm)));
-  const rules = new Map((await resolveAt<RuleDoc>(db, tenantId, 'rule', on)).map((r) => [r.code, r.document]));
+  const rules = ruleDocs
+    ? new Map(ruleDocs.map((d) => [d.id, d]))
+    : rows.length ? new Map((await resolveAt<RuleDoc>(db, tenantId, 'rule', on)).map((r) => [r.code, r.document])) : new Map<string, RuleDoc>();
   const codes: string[] = [];
   const byRule = new Map<string, string>();
   const rejected: { code: string; reason: string }[] = [];

@@ -7914,6 +7914,11 @@ export interface components {
                 points: string;
                 expiresInDays: number | null;
             }[];
+            /** @description Presented generated codes that were not applied (expired, used up, their coupon not in effect) */
+            rejectedCoupons?: {
+                code: string;
+                reason: string;
+            }[];
         };
         PreviewLine: {
             subscription?: number;
