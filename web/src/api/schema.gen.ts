@@ -7409,7 +7409,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Monthly usage per meter from the daily rollups; the last three months by default */
+        /** Monthly usage per meter, counted from the events (the current month included); the last three months by default */
         get: {
             parameters: {
                 query?: {
@@ -8698,6 +8698,8 @@ export interface components {
             reason: string;
             message: string;
             payload?: unknown;
+            /** @description The event exactly as received, as JSON text (a NUL stays the JSON escape \u0000) */
+            rawPayload: string | null;
             status: string;
             occurrences: number;
             firstReceivedAt: string;

@@ -1,0 +1,1 @@
+ALTER TABLE "metering_errors" ADD COLUMN "raw_payload" text;
