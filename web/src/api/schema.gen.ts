@@ -1215,6 +1215,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rating/customers/{id}/facts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What rating sees for a stored customer in a month: facts, active subscriptions and usage so far
+         * @description Needs rules:read and customers:read (the rule test starts from it). `month` (YYYY-MM) defaults to the current month in the tenant time zone; usage is per meter over that month up to now.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    month?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CustomerRatingFacts"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rules/{code}/coupon-codes": {
         parameters: {
             query?: never;
@@ -7968,6 +8047,48 @@ export interface components {
             valueResult?: unknown;
             result: boolean;
             error?: string;
+        };
+        CustomerRatingFacts: {
+            customerId: string;
+            timezone: string;
+            period: {
+                start: string;
+                end: string;
+            };
+            customer: {
+                id?: string | null;
+                type?: string | null;
+                segment?: string | null;
+                country?: string | null;
+                tags?: string[] | null;
+                tenureMonths?: number | null;
+                dunningExcluded?: boolean | null;
+                attributes?: {
+                    [key: string]: string | number | boolean | null;
+                } | null;
+            };
+            subscriptions: {
+                id: string;
+                planCode: string;
+                quantities: {
+                    [key: string]: string;
+                };
+                startDate: string;
+                endDate: string | null;
+                trialEndDate: string | null;
+                coupons: string[];
+                addOn: boolean;
+                cycleIndex: number;
+            }[];
+            usage: {
+                [key: string]: {
+                    value: string;
+                    events: number;
+                    aggregation: string;
+                    unit: string | null;
+                    name: string;
+                };
+            };
         };
         CouponCode: {
             id: string;
