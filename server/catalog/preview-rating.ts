@@ -17,11 +17,11 @@ import { parsePreviewRequest, previewRating as rateRequest, type PreviewRequest,
 import type { ConditionTrace } from '../rules/compile';
 import type { PlanDoc, RuleDoc } from '../rules/schema';
 import { resolveAt } from './versions';
-import { resolvePresentedCodes } from '../promotions/coupons';
+import { resolvePresentedCodes, type RejectedCode } from '../promotions/coupons';
 
 export const HIDDEN = '(hidden)';
 
-export type PreviewAnswer = PreviewResponse & { rejectedCoupons?: { code: string; reason: string }[] };
+export type PreviewAnswer = PreviewResponse & { rejectedCoupons?: RejectedCode[] };
 
 export async function previewRating({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<PreviewAnswer> {
   assertPermission(ctx, 'catalog:read');
@@ -55,7 +55,7 @@ export async function previewRating({ ctx, input }: { ctx: Ctx; input: unknown }
 
 /** The request with every presented code resolved by the one function billing uses, and the codes refused (expired, used up). */
 async function resolveCoupons(ctx: Ctx, req: PreviewRequest, rules: readonly RuleDoc[], on: string) {
-  const rejected = new Map<string, { code: string; reason: string }>();
+  const rejected = new Map<string, RejectedCode>();
   const one = async (codes: readonly string[] | undefined) => {
     if (!codes?.length) return codes ? [...codes] : undefined;
     const r = await resolvePresentedCodes(q(ctx), ctx.tenantId, codes, on, rules);
@@ -102,7 +102,7 @@ export function hideCouponCodes(res: PreviewAnswer, codes: readonly string[]): P
   };
   return {
     ...res,
-    ...(res.rejectedCoupons ? { rejectedCoupons: res.rejectedCoupons.map((r) => ({ code: HIDDEN, reason: text(r.reason) })) } : {}),
+    ...(res.rejectedCoupons ? { rejectedCoupons: res.rejectedCoupons.map((r) => ({ ...r, code: HIDDEN, reason: text(r.reason) })) } : {}),
     lines: res.lines.map((l) => ({ ...l, ...(l.name !== undefined ? { name: text(l.name) } : {}), ...(l.description !== undefined ? { description: text(l.description) } : {}) })),
     trace: res.trace.map((e) => ({
       ...e,

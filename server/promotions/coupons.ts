@@ -92,6 +92,9 @@ export async function redemptionReport({ ctx, ruleCode }: { ctx: Ctx; ruleCode: 
   };
 }
 
+/** A presented generated code that does not apply: `reason` in words (bill-run warnings), `why` for screens to word. */
+export interface RejectedCode { code: string; reason: string; why?: 'not_in_effect' | 'expired' | 'used_up'; expiresOn?: string }
+
 /**
  * Turns the codes a customer presents into what the rating engine matches: a generated code
  * stands for its coupon rule's campaign code, if it still has uses left and has not expired.
@@ -103,23 +106,23 @@ export async function redemptionReport({ ctx, ruleCode }: { ctx: Ctx; ruleCode: 
  */
 export async function resolvePresentedCodes(db: DbOrTx, tenantId: string, presented: readonly string[], on: string, ruleDocs?: readonly RuleDoc[]) {
   const norm = [...new Set(presented.map((c) => c.trim().toUpperCase()).filter(Boolean))];
-  if (!norm.length) return { codes: [] as string[], byRule: new Map<string, string>(), rejected: [] as { code: string; reason: string }[] };
+  if (!norm.length) return { codes: [] as string[], byRule: new Map<string, string>(), rejected: [] as RejectedCode[] };
   const rows = await db.select().from(couponCodes).where(and(eq(couponCodes.tenantId, tenantId), inArray(couponCodes.code, norm)));
   const rules = ruleDocs
     ? new Map(ruleDocs.map((d) => [d.id, d]))
     : rows.length ? new Map((await resolveAt<RuleDoc>(db, tenantId, 'rule', on)).map((r) => [r.code, r.document])) : new Map<string, RuleDoc>();
   const codes: string[] = [];
   const byRule = new Map<string, string>();
-  const rejected: { code: string; reason: string }[] = [];
+  const rejected: RejectedCode[] = [];
   const known = new Map(rows.map((r) => [r.code, r]));
   for (const c of norm) {
     const row = known.get(c);
     if (!row) { codes.push(c); continue; }
     const rule = rules.get(row.ruleCode);
     const campaign = rule ? (rule.event.params as { code?: string }).code : undefined;
-    if (!rule || !campaign) rejected.push({ code: c, reason: 'its coupon is not in effect' });
-    else if (row.expiresOn && row.expiresOn < on) rejected.push({ code: c, reason: `expired on ${row.expiresOn}` });
-    else if (row.maxRedemptions !== null && row.redeemed >= row.maxRedemptions) rejected.push({ code: c, reason: 'already used up' });
+    if (!rule || !campaign) rejected.push({ code: c, reason: 'its coupon is not in effect', why: 'not_in_effect' });
+    else if (row.expiresOn && row.expiresOn < on) rejected.push({ code: c, reason: `expired on ${row.expiresOn}`, why: 'expired', expiresOn: row.expiresOn });
+    else if (row.maxRedemptions !== null && row.redeemed >= row.maxRedemptions) rejected.push({ code: c, reason: 'already used up', why: 'used_up' });
     else { codes.push(campaign); byRule.set(row.ruleCode, c); }
   }
   return { codes, byRule, rejected };

@@ -53,6 +53,6 @@ describe('presented coupon codes: one path for billing, preview and rule test', 
     const r = await preview({ subscriptions: [{ plan, startDate: '2026-03-01' }], coupons: [expired] });
     expect(r.status).toBe(200);
     expect(r.body.discountTotal).toBe('0');
-    expect(r.body.rejectedCoupons).toEqual([{ code: 'OLD-WELCOME', reason: 'expired on 2026-02-01' }]);
+    expect(r.body.rejectedCoupons).toEqual([{ code: 'OLD-WELCOME', reason: 'expired on 2026-02-01', why: 'expired', expiresOn: '2026-02-01' }]);
   });
 });

@@ -57,4 +57,6 @@ export const rulesApi = {
 
 export const ratingApi = {
   preview: (req: PreviewRequest): Promise<PreviewResponse> => api.post('/rating/preview', { body: req }),
+  /** A stored customer's month as rating sees it: subscriptions, quantities, coupons, usage so far. */
+  customerFacts: (id: string, month?: string) => api.get('/rating/customers/{id}/facts', { path: { id }, query: month ? { month } : {} }),
 };

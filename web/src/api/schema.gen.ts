@@ -7997,6 +7997,9 @@ export interface components {
             rejectedCoupons?: {
                 code: string;
                 reason: string;
+                /** @enum {string} */
+                why?: "not_in_effect" | "expired" | "used_up";
+                expiresOn?: string;
             }[];
         };
         PreviewLine: {

@@ -1,0 +1,13 @@
+/** Issue 9 part C: rule test prefill, coupon batches, meters in the plan form, versions. */
+const rulesCouponsEn = {
+  ruleFacts: {
+    loading: 'Loading the customer\'s period…',
+    fromCustomer: 'Filled from {name}\'s subscriptions and usage so far in {month}.',
+    noSubscription: 'The customer has no subscription in {month}: pick a plan.',
+    why: { expired: 'it expired on {date}', used_up: 'it is used up', not_in_effect: 'its coupon is not in effect' },
+    subscription: 'Subscription',
+    rejectedCoupon: 'Code {code} was not applied: {reason}',
+  },
+};
+
+export default rulesCouponsEn;

@@ -1,0 +1,15 @@
+/** 이슈 9 C: 룰 테스트 자동 채움, 쿠폰 배치, 상품 폼의 미터, 버전. */
+import type en from './rules-coupons.en';
+
+const rulesCouponsKo: typeof en = {
+  ruleFacts: {
+    loading: '고객의 이번 기간 정보를 불러오는 중…',
+    fromCustomer: '{name} 고객의 {month} 구독과 현재까지의 사용량으로 채웠습니다.',
+    noSubscription: '{month}에 이 고객의 구독이 없습니다. 상품을 선택하세요.',
+    why: { expired: '{date}에 만료되었습니다', used_up: '사용 한도를 모두 썼습니다', not_in_effect: '쿠폰 룰이 적용 기간이 아닙니다' },
+    subscription: '구독',
+    rejectedCoupon: '코드 {code}는 적용되지 않았습니다: {reason}',
+  },
+};
+
+export default rulesCouponsKo;
