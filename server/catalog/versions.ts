@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/record';
 import { todayInZone } from '../lib/dates';
 import { KINDS, codeOf, nameOf, type CatalogKind, type KindSpec } from './kinds';
 import { diffDocuments } from './diff';
+import { publishIssues } from './publish-checks';
 
 type Entry = typeof catalogEntries.$inferSelect;
 type Version = typeof catalogVersions.$inferSelect;
@@ -178,6 +179,8 @@ export async function publishDraft({ ctx, kind, code, effectiveFrom }: { ctx: Ct
     const draft = versions.find((v) => v.status === 'draft');
     if (!draft) throw conflict(`${spec.label} "${code}" has no draft to publish`);
     validateOrThrow(spec, draft.document);
+    const tenantIssues = await publishIssues(tx, ctx.tenantId, kind, code, draft.document);
+    if (tenantIssues.length) throw new ServiceError(spec.kind === 'plan' ? 'PLAN_INVALID' : 'RULE_INVALID', undefined, tenantIssues);
     const eff = effectiveFrom ?? (await tenantToday(tx, tctx));
     const latest = versions.filter((v) => v.status === 'published').map((v) => v.effectiveFrom!).sort().at(-1);
     if (latest && eff < latest) {

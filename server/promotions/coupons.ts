@@ -7,6 +7,7 @@ import { conflict, invalid } from '../lib/errors';
 import { Decimal, toMoneyString } from '../lib/money';
 import { recordAudit } from '../audit/record';
 import { getEntry, resolveAt } from '../catalog/versions';
+import { campaignCodes } from '../catalog/publish-checks';
 import type { RuleDoc } from '../rules/schema';
 
 // No 0/O, 1/I/L: codes are read aloud and typed from printed vouchers.
@@ -47,6 +48,10 @@ export async function createCouponCodes({ ctx, ruleCode, input }: { ctx: Ctx; ru
       }
       codes = [...set];
     } else {
+      // A code that is a coupon rule's own code would stand for two rules (issue 9).
+      const campaigns = await campaignCodes(tx, ctx.tenantId);
+      const clash = codes.map((c, i) => ({ c, i, rule: campaigns.get(c) })).filter((x) => x.rule);
+      if (clash.length) throw conflict('Some codes are coupon rules\' own codes', clash.map((x) => ({ path: `codes[${x.i}]`, message: `"${x.c}" is the code of rule "${x.rule!.code}" (${x.rule!.name})` })));
       const dup = await tx.select({ code: couponCodes.code }).from(couponCodes)
         .where(and(eq(couponCodes.tenantId, ctx.tenantId), inArray(couponCodes.code, codes)));
       if (dup.length) throw conflict('Some codes already exist', dup.map((d) => ({ path: `codes[${codes.indexOf(d.code)}]`, message: `"${d.code}" already exists` })));
