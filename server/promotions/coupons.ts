@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { randomInt } from 'node:crypto';
-import { couponCodes, ruleRedemptions } from '../db/schema';
+import { couponCodes, ruleRedemptions, tenants } from '../db/schema';
+import { toCsv } from '../customers/csv';
 import type { DbOrTx } from '../db/client';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid } from '../lib/errors';
@@ -32,7 +33,9 @@ export interface CodeBatchInput { codes?: string[]; count?: number; prefix?: str
 export async function createCouponCodes({ ctx, ruleCode, input }: { ctx: Ctx; ruleCode: string; input: CodeBatchInput }) {
   assertPermission(ctx, 'rules:write');
   await couponRule(ctx, ruleCode);
-  const batch = input.batch ?? `batch-${ctx.now().toISOString().slice(0, 19)}`;
+  // The default name is the tenant's local time (it was UTC: a Seoul batch made at 9:00 read 00:00).
+  const tz = await tenantZoneOf(ctx);
+  const batch = input.batch?.trim() || `batch-${localDateTime(ctx.now(), tz)}`;
   return withTransaction(ctx, async (tx, tctx) => {
     let codes = (input.codes ?? []).map((c) => c.trim().toUpperCase());
     if (!codes.length) {
@@ -62,6 +65,30 @@ export async function createCouponCodes({ ctx, ruleCode, input }: { ctx: Ctx; ru
     await recordAudit(tx, tctx, { action: 'coupon_codes.create', entityType: 'rule', entityId: ruleCode, after: { batch, count: rows.length, maxRedemptions: input.maxRedemptions ?? 1 } });
     return rows.map(codeOut);
   });
+}
+
+async function tenantZoneOf(ctx: Ctx): Promise<string> {
+  const [t] = await q(ctx).select({ tz: tenants.timezone }).from(tenants).where(eq(tenants.id, ctx.tenantId));
+  return t?.tz ?? 'UTC';
+}
+
+/** `2026-12-06 17:42` in `tz`. */
+function localDateTime(at: Date, tz: string): string {
+  const p = Object.fromEntries(new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    .formatToParts(at).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+}
+
+/** A coupon rule's codes as CSV (UTF-8 with BOM for Excel), one batch or all; times in the tenant's zone. */
+export async function exportCouponCodes({ ctx, ruleCode, batch }: { ctx: Ctx; ruleCode: string; batch?: string }) {
+  const rows = await listCouponCodes({ ctx, ruleCode });
+  const tz = await tenantZoneOf(ctx);
+  const lines: Array<Array<string | number | null>> = [['code', 'batch', 'max_redemptions', 'redeemed', 'expires_on', `created_at (${tz})`]];
+  for (const r of rows) {
+    if (batch !== undefined && r.batch !== batch) continue;
+    lines.push([r.code, r.batch, r.maxRedemptions, r.redeemed, r.expiresOn, localDateTime(new Date(r.createdAt), tz)]);
+  }
+  return '\uFEFF' + toCsv(lines);
 }
 
 function codeOut(r: typeof couponCodes.$inferSelect) {

@@ -1,5 +1,8 @@
 /** Issue 9 part C: rule test prefill, coupon batches, meters in the plan form, versions. */
 const rulesCouponsEn = {
+  couponBatch: {
+    noExpiry: 'No expiry', namePlaceholder: 'Default: date and time', allBatches: 'All batches', exportCsv: 'Export CSV',
+  },
   ruleFacts: {
     loading: 'Loading the customer\'s period…',
     fromCustomer: 'Filled from {name}\'s subscriptions and usage so far in {month}.',

@@ -2,6 +2,9 @@
 import type en from './rules-coupons.en';
 
 const rulesCouponsKo: typeof en = {
+  couponBatch: {
+    noExpiry: '만료 없음', namePlaceholder: '기본값: 생성 일시', allBatches: '전체 배치', exportCsv: 'CSV 내보내기',
+  },
   ruleFacts: {
     loading: '고객의 이번 기간 정보를 불러오는 중…',
     fromCustomer: '{name} 고객의 {month} 구독과 현재까지의 사용량으로 채웠습니다.',
