@@ -3,6 +3,9 @@ const rulesCouponsEn = {
   couponBatch: {
     noExpiry: 'No expiry', namePlaceholder: 'Default: date and time', allBatches: 'All batches', exportCsv: 'Export CSV',
   },
+  meterPick: {
+    placeholder: 'Pick a meter', create: 'New meter', unknown: 'No active meter "{code}": publishing will refuse it.',
+  },
   ruleFacts: {
     loading: 'Loading the customer\'s period…',
     fromCustomer: 'Filled from {name}\'s subscriptions and usage so far in {month}.',

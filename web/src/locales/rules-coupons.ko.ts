@@ -5,6 +5,9 @@ const rulesCouponsKo: typeof en = {
   couponBatch: {
     noExpiry: '만료 없음', namePlaceholder: '기본값: 생성 일시', allBatches: '전체 배치', exportCsv: 'CSV 내보내기',
   },
+  meterPick: {
+    placeholder: '미터 선택', create: '미터 등록', unknown: '활성 미터 "{code}"가 없습니다. 게시할 수 없습니다.',
+  },
   ruleFacts: {
     loading: '고객의 이번 기간 정보를 불러오는 중…',
     fromCustomer: '{name} 고객의 {month} 구독과 현재까지의 사용량으로 채웠습니다.',
