@@ -20,12 +20,19 @@ export function versionOut(v: Version) {
   };
 }
 
-function entrySummary(e: Entry, versions: Version[]) {
+function entrySummary(e: Entry, versions: Version[], today: string) {
   const published = versions.filter((v) => v.status === 'published').sort((a, b) => b.version - a.version);
   const draft = versions.find((v) => v.status === 'draft') ?? null;
+  // The latest published version may take effect next year: what applies today (as resolveAt
+  // picks it) and what is scheduled are told apart (issue 9).
+  const byDate = [...published].sort((a, b) => (a.effectiveFrom! < b.effectiveFrom! ? -1 : a.effectiveFrom! > b.effectiveFrom! ? 1 : a.version - b.version));
+  const inEffect = byDate.filter((v) => v.effectiveFrom! <= today).at(-1);
+  const ref = (v: Version) => ({ version: v.version, effectiveFrom: v.effectiveFrom });
   return {
     id: e.id, kind: e.kind as CatalogKind, code: e.code, name: e.name, retiredFrom: e.retiredFrom,
     latestPublished: published[0] ? { version: published[0].version, effectiveFrom: published[0].effectiveFrom } : null,
+    inEffect: inEffect && !(e.retiredFrom && e.retiredFrom <= today) ? ref(inEffect) : null,
+    scheduled: byDate.filter((v) => v.effectiveFrom! > today).map(ref),
     draftVersion: draft?.version ?? null,
     status: (e.retiredFrom ? 'retired' : published.length ? 'published' : 'draft') as 'draft' | 'published' | 'retired',
     /** The open draft when there is one, else the latest published version. */
@@ -88,14 +95,15 @@ export async function listEntries({ ctx, kind }: { ctx: Ctx; kind: CatalogKind }
   const entries = await q(ctx).select().from(catalogEntries)
     .where(and(eq(catalogEntries.tenantId, ctx.tenantId), eq(catalogEntries.kind, kind))).orderBy(asc(catalogEntries.code));
   const versions = await versionsOf(q(ctx), ctx, entries.map((e) => e.id));
-  return entries.map((e) => entrySummary(e, versions.filter((v) => v.entryId === e.id)));
+  const today = await tenantToday(q(ctx), ctx);
+  return entries.map((e) => entrySummary(e, versions.filter((v) => v.entryId === e.id), today));
 }
 
 export async function getEntry({ ctx, kind, code }: { ctx: Ctx; kind: CatalogKind; code: string }) {
   assertPermission(ctx, KINDS[kind].readPermission);
   const e = await findEntry(q(ctx), ctx, kind, code);
   const versions = await versionsOf(q(ctx), ctx, [e.id]);
-  return { ...entrySummary(e, versions), versions: versions.map(versionOut) };
+  return { ...entrySummary(e, versions, await tenantToday(q(ctx), ctx)), versions: versions.map(versionOut) };
 }
 
 export async function getVersion({ ctx, kind, code, version }: { ctx: Ctx; kind: CatalogKind; code: string; version: number }) {

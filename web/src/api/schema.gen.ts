@@ -8203,6 +8203,16 @@ export interface components {
                 version: number;
                 effectiveFrom: string | null;
             } | null;
+            /** @description The published version in effect today (tenant time zone); null before the first takes effect or once retired */
+            inEffect: {
+                version: number;
+                effectiveFrom: string | null;
+            } | null;
+            /** @description Published versions that take effect after today, earliest first */
+            scheduled: {
+                version: number;
+                effectiveFrom: string | null;
+            }[];
             draftVersion: number | null;
             /** @enum {string} */
             status: "draft" | "published" | "retired";

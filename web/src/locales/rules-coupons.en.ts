@@ -6,6 +6,11 @@ const rulesCouponsEn = {
   meterPick: {
     placeholder: 'Pick a meter', create: 'New meter', unknown: 'No active meter "{code}": publishing will refuse it.',
   },
+  versionState: {
+    column: 'In effect (scheduled)',
+    inEffect: 'In effect: v{v} since {from}', scheduled: 'Scheduled: v{v} from {from}', none: 'Not in effect',
+    pricedWith: 'Priced with v{v}, in effect from {from}', noneInMonth: 'No published version is in effect in {month}: priced with the form.',
+  },
   ruleFacts: {
     loading: 'Loading the customer\'s period…',
     fromCustomer: 'Filled from {name}\'s subscriptions and usage so far in {month}.',

@@ -8,6 +8,11 @@ const rulesCouponsKo: typeof en = {
   meterPick: {
     placeholder: '미터 선택', create: '미터 등록', unknown: '활성 미터 "{code}"가 없습니다. 게시할 수 없습니다.',
   },
+  versionState: {
+    column: '적용 버전 (예정)',
+    inEffect: '적용 중: v{v} ({from}부터)', scheduled: '예정: v{v} ({from}부터)', none: '적용 전',
+    pricedWith: '{from}부터 적용되는 v{v}로 계산했습니다', noneInMonth: '{month}에 적용되는 게시 버전이 없어 폼의 내용으로 계산했습니다.',
+  },
   ruleFacts: {
     loading: '고객의 이번 기간 정보를 불러오는 중…',
     fromCustomer: '{name} 고객의 {month} 구독과 현재까지의 사용량으로 채웠습니다.',
