@@ -7871,6 +7871,8 @@ export interface components {
             locale: "ko" | "en";
             paymentTermsDays: number;
             status: string;
+            businessRegNo: string | null;
+            address: string | null;
             createdAt: string;
         };
         Problem: {
@@ -7965,6 +7967,10 @@ export interface components {
             locale?: "ko" | "en";
             /** @description Days from issue to due date set at finalize (a payer may override it) */
             paymentTermsDays?: number;
+            /** @description The seller's 사업자등록번호, printed on invoices (checksum-validated) */
+            businessRegNo?: string | null;
+            /** @description The seller's address, printed on invoices */
+            address?: string | null;
         };
         TenantCreate: {
             code: string;

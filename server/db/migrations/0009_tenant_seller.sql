@@ -1,0 +1,2 @@
+ALTER TABLE "tenants" ADD COLUMN "business_reg_no" text;--> statement-breakpoint
+ALTER TABLE "tenants" ADD COLUMN "address" text;
