@@ -23,6 +23,7 @@ const rulesCouponsEn = {
       exclusiveGroup: 'exclusive group', description: 'description', eligibility: 'eligibility', tiers: 'tiers', components: 'components',
     },
   },
+  sellerInfo: { businessRegNo: 'Business registration no. (on invoices)', address: 'Address (on invoices)' },
   ruleFacts: {
     loading: 'Loading the customer\'s period…',
     fromCustomer: 'Filled from {name}\'s subscriptions and usage so far in {month}.',

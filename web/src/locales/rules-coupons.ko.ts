@@ -25,6 +25,7 @@ const rulesCouponsKo: typeof en = {
       exclusiveGroup: '배타 그룹', description: '설명', eligibility: '가입 조건', tiers: '구간', components: '구성 요소',
     },
   },
+  sellerInfo: { businessRegNo: '사업자등록번호 (청구서 표시)', address: '주소 (청구서 표시)' },
   ruleFacts: {
     loading: '고객의 이번 기간 정보를 불러오는 중…',
     fromCustomer: '{name} 고객의 {month} 구독과 현재까지의 사용량으로 채웠습니다.',
