@@ -1,3 +1,4 @@
+import { checkBusinessRegNo } from '../customers/brn';
 import { z } from '@hono/zod-openapi';
 import { isCurrencyCode } from '../lib/money';
 
@@ -11,6 +12,7 @@ export const UserOut = z.object({
 export const TenantOut = z.object({
   id: z.string(), code: z.string(), name: z.string(), currency: z.string(), timezone: z.string(),
   roundingMode: z.enum(['half_up', 'half_even', 'down', 'up']), locale: z.enum(['ko', 'en']), paymentTermsDays: z.number().int(), status: z.string(),
+  businessRegNo: z.string().nullable(), address: z.string().nullable(),
   createdAt: z.string(),
 }).openapi('Tenant');
 
@@ -72,6 +74,11 @@ export const TenantPatchIn = z.object({
   name: z.string().trim().min(1).max(200).optional(), currency: currency.optional(), timezone: ianaZone.optional(),
   roundingMode: z.enum(['half_up', 'half_even', 'down', 'up']).optional(), locale: z.enum(['ko', 'en']).optional(),
   paymentTermsDays: z.number().int().min(0).max(365).optional().openapi({ description: 'Days from issue to due date set at finalize (a payer may override it)' }),
+  businessRegNo: z.string().trim().max(20).nullable().optional()
+    .refine((v) => !v || checkBusinessRegNo(v).ok, 'must be a valid 사업자등록번호 written XXX-XX-XXXXX')
+    .transform((v) => (v ? (checkBusinessRegNo(v) as { formatted?: string }).formatted ?? v : v ?? null))
+    .openapi({ description: 'The seller\'s 사업자등록번호, printed on invoices (checksum-validated)' }),
+  address: z.string().trim().max(300).nullable().optional().openapi({ description: 'The seller\'s address, printed on invoices' }),
 }).openapi('TenantPatch');
 
 export const TenantCreateIn = z.object({

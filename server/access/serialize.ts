@@ -14,7 +14,7 @@ export function tenantOut(t: InferSelectModel<typeof tenants>) {
   return {
     id: t.id, code: t.code, name: t.name, currency: t.currency, timezone: t.timezone,
     roundingMode: t.roundingMode as 'half_up' | 'half_even' | 'down' | 'up', locale: t.locale as 'ko' | 'en',
-    paymentTermsDays: t.paymentTermsDays, status: t.status, createdAt: t.createdAt.toISOString(),
+    paymentTermsDays: t.paymentTermsDays, status: t.status, businessRegNo: t.businessRegNo, address: t.address, createdAt: t.createdAt.toISOString(),
   };
 }
 

@@ -87,7 +87,7 @@ export interface PromotionState {
 }
 
 /** Coupon codes of one subscription after resolvePresentedCodes: what rate() sees, and rule → generated code used. */
-export interface ResolvedCoupons { codes: string[]; byRule: Map<string, string>; rejected: { code: string; reason: string }[] }
+export interface ResolvedCoupons { codes: string[]; byRule: Map<string, string>; rejected: { code: string; reason: string; why?: string }[] }
 
 /**
  * How a plan's interval is billed by a (monthly) bill run: `arrears` = monthly plans, the run's

@@ -19,10 +19,13 @@ import type { PlanDoc, RuleDoc } from '../rules/schema';
 import { resolveAt } from './versions';
 import { loadPointsPolicies } from '../wallets/points-policy';
 import { withReasonCode, type ReasonOut } from '../rating/reasons';
+import { resolvePresentedCodes, type RejectedCode } from '../promotions/coupons';
 
 export const HIDDEN = '(hidden)';
 
-export async function previewRating({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<PreviewResponse & { trace: Array<PreviewResponse['trace'][number] & ReasonOut> }> {
+export type PreviewAnswer = PreviewResponse & { rejectedCoupons?: RejectedCode[] };
+
+export async function previewRating({ ctx, input }: { ctx: Ctx; input: unknown }): Promise<PreviewAnswer & { trace: Array<PreviewResponse['trace'][number] & ReasonOut> }> {
   assertPermission(ctx, 'catalog:read');
   const parsed = parsePreviewRequest(input);
   if (!parsed.ok) throw invalid(parsed.issues);
@@ -38,7 +41,9 @@ export async function previewRating({ ctx, input }: { ctx: Ctx; input: unknown }
   ]);
   const byCode = new Map(plans.map((p) => [p.code, p.document]));
   const rules = req.rules ?? tenantRules.map((r) => r.document);
-  const result = rateRequest(req, {
+  // Generated codes (coupon batches) stand for their campaign's code, exactly as in billing.
+  const { request: resolved, rejected } = await resolveCoupons(ctx, req, rules, at);
+  const result = rateRequest(resolved, {
     tenantRules: rules,
     resolvePlan: (code) => byCode.get(code),
     defaultCurrency: tenant.currency,
@@ -48,9 +53,26 @@ export async function previewRating({ ctx, input }: { ctx: Ctx; input: unknown }
     pointsPolicy: (currency) => points.get(currency),
   });
   if (!result.ok) throw invalid(result.issues);
-  const shown = ctx.permissions.has('rules:read') ? result.value : hideCouponCodes(result.value, couponCodesOf(req, rules));
+  const value = rejected.length ? { ...result.value, rejectedCoupons: rejected } : result.value;
+  const shown = ctx.permissions.has('rules:read') ? value : hideCouponCodes(value, couponCodesOf(req, rules));
   // Codes after hiding: a hidden coupon code stays hidden in the parameters too.
   return { ...shown, trace: shown.trace.map(withReasonCode) };
+}
+
+/** The request with every presented code resolved by the one function billing uses, and the codes refused (expired, used up). */
+async function resolveCoupons(ctx: Ctx, req: PreviewRequest, rules: readonly RuleDoc[], on: string) {
+  const rejected = new Map<string, RejectedCode>();
+  const one = async (codes: readonly string[] | undefined) => {
+    if (!codes?.length) return codes ? [...codes] : undefined;
+    const r = await resolvePresentedCodes(q(ctx), ctx.tenantId, codes, on, rules);
+    for (const x of r.rejected) rejected.set(x.code, x);
+    return r.codes;
+  };
+  const coupons = await one(req.coupons);
+  const subscriptions = [];
+  for (const s of req.subscriptions) subscriptions.push(s.coupons ? { ...s, coupons: await one(s.coupons) } : s);
+  const request: PreviewRequest = { ...req, subscriptions, ...(coupons ? { coupons } : {}) };
+  return { request, rejected: [...rejected.values()] };
 }
 
 /** Every coupon code the answer could mention: the rules' codes, the codes conditions test for, the codes presented. */
@@ -72,7 +94,7 @@ function couponCodesOf(req: PreviewRequest, rules: readonly RuleDoc[]): string[]
 }
 
 /** The answer with each code replaced by HIDDEN wherever it appears as a whole word in a text, and the coupon facts' values hidden. */
-export function hideCouponCodes(res: PreviewResponse, codes: readonly string[]): PreviewResponse {
+export function hideCouponCodes(res: PreviewAnswer, codes: readonly string[]): PreviewAnswer {
   const escaped = [...codes].sort((a, b) => b.length - a.length).map((c) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const re = escaped.length ? new RegExp(`(?<![A-Za-z0-9_.-])(?:${escaped.join('|')})(?![A-Za-z0-9_-]|\\.[A-Za-z0-9])`, 'g') : null;
   const text = (s: string) => (re ? s.replace(re, HIDDEN) : s);
@@ -86,6 +108,7 @@ export function hideCouponCodes(res: PreviewResponse, codes: readonly string[]):
   };
   return {
     ...res,
+    ...(res.rejectedCoupons ? { rejectedCoupons: res.rejectedCoupons.map((r) => ({ ...r, code: HIDDEN, reason: text(r.reason) })) } : {}),
     lines: res.lines.map((l) => ({ ...l, ...(l.name !== undefined ? { name: text(l.name) } : {}), ...(l.description !== undefined ? { description: text(l.description) } : {}) })),
     trace: res.trace.map((e) => ({
       ...e,

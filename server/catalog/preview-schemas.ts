@@ -70,4 +70,8 @@ export const PreviewResponseSchema = z.object({
     rules: z.array(z.object({ id: z.string(), version: DocVersion })),
   }),
   pointsEarned: z.array(z.object({ rule: z.string(), points: z.string(), expiresInDays: z.number().int().nullable() })),
+  rejectedCoupons: z.array(z.object({
+    code: z.string(), reason: z.string(), why: z.enum(['not_in_effect', 'expired', 'used_up']).optional(), expiresOn: z.string().optional(),
+  })).optional()
+    .openapi({ description: 'Presented generated codes that were not applied (expired, used up, their coupon not in effect)' }),
 }).openapi('PreviewResponse');

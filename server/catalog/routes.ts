@@ -15,6 +15,10 @@ const VersionOut = z.object({
 const EntryOut = z.object({
   id: z.string(), kind: z.enum(['plan', 'rule']), code: z.string(), name: z.string(), retiredFrom: z.string().nullable(),
   latestPublished: z.object({ version: z.number().int(), effectiveFrom: z.string().nullable() }).nullable(),
+  inEffect: z.object({ version: z.number().int(), effectiveFrom: z.string().nullable() }).nullable()
+    .openapi({ description: 'The published version in effect today (tenant time zone); null before the first takes effect or once retired' }),
+  scheduled: z.array(z.object({ version: z.number().int(), effectiveFrom: z.string().nullable() }))
+    .openapi({ description: 'Published versions that take effect after today, earliest first' }),
   draftVersion: z.number().int().nullable(), status: z.enum(['draft', 'published', 'retired']),
   document: z.any().openapi({ description: 'The open draft when there is one, else the latest published version' }),
   publishedDocument: z.any().openapi({ description: 'The latest published version (null before the first publication)' }), updatedAt: z.string(),

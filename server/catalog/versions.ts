@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/record';
 import { todayInZone } from '../lib/dates';
 import { KINDS, codeOf, nameOf, type CatalogKind, type KindSpec } from './kinds';
 import { diffDocuments } from './diff';
+import { publishIssues } from './publish-checks';
 
 type Entry = typeof catalogEntries.$inferSelect;
 type Version = typeof catalogVersions.$inferSelect;
@@ -19,12 +20,19 @@ export function versionOut(v: Version) {
   };
 }
 
-function entrySummary(e: Entry, versions: Version[]) {
+function entrySummary(e: Entry, versions: Version[], today: string) {
   const published = versions.filter((v) => v.status === 'published').sort((a, b) => b.version - a.version);
   const draft = versions.find((v) => v.status === 'draft') ?? null;
+  // The latest published version may take effect next year: what applies today (as resolveAt
+  // picks it) and what is scheduled are told apart (issue 9).
+  const byDate = [...published].sort((a, b) => (a.effectiveFrom! < b.effectiveFrom! ? -1 : a.effectiveFrom! > b.effectiveFrom! ? 1 : a.version - b.version));
+  const inEffect = byDate.filter((v) => v.effectiveFrom! <= today).at(-1);
+  const ref = (v: Version) => ({ version: v.version, effectiveFrom: v.effectiveFrom });
   return {
     id: e.id, kind: e.kind as CatalogKind, code: e.code, name: e.name, retiredFrom: e.retiredFrom,
     latestPublished: published[0] ? { version: published[0].version, effectiveFrom: published[0].effectiveFrom } : null,
+    inEffect: inEffect && !(e.retiredFrom && e.retiredFrom <= today) ? ref(inEffect) : null,
+    scheduled: byDate.filter((v) => v.effectiveFrom! > today).map(ref),
     draftVersion: draft?.version ?? null,
     status: (e.retiredFrom ? 'retired' : published.length ? 'published' : 'draft') as 'draft' | 'published' | 'retired',
     /** The open draft when there is one, else the latest published version. */
@@ -87,14 +95,15 @@ export async function listEntries({ ctx, kind }: { ctx: Ctx; kind: CatalogKind }
   const entries = await q(ctx).select().from(catalogEntries)
     .where(and(eq(catalogEntries.tenantId, ctx.tenantId), eq(catalogEntries.kind, kind))).orderBy(asc(catalogEntries.code));
   const versions = await versionsOf(q(ctx), ctx, entries.map((e) => e.id));
-  return entries.map((e) => entrySummary(e, versions.filter((v) => v.entryId === e.id)));
+  const today = await tenantToday(q(ctx), ctx);
+  return entries.map((e) => entrySummary(e, versions.filter((v) => v.entryId === e.id), today));
 }
 
 export async function getEntry({ ctx, kind, code }: { ctx: Ctx; kind: CatalogKind; code: string }) {
   assertPermission(ctx, KINDS[kind].readPermission);
   const e = await findEntry(q(ctx), ctx, kind, code);
   const versions = await versionsOf(q(ctx), ctx, [e.id]);
-  return { ...entrySummary(e, versions), versions: versions.map(versionOut) };
+  return { ...entrySummary(e, versions, await tenantToday(q(ctx), ctx)), versions: versions.map(versionOut) };
 }
 
 export async function getVersion({ ctx, kind, code, version }: { ctx: Ctx; kind: CatalogKind; code: string; version: number }) {
@@ -168,7 +177,11 @@ async function tenantToday(db: DbOrTx, ctx: Ctx): Promise<string> {
  * effectiveFrom. Back-dating before the latest published version is refused, so periods that
  * were already rated keep the versions they were rated with.
  */
-export async function publishDraft({ ctx, kind, code, effectiveFrom }: { ctx: Ctx; kind: CatalogKind; code: string; effectiveFrom?: string }) {
+/**
+ * `fromImport`: a rule pack may be imported before the tenant's meters exist (the demo seed does),
+ * so imports skip the meter check; the coupon-code check applies to every publication.
+ */
+export async function publishDraft({ ctx, kind, code, effectiveFrom, fromImport = false }: { ctx: Ctx; kind: CatalogKind; code: string; effectiveFrom?: string; fromImport?: boolean }) {
   const spec = KINDS[kind];
   assertMayWriteSome(ctx, spec);
   await withTransaction(ctx, async (tx, tctx) => {
@@ -178,6 +191,8 @@ export async function publishDraft({ ctx, kind, code, effectiveFrom }: { ctx: Ct
     const draft = versions.find((v) => v.status === 'draft');
     if (!draft) throw conflict(`${spec.label} "${code}" has no draft to publish`);
     validateOrThrow(spec, draft.document);
+    const tenantIssues = kind === 'plan' && fromImport ? [] : await publishIssues(tx, ctx.tenantId, kind, code, draft.document);
+    if (tenantIssues.length) throw new ServiceError(spec.kind === 'plan' ? 'PLAN_INVALID' : 'RULE_INVALID', undefined, tenantIssues);
     const eff = effectiveFrom ?? (await tenantToday(tx, tctx));
     const latest = versions.filter((v) => v.status === 'published').map((v) => v.effectiveFrom!).sort().at(-1);
     if (latest && eff < latest) {
@@ -281,7 +296,7 @@ export async function importDocuments({ ctx, plans = [], rules = [], effectiveFr
           await saveDraft({ ctx: tctx, kind, code, document: doc, note: 'imported' });
           summary.updated++;
         }
-        if (publish) await publishDraft({ ctx: tctx, kind, code, effectiveFrom });
+        if (publish) await publishDraft({ ctx: tctx, kind, code, effectiveFrom, fromImport: true });
       }
     }
   });

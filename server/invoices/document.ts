@@ -41,7 +41,7 @@ export async function invoiceDocument(ctx: Ctx, id: string): Promise<{ doc: Invo
     number: inv.number ?? `DRAFT-${inv.id.slice(0, 8)}`,
     status: inv.status, locale, currency: inv.currency,
     issueDate: inv.issueDate, dueDate: inv.dueDate, period: { start: inv.periodStart, end: inv.periodEnd },
-    seller: { name: t.name }, buyer,
+    seller: { name: t.name, ...(t.businessRegNo ? { businessNumber: t.businessRegNo } : {}), ...(t.address ? { address: t.address } : {}) }, buyer,
     lines: lines.filter((l) => l.kind !== 'tax').map((l) => ({
       description: localizedDescription(l.description ?? l.component ?? l.kind, l.detail, locale), subscription: l.planCode ?? (l.subscriptionId ? subLabel.get(l.subscriptionId) : undefined),
       component: l.component, kind: l.kind, quantity: l.quantity, amount: l.amount, rule: l.rule,

@@ -246,6 +246,17 @@ export const KO_MESSAGES: Record<string, string> = {
   'must be after startDate (the end is exclusive)': 'startDate보다 늦어야 합니다 (종료일은 기간에 포함되지 않습니다)',
   'duplicate rule id "{id}" (also rules[{index}])': '중복된 룰 ID "{id}"입니다 (rules[{index}]에도 있음)',
   'no published plan "{code}"': '"{code}" 코드로 게시된 상품이 없습니다',
+  'coupon code "{code}" is also the code of rule "{other}" ({name}): rules "{rule}" and "{other2}" cannot share a code':
+    '쿠폰 코드 "{code}"는 룰 "{other}"({name})의 코드이기도 합니다: 룰 "{rule}"과 "{other2}"는 같은 코드를 쓸 수 없습니다',
+  'coupon code "{code}" is also a generated code of rule "{other}": rules "{rule}" and "{other2}" cannot share a code':
+    '쿠폰 코드 "{code}"는 룰 "{other}"의 생성 코드이기도 합니다: 룰 "{rule}"과 "{other2}"는 같은 코드를 쓸 수 없습니다',
+  'generated code "{code}" of rule "{rule}" is the code of rule "{other}" ({name}): rules "{rule2}" and "{other2}" cannot share a code':
+    '룰 "{rule}"의 생성 코드 "{code}"는 룰 "{other}"({name})의 코드입니다: 룰 "{rule2}"과 "{other2}"는 같은 코드를 쓸 수 없습니다',
+  'Some codes are coupon rules\' own codes': '일부 코드가 쿠폰 룰 자체의 코드입니다',
+  '"{code}" is the code of rule "{rule}" ({name})': '"{code}"는 룰 "{rule}"({name})의 코드입니다',
+  'must be a valid 사업자등록번호 written XXX-XX-XXXXX': 'XXX-XX-XXXXX 형식의 올바른 사업자등록번호여야 합니다',
+  'meter "{meter}" is inactive: its events are refused, so it would bill nothing': '미터 "{meter}"는 비활성 상태입니다: 이벤트가 거부되므로 청구되지 않습니다',
+  'no meter "{meter}": create it under Meters first, or pick one of {list}': '미터 "{meter}"가 없습니다: 먼저 미터를 등록하거나 다음 중에서 선택하세요: {list}',
   'plan currency {planCurrency} differs from the invoice currency {currency}': '상품 통화({planCurrency})와 청구 통화({currency})가 다릅니다',
 
   // ---- plan and rule documents (server/rules/schema.ts) ---------------------------------------

@@ -6,7 +6,7 @@ import { paginate } from '../lib/paginate';
 import { recordAudit } from '../audit/record';
 import { tenantMeters } from './tenant-meters';
 import { resolveCustomers } from './ingest';
-import { checkEvent, type MeterLite } from './validate';
+import { checkEvent, reprocessSource, type MeterLite } from './validate';
 import type { Aggregation, MeteringErrorQuery } from './schemas';
 
 type ErrorRow = typeof meteringErrors.$inferSelect;
@@ -14,7 +14,7 @@ type ErrorRow = typeof meteringErrors.$inferSelect;
 export function meteringErrorOut(e: ErrorRow) {
   return {
     id: e.id, eventId: e.eventId, customerRef: e.customerRef, meterCode: e.meterCode, reason: e.reason, message: e.message,
-    payload: e.payload, status: e.status, occurrences: e.occurrences, firstReceivedAt: e.firstReceivedAt.toISOString(),
+    payload: e.payload, rawPayload: e.rawPayload, status: e.status, occurrences: e.occurrences, firstReceivedAt: e.firstReceivedAt.toISOString(),
     lastReceivedAt: e.lastReceivedAt.toISOString(), resolvedAt: e.resolvedAt ? e.resolvedAt.toISOString() : null,
   };
 }
@@ -41,12 +41,14 @@ export async function reprocessMeteringError({ ctx, id }: { ctx: Ctx; id: string
     const [before] = await tx.select().from(meteringErrors).where(and(eq(meteringErrors.id, id), eq(meteringErrors.tenantId, ctx.tenantId))).for('update');
     if (!before) throw notFound('Metering error');
     if (before.status !== 'open') throw conflict(`The error is already ${before.status}`, [{ path: 'status', message: before.status }]);
-    const raw = before.payload as { customer?: unknown } | null;
+    // The event as received (a NUL stays a NUL), not the storable copy whose "\u0000" text would pass.
+    const source = reprocessSource(before);
+    const raw = source as { customer?: unknown } | null;
     const ref = raw && typeof raw.customer === 'string' ? raw.customer.trim() : null;
     const customerMap = await resolveCustomers(tx, ctx.tenantId, ref ? [ref] : []);
     const meterMap = new Map<string, MeterLite>((await tenantMeters(tx, ctx.tenantId)).map((m) => [m.code, { ...m, aggregation: m.aggregation as Aggregation }]));
     const now = ctx.now();
-    const check = checkEvent(before.payload, { customer: (r) => customerMap.get(r), meter: (c) => meterMap.get(c) }, now);
+    const check = checkEvent(source, { customer: (r) => customerMap.get(r), meter: (c) => meterMap.get(c) }, now);
     let result: 'accepted' | 'duplicate' | 'rejected';
     let after: ErrorRow;
     if (check.ok) {

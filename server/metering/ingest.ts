@@ -6,7 +6,7 @@ import { unstorableText } from '../lib/input-guard';
 import { recordAudit } from '../audit/record';
 import type { DbOrTx } from '../db/client';
 import { ingestLookups } from './cache';
-import { checkEvent, storablePayload, type Checked } from './validate';
+import { checkEvent, rawPayloadText, storablePayload, type Checked } from './validate';
 import { MAX_BATCH } from './schemas';
 
 export { resolveCustomers } from './cache';
@@ -164,13 +164,14 @@ export async function ingestEvents({ ctx, events }: { ctx: Ctx; events: unknown[
       const rows = await tx.insert(meteringErrors).values(rejected.map(({ raw, check }) => ({
         tenantId: ctx.tenantId, eventId: check.eventId, customerRef: check.customerRef, meterCode: check.meterCode,
         // A null event is kept as JSON null: drizzle would send a bare null as SQL NULL.
-        reason: check.reason, message: check.message, payload: raw === null || raw === undefined ? sql`'null'::jsonb` : storablePayload(raw) as object, status: 'open',
+        reason: check.reason, message: check.message, payload: raw === null || raw === undefined ? sql`'null'::jsonb` : storablePayload(raw) as object,
+        rawPayload: rawPayloadText(raw), status: 'open',
         firstReceivedAt: now, lastReceivedAt: now,
       }))).onConflictDoUpdate({
         // A retried bad event updates its row (and counts the retry) instead of piling up rows.
         target: [meteringErrors.tenantId, meteringErrors.eventId],
         set: {
-          reason: sql`excluded.reason`, message: sql`excluded.message`, payload: sql`excluded.payload`,
+          reason: sql`excluded.reason`, message: sql`excluded.message`, payload: sql`excluded.payload`, rawPayload: sql`excluded.raw_payload`,
           customerRef: sql`excluded.customer_ref`, meterCode: sql`excluded.meter_code`, status: 'open', resolvedAt: null,
           occurrences: sql`${meteringErrors.occurrences} + 1`, lastReceivedAt: sql`excluded.last_received_at`,
         },

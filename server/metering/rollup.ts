@@ -59,9 +59,11 @@ export async function dailyUsage({ ctx, customerId, from, to }: { ctx: Ctx; cust
 }
 
 /**
- * Monthly usage (월별 사용 내역) per meter for months [from, to) (YYYY-MM), read from the daily
- * rollups: count and sum add up, max takes the max, latest takes the last day's value. A
- * distinct count cannot be added across days, so unique_count months are counted from the events.
+ * Monthly usage (월별 사용 내역) per meter for months [from, to) (YYYY-MM), counted from the raw
+ * events, exactly as `GET /customers/{id}/usage` counts a period. It used to add up the daily
+ * rollups, which exist only for days someone rolled up: the current month (never rolled up yet)
+ * read 0 while the usage table beside it showed usage (issue 9). The rollups stay for daily
+ * reports; months are served by `usage_events_lookup_idx` (tenant, customer, meter, timestamp).
  */
 export async function monthlyUsage({ ctx, customerId, from, to }: { ctx: Ctx; customerId: string; from?: string; to?: string }) {
   assertPermission(ctx, 'billing:read');
@@ -78,24 +80,7 @@ export async function monthlyUsage({ ctx, customerId, from, to }: { ctx: Ctx; cu
   startMonth = months[0];
   const ms = await tenantMeters(q(ctx), ctx.tenantId);
   const values = new Map<string, { value: string; events: number }>();
-  const daily = await q(ctx).select({
-    month: sql<string>`to_char(${usageDaily.day}, 'YYYY-MM')`, meterId: usageDaily.meterId,
-    sum: sql<string>`sum(${usageDaily.value})::text`, max: sql<string>`max(${usageDaily.value})::text`,
-    last: sql<string>`((array_agg(${usageDaily.value} order by ${usageDaily.day} desc))[1])::text`,
-    events: sql<number>`sum(${usageDaily.eventCount})::int`,
-  }).from(usageDaily).where(and(
-    eq(usageDaily.tenantId, ctx.tenantId), eq(usageDaily.customerId, customerId),
-    gte(usageDaily.day, `${startMonth}-01`), lt(usageDaily.day, `${endMonth}-01`),
-  )).groupBy(sql`1`, usageDaily.meterId);
-  const agg = new Map(ms.map((m) => [m.id, m]));
-  for (const r of daily) {
-    const m = agg.get(r.meterId);
-    if (!m) continue;
-    const a = m.aggregation as Aggregation;
-    const v = a === 'max' ? r.max : a === 'latest' ? r.last : r.sum;
-    values.set(`${r.month}|${m.id}`, { value: normalize(v), events: Number(r.events) });
-  }
-  for (const m of ms.filter((x) => x.aggregation === 'unique_count')) {
+  for (const m of ms) {
     const rows = await q(ctx).select({
       month: sql<string>`to_char(${usageEvents.timestamp} at time zone ${tz}, 'YYYY-MM')`,
       value: sql<string>`(${aggregateSql(m)})::text`, events: sql<number>`count(*)::int`,

@@ -56,7 +56,7 @@ export const meteringRoutes = newRouter()
   }), async (c) => c.json(await customerUsage({ ctx: c.get('ctx'), customerId: c.req.valid('param').id, query: c.req.valid('query') }), 200))
   .openapi(createRoute({
     method: 'get', path: '/customers/{id}/usage/monthly', tags: ['Metering'], security,
-    summary: 'Monthly usage per meter from the daily rollups; the last three months by default',
+    summary: 'Monthly usage per meter, counted from the events (the current month included); the last three months by default',
     request: { params: IdParam, query: MonthlyQuery }, responses: { ...jsonOk(MonthlyOut), ...errorResponses },
   }), async (c) => c.json(await monthlyUsage({ ctx: c.get('ctx'), customerId: c.req.valid('param').id, ...c.req.valid('query') }), 200))
   .openapi(createRoute({

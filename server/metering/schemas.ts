@@ -65,7 +65,7 @@ export const IngestOut = z.object({
 
 export const MeteringErrorOut = z.object({
   id: z.string(), eventId: z.string().nullable(), customerRef: z.string().nullable(), meterCode: z.string().nullable(),
-  reason: z.string(), message: z.string(), payload: z.any(), status: z.string(), occurrences: z.number().int(),
+  reason: z.string(), message: z.string(), payload: z.any(), rawPayload: z.string().nullable().openapi({ description: 'The event exactly as received, as JSON text (a NUL stays the JSON escape \\u0000)' }), status: z.string(), occurrences: z.number().int(),
   firstReceivedAt: z.string(), lastReceivedAt: z.string(), resolvedAt: z.string().nullable(),
 }).openapi('MeteringError');
 export const MeteringErrorQuery = z.object({

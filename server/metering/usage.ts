@@ -36,7 +36,8 @@ export const normalize = (s: string | null | undefined) => new Decimal(s ?? 0).t
 
 export interface MeterUsage { meter: string; name: string; aggregation: Aggregation; unit: string | null; value: string; events: number }
 
-async function aggregate(db: DbOrTx, tenantId: string, customerId: string, m: MeterRow, from: Date, to: Date): Promise<MeterUsage> {
+/** One meter's usage for one customer over [from, to) (no permission check: callers check theirs). */
+export async function aggregate(db: DbOrTx, tenantId: string, customerId: string, m: MeterRow, from: Date, to: Date): Promise<MeterUsage> {
   const [r] = await db.select({ value: sql<string>`(${aggregateSql(m)})::text`, events: sql<number>`count(*)::int` }).from(usageEvents).where(and(
     eq(usageEvents.tenantId, tenantId), eq(usageEvents.customerId, customerId), eq(usageEvents.meterId, m.id),
     gte(usageEvents.timestamp, from), lt(usageEvents.timestamp, to), ...filterConditions(m.filters),

@@ -83,6 +83,22 @@ export function storablePayload(raw: unknown): unknown {
   return root;
 }
 
+/**
+ * The event as JSON text for metering_errors.raw_payload: JSON.stringify writes a NUL and an
+ * unpaired surrogate as \u escapes, so the text is storable and parses back to the same event.
+ * Null when it is nested deeper than a stored payload keeps (JSON.stringify recurses).
+ */
+export function rawPayloadText(raw: unknown): string | null {
+  if (raw === undefined || raw === null) return 'null';
+  if (typeof raw === 'object' && depthOver(raw, MAX_PAYLOAD_DEPTH)) return null;
+  return JSON.stringify(raw) ?? null;
+}
+
+/** The event a reprocess judges: the raw text when there is one, else the storable copy. */
+export function reprocessSource(row: { payload: unknown; rawPayload: string | null }): unknown {
+  return row.rawPayload !== null ? JSON.parse(row.rawPayload) : row.payload;
+}
+
 // PostgreSQL text cannot hold the NUL character (nor an unpaired surrogate faithfully): such an
 // id, customer or meter is no usable value.
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' && !unstorableText(v) ? v.trim() : null);

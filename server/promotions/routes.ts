@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { isoDate, MAX_INT } from '../lib/schemas';
 import { newRouter, jsonBody, jsonOk, errorResponses, security } from '../lib/http';
-import { createCouponCodes, listCouponCodes, redemptionReport } from './coupons';
+import { createCouponCodes, exportCouponCodes, listCouponCodes, redemptionReport } from './coupons';
 
 const CodeParam = z.object({ code: z.string().min(1).max(100).openapi({ param: { name: 'code', in: 'path' } }) });
 const CouponCodeOut = z.object({
@@ -29,6 +29,17 @@ export const promotionRoutes = newRouter()
     method: 'get', path: '/rules/{code}/coupon-codes', tags: ['Catalog: rules'], security, summary: 'The codes of a coupon rule and their use',
     request: { params: CodeParam }, responses: { ...jsonOk(z.object({ data: z.array(CouponCodeOut) })), ...errorResponses },
   }), async (c) => c.json({ data: await listCouponCodes({ ctx: c.get('ctx'), ruleCode: c.req.valid('param').code }) }, 200))
+  .openapi(createRoute({
+    method: 'get', path: '/rules/{code}/coupon-codes/export', tags: ['Catalog: rules'], security,
+    summary: 'The codes of a coupon rule as CSV (UTF-8 with BOM), all or one batch; times in the tenant time zone',
+    request: { params: CodeParam, query: z.object({ batch: z.string().max(60).optional() }) },
+    responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses },
+  }), async (c) => {
+    const code = c.req.valid('param').code;
+    const csv = await exportCouponCodes({ ctx: c.get('ctx'), ruleCode: code, batch: c.req.valid('query').batch });
+    const name = `${code}-coupon-codes.csv`.replace(/[^A-Za-z0-9._-]/g, '_');
+    return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="${name}"` });
+  })
   .openapi(createRoute({
     method: 'get', path: '/rules/{code}/redemptions', tags: ['Catalog: rules'], security,
     summary: 'What a promotion or coupon has cost: redemptions and amounts per month, latest uses',

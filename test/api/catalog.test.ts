@@ -3,7 +3,11 @@ import { makeTestApp, DEMO_KEY, type TestApp } from '../support/app';
 import { resolveAt } from '../../server/catalog/versions';
 
 let t: TestApp;
-beforeAll(async () => { t = await makeTestApp(); });
+beforeAll(async () => {
+  t = await makeTestApp();
+  // Publishing refuses a usage component whose meter does not exist (issue 9).
+  await t.call('POST', '/api/v1/meters', { key: DEMO_KEY, body: { code: 'search_calls', name: 'Search calls', aggregation: 'count' } });
+});
 afterAll(async () => { await t?.close(); });
 
 const plan = (over: Record<string, unknown> = {}) => ({

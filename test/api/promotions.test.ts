@@ -53,7 +53,7 @@ describe('coupon codes', () => {
     }));
     const r2 = await resolvePresentedCodes(t.handle.db, t.demoTenantId, [code.code], '2025-06-01');
     expect(r2.codes).toEqual([]);
-    expect(r2.rejected).toEqual([{ code: code.code, reason: 'already used up' }]);
+    expect(r2.rejected).toEqual([{ code: code.code, reason: 'already used up', why: 'used_up' }]);
   });
 });
 

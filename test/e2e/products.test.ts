@@ -46,7 +46,7 @@ describe.skipIf(!hasChromium)('products: plan builder and rule builder (headless
     await page.click('[data-testid=comp-add]');
     await page.fill('[data-testid=comp-1-code]', 'api');
     await page.fill('[data-testid=comp-1-name]', 'API 호출');
-    await page.fill('[data-testid=comp-1-meter]', 'api_calls');
+    await pickOption(page, 'comp-1-meter', '(api_calls)'); // the tenant's meters (issue 9: it was free text)
     await pickOption(page, 'comp-1-model', 'Tier 요율');
     await page.locator('[data-testid=comp-1-tier-table]').waitFor();
     await page.fill('[data-testid=comp-1-tier-0-upTo]', 'abc'); // invalid on purpose

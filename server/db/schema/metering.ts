@@ -62,6 +62,13 @@ export const meteringErrors = pgTable('metering_errors', {
   reason: text('reason').notNull(),
   message: text('message').notNull(),
   payload: jsonb('payload').notNull(),
+  /**
+   * The event exactly as received, as JSON text: a NUL or an unpaired surrogate stays a JSON
+   * escape, which text can hold and JSON.parse turns back into the character, so a reprocess
+   * judges the real event. `payload` (jsonb) shows them as the visible text `\u0000`, which is
+   * another string. Null for rows stored before it, and for events nested too deep to serialize.
+   */
+  rawPayload: text('raw_payload'),
   /** open | reprocessed | resolved (the same event id was later accepted directly) */
   status: text('status').notNull().default('open'),
   occurrences: integer('occurrences').notNull().default(1),

@@ -11,6 +11,9 @@ export const tenants = pgTable('tenants', {
   locale: text('locale').notNull().default('ko'),
   /** Days from issue to due date set at finalize, unless the payer has its own terms. */
   paymentTermsDays: integer('payment_terms_days').notNull().default(14),
+  /** The seller's 사업자등록번호 (XXX-XX-XXXXX) and address, printed on invoices and credit notes. */
+  businessRegNo: text('business_reg_no'),
+  address: text('address'),
   status: text('status').notNull().default('active'),
   isDemo: boolean('is_demo').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

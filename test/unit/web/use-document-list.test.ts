@@ -10,7 +10,7 @@ import { useDocumentList } from '@/composables/catalog/useDocumentList';
 type Doc = { kind: string };
 function entry(code: string, name: string, kind: string, status: CatalogEntry['status'] = 'published'): CatalogEntry<Doc> {
   return {
-    id: code, kind: 'rule', code, name, retiredFrom: null, latestPublished: null, draftVersion: null, status,
+    id: code, kind: 'rule', code, name, retiredFrom: null, latestPublished: null, inEffect: null, scheduled: [], draftVersion: null, status,
     document: { kind }, updatedAt: '2026-01-01T00:00:00Z',
   };
 }

@@ -51,10 +51,15 @@ export const rulesApi = {
   ...catalogApi<RuleDoc>('rules'),
   facts: () => api.get('/rules/facts'),
   couponCodes: (code: string) => api.get('/rules/{code}/coupon-codes', { path: { code } }),
+  /** CSV of a coupon rule's codes (all, or one batch), for the browser to download. */
+  couponCodesCsvUrl: (code: string, batch?: string) =>
+    api.url('/rules/{code}/coupon-codes/export', { code }) + (batch ? `?batch=${encodeURIComponent(batch)}` : ''),
   addCouponCodes: (code: string, batch: CouponCodeBatch) => api.post('/rules/{code}/coupon-codes', { path: { code }, body: batch }),
   redemptions: (code: string) => api.get('/rules/{code}/redemptions', { path: { code } }) as Promise<RedemptionReport>,
 };
 
 export const ratingApi = {
   preview: (req: PreviewRequest): Promise<PreviewResponse> => api.post('/rating/preview', { body: req }),
+  /** A stored customer's month as rating sees it: subscriptions, quantities, coupons, usage so far. */
+  customerFacts: (id: string, month?: string) => api.get('/rating/customers/{id}/facts', { path: { id }, query: month ? { month } : {} }),
 };

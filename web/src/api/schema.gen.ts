@@ -1215,6 +1215,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/rating/customers/{id}/facts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What rating sees for a stored customer in a month: facts, active subscriptions and usage so far
+         * @description Needs rules:read and customers:read (the rule test starts from it). `month` (YYYY-MM) defaults to the current month in the tenant time zone; usage is per meter over that month up to now.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    month?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CustomerRatingFacts"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rules/{code}/coupon-codes": {
         parameters: {
             query?: never;
@@ -1349,6 +1428,82 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rules/{code}/coupon-codes/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The codes of a coupon rule as CSV (UTF-8 with BOM), all or one batch; times in the tenant time zone */
+        get: {
+            parameters: {
+                query?: {
+                    batch?: string;
+                };
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description CSV */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -9040,7 +9195,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Monthly usage per meter from the daily rollups; the last three months by default */
+        /** Monthly usage per meter, counted from the events (the current month included); the last three months by default */
         get: {
             parameters: {
                 query?: {
@@ -9353,6 +9508,8 @@ export interface components {
             locale: "ko" | "en";
             paymentTermsDays: number;
             status: string;
+            businessRegNo: string | null;
+            address: string | null;
             createdAt: string;
         };
         Problem: {
@@ -9447,6 +9604,10 @@ export interface components {
             locale?: "ko" | "en";
             /** @description Days from issue to due date set at finalize (a payer may override it) */
             paymentTermsDays?: number;
+            /** @description The seller's 사업자등록번호, printed on invoices (checksum-validated) */
+            businessRegNo?: string | null;
+            /** @description The seller's address, printed on invoices */
+            address?: string | null;
         };
         TenantCreate: {
             code: string;
@@ -9556,6 +9717,14 @@ export interface components {
                 points: string;
                 expiresInDays: number | null;
             }[];
+            /** @description Presented generated codes that were not applied (expired, used up, their coupon not in effect) */
+            rejectedCoupons?: {
+                code: string;
+                reason: string;
+                /** @enum {string} */
+                why?: "not_in_effect" | "expired" | "used_up";
+                expiresOn?: string;
+            }[];
         };
         PreviewLine: {
             subscription?: number;
@@ -9624,6 +9793,48 @@ export interface components {
             result: boolean;
             error?: string;
         };
+        CustomerRatingFacts: {
+            customerId: string;
+            timezone: string;
+            period: {
+                start: string;
+                end: string;
+            };
+            customer: {
+                id?: string | null;
+                type?: string | null;
+                segment?: string | null;
+                country?: string | null;
+                tags?: string[] | null;
+                tenureMonths?: number | null;
+                dunningExcluded?: boolean | null;
+                attributes?: {
+                    [key: string]: string | number | boolean | null;
+                } | null;
+            };
+            subscriptions: {
+                id: string;
+                planCode: string;
+                quantities: {
+                    [key: string]: string;
+                };
+                startDate: string;
+                endDate: string | null;
+                trialEndDate: string | null;
+                coupons: string[];
+                addOn: boolean;
+                cycleIndex: number;
+            }[];
+            usage: {
+                [key: string]: {
+                    value: string;
+                    events: number;
+                    aggregation: string;
+                    unit: string | null;
+                    name: string;
+                };
+            };
+        };
         CouponCode: {
             id: string;
             ruleCode: string;
@@ -9658,6 +9869,16 @@ export interface components {
                 version: number;
                 effectiveFrom: string | null;
             } | null;
+            /** @description The published version in effect today (tenant time zone); null before the first takes effect or once retired */
+            inEffect: {
+                version: number;
+                effectiveFrom: string | null;
+            } | null;
+            /** @description Published versions that take effect after today, earliest first */
+            scheduled: {
+                version: number;
+                effectiveFrom: string | null;
+            }[];
             draftVersion: number | null;
             /** @enum {string} */
             status: "draft" | "published" | "retired";
@@ -10571,6 +10792,8 @@ export interface components {
             reason: string;
             message: string;
             payload?: unknown;
+            /** @description The event exactly as received, as JSON text (a NUL stays the JSON escape \u0000) */
+            rawPayload: string | null;
             status: string;
             occurrences: number;
             firstReceivedAt: string;

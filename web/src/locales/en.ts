@@ -7,6 +7,7 @@ import billingEn from './billing.en';
 import traceEn from './trace.en';
 import auditEn from './audit.en';
 import formsEn from './forms.en';
+import rulesCouponsEn from './rules-coupons.en';
 const en = {
   app: { name: 'Billwise', tagline: 'Rules-driven billing console' },
   common: {
@@ -104,6 +105,7 @@ const en = {
   ...traceEn,
   ...auditEn,
   ...formsEn,
+  ...rulesCouponsEn,
 };
 
 export type Messages = typeof en;

@@ -8,6 +8,7 @@ import billingKo from './billing.ko';
 import traceKo from './trace.ko';
 import auditKo from './audit.ko';
 import formsKo from './forms.ko';
+import rulesCouponsKo from './rules-coupons.ko';
 
 const ko: Messages = {
   app: { name: 'Billwise', tagline: '룰 기반 빌링 관리 콘솔' },
@@ -104,6 +105,7 @@ const ko: Messages = {
   ...traceKo,
   ...auditKo,
   ...formsKo,
+  ...rulesCouponsKo,
 };
 
 export default ko;
