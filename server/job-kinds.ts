@@ -5,8 +5,10 @@
  */
 import { registerBillingJobs } from './billing/bill-run-job';
 import { registerCustomerJobs } from './customers/import-job';
+import { registerDunningJobs } from './dunning/job';
 
 export function registerJobKinds() {
   registerBillingJobs();
   registerCustomerJobs();
+  registerDunningJobs();
 }

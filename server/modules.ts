@@ -14,6 +14,7 @@ import { promotionRoutes } from './promotions/routes';
 import { analyticsRoutes } from './analytics/routes';
 import { paymentRoutes } from './payments/routes';
 import { walletRoutes } from './wallets/routes';
+import { dunningRoutes } from './dunning/routes';
 
 /**
  * Every module's sub-app, mounted under /api/v1 by createApp. One chain of `.route()` calls (Hono's
@@ -39,5 +40,6 @@ export const apiRoutes = new OpenAPIHono<AppEnv>()
   .route('/', invoiceRoutes)
   .route('/', paymentRoutes)
   .route('/', walletRoutes)
+  .route('/', dunningRoutes)
   .route('/', meteringRoutes)
   .route('/', analyticsRoutes);
