@@ -46,6 +46,8 @@ export interface RunOptions {
 export interface RunSummary { date: string; invoices: number; acted: number; failed: number; excluded: number; reinstated: number }
 
 type TimelineRow = typeof dunningTimeline.$inferInsert;
+/** Fee invoices are dunned like any debt (reminders, suspension) but never charged a fee themselves. */
+const isLateFeeInvoice = (inv: Overdue['inv']) => (inv.trace as { dunning?: { action?: string } }[]).some((x) => x?.dunning?.action === 'late_fee');
 const CHUNK = 500;
 
 export async function runDunning(o: RunOptions): Promise<RunSummary> {
@@ -146,8 +148,12 @@ async function processInvoice(o: RunOptions, env: StepEnv, policy: Policy, { inv
       let fee: Decimal | undefined;
       if (f.rule.action === 'late_fee') {
         const charged = mine.filter((r) => r.status === 'done').reduce((s, r) => s.plus(String(r.result.amount ?? '0')), new Decimal(0));
+        if (isLateFeeInvoice(inv)) { note('not_due', f, 'no late fee is charged on a late-fee invoice'); continue; }
         fee = lateFeeAmount(f.rule.params as { cap: string }, owed, daysOverdue, charged, inv.currency, env.rounding);
-        if (!fee.greaterThan(0)) { note('not_due', f, `the cap ${f.rule.params.cap} is reached`); continue; }
+        if (!fee.greaterThan(0)) {
+          note('not_due', f, charged.greaterThanOrEqualTo(f.rule.params.cap) ? `the cap ${f.rule.params.cap} is reached` : 'the fee rounds to zero');
+          continue;
+        }
       }
       const suspensions = f.rule.action === 'reinstate' ? await openSuspensions(tx, ctx.tenantId, inv.billTo) : [];
       if (f.rule.action === 'reinstate' && !suspensions.length) { note('not_due', f, 'nothing is suspended'); continue; }
