@@ -65,3 +65,34 @@ export function firedRules(policy: Policy, facts: FactMap, currency: string, out
   });
   return fired;
 }
+
+export interface StopContext {
+  /** Why the invoice is paused (manual pause or promise to pay), or null. */
+  pausedWhy: string | null;
+  /** A record exclusion covering the invoice's customer or payer, described, or null. */
+  recordExclusion: string | null;
+  /** The customer flag `dunningExcluded`, described, or null. */
+  flagExclusion: string | null;
+  /** The exclusion rules that fired for this invoice. */
+  restrictions: Fired[];
+}
+
+/** Why a fired rule may not act today (pause first, then exclusions), or null when it may. One decision for the run, the board and simulations. */
+export function stopReason(f: Fired, s: StopContext): { kind: 'paused' | 'excluded'; reason: string; by?: Fired } | null {
+  if (s.pausedWhy) return { kind: 'paused', reason: s.pausedWhy };
+  if (s.recordExclusion) return { kind: 'excluded', reason: s.recordExclusion };
+  if (s.flagExclusion) return { kind: 'excluded', reason: s.flagExclusion };
+  const r = s.restrictions.find((x) => !(x.rule.params.allowActions as string[]).includes(f.rule.action));
+  return r ? { kind: 'excluded', reason: `exclusion rule ${r.rule.id} v${r.rule.version}: ${r.rule.params.reason}`, by: r } : null;
+}
+
+/**
+ * Whether a rule that fires is due again given its last step: the first step always; a repeating
+ * rule (repeatEveryDays) once that many days have passed since its last attempt. Failed and
+ * interrupted steps are the caller's matter (retry / unknown).
+ */
+export function nextStepDue(last: { step: number; lastAttemptOn: string } | undefined, repeatEveryDays: number | undefined, today: string, addDays: (d: string, n: number) => string): number | null {
+  if (!last) return 0;
+  if (repeatEveryDays && addDays(last.lastAttemptOn, repeatEveryDays) <= today) return last.step + 1;
+  return null;
+}

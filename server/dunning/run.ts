@@ -15,16 +15,15 @@ import { dunningActions, dunningTimeline } from '../db/schema';
 import { systemCtx, type Ctx } from '../lib/context';
 import { PERMISSION_CODES } from '../access/permissions';
 import { Decimal, toMoneyString } from '../lib/money';
-import { addDays, daysBetween, todayInZone } from '../lib/dates';
+import { addDays, todayInZone } from '../lib/dates';
 import { tenantSettings } from '../tenants/tenant-settings';
 import { recordAudit } from '../audit/record';
-import { factCustomer } from '../customers/facts';
 import { mailerFromEnv, sendReminderEmail, type Mailer } from '../mail';
 import { invoiceDocument } from '../invoices/document';
 import { renderInvoicePdf } from '../invoices/render/pdf';
-import { loadPolicy, firedRules, type Fired, type Policy } from './policy';
-import { buildDunningFacts } from './facts';
-import { activeExclusions, exclusionFor } from './exclusions';
+import { loadPolicy, firedRules, nextStepDue, stopReason, type Fired, type Policy, type StopContext } from './policy';
+import { activeExclusions } from './exclusions';
+import { positions, viewInvoice, type Position } from './invoice-context';
 import { loadChunk, loadOverdue, type ActionRow, type ChunkData, type Overdue } from './load';
 import { cancelParty, chargeLateFee, lateFeeAmount, openSuspensions, reinstate, retry, suspend, writeOff, type StepEnv, type StepResult } from './steps';
 
@@ -61,13 +60,7 @@ export async function runDunning(o: RunOptions): Promise<RunSummary> {
   await reinstatePaidUp(o, env, overdue, summary);
   await stopSettled(o, env, new Set(overdue.map((x) => x.inv.id)));
   const exclusions = await activeExclusions(o.db, o.tenantId);
-  // Payer position per bill-to and currency, from the same overdue set.
-  const position = new Map<string, { balance: Decimal; count: number }>();
-  for (const { inv, owed } of overdue) {
-    const k = `${inv.billTo}|${inv.currency}`;
-    const p = position.get(k) ?? { balance: new Decimal(0), count: 0 };
-    position.set(k, { balance: p.balance.plus(owed), count: p.count + 1 });
-  }
+  const position = positions(overdue);
   const mailer = o.mailer !== undefined ? o.mailer : mailerFromEnv();
   const out = new Uint8Array(policy.rules.length);
   try {
@@ -88,32 +81,18 @@ export async function runDunning(o: RunOptions): Promise<RunSummary> {
 }
 
 async function processInvoice(o: RunOptions, env: StepEnv, policy: Policy, { inv, owed }: Overdue, data: ChunkData,
-  exclusions: Awaited<ReturnType<typeof activeExclusions>>, pos: { balance: Decimal; count: number }, mailer: Mailer | null, out: Uint8Array, summary: RunSummary) {
+  exclusions: Awaited<ReturnType<typeof activeExclusions>>, pos: Position, mailer: Mailer | null, out: Uint8Array, summary: RunSummary) {
   const { today, ctx } = env;
-  const custs = data.customersOf.get(inv.billTo) ?? [];
-  const customer = custs.find((c) => c.id === inv.customerId) ?? custs[0];
-  const rows = data.actionsOf.get(inv.id) ?? [];
-  const daysOverdue = daysBetween(inv.dueDate, today);
-  const facts = buildDunningFacts({
-    customer: customer ? factCustomer(customer, today) : {}, daysOverdue, amountDue: owed.toNumber(), currency: inv.currency,
-    payerOverdueBalance: pos.balance.toNumber(), payerUnpaidInvoiceCount: pos.count,
-    paymentAttempts: rows.filter((r) => r.action === 'retry_payment' && r.status !== 'cancelled').length,
-    lastDeclineCode: data.lastDecline.get(inv.billTo) ?? null, paymentMethod: data.payerOf.get(inv.billTo)?.paymentMethodType ?? null,
-    stepsTaken: rows.filter((r) => r.status === 'done' || r.status === 'open').length, today, referencedFacts: policy.pack.referencedFacts,
-  });
+  const v = viewInvoice(policy, { inv, owed }, data, exclusions, pos, today);
+  const { facts, rows, daysOverdue, pausedWhy } = v;
   const base = { tenantId: ctx.tenantId, invoiceId: inv.id, runDate: today, createdAt: ctx.now() };
   const timeline: TimelineRow[] = [];
   const note = (decision: string, f: Fired | null, reason: string | null, extra: Partial<TimelineRow> = {}) =>
     timeline.push({ ...base, decision, reason, ruleCode: f?.rule.id ?? null, ruleVersion: f?.rule.version ?? null, action: f?.rule.action ?? null,
       facts: f ? f.facts : { 'invoice.daysOverdue': daysOverdue, 'invoice.amountDue': toMoneyString(owed, inv.currency) }, trace: f?.trace ?? null, ...extra });
 
-  const ctl = data.controlOf.get(inv.id);
   const fired = firedRules(policy, facts, inv.currency, out);
-  const pausedWhy = ctl?.pausedUntil && ctl.pausedUntil >= today ? `dunning paused until ${ctl.pausedUntil}${ctl.note ? `: ${ctl.note}` : ''}`
-    : ctl?.promiseToPayOn && ctl.promiseToPayOn >= today ? `promise to pay by ${ctl.promiseToPayOn}${ctl.note ? `: ${ctl.note}` : ''}` : null;
-  const recordEx = exclusionFor(exclusions, { customerIds: custs.map((c) => c.id), payerId: inv.payerId }, today);
-  const flagEx = custs.find((c) => c.dunningExcluded);
-  const restrictions = fired.filter((f) => f.rule.action === 'exclude');
+  const stops: StopContext = { pausedWhy, recordExclusion: v.recordExclusion, flagExclusion: v.flagExclusion, restrictions: fired.filter((f) => f.rule.action === 'exclude') };
   const external: { row: ActionRow; f: Fired }[] = [];
   const already: string[] = [];
 
@@ -123,17 +102,14 @@ async function processInvoice(o: RunOptions, env: StepEnv, policy: Policy, { inv
       if (f.rule.action === 'exclude') continue;
       const mine = rows.filter((r) => r.ruleCode === f.rule.id);
       const last = mine.at(-1);
-      const restriction = restrictions.find((r) => !(r.rule.params.allowActions as string[]).includes(f.rule.action));
-      const stopBy = pausedWhy ?? (recordEx ? `exclusion ${recordEx.id} (${recordEx.reasonCode}${recordEx.note ? `: ${recordEx.note}` : ''}, set by ${recordEx.setBy})`
-        : flagEx ? `customer ${flagEx.externalId} is marked dunningExcluded`
-        : restriction ? `exclusion rule ${restriction.rule.id} v${restriction.rule.version}: ${restriction.rule.params.reason}` : null);
-      if (stopBy) {
-        if (last?.status === 'failed') await tx.update(dunningActions).set({ status: 'cancelled', error: `stopped: ${stopBy}`, updatedAt: ctx.now() }).where(eq(dunningActions.id, last.id));
-        note(pausedWhy ? 'paused' : 'excluded', f, stopBy, restriction && !pausedWhy && !recordEx && !flagEx ? { trace: { rule: f.trace, exclusion: restriction.trace } } : {});
-        if (!pausedWhy) summary.excluded++;
+      const stop = stopReason(f, stops);
+      if (stop) {
+        // An exclusion stops a pending (failed, awaiting retry) step; a pause only holds it.
+        if (last?.status === 'failed' && stop.kind === 'excluded') await tx.update(dunningActions).set({ status: 'cancelled', error: `stopped: ${stop.reason}`, updatedAt: ctx.now() }).where(eq(dunningActions.id, last.id));
+        note(stop.kind, f, stop.reason, stop.by ? { trace: { rule: f.trace, exclusion: stop.by.trace } } : {});
+        if (stop.kind === 'excluded') summary.excluded++;
         continue;
       }
-      const repeat = f.rule.params.repeatEveryDays as number | undefined;
       let step = 0;
       let retryRow: ActionRow | undefined;
       if (last) {
@@ -142,8 +118,11 @@ async function processInvoice(o: RunOptions, env: StepEnv, policy: Policy, { inv
           await tx.update(dunningActions).set({ status: 'unknown', error: 'a run stopped while sending; not resent', updatedAt: ctx.now() }).where(eq(dunningActions.id, last.id));
           note('unknown', f, `step ${last.step} was being sent on ${last.lastAttemptOn} when its run stopped; not resent (check the mail log)`);
           continue;
-        } else if (['done', 'open', 'unknown', 'cancelled'].includes(last.status) && repeat && addDays(last.lastAttemptOn, repeat) <= today) step = last.step + 1;
-        else { already.push(`${f.rule.id} step ${last.step} (${last.status} on ${last.lastAttemptOn})`); continue; }
+        } else {
+          const due = last.status === 'failed' || last.status === 'sending' ? null : nextStepDue(last, f.rule.params.repeatEveryDays, today, addDays);
+          if (due === null) { already.push(`${f.rule.id} step ${last.step} (${last.status} on ${last.lastAttemptOn})`); continue; }
+          step = due;
+        }
       }
       let fee: Decimal | undefined;
       if (f.rule.action === 'late_fee') {

@@ -36,3 +36,39 @@ export const InvoiceDunningOut = z.object({ invoiceId: z.string(), control: Cont
 
 export const RunIn = z.object({ date: isoDate.optional().openapi({ description: "The tenant-local date to run for; default today" }) }).openapi('DunningRunStart');
 export const RunOut = z.object({ localDate: z.string(), dedupeKey: z.string() }).openapi('DunningRunStarted');
+
+const Projected = z.object({
+  date: z.string(), daysOverdue: z.number().int(), ruleCode: z.string(), ruleVersion: z.number().int(), ruleName: z.string(), action: z.string(),
+  amount: z.string().optional(), facts: z.record(z.string(), z.unknown()),
+}).openapi('DunningProjectedStep');
+const Stopped = z.object({ date: z.string(), ruleCode: z.string(), reason: z.string() }).openapi('DunningProjectedStop');
+const Rules = z.array(z.unknown()).max(100).optional().openapi({ description: 'Draft dunning rule documents; without them the published policy' });
+
+export const SimulateIn = z.object({ rules: Rules, days: z.number().int().min(1).max(90).default(30), limit: z.number().int().min(1).max(500).default(100) }).openapi('DunningSimulate');
+export const SimulateOut = z.object({
+  today: z.string(), until: z.string(), overdueTotal: z.number().int(),
+  invoices: z.array(z.object({ invoiceId: z.string(), number: z.string().nullable(), billTo: z.string(), currency: z.string(), amountDue: z.string(), dueDate: z.string(), daysOverdue: z.number().int(), steps: z.array(Projected), stopped: z.array(Stopped) })),
+}).openapi('DunningSimulation');
+export const PreviewIn = z.object({
+  rules: Rules, amount: z.string().regex(/^\d{1,15}(\.\d{1,4})?$/, 'must be a decimal string like "100000"'), currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code'),
+  days: z.number().int().min(1).max(180).default(60),
+  customer: z.object({ type: z.enum(['individual', 'corporate', 'public', 'foreigner']).optional(), segment: z.string().optional(), tags: z.array(z.string()).optional() }).optional(),
+}).openapi('DunningPreview');
+export const PreviewOut = z.object({ amount: z.string(), currency: z.string(), days: z.number().int(), steps: z.array(Projected.extend({ day: z.number().int() })), stopped: z.array(Stopped) }).openapi('DunningPreviewResult');
+
+const MoneyByCurrency = z.object({ currency: z.string(), amount: z.string() });
+export const BoardQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+export const BoardOut = z.object({
+  today: z.string(),
+  aging: z.array(z.object({ currency: z.string(), buckets: z.array(z.object({ bucket: z.enum(['current', '1-30', '31-60', '61-90', '90+']), amount: z.string(), count: z.number().int() })) })),
+  stages: z.array(z.object({ stage: z.string(), count: z.number().int() })),
+  recovery: z.array(z.object({ ruleCode: z.string(), action: z.string(), invoices: z.number().int(), paid: z.number().int(), rate: z.number().openapi({ description: 'percent of invoices acted on that are now paid' }), recovered: z.array(MoneyByCurrency) })),
+  escalations: z.array(StepOut),
+  overdueCount: z.number().int(),
+  invoices: z.array(z.object({
+    invoiceId: z.string(), number: z.string().nullable(), billTo: z.string(), payerId: z.string().nullable(), customerName: z.string().nullable(), currency: z.string(),
+    amountDue: z.string(), dueDate: z.string(), daysOverdue: z.number().int(), stage: z.string(), pausedUntil: z.string().nullable(), promiseToPayOn: z.string().nullable(),
+    next: z.object({ date: z.string(), ruleCode: z.string(), ruleVersion: z.number().int(), ruleName: z.string(), action: z.string(), amount: z.string().nullable(), why: z.record(z.string(), z.unknown()) }).nullable(),
+    blockedBy: z.string().nullable(),
+  })),
+}).openapi('DunningBoard');

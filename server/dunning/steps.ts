@@ -12,6 +12,7 @@ import { addDays } from '../lib/dates';
 import { createCreditNote, nextNumber } from '../invoices/invoices';
 import { cancelSubscription, pauseSubscription, resumeSubscription } from '../subscriptions/subscriptions';
 import { emitSuspensionWebhook, retryPayment } from './seams';
+export { lateFeeAmount } from './steps-math';
 
 type InvoiceRow = typeof invoices.$inferSelect;
 type ActionRow = typeof dunningActions.$inferSelect;
@@ -27,17 +28,6 @@ export interface StepEnv {
 export async function partyCustomers(tx: Tx | Ctx['db'], tenantId: string, billTo: string) {
   return tx.select({ id: customers.id, status: customers.status }).from(customers)
     .where(and(eq(customers.tenantId, tenantId), or(eq(customers.payerId, billTo), and(eq(customers.id, billTo), isNull(customers.payerId)))));
-}
-
-/**
- * A late fee: a percent of what is owed per month (30 days), prorated by the days overdue, or a
- * flat amount; never more, over all of this rule's fees on the invoice, than the cap. Zero when
- * the cap is reached (the caller then records "not due" and claims nothing).
- */
-export function lateFeeAmount(p: { percent?: string | number; amount?: string; cap: string }, owed: Decimal, daysOverdue: number, chargedSoFar: Decimal, currency: string, rounding: RoundingMode): Decimal {
-  const raw = p.percent !== undefined ? owed.times(p.percent).dividedBy(100).times(daysOverdue).dividedBy(30) : new Decimal(p.amount!);
-  const room = Decimal.max(0, new Decimal(p.cap).minus(chargedSoFar));
-  return roundMoney(Decimal.min(raw, room), currency, rounding);
 }
 
 /** Charges the fee as its own finalized invoice to the same party (tenant choice documented in the README). */
