@@ -48,6 +48,8 @@ type TimelineRow = typeof dunningTimeline.$inferInsert;
 /** Fee invoices are dunned like any debt (reminders, suspension) but never charged a fee themselves. */
 const isLateFeeInvoice = (inv: Overdue['inv']) => (inv.trace as { dunning?: { action?: string } }[]).some((x) => x?.dunning?.action === 'late_fee');
 const CHUNK = 500;
+/** The error text of a step an exclusion cancelled (a stored note, not an API message). */
+const stoppedBy = (why: string) => `stopped: ${why}`;
 
 export async function runDunning(o: RunOptions): Promise<RunSummary> {
   const settings = await tenantSettings(o.db, o.tenantId);
@@ -105,7 +107,7 @@ async function processInvoice(o: RunOptions, env: StepEnv, policy: Policy, { inv
       const stop = stopReason(f, stops);
       if (stop) {
         // An exclusion stops a pending (failed, awaiting retry) step; a pause only holds it.
-        if (last?.status === 'failed' && stop.kind === 'excluded') await tx.update(dunningActions).set({ status: 'cancelled', error: `stopped: ${stop.reason}`, updatedAt: ctx.now() }).where(eq(dunningActions.id, last.id));
+        if (last?.status === 'failed' && stop.kind === 'excluded') await tx.update(dunningActions).set({ status: 'cancelled', error: stoppedBy(stop.reason), updatedAt: ctx.now() }).where(eq(dunningActions.id, last.id));
         note(stop.kind, f, stop.reason, stop.by ? { trace: { rule: f.trace, exclusion: stop.by.trace } } : {});
         if (stop.kind === 'excluded') summary.excluded++;
         continue;

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { isoDate } from '../lib/schemas';
+import { isCurrencyCode } from '../lib/money';
 
 export const ExclusionIn = z.object({
   customerId: z.string().uuid().optional().openapi({ description: 'Exclude this customer (give exactly one of customerId, payerId)' }),
@@ -50,7 +51,7 @@ export const SimulateOut = z.object({
   invoices: z.array(z.object({ invoiceId: z.string(), number: z.string().nullable(), billTo: z.string(), currency: z.string(), amountDue: z.string(), dueDate: z.string(), daysOverdue: z.number().int(), steps: z.array(Projected), stopped: z.array(Stopped) })),
 }).openapi('DunningSimulation');
 export const PreviewIn = z.object({
-  rules: Rules, amount: z.string().regex(/^\d{1,15}(\.\d{1,4})?$/, 'must be a decimal string like "100000"'), currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code'),
+  rules: Rules, amount: z.string().regex(/^\d{1,15}(\.\d{1,4})?$/, 'must be a decimal string like "100000"'), currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code').refine(isCurrencyCode, 'is not an ISO 4217 currency code'),
   days: z.number().int().min(1).max(180).default(60),
   customer: z.object({ type: z.enum(['individual', 'corporate', 'public', 'foreigner']).optional(), segment: z.string().optional(), tags: z.array(z.string()).optional() }).optional(),
 }).openapi('DunningPreview');

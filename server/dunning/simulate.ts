@@ -6,7 +6,7 @@
 import type { Db } from '../db/client';
 import { assertPermission, q, type Ctx } from '../lib/context';
 import { invalid, type FieldIssue } from '../lib/errors';
-import { Decimal, toMoneyString } from '../lib/money';
+import { Decimal, amountProblem, toMoneyString } from '../lib/money';
 import { addDays } from '../lib/dates';
 import { validateRule } from '../rules/validate';
 import type { RuleDoc } from '../rules/schema';
@@ -61,6 +61,8 @@ export async function previewPolicy({ ctx, input }: { ctx: Ctx; input: PreviewIn
   const db = q(ctx);
   const settings = await tenantSettings(db, ctx.tenantId);
   const today = await tenantToday(db, ctx);
+  const problem = amountProblem(input.amount, input.currency);
+  if (problem) throw invalid([{ path: 'amount', message: problem }]);
   const policy = await policyFor(ctx, input.rules, today);
   const owed = new Decimal(input.amount);
   const facts = buildDunningFacts({
