@@ -67,8 +67,8 @@ try {
     select ${tenantId}, 'c-' || g, case when g % 20 = 0 then 'public' else 'corporate' end, 'Customer ' || g, 'c' || g || '@bench.test', 'US', 'UTC', 'USD',
       case when g % 50 = 0 then array['vip'] else array[]::text[] end from generate_series(1, ${N}) g`;
   await raw`insert into invoices (tenant_id, bill_to, customer_id, period_start, period_end, currency, status, number, issue_date, due_date, lines, subtotal, discount_total, tax_total, total, amount_due)
-    select ${tenantId}, c.id, c.id, '2025-03-01', '2025-04-01', 'USD', 'finalized', 'INV-B-' || c.external_id, date ${TODAY} - (1 + (row_number() over ()) % 60)::int - 14,
-      date ${TODAY} - (1 + (row_number() over ()) % 60)::int, '[{"kind":"charge","description":"Plan","amount":"34.10"}]'::jsonb, 34.10, 0, 0, 34.10, 34.10
+    select ${tenantId}, c.id, c.id, '2025-03-01', '2025-04-01', 'USD', 'finalized', 'INV-B-' || c.external_id, ${TODAY}::date - (1 + (row_number() over ()) % 60)::int - 14,
+      ${TODAY}::date - (1 + (row_number() over ()) % 60)::int, '[{"kind":"charge","description":"Plan","amount":"34.10"}]'::jsonb, 34.10, 0, 0, 34.10, 34.10
     from customers c where c.tenant_id = ${tenantId}`;
   console.log(`setup: ${N} customers and overdue invoices in ${secs(t0).toFixed(1)} s`);
   t0 = performance.now();
