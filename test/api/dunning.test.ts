@@ -32,7 +32,7 @@ beforeAll(async () => {
   await drainJobs(t.handle.db, { now: clock });
   for (const i of (await call('GET', '/invoices?limit=10')).body.data) invs.push((await call('POST', `/invoices/${i.id}/finalize`)).body);
   now = new Date('2025-04-25T14:00:00Z'); // 10 days after the due date 2025-04-15
-}, 120_000);
+}, 300_000);
 afterAll(async () => { await t?.close(); });
 
 describe('dunning rules', () => {
