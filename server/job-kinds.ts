@@ -11,6 +11,7 @@ import { registerSchedule } from './jobs/schedules';
 import { registerWebhookJobs } from './webhooks/deliver';
 import { registerCollectionJobs } from './payments/collection/auto-collect';
 import { registerSandboxWebhookJobs } from './payments/gateways/sandbox-webhooks';
+import { registerDunningJobs } from './dunning/job';
 
 export function registerJobKinds() {
   registerBillingJobs();
@@ -22,6 +23,7 @@ export function registerJobKinds() {
   registerSchedule(EXPIRE_GRANTS_JOB_SCHEDULE);
   registerCollectionJobs();
   registerSandboxWebhookJobs();
+  registerDunningJobs();
 }
 
 const EXPIRE_GRANTS_JOB_SCHEDULE = { kind: EXPIRE_GRANTS_JOB, everyDay: { at: '00:05' }, perTenant: true } as const;

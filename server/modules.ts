@@ -16,6 +16,7 @@ import { paymentRoutes } from './payments/routes';
 import { walletRoutes } from './wallets/routes';
 import { webhookRoutes } from './webhooks/routes';
 import { gatewayRoutes } from './payments/gateway-routes';
+import { dunningRoutes } from './dunning/routes';
 
 /**
  * Every module's sub-app, mounted under /api/v1 by createApp. One chain of `.route()` calls (Hono's
@@ -43,5 +44,6 @@ export const apiRoutes = new OpenAPIHono<AppEnv>()
   .route('/', walletRoutes)
   .route('/', webhookRoutes)
   .route('/', gatewayRoutes)
+  .route('/', dunningRoutes)
   .route('/', meteringRoutes)
   .route('/', analyticsRoutes);

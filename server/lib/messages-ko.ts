@@ -23,6 +23,7 @@
 
 /** Nouns that fill `{x:noun}` (labels passed to notFound() and the catalog kinds). */
 export const KO_NOUNS: Record<string, string> = {
+  Exclusion: '미납 제외 대상',
   'API key': 'API 키',
   'Bill run': '요금 계산',
   Contract: '계약',
@@ -379,4 +380,13 @@ export const KO_MESSAGES: Record<string, string> = {
   'is required for a sandbox card': '샌드박스 카드에는 필수입니다',
   'is required for a bank auto-debit': '계좌 자동이체에는 필수입니다',
   'was refused by the provider ({code})': '결제대행사가 거절했습니다 ({code})',
+  // ---- dunning (server/dunning) -----------------------------------------------------------------
+  'must not be negative': '음수일 수 없습니다',
+  'must be "dunning"': '"dunning"이어야 합니다',
+  'must be a decimal string like "100000"': '"100000"과 같은 10진수 문자열이어야 합니다',
+  'must be an ISO 4217 code': 'ISO 4217 통화 코드여야 합니다',
+  'a run stopped while sending; not resent': '발송 중 실행이 중단되었습니다. 다시 보내지 않습니다',
+  'stopped: the invoice is no longer overdue (payment, credit note or void)': '중지: 청구서가 더 이상 연체 상태가 아닙니다 (결제, 요금 조정 또는 취소)',
+  'The customer is suspended for unpaid invoices; new orders are blocked until it is reinstated': '미납으로 정지된 고객입니다. 서비스가 재개될 때까지 새 오더를 받을 수 없습니다',
+  'customer is suspended': '정지된 고객입니다',
 };

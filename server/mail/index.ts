@@ -7,3 +7,4 @@ export {
   type InvoiceEmailInput,
   type SendResult,
 } from './invoice-email';
+export { composeReminderEmail, sendReminderEmail, type ReminderInput } from './reminder-email';

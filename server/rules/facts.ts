@@ -19,6 +19,8 @@ export interface FactDef {
   prefix?: boolean;
   /** Attribute values are whatever the tenant stores, so any scalar operator fits them. */
   loose?: boolean;
+  /** Days, counts and balances: a negative comparison value is a mistake (422). */
+  nonNegative?: boolean;
 }
 
 export const CUSTOMER_TYPES = ['individual', 'corporate', 'public', 'foreigner'] as const;
@@ -63,9 +65,20 @@ export const FACT_CATALOG: readonly FactDef[] = [
   f('bill.subtotal', 'money', '청구 소계', 'Bill subtotal', "The subscription's charges before discounts (null before pricing)."),
   f('invoice.subtotal', 'money', '인보이스 소계', 'Invoice subtotal', "All subscriptions' charges before discounts (null before pricing)."),
   f('coupons', 'array', '쿠폰 코드', 'Coupon codes', 'Codes presented on the invoice and the subscription.'),
-  f('invoice.daysOverdue', 'number', '연체 일수', 'Days overdue', 'Days since the due date.', { scope: 'dunning' }),
-  f('invoice.amountDue', 'money', '미납 금액', 'Amount due', 'Unpaid amount of the invoice.', { scope: 'dunning' }),
-  f('invoice.attempts', 'number', '결제 시도 횟수', 'Payment attempts', 'Failed collection attempts so far.', { scope: 'dunning' }),
+  // Dunning facts (server/dunning/facts.ts builds them for each overdue invoice).
+  f('invoice.daysOverdue', 'number', '연체 일수', 'Days overdue', 'Days since the due date.', { scope: 'dunning', nonNegative: true }),
+  f('invoice.amountDue', 'money', '미납 금액', 'Amount due', 'Unpaid amount of the invoice.', { scope: 'dunning', nonNegative: true }),
+  f('invoice.currency', 'string', '인보이스 통화', 'Invoice currency', 'ISO 4217 currency of the invoice.', { scope: 'dunning' }),
+  f('payer.overdueBalance', 'money', '납부자 연체 잔액', 'Payer overdue balance', "What the payer owes on all its overdue invoices in the invoice's currency.", { scope: 'dunning', nonNegative: true }),
+  f('payer.unpaidInvoiceCount', 'number', '납부자 미납 건수', 'Payer unpaid invoices', 'How many overdue invoices the payer has.', { scope: 'dunning', nonNegative: true }),
+  f('payment.attempts', 'number', '결제 재시도 횟수', 'Payment attempts', 'Collection attempts dunning has made for the invoice.', { scope: 'dunning', nonNegative: true }),
+  f('payment.lastDeclineCode', 'string', '최근 거절 코드', 'Last decline code', "The last failed payment's decline code (null: none).", { scope: 'dunning' }),
+  f('payment.method', 'string', '결제 수단', 'Payment method', "The payer's default method: card, bank_transfer, virtual_account or prepaid.", {
+    scope: 'dunning', allowedValues: ['card', 'bank_transfer', 'virtual_account', 'prepaid'],
+  }),
+  f('dunning.stepsTaken', 'number', '진행된 미납 조치 수', 'Dunning steps taken', 'Actions dunning has taken on the invoice so far.', { scope: 'dunning', nonNegative: true }),
+  f('calendar.weekday', 'number', '요일', 'Weekday', "1 = Monday … 7 = Sunday, in the tenant's time zone.", { scope: 'dunning' }),
+  f('calendar.dayOfMonth', 'number', '일자', 'Day of month', "1-31, in the tenant's time zone.", { scope: 'dunning' }),
 ];
 
 export const DYNAMIC_FACTS: readonly FactDef[] = [
@@ -125,7 +138,6 @@ export interface BuildFactsInput {
   billSubtotal?: number | null;
   invoiceSubtotal?: number | null;
   coupons?: readonly string[] | null;
-  invoice?: { daysOverdue?: number | null; amountDue?: number | null; attempts?: number | null } | null;
   /** Dynamic fact names the rules reference; absent ones are supplied as null. */
   referencedFacts?: Iterable<string>;
 }
@@ -140,7 +152,6 @@ export function buildFacts(input: BuildFactsInput): FactMap {
   const s = input.subscription ?? {};
   const p = input.plan ?? {};
   const per = input.period ?? null;
-  const inv = input.invoice ?? {};
   const facts: FactMap = {
     'customer.id': c.id ?? null,
     'customer.type': c.type ?? null,
@@ -164,9 +175,6 @@ export function buildFacts(input: BuildFactsInput): FactMap {
     'bill.subtotal': input.billSubtotal ?? null,
     'invoice.subtotal': input.invoiceSubtotal ?? null,
     coupons: input.coupons ?? null,
-    'invoice.daysOverdue': inv.daysOverdue ?? null,
-    'invoice.amountDue': inv.amountDue ?? null,
-    'invoice.attempts': inv.attempts ?? null,
   };
   // for-in over own keys (no Object.entries arrays): same keys, same order.
   const attrs = c.attributes;

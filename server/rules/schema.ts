@@ -138,15 +138,31 @@ export const PromotionEffect = z.discriminatedUnion('type', [
 export const PromotionParams = z.strictObject({ ...discountShape, effect: PromotionEffect.optional(), budget: MoneyString.optional(), ...limits });
 export const TaxParams = z.strictObject({ rate: Percent, name: z.string().min(1), components: z.array(Code).min(1).optional() });
 export const PointsParams = z.strictObject({ earnPercent: Percent.optional(), earnAmount: MoneyString.optional(), expiresInDays: PositiveInt.optional() });
-const repeat = { repeatEveryDays: PositiveInt.optional() };
+const repeat = { repeatEveryDays: PositiveInt.optional().meta({ description: 'Act again every n days while the rule still fires; absent: once per invoice.' }) };
+/**
+ * Dunning actions (server/dunning/README.md): what a fired dunning rule does to an overdue
+ * invoice. `exclude` is the rule-based exclusion: while it fires, only `allowActions` may act.
+ */
+export const DUNNING_ACTIONS = ['remind', 'retry_payment', 'late_fee', 'suspend', 'reinstate', 'cancel', 'write_off', 'escalate', 'exclude'] as const;
+export type DunningAction = (typeof DUNNING_ACTIONS)[number];
+const ACTING = DUNNING_ACTIONS.filter((a) => a !== 'exclude') as [Exclude<DunningAction, 'exclude'>, ...Exclude<DunningAction, 'exclude'>[]];
 export const DunningParams = z.discriminatedUnion('action', [
+  z.strictObject({ action: z.literal('remind'), template: Code.optional().meta({ description: 'Reminder template; default "overdue". Sent in the payer\'s language (ko/en) with a pay link and the invoice PDF.' }), ...repeat }),
   z.strictObject({ action: z.literal('retry_payment'), ...repeat }),
-  z.strictObject({ action: z.literal('send_reminder'), channel: z.enum(['email', 'sms', 'kakao', 'webhook']), template: z.string().min(1), ...repeat }),
-  z.strictObject({ action: z.literal('late_fee'), percent: Percent.optional(), amount: MoneyString.optional(), ...repeat }),
-  z.strictObject({ action: z.literal('suspend'), ...repeat }),
-  z.strictObject({ action: z.literal('resume'), ...repeat }),
-  z.strictObject({ action: z.literal('write_off'), ...repeat }),
-]);
+  z.strictObject({
+    action: z.literal('late_fee'),
+    percent: Percent.optional().meta({ description: 'Percent of the amount due per month (30 days), prorated by the days overdue.' }),
+    amount: MoneyString.optional().meta({ description: 'A flat fee.' }),
+    cap: MoneyString.meta({ description: 'Required: the most this fee may ever be for one invoice.' }),
+    ...repeat,
+  }),
+  z.strictObject({ action: z.literal('suspend') }),
+  z.strictObject({ action: z.literal('reinstate') }),
+  z.strictObject({ action: z.literal('cancel'), at: z.enum(['period_end', 'now']) }),
+  z.strictObject({ action: z.literal('write_off'), reason: z.string().min(1) }),
+  z.strictObject({ action: z.literal('escalate'), queue: Code.optional(), note: z.string().optional() }),
+  z.strictObject({ action: z.literal('exclude'), reason: z.string().min(1), allowActions: z.array(z.enum(ACTING)) }),
+], { error: (iss) => (iss.code === 'invalid_union' ? `unknown action; use one of ${DUNNING_ACTIONS.join(', ')}` : undefined) });
 
 export const RULE_KINDS = ['discount', 'free_units', 'price_override', 'coupon', 'promotion', 'tax', 'points', 'dunning'] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];

@@ -135,6 +135,7 @@ export function checkConditions(root: unknown, base: string, opts: ConditionChec
       if (!isScalar(v)) add(segs, 'must be a string, number, boolean or null');
       return;
     }
+    if (def.nonNegative && typeof v === 'number' && v < 0) return add(segs, 'must not be negative', 'too_small');
     if (NUMERIC_OPS.has(op)) {
       if (!SCALAR_TYPE_OK[def.type](v)) add(segs, `must be ${TYPE_WORD[def.type]}`);
       return;
@@ -352,7 +353,10 @@ function checkParamsSemantics(kind: RuleKind, p: Record<string, unknown>, segs: 
       pctMax('earnPercent');
       break;
     case 'dunning':
-      if (p.action === 'late_fee') exactlyOne(['percent', 'amount']);
+      if (p.action === 'late_fee') {
+        exactlyOne(['percent', 'amount']);
+        pctMax('percent');
+      }
       break;
     case 'tax':
       pctMax('rate');

@@ -67,6 +67,8 @@ export async function checkRelations(db: DbOrTx, tenantId: string, customerId: s
 
 async function validateItems(db: DbOrTx, ctx: Ctx, customerId: string, items: OrderRow['items'], on: string) {
   const customer = await getCustomerRow(db, ctx.tenantId, customerId);
+  // Dunning suspends a customer (server/dunning): no new orders until it is reinstated.
+  if (customer.status === 'suspended') throw conflict('The customer is suspended for unpaid invoices; new orders are blocked until it is reinstated', [{ path: 'customerId', message: 'customer is suspended' }]);
   for (const [i, it] of items.entries()) {
     const p = await planAt(db, ctx.tenantId, it.planCode, on, `items[${i}].planCode`);
     assertEligible(p.document, customer, on, it.quantities, `items[${i}].planCode`);

@@ -14,6 +14,7 @@ import { PERMISSION_CODES } from '../../server/access/permissions';
 import { registerJobKind } from '../../server/jobs/registry';
 import { localClock, registerSchedule, tickSchedules, unregisterSchedule } from '../../server/jobs/schedules';
 import { drainJobs } from '../../server/jobs/worker';
+import { DUNNING_DAILY } from '../../server/dunning/job';
 
 let h: DbHandle;
 let seoul: string;
@@ -28,6 +29,8 @@ beforeAll(async () => {
   utc = await mk('utc', 'UTC');
   registerJobKind({ kind: 'test.nightly', run: async (job) => { runs.push(job.payload); } });
   registerSchedule({ kind: 'test.nightly', everyDay: { at: '03:00' }, perTenant: true });
+  // The counts below are this schedule's alone: the product's own daily kinds (dunning) are left out.
+  unregisterSchedule(DUNNING_DAILY);
 });
 afterAll(async () => {
   unregisterSchedule('test.nightly');

@@ -11,3 +11,4 @@ export * from './payments';
 export * from './wallet-policies';
 export * from './webhooks';
 export * from './gateways';
+export * from './dunning';

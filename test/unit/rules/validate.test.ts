@@ -68,7 +68,7 @@ describe('validateRule', () => {
   it('accepts dynamic facts and dunning facts in dunning rules', () => {
     expect(bad((r) => (r.conditions.all[0] = { fact: 'usage.search_calls', operator: 'greaterThan', value: 1000 }))).toEqual([]);
     expect(bad((r) => (r.conditions.all[0] = { fact: 'customer.attributes.partner', operator: 'equal', value: true }))).toEqual([]);
-    const dunning = { id: 'remind-3', name: 'Remind', kind: 'dunning', conditions: { all: [{ fact: 'invoice.daysOverdue', operator: 'greaterThanInclusive', value: 3 }, { fact: 'customer.dunningExcluded', operator: 'notEqual', value: true }] }, event: { type: 'dunning', params: { action: 'send_reminder', channel: 'email', template: 'overdue-3', repeatEveryDays: 7 } } };
+    const dunning = { id: 'remind-3', name: 'Remind', kind: 'dunning', conditions: { all: [{ fact: 'invoice.daysOverdue', operator: 'greaterThanInclusive', value: 3 }, { fact: 'customer.dunningExcluded', operator: 'notEqual', value: true }] }, event: { type: 'dunning', params: { action: 'remind', template: 'overdue-3', repeatEveryDays: 7 } } };
     expect(validateRule(dunning)).toEqual([]);
   });
   it('checks params per kind with paths under event.params', () => {

@@ -8641,6 +8641,670 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dunning/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dunning board: stages, A/R aging per currency, recovery per step, next action per invoice */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DunningBoard"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What a draft (or the published) policy would do to the invoices overdue now, per day */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DunningSimulate"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DunningSimulation"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Timeline preview: what a sample invoice unpaid from day 0 gets under a policy */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DunningPreview"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DunningPreviewResult"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/exclusions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Exclusions (미납 제외 대상): customers and payers exempt from dunning */
+        get: {
+            parameters: {
+                query?: {
+                    includeEnded?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["DunningExclusion"][];
+                        };
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Exclude a customer or a payer from dunning, with a reason and an optional date range */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DunningExclusionCreate"];
+                };
+            };
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DunningExclusion"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/exclusions/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lift an exclusion (kept for the record) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DunningExclusion"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An invoice's dunning: timeline of every decision, steps taken, manual controls */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["InvoiceDunning"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/invoices/{id}/control": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Pause dunning for an invoice or record a promise-to-pay date */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DunningControlSet"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DunningControl"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the dunning run by hand (a job; idempotent per invoice and step) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DunningRunStart"];
+                };
+            };
+            responses: {
+                /** @description Queued */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DunningRunStarted"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/meters": {
         parameters: {
             query?: never;
@@ -10709,6 +11373,235 @@ export interface components {
             detail: string | null;
             paymentId: string | null;
             receivedAt: string;
+        };
+        DunningBoard: {
+            today: string;
+            aging: {
+                currency: string;
+                buckets: {
+                    /** @enum {string} */
+                    bucket: "current" | "1-30" | "31-60" | "61-90" | "90+";
+                    amount: string;
+                    count: number;
+                }[];
+            }[];
+            stages: {
+                stage: string;
+                count: number;
+            }[];
+            recovery: {
+                ruleCode: string;
+                action: string;
+                invoices: number;
+                paid: number;
+                /** @description percent of invoices acted on that are now paid */
+                rate: number;
+                recovered: {
+                    currency: string;
+                    amount: string;
+                }[];
+            }[];
+            escalations: components["schemas"]["DunningStep"][];
+            overdueCount: number;
+            invoices: {
+                invoiceId: string;
+                number: string | null;
+                billTo: string;
+                payerId: string | null;
+                customerName: string | null;
+                currency: string;
+                amountDue: string;
+                dueDate: string;
+                daysOverdue: number;
+                stage: string;
+                pausedUntil: string | null;
+                promiseToPayOn: string | null;
+                next: {
+                    date: string;
+                    ruleCode: string;
+                    ruleVersion: number;
+                    ruleName: string;
+                    action: string;
+                    amount: string | null;
+                    why: {
+                        [key: string]: unknown;
+                    };
+                } | null;
+                blockedBy: string | null;
+            }[];
+        };
+        DunningStep: {
+            id: string;
+            invoiceId: string;
+            billTo: string;
+            ruleCode: string;
+            ruleVersion: number;
+            step: number;
+            action: string;
+            /** @enum {string} */
+            status: "sending" | "done" | "failed" | "cancelled" | "open" | "unknown";
+            runDate: string;
+            lastAttemptOn: string;
+            attempts: number;
+            result: {
+                [key: string]: unknown;
+            };
+            error: string | null;
+            reversedAt: string | null;
+        };
+        DunningSimulation: {
+            today: string;
+            until: string;
+            overdueTotal: number;
+            invoices: {
+                invoiceId: string;
+                number: string | null;
+                billTo: string;
+                currency: string;
+                amountDue: string;
+                dueDate: string;
+                daysOverdue: number;
+                steps: components["schemas"]["DunningProjectedStep"][];
+                stopped: components["schemas"]["DunningProjectedStop"][];
+            }[];
+        };
+        DunningProjectedStep: {
+            date: string;
+            daysOverdue: number;
+            ruleCode: string;
+            ruleVersion: number;
+            ruleName: string;
+            action: string;
+            amount?: string;
+            facts: {
+                [key: string]: unknown;
+            };
+        };
+        DunningProjectedStop: {
+            date: string;
+            ruleCode: string;
+            reason: string;
+        };
+        DunningSimulate: {
+            /** @description Draft dunning rule documents; without them the published policy */
+            rules?: unknown[];
+            /** @default 30 */
+            days: number;
+            /** @default 100 */
+            limit: number;
+        };
+        DunningPreviewResult: {
+            amount: string;
+            currency: string;
+            days: number;
+            steps: (components["schemas"]["DunningProjectedStep"] & {
+                day: number;
+            })[];
+            stopped: components["schemas"]["DunningProjectedStop"][];
+        };
+        DunningPreview: {
+            /** @description Draft dunning rule documents; without them the published policy */
+            rules?: unknown[];
+            amount: string;
+            currency: string;
+            /** @default 60 */
+            days: number;
+            customer?: {
+                /** @enum {string} */
+                type?: "individual" | "corporate" | "public" | "foreigner";
+                segment?: string;
+                tags?: string[];
+            };
+        };
+        DunningExclusion: {
+            id: string;
+            customerId: string | null;
+            payerId: string | null;
+            reasonCode: string;
+            note: string | null;
+            setBy: string;
+            validFrom: string | null;
+            validTo: string | null;
+            createdAt: string;
+            endedAt: string | null;
+            endedBy: string | null;
+        };
+        DunningExclusionCreate: {
+            /**
+             * Format: uuid
+             * @description Exclude this customer (give exactly one of customerId, payerId)
+             */
+            customerId?: string;
+            /**
+             * Format: uuid
+             * @description Exclude every invoice of this payer
+             */
+            payerId?: string;
+            /** @example public_budget_cycle */
+            reasonCode: string;
+            note?: string;
+            /**
+             * Format: date
+             * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+             */
+            validFrom?: string;
+            /**
+             * Format: date
+             * @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31
+             */
+            validTo?: string;
+        };
+        InvoiceDunning: {
+            invoiceId: string;
+            control: components["schemas"]["DunningControl"];
+            steps: components["schemas"]["DunningStep"][];
+            timeline: components["schemas"]["DunningTimelineEntry"][];
+        };
+        DunningControl: {
+            pausedUntil: string | null;
+            promiseToPayOn: string | null;
+            note: string | null;
+            updatedBy: string;
+            updatedAt: string;
+        } | null;
+        DunningTimelineEntry: {
+            id: string;
+            runDate: string;
+            ruleCode: string | null;
+            ruleVersion: number | null;
+            action: string | null;
+            /** @description acted | failed | excluded | paused | not_due | no_action | stopped | reinstated | unknown */
+            decision: string;
+            reason: string | null;
+            facts: {
+                [key: string]: unknown;
+            };
+            trace?: unknown;
+            createdAt: string;
+        };
+        DunningControlSet: {
+            /**
+             * Format: date
+             * @description No step acts on or before this date (tenant time); '9999-12-31' until resumed; null resumes
+             */
+            pausedUntil?: string | null;
+            /**
+             * Format: date
+             * @description The payer promised to pay by this date: steps wait until the day after; null clears
+             */
+            promiseToPayOn?: string | null;
+            note?: string | null;
+        };
+        DunningRunStarted: {
+            localDate: string;
+            dedupeKey: string;
+        };
+        DunningRunStart: {
+            /**
+             * Format: date
+             * @description The tenant-local date to run for; default today
+             */
+            date?: string;
         };
         Meter: {
             id: string;

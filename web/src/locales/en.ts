@@ -8,6 +8,7 @@ import traceEn from './trace.en';
 import auditEn from './audit.en';
 import formsEn from './forms.en';
 import rulesCouponsEn from './rules-coupons.en';
+import dunningEn from './dunning.en';
 const en = {
   app: { name: 'Billwise', tagline: 'Rules-driven billing console' },
   common: {
@@ -106,6 +107,7 @@ const en = {
   ...auditEn,
   ...formsEn,
   ...rulesCouponsEn,
+  ...dunningEn,
 };
 
 export type Messages = typeof en;

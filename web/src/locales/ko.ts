@@ -9,6 +9,7 @@ import traceKo from './trace.ko';
 import auditKo from './audit.ko';
 import formsKo from './forms.ko';
 import rulesCouponsKo from './rules-coupons.ko';
+import dunningKo from './dunning.ko';
 
 const ko: Messages = {
   app: { name: 'Billwise', tagline: '룰 기반 빌링 관리 콘솔' },
@@ -106,6 +107,7 @@ const ko: Messages = {
   ...auditKo,
   ...formsKo,
   ...rulesCouponsKo,
+  ...dunningKo,
 };
 
 export default ko;

@@ -11,6 +11,7 @@ import {
 } from '@element-plus/icons-vue';
 import { productMenuGroups, productRoutes } from './routes-products';
 import { opsMenuGroups, opsRoutes } from './routes-ops';
+import { dunningMenuGroups, dunningRoutes } from './routes-dunning';
 
 export type AreaKey = 'common' | 'products' | 'customers' | 'billing' | 'statistics';
 
@@ -43,6 +44,7 @@ export const MENU_GROUPS: MenuGroup[] = [
   { key: 'history', title: 'menuGroups.history', icon: Document },
   ...productMenuGroups,
   ...opsMenuGroups,
+  ...dunningMenuGroups,
 ];
 
 declare module 'vue-router' {
@@ -109,4 +111,5 @@ export const consoleRoutes: RouteRecordRaw[] = [
   },
   ...productRoutes,
   ...opsRoutes,
+  ...dunningRoutes,
 ];

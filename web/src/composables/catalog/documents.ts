@@ -9,7 +9,7 @@ export const INTERVALS = ['day', 'week', 'month', 'year'] as const;
 export const PRICING_MODELS: PricingModel[] = ['standard', 'package', 'graduated', 'volume', 'percentage'];
 export const COMPONENT_TYPES: ComponentType[] = ['flat', 'quantity', 'usage'];
 /** Kinds whose effect has form fields (the others are edited in the JSON tab). */
-export const FORM_KINDS: RuleKind[] = ['discount', 'promotion', 'coupon', 'tax', 'free_units', 'price_override'];
+export const FORM_KINDS: RuleKind[] = ['discount', 'promotion', 'coupon', 'tax', 'free_units', 'price_override', 'dunning'];
 /** Kinds offered when creating a rule in the form. */
 export const EDITABLE_KINDS: RuleKind[] = FORM_KINDS;
 export const ALL_KINDS: RuleKind[] = ['discount', 'promotion', 'coupon', 'tax', 'free_units', 'price_override', 'points', 'dunning'];
@@ -71,6 +71,7 @@ export function defaultParams(kind: RuleKind): Record<string, unknown> {
     case 'tax': return { rate: '10', name: 'VAT' };
     case 'free_units': return { meter: '', units: '' };
     case 'price_override': return { component: '', pricing: { model: 'standard', unitAmount: '' } };
+    case 'dunning': return { action: 'remind' };
     default: return {};
   }
 }

@@ -1,0 +1,92 @@
+/**
+ * npm run bench:dunning — needs DATABASE_URL (a PostgreSQL server; a scratch database is created
+ * and dropped). BENCH_INVOICES (default 100,000) overdue invoices, one customer each, 1..60 days
+ * overdue, under a 10-rule policy; one daily run end to end (reminder e-mails with PDFs to a local
+ * SMTP sink, retries through the gateway seam, fees, suspensions), reported as invoices/s next to
+ * a bare SELECT of the same rows; then the same run again (must act on nothing).
+ */
+import postgres from 'postgres';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { loadavg } from 'node:os';
+import { createDb } from '../../server/db/client';
+import { onboardTenant } from '../../server/tenants/onboard';
+import { systemCtx } from '../../server/lib/context';
+import { PERMISSION_CODES } from '../../server/access/permissions';
+import { importDocuments } from '../../server/catalog/versions';
+import { createMailer } from '../../server/mail';
+import { runDunning } from '../../server/dunning/run';
+import { registerJobKinds } from '../../server/job-kinds';
+
+registerJobKinds();
+const url = process.env.DATABASE_URL;
+if (!url) {
+  console.log('bench:dunning skipped: set DATABASE_URL to a PostgreSQL server (the bench creates and drops its own database)');
+  process.exit(0);
+}
+const N = Number(process.env.BENCH_INVOICES ?? 100_000);
+const TODAY = '2025-06-01';
+const name = `bw_bench_${randomBytes(4).toString('hex')}`;
+const admin = postgres(url, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database ${name}`);
+const u = new URL(url);
+u.pathname = `/${name}`;
+const h = await createDb({ databaseUrl: u.toString() });
+const raw = postgres(u.toString(), { max: 2, onnotice: () => {} });
+const secs = (t: number) => (performance.now() - t) / 1000;
+let mails = 0;
+const smtp = new SMTPServer({ secure: false, disabledCommands: ['STARTTLS', 'AUTH'], authOptional: true, logger: false,
+  onData(stream, _s, cb) { stream.on('data', () => {}); stream.on('end', () => { mails++; cb(); }); } });
+await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+const mailer = createMailer({ host: '127.0.0.1', port: (smtp.server.address() as AddressInfo).port, secure: false, from: 'bench@billwise.test' });
+
+const od = (n: number) => ({ fact: 'invoice.daysOverdue', operator: 'greaterThanInclusive', value: n });
+const rule = (id: string, priority: number, all: unknown[], params: Record<string, unknown>) => ({ id, name: id, kind: 'dunning', priority, conditions: { all }, event: { type: 'dunning', params } });
+const POLICY = [
+  rule('public-only', 100, [{ fact: 'customer.type', operator: 'equal', value: 'public' }], { action: 'exclude', reason: 'budget cycle', allowActions: ['remind'] }),
+  rule('vip-hold', 99, [{ fact: 'customer.tags', operator: 'contains', value: 'vip' }], { action: 'exclude', reason: 'account manager', allowActions: [] }),
+  rule('remind-3', 50, [od(3)], { action: 'remind' }),
+  rule('remind-14', 49, [od(14), { fact: 'payer.overdueBalance', operator: 'greaterThan', value: 10 }], { action: 'remind', template: 'second' }),
+  rule('retry-5', 40, [od(5), { fact: 'payment.attempts', operator: 'lessThan', value: 2 }], { action: 'retry_payment' }),
+  rule('retry-10', 39, [od(10)], { action: 'retry_payment' }),
+  rule('fee-15', 30, [od(15)], { action: 'late_fee', percent: '2', cap: '50' }),
+  rule('suspend-30', 20, [od(30), { fact: 'calendar.weekday', operator: 'lessThanInclusive', value: 7 }], { action: 'suspend' }),
+  rule('escalate-45', 10, [od(45), { fact: 'invoice.amountDue', operator: 'greaterThan', value: 30 }], { action: 'escalate', queue: 'collections' }),
+  rule('write-off-58', 5, [od(58), { fact: 'invoice.amountDue', operator: 'lessThan', value: 1 }], { action: 'write_off', reason: 'small balance' }),
+];
+
+try {
+  await h.migrate();
+  const boot = systemCtx(h.db, '', PERMISSION_CODES);
+  const r = await onboardTenant({ ctx: boot, input: { code: 'dun', name: 'dun', currency: 'USD', timezone: 'UTC', locale: 'en', roundingMode: 'half_up', admin: { email: 'a@dun.test', name: 'a', password: 'bench-pass-1' } } });
+  const tenantId = r.tenant.id;
+  await importDocuments({ ctx: systemCtx(h.db, tenantId, PERMISSION_CODES), rules: POLICY, effectiveFrom: '2025-01-01' });
+  let t0 = performance.now();
+  await raw`insert into customers (tenant_id, external_id, type, name, email, country, timezone, currency, tags)
+    select ${tenantId}, 'c-' || g, case when g % 20 = 0 then 'public' else 'corporate' end, 'Customer ' || g, 'c' || g || '@bench.test', 'US', 'UTC', 'USD',
+      case when g % 50 = 0 then array['vip'] else array[]::text[] end from generate_series(1, ${N}) g`;
+  await raw`insert into invoices (tenant_id, bill_to, customer_id, period_start, period_end, currency, status, number, issue_date, due_date, lines, subtotal, discount_total, tax_total, total, amount_due)
+    select ${tenantId}, c.id, c.id, '2025-03-01', '2025-04-01', 'USD', 'finalized', 'INV-B-' || c.external_id, ${TODAY}::date - (1 + (row_number() over ()) % 60)::int - 14,
+      ${TODAY}::date - (1 + (row_number() over ()) % 60)::int, '[{"kind":"charge","description":"Plan","amount":"34.10"}]'::jsonb, 34.10, 0, 0, 34.10, 34.10
+    from customers c where c.tenant_id = ${tenantId}`;
+  console.log(`setup: ${N} customers and overdue invoices in ${secs(t0).toFixed(1)} s`);
+  t0 = performance.now();
+  const rows = await raw`select * from invoices where tenant_id = ${tenantId} and status in ('finalized', 'partially_paid', 'payment_failed') and due_date < ${TODAY}`;
+  const selectS = secs(t0);
+  console.log(`bare SELECT of the ${rows.length} overdue rows: ${selectS.toFixed(2)} s = ${Math.round(rows.length / selectS)} rows/s`);
+  t0 = performance.now();
+  const first = await runDunning({ db: h.db, tenantId, now: () => new Date(`${TODAY}T12:00:00Z`), date: TODAY, mailer });
+  const runS = secs(t0);
+  console.log(`daily run: ${first.invoices} invoices in ${runS.toFixed(1)} s = ${Math.round(first.invoices / runS)} invoices/s (acted ${first.acted}, failed ${first.failed}, excluded ${first.excluded}; e-mails received ${mails}); SELECT ÷ run ${(runS / selectS).toFixed(1)}×; load ${loadavg()[0].toFixed(1)}`);
+  t0 = performance.now();
+  const again = await runDunning({ db: h.db, tenantId, now: () => new Date(`${TODAY}T13:00:00Z`), date: TODAY, mailer });
+  console.log(`same day again: ${again.invoices} invoices in ${secs(t0).toFixed(1)} s, acted ${again.acted} (must be 0), e-mails now ${mails}`);
+} finally {
+  mailer.close();
+  await new Promise<void>((res) => smtp.close(() => res()));
+  await raw.end();
+  await h.close();
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.end();
+}

@@ -1,0 +1,39 @@
+/** English messages of the dunning area. Merged into en.ts. */
+const dunningEn = {
+  dunning: {
+    menuGroup: 'Dunning',
+    routes: { board: 'Dunning board', policy: 'Policy simulation', exclusions: 'Dunning exclusions' },
+    actions: {
+      remind: 'Reminder e-mail', retry_payment: 'Retry payment', late_fee: 'Late fee', suspend: 'Suspend', reinstate: 'Reinstate',
+      cancel: 'Cancel', write_off: 'Write off', escalate: 'Escalate', exclude: 'Exclusion rule', none: 'No step yet',
+    },
+    effect: {
+      action: 'Action', template: 'E-mail template', repeatEveryDays: 'Repeat every (days)', feeMode: 'Fee', percent: 'Percent per month', flat: 'Flat',
+      percentMode: 'Percent per month (prorated)', amount: 'Amount', cap: 'Cap (required)', at: 'When', periodEnd: 'At period end', now: 'Now',
+      reason: 'Reason', queue: 'Hand to', note: 'Note', allowActions: 'Actions still allowed',
+    },
+    board: {
+      runNow: 'Run now', runQueued: 'The dunning run was queued', aging: 'A/R aging', bucket: 'Bucket', current: 'Current',
+      days: '{b} days', stages: 'Overdue by stage', recovery: 'Recovery per step', rule: 'Rule', invoices: 'Invoices', paid: 'Paid', rate: 'Recovery rate',
+      recovered: 'Recovered', overdue: 'Overdue invoices', number: 'Invoice', customer: 'Customer', amountDue: 'Amount due', dueDate: 'Due date',
+      daysOverdue: 'Days overdue', stage: 'Stage', next: 'Next action', why: 'Why', blockedBy: 'Stopped by', manual: 'Manual actions', pause: 'Pause',
+      promise: 'Promise to pay', excludePayer: 'Exclude payer', pausedUntil: 'Paused until', promiseDate: 'Promised date', saved: 'Saved',
+      escalations: 'Escalations', timeline: 'Dunning timeline', decision: 'Decision', runDate: 'Run date', noNext: 'Nothing scheduled',
+    },
+    decisions: {
+      acted: 'Acted', failed: 'Failed (retried tomorrow)', excluded: 'Excluded', paused: 'Paused', not_due: 'Not due', no_action: 'No action',
+      stopped: 'Stopped', reinstated: 'Reinstated', unknown: 'Delivery unknown',
+    },
+    policy: {
+      preview: 'Policy preview', previewHint: 'An invoice of {amount} unpaid from day 0 gets:', amount: 'Amount', currency: 'Currency', days: 'Days', customerType: 'Customer type',
+      run: 'Preview', simulate: 'Simulation over invoices overdue now (30 days)', simulateRun: 'Simulate', day: 'Day {n}', date: 'Date', noSteps: 'No steps scheduled',
+      source: 'Policy', published: 'Published policy', draft: 'With drafts', rules: 'Dunning rules', editRule: 'Edit rule', newRule: 'New dunning rule', stopped: 'Stopped',
+    },
+    exclusions: {
+      add: 'Add exclusion', party: 'Excluded', customer: 'Customer', payer: 'Payer', reasonCode: 'Reason code', note: 'Note', setBy: 'Set by', range: 'Dates',
+      validFrom: 'From', validTo: 'To', end: 'Lift', ended: 'Lifted', includeEnded: 'Include lifted', always: 'Always', confirmEnd: 'Lift this exclusion?',
+    },
+  },
+};
+export type DunningMessages = typeof dunningEn;
+export default dunningEn;
