@@ -2,6 +2,9 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { isoMonth } from '../lib/schemas';
 import { newRouter, jsonOk, errorResponses, security } from '../lib/http';
 import { dashboard } from './dashboard';
+import { AnalyticsQuery } from './filters';
+import { cohortReport, mrrReport } from './mrr-report';
+import { CohortReport, MrrReport } from './schemas';
 
 const Month = isoMonth;
 const Amount = z.object({ month: z.string(), currency: z.string(), amount: z.string() });
@@ -20,4 +23,17 @@ export const analyticsRoutes = newRouter().openapi(createRoute({
     }).openapi('Dashboard')),
     ...errorResponses,
   },
-}), async (c) => c.json(await dashboard({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200));
+}), async (c) => c.json(await dashboard({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
+  .openapi(createRoute({
+    method: 'get', path: '/analytics/mrr', tags: ['Analytics'], security,
+    summary: 'MRR per month and currency from subscription state: movements, customers, ARR, churn rates, NRR, ARPA, LTV; trial conversion',
+    description: 'Needs analytics:read. Formulas: server/analytics/README.md. Independent of bill runs.',
+    request: { query: AnalyticsQuery },
+    responses: { ...jsonOk(MrrReport), ...errorResponses },
+  }), async (c) => c.json(await mrrReport({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
+  .openapi(createRoute({
+    method: 'get', path: '/analytics/cohorts', tags: ['Analytics'], security,
+    summary: 'Retention by signup month, as customers and as MRR',
+    request: { query: AnalyticsQuery },
+    responses: { ...jsonOk(CohortReport), ...errorResponses },
+  }), async (c) => c.json(await cohortReport({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200));

@@ -18,6 +18,7 @@ import type { PlanDoc } from '../rating/types';
 import { assertEligible, getCustomerRow, normQuantities, planAt } from './plan-checks';
 import { billingGroupOf } from '../billing/bill-run-groups';
 import { tenantToday } from '../tenants/tenant-settings';
+import { refreshCustomerMrr } from '../analytics/movements';
 
 type Sub = typeof subscriptions.$inferSelect;
 type Phase = typeof subscriptionPhases.$inferSelect;
@@ -109,6 +110,7 @@ async function mutate<T>(ctx: Ctx, id: string, action: string, fn: (m: Mutation)
     const today = await tenantToday(tx, tctx);
     const before = subscriptionOut(sub, phases, today);
     await fn({ tx, tctx, sub, phases, today });
+    await refreshCustomerMrr(tx, ctx.tenantId, [sub.customerId]);
     const [after] = await tx.select().from(subscriptions).where(eq(subscriptions.id, id));
     await recordAudit(tx, tctx, { action: `subscription.${action}`, entityType: 'subscription', entityId: id, before, after: subscriptionOut(after, await phasesOf(tx, ctx.tenantId, [id]), today) });
   });
