@@ -161,21 +161,19 @@ export async function cohortReport({ ctx, query }: { ctx: Ctx; query: AnalyticsF
       cells.set(k, { customers: c.customers + 1, mrr: c.mrr.plus(v) });
     }
   });
-  const cohorts = new Map<string, { currency: string; cohort: string; size: number; startMrr: Decimal; months: { month: string; offset: number; customers: number; mrr: string; customerRetention: string | null; mrrRetention: string | null }[] }>();
-  for (const [k, v] of [...cells].sort(([a], [b]) => a.localeCompare(b))) {
-    const [currency, cohort, month] = k.split('|');
-    const id = `${currency}|${cohort}`;
-    if (!cohorts.has(id)) {
-      const first = cells.get(`${currency}|${cohort}|${cohort}`) ?? { customers: 0, mrr: ZERO };
-      cohorts.set(id, { currency, cohort, size: size.get(id) ?? first.customers, startMrr: first.mrr, months: [] });
-    }
-    const c = cohorts.get(id)!;
-    const offset = r.months.indexOf(month) - r.months.indexOf(cohort);
-    c.months.push({ month, offset, customers: v.customers, mrr: toMoneyString(v.mrr, currency),
-      customerRetention: ratio(new Decimal(v.customers), new Decimal(c.size)), mrrRetention: ratio(v.mrr, c.startMrr) });
-  }
+  // every cohort of the range, with a cell for each month from its own to the last (zero when nobody is left)
+  const cohorts = [...size].filter(([id]) => id.slice(4) >= r.from).sort(([a], [b]) => a.localeCompare(b)).map(([id, n]) => {
+    const [currency, cohort] = id.split('|');
+    const startMrr = cells.get(`${id}|${cohort}`)?.mrr ?? ZERO;
+    const months = r.months.slice(r.months.indexOf(cohort)).map((month, offset) => {
+      const v = cells.get(`${id}|${month}`) ?? { customers: 0, mrr: ZERO };
+      return { month, offset, customers: v.customers, mrr: toMoneyString(v.mrr, currency),
+        customerRetention: ratio(new Decimal(v.customers), new Decimal(n)), mrrRetention: ratio(v.mrr, startMrr) };
+    });
+    return { currency, cohort, customers: n, mrr: toMoneyString(startMrr, currency), months };
+  });
   return {
     from: r.from, to: r.to, months: r.months, asOf: r.today,
-    cohorts: [...cohorts.values()].map((c) => ({ currency: c.currency, cohort: c.cohort, customers: c.size, mrr: toMoneyString(c.startMrr, c.currency), months: c.months })),
+    cohorts,
   };
 }

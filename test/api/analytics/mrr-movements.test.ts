@@ -128,3 +128,23 @@ describe('MRR movements by hand (USD)', () => {
     expect(r.body.mrr.every((m: any) => m.endMrr === '0.00')).toBe(true);
   });
 });
+
+describe('cohorts by signup month (hand-made table)', () => {
+  it('keeps customers and MRR per cohort month, zero when nobody is left', async () => {
+    const r = await t.call('GET', '/api/v1/analytics/cohorts?from=2025-01&to=2025-06', { key: one.key });
+    expect(r.status).toBe(200);
+    const row = (cohort: string) => r.body.cohorts.find((c: any) => c.cohort === cohort);
+    expect(r.body.cohorts.map((c: any) => [c.cohort, c.customers, c.mrr])).toEqual([
+      ['2025-01', 2, '400.00'], ['2025-02', 1, '100.00'], ['2025-04', 2, '230.00'], ['2025-05', 1, '180.00'], ['2025-06', 1, '100.00'],
+    ]);
+    // January: A and B; B downgrades in February (MRR 200 of 400), A upgrades in March (back to 400)
+    expect(row('2025-01').months.map((m: any) => [m.offset, m.customers, m.mrr, m.customerRetention, m.mrrRetention])).toEqual([
+      [0, 2, '400.00', '1.0000', '1.0000'], [1, 2, '200.00', '1.0000', '0.5000'], [2, 2, '400.00', '1.0000', '1.0000'],
+      [3, 2, '400.00', '1.0000', '1.0000'], [4, 2, '400.00', '1.0000', '1.0000'], [5, 2, '400.00', '1.0000', '1.0000'],
+    ]);
+    // February: C cancels in March, comes back in May
+    expect(row('2025-02').months.map((m: any) => [m.month, m.customers, m.customerRetention])).toEqual([
+      ['2025-02', 1, '1.0000'], ['2025-03', 0, '0.0000'], ['2025-04', 0, '0.0000'], ['2025-05', 1, '1.0000'], ['2025-06', 1, '1.0000'],
+    ]);
+  });
+});
