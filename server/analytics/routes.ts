@@ -1,10 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { isoMonth } from '../lib/schemas';
+import { isoDate, isoMonth } from '../lib/schemas';
 import { newRouter, jsonOk, errorResponses, security } from '../lib/http';
 import { dashboard } from './dashboard';
 import { AnalyticsQuery } from './filters';
 import { cohortReport, mrrReport } from './mrr-report';
-import { CohortReport, MrrReport } from './schemas';
+import { CohortReport, MrrReport, ReceivablesReport } from './schemas';
+import { receivablesReport } from './receivables';
 
 const Month = isoMonth;
 const Amount = z.object({ month: z.string(), currency: z.string(), amount: z.string() });
@@ -36,4 +37,10 @@ export const analyticsRoutes = newRouter().openapi(createRoute({
     summary: 'Retention by signup month, as customers and as MRR',
     request: { query: AnalyticsQuery },
     responses: { ...jsonOk(CohortReport), ...errorResponses },
-  }), async (c) => c.json(await cohortReport({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200));
+  }), async (c) => c.json(await cohortReport({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
+  .openapi(createRoute({
+    method: 'get', path: '/analytics/receivables', tags: ['Analytics'], security,
+    summary: 'Billed vs collected per month, outstanding, collection rate, DSO; A/R aging on a date with the invoices behind it',
+    request: { query: AnalyticsQuery.extend({ asOf: isoDate.optional().openapi({ description: 'Aging date (default today)' }) }) },
+    responses: { ...jsonOk(ReceivablesReport), ...errorResponses },
+  }), async (c) => c.json(await receivablesReport({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200));

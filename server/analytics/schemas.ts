@@ -25,3 +25,18 @@ export const CohortReport = z.object({
     months: z.array(z.object({ month: z.string(), offset: z.number(), customers: z.number(), mrr: Money, customerRetention: Rate, mrrRetention: Rate })),
   })),
 }).openapi('CohortReport');
+
+export const ReceivablesReport = z.object({
+  from: z.string(), to: z.string(), months: z.array(z.string()), asOf: z.string(),
+  billedVsCollected: z.array(z.object({
+    month: z.string(), currency: z.string(), billed: Money, collected: Money, outstanding: Money, collectionRate: Rate,
+    dso: z.string().nullable().openapi({ description: 'Days sales outstanding, 1 decimal' }),
+  })),
+  aging: z.object({
+    asOf: z.string(),
+    buckets: z.array(z.object({ currency: z.string(), bucket: z.enum(['current', '1-30', '31-60', '61-90', '90+']), amount: Money, count: z.number() })),
+    overdue: z.array(z.object({ currency: z.string(), amount: Money })),
+    invoices: z.array(z.object({ id: z.string(), number: z.string().nullable(), customerId: z.string().nullable(), billTo: z.string(), currency: z.string(),
+      dueDate: z.string(), daysPastDue: z.number(), bucket: z.string(), open: Money })),
+  }),
+}).openapi('ReceivablesReport');
