@@ -4,7 +4,9 @@ import { newRouter, jsonOk, errorResponses, security } from '../lib/http';
 import { dashboard } from './dashboard';
 import { AnalyticsQuery } from './filters';
 import { cohortReport, mrrReport } from './mrr-report';
-import { CohortReport, MrrReport, ReceivablesReport } from './schemas';
+import { CohortReport, MrrReport, PaymentPatterns, PromotionRoi, ReceivablesReport } from './schemas';
+import { paymentPatterns } from './payment-patterns';
+import { promotionRoi } from './promotion-roi';
 import { receivablesReport } from './receivables';
 
 const Month = isoMonth;
@@ -43,4 +45,16 @@ export const analyticsRoutes = newRouter().openapi(createRoute({
     summary: 'Billed vs collected per month, outstanding, collection rate, DSO; A/R aging on a date with the invoices behind it',
     request: { query: AnalyticsQuery.extend({ asOf: isoDate.optional().openapi({ description: 'Aging date (default today)' }) }) },
     responses: { ...jsonOk(ReceivablesReport), ...errorResponses },
-  }), async (c) => c.json(await receivablesReport({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200));
+  }), async (c) => c.json(await receivablesReport({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
+  .openapi(createRoute({
+    method: 'get', path: '/analytics/payment-patterns', tags: ['Analytics'], security,
+    summary: 'Payment method mix, success/failure by method and decline code, days to pay, on-time share, late payers, day × hour heatmap',
+    request: { query: AnalyticsQuery },
+    responses: { ...jsonOk(PaymentPatterns), ...errorResponses },
+  }), async (c) => c.json(await paymentPatterns({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
+  .openapi(createRoute({
+    method: 'get', path: '/analytics/promotions', tags: ['Analytics'], security,
+    summary: 'What each discount, promotion and coupon gave away per month; revenue and retention of its users vs non-users',
+    request: { query: AnalyticsQuery },
+    responses: { ...jsonOk(PromotionRoi), ...errorResponses },
+  }), async (c) => c.json(await promotionRoi({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200));

@@ -40,3 +40,21 @@ export const ReceivablesReport = z.object({
       dueDate: z.string(), daysPastDue: z.number(), bucket: z.string(), open: Money })),
   }),
 }).openapi('ReceivablesReport');
+
+export const PaymentPatterns = z.object({
+  from: z.string(), to: z.string(), months: z.array(z.string()),
+  methodMix: z.array(z.object({ month: z.string(), method: z.string(), currency: z.string(), count: z.number(), amount: Money })),
+  outcomes: z.array(z.object({ method: z.string(), succeeded: z.number(), failed: z.number(), successRate: Rate })),
+  declines: z.array(z.object({ method: z.string(), declineCode: z.string(), count: z.number() })),
+  daysToPay: z.array(z.object({ method: z.string(), customerType: z.string(), bucket: z.string(), count: z.number() })),
+  timeliness: z.object({ onTime: z.number(), late: z.number(), onTimeShare: Rate }),
+  latePayers: z.array(z.object({ billTo: z.string(), name: z.string().nullable(), late: z.number(), avgDaysLate: z.string() })),
+  heatmap: z.array(z.object({ day: z.number(), hour: z.number(), count: z.number() })),
+}).openapi('PaymentPatterns');
+
+const RoiGroup = z.object({ customers: z.number(), revenuePerCustomer: Money.nullable(), retention: Rate });
+export const PromotionRoi = z.object({
+  from: z.string(), to: z.string(), months: z.array(z.string()),
+  givenAway: z.array(z.object({ rule: z.string(), name: z.string(), kind: z.string(), month: z.string(), currency: z.string(), amount: Money, invoices: z.number(), customers: z.number() })),
+  comparison: z.array(z.object({ rule: z.string(), name: z.string(), kind: z.string(), currency: z.string(), users: RoiGroup, nonUsers: RoiGroup })),
+}).openapi('PromotionRoi');
