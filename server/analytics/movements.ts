@@ -15,6 +15,7 @@ import type { RoundingMode } from '../lib/money';
 import type { PlanDoc, RuleDoc } from '../rating/types';
 import { deriveMovements, type MrrSegment } from './movements-derive';
 import { phaseMrr } from './mrr';
+import { publishChange } from './live';
 
 /** Plans and rules in effect per date, read once per refresh/rebuild. */
 class Docs {
@@ -94,6 +95,7 @@ async function writeMovements(db: DbOrTx, tenantId: string, bySegments: Map<stri
 export async function refreshCustomerMrr(db: DbOrTx, tenantId: string, customerIds: string[]): Promise<void> {
   if (!customerIds.length) return;
   await writeMovements(db, tenantId, await mrrSegments(db, tenantId, [...new Set(customerIds)]));
+  await publishChange(db, tenantId, 'subscription');
 }
 
 /** Recomputes every customer's movements of a tenant; returns the number of rows written. */

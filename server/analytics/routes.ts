@@ -1,4 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { streamSSE } from 'hono/streaming';
+import { assertPermission } from '../lib/context';
+import { liveHubOf, liveKpis } from './live';
 import { isoDate, isoMonth } from '../lib/schemas';
 import { newRouter, jsonOk, errorResponses, security } from '../lib/http';
 import { dashboard } from './dashboard';
@@ -57,4 +60,41 @@ export const analyticsRoutes = newRouter().openapi(createRoute({
     summary: 'What each discount, promotion and coupon gave away per month; revenue and retention of its users vs non-users',
     request: { query: AnalyticsQuery },
     responses: { ...jsonOk(PromotionRoi), ...errorResponses },
-  }), async (c) => c.json(await promotionRoi({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200));
+  }), async (c) => c.json(await promotionRoi({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
+  .openapi(createRoute({
+    method: 'get', path: '/analytics/stream', tags: ['Analytics'], security,
+    summary: 'Server-sent events: `kpis` (the live KPI snapshot) on open and within a moment of every change (invoice, payment, subscription, usage), `ping` every 15 s',
+    description: 'Needs analytics:read. Changes are heard through PostgreSQL LISTEN/NOTIFY, so a change made by any process is pushed. Reconnect with EventSource; a missing ping means the stream is stale.',
+    responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errorResponses },
+  }), async (c) => {
+    const ctx = c.get('ctx');
+    assertPermission(ctx, 'analytics:read');
+    return streamSSE(c, async (stream) => {
+      let n = 0;
+      let dirty: string | null = 'open';
+      let wake: (() => void) | null = null;
+      const send = async (reason: string) => stream.writeSSE({ event: 'kpis', id: String(n++), data: JSON.stringify({ reason, ...(await liveKpis(ctx)) }) });
+      const unsubscribe = await liveHubOf(ctx.db)?.subscribe(ctx.tenantId, (topic) => { dirty = topic; wake?.(); });
+      stream.onAbort(() => { unsubscribe?.(); wake?.(); });
+      let lastPing = Date.now();
+      try {
+        while (!stream.aborted) {
+          if (dirty) {
+            const reason = dirty;
+            dirty = null;
+            await send(reason);
+          }
+          if (Date.now() - lastPing >= 15_000) { await stream.writeSSE({ event: 'ping', data: new Date().toISOString() }); lastPing = Date.now(); }
+          // wait for a change (several within 200 ms are one snapshot) or the next ping
+          if (!dirty && !stream.aborted) {
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, 15_000);
+              wake = () => { clearTimeout(timer); resolve(); };
+            });
+            wake = null;
+            await stream.sleep(200);
+          }
+        }
+      } finally { unsubscribe?.(); }
+    });
+  });
