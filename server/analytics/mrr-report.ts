@@ -177,3 +177,22 @@ export async function cohortReport({ ctx, query }: { ctx: Ctx; query: AnalyticsF
     cohorts,
   };
 }
+
+/** Drill-down: the movements of one month (optionally one kind) with their customers, largest first. */
+export async function movementList({ ctx, query }: { ctx: Ctx; query: AnalyticsFilter & { month: string; kind?: MrrMovementKind } }) {
+  assertPermission(ctx, 'analytics:read');
+  const r = await monthRange(ctx, { ...query, from: query.month, to: query.month });
+  const where: SQL[] = [eq(mrrMovements.tenantId, ctx.tenantId), sql`${mrrMovements.date} >= ${r.start}::date`, lt(mrrMovements.date, r.end)];
+  if (query.kind) where.push(eq(mrrMovements.kind, query.kind));
+  if (query.currency) where.push(eq(mrrMovements.currency, query.currency));
+  if (query.planCode) where.push(eq(mrrMovements.planCode, query.planCode));
+  if (query.customerType) where.push(eq(customers.type, query.customerType));
+  if (query.segment) where.push(eq(customers.segment, query.segment));
+  const rows = await q(ctx).select({
+    customerId: mrrMovements.customerId, customerName: customers.name, externalId: customers.externalId, currency: mrrMovements.currency,
+    date: mrrMovements.date, kind: mrrMovements.kind, amount: mrrMovements.amount, mrrBefore: mrrMovements.mrrBefore, mrrAfter: mrrMovements.mrrAfter, planCode: mrrMovements.planCode,
+  }).from(mrrMovements).innerJoin(customers, and(eq(customers.tenantId, mrrMovements.tenantId), eq(customers.id, mrrMovements.customerId)))
+    .where(and(...where)).orderBy(sql`abs(${mrrMovements.amount}) desc`, asc(mrrMovements.date)).limit(500);
+  const m = (v: string, c: string) => toMoneyString(new Decimal(v), c);
+  return { data: rows.map((x) => ({ ...x, amount: m(x.amount, x.currency), mrrBefore: m(x.mrrBefore, x.currency), mrrAfter: m(x.mrrAfter, x.currency) })) };
+}

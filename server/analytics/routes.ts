@@ -6,8 +6,8 @@ import { isoDate, isoMonth } from '../lib/schemas';
 import { newRouter, jsonOk, errorResponses, security } from '../lib/http';
 import { dashboard } from './dashboard';
 import { AnalyticsQuery } from './filters';
-import { cohortReport, mrrReport } from './mrr-report';
-import { CohortReport, MrrReport, PaymentPatterns, PromotionRoi, ReceivablesReport } from './schemas';
+import { cohortReport, movementList, mrrReport } from './mrr-report';
+import { CohortReport, MovementList, MrrReport, PaymentPatterns, PromotionRoi, ReceivablesReport } from './schemas';
 import { paymentPatterns } from './payment-patterns';
 import { promotionRoi } from './promotion-roi';
 import { receivablesReport } from './receivables';
@@ -37,6 +37,12 @@ export const analyticsRoutes = newRouter().openapi(createRoute({
     request: { query: AnalyticsQuery },
     responses: { ...jsonOk(MrrReport), ...errorResponses },
   }), async (c) => c.json(await mrrReport({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
+  .openapi(createRoute({
+    method: 'get', path: '/analytics/mrr/movements', tags: ['Analytics'], security,
+    summary: 'The MRR movements of one month (optionally one kind) with their customers: the list behind the waterfall',
+    request: { query: AnalyticsQuery.omit({ from: true, to: true }).extend({ month: isoMonth, kind: z.enum(['new', 'expansion', 'contraction', 'churn', 'reactivation']).optional() }) },
+    responses: { ...jsonOk(MovementList), ...errorResponses },
+  }), async (c) => c.json(await movementList({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
   .openapi(createRoute({
     method: 'get', path: '/analytics/cohorts', tags: ['Analytics'], security,
     summary: 'Retention by signup month, as customers and as MRR',

@@ -58,3 +58,10 @@ export const PromotionRoi = z.object({
   givenAway: z.array(z.object({ rule: z.string(), name: z.string(), kind: z.string(), month: z.string(), currency: z.string(), amount: Money, invoices: z.number(), customers: z.number() })),
   comparison: z.array(z.object({ rule: z.string(), name: z.string(), kind: z.string(), currency: z.string(), users: RoiGroup, nonUsers: RoiGroup })),
 }).openapi('PromotionRoi');
+
+export const MovementList = z.object({
+  data: z.array(z.object({
+    customerId: z.string(), customerName: z.string(), externalId: z.string(), currency: z.string(), date: z.string(),
+    kind: z.enum(['new', 'expansion', 'contraction', 'churn', 'reactivation']), amount: Money, mrrBefore: Money, mrrAfter: Money, planCode: z.string().nullable(),
+  })),
+}).openapi('MrrMovementList');

@@ -97,6 +97,14 @@ describe('MRR movements by hand (USD)', () => {
     });
   });
 
+  it('lists the movements behind a month for drill-down', async () => {
+    const r = await t.call('GET', '/api/v1/analytics/mrr/movements?month=2025-03', { key: one.key });
+    expect(r.status).toBe(200);
+    expect(r.body.data.map((m: any) => [m.externalId, m.date, m.kind, m.amount, m.mrrBefore, m.mrrAfter, m.planCode])).toEqual([
+      ['A', '2025-03-05', 'expansion', '200.00', '100.00', '300.00', 'm-pro'], ['C', '2025-03-10', 'churn', '-100.00', '100.00', '0.00', 'm-basic']]);
+    expect((await t.call('GET', '/api/v1/analytics/mrr/movements?month=2025-03&kind=churn', { key: one.key })).body.data).toHaveLength(1);
+  });
+
   it('a trial is not MRR until it ends, and counts as a conversion', async () => {
     const r = (await t.call('GET', '/api/v1/analytics/mrr?from=2025-06&to=2025-06', { key: one.key })).body;
     expect(r.trials).toEqual([{ month: '2025-06', trialsEnded: 1, converted: 1, rate: '1.0000' }]);

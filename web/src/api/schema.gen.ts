@@ -7716,6 +7716,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/mrr/movements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The MRR movements of one month (optionally one kind) with their customers: the list behind the waterfall */
+        get: {
+            parameters: {
+                query: {
+                    currency?: string;
+                    planCode?: string;
+                    customerType?: "individual" | "corporate" | "public" | "foreigner";
+                    segment?: string;
+                    month: string;
+                    kind?: "new" | "expansion" | "contraction" | "churn" | "reactivation";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MrrMovementList"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/analytics/cohorts": {
         parameters: {
             query?: never;
@@ -9321,6 +9400,24 @@ export interface components {
             arpa: string | null;
             /** @description ARPA ÷ logo churn rate */
             ltv: string | null;
+        };
+        MrrMovementList: {
+            data: {
+                customerId: string;
+                customerName: string;
+                externalId: string;
+                currency: string;
+                date: string;
+                /** @enum {string} */
+                kind: "new" | "expansion" | "contraction" | "churn" | "reactivation";
+                /** @description Decimal string in the currency */
+                amount: string;
+                /** @description Decimal string in the currency */
+                mrrBefore: string;
+                /** @description Decimal string in the currency */
+                mrrAfter: string;
+                planCode: string | null;
+            }[];
         };
         CohortReport: {
             from: string;

@@ -1,6 +1,7 @@
 /** English messages. `ko.ts` must have the same shape (checked by the `Messages` type). */
 import productsEn from './products.en';
 import opsEn from './ops.en';
+import analyticsEn from './analytics.en';
 const en = {
   app: { name: 'Billwise', tagline: 'Rules-driven billing console' },
   common: {
@@ -85,6 +86,7 @@ const en = {
   },
   ...productsEn,
   ...opsEn,
+  ...analyticsEn,
 };
 
 export type Messages = typeof en;

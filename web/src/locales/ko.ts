@@ -2,6 +2,7 @@
 import type { Messages } from './en';
 import productsKo from './products.ko';
 import opsKo from './ops.ko';
+import analyticsKo from './analytics.ko';
 
 const ko: Messages = {
   app: { name: 'Billwise', tagline: '룰 기반 빌링 관리 콘솔' },
@@ -86,6 +87,7 @@ const ko: Messages = {
   },
   ...productsKo,
   ...opsKo,
+  ...analyticsKo,
 };
 
 export default ko;
