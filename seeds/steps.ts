@@ -2,6 +2,7 @@ import type { Ctx } from '../server/lib/context';
 import { seedCatalog } from './catalog';
 import { seedCustomers, seedUsage } from './customers';
 import { seedBilling } from './billing';
+import { seedAnalyticsHistory } from './analytics-history';
 
 /**
  * Seed steps that feature modules add (catalog, customers, usage ...). Each must be idempotent:
@@ -13,4 +14,5 @@ export const demoSeeders: SeedStep[] = [
   seedCustomers, // customers, payers, contracts and the demo meters
   seedUsage, // three months of usage events for the meters above, rolled up by day
   seedBilling, // subscriptions, bill-run groups and 3 closed months of bill runs and invoices
+  seedAnalyticsHistory, // 12 months of subscription changes and payments for the dashboard
 ];
