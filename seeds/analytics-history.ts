@@ -11,6 +11,7 @@ import type { Ctx } from '../server/lib/context';
 import { addDays, addInterval } from '../server/lib/dates';
 import { createCustomer } from '../server/customers/customers';
 import { CustomerCreateIn } from '../server/customers/schemas';
+import { withCheckDigit } from '../server/customers/brn';
 import { createOrder, transitionOrder } from '../server/subscriptions/orders';
 import { cancelSubscription, changePlan, setQuantities } from '../server/subscriptions/subscriptions';
 import { recordPayment } from '../server/payments/record-payment';
@@ -32,6 +33,7 @@ export async function seedAnalyticsHistory(ctx: Ctx): Promise<void> {
   for (let i = 0; i < N; i++) {
     const c = await createCustomer({ ctx, input: CustomerCreateIn.parse({
       externalId: `HIST-${pad(i)}`, type: i % 4 === 0 ? 'individual' : 'corporate', name: `분석 데모 고객 ${i + 1}`,
+      ...(i % 4 === 0 ? {} : { businessRegNo: withCheckDigit(`7${String(10 + i).padStart(2, '0')}81${String(1000 + i * 37).slice(-4)}`) }),
       country: 'KR', timezone: 'Asia/Seoul', currency: 'KRW', segment: ['smb', 'mid', 'enterprise'][i % 3],
     }) });
     ids.push(c.id);
