@@ -18,6 +18,8 @@ const Amount = z.object({ month: z.string(), currency: z.string(), amount: z.str
 export const analyticsRoutes = newRouter().openapi(createRoute({
   method: 'get', path: '/analytics/dashboard', tags: ['Analytics'], security,
   summary: 'Revenue, MRR, subscribers (active/new/churned), invoices by status and top plans per month',
+  deprecated: true,
+  description: 'Deprecated: its MRR is summed from bills, so it depends on bill runs. Use /analytics/mrr (from subscription state) and /analytics/receivables.',
   request: { query: z.object({ from: Month.optional(), to: Month.optional(), planCode: z.string().max(100).optional() }) },
   responses: {
     ...jsonOk(z.object({

@@ -7563,7 +7563,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Revenue, MRR, subscribers (active/new/churned), invoices by status and top plans per month */
+        /**
+         * Revenue, MRR, subscribers (active/new/churned), invoices by status and top plans per month
+         * @deprecated
+         * @description Deprecated: its MRR is summed from bills, so it depends on bill runs. Use /analytics/mrr (from subscription state) and /analytics/receivables.
+         */
         get: {
             parameters: {
                 query?: {
