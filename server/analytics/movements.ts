@@ -38,15 +38,14 @@ class Docs {
 
 type CustomerRow = typeof customers.$inferSelect;
 
-async function segmentsOf(db: DbOrTx, docs: Docs, rounding: RoundingMode, customer: CustomerRow): Promise<MrrSegment[]> {
-  const subs = await db.select().from(subscriptions).where(and(eq(subscriptions.tenantId, customer.tenantId), eq(subscriptions.customerId, customer.id)));
-  if (!subs.length) return [];
-  const phases = await db.select().from(subscriptionPhases)
-    .where(and(eq(subscriptionPhases.tenantId, customer.tenantId), inArray(subscriptionPhases.subscriptionId, subs.map((s) => s.id))))
-    .orderBy(asc(subscriptionPhases.startDate));
+type SubRow = typeof subscriptions.$inferSelect;
+type PhaseRow = typeof subscriptionPhases.$inferSelect;
+
+async function segmentsOf(docs: Docs, rounding: RoundingMode, customer: CustomerRow, subs: SubRow[], phases: PhaseRow[]): Promise<MrrSegment[]> {
   const out: MrrSegment[] = [];
   for (const p of phases) {
-    const sub = subs.find((s) => s.id === p.subscriptionId)!;
+    const sub = subs.find((s) => s.id === p.subscriptionId);
+    if (!sub) continue;
     // a trial is not MRR: the phase counts from the first billable day
     const start = sub.trialEndDate ? maxDate(p.startDate, sub.trialEndDate) : p.startDate;
     const ends = [p.endDate, sub.endDate].filter((e): e is string => !!e);
@@ -74,8 +73,23 @@ export async function mrrSegments(db: DbOrTx, tenantId: string, customerIds?: st
   const rounding = await roundingOf(db, tenantId);
   const rows = await db.select().from(customers)
     .where(and(eq(customers.tenantId, tenantId), customerIds ? inArray(customers.id, customerIds) : undefined));
+  // all subscriptions and phases of these customers in two queries, then grouped (a rebuild reads a tenant at once)
+  const subs = await db.select().from(subscriptions)
+    .where(and(eq(subscriptions.tenantId, tenantId), customerIds ? inArray(subscriptions.customerId, customerIds) : undefined));
+  const phases = subs.length ? await db.select({ p: subscriptionPhases }).from(subscriptionPhases)
+    .innerJoin(subscriptions, eq(subscriptions.id, subscriptionPhases.subscriptionId))
+    .where(and(eq(subscriptionPhases.tenantId, tenantId), customerIds ? inArray(subscriptions.customerId, customerIds) : undefined))
+    .orderBy(asc(subscriptionPhases.startDate)) : [];
+  const subsBy = new Map<string, SubRow[]>();
+  for (const x of subs) subsBy.set(x.customerId, [...(subsBy.get(x.customerId) ?? []), x]);
+  const phasesBy = new Map<string, PhaseRow[]>();
+  const owner = new Map(subs.map((x) => [x.id, x.customerId]));
+  for (const { p } of phases) {
+    const c = owner.get(p.subscriptionId)!;
+    phasesBy.set(c, [...(phasesBy.get(c) ?? []), p]);
+  }
   const out = new Map<string, MrrSegment[]>();
-  for (const c of rows) out.set(c.id, await segmentsOf(db, docs, rounding, c));
+  for (const c of rows) out.set(c.id, await segmentsOf(docs, rounding, c, subsBy.get(c.id) ?? [], phasesBy.get(c.id) ?? []));
   return out;
 }
 
