@@ -3,6 +3,7 @@ import { seedCatalog } from './catalog';
 import { seedCustomers, seedUsage } from './customers';
 import { seedBilling } from './billing';
 import { seedDunning } from './dunning';
+import { seedAnalyticsHistory } from './analytics-history';
 
 /**
  * Seed steps that feature modules add (catalog, customers, usage ...). Each must be idempotent:
@@ -15,4 +16,5 @@ export const demoSeeders: SeedStep[] = [
   seedUsage, // three months of usage events for the meters above, rolled up by day
   seedBilling, // subscriptions, bill-run groups and 3 closed months of bill runs and invoices
   seedDunning, // a few invoices overdue at different dunning stages (the policy is in the demo rule pack)
+  seedAnalyticsHistory, // 12 months of subscription changes and payments for the dashboard
 ];

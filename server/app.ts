@@ -20,6 +20,7 @@ import { bodyLimits } from './lib/body-limit';
 import { isHttps, securityHeaders } from './lib/security-headers';
 import { principalFromApiKey, principalFromSession, SESSION_COOKIE } from './access/principal';
 import { apiRoutes } from './modules';
+import { registerLiveSource, type ListenFn } from './analytics/live';
 
 export interface AppDeps {
   db: Db;
@@ -30,6 +31,8 @@ export interface AppDeps {
   webDist?: string;
   /** PUBLIC_URL: when it is https, session cookies are Secure and HSTS is sent. */
   publicUrl?: string;
+  /** The database's LISTEN (DbHandle.listen): live analytics streams hear every process's changes through it. */
+  listen?: ListenFn;
 }
 
 const PUBLIC_PATHS = new Set(['/api/v1/auth/login', '/api/v1/auth/logout']);
@@ -48,6 +51,7 @@ function apiKeyOf(c: Context): string | null {
 
 export function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => new Date());
+  if (deps.listen) registerLiveSource(deps.db, deps.listen);
   const app = new OpenAPIHono<AppEnv>();
   const secure = isHttps(deps.publicUrl);
 

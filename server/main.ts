@@ -27,7 +27,7 @@ if (Number(n) === 0) {
 }
 
 const webDist = fileURLToPath(new URL('../web/dist', import.meta.url));
-const app = createApp({ db: handle.db, dbKind: handle.kind, webDist, publicUrl: cfg.publicUrl });
+const app = createApp({ db: handle.db, dbKind: handle.kind, webDist, publicUrl: cfg.publicUrl, listen: handle.listen });
 // The job worker (bill runs) runs in-process; more can run as `tsx server/jobs/worker-main.ts` on PostgreSQL.
 const worker = process.env.WORKER_IN_PROCESS === '0' ? null : startWorker(handle.db);
 const server = serve({ fetch: app.fetch, port: cfg.port }, (info) => {

@@ -18,6 +18,8 @@ export interface DbHandle {
   /** Runs the committed migrations (server/db/migrations). Safe to call on every start. */
   migrate(): Promise<void>;
   close(): Promise<void>;
+  /** LISTEN on `channel` (its own connection on PostgreSQL); resolves to an unlisten function. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
 }
 
 const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -43,6 +45,10 @@ export async function createDb(opts: DbOptions): Promise<DbHandle> {
       kind: 'postgres',
       migrate: () => migrate(db as never, { migrationsFolder }),
       close: () => client.end({ timeout: 5 }),
+      listen: async (channel, onPayload) => {
+        const l = await client.listen(channel, onPayload);
+        return () => l.unlisten();
+      },
     };
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -61,6 +67,10 @@ export async function createDb(opts: DbOptions): Promise<DbHandle> {
     db,
     kind: 'pglite',
     migrate: () => migrate(db as never, { migrationsFolder }),
+    listen: async (channel, onPayload) => {
+      const unlisten = await client.listen(channel, onPayload);
+      return () => unlisten();
+    },
     close: async () => {
       await client.close();
       release();

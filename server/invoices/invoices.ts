@@ -5,6 +5,7 @@
  * number. After that only status moves (paid, payment_failed, void); corrections are credit notes.
  * Payments (server/payments) move an issued invoice to partially_paid or paid through amountPaid.
  */
+import { publishChange } from '../analytics/live';
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { bills, creditNotes, documentCounters, invoices, payers, tenants } from '../db/schema';
@@ -140,6 +141,7 @@ async function change(ctx: Ctx, id: string, action: string, fn: (tx: Tx, i: Invo
     await recordAudit(tx, tctx, { action: `invoice.${action}`, entityType: 'invoice', entityId: id, before: invoiceSummary(before, credited), after: invoiceSummary(after, credited) });
     const event = INVOICE_EVENTS[action];
     if (event) await emitEvent(tx, tctx.tenantId, event, { invoice: invoiceSummary(after, credited) });
+    await publishChange(tx, ctx.tenantId, 'invoice');
   });
   return getInvoice({ ctx, id });
 }

@@ -1,3 +1,4 @@
+import { publishChange } from '../analytics/live';
 import { sql, type SQL } from 'drizzle-orm';
 import { meteringErrors } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
@@ -187,5 +188,6 @@ export async function ingestEvents({ ctx, events }: { ctx: Ctx; events: unknown[
       return n;
     });
   }
+  if (acceptedCount) await publishChange(q(ctx), ctx.tenantId, 'usage'); // the dashboard's "today" counters
   return { accepted: acceptedCount, duplicates, rejected: rejected.length, results };
 }

@@ -1,3 +1,4 @@
+import { publishChange } from '../analytics/live';
 import { and, eq } from 'drizzle-orm';
 import { payments } from '../db/schema';
 import { assertPermission, withTransaction, type Ctx } from '../lib/context';
@@ -59,6 +60,7 @@ export async function recordPayment({ ctx, input }: { ctx: Ctx; input: PaymentIn
     }
     await recordAudit(tx, tctx, { action: 'payment.record', entityType: 'payment', entityId: p.id, after: paymentOut(p, '0') });
     if (p.status !== 'pending') await emitEvent(tx, ctx.tenantId, p.status === 'succeeded' ? 'payment.succeeded' : 'payment.failed', { payment: paymentOut(p, '0') });
+    await publishChange(tx, ctx.tenantId, 'payment');
     if (p.status !== 'succeeded') return p.id;
     if (p.method === 'prepaid') {
       const wallet = await lockWallet(tx, tctx, owner, 'prepaid', p.currency);

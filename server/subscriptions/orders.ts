@@ -9,6 +9,7 @@ import { catalogEntries, orders, planRelations, subscriptionPhases, subscription
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound, type FieldIssue } from '../lib/errors';
 import { recordAudit } from '../audit/record';
+import { refreshCustomerMrr } from '../analytics/movements';
 import { paginate } from '../lib/paginate';
 import { addDays } from '../lib/dates';
 import { assertEligible, getCustomerRow, normQuantities, planAt } from './plan-checks';
@@ -134,6 +135,7 @@ export async function transitionOrder({ ctx, id, input }: { ctx: Ctx; id: string
         ids.push(s.id);
       }
       patch = { ...patch, billingStartDate: start, subscriptionIds: ids, completedAt: now };
+      await refreshCustomerMrr(tx, ctx.tenantId, [o.customerId]);
     }
     const [after] = await tx.update(orders).set(patch).where(eq(orders.id, o.id)).returning();
     await recordAudit(tx, tctx, { action: `order.${input.status}`, entityType: 'order', entityId: o.id, before: o, after });

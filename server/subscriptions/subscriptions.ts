@@ -19,6 +19,7 @@ import { assertEligible, getCustomerRow, normQuantities, planAt } from './plan-c
 import { billingGroupOf } from '../billing/bill-run-groups';
 import { tenantToday } from '../tenants/tenant-settings';
 import { creditUnusedAdvance } from './advance-credit';
+import { refreshCustomerMrr } from '../analytics/movements';
 
 type Sub = typeof subscriptions.$inferSelect;
 type Phase = typeof subscriptionPhases.$inferSelect;
@@ -111,6 +112,7 @@ async function mutate<T>(ctx: Ctx, id: string, action: string, fn: (m: Mutation)
     const today = await tenantToday(tx, tctx);
     const before = subscriptionOut(sub, phases, today);
     await fn({ tx, tctx, sub, phases, today });
+    await refreshCustomerMrr(tx, ctx.tenantId, [sub.customerId]);
     const [after] = await tx.select().from(subscriptions).where(eq(subscriptions.id, id));
     await recordAudit(tx, tctx, { action: `subscription.${action}`, entityType: 'subscription', entityId: id, before, after: subscriptionOut(after, await phasesOf(tx, ctx.tenantId, [id]), today) });
   });

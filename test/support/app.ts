@@ -25,7 +25,7 @@ export interface TestApp {
 export async function makeTestApp(opts: { now?: () => Date; /** seed the demo catalog, customers and history too */ demoData?: boolean; /** PUBLIC_URL */ publicUrl?: string } = {}): Promise<TestApp> {
   const handle = await freshDb();
   const seeded = await seedDemo(handle.db, { apiKey: DEMO_KEY, now: opts.now, withData: opts.demoData ?? false });
-  const app = createApp({ db: handle.db, dbKind: handle.kind, now: opts.now, publicUrl: opts.publicUrl });
+  const app = createApp({ db: handle.db, dbKind: handle.kind, now: opts.now, publicUrl: opts.publicUrl, listen: handle.listen });
   const call: TestApp['call'] = async (method, path, o = {}) => {
     const headers: Record<string, string> = { ...o.headers };
     if (o.key) headers.authorization = `Bearer ${o.key}`;

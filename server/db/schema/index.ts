@@ -12,3 +12,4 @@ export * from './wallet-policies';
 export * from './webhooks';
 export * from './gateways';
 export * from './dunning';
+export * from './analytics';

@@ -10013,7 +10013,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Revenue, MRR, subscribers (active/new/churned), invoices by status and top plans per month */
+        /**
+         * Revenue, MRR, subscribers (active/new/churned), invoices by status and top plans per month
+         * @deprecated
+         * @description Deprecated: its MRR is summed from bills, so it depends on bill runs. Use /analytics/mrr (from subscription state) and /analytics/receivables.
+         */
         get: {
             parameters: {
                 query?: {
@@ -10034,6 +10038,570 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["Dashboard"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/mrr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * MRR per month and currency from subscription state: movements, customers, ARR, churn rates, NRR, ARPA, LTV; trial conversion
+         * @description Needs analytics:read. Formulas: server/analytics/README.md. Independent of bill runs.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First month (default: 11 months before `to`) */
+                    from?: string;
+                    /** @description Last month (default: this month in the tenant time zone) */
+                    to?: string;
+                    currency?: string;
+                    planCode?: string;
+                    customerType?: "individual" | "corporate" | "public" | "foreigner";
+                    segment?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MrrReport"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/mrr/movements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The MRR movements of one month (optionally one kind) with their customers: the list behind the waterfall */
+        get: {
+            parameters: {
+                query: {
+                    currency?: string;
+                    planCode?: string;
+                    customerType?: "individual" | "corporate" | "public" | "foreigner";
+                    segment?: string;
+                    month: string;
+                    kind?: "new" | "expansion" | "contraction" | "churn" | "reactivation";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MrrMovementList"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/cohorts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retention by signup month, as customers and as MRR */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First month (default: 11 months before `to`) */
+                    from?: string;
+                    /** @description Last month (default: this month in the tenant time zone) */
+                    to?: string;
+                    currency?: string;
+                    planCode?: string;
+                    customerType?: "individual" | "corporate" | "public" | "foreigner";
+                    segment?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CohortReport"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/receivables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Billed vs collected per month, outstanding, collection rate, DSO; A/R aging on a date with the invoices behind it */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First month (default: 11 months before `to`) */
+                    from?: string;
+                    /** @description Last month (default: this month in the tenant time zone) */
+                    to?: string;
+                    currency?: string;
+                    planCode?: string;
+                    customerType?: "individual" | "corporate" | "public" | "foreigner";
+                    segment?: string;
+                    /** @description Aging date (default today) */
+                    asOf?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReceivablesReport"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/payment-patterns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payment method mix, success/failure by method and decline code, days to pay, on-time share, late payers, day × hour heatmap */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First month (default: 11 months before `to`) */
+                    from?: string;
+                    /** @description Last month (default: this month in the tenant time zone) */
+                    to?: string;
+                    currency?: string;
+                    planCode?: string;
+                    customerType?: "individual" | "corporate" | "public" | "foreigner";
+                    segment?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PaymentPatterns"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/promotions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What each discount, promotion and coupon gave away per month; revenue and retention of its users vs non-users */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First month (default: 11 months before `to`) */
+                    from?: string;
+                    /** @description Last month (default: this month in the tenant time zone) */
+                    to?: string;
+                    currency?: string;
+                    planCode?: string;
+                    customerType?: "individual" | "corporate" | "public" | "foreigner";
+                    segment?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PromotionRoi"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Server-sent events: `kpis` (the live KPI snapshot) on open and within a moment of every change (invoice, payment, subscription, usage), `ping` every 15 s
+         * @description Needs analytics:read. Changes are heard through PostgreSQL LISTEN/NOTIFY, so a change made by any process is pushed. Reconnect with EventSource; a missing ping means the stream is stale.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description text/event-stream */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
                     };
                 };
                 /** @description Not authenticated */
@@ -11776,6 +12344,233 @@ export interface components {
                 currency: string;
                 amount: string;
                 subscriptions: number;
+            }[];
+        };
+        MrrReport: {
+            from: string;
+            to: string;
+            months: string[];
+            asOf: string;
+            /** @enum {string} */
+            currencyMode: "per_currency";
+            mrr: components["schemas"]["MrrMonth"][];
+            trials: {
+                month: string;
+                trialsEnded: number;
+                converted: number;
+                /** @description A fraction with 4 decimals ("0.0500" = 5%); null when its base is zero */
+                rate: string | null;
+            }[];
+        };
+        MrrMonth: {
+            month: string;
+            currency: string;
+            /** @description Decimal string in the currency */
+            startMrr: string;
+            /** @description Decimal string in the currency */
+            new: string;
+            /** @description Decimal string in the currency */
+            expansion: string;
+            /** @description Decimal string in the currency */
+            reactivation: string;
+            /** @description Decimal string in the currency */
+            contraction: string;
+            /** @description Decimal string in the currency */
+            churn: string;
+            /** @description Decimal string in the currency */
+            endMrr: string;
+            /** @description Decimal string in the currency */
+            arr: string;
+            startCustomers: number;
+            endCustomers: number;
+            newCustomers: number;
+            reactivatedCustomers: number;
+            churnedCustomers: number;
+            /** @description A fraction with 4 decimals ("0.0500" = 5%); null when its base is zero */
+            logoChurnRate: string | null;
+            /** @description A fraction with 4 decimals ("0.0500" = 5%); null when its base is zero */
+            grossMrrChurnRate: string | null;
+            /** @description A fraction with 4 decimals ("0.0500" = 5%); null when its base is zero */
+            netMrrChurnRate: string | null;
+            /** @description A fraction with 4 decimals ("0.0500" = 5%); null when its base is zero */
+            nrr: string | null;
+            /** @description Decimal string in the currency */
+            arpa: string | null;
+            /** @description ARPA ÷ logo churn rate */
+            ltv: string | null;
+        };
+        MrrMovementList: {
+            data: {
+                customerId: string;
+                customerName: string;
+                externalId: string;
+                currency: string;
+                date: string;
+                /** @enum {string} */
+                kind: "new" | "expansion" | "contraction" | "churn" | "reactivation";
+                /** @description Decimal string in the currency */
+                amount: string;
+                /** @description Decimal string in the currency */
+                mrrBefore: string;
+                /** @description Decimal string in the currency */
+                mrrAfter: string;
+                planCode: string | null;
+            }[];
+        };
+        CohortReport: {
+            from: string;
+            to: string;
+            months: string[];
+            asOf: string;
+            cohorts: {
+                currency: string;
+                cohort: string;
+                customers: number;
+                /** @description Decimal string in the currency */
+                mrr: string;
+                months: {
+                    month: string;
+                    offset: number;
+                    customers: number;
+                    /** @description Decimal string in the currency */
+                    mrr: string;
+                    /** @description A fraction with 4 decimals ("0.0500" = 5%); null when its base is zero */
+                    customerRetention: string | null;
+                    /** @description A fraction with 4 decimals ("0.0500" = 5%); null when its base is zero */
+                    mrrRetention: string | null;
+                }[];
+            }[];
+        };
+        ReceivablesReport: {
+            from: string;
+            to: string;
+            months: string[];
+            asOf: string;
+            billedVsCollected: {
+                month: string;
+                currency: string;
+                /** @description Decimal string in the currency */
+                billed: string;
+                /** @description Decimal string in the currency */
+                collected: string;
+                /** @description Decimal string in the currency */
+                outstanding: string;
+                /** @description A fraction with 4 decimals ("0.0500" = 5%); null when its base is zero */
+                collectionRate: string | null;
+                /** @description Days sales outstanding, 1 decimal */
+                dso: string | null;
+            }[];
+            aging: {
+                asOf: string;
+                buckets: {
+                    currency: string;
+                    /** @enum {string} */
+                    bucket: "current" | "1-30" | "31-60" | "61-90" | "90+";
+                    /** @description Decimal string in the currency */
+                    amount: string;
+                    count: number;
+                }[];
+                overdue: {
+                    currency: string;
+                    /** @description Decimal string in the currency */
+                    amount: string;
+                }[];
+                invoices: {
+                    id: string;
+                    number: string | null;
+                    customerId: string | null;
+                    billTo: string;
+                    currency: string;
+                    dueDate: string;
+                    daysPastDue: number;
+                    bucket: string;
+                    /** @description Decimal string in the currency */
+                    open: string;
+                }[];
+            };
+        };
+        PaymentPatterns: {
+            from: string;
+            to: string;
+            months: string[];
+            methodMix: {
+                month: string;
+                method: string;
+                currency: string;
+                count: number;
+                /** @description Decimal string in the currency */
+                amount: string;
+            }[];
+            outcomes: {
+                method: string;
+                succeeded: number;
+                failed: number;
+                /** @description A fraction with 4 decimals ("0.0500" = 5%); null when its base is zero */
+                successRate: string | null;
+            }[];
+            declines: {
+                method: string;
+                declineCode: string;
+                count: number;
+            }[];
+            daysToPay: {
+                method: string;
+                customerType: string;
+                bucket: string;
+                count: number;
+            }[];
+            timeliness: {
+                onTime: number;
+                late: number;
+                /** @description A fraction with 4 decimals ("0.0500" = 5%); null when its base is zero */
+                onTimeShare: string | null;
+            };
+            latePayers: {
+                billTo: string;
+                name: string | null;
+                late: number;
+                avgDaysLate: string;
+            }[];
+            heatmap: {
+                day: number;
+                hour: number;
+                count: number;
+            }[];
+        };
+        PromotionRoi: {
+            from: string;
+            to: string;
+            months: string[];
+            givenAway: {
+                rule: string;
+                name: string;
+                kind: string;
+                month: string;
+                currency: string;
+                /** @description Decimal string in the currency */
+                amount: string;
+                invoices: number;
+                customers: number;
+            }[];
+            comparison: {
+                rule: string;
+                name: string;
+                kind: string;
+                currency: string;
+                users: {
+                    customers: number;
+                    /** @description Decimal string in the currency */
+                    revenuePerCustomer: string | null;
+                    /** @description A fraction with 4 decimals ("0.0500" = 5%); null when its base is zero */
+                    retention: string | null;
+                };
+                nonUsers: {
+                    customers: number;
+                    /** @description Decimal string in the currency */
+                    revenuePerCustomer: string | null;
+                    /** @description A fraction with 4 decimals ("0.0500" = 5%); null when its base is zero */
+                    retention: string | null;
+                };
             }[];
         };
     };

@@ -9,6 +9,7 @@ import auditEn from './audit.en';
 import formsEn from './forms.en';
 import rulesCouponsEn from './rules-coupons.en';
 import dunningEn from './dunning.en';
+import analyticsEn from './analytics.en';
 const en = {
   app: { name: 'Billwise', tagline: 'Rules-driven billing console' },
   common: {
@@ -108,6 +109,7 @@ const en = {
   ...formsEn,
   ...rulesCouponsEn,
   ...dunningEn,
+  ...analyticsEn,
 };
 
 export type Messages = typeof en;

@@ -10,6 +10,7 @@ import auditKo from './audit.ko';
 import formsKo from './forms.ko';
 import rulesCouponsKo from './rules-coupons.ko';
 import dunningKo from './dunning.ko';
+import analyticsKo from './analytics.ko';
 
 const ko: Messages = {
   app: { name: 'Billwise', tagline: '룰 기반 빌링 관리 콘솔' },
@@ -108,6 +109,7 @@ const ko: Messages = {
   ...formsKo,
   ...rulesCouponsKo,
   ...dunningKo,
+  ...analyticsKo,
 };
 
 export default ko;

@@ -5,13 +5,13 @@
  */
 import { use } from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { BarChart, LineChart, PieChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, HeatmapChart, LineChart, PieChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, ToolboxComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import VChart from 'vue-echarts';
 
 use([
-  CanvasRenderer, BarChart, LineChart, PieChart,
-  GridComponent, LegendComponent, TooltipComponent,
+  CanvasRenderer, BarChart, HeatmapChart, LineChart, PieChart,
+  GridComponent, LegendComponent, ToolboxComponent, TooltipComponent, VisualMapComponent,
 ]);
 
 export { VChart };

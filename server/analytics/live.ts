@@ -1,0 +1,104 @@
+/**
+ * Live dashboard (README.md "Live"): writers publish a change with PostgreSQL NOTIFY on one
+ * channel, inside their transaction, so it is delivered only when (and if) they commit, and to
+ * every process listening: API processes and workers alike, on PostgreSQL or PGlite. Each API
+ * process LISTENs once (LiveHub) and fans the notification out to the tenant's open SSE streams,
+ * which answer with a fresh KPI snapshot (liveKpis).
+ */
+import { sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../db/client';
+import { q, type Ctx } from '../lib/context';
+import { Decimal, toMoneyString } from '../lib/money';
+import { addInterval } from '../lib/dates';
+import { tenantSettings, tenantToday } from '../tenants/tenant-settings';
+
+export const LIVE_CHANNEL = 'billwise_analytics';
+export type LiveTopic = 'invoice' | 'payment' | 'subscription' | 'usage';
+
+/** Publishes that `topic` changed for a tenant; inside a transaction it is sent at commit. */
+export async function publishChange(db: DbOrTx, tenantId: string, topic: LiveTopic): Promise<void> {
+  await db.execute(sql`select pg_notify(${LIVE_CHANNEL}, ${JSON.stringify({ tenantId, topic })})`);
+}
+
+/** LISTEN on a channel with the driver's own connection; resolves to an unlisten function. */
+export type ListenFn = (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>;
+
+type Subscriber = (topic: LiveTopic) => void;
+
+/** One LISTEN per process, shared by every open stream; started with the first subscriber. */
+export class LiveHub {
+  private subs = new Map<string, Set<Subscriber>>();
+  private started: Promise<unknown> | null = null;
+  constructor(private listen: ListenFn) {}
+  async subscribe(tenantId: string, fn: Subscriber): Promise<() => void> {
+    this.started ??= this.listen(LIVE_CHANNEL, (payload) => this.dispatch(payload)).catch((e) => { this.started = null; throw e; });
+    await this.started;
+    const set = this.subs.get(tenantId) ?? new Set();
+    set.add(fn);
+    this.subs.set(tenantId, set);
+    return () => { set.delete(fn); };
+  }
+  private dispatch(payload: string) {
+    try {
+      const { tenantId, topic } = JSON.parse(payload) as { tenantId: string; topic: LiveTopic };
+      for (const fn of this.subs.get(tenantId) ?? []) fn(topic);
+    } catch { /* not ours */ }
+  }
+}
+
+const hubs = new WeakMap<Db, LiveHub>();
+/** Called by createApp with the driver's LISTEN (absent: the stream still sends snapshots on open and on a timer). */
+export function registerLiveSource(db: Db, listen: ListenFn) {
+  if (!hubs.has(db)) hubs.set(db, new LiveHub(listen));
+}
+export const liveHubOf = (db: Db): LiveHub | undefined => hubs.get(db);
+
+const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Record<string, string | number>[];
+
+/**
+ * The KPI cards' figures now, per currency: MRR, ARR, customers (from mrr_movements up to today),
+ * billed and collected this month, overdue; and today's counters (payments, usage events received).
+ */
+export async function liveKpis(ctx: Ctx) {
+  const db = q(ctx);
+  const today = await tenantToday(db, ctx);
+  const { timezone } = await tenantSettings(db, ctx.tenantId);
+  const month = `${today.slice(0, 7)}-01`;
+  const next = addInterval(month, 'month', 1);
+  const t = ctx.tenantId;
+  const mrr = rowsOf(await db.execute(sql`
+    select currency, sum(m)::text as mrr, count(*) filter (where m > 0)::int as customers
+    from (select currency, customer_id, sum(amount) as m from mrr_movements where tenant_id = ${t} and date <= ${today}::date group by 1, 2) x
+    group by 1`));
+  const billed = rowsOf(await db.execute(sql`
+    select currency, sum(total)::text as amount from invoices where tenant_id = ${t}
+      and status in ('finalized','partially_paid','paid','payment_failed') and issue_date >= ${month}::date and issue_date < ${next}::date group by 1`));
+  const collected = rowsOf(await db.execute(sql`
+    select currency, sum(amount - refunded_amount)::text as amount,
+      count(*) filter (where received_on = ${today}::date)::int as "todayCount",
+      coalesce(sum(amount) filter (where received_on = ${today}::date), 0)::text as "todayAmount"
+    from payments where tenant_id = ${t} and status in ('succeeded','partially_refunded','refunded')
+      and received_on >= ${month}::date and received_on < ${next}::date group by 1`));
+  const overdue = rowsOf(await db.execute(sql`
+    select currency, sum(amount_due - amount_paid)::text as amount, count(*)::int as n from invoices where tenant_id = ${t}
+      and status in ('finalized','partially_paid','payment_failed') and amount_due > amount_paid and due_date < ${today}::date group by 1`));
+  const [usage] = rowsOf(await db.execute(sql`
+    select count(*)::int as n from usage_events where tenant_id = ${t}
+      and received_at >= (${today}::date)::timestamp at time zone ${timezone}`));
+  const currencies = [...new Set([...mrr, ...billed, ...collected, ...overdue].map((r) => String(r.currency)))].sort();
+  const amt = (rows: Record<string, string | number>[], c: string, k = 'amount') => toMoneyString(new Decimal(String(rows.find((r) => r.currency === c)?.[k] ?? '0')), c);
+  return {
+    asOf: today, at: ctx.now().toISOString(),
+    currencies: currencies.map((c) => {
+      const m = mrr.find((r) => r.currency === c);
+      const v = new Decimal(String(m?.mrr ?? '0'));
+      return {
+        currency: c, mrr: toMoneyString(v, c), arr: toMoneyString(v.times(12), c), customers: Number(m?.customers ?? 0),
+        billedThisMonth: amt(billed, c), collectedThisMonth: amt(collected, c), overdue: amt(overdue, c),
+        overdueInvoices: Number(overdue.find((r) => r.currency === c)?.n ?? 0),
+        paymentsToday: Number(collected.find((r) => r.currency === c)?.todayCount ?? 0), collectedToday: amt(collected, c, 'todayAmount'),
+      };
+    }),
+    usageEventsToday: Number(usage?.n ?? 0),
+  };
+}
