@@ -1,10 +1,15 @@
 /**
- * The two places dunning hands work to slices built in parallel (server/dunning/README.md, "Seams").
+ * The two places dunning hands work to collections: gateway retries and outbound webhooks.
  * Both run inside the step's transaction, after its row in dunning_actions was claimed, so
  * whatever they enqueue or record happens exactly once per step.
  */
+import { and, eq, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
-import type { invoices } from '../db/schema';
+import { collectionAttempts, type invoices } from '../db/schema';
+import { enqueue } from '../jobs/queue';
+import { AUTO_COLLECT_KIND } from '../payments/collection/schedule';
+import { defaultMethod } from '../payments/methods/payment-methods';
+import { emitEvent } from '../webhooks/emit';
 
 type InvoiceRow = typeof invoices.$inferSelect;
 
@@ -15,12 +20,21 @@ export interface RetryOutcome {
 }
 
 /**
- * SEAM (collections / gateways): retry collecting `invoice` through the payer's default method.
- * Main has no gateway yet, so the attempt is recorded as "no automatic method". The gateway slice
- * replaces the body with: enqueue its collection job (dedupe key per invoice and attempt) in `tx`.
+ * Retry collecting `invoice` through its bill-to party's default method: when that method is
+ * automatic, the next auto-collection attempt is queued (server/payments/collection: the attempt
+ * number is one more than the invoice's last, so its provider idempotency key and job dedupe key
+ * are new, and the same attempt is never queued twice).
  */
-export async function retryPayment(_tx: Tx, invoice: InvoiceRow): Promise<RetryOutcome> {
-  return { outcome: 'no_automatic_method', detail: `no payment gateway is connected; invoice ${invoice.number ?? invoice.id} was not charged` };
+export async function retryPayment(tx: Tx, invoice: InvoiceRow): Promise<RetryOutcome> {
+  const method = await defaultMethod(tx, invoice.tenantId, invoice.billTo);
+  if (!method || !method.autoCollect || !method.token) {
+    return { outcome: 'no_automatic_method', detail: `the payer has no automatic payment method; invoice ${invoice.number ?? invoice.id} was not charged` };
+  }
+  const [{ last }] = await tx.select({ last: sql<number>`coalesce(max(${collectionAttempts.attempt}), 0)::int` }).from(collectionAttempts)
+    .where(and(eq(collectionAttempts.tenantId, invoice.tenantId), eq(collectionAttempts.invoiceId, invoice.id)));
+  const attempt = Number(last) + 1;
+  await enqueue(tx, [{ tenantId: invoice.tenantId, kind: AUTO_COLLECT_KIND, payload: { tenantId: invoice.tenantId, invoiceId: invoice.id, attempt }, dedupeKey: `collect:${invoice.id}:${attempt}` }]);
+  return { outcome: 'enqueued', detail: `collection attempt ${attempt} queued on the ${method.type} method` };
 }
 
 export interface SuspensionEvent {
@@ -29,11 +43,8 @@ export interface SuspensionEvent {
   invoiceId: string;
 }
 
-/**
- * SEAM (outbound webhooks): announce a suspension or reinstatement. Until the webhook slice
- * lands there is no endpoint registry, so this returns `not_configured` and the step records it;
- * that slice replaces the body with: enqueue one delivery per subscribed endpoint in `tx`.
- */
-export async function emitSuspensionWebhook(_tx: Tx, _event: SuspensionEvent): Promise<{ delivery: 'enqueued' | 'not_configured' }> {
-  return { delivery: 'not_configured' };
+/** Announces a suspension or reinstatement to the tenant's webhook endpoints (server/webhooks), in the step's transaction. */
+export async function emitSuspensionWebhook(tx: Tx, tenantId: string, event: SuspensionEvent): Promise<{ delivery: 'enqueued' | 'not_configured' }> {
+  const id = await emitEvent(tx, tenantId, event.type, { customerIds: event.customerIds, invoiceId: event.invoiceId });
+  return { delivery: id ? 'enqueued' : 'not_configured' };
 }

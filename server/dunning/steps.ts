@@ -75,7 +75,7 @@ export async function suspend(env: StepEnv, tx: Tx, inv: InvoiceRow): Promise<St
       .where(and(eq(subscriptions.tenantId, ctx.tenantId), inArray(subscriptions.customerId, ids), inArray(subscriptions.status, ['active', 'trial'])));
     for (const s of subs) if (await attempt(tx, errors, `pause ${s.id}`, (sp) => pauseSubscription({ ctx: { ...ctx, tx: sp }, id: s.id, input: {} }))) paused.push(s.id);
   }
-  const hook = await emitSuspensionWebhook(tx, { type: 'customer.suspended', customerIds: ids, invoiceId: inv.id });
+  const hook = await emitSuspensionWebhook(tx, ctx.tenantId, { type: 'customer.suspended', customerIds: ids, invoiceId: inv.id });
   return { status: 'done', result: { customers: ids, pausedSubscriptions: paused, errors, webhook: hook.delivery } };
 }
 
@@ -92,7 +92,7 @@ export async function reinstate(env: StepEnv, tx: Tx, suspension: ActionRow): Pr
   }
   for (const id of r.pausedSubscriptions ?? []) if (await attempt(tx, errors, `resume ${id}`, (sp) => resumeSubscription({ ctx: { ...ctx, tx: sp }, id, input: {} }))) resumed.push(id);
   await tx.update(dunningActions).set({ reversedAt: ctx.now(), updatedAt: ctx.now() }).where(eq(dunningActions.id, suspension.id));
-  const hook = await emitSuspensionWebhook(tx, { type: 'customer.reinstated', customerIds: ids, invoiceId: suspension.invoiceId });
+  const hook = await emitSuspensionWebhook(tx, ctx.tenantId, { type: 'customer.reinstated', customerIds: ids, invoiceId: suspension.invoiceId });
   return { suspensionId: suspension.id, customers: ids, resumedSubscriptions: resumed, errors, webhook: hook.delivery };
 }
 

@@ -19,6 +19,7 @@ export const EVENT_TYPES = [
   'payment.succeeded', 'payment.failed', 'payment.refunded',
   'wallet.low_balance',
   'subscription.created', 'subscription.updated', 'subscription.canceled',
+  'customer.suspended', 'customer.reinstated',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

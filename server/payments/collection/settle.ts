@@ -15,6 +15,7 @@ import { allocatePayment } from '../allocate';
 import { paymentOut } from '../serialize';
 import type { GatewayCharge } from '../gateways/types';
 import { scheduleRetry } from './schedule';
+import { emitEvent } from '../../webhooks/emit';
 
 export type SettleOutcome = 'applied' | 'ignored';
 
@@ -32,7 +33,7 @@ export async function settlePayment(tx: Tx, ctx: Ctx, paymentId: string, result:
   const [after] = await tx.update(payments).set({ ...patch, providerRef: result.ref ?? p.providerRef, updatedAt: ctx.now() }).where(eq(payments.id, p.id)).returning();
   await recordAudit(tx, ctx, { action: `payment.${result.status}`, entityType: 'payment', entityId: p.id,
     before: { status: p.status }, after: { ...paymentOut(after, '0'), source } });
-  // Seam for the outbound-webhooks slice: emit `payment.succeeded` / `payment.failed` here (same tx).
+  await emitEvent(tx, ctx.tenantId, result.status === 'succeeded' ? 'payment.succeeded' : 'payment.failed', { payment: paymentOut(after, '0') });
   if (result.status === 'succeeded') {
     await allocatePayment(tx, ctx, after, undefined, attempt?.invoiceId);
     return 'applied';
@@ -40,7 +41,10 @@ export async function settlePayment(tx: Tx, ctx: Ctx, paymentId: string, result:
   if (attempt) {
     const [inv] = await tx.update(invoices).set({ status: 'payment_failed', paymentFailedAt: ctx.now(), updatedAt: ctx.now() })
       .where(and(eq(invoices.tenantId, ctx.tenantId), eq(invoices.id, attempt.invoiceId), eq(invoices.status, 'finalized'))).returning({ id: invoices.id });
-    if (inv) await recordAudit(tx, ctx, { action: 'invoice.payment_failed', entityType: 'invoice', entityId: inv.id, before: { status: 'finalized' }, after: { status: 'payment_failed', paymentId: p.id, declineCode: patch.declineCode } });
+    if (inv) {
+      await recordAudit(tx, ctx, { action: 'invoice.payment_failed', entityType: 'invoice', entityId: inv.id, before: { status: 'finalized' }, after: { status: 'payment_failed', paymentId: p.id, declineCode: patch.declineCode } });
+      await emitEvent(tx, ctx.tenantId, 'invoice.payment_failed', { invoice: { id: inv.id }, paymentId: p.id, declineCode: patch.declineCode });
+    }
     await scheduleRetry(tx, ctx, attempt.invoiceId, attempt.attempt);
   }
   return 'applied';
