@@ -5,8 +5,10 @@
  */
 import { registerBillingJobs } from './billing/bill-run-job';
 import { registerCustomerJobs } from './customers/import-job';
+import { registerChurnJobs } from './churn/score-job';
 
 export function registerJobKinds() {
   registerBillingJobs();
   registerCustomerJobs();
+  registerChurnJobs();
 }

@@ -14,6 +14,7 @@ import { promotionRoutes } from './promotions/routes';
 import { analyticsRoutes } from './analytics/routes';
 import { paymentRoutes } from './payments/routes';
 import { walletRoutes } from './wallets/routes';
+import { churnRoutes } from './churn/routes';
 
 /**
  * Every module's sub-app, mounted under /api/v1 by createApp. One chain of `.route()` calls (Hono's
@@ -40,4 +41,5 @@ export const apiRoutes = new OpenAPIHono<AppEnv>()
   .route('/', paymentRoutes)
   .route('/', walletRoutes)
   .route('/', meteringRoutes)
-  .route('/', analyticsRoutes);
+  .route('/', analyticsRoutes)
+  .route('/', churnRoutes);

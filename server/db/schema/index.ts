@@ -8,3 +8,4 @@ export * from './billing';
 export * from './promotions';
 export * from './idempotency';
 export * from './payments';
+export * from './churn';
