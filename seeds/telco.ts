@@ -45,7 +45,7 @@ const PACK_DIR = fileURLToPath(new URL('../rules/packs/telco', import.meta.url))
 
 /** Add-on plan per source service column, with the value that means "has it" and its weight in the monthly charge. */
 const SERVICES: Array<{ plan: string; column: string; yes: string; weight: number }> = [
-  { plan: 'telco-phone', column: 'phone_service', yes: 'Yes', weight: 20 },
+  { plan: 'telco-phone', column: 'phone_service', yes: '1', weight: 20 },
   { plan: 'telco-multiline', column: 'multiple_lines', yes: 'Yes', weight: 5 },
   { plan: 'telco-dsl', column: 'internet_service', yes: 'DSL', weight: 25 },
   { plan: 'telco-fiber', column: 'internet_service', yes: 'Fiber optic', weight: 50 },
@@ -127,8 +127,11 @@ export async function seedTelco(db: Db, opts: { csvPath?: string; log?: (s: stri
         case when r.churn then (${TELCO_END}::date - make_interval(months => 1 + (r.row * 7919) % 6) + ((r.row * 104729) % 28) * interval '1 day')::date end as end_date
       from json_to_recordset(${json}::json) as r(row int, churn boolean, tenure int, term int, method text, method_label text, monthly numeric, attributes jsonb, subs jsonb)`);
     await tx.execute(sql`alter table telco_src add column start_date date`);
+    // Start days spread over the month for everyone (row-based): a customer still subscribed at the end has been for
+    // `tenure` months less up to 27 days, a churner for exactly `tenure` months; with every non-churner starting on the
+    // 1st, tenure in days would tell churners apart by its day-of-month alone.
     await tx.execute(sql`update telco_src set start_date = case when tenure = 0 then coalesce(end_date, ${TELCO_END}::date) - 10
-      else (coalesce(end_date, ${TELCO_END}::date) - make_interval(months => tenure))::date end`);
+      else (coalesce(end_date, ${TELCO_END}::date - ((row * 104729) % 28)) - make_interval(months => tenure))::date end`);
     await tx.execute(sql`insert into payers (tenant_id, external_id, name, payment_method_type, payment_method_label)
       select ${t}, 'TP-' || lpad(row::text, 5, '0'), 'Telco payer ' || row, method, method_label from telco_src`);
     await tx.execute(sql`insert into customers (tenant_id, external_id, type, name, country, timezone, currency, attributes, status, payer_id, created_at)
@@ -186,6 +189,9 @@ export async function seedTelco(db: Db, opts: { csvPath?: string; log?: (s: stri
       select y.tenant_id, y.id, i.id, y.amount, y.created_at from payments y
       join invoices i on i.tenant_id = y.tenant_id and 'telco-' || i.number = y.provider_ref where y.tenant_id = ${t}`);
   });
+  // Fresh planner statistics: embedded PGlite runs no autovacuum, and with the empty-table estimates the feature
+  // query picks nested loops that take minutes instead of seconds.
+  await db.execute(sql`analyze`);
   const [{ c }] = rowsOf<{ c: number }>(await db.execute(sql`select count(*)::int as c from ${customers} where tenant_id = ${tenant.id}`));
   log(`telco: ${c} customers in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   return { tenantId: tenant.id, created: true, customers: c };

@@ -10,7 +10,7 @@
  * Python only reads the CSV, so the notebook works the same on PGlite and PostgreSQL.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -54,7 +54,7 @@ try {
   if (!args['no-notebook']) {
     const out = resolve(root, args.out ?? `server/churn/models/${args.tenant}`);
     mkdirSync(out, { recursive: true });
-    execFileSync('python3', ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=1800',
+    execFileSync(process.env.PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'), ['-m', 'nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.timeout=1800',
       '--output-dir', out, '--output', 'churn.executed.ipynb', resolve(root, 'notebooks/churn.ipynb')], {
       stdio: 'inherit', env: { ...process.env, CHURN_DATA: csvPath, CHURN_META: resolve(dataDir, `${args.tenant}-training.json`), CHURN_OUT: out },
     });

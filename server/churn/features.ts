@@ -83,6 +83,15 @@ export interface FeatureRow {
  * optionally only `customerIds`, with their feature rows.
  */
 export async function featureRows(db: Q, tenantId: string, asOf: string, spec: FeatureSpec, opts: { customerIds?: string[] } = {}): Promise<FeatureRow[]> {
+  const res = await db.execute(featureSql(tenantId, asOf, spec, opts));
+  return rowsOf<{ customerId: string; values: Array<number | null> | string }>(res).map((r) => ({
+    customerId: r.customerId,
+    values: typeof r.values === 'string' ? JSON.parse(r.values) : r.values,
+  }));
+}
+
+/** The feature query itself (featureRows runs it; the benchmark explains it). */
+export function featureSql(tenantId: string, asOf: string, spec: FeatureSpec, opts: { customerIds?: string[] } = {}) {
   const only = opts.customerIds ? sql`and c.id = any(${`{${opts.customerIds.join(',')}}`}::uuid[])` : sql``;
   const meterCols = spec.meters.map((m) => sql`,
       coalesce((select sum(u.value) from usage_daily u join meters mt on mt.id = u.meter_id and mt.tenant_id = u.tenant_id
@@ -94,15 +103,21 @@ export async function featureRows(db: Q, tenantId: string, asOf: string, spec: F
   const attrCols = spec.attributes.map((a) => sql`,
       (case jsonb_typeof(c.attributes -> ${a}) when 'number' then (c.attributes ->> ${a})::float8
         when 'boolean' then case when (c.attributes ->> ${a})::boolean then 1 else 0 end end)::float8`);
-  const res = await db.execute(sql`
+  return sql`
     with d as (select ${asOf}::date as asof),
     subs as (
       select s.* from subscriptions s, d
       where s.tenant_id = ${tenantId} and s.start_date < d.asof and (s.end_date is null or s.end_date > d.asof)
        ),
+    sub_agg as (
+      select s.customer_id, count(*) as subs, count(*) filter (where s.add_on) as addons from subs s group by s.customer_id),
+    first_start as (
+      select s.customer_id, min(s.start_date) as first_start from subscriptions s, d
+      where s.tenant_id = ${tenantId} and s.start_date < d.asof group by s.customer_id),
     pop as (
-      select c.id, c.tenant_id, c.attributes, coalesce(c.payer_id, c.id) as bill_to, c.payer_id from customers c
-      where c.tenant_id = ${tenantId} and exists (select 1 from subs s where s.customer_id = c.id) ${only}),
+      select c.id, c.tenant_id, c.attributes, coalesce(c.payer_id, c.id) as bill_to, c.payer_id, a.subs, a.addons from customers c
+      join sub_agg a on a.customer_id = c.id
+      where c.tenant_id = ${tenantId} ${only}),
     run_rate as (
       select s.customer_id,
         sum(lb.amount * 30.4375 / greatest(lb.days, 1)) as mrr,
@@ -118,7 +133,7 @@ export async function featureRows(db: Q, tenantId: string, asOf: string, spec: F
       select distinct on (s.customer_id) s.customer_id, s.plan_code from subs s
       order by s.customer_id, s.add_on, s.start_date desc)
     select c.id as "customerId", json_build_array(
-      (d.asof - (select min(s.start_date) from subscriptions s where s.tenant_id = c.tenant_id and s.customer_id = c.id and s.start_date < d.asof))::float8,
+      (d.asof - fs.first_start)::float8,
       coalesce(rr.mrr, 0)::float8,
       (coalesce(rr.mrr, 0) - coalesce(rr.mrr_3m, 0))::float8,
       (select case v.document ->> 'interval' when 'year' then 12 when 'month' then 1 when 'week' then 12.0 / 52 when 'day' then 12.0 / 365 end
@@ -131,8 +146,8 @@ export async function featureRows(db: Q, tenantId: string, asOf: string, spec: F
         where k.tenant_id = c.tenant_id and k.customer_id = c.id and k.term_start < d.asof and k.term_end > d.asof), 0)::float8,
       coalesce((select max((k.term_end - d.asof) / 30.4375) from contracts k
         where k.tenant_id = c.tenant_id and k.customer_id = c.id and k.term_start < d.asof and k.term_end > d.asof), 0)::float8,
-      (select count(*) from subs s where s.customer_id = c.id and s.add_on)::float8,
-      (select count(*) from subs s where s.customer_id = c.id)::float8,
+      c.addons::float8,
+      c.subs::float8,
       (select case when sum(b.subtotal) > 0 then sum(b.discount_total) / sum(b.subtotal) else 0 end from bills b
         where b.tenant_id = c.tenant_id and b.customer_id = c.id and b.period_end >= d.asof - 90 and b.period_end < d.asof)::float8,
       (select count(*) from invoices i where i.tenant_id = c.tenant_id and i.bill_to = c.bill_to and i.status not in ('draft', 'void')
@@ -156,14 +171,11 @@ export async function featureRows(db: Q, tenantId: string, asOf: string, spec: F
       ${sql.join(attrCols, sql``)}
     ) as "values"
     from pop c cross join d
+    join first_start fs on fs.customer_id = c.id
     left join run_rate rr on rr.customer_id = c.id
     left join main_plan mp on mp.customer_id = c.id
     left join payers p on p.id = c.payer_id and p.tenant_id = c.tenant_id
-    order by c.id`);
-  return rowsOf<{ customerId: string; values: Array<number | null> | string }>(res).map((r) => ({
-    customerId: r.customerId,
-    values: typeof r.values === 'string' ? JSON.parse(r.values) : r.values,
-  }));
+    order by c.id`;
 }
 
 /**

@@ -4,6 +4,7 @@
  * first days of the months before `end` whose horizon has passed by `end`, so every label is
  * known; the notebook splits them by time (the latest snapshots are the holdout).
  */
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { churnLabels, featureNames, featureRows, tenantFeatureSpec, type FeatureSpec } from './features';
 
@@ -34,6 +35,8 @@ export function snapshotDates(end: string, count: number, horizonDays: number): 
 }
 
 export async function buildTrainingSet(db: Db, tenantId: string, opts: TrainingSetOptions): Promise<TrainingSet> {
+  // Planner statistics first: embedded PGlite has no autovacuum, so after a bulk load its estimates are of empty tables.
+  await db.execute(sql`analyze`);
   const spec = await tenantFeatureSpec(db, tenantId, { excludeAttributes: opts.excludeAttributes });
   const snapshots = snapshotDates(opts.end, opts.snapshots, opts.horizonDays);
   const rows: TrainingSet['rows'] = [];
