@@ -18,8 +18,10 @@
  * - monthly charges → monthly bills (split over the subscriptions by list-price weight, adding
  *   up to the source amount exactly), one invoice a month and its payment, for the last
  *   TELCO_HISTORY_MONTHS months before the end;
- * - Churn = Yes → every subscription is cancelled on a date spread (deterministically, by row)
- *   over the six months before TELCO_END, so snapshot dates can be split by time.
+ * - each customer gets an anchor date spread (deterministically, by row) over the six months before
+ *   TELCO_END, standing for the day the data set was taken: tenure counts back from it, and
+ *   Churn = Yes cancels every subscription on it (the others stay to TELCO_END), so snapshot
+ *   dates can be split by time and each sees the data set's mix.
  *
  * Reproducible (no randomness: spreads come from the row number; fixed dates) and idempotent:
  * a tenant that already has its customers is left alone. `npm run seed:telco`.
@@ -123,15 +125,17 @@ export async function seedTelco(db: Db, opts: { csvPath?: string; log?: (s: stri
     const t = tenant.id;
     await tx.execute(sql`create temp table telco_src on commit drop as
       select r.*,
-        -- churners end on a day spread over the six months before the end (row-based, reproducible)
-        case when r.churn then (${TELCO_END}::date - make_interval(months => 1 + (r.row * 7919) % 6) + ((r.row * 104729) % 28) * interval '1 day')::date end as end_date
+        -- every customer's own "day the data was taken", spread over the six months before the end (row-based,
+        -- reproducible): churners cancel on it, the others were subscribed on it and stay to the end
+        (${TELCO_END}::date - make_interval(months => 1 + (r.row * 7919) % 6) + ((r.row * 104729) % 28) * interval '1 day')::date as anchor
       from json_to_recordset(${json}::json) as r(row int, churn boolean, tenure int, term int, method text, method_label text, monthly numeric, attributes jsonb, subs jsonb)`);
+    await tx.execute(sql`alter table telco_src add column end_date date`);
+    await tx.execute(sql`update telco_src set end_date = case when churn then anchor end`);
     await tx.execute(sql`alter table telco_src add column start_date date`);
-    // Start days spread over the month for everyone (row-based): a customer still subscribed at the end has been for
-    // `tenure` months less up to 27 days, a churner for exactly `tenure` months; with every non-churner starting on the
-    // 1st, tenure in days would tell churners apart by its day-of-month alone.
-    await tx.execute(sql`update telco_src set start_date = case when tenure = 0 then coalesce(end_date, ${TELCO_END}::date) - 10
-      else (coalesce(end_date, ${TELCO_END}::date - ((row * 104729) % 28)) - make_interval(months => tenure))::date end`);
+    // Tenure counts back from the customer's own anchor, for churners and the others alike: every snapshot date then
+    // sees the data set's mix of tenures (anchoring only the churners would leave the early snapshots without the
+    // short-tenured customers who stayed, and tenure would look more telling than it is).
+    await tx.execute(sql`update telco_src set start_date = case when tenure = 0 then anchor - 10 else (anchor - make_interval(months => tenure))::date end`);
     await tx.execute(sql`insert into payers (tenant_id, external_id, name, payment_method_type, payment_method_label)
       select ${t}, 'TP-' || lpad(row::text, 5, '0'), 'Telco payer ' || row, method, method_label from telco_src`);
     await tx.execute(sql`insert into customers (tenant_id, external_id, type, name, country, timezone, currency, attributes, status, payer_id, created_at)
