@@ -12,6 +12,7 @@ import { registerWebhookJobs } from './webhooks/deliver';
 import { registerCollectionJobs } from './payments/collection/auto-collect';
 import { registerSandboxWebhookJobs } from './payments/gateways/sandbox-webhooks';
 import { registerDunningJobs } from './dunning/job';
+import { registerChurnJobs } from './churn/score-job';
 
 export function registerJobKinds() {
   registerBillingJobs();
@@ -24,6 +25,7 @@ export function registerJobKinds() {
   registerCollectionJobs();
   registerSandboxWebhookJobs();
   registerDunningJobs();
+  registerChurnJobs();
 }
 
 const EXPIRE_GRANTS_JOB_SCHEDULE = { kind: EXPIRE_GRANTS_JOB, everyDay: { at: '00:05' }, perTenant: true } as const;

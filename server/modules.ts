@@ -17,6 +17,7 @@ import { walletRoutes } from './wallets/routes';
 import { webhookRoutes } from './webhooks/routes';
 import { gatewayRoutes } from './payments/gateway-routes';
 import { dunningRoutes } from './dunning/routes';
+import { churnRoutes } from './churn/routes';
 
 /**
  * Every module's sub-app, mounted under /api/v1 by createApp. One chain of `.route()` calls (Hono's
@@ -46,4 +47,5 @@ export const apiRoutes = new OpenAPIHono<AppEnv>()
   .route('/', gatewayRoutes)
   .route('/', dunningRoutes)
   .route('/', meteringRoutes)
-  .route('/', analyticsRoutes);
+  .route('/', analyticsRoutes)
+  .route('/', churnRoutes);

@@ -15,7 +15,7 @@ const MB = 1024 * 1024;
 export const MAX_BODY_BYTES = 1 * MB;
 /** Batches: 1,000 usage events, a rule pack. */
 export const MAX_BULK_BODY_BYTES = 5 * MB;
-export const BULK_BODY_PATHS: ReadonlySet<string> = new Set(['/api/v1/events', '/api/v1/catalog/import']);
+export const BULK_BODY_PATHS: ReadonlySet<string> = new Set(['/api/v1/events', '/api/v1/catalog/import', '/api/v1/churn/models']);
 /** A customer CSV of up to 100,000 rows (MAX_IMPORT_ROWS) is 7-15 MB with attributes and payers. */
 export const MAX_CSV_BODY_BYTES = 20 * MB;
 export const CSV_BODY_PATHS: ReadonlySet<string> = new Set(['/api/v1/customers/import']);

@@ -13,3 +13,4 @@ export * from './webhooks';
 export * from './gateways';
 export * from './dunning';
 export * from './analytics';
+export * from './churn';

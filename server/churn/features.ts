@@ -1,0 +1,196 @@
+/**
+ * A customer's churn feature row as of a date: the ONE definition that training
+ * (`npm run churn:train`, through `export-training.ts`) and serving (scoring) both use, so they
+ * cannot drift apart. README.md in this folder lists every feature with its formula.
+ *
+ * Nothing on or after `asOf` is read: bills and invoices by their period end / issue date,
+ * payments by their received date, invoice settlement by `paid_at < asOf`, subscriptions by their
+ * start date, and an `end_date` after `asOf` (exclusive, as stored) reads as "still running" (a cancellation that
+ * is only scheduled is the future). `test/api/churn-features.test.ts` shows that rows added after
+ * the date leave the features unchanged.
+ *
+ * Customer attributes have no history: numeric and boolean attributes are read as they are now.
+ * A tenant that keeps an attribute which records the outcome (e.g. `churned`) must leave it out
+ * (`excludeAttributes`).
+ */
+import { sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client';
+
+/** The fixed features, in model order; per-tenant ones (meters, attributes) follow them. */
+export const BASE_FEATURES = [
+  'tenure_days', // asOf − first subscription start
+  'mrr', // monthly run-rate of the latest bill of each running subscription (bill amount × 30.4375 / period days)
+  'mrr_change_3m', // mrr − the same as of asOf − 91 days
+  'plan_interval_months', // the main (non add-on) subscription's plan interval in months (week = 12/52, day = 12/365)
+  'contract_term_months', // term length of the active contract in months (0 without one)
+  'contract_months_left', // months until the end of the active contract's term (0 without one)
+  'addon_count', // running add-on subscriptions
+  'subscription_count', // running subscriptions
+  'discount_share_90d', // discounts ÷ charges of the bills that ended in the last 90 days
+  'invoices_90d', // invoices issued (not void) in the last 90 days
+  'payments_90d', // succeeded payments received in the last 90 days
+  'failed_payments_90d', // failed payments in the last 90 days
+  'days_late_avg_90d', // mean days between due date and settlement (or asOf, if open) of invoices due in the last 90 days; 0 when none
+  'overdue_invoices', // invoices past due and unsettled at asOf
+  'credit_notes_90d', // credit notes issued in the last 90 days
+  'method_card', 'method_bank_transfer', 'method_virtual_account', 'method_prepaid', // the bill-to payer's payment method (one-hot)
+] as const;
+
+export interface FeatureSpec {
+  /** Meter codes with per-meter features `usage_<code>_30d` and `usage_<code>_trend`. */
+  meters: string[];
+  /** Numeric/boolean customer attributes, as features `attr_<key>`. */
+  attributes: string[];
+}
+
+export const featureNames = (spec: FeatureSpec): string[] => [
+  ...BASE_FEATURES,
+  ...spec.meters.flatMap((m) => [`usage_${m}_30d`, `usage_${m}_trend`]),
+  ...spec.attributes.map((a) => `attr_${a}`),
+];
+
+type Q = Db | Tx;
+const rowsOf = <T>(res: unknown): T[] => (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
+
+/**
+ * The tenant's per-tenant feature columns: meters that have usage, and attributes that are numbers
+ * or booleans on at least 1% of customers (others are missing on most rows and would be noise).
+ */
+export async function tenantFeatureSpec(db: Q, tenantId: string, opts: { excludeAttributes?: string[] } = {}): Promise<FeatureSpec> {
+  const meters = rowsOf<{ code: string }>(await db.execute(sql`
+    select m.code from meters m where m.tenant_id = ${tenantId}
+      and exists (select 1 from usage_daily u where u.tenant_id = m.tenant_id and u.meter_id = m.id)
+    order by m.code`)).map((r) => r.code);
+  const attrs = rowsOf<{ key: string }>(await db.execute(sql`
+    with a as (
+      select e.key, count(*) as n from customers c, jsonb_each(c.attributes) e
+      where c.tenant_id = ${tenantId} and jsonb_typeof(e.value) in ('number', 'boolean') group by e.key),
+    t as (select count(*) as n from customers where tenant_id = ${tenantId})
+    select a.key from a, t where a.n * 100 >= t.n order by a.key`)).map((r) => r.key);
+  const exclude = new Set(opts.excludeAttributes ?? []);
+  const safe = (s: string) => /^[A-Za-z0-9_.-]{1,60}$/.test(s);
+  return { meters: meters.filter(safe), attributes: attrs.filter((a) => safe(a) && !exclude.has(a)) };
+}
+
+export interface FeatureRow {
+  customerId: string;
+  /** Values in `featureNames(spec)` order; null = missing (imputed as the model card says). */
+  values: Array<number | null>;
+}
+
+/**
+ * Customers who are subscribers at `asOf` (a subscription started before it and not ended by it),
+ * optionally only `customerIds`, with their feature rows.
+ */
+export async function featureRows(db: Q, tenantId: string, asOf: string, spec: FeatureSpec, opts: { customerIds?: string[] } = {}): Promise<FeatureRow[]> {
+  const res = await db.execute(featureSql(tenantId, asOf, spec, opts));
+  return rowsOf<{ customerId: string; values: Array<number | null> | string }>(res).map((r) => ({
+    customerId: r.customerId,
+    values: typeof r.values === 'string' ? JSON.parse(r.values) : r.values,
+  }));
+}
+
+/** The feature query itself (featureRows runs it; the benchmark explains it). */
+export function featureSql(tenantId: string, asOf: string, spec: FeatureSpec, opts: { customerIds?: string[] } = {}) {
+  const only = opts.customerIds ? sql`and c.id = any(${`{${opts.customerIds.join(',')}}`}::uuid[])` : sql``;
+  const meterCols = spec.meters.map((m) => sql`,
+      coalesce((select sum(u.value) from usage_daily u join meters mt on mt.id = u.meter_id and mt.tenant_id = u.tenant_id
+        where u.tenant_id = c.tenant_id and u.customer_id = c.id and mt.code = ${m} and u.day >= d.asof - 30 and u.day < d.asof), 0)::float8,
+      (select case when coalesce(sum(u.value) filter (where u.day >= d.asof - 90), 0) = 0 then 1
+                   else coalesce(sum(u.value) filter (where u.day >= d.asof - 30), 0) / (sum(u.value) filter (where u.day >= d.asof - 90) / 3) end
+        from usage_daily u join meters mt on mt.id = u.meter_id and mt.tenant_id = u.tenant_id
+        where u.tenant_id = c.tenant_id and u.customer_id = c.id and mt.code = ${m} and u.day >= d.asof - 90 and u.day < d.asof)::float8`);
+  const attrCols = spec.attributes.map((a) => sql`,
+      (case jsonb_typeof(c.attributes -> ${a}) when 'number' then (c.attributes ->> ${a})::float8
+        when 'boolean' then case when (c.attributes ->> ${a})::boolean then 1 else 0 end end)::float8`);
+  return sql`
+    with d as (select ${asOf}::date as asof),
+    subs as (
+      select s.* from subscriptions s, d
+      where s.tenant_id = ${tenantId} and s.start_date < d.asof and (s.end_date is null or s.end_date > d.asof)
+       ),
+    sub_agg as (
+      select s.customer_id, count(*) as subs, count(*) filter (where s.add_on) as addons from subs s group by s.customer_id),
+    first_start as (
+      select s.customer_id, min(s.start_date) as first_start from subscriptions s, d
+      where s.tenant_id = ${tenantId} and s.start_date < d.asof group by s.customer_id),
+    pop as (
+      select c.id, c.tenant_id, c.attributes, coalesce(c.payer_id, c.id) as bill_to, c.payer_id, a.subs, a.addons from customers c
+      join sub_agg a on a.customer_id = c.id
+      where c.tenant_id = ${tenantId} ${only}),
+    run_rate as (
+      select s.customer_id,
+        sum(lb.amount * 30.4375 / greatest(lb.days, 1)) as mrr,
+        sum(coalesce(pb.amount * 30.4375 / greatest(pb.days, 1), 0)) as mrr_3m
+      from subs s
+      cross join d
+      left join lateral (select (b.subtotal - b.discount_total) as amount, (b.period_end - b.period_start) as days from bills b
+        where b.tenant_id = s.tenant_id and b.subscription_id = s.id and b.period_end <= d.asof order by b.period_end desc limit 1) lb on true
+      left join lateral (select (b.subtotal - b.discount_total) as amount, (b.period_end - b.period_start) as days from bills b
+        where b.tenant_id = s.tenant_id and b.subscription_id = s.id and b.period_end <= d.asof - 91 order by b.period_end desc limit 1) pb on true
+      group by s.customer_id),
+    main_plan as (
+      select distinct on (s.customer_id) s.customer_id, s.plan_code from subs s
+      order by s.customer_id, s.add_on, s.start_date desc)
+    select c.id as "customerId", json_build_array(
+      (d.asof - fs.first_start)::float8,
+      coalesce(rr.mrr, 0)::float8,
+      (coalesce(rr.mrr, 0) - coalesce(rr.mrr_3m, 0))::float8,
+      (select case v.document ->> 'interval' when 'year' then 12 when 'month' then 1 when 'week' then 12.0 / 52 when 'day' then 12.0 / 365 end
+          * coalesce((v.document ->> 'intervalCount')::int, 1)
+        from catalog_entries e join catalog_versions v on v.entry_id = e.id and v.tenant_id = e.tenant_id
+        where e.tenant_id = c.tenant_id and e.kind = 'plan' and e.code = mp.plan_code and v.status = 'published'
+          and (v.effective_from is null or v.effective_from < d.asof)
+        order by v.effective_from desc nulls last, v.version desc limit 1)::float8,
+      coalesce((select max((k.term_end - k.term_start) / 30.4375) from contracts k
+        where k.tenant_id = c.tenant_id and k.customer_id = c.id and k.term_start < d.asof and k.term_end > d.asof), 0)::float8,
+      coalesce((select max((k.term_end - d.asof) / 30.4375) from contracts k
+        where k.tenant_id = c.tenant_id and k.customer_id = c.id and k.term_start < d.asof and k.term_end > d.asof), 0)::float8,
+      c.addons::float8,
+      c.subs::float8,
+      (select case when sum(b.subtotal) > 0 then sum(b.discount_total) / sum(b.subtotal) else 0 end from bills b
+        where b.tenant_id = c.tenant_id and b.customer_id = c.id and b.period_end >= d.asof - 90 and b.period_end < d.asof)::float8,
+      (select count(*) from invoices i where i.tenant_id = c.tenant_id and i.bill_to = c.bill_to and i.status not in ('draft', 'void')
+        and i.issue_date >= d.asof - 90 and i.issue_date < d.asof)::float8,
+      (select count(*) from payments p where p.tenant_id = c.tenant_id and p.bill_to = c.bill_to and p.status in ('succeeded', 'refunded', 'partially_refunded')
+        and p.received_on >= d.asof - 90 and p.received_on < d.asof)::float8,
+      (select count(*) from payments p where p.tenant_id = c.tenant_id and p.bill_to = c.bill_to and p.status = 'failed'
+        and p.received_on >= d.asof - 90 and p.received_on < d.asof)::float8,
+      coalesce((select avg(greatest(0, (case when i.paid_at < d.asof::timestamptz then i.paid_at::date else d.asof end) - i.due_date)) from invoices i
+        where i.tenant_id = c.tenant_id and i.bill_to = c.bill_to and i.status not in ('draft', 'void')
+          and i.due_date >= d.asof - 90 and i.due_date < d.asof), 0)::float8,
+      (select count(*) from invoices i where i.tenant_id = c.tenant_id and i.bill_to = c.bill_to and i.status not in ('draft', 'void')
+        and i.issue_date < d.asof and i.due_date < d.asof and (i.paid_at is null or i.paid_at >= d.asof::timestamptz))::float8,
+      (select count(*) from credit_notes n join invoices i on i.id = n.invoice_id and i.tenant_id = n.tenant_id
+        where n.tenant_id = c.tenant_id and i.bill_to = c.bill_to and n.created_at >= (d.asof - 90)::timestamptz and n.created_at < d.asof::timestamptz)::float8,
+      (case when p.payment_method_type = 'card' then 1 else 0 end)::float8,
+      (case when p.payment_method_type = 'bank_transfer' then 1 else 0 end)::float8,
+      (case when p.payment_method_type = 'virtual_account' then 1 else 0 end)::float8,
+      (case when p.payment_method_type = 'prepaid' then 1 else 0 end)::float8
+      ${sql.join(meterCols, sql``)}
+      ${sql.join(attrCols, sql``)}
+    ) as "values"
+    from pop c cross join d
+    join first_start fs on fs.customer_id = c.id
+    left join run_rate rr on rr.customer_id = c.id
+    left join main_plan mp on mp.customer_id = c.id
+    left join payers p on p.id = c.payer_id and p.tenant_id = c.tenant_id
+    order by c.id`;
+}
+
+/**
+ * Training labels: 1 when every subscription the customer had at `asOf` has ended within
+ * `horizonDays` after it and nothing new runs at the horizon (the customer cancelled), else 0.
+ * Reads the future on purpose; serving never calls it.
+ */
+export async function churnLabels(db: Q, tenantId: string, asOf: string, horizonDays: number): Promise<Map<string, number>> {
+  const res = await db.execute(sql`
+    with d as (select ${asOf}::date as asof, ${asOf}::date + ${horizonDays}::int as horizon)
+    select c.id as "customerId",
+      (not exists (select 1 from subscriptions s where s.tenant_id = c.tenant_id and s.customer_id = c.id
+         and s.start_date <= d.horizon and (s.end_date is null or s.end_date > d.horizon)))::int as label
+    from customers c, d
+    where c.tenant_id = ${tenantId} and exists (select 1 from subscriptions s where s.tenant_id = c.tenant_id and s.customer_id = c.id
+      and s.start_date < d.asof and (s.end_date is null or s.end_date > d.asof))`);
+  return new Map(rowsOf<{ customerId: string; label: number }>(res).map((r) => [r.customerId, Number(r.label)]));
+}

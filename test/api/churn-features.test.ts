@@ -1,0 +1,76 @@
+/**
+ * Churn features read nothing on or after their date (no leakage): on the demo tenant, features as
+ * of a past date are computed, then the future happens through the API (a cancellation, a bill
+ * run, usage events, a payment), and the features as of that date are the same. The same changes
+ * do move the features as of a later date, so the comparison can fail.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeTestApp, DEMO_KEY, type TestApp } from '../support/app';
+import { drainJobs } from '../../server/jobs/worker';
+import { featureNames, featureRows, tenantFeatureSpec, type FeatureSpec } from '../../server/churn/features';
+import { churnLabels } from '../../server/churn/features';
+import { snapshotDates } from '../../server/churn/training-set';
+
+let t: TestApp;
+const clock = () => new Date('2026-12-06T03:00:00Z');
+const call = (method: string, path: string, body?: unknown) => t.call(method, `/api/v1${path}`, { key: DEMO_KEY, body });
+const PAST = '2026-11-20';
+const LATER = '2026-12-07';
+let spec: FeatureSpec;
+
+beforeAll(async () => {
+  t = await makeTestApp({ now: clock, demoData: true });
+  spec = await tenantFeatureSpec(t.handle.db, t.demoTenantId);
+}, 180_000);
+afterAll(async () => t?.close());
+
+const rows = async (asOf: string) => new Map((await featureRows(t.handle.db, t.demoTenantId, asOf, spec)).map((r) => [r.customerId, r.values]));
+
+describe('churn features as of a date', () => {
+  it('name every value, for the demo customers who are subscribers', async () => {
+    const past = await rows(PAST);
+    expect(past.size).toBeGreaterThan(5);
+    const names = featureNames(spec);
+    for (const v of past.values()) expect(v).toHaveLength(names.length);
+    expect(spec.meters.length).toBeGreaterThan(0); // the demo tenant's usage gives per-meter features
+    const tenure = names.indexOf('tenure_days');
+    expect([...past.values()].every((v) => (v[tenure] ?? -1) > 0)).toBe(true);
+  });
+
+  it('do not change when data after the date arrives; later dates see it', async () => {
+    const pastBefore = await rows(PAST);
+    const laterBefore = await rows(LATER);
+    const all = (await call('GET', '/subscriptions?limit=200')).body.data as any[];
+    const per = new Map<string, number>();
+    for (const s of all) if (!s.endDate) per.set(s.customerId, (per.get(s.customerId) ?? 0) + 1);
+    // a customer whose one running subscription is cancelled: a churner by the label's definition
+    const victim = all.find((s) => s.status === 'active' && per.get(s.customerId) === 1 && pastBefore.has(s.customerId));
+    expect(victim).toBeDefined();
+    expect((await call('POST', `/subscriptions/${victim.id}/cancel`, {})).status).toBeLessThan(300);
+    expect((await call('POST', '/bill-runs', { periodStart: '2026-11-01' })).status).toBe(202);
+    await drainJobs(t.handle.db, { now: clock });
+    const customer = (await call('GET', `/customers/${victim.customerId}`)).body;
+    const meter = spec.meters[0];
+    const ev = await call('POST', '/events', { events: [{ id: 'leak-1', customer: customer.externalId, meter, timestamp: '2026-12-01T10:00:00+09:00', properties: { value: 5, count: 5, amount: 5 } }] });
+    expect(ev.status).toBeLessThan(300);
+    const open = (await call('GET', '/invoices?status=finalized&limit=1')).body.data as any[];
+    if (open[0]) {
+      const pay = await call('POST', '/payments', { billTo: open[0].billTo, method: 'bank_transfer', amount: open[0].amountDue, currency: open[0].currency, receivedOn: '2026-12-05' });
+      expect(pay.status).toBe(201);
+    }
+    const pastAfter = await rows(PAST);
+    expect(pastAfter).toEqual(pastBefore);
+    const laterAfter = await rows(LATER);
+    expect(laterAfter).not.toEqual(laterBefore);
+    expect(laterBefore.has(victim.customerId)).toBe(true);
+    expect(laterAfter.has(victim.customerId)).toBe(false); // cancelled: not a subscriber any more
+  }, 120_000);
+
+  it('labels look ahead only over the horizon, and snapshots leave room for it', async () => {
+    expect(snapshotDates('2026-11-01', 3, 30)).toEqual(['2026-08-01', '2026-09-01', '2026-10-01']);
+    expect(snapshotDates('2026-11-15', 2, 30)).toEqual(['2026-09-01', '2026-10-01']);
+    const labels = await churnLabels(t.handle.db, t.demoTenantId, PAST, 30);
+    expect(labels.size).toBe((await rows(PAST)).size);
+    expect([...labels.values()].some((l) => l === 1)).toBe(true); // the cancellation above ends within 30 days of PAST
+  });
+});
