@@ -100,7 +100,7 @@ export async function activateModel(ctx: Ctx, version: number): Promise<ChurnMod
   assertPermission(ctx, 'tenant:write');
   return withTransaction(ctx, async (tx, tctx) => {
     const [target] = await tx.select().from(churnModels).where(and(eq(churnModels.tenantId, tctx.tenantId), eq(churnModels.version, version)));
-    if (!target) throw notFound(`Churn model version ${version}`);
+    if (!target) throw notFound('Churn model version');
     const [before] = await tx.select({ version: churnModels.version }).from(churnModels).where(and(eq(churnModels.tenantId, tctx.tenantId), eq(churnModels.active, true)));
     await tx.update(churnModels).set({ active: false }).where(and(eq(churnModels.tenantId, tctx.tenantId), eq(churnModels.active, true)));
     const [row] = await tx.update(churnModels).set({ active: true, activatedAt: tctx.now() }).where(eq(churnModels.id, target.id)).returning();

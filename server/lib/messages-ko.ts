@@ -23,6 +23,9 @@
 
 /** Nouns that fill `{x:noun}` (labels passed to notFound() and the catalog kinds). */
 export const KO_NOUNS: Record<string, string> = {
+  'Churn model version': '이탈 예측 모델 버전',
+  'Webhook endpoint': '웹훅 엔드포인트',
+  'Webhook delivery': '웹훅 전송 기록',
   Exclusion: '미납 제외 대상',
   'API key': 'API 키',
   'Bill run': '요금 계산',
@@ -389,4 +392,27 @@ export const KO_MESSAGES: Record<string, string> = {
   'stopped: the invoice is no longer overdue (payment, credit note or void)': '중지: 청구서가 더 이상 연체 상태가 아닙니다 (결제, 요금 조정 또는 취소)',
   'The customer is suspended for unpaid invoices; new orders are blocked until it is reinstated': '미납으로 정지된 고객입니다. 서비스가 재개될 때까지 새 오더를 받을 수 없습니다',
   'customer is suspended': '정지된 고객입니다',
+  // ---- merged slices: analytics filters, churn models, charge timing, wallets, webhooks -----------
+  'must be a 3-letter currency code': '3자리 통화 코드여야 합니다',
+  'at most {n} months at a time': '한 번에 최대 {n}개월까지 조회할 수 있습니다',
+  'expected "{name}" here: features must be the {n} base features of server/churn/features.ts in order, then usage_<meter>_30d/_trend pairs, then attr_<name>': '이 위치에는 "{name}"이(가) 와야 합니다. 특성은 server/churn/features.ts의 기본 특성 {n}개를 순서대로, 그다음 usage_<meter>_30d/_trend 쌍, 그다음 attr_<name> 순이어야 합니다',
+  'not a model onnxruntime can load: {reason}': 'onnxruntime이 읽을 수 있는 모델이 아닙니다: {reason}',
+  'the model card must list its features in input order': '모델 카드에 입력 순서대로 특성 목록이 있어야 합니다',
+  'inputs do not match the {n} features of the card: {reason}': '입력이 모델 카드의 특성 {n}개와 맞지 않습니다: {reason}',
+  'the trees (init, platt, trees) are needed for per-customer drivers': '고객별 요인 계산에 트리(init, platt, trees)가 필요합니다',
+  'need 0 < medium < high < 1': '0 < medium < high < 1 이어야 합니다',
+  'base64': 'base64 형식이어야 합니다',
+  'must be a whole number of cycles': '청구 회차는 정수여야 합니다',
+  'must be "auto" or {"planCode": "..."}': '"auto" 또는 {"planCode": "..."} 이어야 합니다',
+  'a component is either charged once (charge "one_time") or in installments, not both': '구성 요소는 일회성 청구(charge "one_time")와 할부 중 하나만 지정할 수 있습니다',
+  'renewal needs termCycles (the length of the term that renews)': 'renewal에는 termCycles(갱신되는 약정 기간)가 필요합니다',
+  'is too large': '너무 큽니다',
+  'must be after today ({date})': '오늘({date}) 이후여야 합니다',
+  'is too large (a wallet holds less than {max})': '너무 큽니다 (지갑 잔액은 {max} 미만이어야 합니다)',
+  'must be a decimal string greater than 0 and less than 10^18, at most 15 decimals': '0보다 크고 10^18보다 작은 소수 문자열이어야 합니다 (소수점 이하 최대 15자리)',
+  'must be a decimal string of 0 or more, or null for no cap': '0 이상의 소수 문자열이거나, 한도가 없으면 null이어야 합니다',
+  'A payment with this reference is already recorded': '이 참조 번호의 수납이 이미 기록되어 있습니다',
+  'must be an http(s) URL': 'http(s) URL이어야 합니다',
+  'must not contain credentials; the signature authenticates us': '인증 정보를 포함할 수 없습니다. 서명으로 발신자를 확인합니다',
+  'unknown event type "{type}"': '알 수 없는 이벤트 유형 "{type}"',
 };

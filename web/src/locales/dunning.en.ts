@@ -1,6 +1,7 @@
 /** English messages of the dunning area. Merged into en.ts. */
 const dunningEn = {
   dunning: {
+    placeholders: { template: "e.g. overdue", queue: "e.g. collections", reasonCode: "e.g. budget_cycle" },
     menuGroup: 'Dunning',
     routes: { board: 'Dunning board', policy: 'Policy simulation', exclusions: 'Dunning exclusions' },
     actions: {

@@ -3,6 +3,7 @@ import type { DunningMessages } from './dunning.en';
 
 const dunningKo: DunningMessages = {
   dunning: {
+    placeholders: { template: '예: overdue', queue: '예: collections', reasonCode: '예: budget_cycle' },
     menuGroup: '미납 관리',
     routes: { board: '미납 현황', policy: '미납 정책 시뮬레이션', exclusions: '미납 제외 대상' },
     actions: {
