@@ -73,7 +73,7 @@ describe.skipIf(!hasChromium)('operations: order → bill run → invoice (headl
     await page.locator('[data-testid=customer-name]', { hasText: c.name }).waitFor();
     await page.click('[data-testid=customer-new-order]');
     await page.locator('[data-testid=order-form]').waitFor();
-    await pickOption(page, 'order-base-plan', 'standard · KRW/month');
+    await pickOption(page, 'order-base-plan', 'standard · KRW');
     await page.fill(inp('order-qty-seats'), '3');
     await shot('order-form');
     await page.click('[data-testid=order-save]');

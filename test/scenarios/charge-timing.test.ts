@@ -64,7 +64,7 @@ async function subscribe(planCode: string, start: string, customer = customerId)
 /** Runs the bill run of the month starting on `periodStart` and returns its invoice's charge lines. */
 async function billMonth(periodStart: string) {
   setDay(addInterval(periodStart, 'month', 1));
-  const run = await runBillRunNow({ ctx, input: { periodStart } });
+  const run = await runBillRunNow({ ctx, input: { periodStart, allowOpenPeriod: true } });
   expect(run.status).toBe('completed');
   const list = await listInvoices({ ctx, query: { periodStart, limit: 10, offset: 0 } });
   expect(list.data.length).toBeLessThanOrEqual(1);
@@ -137,13 +137,13 @@ describe('an in-advance yearly plan cancelled after 5 months', () => {
     const lee = (await createCustomer({ ctx, input: CustomerCreateIn.parse({ externalId: 'lee', type: 'individual', name: 'Lee', country: 'KR', timezone: 'UTC', currency: 'KRW' }) })).id;
     const sub = await subscribe('cloud-year', '2026-01-01', lee);
     setDay('2026-02-01');
-    await runBillRunNow({ ctx, input: { periodStart: '2026-01-01' } });
+    await runBillRunNow({ ctx, input: { periodStart: '2026-01-01', allowOpenPeriod: true } });
     const list = await listInvoices({ ctx, query: { periodStart: '2026-01-01', billTo: lee, limit: 10, offset: 0 } });
     expect(list.data.map((i) => i.total)).toEqual(['1200000']); // the year 2026, once (not also 2027)
     await finalizeInvoice({ ctx, id: list.data[0].id });
     // A later run bills nothing more for the year.
     setDay('2026-03-01');
-    await runBillRunNow({ ctx, input: { periodStart: '2026-02-01' } });
+    await runBillRunNow({ ctx, input: { periodStart: '2026-02-01', allowOpenPeriod: true } });
     expect((await listInvoices({ ctx, query: { periodStart: '2026-02-01', billTo: lee, limit: 10, offset: 0 } })).total).toBe(0);
 
     setDay('2026-05-20');
@@ -180,7 +180,7 @@ describe('a 12-cycle term that renews into another plan', () => {
     ]);
     const totals = async (periodStart: string) => {
       setDay(addInterval(periodStart, 'month', 1));
-      await runBillRunNow({ ctx, input: { periodStart } });
+      await runBillRunNow({ ctx, input: { periodStart, allowOpenPeriod: true } });
       return (await listInvoices({ ctx, query: { periodStart, billTo: park, limit: 10, offset: 0 } })).data.map((i) => i.total);
     };
     expect(await totals('2026-12-01')).toEqual(['9900']); // cycle 12, the term's last
@@ -195,7 +195,7 @@ describe('a monthly plan billed in advance', () => {
     const sub = await subscribe('adv-big', '2026-01-10', choi);
     const invoiceOf = async (periodStart: string) => {
       setDay(addInterval(periodStart, 'month', 1));
-      await runBillRunNow({ ctx, input: { periodStart } });
+      await runBillRunNow({ ctx, input: { periodStart, allowOpenPeriod: true } });
       const list = await listInvoices({ ctx, query: { periodStart, billTo: choi, limit: 10, offset: 0 } });
       return list.data.length ? getInvoice({ ctx, id: list.data[0].id }) : null;
     };
