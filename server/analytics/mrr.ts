@@ -40,7 +40,9 @@ export interface PhaseMrrInput {
 /** The phase's MRR in the plan's currency, rounded to its minor unit (never negative). */
 export function phaseMrr(i: PhaseMrrInput): Decimal {
   const count = i.plan.intervalCount ?? 1;
-  const period = { start: i.from, end: addInterval(i.from, i.plan.interval as Interval, count) };
+  let period = { start: i.from, end: addInterval(i.from, i.plan.interval as Interval, count) };
+  // A phase starting in the last cycle of the calendar (dates end at 9999-12-31): price the cycle before it.
+  if (period.end.length > 10) period = { start: addInterval(i.from, i.plan.interval as Interval, -count), end: i.from };
   const r = rate({
     currency: i.plan.currency, rounding: i.rounding, customer: i.customer, period,
     subscriptions: [{ plan: { ...i.plan, trialDays: 0 }, startDate: i.from, quantities: i.quantities, coupons: i.coupons }],

@@ -48,7 +48,9 @@ const dayOf = (d: string) => Number(d.slice(8, 10));
 /** The period of `plan` that starts on `period.end` (months keep the anchor day: Jan 31 → Feb 28 → Mar 31). */
 export function nextPeriod(plan: Pick<PlanDoc, 'interval' | 'intervalCount'>, period: Period): Period {
   const anchor = Math.max(dayOf(period.start), dayOf(period.end));
-  return { start: period.end, end: addInterval(period.end, plan.interval as Interval, plan.intervalCount ?? 1, anchor) };
+  const end = addInterval(period.end, plan.interval as Interval, plan.intervalCount ?? 1, anchor);
+  // Past 9999-12-31, the end of the calendar dates may use (server/lib/schemas.ts): no next period to charge.
+  return { start: period.end, end: end.length > 10 ? period.end : end };
 }
 
 export const isInAdvance = (plan: Pick<PlanDoc, 'timing'>) => plan.timing === 'in_advance';
