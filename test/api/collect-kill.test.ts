@@ -84,7 +84,7 @@ describe('a worker killed between the gateway charge and our write', () => {
     const r = await onboardTenant({ ctx: boot, input: { code: 'ckill', name: 'Kill Inc.', currency: 'USD', timezone: 'UTC', locale: 'en', roundingMode: 'half_up', admin: { email: 'admin@ckill.test', name: 'A', password: 'kill-pass-1' } } });
     const tenantId = r.tenant.id;
     const { ctx, customerIds } = await billingWorld(h.db, tenantId, 2, { start: '2025-03-01' });
-    await runBillRunNow({ ctx, input: { periodStart: '2025-03-01' } });
+    await runBillRunNow({ ctx, input: { periodStart: '2025-03-01', allowOpenPeriod: true } });
     for (const id of customerIds) {
       await addPaymentMethod({ ctx, billTo: id, input: PaymentMethodIn.parse({ type: 'card', card: { number: '4242424242424242', expMonth: 12, expYear: 2099 }, autoCollect: true }) });
     }
