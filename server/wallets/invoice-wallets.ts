@@ -60,8 +60,10 @@ export async function postInvoiceConsumption(tx: Tx, ctx: Ctx, locked: Map<strin
     const { wallet } = await postEntry(tx, ctx, w, { type: 'consumption', amount: new Decimal(amount).negated(), invoiceId: inv.id, key: `invoice:${inv.id}:consumption`, reason: 'bill run' });
     locked.set(k, wallet);
   }
-  if (inv.pointsEarned.length) {
-    await tx.insert(invoicePoints).values(inv.pointsEarned.filter((e) => new Decimal(e.points).greaterThan(0)).map((e) => ({
+  // A points rule may earn nothing on an invoice (0 points): only what earns anything is kept.
+  const earning = inv.pointsEarned.filter((e) => new Decimal(e.points).greaterThan(0));
+  if (earning.length) {
+    await tx.insert(invoicePoints).values(earning.map((e) => ({
       tenantId: ctx.tenantId, invoiceId: inv.id, rule: e.rule, points: e.points, expiresInDays: e.expiresInDays, createdAt: ctx.now(),
     }))).onConflictDoNothing();
   }
