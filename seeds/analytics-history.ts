@@ -8,7 +8,8 @@
 import { and, eq } from 'drizzle-orm';
 import { customers } from '../server/db/schema';
 import type { Ctx } from '../server/lib/context';
-import { addDays, addInterval } from '../server/lib/dates';
+import { addDays, addInterval, maxDate } from '../server/lib/dates';
+import { DEMO_CATALOG_FROM } from './catalog';
 import { createCustomer } from '../server/customers/customers';
 import { CustomerCreateIn } from '../server/customers/schemas';
 import { withCheckDigit } from '../server/customers/brn';
@@ -37,7 +38,8 @@ export async function seedAnalyticsHistory(ctx: Ctx): Promise<void> {
       country: 'KR', timezone: 'Asia/Seoul', currency: 'KRW', segment: ['smb', 'mid', 'enterprise'][i % 3],
     }) });
     ids.push(c.id);
-    const start = addDays(monthStart(12 - (i % 12)), (i * 3) % 25);
+    // Never before the demo plans take effect (a test's frozen clock may put "12 months ago" before them).
+    const start = maxDate(addDays(monthStart(12 - (i % 12)), (i * 3) % 25), DEMO_CATALOG_FROM);
     const plan = i % 9 === 0 ? 'standard-annual' : i % 3 === 0 ? 'standard' : 'basic';
     const o = await createOrder({ ctx, input: { customerId: c.id, items: [{ planCode: plan, quantities: { seats: String(2 + (i % 6)) } }] } });
     const order = await transitionOrder({ ctx, id: o.id, input: { status: 'completed', billingStartDate: start } });
