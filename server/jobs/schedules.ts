@@ -31,6 +31,9 @@ export function registerSchedule(s: DailySchedule): void {
 }
 
 /** Removes a schedule (tests register throw-away schedules). */
+/** The kinds with a daily schedule in this process. */
+export const scheduledKinds = (): string[] => [...schedules.keys()];
+
 export function unregisterSchedule(kind: string): void {
   schedules.delete(kind);
 }

@@ -12,9 +12,8 @@ import { onboardTenant } from '../../server/tenants/onboard';
 import { systemCtx } from '../../server/lib/context';
 import { PERMISSION_CODES } from '../../server/access/permissions';
 import { registerJobKind } from '../../server/jobs/registry';
-import { localClock, registerSchedule, tickSchedules, unregisterSchedule } from '../../server/jobs/schedules';
+import { localClock, registerSchedule, scheduledKinds, tickSchedules, unregisterSchedule } from '../../server/jobs/schedules';
 import { drainJobs } from '../../server/jobs/worker';
-import { DUNNING_DAILY } from '../../server/dunning/job';
 
 let h: DbHandle;
 let seoul: string;
@@ -29,8 +28,8 @@ beforeAll(async () => {
   utc = await mk('utc', 'UTC');
   registerJobKind({ kind: 'test.nightly', run: async (job) => { runs.push(job.payload); } });
   registerSchedule({ kind: 'test.nightly', everyDay: { at: '03:00' }, perTenant: true });
-  // The counts below are this schedule's alone: the product's own daily kinds (dunning) are left out.
-  unregisterSchedule(DUNNING_DAILY);
+  // The counts below are this schedule's alone: the product's own daily kinds (dunning, churn scoring, expiry ...) are left out.
+  for (const kind of scheduledKinds()) if (kind !== 'test.nightly') unregisterSchedule(kind);
 });
 afterAll(async () => {
   unregisterSchedule('test.nightly');
