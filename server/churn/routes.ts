@@ -11,7 +11,7 @@ const Driver = z.object({ feature: z.string(), value: z.number().nullable(), con
 const ModelRef = z.object({ version: z.number().int(), bands: z.object({ medium: z.number(), high: z.number() }).optional() }).nullable();
 const AtRisk = z.object({
   model: ModelRef, asOf: z.string().nullable(), total: z.number().int(), summary: z.object({ low: z.number().int(), medium: z.number().int(), high: z.number().int() }),
-  data: z.array(z.object({ customerId: z.string(), externalId: z.string(), name: z.string(), probability: z.number(), band: Band, drivers: z.array(Driver),
+  data: z.array(z.object({ customerId: z.string(), externalId: z.string(), name: z.string(), currency: z.string(), probability: z.number(), band: Band, drivers: z.array(Driver),
     segment: z.number().int().nullable(), segmentName: z.string().nullable(), asOf: z.string(), modelVersion: z.number().int(), mrr: z.string(), mrrAtRisk: z.string() })),
 }).openapi('ChurnAtRisk');
 const CustomerChurn = z.object({

@@ -4,6 +4,7 @@
  * "no score" (`model: null`), never an error.
  */
 import { sql } from 'drizzle-orm';
+import { Decimal, toMoneyString } from '../lib/money';
 import { assertPermission, q, type Ctx } from '../lib/context';
 import { notFound } from '../lib/errors';
 import { tenantToday } from '../tenants/tenant-settings';
@@ -23,10 +24,10 @@ export async function listAtRisk(ctx: Ctx, query: AtRiskQuery) {
     ${query.band ? sql`and s.band = ${query.band}` : sql``} ${query.minProbability !== undefined ? sql`and s.probability >= ${query.minProbability}` : sql``}
     ${query.segment !== undefined ? sql`and s.segment = ${query.segment}` : sql``}`;
   const data = rowsOf<Record<string, unknown>>(await db.execute(sql`
-    select s.customer_id as "customerId", c.external_id as "externalId", c.name, s.probability, s.band, s.drivers, s.segment, s.segment_name as "segmentName",
+    select s.customer_id as "customerId", c.external_id as "externalId", c.name, c.currency, s.probability, s.band, s.drivers, s.segment, s.segment_name as "segmentName",
       s.as_of::text as "asOf", s.model_version as "modelVersion",
       coalesce((select sum((b.subtotal - b.discount_total) * 30.4375 / greatest(b.period_end - b.period_start, 1)) from bills b
-        where b.tenant_id = s.tenant_id and b.customer_id = s.customer_id and b.period_end <= s.as_of and b.period_end > s.as_of - 31), 0)::numeric(20, 2)::text as "mrr"
+        where b.tenant_id = s.tenant_id and b.customer_id = s.customer_id and b.period_end <= s.as_of and b.period_end > s.as_of - 31), 0)::text as "mrr"
     from churn_scores s join customers c on c.id = s.customer_id and c.tenant_id = s.tenant_id
     where ${where}
     order by s.probability * coalesce((select sum((b.subtotal - b.discount_total)) from bills b where b.tenant_id = s.tenant_id and b.customer_id = s.customer_id
@@ -38,7 +39,11 @@ export async function listAtRisk(ctx: Ctx, query: AtRiskQuery) {
   return {
     model: { version: model.version, bands: model.bands }, asOf: agg.asOf, total: agg.total,
     summary: { low: agg.low, medium: agg.medium, high: agg.high },
-    data: data.map((r) => ({ ...r, mrrAtRisk: (Number(r.mrr) * Number(r.probability)).toFixed(2) })),
+    // Money in decimals, rounded once in the customer's currency (the run-rate is in the bills' currency, the customer's).
+    data: data.map((r) => {
+      const mrr = new Decimal(String(r.mrr));
+      return { ...r, mrr: toMoneyString(mrr, String(r.currency)), mrrAtRisk: toMoneyString(mrr.times(String(r.probability)), String(r.currency)) };
+    }),
   };
 }
 

@@ -76,6 +76,10 @@ describe('churn API', () => {
       expect(r.probability).toBeLessThanOrEqual(1);
       expect(['low', 'medium', 'high']).toContain(r.band);
       expect(r.modelVersion).toBe(1);
+      // money as decimal strings in the customer's currency (USD: two places)
+      expect(r.currency).toBe('USD');
+      expect(r.mrr).toMatch(/^\d+\.\d{2}$/);
+      expect(r.mrrAtRisk).toMatch(/^\d+\.\d{2}$/);
       expect(r.drivers.length).toBeLessThanOrEqual(3);
       for (const d of r.drivers) expect(upload.card.features).toContain(d.feature);
     }

@@ -13110,6 +13110,7 @@ export interface components {
                 customerId: string;
                 externalId: string;
                 name: string;
+                currency: string;
                 probability: number;
                 /** @enum {string} */
                 band: "low" | "medium" | "high";
