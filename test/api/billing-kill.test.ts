@@ -7,13 +7,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
 import { and, eq, sql } from 'drizzle-orm';
-import { createDb, type DbHandle } from '../../server/db/client';
+import { processDb, type ProcessDb } from '../support/process-db';
 import { onboardTenant } from '../../server/tenants/onboard';
 import { systemCtx } from '../../server/lib/context';
 import { PERMISSION_CODES } from '../../server/access/permissions';
@@ -25,18 +20,9 @@ const PG = process.env.TEST_DATABASE_URL;
 const PAYERS = 40;
 /** KILL_TEST_LEASE_MS=15000 measures recovery with the default lease. */
 const LEASE = process.env.KILL_TEST_LEASE_MS ?? '1500';
-let dir: string | null = null;
-let dbName: string | null = null;
+let shared: ProcessDb | null = null;
 let env: Record<string, string>;
-
-async function open(): Promise<DbHandle> {
-  if (PG) {
-    const u = new URL(PG);
-    u.pathname = `/${dbName}`;
-    return createDb({ databaseUrl: u.toString() });
-  }
-  return createDb({ dataDir: dir! });
-}
+const open = () => shared!.open();
 
 /** Runs `tsx server/jobs/worker-main.ts`; `killAfter` jobs → SIGKILL. Resolves with the jobs it reported done. */
 function worker(killAfter: number | null): Promise<{ done: number; killed: boolean; signal?: NodeJS.Signals | null; killedAt?: number; exitedAt?: number }> {
@@ -61,28 +47,13 @@ function worker(killAfter: number | null): Promise<{ done: number; killed: boole
 }
 
 afterAll(async () => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  if (PG && dbName) {
-    const a = postgres(PG, { max: 1, onnotice: () => {} });
-    await a.unsafe(`drop database if exists ${dbName} with (force)`);
-    await a.end();
-  }
+  await shared?.drop();
 });
 
 describe('a worker killed mid-run', () => {
   it('is finished by the next worker with no duplicates and the undisturbed totals', async () => {
-    if (PG) {
-      dbName = `bw_kill_${randomBytes(5).toString('hex')}`;
-      const a = postgres(PG, { max: 1, onnotice: () => {} });
-      await a.unsafe(`create database ${dbName}`);
-      await a.end();
-      const u = new URL(PG);
-      u.pathname = `/${dbName}`;
-      env = { DATABASE_URL: u.toString(), JOB_LEASE_MS: LEASE, WORKER_EXIT_WHEN_IDLE: '1', WORKER_JOB_DELAY_MS: '150' };
-    } else {
-      dir = mkdtempSync(join(tmpdir(), 'bw-kill-'));
-      env = { DATABASE_URL: '', DATA_DIR: dir, JOB_LEASE_MS: LEASE, WORKER_EXIT_WHEN_IDLE: '1', WORKER_JOB_DELAY_MS: '150' };
-    }
+    shared = await processDb('kill');
+    env = { ...shared.env, JOB_LEASE_MS: LEASE, WORKER_EXIT_WHEN_IDLE: '1', WORKER_JOB_DELAY_MS: '150' };
     let h = await open();
     await h.migrate();
     const boot = systemCtx(h.db, '', PERMISSION_CODES);

@@ -10,13 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
 import { and, eq } from 'drizzle-orm';
-import { createDb, type DbHandle } from '../../server/db/client';
+import { processDb, type ProcessDb } from '../support/process-db';
 import { onboardTenant } from '../../server/tenants/onboard';
 import { systemCtx } from '../../server/lib/context';
 import { PERMISSION_CODES } from '../../server/access/permissions';
@@ -28,18 +23,9 @@ import { PaymentMethodIn } from '../../server/payments/methods/schemas';
 import { billingWorld } from '../scenarios/fixture';
 
 const PG = process.env.TEST_DATABASE_URL;
-let dir: string | null = null;
-let dbName: string | null = null;
+let shared: ProcessDb | null = null;
 let env: Record<string, string>;
-
-async function open(): Promise<DbHandle> {
-  if (PG) {
-    const u = new URL(PG);
-    u.pathname = `/${dbName}`;
-    return createDb({ databaseUrl: u.toString() });
-  }
-  return createDb({ dataDir: dir! });
-}
+const open = () => shared!.open();
 
 function run(script: string): Promise<{ out: string; signal: NodeJS.Signals | null; code: number | null }> {
   return new Promise((resolve) => {
@@ -52,12 +38,7 @@ function run(script: string): Promise<{ out: string; signal: NodeJS.Signals | nu
 }
 
 afterAll(async () => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  if (PG && dbName) {
-    const a = postgres(PG, { max: 1, onnotice: () => {} });
-    await a.unsafe(`drop database if exists ${dbName} with (force)`);
-    await a.end();
-  }
+  await shared?.drop();
 });
 
 describe('a worker killed between the gateway charge and our write', () => {
@@ -66,18 +47,8 @@ describe('a worker killed between the gateway charge and our write', () => {
     const sink = createServer((req, res) => { req.resume(); req.on('end', () => res.end('{}')); });
     await new Promise<void>((r) => sink.listen(0, '127.0.0.1', () => r()));
     const common = { JOB_LEASE_MS: '1500', WORKER_EXIT_WHEN_IDLE: '1', SANDBOX_WEBHOOK_BASE: `http://127.0.0.1:${(sink.address() as AddressInfo).port}` };
-    if (PG) {
-      dbName = `bw_ckill_${randomBytes(5).toString('hex')}`;
-      const a = postgres(PG, { max: 1, onnotice: () => {} });
-      await a.unsafe(`create database ${dbName}`);
-      await a.end();
-      const u = new URL(PG);
-      u.pathname = `/${dbName}`;
-      env = { ...common, DATABASE_URL: u.toString() };
-    } else {
-      dir = mkdtempSync(join(tmpdir(), 'bw-ckill-'));
-      env = { ...common, DATABASE_URL: '', DATA_DIR: dir };
-    }
+    shared = await processDb('ckill');
+    env = { ...common, ...shared.env };
     let h = await open();
     await h.migrate();
     const boot = systemCtx(h.db, '', PERMISSION_CODES);
