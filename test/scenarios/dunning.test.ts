@@ -58,10 +58,11 @@ async function runDay(d: number) {
 }
 const dunning = async (id: string) => (await call('GET', `/dunning/invoices/${id}`)).body;
 const mailsTo = async (addr: string) => {
-  const out: { day: number; subject: string; pdf: boolean }[] = [];
+  const out: { day: number; subject: string; pdf: boolean; body: string }[] = [];
   for (const m of mails) {
     const p = await simpleParser(m.raw);
-    if (p.to && 'text' in p.to && p.to.text.includes(addr)) out.push({ day: m.day, subject: p.subject ?? '', pdf: p.attachments.some((a) => a.contentType === 'application/pdf') });
+    const body = `${p.text ?? ''}\n${typeof p.html === 'string' ? p.html : ''}`; // decoded: quoted-printable may wrap a long link anywhere
+    if (p.to && 'text' in p.to && p.to.text.includes(addr)) out.push({ day: m.day, subject: p.subject ?? '', pdf: p.attachments.some((a) => a.contentType === 'application/pdf'), body });
   }
   return out;
 };
@@ -127,8 +128,7 @@ describe('sixty days of the standard policy', () => {
     expect(m[0].subject).toContain(inv.c0.number);
     const fee = (await dunning(inv.c0.id)).steps.find((s: any) => s.action === 'late_fee');
     expect(m[1].subject).toContain(fee.result.feeInvoiceNumber);
-    const raw = mails.find((x) => x.raw.toString().includes('c0@dun.test'))!.raw.toString();
-    expect(raw).toContain(`pay.dun.test/${inv.c0.number}`);
+    expect(m[0].body).toContain(`pay.dun.test/${inv.c0.number}`);
   });
 
   it('retries on days 5 and 10 through the gateway seam, recorded as "no automatic method"', async () => {
