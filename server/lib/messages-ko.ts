@@ -21,6 +21,8 @@
  * numbers and quoted identifiers stay as they are.
  */
 
+import { KO_COLLECTIONS_MESSAGES } from './messages-ko-collections';
+
 /** Nouns that fill `{x:noun}` (labels passed to notFound() and the catalog kinds). */
 export const KO_NOUNS: Record<string, string> = {
   'Churn model version': '이탈 예측 모델 버전',
@@ -56,6 +58,7 @@ export const KO_NOUNS: Record<string, string> = {
 
 /** English template → Korean template. */
 export const KO_MESSAGES: Record<string, string> = {
+  ...KO_COLLECTIONS_MESSAGES,
   // ---- generic (errors.ts, app.ts, http.ts, hono) ---------------------------------------------
   '{what:noun} not found': '{what}을(를) 찾을 수 없습니다',
   'This action needs the permission "{permission}"': '이 작업에는 "{permission}" 권한이 필요합니다',
@@ -341,78 +344,4 @@ export const KO_MESSAGES: Record<string, string> = {
   'Only a paused subscription can be resumed': '일시 정지된 서비스만 재개할 수 있습니다',
   'must be on or after the pause date {date}': '일시 정지일 {date} 이후여야 합니다',
 
-  // ---- payments and wallets (server/payments, server/wallets) --------------------------------
-  'must be a non-zero decimal string': '0이 아닌 10진수 문자열이어야 합니다',
-  'no such invoice of this payer': '이 납부자의 청구서가 아닙니다',
-  'is allocated twice; give one amount per invoice': '두 번 배분되었습니다. 청구서마다 금액을 하나만 지정하세요',
-  'is {status}; payments go to finalized, partially_paid or payment_failed invoices': '{status} 상태입니다. 결제는 finalized, partially_paid, payment_failed 상태의 청구서에만 배분됩니다',
-  'does not match the currency of invoice {number} ({currency})': '청구서 {number}의 통화({currency})와 다릅니다',
-  'is more than the invoice still owes ({amount})': '청구서의 남은 청구 금액({amount})보다 큽니다',
-  'total {total}, more than the payment amount {amount}': '합계 {total}이(가) 결제 금액 {amount}보다 큽니다',
-  'is more than the open invoices owe ({amount}); prepaid balance is only drawn for what is owed': '미납 청구서의 청구 금액({amount})보다 큽니다. 선수금은 청구된 만큼만 차감합니다',
-  'no such payer, or a customer that has a payer': '없는 납부자이거나 별도 납부자가 있는 고객입니다',
-  "does not match the payer's currency ({currencies})": '납부자의 통화({currencies})와 다릅니다',
-  'points are not accepted as payment yet': '포인트 결제는 아직 지원하지 않습니다',
-  'only a succeeded payment is allocated': '결제 완료(succeeded) 상태의 결제만 배분할 수 있습니다',
-  'is required for a failed payment': '결제 실패 시 필수입니다',
-  'is only for a failed payment': '결제 실패 시에만 지정할 수 있습니다',
-  'must not be after today ({date})': '오늘({date}) 이후일 수 없습니다',
-  'A payment with this reference is already recorded ({id})': '이 참조 번호의 결제가 이미 등록되어 있습니다 ({id})',
-  'Payment is {status}; only a succeeded payment can be refunded': '결제가 {status} 상태입니다. 결제 완료된 결제만 환불할 수 있습니다',
-  'is more than the refundable amount {amount}': '환불 가능 금액 {amount}보다 큽니다',
-  'would take the wallet balance below zero (balance {balance})': '지갑 잔액이 0 미만이 됩니다 (잔액 {balance})',
-  // ---- payment gateways (server/payments/gateways, methods, collection, webhooks) ---------------
-  'is not a sandbox virtual account': '샌드박스 가상계좌가 아닙니다',
-  'is not a {provider} credential ({keys})': '{provider}의 인증 항목이 아닙니다 ({keys})',
-  'the sandbox needs no credentials': '샌드박스는 인증 정보가 필요 없습니다',
-  'is required: {provider} takes the card in its own window': '필수입니다. {provider}은(는) 자체 결제창에서 카드를 받습니다',
-  'card numbers are only taken by the sandbox; real providers tokenise in their own window': '카드 번호는 샌드박스만 받습니다. 실제 결제대행사는 자체 결제창에서 토큰으로 바꿉니다',
-  'bank auto-debit (CMS) is available through the sandbox only': '계좌 자동이체(CMS)는 샌드박스에서만 사용할 수 있습니다',
-  'a virtual account is paid by transfer and cannot be charged automatically': '가상계좌는 입금으로 납부하므로 자동 수납할 수 없습니다',
-  'virtual accounts are issued by sandbox or toss': '가상계좌는 sandbox 또는 toss에서 발급합니다',
-  'is only for a virtual account': '가상계좌에만 지정할 수 있습니다',
-  'the card has expired': '카드 유효기간이 지났습니다',
-  "A virtual account is paid by the payer's transfer; it cannot be charged automatically": '가상계좌는 납부자의 입금으로 납부하므로 자동 수납할 수 없습니다',
-  'not for a virtual account': '가상계좌에는 지정할 수 없습니다',
-  'must be 12 to 19 digits': '12~19자리 숫자여야 합니다',
-  'must be 6 to 30 digits': '6~30자리 숫자여야 합니다',
-  'Webhook signature could not be verified: {reason}': '웹훅 서명을 확인할 수 없습니다: {reason}',
-  'The payment has no provider reference to refund': '환불할 결제대행사 거래 번호가 없습니다',
-  'The payment provider did not answer; nothing was refunded here, try again': '결제대행사가 응답하지 않아 환불하지 않았습니다. 다시 시도하세요',
-  'The payment provider refused the refund ({code})': '결제대행사가 환불을 거절했습니다 ({code})',
-  'is required for a sandbox card': '샌드박스 카드에는 필수입니다',
-  'is required for a bank auto-debit': '계좌 자동이체에는 필수입니다',
-  'was refused by the provider ({code})': '결제대행사가 거절했습니다 ({code})',
-  // ---- dunning (server/dunning) -----------------------------------------------------------------
-  'must not be negative': '음수일 수 없습니다',
-  'must be "dunning"': '"dunning"이어야 합니다',
-  'must be a decimal string like "100000"': '"100000"과 같은 10진수 문자열이어야 합니다',
-  'must be an ISO 4217 code': 'ISO 4217 통화 코드여야 합니다',
-  'a run stopped while sending; not resent': '발송 중 실행이 중단되었습니다. 다시 보내지 않습니다',
-  'stopped: the invoice is no longer overdue (payment, credit note or void)': '중지: 청구서가 더 이상 연체 상태가 아닙니다 (결제, 요금 조정 또는 취소)',
-  'The customer is suspended for unpaid invoices; new orders are blocked until it is reinstated': '미납으로 정지된 고객입니다. 서비스가 재개될 때까지 새 오더를 받을 수 없습니다',
-  'customer is suspended': '정지된 고객입니다',
-  // ---- merged slices: analytics filters, churn models, charge timing, wallets, webhooks -----------
-  'must be a 3-letter currency code': '3자리 통화 코드여야 합니다',
-  'at most {n} months at a time': '한 번에 최대 {n}개월까지 조회할 수 있습니다',
-  'expected "{name}" here: features must be the {n} base features of server/churn/features.ts in order, then usage_<meter>_30d/_trend pairs, then attr_<name>': '이 위치에는 "{name}"이(가) 와야 합니다. 특성은 server/churn/features.ts의 기본 특성 {n}개를 순서대로, 그다음 usage_<meter>_30d/_trend 쌍, 그다음 attr_<name> 순이어야 합니다',
-  'not a model onnxruntime can load: {reason}': 'onnxruntime이 읽을 수 있는 모델이 아닙니다: {reason}',
-  'the model card must list its features in input order': '모델 카드에 입력 순서대로 특성 목록이 있어야 합니다',
-  'inputs do not match the {n} features of the card: {reason}': '입력이 모델 카드의 특성 {n}개와 맞지 않습니다: {reason}',
-  'the trees (init, platt, trees) are needed for per-customer drivers': '고객별 요인 계산에 트리(init, platt, trees)가 필요합니다',
-  'need 0 < medium < high < 1': '0 < medium < high < 1 이어야 합니다',
-  'base64': 'base64 형식이어야 합니다',
-  'must be a whole number of cycles': '청구 회차는 정수여야 합니다',
-  'must be "auto" or {"planCode": "..."}': '"auto" 또는 {"planCode": "..."} 이어야 합니다',
-  'a component is either charged once (charge "one_time") or in installments, not both': '구성 요소는 일회성 청구(charge "one_time")와 할부 중 하나만 지정할 수 있습니다',
-  'renewal needs termCycles (the length of the term that renews)': 'renewal에는 termCycles(갱신되는 약정 기간)가 필요합니다',
-  'is too large': '너무 큽니다',
-  'must be after today ({date})': '오늘({date}) 이후여야 합니다',
-  'is too large (a wallet holds less than {max})': '너무 큽니다 (지갑 잔액은 {max} 미만이어야 합니다)',
-  'must be a decimal string greater than 0 and less than 10^18, at most 15 decimals': '0보다 크고 10^18보다 작은 소수 문자열이어야 합니다 (소수점 이하 최대 15자리)',
-  'must be a decimal string of 0 or more, or null for no cap': '0 이상의 소수 문자열이거나, 한도가 없으면 null이어야 합니다',
-  'A payment with this reference is already recorded': '이 참조 번호의 수납이 이미 기록되어 있습니다',
-  'must be an http(s) URL': 'http(s) URL이어야 합니다',
-  'must not contain credentials; the signature authenticates us': '인증 정보를 포함할 수 없습니다. 서명으로 발신자를 확인합니다',
-  'unknown event type "{type}"': '알 수 없는 이벤트 유형 "{type}"',
 };
