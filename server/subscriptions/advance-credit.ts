@@ -33,12 +33,23 @@ interface StoredSegment { billedInAdvance?: Period }
 
 export interface AdvanceCredit { invoiceId: string; currency: string; lines: { description: string; amount: string }[] }
 
+export interface AdvanceCreditOptions {
+  /** Skip draft invoices (a job: nobody to tell "finalize it first"). */
+  issuedOnly?: boolean;
+  /**
+   * false: leave anniversary bills (yearly, multi-month) alone. A quantity change or a pause of
+   * such a plan is not credited, because nothing would charge the new quantities or the resumed
+   * days for the rest of that year (known gap): the year stays as billed, as before.
+   */
+  anniversary?: boolean;
+}
+
 /**
  * What `date` leaves unused of the subscription's in-advance bills and not credited yet:
  * `credits` (one per invoice with something to give back) and `touched` (every invoice with
  * in-advance days from `date` on not credited yet, even when they round to nothing).
  */
-export async function unusedAdvance(tx: Tx, tenantId: string, subscriptionId: string, date: string, opts: { issuedOnly?: boolean } = {}): Promise<{ credits: AdvanceCredit[]; touched: string[] }> {
+export async function unusedAdvance(tx: Tx, tenantId: string, subscriptionId: string, date: string, opts: AdvanceCreditOptions = {}): Promise<{ credits: AdvanceCredit[]; touched: string[] }> {
   // A void invoice charged nothing; a draft is credited only for a person (409 until finalized or
   // voided), a job (term ends) leaves it alone: the draft can still be voided and billed again.
   const rows = await tx.select({ invoiceId: bills.invoiceId, currency: bills.currency, lines: bills.lines, segments: bills.segments })
@@ -68,7 +79,7 @@ export async function unusedAdvance(tx: Tx, tenantId: string, subscriptionId: st
         c.gross = c.gross.plus(l.amount);
         c.net = c.net.plus(l.amount);
         const once = l.detail?.code === 'one_time' || l.detail?.code === 'installment';
-        const sp = once ? undefined : (l.detail?.servicePeriod ?? anniversary);
+        const sp = once ? undefined : (l.detail?.servicePeriod ?? (opts.anniversary === false ? undefined : anniversary));
         // Unused and not credited yet: [date, earliest credited date) within the service period.
         const from = sp && maxDate(date, sp.start);
         const to = sp && (creditedFrom ? minDate(creditedFrom, sp.end) : sp.end);
@@ -95,7 +106,7 @@ export async function unusedAdvance(tx: Tx, tenantId: string, subscriptionId: st
  * Issues the credit notes for what `date` leaves unused (inside the caller's transaction) and
  * records the date per invoice, so the next bill run charges the days from `date` on.
  */
-export async function creditUnusedAdvance(ctx: Ctx, tx: Tx, tenantId: string, subscriptionId: string, date: string, why: string, opts: { issuedOnly?: boolean } = {}) {
+export async function creditUnusedAdvance(ctx: Ctx, tx: Tx, tenantId: string, subscriptionId: string, date: string, why: string, opts: AdvanceCreditOptions = {}) {
   const { credits, touched } = await unusedAdvance(tx, tenantId, subscriptionId, date, opts);
   const notes = [];
   const reason = `${why} on ${date}: unused part of what was billed in advance`;
