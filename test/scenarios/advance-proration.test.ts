@@ -13,7 +13,7 @@ import { importDocuments } from '../../server/catalog/versions';
 import { createCustomer } from '../../server/customers/customers';
 import { CustomerCreateIn } from '../../server/customers/schemas';
 import { createOrder, transitionOrder } from '../../server/subscriptions/orders';
-import { cancelSubscription, changePlan, setQuantities } from '../../server/subscriptions/subscriptions';
+import { cancelSubscription, changePlan, pauseSubscription, resumeSubscription, setQuantities } from '../../server/subscriptions/subscriptions';
 import { runBillRunNow } from '../../server/billing/bill-runs';
 import { finalizeInvoice, getInvoice, listInvoices } from '../../server/invoices/invoices';
 import { addInterval } from '../../server/lib/dates';
@@ -121,6 +121,24 @@ describe('KRW: upgrade on day 11 of a 31-day month, downgrade on day 11 of a 30-
     expect((await credits(feb.id)).map(([amount]) => amount)).toEqual(['21000']);
     // Pro ran March 11 – 20: 62,000 × 9/31 = 18,000; nothing for April.
     expect(charged(await billMonth('2026-03-01', lee))).toEqual(['adv-pro base 18000 2026-03-11..2026-03-20']);
+  });
+});
+
+describe('KRW: a pause and a resume inside a month paid in advance', () => {
+  it('credits the days from the pause and charges the days from the resume on the next invoice', async () => {
+    setDay('2026-01-01');
+    const park = await customer('park', 'KRW');
+    const sub = await subscribe(park, 'adv-basic', '2026-01-01');
+    await billMonth('2026-01-01', park);
+    const feb = await billMonth('2026-02-01', park);
+    setDay('2026-03-11');
+    await pauseSubscription({ ctx, id: sub, input: {} });
+    setDay('2026-03-21');
+    await resumeSubscription({ ctx, id: sub, input: {} });
+    // Paid for March in advance; paused March 11: 31,000 × 21/31 = 21,000 back.
+    expect((await credits(feb.id)).map(([amount]) => amount)).toEqual(['21000']);
+    // Resumed March 21: 31,000 × 11/31 = 11,000 on the March invoice, then April.
+    expect(charged(await billMonth('2026-03-01', park))).toEqual(['adv-basic base 11000 2026-03-21..2026-04-01', 'adv-basic base 31000 2026-04-01..2026-05-01']);
   });
 });
 
