@@ -17,6 +17,7 @@ import { cancelSubscription, changePlan, pauseSubscription, resumeSubscription, 
 import { runBillRunNow } from '../../server/billing/bill-runs';
 import { finalizeInvoice, getInvoice, listInvoices } from '../../server/invoices/invoices';
 import { addInterval } from '../../server/lib/dates';
+import { applyTerms } from '../../server/subscriptions/terms';
 
 let t: TestApp;
 let key: string;
@@ -62,7 +63,8 @@ beforeAll(async () => {
   const other = await t.otherTenant('proration');
   key = other.key;
   ctx = systemCtx(t.handle.db, other.tenantId, PERMISSION_CODES, () => clock);
-  await importDocuments({ ctx, plans: [krwPlan('adv-basic', '31000'), krwPlan('adv-pro', '62000'), usdPlan('usd-team', '20.00', '5.00'), usdPlan('usd-biz', '45.00', '7.00')], rules: [], effectiveFrom: '2025-01-01' });
+  await importDocuments({ ctx, plans: [krwPlan('adv-basic', '31000'), krwPlan('adv-pro', '62000'), usdPlan('usd-team', '20.00', '5.00'), usdPlan('usd-biz', '45.00', '7.00'),
+    { ...krwPlan('adv-intro', '9900'), termCycles: 3, renewal: { planCode: 'adv-basic' } }], rules: [], effectiveFrom: '2025-01-01' });
 }, 180_000);
 afterAll(async () => { await t?.close(); });
 
@@ -139,6 +141,23 @@ describe('KRW: a pause and a resume inside a month paid in advance', () => {
     expect((await credits(feb.id)).map(([amount]) => amount)).toEqual(['21000']);
     // Resumed March 21: 31,000 × 11/31 = 11,000 on the March invoice, then April.
     expect(charged(await billMonth('2026-03-01', park))).toEqual(['adv-basic base 11000 2026-03-21..2026-04-01', 'adv-basic base 31000 2026-04-01..2026-05-01']);
+  });
+});
+
+describe('KRW: a 3-month in-advance term that moves to another plan after the run charged the next month', () => {
+  it('credits the month charged at the old plan and charges it at the new plan on the next invoice', async () => {
+    setDay('2026-01-01');
+    const choi = await customer('choi', 'KRW');
+    await subscribe(choi, 'adv-intro', '2026-01-01');
+    await billMonth('2026-01-01', choi);
+    await billMonth('2026-02-01', choi);
+    // The March run (April 1) comes before the daily terms job: April is charged at the intro price.
+    const mar = await billMonth('2026-03-01', choi);
+    expect(charged(mar)).toEqual(['adv-intro base 9900 2026-04-01..2026-05-01']);
+    expect(await applyTerms(ctx, '2026-04-01')).toEqual([expect.objectContaining({ action: 'term_move', date: '2026-04-01', planCode: 'adv-basic' })]);
+    // The whole of April back (30/30), and April at the basic plan (31,000) with May on the April invoice.
+    expect(await credits(mar.id)).toEqual([['9900', ['base: unused 2026-04-01 – 2026-05-01 = 9900']]]);
+    expect(charged(await billMonth('2026-04-01', choi))).toEqual(['adv-basic base 31000 2026-04-01..2026-05-01', 'adv-basic base 31000 2026-05-01..2026-06-01']);
   });
 });
 
