@@ -3,8 +3,9 @@
  * same result as the straightforward decimal.js implementation (rateReference) on random
  * invoices: every pricing model, proration and trials, minimums, every rule kind, exclusive
  * groups, cycles, coupons, budgets, several subscriptions, all rounding modes and currencies
- * with 0, 2 and 3 decimals; one-time charges, installments, in-advance timing (with the catch-up after a mid-period
- * change, `creditedFrom`) and terms, with segments of one subscription sharing an id. Equal means deep-equal results, trace included.
+ * with 0, 2 and 3 decimals; one-time charges, installments, in-advance timing (with the catch-up
+ * after a mid-period change, `creditedFrom`) and terms, with segments of one subscription sharing
+ * an id. Equal means deep-equal results, trace included.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
