@@ -4,9 +4,9 @@
  * each in a few set-based queries for the whole chunk.
  */
 import { phaseHorizon } from './in-advance';
-import { and, asc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client';
-import { billRuns, bills, customers, invoices, subscriptionPhases, subscriptions } from '../db/schema';
+import { advanceCredits, billRuns, bills, customers, invoices, subscriptionPhases, subscriptions } from '../db/schema';
 import { addDays } from '../lib/dates';
 import { resolveAt } from '../catalog/versions';
 import { prepareRules } from '../rating';
@@ -71,7 +71,7 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
     run.groupCode ? eq(subscriptions.billingGroup, run.groupCode) : sql`${subscriptions.billingGroup} is null`,
   )).orderBy(asc(subscriptions.startDate), asc(subscriptions.id)) : [];
   const ids = subs.map((s) => s.id);
-  const [phases, perSub] = ids.length ? await Promise.all([
+  const [phases, perSub, credited] = ids.length ? await Promise.all([
     db.select().from(subscriptionPhases).where(and(
       eq(subscriptionPhases.tenantId, run.tenantId), inArray(subscriptionPhases.subscriptionId, ids),
       // From further back than the period: a weekly or daily cycle ending in it may begin before it (cycles.ts).
@@ -82,7 +82,13 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
     // and bills before it (cycleIndex), in one query.
     db.select({ id: bills.subscriptionId, prior: sql<number>`count(*) filter (where ${bills.periodStart} < ${run.periodStart})::int`, billed: sql<boolean>`bool_or(${bills.periodStart} = ${run.periodStart})` })
       .from(bills).where(and(eq(bills.tenantId, run.tenantId), inArray(bills.subscriptionId, ids), sql`${bills.periodStart} <= ${run.periodStart}`)).groupBy(bills.subscriptionId),
-  ]) : [[], []];
+    // In-advance charges for this period credited back from a date inside it (a mid-period change):
+    // the days from then on are charged on this run's invoice (server/subscriptions/advance-credit.ts).
+    db.select({ id: advanceCredits.subscriptionId, from: sql<string>`min(${advanceCredits.creditedFrom})::text` }).from(advanceCredits)
+      .where(and(eq(advanceCredits.tenantId, run.tenantId), inArray(advanceCredits.subscriptionId, ids), gte(advanceCredits.creditedFrom, run.periodStart), lt(advanceCredits.creditedFrom, run.periodEnd)))
+      .groupBy(advanceCredits.subscriptionId),
+  ]) : [[], [], []];
+  const creditedMap = new Map(credited.map((c) => [c.id, c.from]));
   const billedSet = new Set(perSub.filter((b) => b.billed).map((b) => b.id));
   const priorMap = new Map(perSub.map((p) => [p.id, Number(p.prior)]));
   const phasesBySub = new Map<string, typeof phases>();
@@ -101,7 +107,8 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
   for (const s of subs) {
     const ph = phasesBySub.get(s.id);
     if (!ph?.length || billedSet.has(s.id) || (only && !only.has(s.id))) continue;
-    out.get(customerBillTo.get(s.customerId)!)!.subs.push({ sub: s, phases: ph, priorBills: priorMap.get(s.id) ?? 0 });
+    const creditedFrom = creditedMap.get(s.id);
+    out.get(customerBillTo.get(s.customerId)!)!.subs.push({ sub: s, phases: ph, priorBills: priorMap.get(s.id) ?? 0, ...(creditedFrom ? { creditedFrom } : {}) });
   }
   return [...out.values()];
 }

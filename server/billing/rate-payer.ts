@@ -26,7 +26,11 @@ type CustomerRow = typeof customers.$inferSelect;
 type Sub = typeof subscriptions.$inferSelect;
 type Phase = typeof subscriptionPhases.$inferSelect;
 
-export interface PayerSubscription { sub: Sub; phases: Phase[]; priorBills: number }
+export interface PayerSubscription {
+  sub: Sub; phases: Phase[]; priorBills: number;
+  /** The earliest date in the run's period from which its in-advance charge was credited back (a mid-period change). */
+  creditedFrom?: string;
+}
 export interface PayerData { billTo: string; payerId: string | null; customers: CustomerRow[]; subs: PayerSubscription[] }
 
 export interface RunDocs {
@@ -215,6 +219,7 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
           id: sub.id, plan: { ...rated, trialDays: trialLeft },
           startDate: phase.startDate, endDate: phase.endDate && sub.endDate ? minDate(phase.endDate, sub.endDate) : (phase.endDate ?? sub.endDate ?? null),
           cycleIndex: ps.priorBills + 1, quantities: phase.quantities, usage: usageOf(rated, segStart, segEnd, isLast), coupons,
+          ...(ps.creditedFrom ? { creditedFrom: ps.creditedFrom } : {}),
         };
         add(doc.currency, sub.customerId, period, { ps, phase, plan, input, lastInPeriod: isLast, segStart, segEnd: minDate(phase.endDate ?? period.end, period.end) });
       };

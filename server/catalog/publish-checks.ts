@@ -2,7 +2,8 @@
  * What a document must agree with in the tenant before it is published (issue 9), beyond its own
  * validity: a coupon's code is no other coupon rule's code nor a generated code of another rule
  * (two rules sharing a code both applied), and a plan's usage components name meters that exist
- * (an unknown meter billed nothing, silently). Each problem is a 422 at the document's field.
+ * (an unknown meter billed nothing, silently), and a term's `renewal.planCode` names a plan it can
+ * move to (./renewal-checks.ts). Each problem is a 422 at the document's field.
  */
 import { and, eq, isNull, ne, sql } from 'drizzle-orm';
 import { catalogEntries, catalogVersions, couponCodes } from '../db/schema';
@@ -10,6 +11,7 @@ import type { DbOrTx } from '../db/client';
 import type { FieldIssue } from '../lib/errors';
 import { tenantMeters } from '../metering/tenant-meters';
 import type { PlanDoc, RuleDoc } from '../rules/schema';
+import { renewalIssues } from './renewal-checks';
 
 const upper = (s: string) => s.trim().toUpperCase();
 
@@ -86,5 +88,6 @@ export async function campaignCodes(db: DbOrTx, tenantId: string, except = ''): 
 }
 
 export async function publishIssues(db: DbOrTx, tenantId: string, kind: 'plan' | 'rule', code: string, doc: unknown): Promise<FieldIssue[]> {
-  return kind === 'rule' ? couponCodeIssues(db, tenantId, code, doc as RuleDoc) : planMeterIssues(db, tenantId, doc as PlanDoc);
+  if (kind === 'rule') return couponCodeIssues(db, tenantId, code, doc as RuleDoc);
+  return [...await planMeterIssues(db, tenantId, doc as PlanDoc), ...await renewalIssues(db, tenantId, doc as PlanDoc, { stage: 'publish' })];
 }

@@ -8,6 +8,8 @@ import { todayInZone } from '../lib/dates';
 import { KINDS, codeOf, nameOf, type CatalogKind, type KindSpec } from './kinds';
 import { diffDocuments } from './diff';
 import { publishIssues } from './publish-checks';
+import { renewalIssues } from './renewal-checks';
+import type { PlanDoc } from '../rules/schema';
 
 type Entry = typeof catalogEntries.$inferSelect;
 type Version = typeof catalogVersions.$inferSelect;
@@ -75,6 +77,13 @@ function validateOrThrow(spec: KindSpec, doc: unknown) {
   if (issues.length) throw new ServiceError(spec.kind === 'plan' ? 'PLAN_INVALID' : 'RULE_INVALID', undefined, issues);
 }
 
+/** A draft plan's `renewal.planCode` names a plan it can move to (./renewal-checks.ts). */
+async function assertRenewalTarget(db: DbOrTx, ctx: Ctx, spec: KindSpec, doc: unknown, batch?: readonly PlanDoc[]) {
+  if (spec.kind !== 'plan') return;
+  const issues = await renewalIssues(db, ctx.tenantId, doc as PlanDoc, { stage: 'draft', batch });
+  if (issues.length) throw new ServiceError('PLAN_INVALID', undefined, issues);
+}
+
 async function findEntry(db: DbOrTx, ctx: Ctx, kind: CatalogKind, code: string, lock = false) {
   const base = db.select().from(catalogEntries)
     .where(and(eq(catalogEntries.tenantId, ctx.tenantId), eq(catalogEntries.kind, kind), eq(catalogEntries.code, code)));
@@ -116,7 +125,8 @@ export async function getVersion({ ctx, kind, code, version }: { ctx: Ctx; kind:
 }
 
 /** A new entry with version 1 as a draft. */
-export async function createEntry({ ctx, kind, document, note }: { ctx: Ctx; kind: CatalogKind; document: unknown; note?: string }) {
+/** `batch`: plans imported together with this one (a renewal may name one of them). */
+export async function createEntry({ ctx, kind, document, note, batch }: { ctx: Ctx; kind: CatalogKind; document: unknown; note?: string; batch?: readonly PlanDoc[] }) {
   const spec = KINDS[kind];
   assertMayWriteSome(ctx, spec);
   assertMayWriteDocument(ctx, spec, document, 'document');
@@ -126,6 +136,7 @@ export async function createEntry({ ctx, kind, document, note }: { ctx: Ctx; kin
     const [dup] = await tx.select({ id: catalogEntries.id }).from(catalogEntries)
       .where(and(eq(catalogEntries.tenantId, ctx.tenantId), eq(catalogEntries.kind, kind), eq(catalogEntries.code, code)));
     if (dup) throw conflict(`${spec.label} "${code}" already exists; save a new draft of it instead`, [{ path: `document.${spec.codeField}`, message: 'already in use' }]);
+    await assertRenewalTarget(tx, ctx, spec, document, batch);
     const now = ctx.now();
     const [e] = await tx.insert(catalogEntries).values({ tenantId: ctx.tenantId, kind, code, name: nameOf(document) || code, createdAt: now, updatedAt: now }).returning();
     const [v] = await tx.insert(catalogVersions).values({
@@ -137,7 +148,7 @@ export async function createEntry({ ctx, kind, document, note }: { ctx: Ctx; kin
 }
 
 /** Edit = the open draft is replaced, or a new draft version is started after the published ones. */
-export async function saveDraft({ ctx, kind, code, document, note }: { ctx: Ctx; kind: CatalogKind; code: string; document: unknown; note?: string }) {
+export async function saveDraft({ ctx, kind, code, document, note, batch }: { ctx: Ctx; kind: CatalogKind; code: string; document: unknown; note?: string; batch?: readonly PlanDoc[] }) {
   const spec = KINDS[kind];
   assertMayWriteSome(ctx, spec);
   assertMayWriteDocument(ctx, spec, document, 'document');
@@ -149,6 +160,7 @@ export async function saveDraft({ ctx, kind, code, document, note }: { ctx: Ctx;
     const e = await findEntry(tx, tctx, kind, code, true);
     const versions = await versionsOf(tx, tctx, [e.id]);
     assertMayWriteEntry(ctx, spec, versions);
+    await assertRenewalTarget(tx, ctx, spec, document, batch);
     const draft = versions.find((v) => v.status === 'draft');
     const now = ctx.now();
     if (draft) {
@@ -181,7 +193,7 @@ async function tenantToday(db: DbOrTx, ctx: Ctx): Promise<string> {
  * `fromImport`: a rule pack may be imported before the tenant's meters exist (the demo seed does),
  * so imports skip the meter check; the coupon-code check applies to every publication.
  */
-export async function publishDraft({ ctx, kind, code, effectiveFrom, fromImport = false }: { ctx: Ctx; kind: CatalogKind; code: string; effectiveFrom?: string; fromImport?: boolean }) {
+export async function publishDraft({ ctx, kind, code, effectiveFrom, fromImport = false, batch }: { ctx: Ctx; kind: CatalogKind; code: string; effectiveFrom?: string; fromImport?: boolean; batch?: readonly PlanDoc[] }) {
   const spec = KINDS[kind];
   assertMayWriteSome(ctx, spec);
   await withTransaction(ctx, async (tx, tctx) => {
@@ -191,7 +203,9 @@ export async function publishDraft({ ctx, kind, code, effectiveFrom, fromImport 
     const draft = versions.find((v) => v.status === 'draft');
     if (!draft) throw conflict(`${spec.label} "${code}" has no draft to publish`);
     validateOrThrow(spec, draft.document);
-    const tenantIssues = kind === 'plan' && fromImport ? [] : await publishIssues(tx, ctx.tenantId, kind, code, draft.document);
+    const tenantIssues = kind === 'plan' && fromImport
+      ? await renewalIssues(tx, ctx.tenantId, draft.document as PlanDoc, { stage: 'publish', batch })
+      : await publishIssues(tx, ctx.tenantId, kind, code, draft.document);
     if (tenantIssues.length) throw new ServiceError(spec.kind === 'plan' ? 'PLAN_INVALID' : 'RULE_INVALID', undefined, tenantIssues);
     const eff = effectiveFrom ?? (await tenantToday(tx, tctx));
     const latest = versions.filter((v) => v.status === 'published').map((v) => v.effectiveFrom!).sort().at(-1);
@@ -279,6 +293,10 @@ export async function importDocuments({ ctx, plans = [], rules = [], effectiveFr
     ...rules.flatMap((d, i) => KINDS.rule.validate(d, `rules[${i}]`)),
   ];
   if (issues.length) throw invalid(issues);
+  // Renewal targets: in this import, or (published when this import publishes) in the tenant.
+  const batch = plans as PlanDoc[];
+  const renewal = (await Promise.all(batch.map((d, i) => renewalIssues(q(ctx), ctx.tenantId, d, { stage: publish ? 'publish' : 'draft', base: `plans[${i}]`, batch })))).flat();
+  if (renewal.length) throw new ServiceError('PLAN_INVALID', undefined, renewal);
   const summary = { created: 0, updated: 0, unchanged: 0 };
   await withTransaction(ctx, async (tx: Tx, tctx) => {
     for (const [kind, docs] of [['plan', plans], ['rule', rules]] as const) {
@@ -287,16 +305,16 @@ export async function importDocuments({ ctx, plans = [], rules = [], effectiveFr
         const [existing] = await tx.select().from(catalogEntries)
           .where(and(eq(catalogEntries.tenantId, ctx.tenantId), eq(catalogEntries.kind, kind), eq(catalogEntries.code, code)));
         if (!existing) {
-          await createEntry({ ctx: tctx, kind, document: doc, note: 'imported' });
+          await createEntry({ ctx: tctx, kind, document: doc, note: 'imported', batch });
           summary.created++;
         } else {
           const versions = await versionsOf(tx, tctx, [existing.id]);
           const current = versions.filter((v) => v.status === 'published').at(-1) ?? versions.at(-1);
           if (current && diffDocuments(current.document, doc).length === 0 && current.status === 'published') { summary.unchanged++; continue; }
-          await saveDraft({ ctx: tctx, kind, code, document: doc, note: 'imported' });
+          await saveDraft({ ctx: tctx, kind, code, document: doc, note: 'imported', batch });
           summary.updated++;
         }
-        if (publish) await publishDraft({ ctx: tctx, kind, code, effectiveFrom, fromImport: true });
+        if (publish) await publishDraft({ ctx: tctx, kind, code, effectiveFrom, fromImport: true, batch });
       }
     }
   });

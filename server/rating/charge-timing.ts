@@ -9,6 +9,12 @@
  * - In advance: the period that starts on the invoice's period end (service cycle cycleIndex + 1);
  *   the first invoice (cycleIndex 1) also has the invoice's own period (its first, prorated one).
  *   Usage components are not slotted: always the invoice's period (in arrears).
+ * - After a mid-period change of an in-advance subscription (`creditedFrom` inside the invoice's
+ *   period, cycleIndex > 1: the earlier invoice's advance charge for this period was credited back
+ *   from that date): also a catch-up slot, the invoice's own period from `creditedFrom` on, for
+ *   recurring components only (prorated; one-time and installment amounts of that cycle were
+ *   charged with the advance). This is the "remaining time on the new plan" of Stripe/Chargebee
+ *   proration, charged on the next invoice.
  * - `charge: "one_time"`: the slot of service cycle 1 only, in full.
  * - `installments: {count: N}`: the slots of service cycles 1..N, installment k = cycle k.
  * One-time and installment amounts are charged once per service cycle per subscription: when a
@@ -17,9 +23,9 @@
  * `id` = a subscription of its own). A segment that is not active at all in a service period is
  * charged nothing for it.
  */
-import { addInterval, type Interval, type Period } from '../lib/dates';
+import { addInterval, maxDate, minDate, type Interval, type Period } from '../lib/dates';
 import type { PlanDoc } from '../rules/schema';
-import { billableDays } from './proration';
+import { billableDays, daysBetweenCached } from './proration';
 import type { LineDetail, SubscriptionInput } from './types';
 
 export interface ChargeSlot {
@@ -28,6 +34,10 @@ export interface ChargeSlot {
   cycle: number;
   /** The period after the invoice's (billed in advance). */
   advance: boolean;
+  /** The invoice's own period from `creditedFrom` on, after a mid-period change (recurring only). */
+  catchUp: boolean;
+  /** The days of the slot period the segment is active in (a line's `servicePeriod`). */
+  service: Period;
   /** Days billable (trial excluded) and active (trial included) in the slot period. */
   billableDays: number;
   periodDays: number;
@@ -55,26 +65,41 @@ export function nextPeriod(plan: Pick<PlanDoc, 'interval' | 'intervalCount'>, pe
 
 export const isInAdvance = (plan: Pick<PlanDoc, 'timing'>) => plan.timing === 'in_advance';
 
-function slotPeriods(plan: PlanDoc, period: Period, cycleIndex: number): { period: Period; cycle: number; advance: boolean }[] {
-  if (!isInAdvance(plan)) return [{ period, cycle: cycleIndex, advance: false }];
-  const next = { period: nextPeriod(plan, period), cycle: cycleIndex + 1, advance: true };
-  return cycleIndex === 1 ? [{ period, cycle: 1, advance: false }, next] : [next];
+interface SlotPeriod { period: Period; cycle: number; advance: boolean; catchUp: boolean }
+
+function slotPeriods(sub: SubscriptionInput, period: Period, cycleIndex: number): SlotPeriod[] {
+  const plan = sub.plan;
+  if (!isInAdvance(plan)) return [{ period, cycle: cycleIndex, advance: false, catchUp: false }];
+  const next = { period: nextPeriod(plan, period), cycle: cycleIndex + 1, advance: true, catchUp: false };
+  if (cycleIndex === 1) return [{ period, cycle: 1, advance: false, catchUp: false }, next];
+  const from = sub.creditedFrom;
+  if (from && from >= period.start && from < period.end) return [{ period, cycle: cycleIndex, advance: false, catchUp: true }, next];
+  return [next];
 }
 
 /** The charge slots of every subscription (segment) of one rating, in input order. */
 export function chargeSlots(subs: readonly SubscriptionInput[], period: Period): ChargeSlot[][] {
   const all = subs.map((sub) =>
-    slotPeriods(sub.plan, period, sub.cycleIndex ?? 1).map((p) => {
-      const d = billableDays(p.period, sub.startDate ?? period.start, sub.endDate, sub.plan.trialDays ?? 0);
-      return { ...p, billableDays: d.billableDays, periodDays: d.periodDays, trialDays: d.trialDays, active: d.billableDays + d.trialDays, once: false };
+    slotPeriods(sub, period, sub.cycleIndex ?? 1).map((p) => {
+      const subStart = sub.startDate ?? period.start;
+      let start = subStart, trial = sub.plan.trialDays ?? 0;
+      if (p.catchUp) {
+        // Only the days from creditedFrom on; the trial still ends where it ended.
+        start = maxDate(subStart, sub.creditedFrom!);
+        trial = Math.max(0, trial - daysBetweenCached(subStart, start));
+      }
+      const d = billableDays(p.period, start, sub.endDate, trial);
+      const service = { start: maxDate(start, p.period.start), end: sub.endDate ? minDate(sub.endDate, p.period.end) : p.period.end };
+      return { ...p, billableDays: d.billableDays, periodDays: d.periodDays, trialDays: d.trialDays, active: d.billableDays + d.trialDays, once: false, service };
     }),
   );
   // Per (subscription id, service cycle): the segment active first in the slot period owns it.
+  // A catch-up slot never does: that cycle's one-time and installment amounts went with the advance.
   const owner = new Map<string, { first: string; index: number }>();
   all.forEach((slots, i) => {
     const sub = subs[i];
     for (const s of slots) {
-      if (s.active <= 0) continue;
+      if (s.active <= 0 || s.catchUp) continue;
       const key = sub.id === undefined ? `#${i}|${s.cycle}` : `${sub.id}|${s.cycle}`;
       const first = (sub.startDate ?? period.start) > s.period.start ? sub.startDate! : s.period.start;
       const cur = owner.get(key);
@@ -85,7 +110,7 @@ export function chargeSlots(subs: readonly SubscriptionInput[], period: Period):
     const sub = subs[i];
     for (const s of slots) {
       const key = sub.id === undefined ? `#${i}|${s.cycle}` : `${sub.id}|${s.cycle}`;
-      s.once = owner.get(key)?.index === i;
+      s.once = !s.catchUp && owner.get(key)?.index === i;
     }
   });
   return all;
@@ -95,15 +120,15 @@ export function chargeSlots(subs: readonly SubscriptionInput[], period: Period):
 export function componentCharges(c: { charge?: 'recurring' | 'one_time'; installments?: { count: number } }, slots: readonly ChargeSlot[]): SlotCharge[] {
   const out: SlotCharge[] = [];
   for (const slot of slots) {
-    const servicePeriod = slot.advance ? { servicePeriod: { start: slot.period.start, end: slot.period.end } } : {};
+    const servicePeriod = slot.advance || slot.catchUp ? { servicePeriod: { start: slot.service.start, end: slot.service.end } } : {};
     if (c.installments) {
       const n = c.installments.count;
       if (slot.once && slot.cycle <= n) out.push({ how: 'installment', slot, k: slot.cycle, n, detail: { code: 'installment', installment: slot.cycle, of: n, ...servicePeriod } });
     } else if (c.charge === 'one_time') {
       if (slot.once && slot.cycle === 1) out.push({ how: 'full', slot, detail: { code: 'one_time' } });
-    } else if (!slot.advance || slot.active > 0) {
-      // A segment that has ended before the next period is charged nothing for it (no zero line).
-      out.push(slot.advance ? { how: 'prorated', slot, detail: { code: 'in_advance', ...servicePeriod } } : { how: 'prorated', slot });
+    } else if ((!slot.advance && !slot.catchUp) || slot.active > 0) {
+      // A segment that has ended before the next period (or before creditedFrom) is charged nothing for it (no zero line).
+      out.push(slot.advance || slot.catchUp ? { how: 'prorated', slot, detail: { code: 'in_advance', ...servicePeriod } } : { how: 'prorated', slot });
     }
   }
   return out;

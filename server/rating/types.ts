@@ -24,6 +24,15 @@ export interface SubscriptionInput {
   usage?: Record<string, UsageValue>;
   /** Coupon codes presented for this subscription only. */
   coupons?: string[];
+  /**
+   * In-advance plans in stored billing: the date inside this invoice's period from which what an
+   * earlier invoice charged in advance for the period was credited back (a plan or quantity change,
+   * pause, cancel or term end; server/subscriptions/advance-credit.ts). The segment's days of the
+   * period from that date on are no longer paid for, so this invoice charges them (recurring
+   * components, prorated; charge-timing.ts). Ignored on a first invoice (cycleIndex 1), which
+   * charges its own period anyway, and for plans billed in arrears.
+   */
+  creditedFrom?: string;
 }
 
 /** What stored billing knows about a promotion's or coupon's consumption before this invoice. */
@@ -66,7 +75,10 @@ export interface LineDetail {
   code: 'one_time' | 'installment' | 'in_advance';
   installment?: number;
   of?: number;
-  /** The period an in-advance line pays for (after the invoice's period). */
+  /**
+   * The days an in-advance line pays for: the next period (or the part of it the segment covers),
+   * or, for the remaining days after a mid-period change (`creditedFrom`), that part of the invoice's period.
+   */
   servicePeriod?: { start: string; end: string };
 }
 

@@ -219,7 +219,8 @@ export async function changePlan({ ctx, id, input }: { ctx: Ctx; id: string; inp
     const date = input.effectiveDate ?? (upgrade ? today : await currentPeriodEnd(tx, sub, today, old.document));
     await assertChangeable(tx, sub, date);
     await splitAt(m, date, { planCode: next.code, quantities, reason: upgrade ? 'upgrade' : 'downgrade' });
-    if (next.code !== old.code) await creditUnusedAdvance(m.tctx, tx, sub.tenantId, sub.id, date, `Moved to ${next.code}`);
+    // In advance: the unused part of the old plan now, the new one's remaining days on the next invoice (./advance-credit.ts).
+    await creditUnusedAdvance(m.tctx, tx, sub.tenantId, sub.id, date, next.code !== old.code ? `Moved to ${next.code}` : 'Quantities changed', next.code !== old.code ? {} : { anniversary: false });
     await tx.update(subscriptions).set({ planCode: next.code, quantities, updatedAt: ctx.now() }).where(eq(subscriptions.id, sub.id));
   });
 }
@@ -254,6 +255,7 @@ export async function setQuantities({ ctx, id, input }: { ctx: Ctx; id: string; 
       before = own; after = carried;
     }
     await tx.update(subscriptions).set({ quantities: after, updatedAt: ctx.now() }).where(eq(subscriptions.id, sub.id));
+    await creditUnusedAdvance(m.tctx, tx, sub.tenantId, sub.id, date, 'Quantities changed', { anniversary: false });
   });
 }
 
@@ -265,6 +267,8 @@ export async function pauseSubscription({ ctx, id, input }: { ctx: Ctx; id: stri
     const date = input.effectiveDate ?? today;
     await assertChangeable(tx, sub, date);
     await endAt(m, date, { status: 'paused' });
+    // Paid in advance: the paused days back now; a resume inside the period is charged on the next invoice.
+    await creditUnusedAdvance(m.tctx, tx, sub.tenantId, sub.id, date, 'Paused', { anniversary: false });
   });
 }
 
@@ -302,9 +306,15 @@ export async function cancelSubscription({ ctx, id, input }: { ctx: Ctx; id: str
 export async function closeTerm({ ctx, id, date, next }: { ctx: Ctx; id: string; date: string; next: { planCode: string; reason: 'term_renewal' | 'term_move' } | null }) {
   return mutate(ctx, id, next ? next.reason : 'term_end', async (m) => {
     const current = m.phases.filter((p) => p.startDate < date).at(-1);
-    if (!next) return endAt(m, date, { endDate: date, status: date <= m.today ? 'cancelled' : m.sub.status });
+    if (!next) {
+      await endAt(m, date, { endDate: date, status: date <= m.today ? 'cancelled' : m.sub.status });
+      await creditUnusedAdvance(m.tctx, m.tx, m.sub.tenantId, m.sub.id, date, 'Term ended', { issuedOnly: true });
+      return;
+    }
     const quantities = normQuantities(current?.quantities ?? m.sub.quantities);
     await splitAt(m, date, { planCode: next.planCode, quantities, reason: next.reason });
     await m.tx.update(subscriptions).set({ planCode: next.planCode, quantities, updatedAt: ctx.now() }).where(eq(subscriptions.id, m.sub.id));
+    // A renewal on the same plan keeps what was paid in advance; a move is a plan change.
+    if (next.reason === 'term_move') await creditUnusedAdvance(m.tctx, m.tx, m.sub.tenantId, m.sub.id, date, `Term moved to ${next.planCode}`, { issuedOnly: true });
   });
 }

@@ -106,6 +106,41 @@ describe('billing in advance', () => {
     expect(charges(both(input([{ plan: monthly, startDate: '2025-08-10', endDate: '2025-10-01', cycleIndex: 2 }], { period: sep })))).toEqual([{ component: 'calls', amount: '0.00', detail: undefined }]);
   });
 
+  it('after a mid-period change (creditedFrom), the new segment is also charged its remaining days of the period, recurring components only', () => {
+    const sep = { start: '2025-09-01', end: '2025-10-01' };
+    const bigger = plan([
+      { code: 'base', name: 'Base', type: 'flat', amount: '80.00' },
+      { code: 'dev', name: 'Device', type: 'flat', amount: '90.00', installments: { count: 6 } },
+    ], { timing: 'in_advance', code: 'big' });
+    // September was paid in advance at 50.00; upgraded on Sep 11, the old plan credited from then.
+    const segs: SubscriptionInput[] = [
+      { id: 'S', plan: monthly, startDate: '2025-08-10', endDate: '2025-09-11', cycleIndex: 3, creditedFrom: '2025-09-11', usage: { calls: 100 } },
+      { id: 'S', plan: bigger, startDate: '2025-09-11', cycleIndex: 3, creditedFrom: '2025-09-11' },
+    ];
+    expect(charges(both(input(segs, { period: sep })))).toEqual([
+      { component: 'calls', amount: '1.00', detail: undefined }, // the old segment: its usage only (September is paid, October not its own)
+      // 80.00 × 20/30 (Sep 11 – Oct 1) = 53.333… → 53.33
+      { component: 'base', amount: '53.33', detail: { code: 'in_advance', servicePeriod: { start: '2025-09-11', end: '2025-10-01' } } },
+      { component: 'base', amount: '80.00', detail: { code: 'in_advance', servicePeriod: { start: '2025-10-01', end: '2025-11-01' } } },
+      // Installment 3 went with September's advance; October's is installment 4 (90.00 / 6 = 15.00), charged once.
+      { component: 'dev', amount: '15.00', detail: { code: 'installment', installment: 4, of: 6, servicePeriod: { start: '2025-10-01', end: '2025-11-01' } } },
+    ]);
+    // A date outside the period, a first invoice or an in-arrears plan: no catch-up.
+    const base = (r: RatingResult) => charges(r).filter((l) => l.component === 'base').map((l) => l.amount);
+    expect(base(both(input([{ ...segs[1], creditedFrom: '2025-08-20' }], { period: sep })))).toEqual(['80.00']);
+    expect(base(both(input([{ ...segs[1], cycleIndex: 1 }], { period: sep })))).toEqual(['53.33', '80.00']);
+    expect(base(both(input([{ ...segs[1], plan: { ...bigger, timing: 'in_arrears' } }], { period: sep })))).toEqual(['53.33']);
+    // A segment that ends before the credited date (cancelled) is charged nothing more.
+    expect(base(both(input([{ ...segs[0], creditedFrom: '2025-09-20' }], { period: sep })))).toEqual([]);
+  });
+
+  it('the service period of an in-advance line is the part of the next period the segment covers', () => {
+    const sep = { start: '2025-09-01', end: '2025-10-01' };
+    const r = both(input([{ plan: monthly, startDate: '2025-08-10', endDate: '2025-10-16', cycleIndex: 2 }], { period: sep }));
+    // 50.00 × 15/31 = 24.19 for Oct 1 – Oct 16: a credit on Oct 10 gives back 6 of those 15 days.
+    expect(charges(r)[0]).toEqual({ component: 'base', amount: '24.19', detail: { code: 'in_advance', servicePeriod: { start: '2025-10-01', end: '2025-10-16' } } });
+  });
+
   it('installments follow service cycles: the first in-advance invoice carries installments 1 and 2', () => {
     const p = plan([{ code: 'dev', type: 'flat', amount: '100.00', installments: { count: 3 } }], { timing: 'in_advance' });
     const lines = (c: number) => charges(both(input([{ plan: p, cycleIndex: c }]))).map((l) => `${l.detail?.installment}:${l.amount}`);

@@ -3,8 +3,9 @@
  * same result as the straightforward decimal.js implementation (rateReference) on random
  * invoices: every pricing model, proration and trials, minimums, every rule kind, exclusive
  * groups, cycles, coupons, budgets, several subscriptions, all rounding modes and currencies
- * with 0, 2 and 3 decimals; one-time charges, installments, in-advance timing and terms, with
- * segments of one subscription sharing an id. Equal means deep-equal results, trace included.
+ * with 0, 2 and 3 decimals; one-time charges, installments, in-advance timing (with the catch-up
+ * after a mid-period change, `creditedFrom`) and terms, with segments of one subscription sharing
+ * an id. Equal means deep-equal results, trace included.
  */
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -117,7 +118,7 @@ const inputArb = (c: string): fc.Arbitrary<RatingInput> =>
   fc.record({
     rounding: mode,
     subs: fc.array(
-      fc.record({ plan: planArb, start: fc.integer({ min: 0, max: 35 }), end: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }), cycleIndex: fc.integer({ min: 1, max: 7 }), seats: qty, calls: qty, coupon: fc.boolean(), id: fc.constantFrom(undefined, 's1', 's2') }),
+      fc.record({ plan: planArb, start: fc.integer({ min: 0, max: 35 }), end: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }), cycleIndex: fc.integer({ min: 1, max: 7 }), seats: qty, calls: qty, coupon: fc.boolean(), id: fc.constantFrom(undefined, 's1', 's2'), credited: fc.option(fc.integer({ min: 0, max: 33 }), { nil: undefined }) }),
       { minLength: 1, maxLength: 3 },
     ),
     coupons: fc.constantFrom([], ['X']),
@@ -145,6 +146,8 @@ const inputArb = (c: string): fc.Arbitrary<RatingInput> =>
       quantities: s.seats === undefined ? {} : { seats: s.seats },
       usage: s.calls === undefined ? {} : { calls: s.calls },
       ...(s.coupon ? { coupons: ['X'] } : {}),
+      // In advance, after a mid-period change: the period's days from here on are charged again (also before/after the period: ignored).
+      ...(s.credited !== undefined ? { creditedFrom: s.credited < 31 ? `2025-05-${String(s.credited + 1).padStart(2, '0')}` : s.credited === 31 ? '2025-04-20' : '2025-06-01' } : {}),
     })),
   }) as unknown as RatingInput);
 
