@@ -11,6 +11,7 @@ import { recordAudit } from '../audit/record';
 import { enqueue } from '../jobs/queue';
 import { EVENT_TYPES, WEBHOOK_DELIVER_JOB } from './emit';
 import { newSecret } from './sign';
+import { endpointUrlIssues } from './url-guard';
 
 type Row = typeof webhookEndpoints.$inferSelect;
 export const EVENT_PATTERNS = [...EVENT_TYPES, 'subscription.*'] as const;
@@ -22,14 +23,9 @@ export function endpointOut(e: Row) {
     secretHint: `${e.secret.slice(0, 10)}…`, createdAt: e.createdAt.toISOString(), updatedAt: e.updatedAt.toISOString() };
 }
 
-function check(input: Partial<EndpointInput>): FieldIssue[] {
+async function check(input: Partial<EndpointInput>): Promise<FieldIssue[]> {
   const issues: FieldIssue[] = [];
-  if (input.url !== undefined) {
-    let u: URL | null = null;
-    try { u = new URL(input.url); } catch { /* below */ }
-    if (!u || !['https:', 'http:'].includes(u.protocol)) issues.push({ path: 'url', message: 'must be an http(s) URL' });
-    else if (u.username || u.password) issues.push({ path: 'url', message: 'must not contain credentials; the signature authenticates us' });
-  }
+  if (input.url !== undefined) issues.push(...(await endpointUrlIssues(input.url)));
   input.eventTypes?.forEach((t, i) => {
     if (!(EVENT_PATTERNS as readonly string[]).includes(t)) issues.push({ path: `eventTypes[${i}]`, message: `unknown event type "${t}"` });
   });
@@ -44,7 +40,7 @@ export async function listEndpoints({ ctx }: { ctx: Ctx }) {
 
 export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: EndpointInput }) {
   assertPermission(ctx, 'tenant:write');
-  const issues = check(input);
+  const issues = await check(input);
   if (issues.length) throw invalid(issues);
   return withTransaction(ctx, async (tx, tctx) => {
     const [row] = await tx.insert(webhookEndpoints).values({
@@ -58,7 +54,7 @@ export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: Endpoint
 
 export async function updateEndpoint({ ctx, id, input }: { ctx: Ctx; id: string; input: Partial<EndpointInput> }) {
   assertPermission(ctx, 'tenant:write');
-  const issues = check(input);
+  const issues = await check(input);
   if (issues.length) throw invalid(issues);
   return withTransaction(ctx, async (tx, tctx) => {
     const [before] = await tx.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.tenantId, ctx.tenantId), eq(webhookEndpoints.id, id))).for('update');
