@@ -22,7 +22,7 @@
  */
 
 import { KO_COLLECTIONS_MESSAGES } from './messages-ko-collections';
-import { KO_WEBHOOKS_MESSAGES } from './messages-ko-webhooks';
+import { KO_SECURITY_MESSAGES } from './messages-ko-security';
 
 /** Nouns that fill `{x:noun}` (labels passed to notFound() and the catalog kinds). */
 export const KO_NOUNS: Record<string, string> = {
@@ -60,7 +60,7 @@ export const KO_NOUNS: Record<string, string> = {
 /** English template → Korean template. */
 export const KO_MESSAGES: Record<string, string> = {
   ...KO_COLLECTIONS_MESSAGES,
-  ...KO_WEBHOOKS_MESSAGES,
+  ...KO_SECURITY_MESSAGES,
   // ---- generic (errors.ts, app.ts, http.ts, hono) ---------------------------------------------
   '{what:noun} not found': '{what}을(를) 찾을 수 없습니다',
   'This action needs the permission "{permission}"': '이 작업에는 "{permission}" 권한이 필요합니다',
