@@ -1,6 +1,6 @@
 /**
  * Webhook endpoints a tenant registers (URL, event types; the secret is generated and shown once),
- * their delivery log, and replaying a delivery. Settings-level: `tenant:read` / `tenant:write`.
+ * their delivery log, and replaying a delivery. Permissions `webhooks:read` / `webhooks:write`.
  */
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
@@ -33,13 +33,13 @@ async function check(input: Partial<EndpointInput>): Promise<FieldIssue[]> {
 }
 
 export async function listEndpoints({ ctx }: { ctx: Ctx }) {
-  assertPermission(ctx, 'tenant:read');
+  assertPermission(ctx, 'webhooks:read');
   const rows = await q(ctx).select().from(webhookEndpoints).where(eq(webhookEndpoints.tenantId, ctx.tenantId)).orderBy(desc(webhookEndpoints.createdAt));
   return { data: rows.map(endpointOut) };
 }
 
 export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: EndpointInput }) {
-  assertPermission(ctx, 'tenant:write');
+  assertPermission(ctx, 'webhooks:write');
   const issues = await check(input);
   if (issues.length) throw invalid(issues);
   return withTransaction(ctx, async (tx, tctx) => {
@@ -53,7 +53,7 @@ export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: Endpoint
 }
 
 export async function updateEndpoint({ ctx, id, input }: { ctx: Ctx; id: string; input: Partial<EndpointInput> }) {
-  assertPermission(ctx, 'tenant:write');
+  assertPermission(ctx, 'webhooks:write');
   const issues = await check(input);
   if (issues.length) throw invalid(issues);
   return withTransaction(ctx, async (tx, tctx) => {
@@ -70,7 +70,7 @@ export async function updateEndpoint({ ctx, id, input }: { ctx: Ctx; id: string;
 }
 
 export async function listDeliveries({ ctx, id, page }: { ctx: Ctx; id: string; page: { limit: number; offset: number } }) {
-  assertPermission(ctx, 'tenant:read');
+  assertPermission(ctx, 'webhooks:read');
   const [ep] = await q(ctx).select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(and(eq(webhookEndpoints.tenantId, ctx.tenantId), eq(webhookEndpoints.id, id)));
   if (!ep) throw notFound('Webhook endpoint');
   const rows = await q(ctx).select({ d: webhookDeliveries, type: webhookEvents.type }).from(webhookDeliveries)
@@ -82,7 +82,7 @@ export async function listDeliveries({ ctx, id, page }: { ctx: Ctx; id: string; 
 
 /** Sends a delivery's event to its endpoint again (one attempt, logged like the others). */
 export async function replayDelivery({ ctx, id, deliveryId }: { ctx: Ctx; id: string; deliveryId: string }) {
-  assertPermission(ctx, 'tenant:write');
+  assertPermission(ctx, 'webhooks:write');
   return withTransaction(ctx, async (tx, tctx) => {
     const [d] = await tx.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.tenantId, ctx.tenantId), eq(webhookDeliveries.endpointId, id), eq(webhookDeliveries.id, deliveryId)));
     if (!d) throw notFound('Webhook delivery');
