@@ -35,6 +35,12 @@ export const PERMISSIONS: PermissionDef[] = [
   P('payments:read', '수납 조회', 'View payments'),
   P('payments:write', '수납 관리', 'Manage payments'),
   P('analytics:read', '통계 조회', 'View analytics'),
+  // Outbound webhooks and dunning had borrowed tenant:* and invoices:*; migration 0015 gave these
+  // to every group and key that held the borrowed ones, so nobody lost access.
+  P('webhooks:read', '웹훅 조회', 'View webhook endpoints and deliveries'),
+  P('webhooks:write', '웹훅 관리', 'Manage webhook endpoints'),
+  P('dunning:read', '미납 조치 조회', 'View dunning'),
+  P('dunning:write', '미납 조치 실행', 'Run dunning, exclusions and invoice controls'),
 ];
 
 export const PERMISSION_CODES = new Set(PERMISSIONS.map((p) => p.code));
@@ -55,7 +61,8 @@ export const BUILT_IN_ROLES: RoleDef[] = [
     code: 'billing_manager', name: { ko: '빌링 관리자', en: 'Billing manager' },
     description: 'Plans, customers, bill runs, invoices and payments',
     permissions: ['tenant:read', 'catalog:read', 'catalog:write', 'rules:read', 'rules:write_tax', 'rules:write_dunning', 'customers:read', 'customers:write',
-      'billing:read', 'billing:write', 'invoices:read', 'invoices:write', 'payments:read', 'payments:write', 'analytics:read', 'audit:read'],
+      'billing:read', 'billing:write', 'invoices:read', 'invoices:write', 'payments:read', 'payments:write', 'analytics:read', 'audit:read',
+      'dunning:read', 'dunning:write', 'webhooks:read'],
   },
   {
     code: 'marketer', name: { ko: '마케터', en: 'Marketer' },
@@ -70,6 +77,6 @@ export const BUILT_IN_ROLES: RoleDef[] = [
   {
     code: 'support_agent', name: { ko: '상담원', en: 'Support agent' },
     description: 'Customer lookups and changes, invoice questions',
-    permissions: ['tenant:read', 'catalog:read', 'rules:read', 'customers:read', 'customers:write', 'billing:read', 'invoices:read', 'payments:read'],
+    permissions: ['tenant:read', 'catalog:read', 'rules:read', 'customers:read', 'customers:write', 'billing:read', 'invoices:read', 'payments:read', 'dunning:read'],
   },
 ];

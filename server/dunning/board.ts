@@ -21,7 +21,7 @@ export const AGING_BUCKETS = ['current', '1-30', '31-60', '61-90', '90+'] as con
 const bucketOf = (days: number) => (days <= 0 ? 'current' : days <= 30 ? '1-30' : days <= 60 ? '31-60' : days <= 90 ? '61-90' : '90+');
 
 export async function dunningBoard({ ctx, limit }: { ctx: Ctx; limit: number }) {
-  assertPermission(ctx, 'invoices:read');
+  assertPermission(ctx, 'dunning:read');
   const db = q(ctx);
   const settings = await tenantSettings(db, ctx.tenantId);
   const today = await tenantToday(db, ctx);

@@ -29,14 +29,14 @@ export function exclusionOut(r: Row) {
 }
 
 export async function listExclusions({ ctx, includeEnded }: { ctx: Ctx; includeEnded: boolean }) {
-  assertPermission(ctx, 'invoices:read');
+  assertPermission(ctx, 'dunning:read');
   const where = includeEnded ? eq(dunningExclusions.tenantId, ctx.tenantId) : and(eq(dunningExclusions.tenantId, ctx.tenantId), isNull(dunningExclusions.endedAt));
   const rows = await q(ctx).select().from(dunningExclusions).where(where).orderBy(desc(dunningExclusions.createdAt), desc(dunningExclusions.id));
   return { data: rows.map(exclusionOut) };
 }
 
 export async function createExclusion({ ctx, input }: { ctx: Ctx; input: ExclusionIn }) {
-  assertPermission(ctx, 'invoices:write');
+  assertPermission(ctx, 'dunning:write');
   if (!!input.customerId === !!input.payerId) throw invalid([{ path: 'customerId', message: 'give exactly one of customerId or payerId' }]);
   if (input.validFrom && input.validTo && input.validTo < input.validFrom) throw invalid([{ path: 'validTo', message: 'must not be before validFrom' }]);
   return withTransaction(ctx, async (tx, tctx) => {
@@ -57,7 +57,7 @@ export async function createExclusion({ ctx, input }: { ctx: Ctx; input: Exclusi
 }
 
 export async function endExclusion({ ctx, id }: { ctx: Ctx; id: string }) {
-  assertPermission(ctx, 'invoices:write');
+  assertPermission(ctx, 'dunning:write');
   return withTransaction(ctx, async (tx, tctx) => {
     const [before] = await tx.select().from(dunningExclusions).where(and(eq(dunningExclusions.tenantId, ctx.tenantId), eq(dunningExclusions.id, id)));
     if (!before) throw notFound('Exclusion');

@@ -25,7 +25,7 @@ async function assertInvoice(ctx: Ctx, id: string) {
 }
 
 export async function invoiceDunning({ ctx, id }: { ctx: Ctx; id: string }) {
-  assertPermission(ctx, 'invoices:read');
+  assertPermission(ctx, 'dunning:read');
   await assertInvoice(ctx, id);
   const db = q(ctx);
   const [timeline, steps, [control]] = await Promise.all([
@@ -45,7 +45,7 @@ export interface ControlIn { pausedUntil?: string | null; promiseToPayOn?: strin
 
 /** Sets or clears the invoice's manual controls (absent fields keep their value, null clears). */
 export async function setControl({ ctx, id, input }: { ctx: Ctx; id: string; input: ControlIn }) {
-  assertPermission(ctx, 'invoices:write');
+  assertPermission(ctx, 'dunning:write');
   await assertInvoice(ctx, id);
   return withTransaction(ctx, async (tx, tctx) => {
     const [before] = await tx.select().from(dunningControls).where(and(eq(dunningControls.tenantId, ctx.tenantId), eq(dunningControls.invoiceId, id))).for('update');

@@ -36,7 +36,7 @@ export function registerDunningJobs() {
 
 /** Starts a run by hand: a job for today (tenant time) or the given date, picked up by the worker. */
 export async function startDunningRun({ ctx, date }: { ctx: Ctx; date?: string }) {
-  assertPermission(ctx, 'invoices:write');
+  assertPermission(ctx, 'dunning:write');
   return withTransaction(ctx, async (tx, tctx) => {
     const localDate = date ?? (await tenantToday(tx, tctx));
     const dedupeKey = `dunning:manual:${ctx.tenantId}:${localDate}:${randomUUID()}`;

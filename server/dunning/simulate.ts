@@ -31,7 +31,7 @@ export async function policyFor(ctx: Ctx, rules: unknown[] | undefined, today: s
 }
 
 export async function simulatePolicy({ ctx, input }: { ctx: Ctx; input: { rules?: unknown[]; days: number; limit: number } }) {
-  assertPermission(ctx, 'invoices:read');
+  assertPermission(ctx, 'dunning:read');
   const db = q(ctx);
   const settings = await tenantSettings(db, ctx.tenantId);
   const today = await tenantToday(db, ctx);

@@ -93,15 +93,23 @@ export function sumDecimals(values: Iterable<Decimal>): Decimal {
 }
 
 /**
+ * Entered amounts stay below 10^18: money columns are numeric(40,15) (25 digits before the point)
+ * and balances, allocations and totals add amounts up, so sums need room.
+ */
+export const MAX_AMOUNT = new Decimal('1e18');
+export const AMOUNT_TOO_LARGE = 'must be less than 10^18 (at most 18 digits before the decimal point)';
+
+/**
  * What is wrong with an amount given as input for `currency`, or null: it must be a plain
- * positive decimal string with no more decimals than the currency's minor unit. The one check
- * of entered amounts (credit notes, payments, refunds, wallet adjustments).
+ * positive decimal string below MAX_AMOUNT with no more decimals than the currency's minor unit.
+ * The one check of entered amounts (credit notes, payments, refunds, wallet adjustments).
  */
 export function amountProblem(s: unknown, currency: string, { signed = false } = {}): string | null {
   const plain = signed ? /^-?\d+(\.\d+)?$/ : /^\d+(\.\d+)?$/;
   if (typeof s !== 'string' || s.length > 64 || !plain.test(s) || new Decimal(s).isZero()) {
     return signed ? 'must be a non-zero decimal string' : 'must be a positive decimal string';
   }
+  if (new Decimal(s).abs().gte(MAX_AMOUNT)) return AMOUNT_TOO_LARGE;
   if (new Decimal(s).decimalPlaces() > currencyDecimals(currency)) return `has more decimals than ${currency} allows (${currencyDecimals(currency)})`;
   return null;
 }

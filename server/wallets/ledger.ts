@@ -9,7 +9,7 @@ import type { Tx } from '../db/client';
 import { walletEntries, wallets } from '../db/schema';
 import type { Ctx } from '../lib/context';
 import { invalid } from '../lib/errors';
-import { Decimal, toMoneyString } from '../lib/money';
+import { Decimal, MAX_AMOUNT, toMoneyString } from '../lib/money';
 import { recordAudit } from '../audit/record';
 import { checkLowBalance } from './low-balance-check';
 import type { BillTo } from '../customers/bill-to';
@@ -19,8 +19,8 @@ export type WalletKind = (typeof WALLET_KINDS)[number];
 export const ENTRY_TYPES = ['top_up_paid', 'top_up_granted', 'consumption', 'expiry', 'adjustment', 'reversal', 'overpayment', 'refund'] as const;
 export type EntryType = (typeof ENTRY_TYPES)[number];
 
-/** Balances and entry amounts stay below this (numeric(40,15) holds 25 integer digits; sums need room). */
-export const MAX_WALLET_AMOUNT = new Decimal('1e18');
+/** Balances and entry amounts stay below the one limit of entered amounts (lib/money.ts). */
+export const MAX_WALLET_AMOUNT = MAX_AMOUNT;
 export const tooLarge = (s: string) => new Decimal(s).abs().gte(MAX_WALLET_AMOUNT);
 
 type WalletRow = typeof wallets.$inferSelect;

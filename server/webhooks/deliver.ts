@@ -15,6 +15,7 @@ import { mailerFromEnv } from '../mail';
 import { registerJobKind, type Job, type JobRunEnv } from '../jobs/registry';
 import { WEBHOOK_BACKOFF, WEBHOOK_DELIVER_JOB, WEBHOOK_MAX_ATTEMPTS } from './emit';
 import { sign } from './sign';
+import { guardedPost } from './url-guard';
 
 const TIMEOUT_MS = 10_000;
 interface Payload { eventId: string; endpointId: string; replay?: boolean }
@@ -36,7 +37,7 @@ async function deliver(job: Job, env: JobRunEnv) {
   let statusCode: number | null = null;
   let error: string | null = null;
   try {
-    const res = await fetch(ep.url, {
+    const res = await guardedPost(ep.url, {
       method: 'POST', body, redirect: 'manual', signal: AbortSignal.any([env.signal, AbortSignal.timeout(TIMEOUT_MS)]),
       headers: { 'content-type': 'application/json', 'user-agent': 'Billwise-Webhooks/1', 'webhook-id': ev.id, 'webhook-timestamp': String(timestamp), 'webhook-signature': sign(ep.secret, ev.id, timestamp, body) },
     });

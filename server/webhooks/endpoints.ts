@@ -1,6 +1,6 @@
 /**
  * Webhook endpoints a tenant registers (URL, event types; the secret is generated and shown once),
- * their delivery log, and replaying a delivery. Settings-level: `tenant:read` / `tenant:write`.
+ * their delivery log, and replaying a delivery. Permissions `webhooks:read` / `webhooks:write`.
  */
 import { randomUUID } from 'node:crypto';
 import { and, desc, eq } from 'drizzle-orm';
@@ -11,6 +11,7 @@ import { recordAudit } from '../audit/record';
 import { enqueue } from '../jobs/queue';
 import { EVENT_TYPES, WEBHOOK_DELIVER_JOB } from './emit';
 import { newSecret } from './sign';
+import { endpointUrlIssues } from './url-guard';
 
 type Row = typeof webhookEndpoints.$inferSelect;
 export const EVENT_PATTERNS = [...EVENT_TYPES, 'subscription.*'] as const;
@@ -22,14 +23,9 @@ export function endpointOut(e: Row) {
     secretHint: `${e.secret.slice(0, 10)}…`, createdAt: e.createdAt.toISOString(), updatedAt: e.updatedAt.toISOString() };
 }
 
-function check(input: Partial<EndpointInput>): FieldIssue[] {
+async function check(input: Partial<EndpointInput>): Promise<FieldIssue[]> {
   const issues: FieldIssue[] = [];
-  if (input.url !== undefined) {
-    let u: URL | null = null;
-    try { u = new URL(input.url); } catch { /* below */ }
-    if (!u || !['https:', 'http:'].includes(u.protocol)) issues.push({ path: 'url', message: 'must be an http(s) URL' });
-    else if (u.username || u.password) issues.push({ path: 'url', message: 'must not contain credentials; the signature authenticates us' });
-  }
+  if (input.url !== undefined) issues.push(...(await endpointUrlIssues(input.url)));
   input.eventTypes?.forEach((t, i) => {
     if (!(EVENT_PATTERNS as readonly string[]).includes(t)) issues.push({ path: `eventTypes[${i}]`, message: `unknown event type "${t}"` });
   });
@@ -37,14 +33,14 @@ function check(input: Partial<EndpointInput>): FieldIssue[] {
 }
 
 export async function listEndpoints({ ctx }: { ctx: Ctx }) {
-  assertPermission(ctx, 'tenant:read');
+  assertPermission(ctx, 'webhooks:read');
   const rows = await q(ctx).select().from(webhookEndpoints).where(eq(webhookEndpoints.tenantId, ctx.tenantId)).orderBy(desc(webhookEndpoints.createdAt));
   return { data: rows.map(endpointOut) };
 }
 
 export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: EndpointInput }) {
-  assertPermission(ctx, 'tenant:write');
-  const issues = check(input);
+  assertPermission(ctx, 'webhooks:write');
+  const issues = await check(input);
   if (issues.length) throw invalid(issues);
   return withTransaction(ctx, async (tx, tctx) => {
     const [row] = await tx.insert(webhookEndpoints).values({
@@ -57,8 +53,8 @@ export async function createEndpoint({ ctx, input }: { ctx: Ctx; input: Endpoint
 }
 
 export async function updateEndpoint({ ctx, id, input }: { ctx: Ctx; id: string; input: Partial<EndpointInput> }) {
-  assertPermission(ctx, 'tenant:write');
-  const issues = check(input);
+  assertPermission(ctx, 'webhooks:write');
+  const issues = await check(input);
   if (issues.length) throw invalid(issues);
   return withTransaction(ctx, async (tx, tctx) => {
     const [before] = await tx.select().from(webhookEndpoints).where(and(eq(webhookEndpoints.tenantId, ctx.tenantId), eq(webhookEndpoints.id, id))).for('update');
@@ -74,7 +70,7 @@ export async function updateEndpoint({ ctx, id, input }: { ctx: Ctx; id: string;
 }
 
 export async function listDeliveries({ ctx, id, page }: { ctx: Ctx; id: string; page: { limit: number; offset: number } }) {
-  assertPermission(ctx, 'tenant:read');
+  assertPermission(ctx, 'webhooks:read');
   const [ep] = await q(ctx).select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(and(eq(webhookEndpoints.tenantId, ctx.tenantId), eq(webhookEndpoints.id, id)));
   if (!ep) throw notFound('Webhook endpoint');
   const rows = await q(ctx).select({ d: webhookDeliveries, type: webhookEvents.type }).from(webhookDeliveries)
@@ -86,7 +82,7 @@ export async function listDeliveries({ ctx, id, page }: { ctx: Ctx; id: string; 
 
 /** Sends a delivery's event to its endpoint again (one attempt, logged like the others). */
 export async function replayDelivery({ ctx, id, deliveryId }: { ctx: Ctx; id: string; deliveryId: string }) {
-  assertPermission(ctx, 'tenant:write');
+  assertPermission(ctx, 'webhooks:write');
   return withTransaction(ctx, async (tx, tctx) => {
     const [d] = await tx.select().from(webhookDeliveries).where(and(eq(webhookDeliveries.tenantId, ctx.tenantId), eq(webhookDeliveries.endpointId, id), eq(webhookDeliveries.id, deliveryId)));
     if (!d) throw notFound('Webhook delivery');

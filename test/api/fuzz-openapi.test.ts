@@ -1,7 +1,7 @@
 /**
  * Fuzz: every write endpoint (POST/PUT/PATCH/DELETE) of the app's own OpenAPI document is called
  * with bodies generated from its request schema and then mutated: wrong types, extreme dates and
- * numbers, huge strings, odd characters. Path parameters are filled too: real ids and codes of the
+ * numbers, amounts past 10^18 and past numeric(40,15) in money fields, huge strings, odd characters. Path parameters are filled too: real ids and codes of the
  * demo data (so the handlers run past their lookups), random uuids, and junk. Whatever the input,
  * the answer must not be a 5xx: bad input is a 4xx problem naming the field.
  *
@@ -29,6 +29,9 @@ const ODD_STRINGS = [
   'NaN', 'Infinity', '-0', '1e308', '-1', '2147483648', '99999999999999999999999999999999', '0x10', '١٢٣',
   ...DATES, '0000-01-01T00:00:00Z', '10000-01-01T00:00:00Z', '2025-05-01T09:00:00+09:00',
 ];
+/** Amounts at and past the largest entered amount (10^18) and the numeric(40,15) columns (25 digits before the point). */
+const AMOUNTS = ['1'.repeat(64), '9'.repeat(64), '9'.repeat(26), '9'.repeat(25) + '.5', '1000000000000000000', '999999999999999999.99', `-${'9'.repeat(40)}`, `0.${'0'.repeat(40)}1`, '1e30'];
+const isAmountField = (name: string) => /amount|threshold|balance|price|value|cap|total|points/i.test(name);
 const WRONG_TYPES: unknown[] = [null, true, false, [], {}, [[[]]], { a: { b: { c: 1 } } }, 'string', 42];
 
 const anyNasty: fc.Arbitrary<unknown> = fc.oneof(
@@ -93,6 +96,7 @@ const isDateField = (s: Schema, name: string) => s.format === 'date' || /date|fr
 function extremesFor(s: Schema, name: string): unknown[] {
   const type = typeOf(s);
   if (type === 'string' && isDateField(s, name)) return ['0000-01-01', '10000-01-01', '1899-12-31', '1900-01-01', '9999-12-31', '0000-01-01T00:00:00Z'];
+  if (type === 'string' && isAmountField(name)) return [...AMOUNTS, ...ODD_STRINGS];
   if (type === 'string') return ODD_STRINGS;
   if (type === 'integer' || type === 'number') return [...NUMBERS, '2147483648'];
   return WRONG_TYPES;
@@ -230,5 +234,37 @@ describe('fuzzing the write endpoints of /api/openapi.json', () => {
     expect(failures, failures.join('\n')).toEqual([]);
     // Not a fuzz of the validators alone: a good share of the endpoints ran to a success.
     expect(reachedHandler.size, JSON.stringify(Object.fromEntries(byStatus))).toBeGreaterThanOrEqual(Math.floor(ops.length / 3));
+  }, 240_000);
+
+  it('never answers 5xx to extreme amounts in any money field', async () => {
+    const failures: string[] = [];
+    const covered = new Set<string>();
+    for (const [i, op] of ops.entries()) {
+      if (!op.body || !op.body.type.includes('json')) continue;
+      // Bodies of the right shape (seeded), naming real payers and invoices where the demo data has
+      // them; each money field set to every extreme amount in turn. Generated bodies often stop at
+      // another field first, so this is a net, not the proof: test/api/amount-limits.test.ts
+      // drives each money write to its amount check.
+      const real = (c: string) => known.get(`/api/v1/${c}`) ?? [];
+      const ids = (c: string) => (real(c).length ? fc.constantFrom(...real(c)) : null);
+      const hint = (name: string) => (name === 'billTo' || name === 'payerId' ? ids('payers') ?? ids('customers')
+        : name === 'customerId' ? ids('customers') : name === 'invoiceId' ? ids('invoices') : name === 'currency' ? fc.constant('KRW') : null);
+      const bodies = fc.sample(shaped(op.body.schema, deref, hint), { seed: SEED + i, numRuns: 3 });
+      const [url] = fc.sample(requestArb(op), { seed: SEED + i, numRuns: 1 }).map((r) => r.url.split('?')[0]);
+      for (const valid of bodies) {
+        for (const at of placesOf(op.body.schema, valid, deref).filter((p) => typeOf(p.schema) === 'string' && isAmountField(p.name))) {
+          covered.add(`${op.method} ${op.path} ${at.path.join('.')}`);
+          for (const amount of AMOUNTS) {
+            const body = JSON.stringify(setAt(valid, at.path, amount));
+            const res = await t.app.request(url, { method: op.method, headers: { authorization: `Bearer ${DEMO_KEY}`, 'content-type': op.body.type }, body });
+            const text = await res.text();
+            if (res.status >= 500) failures.push(`${op.method} ${url} ${res.status} body=${body.slice(0, 300)} → ${text.slice(0, 300)}`);
+          }
+        }
+      }
+    }
+    expect(failures, failures.join('\n')).toEqual([]);
+    // Payments, allocations, refunds, credit notes, wallet writes, thresholds, simulations...
+    expect(covered.size, [...covered].join('\n')).toBeGreaterThanOrEqual(8);
   }, 240_000);
 });

@@ -16,6 +16,9 @@ import { billingWorld } from '../scenarios/fixture';
 import { verify } from '../../server/webhooks/sign';
 import { WEBHOOK_DELIVER_JOB } from '../../server/webhooks/emit';
 
+// The receiver is on loopback, a private target that only this switch allows (server/webhooks/url-guard.ts).
+process.env.WEBHOOKS_ALLOW_PRIVATE = '1';
+
 let t: TestApp;
 let one: { tenantId: string; key: string };
 let c: string[];

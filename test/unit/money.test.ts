@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Decimal, currencyDecimals, parseDecimal, roundMoney, toMoneyString, isDecimalString } from '../../server/lib/money';
+import { Decimal, currencyDecimals, parseDecimal, roundMoney, toMoneyString, isDecimalString, amountProblem, AMOUNT_TOO_LARGE } from '../../server/lib/money';
 
 describe('currencyDecimals (ISO 4217 minor units)', () => {
   it.each([
@@ -55,5 +55,14 @@ describe('toMoneyString and parseDecimal', () => {
     expect(() => parseDecimal(Number.NaN)).toThrow();
     expect(() => parseDecimal(Infinity)).toThrow();
     expect(isDecimalString('-12.30')).toBe(true);
+  });
+});
+
+describe('amountProblem: the largest entered amount', () => {
+  it('accepts up to 18 digits before the point and refuses 10^18 and more, either sign', () => {
+    expect(amountProblem('999999999999999999.99', 'USD')).toBeNull();
+    expect(amountProblem('-999999999999999999', 'KRW', { signed: true })).toBeNull();
+    for (const s of ['1000000000000000000', '1'.repeat(64), '9'.repeat(25) + '.5']) expect(amountProblem(s, 'USD'), s).toBe(AMOUNT_TOO_LARGE);
+    expect(amountProblem('-1' + '0'.repeat(18), 'KRW', { signed: true })).toBe(AMOUNT_TOO_LARGE);
   });
 });

@@ -10,7 +10,7 @@ export const dunningRoutes: RouteRecordRaw[] = [
     path: '/billing/dunning',
     name: 'dunning-board',
     component: () => import('@/pages/dunning/DunningBoardPage.vue'),
-    meta: { title: 'dunning.routes.board', area: 'billing', group: 'dunning', icon: DataBoard, permission: 'invoices:read' },
+    meta: { title: 'dunning.routes.board', area: 'billing', group: 'dunning', icon: DataBoard, permission: 'dunning:read' },
   },
   {
     path: '/billing/dunning/policy',
@@ -22,6 +22,6 @@ export const dunningRoutes: RouteRecordRaw[] = [
     path: '/billing/dunning/exclusions',
     name: 'dunning-exclusions',
     component: () => import('@/pages/dunning/DunningExclusionsPage.vue'),
-    meta: { title: 'dunning.routes.exclusions', area: 'billing', group: 'dunning', icon: Remove, permission: 'invoices:read' },
+    meta: { title: 'dunning.routes.exclusions', area: 'billing', group: 'dunning', icon: Remove, permission: 'dunning:read' },
   },
 ];

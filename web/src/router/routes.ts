@@ -101,7 +101,7 @@ export const consoleRoutes: RouteRecordRaw[] = [
     path: '/common/webhooks',
     name: 'common-webhooks',
     component: () => import('@/pages/common/WebhooksPage.vue'),
-    meta: { title: 'collections.routes.webhooks', area: 'common', group: 'tenant', icon: Connection, permission: 'tenant:read' },
+    meta: { title: 'collections.routes.webhooks', area: 'common', group: 'tenant', icon: Connection, permission: 'webhooks:read' },
   },
   {
     path: '/common/audit-log',
