@@ -8,6 +8,7 @@ const churnEn = {
     highCount: 'High risk', modelsLink: 'Models', scoreNow: 'Score now', scored: 'Scored {n} customers as of {date}',
     band_: { low: 'Low', medium: 'Medium', high: 'High' },
     trend: 'Risk trend', asOf: 'Scored on', modelVersion: 'Model', driversMethod: 'Contributions along the tree path; the larger, the more it raises the risk.',
+    traceSource: 'Churn facts from the score of model v{v} on {date}',
     raises: 'raises the risk', value: 'value {v}',
     offer: {
       button: 'Retention offer', forCustomer: 'For this customer', forSegment: 'For segment “{s}”', title: 'Retention offer: rule draft',

@@ -10,6 +10,7 @@ const churnKo: ChurnMessages = {
     highCount: '고위험', modelsLink: '모델', scoreNow: '지금 산출', scored: '{date} 기준 {n}명 산출',
     band_: { low: '낮음', medium: '보통', high: '높음' },
     trend: '위험도 추이', asOf: '산출일', modelVersion: '모델', driversMethod: '트리 경로 기여도 기준: 클수록 위험을 더 높입니다.',
+    traceSource: '이탈 판단 값 출처: 모델 v{v}, {date} 산출 점수',
     raises: '위험 증가', value: '값 {v}',
     offer: {
       button: '유지 혜택', forCustomer: '이 고객 대상', forSegment: '세그먼트 “{s}” 대상', title: '유지 혜택: 룰 초안',
