@@ -64,12 +64,14 @@ describe.skipIf(!hasChromium)('churn in the console (headless Chromium)', () => 
     await widget.locator('[data-testid=churn-top] a', { hasText: top.name }).first().waitFor();
     expect(await widget.locator('[data-testid=churn-at-risk-mrr]').count()).toBeGreaterThan(0);
     expect(await widget.innerText()).toContain('이탈 위험');
+    // segment names (English phrases in the model card) are worded in Korean
+    expect(await widget.locator('[data-testid=churn-segments]').innerText()).not.toMatch(/[a-z]{3,}/);
     await widget.locator('canvas').first().waitFor();
     mkdirSync(join(ROOT, 'test-results'), { recursive: true });
     await widget.screenshot({ path: join(ROOT, 'test-results', 'churn-widget-ko.png') });
 
     await widget.locator('[data-testid=churn-top] a', { hasText: top.name }).first().click();
-    await page.waitForURL(`**/customers/${top.customerId}**`);
+    await page.waitForURL(`**/customers/detail/${top.customerId}**`);
     const panel = page.locator('[data-testid=customer-churn]');
     await panel.locator('[data-testid=churn-band]').waitFor();
     expect(await panel.locator('[data-testid=churn-probability]').innerText()).toMatch(/^\d+(\.\d)?%$/);

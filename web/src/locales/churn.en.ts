@@ -6,6 +6,7 @@ const churnEn = {
     topAtRisk: 'Top at-risk customers (by MRR at risk)', customer: 'Customer', probability: 'Risk', band: 'Band', segment: 'Behaviour segment',
     mrr: 'MRR', drivers: 'Main reasons', noDrivers: 'Nothing raises the risk', segments: 'Behaviour segments', customers: 'Customers', avgRisk: 'Average risk',
     highCount: 'High risk', modelsLink: 'Models', scoreNow: 'Score now', scored: 'Scored {n} customers as of {date}',
+    segmentWords: { high_value: 'high-value', low_value: 'low-value', long_tenured: 'long-tenured', new: 'new', pays_late: 'pays late', pays_on_time: 'pays on time', many_add_ons: 'many add-ons', few_add_ons: 'few add-ons', on_a_term_contract: 'on a term contract', no_contract: 'no contract', card_auto_pay: 'card auto-pay', no_card: 'no card', virtual_account: 'virtual account', no_virtual_account: 'no virtual account', failed_payments: 'failed payments', no_failed_payments: 'no failed payments', typical: 'typical' },
     band_: { low: 'Low', medium: 'Medium', high: 'High' },
     trend: 'Risk trend', asOf: 'Scored on', modelVersion: 'Model', driversMethod: 'Contributions along the tree path; the larger, the more it raises the risk.',
     traceSource: 'Churn facts from the score of model v{v} on {date}',

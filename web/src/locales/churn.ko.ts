@@ -8,6 +8,7 @@ const churnKo: ChurnMessages = {
     topAtRisk: '이탈 위험 상위 고객 (위험 MRR 순)', customer: '고객', probability: '위험도', band: '등급', segment: '행동 세그먼트',
     mrr: 'MRR', drivers: '주요 원인', noDrivers: '위험을 높이는 요인 없음', segments: '행동 세그먼트', customers: '고객 수', avgRisk: '평균 위험도',
     highCount: '고위험', modelsLink: '모델', scoreNow: '지금 산출', scored: '{date} 기준 {n}명 산출',
+    segmentWords: { high_value: '고액', low_value: '소액', long_tenured: '장기 가입', new: '신규', pays_late: '늦게 납부', pays_on_time: '제때 납부', many_add_ons: '부가상품 많음', few_add_ons: '부가상품 적음', on_a_term_contract: '약정 가입', no_contract: '무약정', card_auto_pay: '카드 자동결제', no_card: '카드 미사용', virtual_account: '가상계좌', no_virtual_account: '가상계좌 미사용', failed_payments: '결제 실패 있음', no_failed_payments: '결제 실패 없음', typical: '일반' },
     band_: { low: '낮음', medium: '보통', high: '높음' },
     trend: '위험도 추이', asOf: '산출일', modelVersion: '모델', driversMethod: '트리 경로 기여도 기준: 클수록 위험을 더 높입니다.',
     traceSource: '이탈 판단 값 출처: 모델 v{v}, {date} 산출 점수',

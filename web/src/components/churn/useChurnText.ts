@@ -21,9 +21,21 @@ export function useChurnText() {
     if (name.startsWith('attr_')) return t('churn.features.attr', { key: name.slice(5) });
     return name;
   }
+  /**
+   * A behaviour segment's name in the current language: the notebook names segments with a fixed
+   * set of phrases (WORDS in notebooks/churn.ipynb) joined by ", "; each is worded from the locale,
+   * an unknown phrase (a tenant's own naming) is shown as it is.
+   */
+  function segmentLabel(name: string | null | undefined): string {
+    if (!name) return '-';
+    return name.split(', ').map((p) => {
+      const key = `churn.segmentWords.${p.toLowerCase().replace(/[^a-z]+/g, '_')}`;
+      return te(key) ? t(key) : p;
+    }).join(', ');
+  }
   const bandLabel = (b: string) => (te(`churn.band_.${b}`) ? t(`churn.band_.${b}`) : b);
   /** A probability (0..1, a ratio, not money) as "12.3%". */
   const percent = (p: number | null | undefined) => (p === null || p === undefined ? '-' : `${(Math.round(p * 1000) / 10).toLocaleString(loc.intlLocale)}%`);
   const value = (v: number | null) => (v === null ? '-' : (Math.round(v * 100) / 100).toLocaleString(loc.intlLocale));
-  return { featureLabel, bandLabel, percent, value };
+  return { featureLabel, segmentLabel, bandLabel, percent, value };
 }
