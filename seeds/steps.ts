@@ -4,6 +4,7 @@ import { seedCustomers, seedUsage } from './customers';
 import { seedBilling } from './billing';
 import { seedDunning } from './dunning';
 import { seedAnalyticsHistory } from './analytics-history';
+import { seedChurn } from './churn';
 
 /**
  * Seed steps that feature modules add (catalog, customers, usage ...). Each must be idempotent:
@@ -17,4 +18,5 @@ export const demoSeeders: SeedStep[] = [
   seedBilling, // subscriptions, bill-run groups and 3 closed months of bill runs and invoices
   seedDunning, // a few invoices overdue at different dunning stages (the policy is in the demo rule pack)
   seedAnalyticsHistory, // 12 months of subscription changes and payments for the dashboard
+  seedChurn, // the committed churn model, registered and scoring today's subscribers (needs the bills above)
 ];

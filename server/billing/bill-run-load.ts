@@ -15,6 +15,7 @@ import { tenantSettings } from '../tenants/tenant-settings';
 import { loadUsage, type UsageBook } from './usage';
 import { CYCLE_LOOKBACK_DAYS, cyclesEndingIn, isCycleInterval } from './cycles';
 import type { PayerData, RunDocs } from './rate-payer';
+import { latestChurnFacts, readsChurnFacts } from '../churn/facts';
 
 type Run = typeof billRuns.$inferSelect;
 
@@ -167,10 +168,13 @@ export async function loadSlices(db: Db, slices: Slice[]): Promise<LoadedSlice[]
         for (const c of plan?.document.components ?? []) if (c.type === 'usage') meterCodes.add(c.meter);
       }
       const customerIds = data.flatMap((d) => d.customers.map((c) => c.id));
-      const [usage, existing] = await Promise.all([
+      const [usage, existing, churn] = await Promise.all([
         loadUsage(rtx, slice.run.tenantId, base.timezone, customerIds, meterCodes, base.period, usageStarts(data, base)),
         existingInvoices(rtx, slice.run, slice.billTos),
+        // Churn facts only when a rule reads them: the latest score of the active model (server/churn/facts.ts).
+        readsChurnFacts(base.rules.referencedFacts) ? latestChurnFacts(rtx, slice.run.tenantId, customerIds) : null,
       ]);
+      if (churn) for (const d of data) d.churn = churn;
       return { data, usage, existing, customerIds };
     });
     loaded.push({ run: slice.run, base, ...l });

@@ -18,6 +18,7 @@ import { roundTaxByName } from '../rating/tax';
 import { applyBalances, type PointsPolicy } from '../rating/balances';
 import { daysBetween, maxDate, minDate, periodFor, type Period } from '../lib/dates';
 import { factCustomer } from '../customers/facts';
+import type { FactCustomer } from '../rules/facts';
 import { usageQuantity, type UsageBook } from './usage';
 import { cyclesEndingIn, type CycleInterval } from './cycles';
 import { ratedWindowEnd, withoutTiming } from './in-advance';
@@ -31,7 +32,11 @@ export interface PayerSubscription {
   /** The earliest date in the run's period from which its in-advance charge was credited back (a mid-period change). */
   creditedFrom?: string;
 }
-export interface PayerData { billTo: string; payerId: string | null; customers: CustomerRow[]; subs: PayerSubscription[] }
+export interface PayerData {
+  billTo: string; payerId: string | null; customers: CustomerRow[]; subs: PayerSubscription[];
+  /** Customer id → its churn facts (server/churn/facts.ts), loaded only when a rule reads them. */
+  churn?: Map<string, Pick<FactCustomer, 'churnRisk' | 'churnBand' | 'behaviourSegment' | 'churnScore'>>;
+}
 
 export interface RunDocs {
   period: Period;
@@ -266,7 +271,7 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
     for (const { customerId, period: ratedPeriod, segs } of [...perCustomer.values()].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0))) {
       const customer = customerById.get(customerId)!;
       const r = rate({
-        currency, rounding: docs.rounding, customer: factCustomer(customer, ratedPeriod.start), period: ratedPeriod,
+        currency, rounding: docs.rounding, customer: factCustomer(customer, ratedPeriod.start, data.churn?.get(customerId)), period: ratedPeriod,
         subscriptions: segs.map((s) => s.input),
         ...(single && balances ? { prepaidBalance: balances.prepaid, pointsBalance: balances.points, points } : {}),
         ...(docs.promotions ? { promotionUsage: docs.promotions.usageFor(customerId) } : {}),

@@ -13,6 +13,7 @@ import { assertPermission, q, type Ctx } from '../lib/context';
 import { notFound } from '../lib/errors';
 import { addInterval, todayInZone } from '../lib/dates';
 import { factCustomer } from '../customers/facts';
+import { latestChurnFacts } from '../churn/facts';
 import { aggregate } from '../metering/usage';
 import { tenantMeters } from '../metering/tenant-meters';
 import { startOfDayInZone } from '../metering/period';
@@ -48,9 +49,11 @@ export async function customerRatingFacts({ ctx, customerId, month }: { ctx: Ctx
     usage[m.code] = { value: u.value, events: u.events, aggregation: u.aggregation, unit: u.unit, name: u.name };
   }
 
+  // The churn facts as a bill run would read them (latest score of the active model), for rules on churnBand.
+  const churn = (await latestChurnFacts(q(ctx), ctx.tenantId, [customerId])).get(customerId);
   return {
     customerId, timezone: tz, period: { start, end },
-    customer: (() => { const f = factCustomer(c, start); return { ...f, tags: f.tags ? [...f.tags] : f.tags }; })(),
+    customer: (() => { const f = factCustomer(c, start, churn); return { ...f, tags: f.tags ? [...f.tags] : f.tags }; })(),
     subscriptions: subs.map((s) => {
       // The phase in effect in the period: the latest that starts before its end and has not ended by its start.
       const inPeriod = phases.filter((p) => p.subscriptionId === s.id && p.startDate < end && (!p.endDate || p.endDate > start));

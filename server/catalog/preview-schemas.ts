@@ -51,6 +51,8 @@ export const TraceEntryOut = z.object({
   params: z.record(z.string(), z.string()).openapi({ description: 'The values the reason names (amounts, dates, codes, tax names)' }),
   facts: z.record(z.string(), z.unknown()).optional(),
   conditions: ConditionTraceOut.optional(),
+  churnScore: z.object({ modelVersion: z.number().int(), asOf: z.string() }).optional()
+    .openapi({ description: 'The churn score the conditions read (customer.churnRisk, churnBand, behaviourSegment): its model version and date' }),
 }).openapi('TraceEntry');
 
 export const PreviewResponseSchema = z.object({

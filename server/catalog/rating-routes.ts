@@ -20,7 +20,9 @@ const CustomerFactsOut = z.object({
   customer: z.object({
     id: z.string().nullable().optional(), type: z.string().nullable().optional(), segment: z.string().nullable().optional(),
     country: z.string().nullable().optional(), tags: z.array(z.string()).nullable().optional(), tenureMonths: z.number().int().nullable().optional(),
-    dunningExcluded: z.boolean().nullable().optional(), attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullable().optional(),
+    dunningExcluded: z.boolean().nullable().optional(),
+    churnRisk: z.number().nullable().optional(), churnBand: z.string().nullable().optional(), behaviourSegment: z.string().nullable().optional(),
+    churnScore: z.object({ modelVersion: z.number().int(), asOf: z.string() }).nullable().optional(), attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).nullable().optional(),
   }),
   subscriptions: z.array(z.object({
     id: z.string(), planCode: z.string(), quantities: z.record(z.string(), z.string()), startDate: z.string(), endDate: z.string().nullable(),

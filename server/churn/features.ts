@@ -19,8 +19,9 @@ import type { Db, Tx } from '../db/client';
 /** The fixed features, in model order; per-tenant ones (meters, attributes) follow them. */
 export const BASE_FEATURES = [
   'tenure_days', // asOf − first subscription start
-  'mrr', // monthly run-rate of the latest bill of each running subscription (bill amount × 30.4375 / period days)
-  'mrr_change_3m', // mrr − the same as of asOf − 91 days
+  // Money relative to the tenant's own scale, so a model means the same in KRW, JPY or USD (no FX):
+  'mrr_ratio', // monthly run-rate (latest bill of each running subscription × 30.4375 / period days) ÷ the median run-rate of the tenant's subscribers in the customer's currency at asOf
+  'mrr_change_3m_ratio', // (run-rate − the same as of asOf − 91 days) ÷ that same median
   'plan_interval_months', // the main (non add-on) subscription's plan interval in months (week = 12/52, day = 12/365)
   'contract_term_months', // term length of the active contract in months (0 without one)
   'contract_months_left', // months until the end of the active contract's term (0 without one)
@@ -34,6 +35,8 @@ export const BASE_FEATURES = [
   'overdue_invoices', // invoices past due and unsettled at asOf
   'credit_notes_90d', // credit notes issued in the last 90 days
   'method_card', 'method_bank_transfer', 'method_virtual_account', 'method_prepaid', // the bill-to payer's payment method (one-hot)
+  'autopay', // 1 when the bill-to party had an automatic payment method (auto-collect) at asOf
+  'dunning_step_max_90d', // the highest dunning step taken on its invoices in the last 90 days (0: none)
 ] as const;
 
 export interface FeatureSpec {
@@ -115,7 +118,7 @@ export function featureSql(tenantId: string, asOf: string, spec: FeatureSpec, op
       select s.customer_id, min(s.start_date) as first_start from subscriptions s, d
       where s.tenant_id = ${tenantId} and s.start_date < d.asof group by s.customer_id),
     pop as (
-      select c.id, c.tenant_id, c.attributes, coalesce(c.payer_id, c.id) as bill_to, c.payer_id, a.subs, a.addons from customers c
+      select c.id, c.tenant_id, c.currency, c.attributes, coalesce(c.payer_id, c.id) as bill_to, c.payer_id, a.subs, a.addons from customers c
       join sub_agg a on a.customer_id = c.id
       where c.tenant_id = ${tenantId} ${only}),
     run_rate as (
@@ -129,13 +132,19 @@ export function featureSql(tenantId: string, asOf: string, spec: FeatureSpec, op
       left join lateral (select (b.subtotal - b.discount_total) as amount, (b.period_end - b.period_start) as days from bills b
         where b.tenant_id = s.tenant_id and b.subscription_id = s.id and b.period_end <= d.asof - 91 order by b.period_end desc limit 1) pb on true
       group by s.customer_id),
+    -- The tenant's scale per currency: the median run-rate of its paying subscribers at asOf (all of
+    -- them, also when only some customers are scored), so money features are ratios, free of FX.
+    scale as (
+      select cu.currency, percentile_cont(0.5) within group (order by r.mrr) as median from run_rate r
+      join customers cu on cu.id = r.customer_id and cu.tenant_id = ${tenantId}
+      where r.mrr > 0 group by cu.currency),
     main_plan as (
       select distinct on (s.customer_id) s.customer_id, s.plan_code from subs s
       order by s.customer_id, s.add_on, s.start_date desc)
     select c.id as "customerId", json_build_array(
       (d.asof - fs.first_start)::float8,
-      coalesce(rr.mrr, 0)::float8,
-      (coalesce(rr.mrr, 0) - coalesce(rr.mrr_3m, 0))::float8,
+      coalesce(coalesce(rr.mrr, 0) / nullif(sc.median, 0), 0)::float8,
+      coalesce((coalesce(rr.mrr, 0) - coalesce(rr.mrr_3m, 0)) / nullif(sc.median, 0), 0)::float8,
       (select case v.document ->> 'interval' when 'year' then 12 when 'month' then 1 when 'week' then 12.0 / 52 when 'day' then 12.0 / 365 end
           * coalesce((v.document ->> 'intervalCount')::int, 1)
         from catalog_entries e join catalog_versions v on v.entry_id = e.id and v.tenant_id = e.tenant_id
@@ -166,13 +175,19 @@ export function featureSql(tenantId: string, asOf: string, spec: FeatureSpec, op
       (case when p.payment_method_type = 'card' then 1 else 0 end)::float8,
       (case when p.payment_method_type = 'bank_transfer' then 1 else 0 end)::float8,
       (case when p.payment_method_type = 'virtual_account' then 1 else 0 end)::float8,
-      (case when p.payment_method_type = 'prepaid' then 1 else 0 end)::float8
+      (case when p.payment_method_type = 'prepaid' then 1 else 0 end)::float8,
+      -- Stored before asOf and not removed by then (a removal after asOf leaves updated_at after it).
+      (case when exists (select 1 from payment_methods pm where pm.tenant_id = c.tenant_id and pm.bill_to = c.bill_to and pm.auto_collect
+        and pm.created_at < d.asof::timestamptz and (pm.status = 'active' or pm.updated_at >= d.asof::timestamptz)) then 1 else 0 end)::float8,
+      coalesce((select max(a.step) from dunning_actions a where a.tenant_id = c.tenant_id and a.bill_to = c.bill_to
+        and a.status in ('done', 'open') and a.run_date >= d.asof - 90 and a.run_date < d.asof), 0)::float8
       ${sql.join(meterCols, sql``)}
       ${sql.join(attrCols, sql``)}
     ) as "values"
     from pop c cross join d
     join first_start fs on fs.customer_id = c.id
     left join run_rate rr on rr.customer_id = c.id
+    left join scale sc on sc.currency = c.currency
     left join main_plan mp on mp.customer_id = c.id
     left join payers p on p.id = c.payer_id and p.tenant_id = c.tenant_id
     order by c.id`;

@@ -10,6 +10,7 @@ import type { DbOrTx } from '../db/client';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { invalid, notFound } from '../lib/errors';
 import { recordAudit } from '../audit/record';
+import type { ChurnCard } from './schemas';
 import { BASE_FEATURES, featureNames, type FeatureSpec } from './features';
 
 export type ChurnModelRow = typeof churnModels.$inferSelect;
@@ -109,13 +110,22 @@ export async function activateModel(ctx: Ctx, version: number): Promise<ChurnMod
   });
 }
 
+/** A version as the API shows it: no graphs or trees, instants as ISO strings. */
+export function modelOut(r: Pick<ChurnModelRow, 'id' | 'version' | 'active' | 'card' | 'bands' | 'note' | 'createdBy' | 'createdAt' | 'activatedAt'>) {
+  return {
+    // Registered through the ChurnCard schema (routes.ts), so a stored card has its shape.
+    id: r.id, version: r.version, active: r.active, card: r.card as ChurnCard, bands: r.bands, note: r.note, createdBy: r.createdBy,
+    createdAt: r.createdAt.toISOString(), activatedAt: r.activatedAt ? r.activatedAt.toISOString() : null,
+  };
+}
+
 /** Versions, newest first, without the graphs. */
 export async function listModels(ctx: Ctx) {
   assertPermission(ctx, 'analytics:read');
   const rows = await q(ctx).select({ id: churnModels.id, version: churnModels.version, active: churnModels.active, card: churnModels.card, bands: churnModels.bands,
     note: churnModels.note, createdBy: churnModels.createdBy, createdAt: churnModels.createdAt, activatedAt: churnModels.activatedAt })
     .from(churnModels).where(eq(churnModels.tenantId, ctx.tenantId)).orderBy(desc(churnModels.version));
-  return rows;
+  return rows.map(modelOut);
 }
 
 export async function activeModel(db: DbOrTx, tenantId: string): Promise<ChurnModelRow | null> {

@@ -10,11 +10,13 @@ type CustomerRow = typeof customers.$inferSelect;
  * (`customers.external_id`, e.g. "GRS"), not our internal UUID: rules are written by the tenant
  * about its customers (rules/packs/demo/rules/grs-aws-support.json), and UUIDs differ per database.
  */
-export function factCustomer(c: CustomerRow, onDate: string): FactCustomer {
+export function factCustomer(c: CustomerRow, onDate: string, churn?: Pick<FactCustomer, 'churnRisk' | 'churnBand' | 'behaviourSegment' | 'churnScore'>): FactCustomer {
   const since = c.createdAt.toISOString().slice(0, 10);
   return {
     id: c.externalId, type: c.type, segment: c.segment, country: c.country, tags: c.tags,
     tenureMonths: since <= onDate ? monthsBetween(since, onDate) : 0,
     dunningExcluded: c.dunningExcluded, attributes: c.attributes,
+    // The churn facts of its latest score (server/churn/facts.ts), when the caller loaded them.
+    ...(churn ? { churnRisk: churn.churnRisk, churnBand: churn.churnBand, behaviourSegment: churn.behaviourSegment, churnScore: churn.churnScore } : {}),
   };
 }

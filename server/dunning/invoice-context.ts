@@ -44,7 +44,7 @@ export function viewInvoice(policy: Policy, { inv, owed }: Overdue, data: ChunkD
   const rows = data.actionsOf.get(inv.id) ?? [];
   const daysOverdue = daysBetween(inv.dueDate, today);
   const facts = buildDunningFacts({
-    customer: customer ? factCustomer(customer, today) : {}, daysOverdue, amountDue: owed.toNumber(), currency: inv.currency,
+    customer: customer ? factCustomer(customer, today, data.churnOf.get(customer.id)) : {}, daysOverdue, amountDue: owed.toNumber(), currency: inv.currency,
     payerOverdueBalance: pos.balance.toNumber(), payerUnpaidInvoiceCount: pos.count,
     paymentAttempts: rows.filter((r) => r.action === 'retry_payment' && r.status !== 'cancelled').length,
     lastDeclineCode: data.lastDecline.get(inv.billTo) ?? null, paymentMethod: data.payerOf.get(inv.billTo)?.paymentMethodType ?? null,

@@ -6,6 +6,7 @@ import { and, asc, desc, eq, inArray, lt, or } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { customers, dunningActions, dunningControls, invoices, payers, payments } from '../db/schema';
 import { Decimal } from '../lib/money';
+import { latestChurnFacts, type ChurnFacts } from '../churn/facts';
 import { creditedTotals, outstanding, OPEN_INVOICE_STATUSES } from '../invoices/invoices';
 
 export type InvoiceRow = typeof invoices.$inferSelect;
@@ -39,6 +40,8 @@ export interface ChunkData {
   lastDecline: Map<string, string | null>;
   actionsOf: Map<string, ActionRow[]>;
   controlOf: Map<string, typeof dunningControls.$inferSelect>;
+  /** Customer id → the churn facts of its latest score of the active model (server/churn/facts.ts). */
+  churnOf: Map<string, ChurnFacts>;
 }
 
 export async function loadChunk(db: DbOrTx, tenantId: string, part: Overdue[]): Promise<ChunkData> {
@@ -52,6 +55,7 @@ export async function loadChunk(db: DbOrTx, tenantId: string, part: Overdue[]): 
     db.select().from(dunningActions).where(and(eq(dunningActions.tenantId, tenantId), inArray(dunningActions.invoiceId, ids))).orderBy(asc(dunningActions.step)),
     db.select().from(dunningControls).where(and(eq(dunningControls.tenantId, tenantId), inArray(dunningControls.invoiceId, ids))),
   ]);
+  const churnOf = await latestChurnFacts(db, tenantId, custs.map((c) => c.id));
   const customersOf = new Map<string, CustomerRow[]>();
   const billToSet = new Set(billTos);
   for (const c of custs) {
@@ -63,5 +67,5 @@ export async function loadChunk(db: DbOrTx, tenantId: string, part: Overdue[]): 
   for (const d of declines) if (!lastDecline.has(d.billTo)) lastDecline.set(d.billTo, d.code);
   const actionsOf = new Map<string, ActionRow[]>();
   for (const a of acts) actionsOf.set(a.invoiceId, [...(actionsOf.get(a.invoiceId) ?? []), a]);
-  return { customersOf, payerOf: new Map(pays.map((p) => [p.id, p])), lastDecline, actionsOf, controlOf: new Map(ctls.map((c) => [c.invoiceId, c])) };
+  return { customersOf, payerOf: new Map(pays.map((p) => [p.id, p])), lastDecline, actionsOf, controlOf: new Map(ctls.map((c) => [c.invoiceId, c])), churnOf };
 }

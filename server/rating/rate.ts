@@ -38,6 +38,7 @@ import { Redemptions, settleReasons } from './policy';
 import { isPreparedRules, preparePlanLite, prepareRules, type PreparedRules } from './prepare';
 import { rateReference } from './rate-reference';
 import { subscriptionFacts } from './subscription-facts';
+import { CHURN_FACT_NAMES } from '../rules/facts';
 import type { RatedLine, RateOptions, RatingInput, RatingResult, TraceEntry } from './types';
 
 /** How often rate() fell back to the reference implementation (diagnostics, tests). */
@@ -46,18 +47,33 @@ export const rateStats = { fast: 0, fallbacks: 0 };
 export function rate(input: RatingInput, options: RateOptions): RatingResult {
   const rules = isPreparedRules(options.rules) ? options.rules : prepareRules(options.rules);
   const opts = rules === options.rules ? options : { ...options, rules };
-  if (options.engine === 'reference') return rateReference(input, opts);
+  if (options.engine === 'reference') return withScoreSource(rateReference(input, opts), input);
   try {
     const r = rateFast(input, opts, rules);
     rateStats.fast++;
-    return r;
+    return withScoreSource(r, input);
   } catch (e) {
     if (e instanceof NotExact) {
       rateStats.fallbacks++;
-      return rateReference(input, opts);
+      return withScoreSource(rateReference(input, opts), input);
     }
     throw e;
   }
+}
+
+/**
+ * A rule that read a churn fact names the score it read (model version, score date) in its trace
+ * entry, so "why this discount?" is answered from the invoice alone. Both raters record the facts
+ * a rule read; this adds the source once, after either.
+ */
+function withScoreSource(r: RatingResult, input: RatingInput): RatingResult {
+  const src = input.customer.churnScore;
+  if (!src) return r;
+  for (const e of r.trace) {
+    const f = e.facts;
+    if (f && CHURN_FACT_NAMES.some((n) => n in f)) e.churnScore = { modelVersion: src.modelVersion, asOf: src.asOf };
+  }
+  return r;
 }
 
 /** versions.rules of every result of one prepared pack (fresh objects per result). */

@@ -109,6 +109,8 @@ export interface TraceEntry {
   facts?: Record<string, unknown>;
   /** Per-condition results (trace level "full"). */
   conditions?: ConditionTrace;
+  /** The churn score its conditions read (customer.churnRisk / churnBand / behaviourSegment): model version and score date. */
+  churnScore?: { modelVersion: number; asOf: string };
 }
 
 export interface RatingResult {

@@ -25,6 +25,9 @@ export interface FactDef {
 
 export const CUSTOMER_TYPES = ['individual', 'corporate', 'public', 'foreigner'] as const;
 export const PLAN_INTERVALS = ['day', 'week', 'month', 'year'] as const;
+export const CHURN_BANDS = ['low', 'medium', 'high'] as const;
+/** The facts read from a churn score; a trace entry that reads one names the score's model version and date. */
+export const CHURN_FACT_NAMES = ['customer.churnRisk', 'customer.churnBand', 'customer.behaviourSegment'] as const;
 
 const f = (
   name: string,
@@ -48,6 +51,17 @@ export const FACT_CATALOG: readonly FactDef[] = [
     scope: 'both',
   }),
   f('customer.dunningExcluded', 'boolean', '미납 조치 제외', 'Dunning excluded', 'The customer is exempt from dunning actions.', {
+    scope: 'both',
+  }),
+  // Churn facts (server/churn/facts.ts): the latest score of the tenant's active churn model; null
+  // when the customer has no score (no active model, or not scored yet), so rules on them do not fire.
+  f('customer.churnRisk', 'number', '이탈 위험도', 'Churn risk', 'Calibrated churn probability, 0 to 1 (e.g. 0.35), of the latest score.', {
+    scope: 'both', nonNegative: true,
+  }),
+  f('customer.churnBand', 'string', '이탈 위험 등급', 'Churn risk band', "low, medium or high, by the model's band thresholds (default medium ≥ 0.2, high ≥ 0.5).", {
+    scope: 'both', allowedValues: CHURN_BANDS,
+  }),
+  f('customer.behaviourSegment', 'string', '행동 세그먼트', 'Behaviour segment', "Name of the customer's behaviour segment in the model (e.g. \"small, card auto-pay, loyal\").", {
     scope: 'both',
   }),
   f('subscription.planCode', 'string', '상품 코드', 'Plan code', 'Code of the subscribed plan.'),
@@ -118,6 +132,12 @@ export interface FactCustomer {
   tenureMonths?: number | null;
   dunningExcluded?: boolean | null;
   attributes?: Record<string, string | number | boolean | null> | null;
+  /** The latest churn score of the active model (server/churn/facts.ts); absent = no score. */
+  churnRisk?: number | null;
+  churnBand?: string | null;
+  behaviourSegment?: string | null;
+  /** Where the churn facts came from, named in the trace of every rule that reads them. */
+  churnScore?: { modelVersion: number; asOf: string } | null;
 }
 
 export interface BuildFactsInput {
@@ -160,6 +180,9 @@ export function buildFacts(input: BuildFactsInput): FactMap {
     'customer.tags': c.tags ?? null,
     'customer.tenureMonths': c.tenureMonths ?? null,
     'customer.dunningExcluded': c.dunningExcluded ?? null,
+    'customer.churnRisk': c.churnRisk ?? null,
+    'customer.churnBand': c.churnBand ?? null,
+    'customer.behaviourSegment': c.behaviourSegment ?? null,
     'subscription.planCode': s.planCode ?? null,
     'subscription.startDate': s.startDate ?? null,
     'subscription.cycleIndex': s.cycleIndex ?? null,

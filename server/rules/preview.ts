@@ -15,7 +15,7 @@ import { checkEligibility } from '../rating/eligibility';
 import { subscriptionFacts } from '../rating/subscription-facts';
 import type { PointsPolicy } from '../rating/balances';
 import type { RatingInput, RatingResult, SubscriptionInput, UsageValue } from '../rating/types';
-import { CUSTOMER_TYPES } from './facts';
+import { CHURN_BANDS, CUSTOMER_TYPES } from './facts';
 import { Code, CurrencyCode, MoneyString, Quantity, type PlanDoc, type RuleDoc } from './schema';
 import { joinPath, validatePlan, validateRule } from './validate';
 
@@ -48,6 +48,11 @@ export const PreviewRequestSchema = z.strictObject({
       tags: z.array(z.string()).optional(),
       tenureMonths: z.int().min(0).nullable().optional(),
       dunningExcluded: z.boolean().optional(),
+      churnRisk: z.number().min(0).max(1).nullable().optional(),
+      churnBand: z.enum(CHURN_BANDS).nullable().optional(),
+      behaviourSegment: z.string().max(200).nullable().optional(),
+      /** Where the churn facts came from (GET /rating/customers/{id}/facts gives it); named in the trace. */
+      churnScore: z.strictObject({ modelVersion: z.int().min(1), asOf: isoDate }).nullable().optional(),
       attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
     })
     .optional(),

@@ -84,8 +84,13 @@ describe('churn API', () => {
       for (const d of r.drivers) expect(upload.card.features).toContain(d.feature);
     }
     expect(list.body.summary.low + list.body.summary.medium + list.body.summary.high).toBe(customerIds.length);
+    // totals per currency over all scores, in decimals: MRR at risk never exceeds the run-rate
+    expect(list.body.byCurrency).toEqual([{ currency: 'USD', customers: customerIds.length, mrr: expect.stringMatching(/^\d+\.\d{2}$/), mrrAtRisk: expect.stringMatching(/^\d+\.\d{2}$/) }]);
+    expect(Number(list.body.byCurrency[0].mrrAtRisk)).toBeLessThan(Number(list.body.byCurrency[0].mrr));
+    expect(list.body.segments.reduce((n: number, s: { customers: number }) => n + s.customers, 0)).toBe(customerIds.length);
     const mine = await call('GET', `/customers/${customerIds[0]}/churn`);
     expect(mine.body.score).toMatchObject({ modelVersion: 1, asOf: '2025-06-09' }); // the tenant's date (New York)
+    expect(mine.body.score.scoredAt).toBe('2025-06-10T03:00:00.000Z'); // an ISO instant, not a driver-specific Date
     expect(mine.body.history).toHaveLength(1);
     // scoring again the same day replaces, never adds
     await call('POST', '/analytics/churn/score', {});

@@ -21,7 +21,7 @@ let spec: FeatureSpec;
 beforeAll(async () => {
   t = await makeTestApp({ now: clock, demoData: true });
   spec = await tenantFeatureSpec(t.handle.db, t.demoTenantId);
-}, 180_000);
+}, 300_000); // the whole demo seed, churn model and scores included, on a loaded machine
 afterAll(async () => t?.close());
 
 const rows = async (asOf: string) => new Map((await featureRows(t.handle.db, t.demoTenantId, asOf, spec)).map((r) => [r.customerId, r.values]));
@@ -35,6 +35,24 @@ describe('churn features as of a date', () => {
     expect(spec.meters.length).toBeGreaterThan(0); // the demo tenant's usage gives per-meter features
     const tenure = names.indexOf('tenure_days');
     expect([...past.values()].every((v) => (v[tenure] ?? -1) > 0)).toBe(true);
+  });
+
+  it('express money relative to the tenant\'s own scale (KRW demo), and the demo seed scored the demo tenant with the committed model', async () => {
+    const past = [...(await rows(PAST)).values()];
+    const names = featureNames(spec);
+    const ratio = past.map((v) => v[names.indexOf('mrr_ratio')] as number).filter((x) => x > 0).sort((a, b) => a - b);
+    // the median paying subscriber is 1 by definition, whatever the currency: KRW amounts (tens of thousands) do not reach the model
+    expect(ratio.length).toBeGreaterThan(5);
+    expect(ratio[Math.floor((ratio.length - 1) / 2)]).toBeLessThanOrEqual(1);
+    expect(ratio[Math.ceil((ratio.length - 1) / 2)]).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...ratio)).toBeLessThan(100);
+    const list = (await call('GET', '/analytics/churn?limit=500')).body;
+    expect(list.model).toMatchObject({ version: 1 });
+    expect(list.total).toBeGreaterThan(5);
+    expect(list.byCurrency.map((c: { currency: string }) => c.currency)).toContain('KRW');
+    // real, differing scores (a model reading KRW as USD-sized amounts would put everyone in one corner)
+    expect(new Set(list.data.map((r: { probability: number }) => r.probability)).size).toBeGreaterThan(3);
+    expect(list.data.every((r: { segmentName: string | null }) => !!r.segmentName)).toBe(true);
   });
 
   it('do not change when data after the date arrives; later dates see it', async () => {

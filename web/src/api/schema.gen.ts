@@ -11185,6 +11185,14 @@ export interface components {
                 tags?: string[];
                 tenureMonths?: number | null;
                 dunningExcluded?: boolean;
+                churnRisk?: number | null;
+                /** @enum {string|null} */
+                churnBand?: "low" | "medium" | "high" | null;
+                behaviourSegment?: string | null;
+                churnScore?: {
+                    modelVersion: number;
+                    asOf: string;
+                } | null;
                 attributes?: {
                     [key: string]: string | number | boolean | (null);
                 };
@@ -11523,6 +11531,11 @@ export interface components {
                 [key: string]: unknown;
             };
             conditions?: components["schemas"]["ConditionTrace"];
+            /** @description The churn score the conditions read (customer.churnRisk, churnBand, behaviourSegment): its model version and date */
+            churnScore?: {
+                modelVersion: number;
+                asOf: string;
+            };
         };
         ConditionTrace: {
             /** @enum {string} */
@@ -11558,6 +11571,13 @@ export interface components {
                 tags?: string[] | null;
                 tenureMonths?: number | null;
                 dunningExcluded?: boolean | null;
+                churnRisk?: number | null;
+                churnBand?: string | null;
+                behaviourSegment?: string | null;
+                churnScore?: {
+                    modelVersion: number;
+                    asOf: string;
+                } | null;
                 attributes?: {
                     [key: string]: string | number | boolean | null;
                 } | null;
@@ -13106,6 +13126,20 @@ export interface components {
                 medium: number;
                 high: number;
             };
+            /** @description Per currency over every matching score: customers, monthly run-rate and MRR at risk (Σ probability × run-rate) */
+            byCurrency: {
+                currency: string;
+                customers: number;
+                mrr: string;
+                mrrAtRisk: string;
+            }[];
+            segments: {
+                segment: number | null;
+                segmentName: string | null;
+                customers: number;
+                avgProbability: number;
+                high: number;
+            }[];
             data: {
                 customerId: string;
                 externalId: string;
@@ -13148,7 +13182,7 @@ export interface components {
                 segment: number | null;
                 segmentName: string | null;
                 modelVersion: number;
-                scoredAt?: unknown;
+                scoredAt: string;
             } | null;
             history: {
                 asOf: string;
@@ -13162,17 +13196,71 @@ export interface components {
             id: string;
             version: number;
             active: boolean;
-            card: {
-                [key: string]: unknown;
-            };
+            card: components["schemas"]["ChurnModelCard"];
             bands: {
                 medium: number;
                 high: number;
             };
             note: string | null;
             createdBy: string | null;
-            createdAt?: unknown;
-            activatedAt?: unknown;
+            createdAt: string;
+            activatedAt: string | null;
+        };
+        /** @description The model card (notebooks/churn.ipynb): features in input order, metrics on the time-based holdout, the baseline, calibration bins, importances, and more */
+        ChurnModelCard: {
+            features: string[];
+            algorithm?: string;
+            metrics?: {
+                rocAuc?: number;
+                prAuc?: number;
+                brier?: number;
+                liftTopDecile?: number;
+                rows?: number;
+                positives?: number;
+            } & {
+                [key: string]: unknown;
+            };
+            baseline?: {
+                algorithm?: string;
+                metrics?: {
+                    rocAuc?: number;
+                    prAuc?: number;
+                    brier?: number;
+                    liftTopDecile?: number;
+                    rows?: number;
+                    positives?: number;
+                } & {
+                    [key: string]: unknown;
+                };
+            } & {
+                [key: string]: unknown;
+            };
+            calibration?: ({
+                predicted: number;
+                observed: number;
+            } & {
+                [key: string]: unknown;
+            })[];
+            importances?: {
+                feature: string;
+                importance: number;
+            }[];
+            trainingData?: {
+                from?: string;
+                to?: string;
+                rows?: number;
+                positives?: number;
+            } & {
+                [key: string]: unknown;
+            };
+            snapshots?: {
+                [key: string]: unknown;
+            };
+            drivers?: string;
+            codeVersion?: string;
+            trainedAt?: string;
+        } & {
+            [key: string]: unknown;
         };
         ChurnModelUpload: {
             /** @description The churn graph (ONNX, base64): input [N, features] float, output "probability" [N, 1] */
@@ -13193,11 +13281,7 @@ export interface components {
                     number
                 ][][];
             };
-            card: {
-                features: string[];
-            } & {
-                [key: string]: unknown;
-            };
+            card: components["schemas"]["ChurnModelCard"];
             bands?: {
                 medium: number;
                 high: number;

@@ -12,6 +12,7 @@ import {
 import { productMenuGroups, productRoutes } from './routes-products';
 import { opsMenuGroups, opsRoutes } from './routes-ops';
 import { dunningMenuGroups, dunningRoutes } from './routes-dunning';
+import { churnRoutes } from './routes-churn';
 
 export type AreaKey = 'common' | 'products' | 'customers' | 'billing' | 'statistics';
 
@@ -112,4 +113,5 @@ export const consoleRoutes: RouteRecordRaw[] = [
   ...productRoutes,
   ...opsRoutes,
   ...dunningRoutes,
+  ...churnRoutes,
 ];

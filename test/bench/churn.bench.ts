@@ -1,0 +1,109 @@
+/**
+ * npm run bench:churn — churn scoring throughput: BENCH_CUSTOMERS (default 100,000) subscribers
+ * with a main subscription, 0–3 add-ons and three months of bills, written set-based in SQL; then,
+ * as the nightly job does it, the feature SQL (server/churn/features.ts) and batched
+ * onnxruntime-node inference with per-customer drivers (server/churn/score.ts) with the committed
+ * demo model. Reports customers/s for the features, for scoring, end to end, and for the plain
+ * JavaScript walk of the same trees (the reference, without onnxruntime), and the share of the time
+ * spent in the feature SQL. Goal (issue 14): 100,000 customers in under 10 s end to end.
+ *
+ * With DATABASE_URL (a PostgreSQL server) it creates and drops a scratch database; without it, it
+ * runs on an embedded PGlite in a temporary folder (slower, single-threaded). On a shared machine
+ * run it small: BENCH_CUSTOMERS=2000 npm run bench:churn.
+ */
+import postgres from 'postgres';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { createDb } from '../../server/db/client';
+import { onboardTenant } from '../../server/tenants/onboard';
+import { systemCtx } from '../../server/lib/context';
+import { PERMISSION_CODES } from '../../server/access/permissions';
+import { registerModel } from '../../server/churn/models';
+import { featureRows } from '../../server/churn/features';
+import { imputed, scoreRows, walkTrees } from '../../server/churn/score';
+import { specFromFeatures } from '../../server/churn/models';
+
+const N = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
+const AS_OF = '2025-06-01';
+const url = process.env.DATABASE_URL;
+const secs = (t: number) => (performance.now() - t) / 1000;
+const rate = (n: number, s: number) => `${Math.round(n / s).toLocaleString('en-US')} customers/s`;
+
+let dropDb: (() => Promise<void>) | null = null;
+let dataDir: string | null = null;
+let dbUrl: string | undefined;
+if (url) {
+  const name = `bw_bench_${randomBytes(4).toString('hex')}`;
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  dbUrl = u.toString();
+  dropDb = async () => { await admin.unsafe(`drop database if exists ${name} with (force)`); await admin.end(); };
+} else {
+  dataDir = mkdtempSync(join(tmpdir(), 'bw-bench-churn-'));
+}
+const h = await createDb({ databaseUrl: dbUrl, dataDir: dataDir ?? undefined });
+try {
+  await h.migrate();
+  const boot = systemCtx(h.db, '', PERMISSION_CODES, () => new Date(`${AS_OF}T12:00:00Z`));
+  const t = await onboardTenant({ ctx: boot, input: { code: 'bench-churn', name: 'Bench churn', currency: 'USD', timezone: 'UTC', locale: 'en', roundingMode: 'half_up',
+    admin: { email: 'bench@churn.test', name: 'Bench', password: 'bench-password-1' } }, options: {} });
+  const tenantId = t.tenant.id;
+  const ctx = systemCtx(h.db, tenantId, PERMISSION_CODES, () => new Date(`${AS_OF}T12:00:00Z`));
+
+  // ---- data: customers, subscriptions (main + 0-3 add-ons, some cancelled), three monthly bills each
+  let t0 = performance.now();
+  await h.db.execute(sql`insert into customers (tenant_id, external_id, type, name, country, timezone, currency, attributes)
+    select ${tenantId}, 'c' || i, 'individual', 'Customer ' || i, 'US', 'UTC', 'USD', jsonb_build_object('e_invoice', i % 2 = 0)
+    from generate_series(1, ${N}) i`);
+  await h.db.execute(sql`insert into subscriptions (tenant_id, customer_id, plan_code, status, start_date, end_date, add_on)
+    select c.tenant_id, c.id, case when k = 0 then 'main' else 'addon-' || k end, 'active',
+      date '2025-06-01' - (30 + (hashtext(c.external_id) & 1023))::int, case when k = 0 and hashtext(c.external_id) % 9 = 0 then date '2025-06-20' end, k > 0
+    from customers c, generate_series(0, 3) k where c.tenant_id = ${tenantId} and k <= (hashtext(c.external_id) & 3)`);
+  await h.db.execute(sql`insert into bills (tenant_id, subscription_id, customer_id, bill_to, period_start, period_end, cycle_index, currency, segments, lines, subtotal, discount_total)
+    select s.tenant_id, s.id, s.customer_id, s.customer_id, (date '2025-03-01' + make_interval(months => m))::date, (date '2025-04-01' + make_interval(months => m))::date,
+      m + 1, 'USD', '[]', '[]', 20 + (hashtext(s.id::text) & 63), 0
+    from subscriptions s, generate_series(0, 2) m where s.tenant_id = ${tenantId}`);
+  await h.db.execute(sql`analyze`);
+  console.log(`data: ${N.toLocaleString('en-US')} customers written in ${secs(t0).toFixed(1)} s (${url ? 'PostgreSQL' : 'PGlite'}; load ${loadavg()[0].toFixed(1)})`);
+
+  // ---- the committed demo model
+  const dir = fileURLToPath(new URL('../../server/churn/models/telco/', import.meta.url));
+  const card = JSON.parse(readFileSync(dir + 'model-card.json', 'utf8'));
+  const model = await registerModel(ctx, { onnx: readFileSync(dir + 'churn.onnx'), segmentsOnnx: readFileSync(dir + 'segments.onnx'),
+    trees: JSON.parse(readFileSync(dir + 'trees.json', 'utf8')), card, activate: true });
+  const spec = specFromFeatures(model.card.features);
+
+  t0 = performance.now();
+  const rows = await featureRows(h.db, tenantId, AS_OF, spec);
+  const tFeatures = secs(t0);
+  t0 = performance.now();
+  const scores = await scoreRows(model, rows);
+  const tScore = secs(t0);
+  // The reference: the same trees walked in plain JavaScript (margin → Platt → probability), no onnxruntime.
+  t0 = performance.now();
+  const medians = (model.card.imputation as { values?: Record<string, number> } | undefined)?.values ?? {};
+  let maxDiff = 0;
+  rows.forEach((r, i) => {
+    const { margin } = walkTrees(model.trees, imputed(r.values, model.card.features, medians));
+    const p = 1 / (1 + Math.exp(-(model.trees.platt.a * margin + model.trees.platt.b)));
+    maxDiff = Math.max(maxDiff, Math.abs(p - scores[i].probability));
+  });
+  const tWalk = secs(t0);
+  const total = tFeatures + tScore;
+  console.log(`scored ${scores.length.toLocaleString('en-US')} subscribers as of ${AS_OF} (${model.card.features.length} features):`);
+  console.log(`  feature SQL          ${tFeatures.toFixed(2)} s  ${rate(rows.length, tFeatures)}`);
+  console.log(`  onnxruntime+drivers  ${tScore.toFixed(2)} s  ${rate(rows.length, tScore)}`);
+  console.log(`  end to end           ${total.toFixed(2)} s  ${rate(rows.length, total)}  (feature SQL ${Math.round((tFeatures / total) * 100)}% of it)`);
+  console.log(`  JS tree walk (ref.)  ${tWalk.toFixed(2)} s  ${rate(rows.length, tWalk)}  (max |p − onnx| ${maxDiff.toExponential(1)})`);
+  console.log(`  goal: 100,000 in < 10 s end to end → ${total * (100_000 / Math.max(rows.length, 1)) < 10 ? 'met' : 'not met'} at this rate (extrapolated ×${(100_000 / Math.max(rows.length, 1)).toFixed(1)})`);
+} finally {
+  await h.close();
+  await dropDb?.();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+}
