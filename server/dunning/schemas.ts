@@ -25,7 +25,7 @@ export const ControlOut = z.object({ pausedUntil: z.string().nullable(), promise
 
 export const StepOut = z.object({
   id: z.string(), invoiceId: z.string(), billTo: z.string(), ruleCode: z.string(), ruleVersion: z.number().int(), step: z.number().int(), action: z.string(),
-  status: z.enum(['sending', 'done', 'failed', 'cancelled', 'open', 'unknown']), runDate: z.string(), lastAttemptOn: z.string(), attempts: z.number().int(),
+  status: z.enum(['queued', 'sending', 'done', 'failed', 'cancelled', 'open', 'unknown']), runDate: z.string(), lastAttemptOn: z.string(), attempts: z.number().int(),
   result: z.record(z.string(), z.unknown()), error: z.string().nullable(), reversedAt: z.string().nullable(),
 }).openapi('DunningStep');
 export const TimelineOut = z.object({

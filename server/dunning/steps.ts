@@ -52,7 +52,7 @@ export async function chargeLateFee(env: StepEnv, tx: Tx, src: InvoiceRow, fee: 
 }
 
 /** Runs `fn` in a savepoint so a refused change (409 from a service) leaves the step's transaction usable. */
-async function attempt(tx: Tx, errors: string[], label: string, fn: (sp: Tx) => Promise<unknown>) {
+export async function attempt(tx: Tx, errors: string[], label: string, fn: (sp: Tx) => Promise<unknown>) {
   try {
     await tx.transaction(async (sp) => { await fn(sp); });
     return true;
