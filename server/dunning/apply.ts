@@ -20,7 +20,7 @@ import type { Fired, Policy } from './policy';
 import type { ActionRow } from './load';
 
 interface Item { d: InvoiceDecision; c: Claim; row: ActionRow }
-type Outcome = StepResult | { error: string };
+export type Outcome = StepResult | { error: string };
 export interface ChunkOutcome { acted: number; failed: number; excluded: number; reminders: Map<string, { row: ActionRow; f: Fired }[]> }
 
 const BATCH = 1000;
@@ -69,14 +69,7 @@ export async function applyChunk(tx: Tx, env: StepEnv, policy: Policy, decisions
   const outcomes = await act(tx, env, items);
 
   // Outcomes, audit and timeline: one statement each (per batch).
-  const updates = items.map((it) => ({ id: it.row.id, o: outcomes.get(it.row.id)! }));
-  for (const part of batches(updates)) {
-    const values = sql.join(part.map(({ id, o }) => 'error' in o
-      ? sql`(${id}::uuid, 'failed', '{}'::jsonb, ${o.error}::text)`
-      : sql`(${id}::uuid, ${o.status}::text, ${JSON.stringify(o.result)}::jsonb, null::text)`), sql`, `);
-    await tx.execute(sql`update ${dunningActions} as a set status = v.status, result = v.result, error = v.error, updated_at = ${now.toISOString()}::timestamptz
-      from (values ${values}) as v(id, status, result, error) where a.id = v.id`);
-  }
+  await writeOutcomes(tx, items.map((it) => ({ id: it.row.id, o: outcomes.get(it.row.id)! })), now);
   const audits: AuditEntry[] = [];
   let acted = 0;
   let failed = 0;
@@ -96,6 +89,17 @@ export async function applyChunk(tx: Tx, env: StepEnv, policy: Policy, decisions
   for (const d of decisions) timeline.push(...(d.notes.length || waiting.has(d) ? d.notes : [noActionNote(policy, d, base)]));
   for (const part of batches(timeline, 500)) await tx.insert(dunningTimeline).values(part);
   return { acted, failed, excluded: timeline.filter((t) => t.decision === 'excluded').length, reminders };
+}
+
+/** Every step's outcome (status, result, error) in one UPDATE … FROM (VALUES …) per batch. */
+export async function writeOutcomes(tx: Tx, updates: { id: string; o: Outcome }[], now: Date) {
+  for (const part of batches(updates)) {
+    const values = sql.join(part.map(({ id, o }) => 'error' in o
+      ? sql`(${id}::uuid, 'failed', '{}'::jsonb, ${o.error}::text)`
+      : sql`(${id}::uuid, ${o.status}::text, ${JSON.stringify(o.result)}::jsonb, null::text)`), sql`, `);
+    await tx.execute(sql`update ${dunningActions} as a set status = v.status, result = v.result, error = v.error, updated_at = ${now.toISOString()}::timestamptz
+      from (values ${values}) as v(id, status, result, error) where a.id = v.id`);
+  }
 }
 
 /** Each claimed step's effect, the frequent actions in bulk. */

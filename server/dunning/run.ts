@@ -4,9 +4,10 @@
  * Exactly once per step: a step's row in dunning_actions (unique invoice + rule + step) is
  * claimed before its side effect. Database side effects (fees, suspension, credit notes, retries
  * through the gateway seam, escalations) happen in the claim's own transaction, so they and the
- * claim commit together or not at all. The e-mail is sent after the claim committed and the
- * row is then marked done or failed; a run that dies between the two leaves the row `sending`,
- * which a later run marks `unknown` and never resends (at most once). Failed steps are retried
+ * claim commit together or not at all; a chunk of 500 invoices is decided in memory and claimed
+ * and acted on in one transaction (decide.ts, apply.ts). Reminders are claimed `queued` and sent
+ * after the commit (remind.ts: queued → sending before the call; a run that dies while sending
+ * leaves `sending`, which a later run marks `unknown` and never resends: at most once). Failed steps are retried
  * on a later day while their rule still fires; a payment, a credit note or an exclusion cancels them.
  */
 import { and, eq, inArray } from 'drizzle-orm';
@@ -14,20 +15,18 @@ import type { Db, Tx } from '../db/client';
 import { dunningActions, dunningTimeline } from '../db/schema';
 import { systemCtx, type Ctx } from '../lib/context';
 import { PERMISSION_CODES } from '../access/permissions';
-import { toMoneyString, type Decimal } from '../lib/money';
 import { todayInZone } from '../lib/dates';
 import { tenantSettings } from '../tenants/tenant-settings';
 import { recordAudit } from '../audit/record';
-import { mailerFromEnv, sendReminderEmail, type Mailer } from '../mail';
-import { invoiceDocument } from '../invoices/document';
-import { renderInvoicePdf } from '../invoices/render/pdf';
-import { loadPolicy, type Fired } from './policy';
+import { mailerFromEnv, type Mailer } from '../mail';
+import { loadPolicy } from './policy';
 import { activeExclusions } from './exclusions';
 import { positions, viewInvoice } from './invoice-context';
 import { loadChunk, loadOverdue, type ActionRow, type Overdue } from './load';
 import { openSuspensions, reinstate, type StepEnv } from './steps';
-import { decideInvoice, type DecideEnv, type InvoiceDecision } from './decide';
+import { decideInvoice, type DecideEnv } from './decide';
 import { applyChunk } from './apply';
+import { MAIL_GROUP, sendReminders } from './remind';
 
 export interface RunOptions {
   db: Db;
@@ -79,62 +78,20 @@ export async function runDunning(o: RunOptions): Promise<RunSummary> {
       summary.acted += res.acted;
       summary.failed += res.failed;
       summary.excluded += res.excluded;
-      // E-mails after the commit, invoice by invoice (an SMTP call is never inside a transaction).
-      for (const [k, d] of decisions.entries()) {
+      // E-mails after the commit, a few invoices at a time (an SMTP call is never inside a transaction).
+      for (let k = 0; k < decisions.length; k += MAIL_GROUP) {
         if (o.signal?.aborted) throw new Error('dunning run aborted');
-        const queued = res.reminders.get(d.od.inv.id);
-        if (queued) await sendReminders(o, env, d, queued, mailer, summary);
-        summary.invoices++;
-        o.afterInvoice?.(i + k);
+        const group = decisions.slice(k, k + MAIL_GROUP);
+        const sent = await sendReminders({ db: o.db, holdLease: o.holdLease, env, mailer }, group.flatMap((d) => (res.reminders.get(d.od.inv.id) ?? []).map((q) => ({ d, ...q }))));
+        summary.acted += sent.acted;
+        summary.failed += sent.failed;
+        for (let g = 0; g < group.length; g++) { summary.invoices++; o.afterInvoice?.(i + k + g); }
       }
     }
   } finally {
     if (o.mailer === undefined) mailer?.close();
   }
   return summary;
-}
-
-/**
- * At most once per reminder: its row goes queued → sending in a committed update before the SMTP
- * call, so a run that dies during the call leaves `sending` (never resent), and one that dies
- * before it leaves `queued` (sent by the next run).
- */
-async function sendReminders(o: RunOptions, env: StepEnv, d: InvoiceDecision, queued: { row: ActionRow; f: Fired }[], mailer: Mailer | null, summary: RunSummary) {
-  const taken = await o.db.transaction(async (tx) => {
-    await o.holdLease?.(tx);
-    return tx.update(dunningActions).set({ status: 'sending', lastAttemptOn: env.today, updatedAt: env.ctx.now() })
-      .where(and(inArray(dunningActions.id, queued.map((q) => q.row.id)), eq(dunningActions.status, 'queued'))).returning({ id: dunningActions.id });
-  });
-  const ids = new Set(taken.map((r) => r.id));
-  for (const { row, f } of queued) if (ids.has(row.id)) await sendReminder(o, env, d.od.inv, d.od.owed, d.daysOverdue, row, f, mailer, summary);
-}
-
-async function sendReminder(o: RunOptions, env: StepEnv, inv: Overdue['inv'], owed: Decimal, daysOverdue: number, row: ActionRow, f: Fired, mailer: Mailer | null, summary: RunSummary) {
-  const { ctx, today } = env;
-  let status: 'done' | 'failed' = 'done';
-  let result: Record<string, unknown> = {};
-  let error: string | null = null;
-  try {
-    if (!mailer) throw new Error('e-mail is not configured (SMTP_HOST, MAIL_FROM)');
-    const { doc, email } = await invoiceDocument(ctx, inv.id);
-    if (!email) throw new Error('the payer has no e-mail address');
-    const link = (process.env.PAY_LINK_URL ?? `${process.env.PUBLIC_URL ?? 'http://localhost:3000'}/pay/{invoiceId}`).replace('{invoiceId}', inv.id).replace('{number}', inv.number ?? inv.id);
-    const sent = await sendReminderEmail(mailer, { to: email, doc, locale: doc.locale, amountOwed: toMoneyString(owed, inv.currency), daysOverdue, payLink: link,
-      template: f.rule.params.template ?? 'overdue', pdf: await renderInvoicePdf(doc) });
-    if (!sent.accepted.length) throw new Error(`the mail server refused ${sent.rejected.join(', ')}`);
-    result = { to: email, messageId: sent.messageId, locale: doc.locale };
-  } catch (e) {
-    status = 'failed';
-    error = (e as Error).message;
-  }
-  await o.db.transaction(async (tx) => {
-    await o.holdLease?.(tx);
-    await tx.update(dunningActions).set({ status, result, error, updatedAt: ctx.now() }).where(eq(dunningActions.id, row.id));
-    await tx.insert(dunningTimeline).values({ tenantId: ctx.tenantId, invoiceId: inv.id, runDate: today, ruleCode: f.rule.id, ruleVersion: f.rule.version, action: 'remind',
-      decision: status === 'done' ? 'acted' : 'failed', reason: error ? `${error}; retried on the next run day` : null, facts: { ...f.facts, result }, trace: f.trace, createdAt: ctx.now() });
-    if (status === 'done') await recordAudit(tx, ctx, { action: 'dunning.remind', entityType: 'invoice', entityId: inv.id, after: { rule: f.rule.id, step: row.step, ...result } });
-  });
-  if (status === 'done') summary.acted++; else summary.failed++;
 }
 
 /** Reinstatement is automatic: a party whose overdue balance is paid (or credited) gets its suspensions lifted. */

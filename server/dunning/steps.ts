@@ -7,7 +7,7 @@ import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { customers, dunningActions, invoices, payers, subscriptions, tenants } from '../db/schema';
 import type { Ctx } from '../lib/context';
-import { Decimal, roundMoney, toMoneyString, type RoundingMode } from '../lib/money';
+import { Decimal, toMoneyString, type RoundingMode } from '../lib/money';
 import { addDays } from '../lib/dates';
 import { createCreditNote, nextNumber } from '../invoices/invoices';
 import { cancelSubscription, pauseSubscription, resumeSubscription } from '../subscriptions/subscriptions';
