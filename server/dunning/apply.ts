@@ -15,6 +15,7 @@ import { dunningActions, dunningTimeline } from '../db/schema';
 import { recordAudits, type AuditEntry } from '../audit/record';
 import { chargeLateFee, cancelParty, reinstate, retry, suspend, writeOff, type StepEnv, type StepResult } from './steps';
 import { chargeLateFees, retryMany, suspendMany } from './steps-bulk';
+import { pendLateFees } from './pending-charges';
 import { noActionNote, timelineEntry, type Claim, type InvoiceDecision, type TimelineRow } from './decide';
 import type { Fired, Policy } from './policy';
 import type { ActionRow } from './load';
@@ -107,8 +108,12 @@ async function act(tx: Tx, env: StepEnv, items: Item[]): Promise<Map<string, Out
   const out = new Map<string, Outcome>();
   const of = (action: string) => items.filter((it) => it.c.f.rule.action === action);
   await group(tx, out, of('retry_payment'), (sp, xs) => retryMany(env, sp, xs.map((x) => x.d.od.inv)), (sp, x) => retry(sp, x.d.od.inv));
-  await group(tx, out, of('late_fee'), (sp, xs) => chargeLateFees(env, sp, xs.map((x) => ({ src: x.d.od.inv, fee: x.c.fee!, ruleCode: x.c.f.rule.id, ruleVersion: x.c.f.rule.version }))),
+  const fees = of('late_fee');
+  const nextInvoice = (x: Item) => x.c.f.rule.params.on === 'next_invoice';
+  await group(tx, out, fees.filter((x) => !nextInvoice(x)), (sp, xs) => chargeLateFees(env, sp, xs.map((x) => ({ src: x.d.od.inv, fee: x.c.fee!, ruleCode: x.c.f.rule.id, ruleVersion: x.c.f.rule.version }))),
     (sp, x) => chargeLateFee(env, sp, x.d.od.inv, x.c.fee!, x.c.f.rule.id, x.c.f.rule.version));
+  const pend = (x: Item) => ({ src: x.d.od.inv, fee: x.c.fee!, ruleCode: x.c.f.rule.id, ruleVersion: x.c.f.rule.version, actionId: x.row.id });
+  await group(tx, out, fees.filter(nextInvoice), (sp, xs) => pendLateFees(env, sp, xs.map(pend)), async (sp, x) => (await pendLateFees(env, sp, [pend(x)]))[0]);
   await group(tx, out, of('suspend'), (sp, xs) => suspendMany(env, sp, xs.map((x) => x.d.od.inv)), (sp, x) => suspend(env, sp, x.d.od.inv));
   for (const x of of('escalate')) out.set(x.row.id, { status: 'open', result: { queue: x.c.f.rule.params.queue ?? 'collections', note: x.c.f.rule.params.note ?? null } });
   await group(tx, out, of('reinstate'), null, async (sp, x) => {

@@ -12525,7 +12525,7 @@ export interface components {
             step: number;
             action: string;
             /** @enum {string} */
-            status: "sending" | "done" | "failed" | "cancelled" | "open" | "unknown";
+            status: "queued" | "sending" | "done" | "failed" | "cancelled" | "open" | "unknown";
             runDate: string;
             lastAttemptOn: string;
             attempts: number;

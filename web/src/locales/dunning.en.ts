@@ -10,7 +10,7 @@ const dunningEn = {
     },
     effect: {
       action: 'Action', template: 'E-mail template', repeatEveryDays: 'Repeat every (days)', feeMode: 'Fee', percent: 'Percent per month', flat: 'Flat',
-      percentMode: 'Percent per month (prorated)', amount: 'Amount', cap: 'Cap (required)', at: 'When', periodEnd: 'At period end', now: 'Now',
+      percentMode: 'Percent per month (prorated)', feeOn: 'Charged on', ownInvoice: 'Its own invoice', nextInvoice: 'The next invoice', amount: 'Amount', cap: 'Cap (required)', at: 'When', periodEnd: 'At period end', now: 'Now',
       reason: 'Reason', queue: 'Hand to', note: 'Note', allowActions: 'Actions still allowed',
     },
     board: {

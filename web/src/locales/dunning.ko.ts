@@ -12,7 +12,7 @@ const dunningKo: DunningMessages = {
     },
     effect: {
       action: '조치', template: '메일 템플릿', repeatEveryDays: '반복 주기(일)', feeMode: '연체료 방식', percent: '월 이율(%)', flat: '정액',
-      percentMode: '월 이율 (일할)', amount: '금액', cap: '상한 금액 (필수)', at: '해지 시점', periodEnd: '청구 기간 종료 시', now: '즉시',
+      percentMode: '월 이율 (일할)', feeOn: '청구 방식', ownInvoice: '별도 청구서', nextInvoice: '다음 청구서에 합산', amount: '금액', cap: '상한 금액 (필수)', at: '해지 시점', periodEnd: '청구 기간 종료 시', now: '즉시',
       reason: '사유', queue: '이관 대상', note: '메모', allowActions: '허용할 조치',
     },
     board: {
