@@ -12659,6 +12659,12 @@ export interface components {
             /** @description acted | failed | excluded | paused | not_due | no_action | stopped | reinstated | unknown */
             decision: string;
             reason: string | null;
+            /** @description The reason as a stable code (server/dunning/reasons.ts): other = free text in params.text, empty = no reason */
+            code: string;
+            /** @description The reason's parameters (failedRetry: error, and errorCode when the error is a known one) */
+            params: {
+                [key: string]: string;
+            };
             facts: {
                 [key: string]: unknown;
             };
