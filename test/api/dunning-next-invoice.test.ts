@@ -57,6 +57,9 @@ describe('late fee on the next invoice', () => {
     expect(await invoicesOf(c[0])).toHaveLength(1);
     const pending = await t.handle.db.select().from(dunningPendingCharges).where(eq(dunningPendingCharges.sourceInvoiceId, march[c[0]].id));
     expect(pending.map((p) => [p.status, p.ruleCode, p.id])).toEqual([['pending', FEE.id, steps[0].result.pendingChargeId]]);
+    // The second run of the day: "already done", as a code the console words (ko/en) with its parameters.
+    const again = (await dunning(march[c[0]].id)).timeline.find((e: any) => e.decision === 'no_action');
+    expect(again).toMatchObject({ code: 'alreadyDone', params: { steps: expect.stringContaining(`${FEE.id} step 0`) } });
   });
 
   it('bills it as a line of the April invoice, with its rule, exactly once; a voided source invoice reverses its fee', async () => {
