@@ -36,3 +36,13 @@ export async function recordAudit(tx: Tx, ctx: Ctx, e: AuditEntry): Promise<void
     createdAt: ctx.now(),
   });
 }
+
+/** Many audit rows in one insert (a bulk job's steps), in the caller's transaction. */
+export async function recordAudits(tx: Tx, ctx: Ctx, entries: AuditEntry[]): Promise<void> {
+  for (let i = 0; i < entries.length; i += 1000) {
+    await tx.insert(auditLog).values(entries.slice(i, i + 1000).map((e) => ({
+      tenantId: e.tenantId ?? ctx.tenantId, actorType: ctx.actor.type, actorId: ctx.actor.id, actorName: ctx.actor.name, action: e.action,
+      entityType: e.entityType, entityId: e.entityId, before: clean(e.before), after: clean(e.after), requestId: ctx.requestId, createdAt: ctx.now(),
+    })));
+  }
+}

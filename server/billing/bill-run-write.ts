@@ -22,6 +22,7 @@ import { loadPointsPolicies } from '../wallets/points-policy';
 import { systemCtx } from '../lib/context';
 import { emitEvent, hasSubscribers } from '../webhooks/emit';
 import { mergeSlices, runSlices, type PayerEntry, type PayerRow } from './anniversary-slices';
+import { billPendingCharges } from '../dunning/pending-charges';
 
 /** Days from issue to due date. */
 export const PAYMENT_TERMS_DAYS = 14;
@@ -175,6 +176,9 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
     // Invoices: the ones that already exist (a concurrent or earlier run) are left alone and reported.
     const createdIds = new Set(await bulkInsert(tx, 'invoices', INVOICE_COLUMNS, invoiceRows, 'id'));
     mark('invoices');
+    // Late fees waiting for the party's next invoice (server/dunning/pending-charges.ts) become its lines.
+    const charged = await billPendingCharges(tx, run.tenantId, pending.filter((p) => createdIds.has(p.id)).map((p) => ({ id: p.id, billTo: p.d.billTo, currency: p.inv.currency })), new Date(nowIso));
+    const plusFees = (id: string, amount: string) => (charged.has(id) ? new Decimal(amount).plus(charged.get(id)!.amount).toString() : amount);
     const conflicted = pending.filter((p) => !createdIds.has(p.id));
     const already = conflicted.length ? await existingInvoices(tx, run, [...new Set(conflicted.map((p) => p.d.billTo))]) : new Map();
     const billRows: Record<(typeof BILL_COLUMNS)[number], unknown>[] = [];
@@ -192,7 +196,7 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
       await postInvoiceConsumption(tx, walletCtx, wallet.rows, { id: p.id, billTo: p.d.billTo, payerId: p.d.payerId, ...p.inv });
       if (notifyCreated) {
         await emitEvent(tx, run.tenantId, 'invoice.created', { invoice: { id: p.id, status: 'draft', billTo: p.d.billTo, payerId: p.d.payerId, periodStart: run.periodStart, periodEnd: run.periodEnd,
-          currency: p.inv.currency, total: p.inv.total, prepaidApplied: p.inv.prepaidApplied, pointsApplied: p.inv.pointsApplied, amountDue: p.inv.amountDue } });
+          currency: p.inv.currency, total: plusFees(p.id, p.inv.total), prepaidApplied: p.inv.prepaidApplied, pointsApplied: p.inv.pointsApplied, amountDue: plusFees(p.id, p.inv.amountDue) } });
       }
       for (const b of p.inv.bills) billRows.push({
         id: randomUUID(), tenant_id: run.tenantId, subscription_id: b.subscriptionId, customer_id: b.customerId, bill_to: p.d.billTo, invoice_id: p.id, bill_run_id: run.id,

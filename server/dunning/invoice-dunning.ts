@@ -2,6 +2,7 @@
  * One invoice's dunning: its timeline (every decision of every run, newest first), the steps
  * taken, and the manual controls (pause, promise to pay) a person sets.
  */
+import { dunningReasonOf } from './reasons';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { dunningActions, dunningControls, dunningTimeline, invoices } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
@@ -37,7 +38,7 @@ export async function invoiceDunning({ ctx, id }: { ctx: Ctx; id: string }) {
     invoiceId: id,
     control: controlOut(control),
     steps: steps.map(actionOut),
-    timeline: timeline.map((t) => ({ id: t.id, runDate: t.runDate, ruleCode: t.ruleCode, ruleVersion: t.ruleVersion, action: t.action, decision: t.decision, reason: t.reason, facts: t.facts, trace: t.trace ?? null, createdAt: t.createdAt.toISOString() })),
+    timeline: timeline.map((t) => ({ id: t.id, runDate: t.runDate, ruleCode: t.ruleCode, ruleVersion: t.ruleVersion, action: t.action, decision: t.decision, reason: t.reason, ...dunningReasonOf(t.reason), facts: t.facts, trace: t.trace ?? null, createdAt: t.createdAt.toISOString() })),
   };
 }
 

@@ -55,7 +55,7 @@ export function project(i: ProjectInput): { steps: ProjectedStep[]; stopped: Pro
       if (f.rule.action === 'exclude') continue;
       const stop = stopReason(f, stops);
       const prev = last.get(f.rule.id);
-      const due = prev && prev.status === 'failed' ? (prev.lastAttemptOn < date ? prev.step : null) : nextStepDue(prev, f.rule.params.repeatEveryDays, date, addDays);
+      const due = prev && (prev.status === 'failed' || prev.status === 'queued') ? (prev.lastAttemptOn < date ? prev.step : null) : nextStepDue(prev, f.rule.params.repeatEveryDays, date, addDays);
       if (due === null) continue;
       if (stop) {
         if (!stopped.some((s) => s.ruleCode === f.rule.id)) stopped.push({ date, ruleCode: f.rule.id, reason: stop.reason });

@@ -25,13 +25,16 @@ export const ControlOut = z.object({ pausedUntil: z.string().nullable(), promise
 
 export const StepOut = z.object({
   id: z.string(), invoiceId: z.string(), billTo: z.string(), ruleCode: z.string(), ruleVersion: z.number().int(), step: z.number().int(), action: z.string(),
-  status: z.enum(['sending', 'done', 'failed', 'cancelled', 'open', 'unknown']), runDate: z.string(), lastAttemptOn: z.string(), attempts: z.number().int(),
+  status: z.enum(['queued', 'sending', 'done', 'failed', 'cancelled', 'open', 'unknown']), runDate: z.string(), lastAttemptOn: z.string(), attempts: z.number().int(),
   result: z.record(z.string(), z.unknown()), error: z.string().nullable(), reversedAt: z.string().nullable(),
 }).openapi('DunningStep');
 export const TimelineOut = z.object({
   id: z.string(), runDate: z.string(), ruleCode: z.string().nullable(), ruleVersion: z.number().int().nullable(), action: z.string().nullable(),
   decision: z.string().openapi({ description: 'acted | failed | excluded | paused | not_due | no_action | stopped | reinstated | unknown' }),
-  reason: z.string().nullable(), facts: z.record(z.string(), z.unknown()), trace: z.unknown(), createdAt: z.string(),
+  reason: z.string().nullable(),
+  code: z.string().openapi({ description: 'The reason as a stable code (server/dunning/reasons.ts): other = free text in params.text, empty = no reason' }),
+  params: z.record(z.string(), z.string()).openapi({ description: 'The reason\'s parameters (failedRetry: error, and errorCode when the error is a known one)' }),
+  facts: z.record(z.string(), z.unknown()), trace: z.unknown(), createdAt: z.string(),
 }).openapi('DunningTimelineEntry');
 export const InvoiceDunningOut = z.object({ invoiceId: z.string(), control: ControlOut.nullable(), steps: z.array(StepOut), timeline: z.array(TimelineOut) }).openapi('InvoiceDunning');
 

@@ -8,7 +8,7 @@ import type { Tx } from '../db/client';
 import { collectionAttempts, type invoices } from '../db/schema';
 import { enqueue } from '../jobs/queue';
 import { AUTO_COLLECT_KIND } from '../payments/collection/schedule';
-import { defaultMethod } from '../payments/methods/payment-methods';
+import { defaultMethod, type MethodRow } from '../payments/methods/payment-methods';
 import { emitEvent } from '../webhooks/emit';
 
 type InvoiceRow = typeof invoices.$inferSelect;
@@ -25,8 +25,9 @@ export interface RetryOutcome {
  * number is one more than the invoice's last, so its provider idempotency key and job dedupe key
  * are new, and the same attempt is never queued twice).
  */
-export async function retryPayment(tx: Tx, invoice: InvoiceRow): Promise<RetryOutcome> {
-  const method = await defaultMethod(tx, invoice.tenantId, invoice.billTo);
+export async function retryPayment(tx: Tx, invoice: InvoiceRow, known?: MethodRow | null): Promise<RetryOutcome> {
+  // `known`: the default method when the caller loaded a whole chunk's at once (steps-bulk.ts).
+  const method = known !== undefined ? known : await defaultMethod(tx, invoice.tenantId, invoice.billTo);
   if (!method || !method.autoCollect || !method.token) {
     return { outcome: 'no_automatic_method', detail: `the payer has no automatic payment method; invoice ${invoice.number ?? invoice.id} was not charged` };
   }

@@ -7,7 +7,7 @@ import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { customers, dunningActions, invoices, payers, subscriptions, tenants } from '../db/schema';
 import type { Ctx } from '../lib/context';
-import { Decimal, roundMoney, toMoneyString, type RoundingMode } from '../lib/money';
+import { Decimal, toMoneyString, type RoundingMode } from '../lib/money';
 import { addDays } from '../lib/dates';
 import { createCreditNote, nextNumber } from '../invoices/invoices';
 import { cancelSubscription, pauseSubscription, resumeSubscription } from '../subscriptions/subscriptions';
@@ -52,7 +52,7 @@ export async function chargeLateFee(env: StepEnv, tx: Tx, src: InvoiceRow, fee: 
 }
 
 /** Runs `fn` in a savepoint so a refused change (409 from a service) leaves the step's transaction usable. */
-async function attempt(tx: Tx, errors: string[], label: string, fn: (sp: Tx) => Promise<unknown>) {
+export async function attempt(tx: Tx, errors: string[], label: string, fn: (sp: Tx) => Promise<unknown>) {
   try {
     await tx.transaction(async (sp) => { await fn(sp); });
     return true;

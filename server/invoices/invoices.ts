@@ -118,6 +118,14 @@ export async function nextNumber(tx: Tx, tenantId: string, kind: string): Promis
   return next;
 }
 
+/** Reserves `n` consecutive numbers at once (bulk issuing, e.g. a dunning run's late fees); returns the first. */
+export async function nextNumbers(tx: Tx, tenantId: string, kind: string, n: number): Promise<number> {
+  await tx.insert(documentCounters).values({ tenantId, kind, lastNumber: 0 }).onConflictDoNothing();
+  const [row] = await tx.update(documentCounters).set({ lastNumber: sql`${documentCounters.lastNumber} + ${n}` })
+    .where(and(eq(documentCounters.tenantId, tenantId), eq(documentCounters.kind, kind))).returning({ last: documentCounters.lastNumber });
+  return row.last - n + 1;
+}
+
 const STATUS_MOVES: Record<string, { from: InvoiceStatus[]; to: InvoiceStatus; stamp: 'paidAt' | 'paymentFailedAt' | 'voidedAt' }> = {
   // A manual override ("paid outside Billwise"): it records no payment; POST /payments does.
   'mark-paid': { from: ['finalized', 'payment_failed', 'partially_paid'], to: 'paid', stamp: 'paidAt' },

@@ -8,6 +8,7 @@
  * and stored invoice traces, old ones included). The console words each code in Korean and
  * English (web/src/locales/trace.*.ts). A text no template matches answers `other` with the text.
  */
+import { reasonCodec } from '../lib/reason-codec';
 
 /** Code → English template; `{name}` is a parameter (free text without line breaks). */
 export const REASON_TEMPLATES = {
@@ -48,35 +49,16 @@ export interface ReasonOut {
   params: Record<string, string>;
 }
 
-const PARAM = /\{(\w+)\}/g;
+const codec = reasonCodec(REASON_TEMPLATES);
 
 /** The English text of a reason. */
 export function reasonText(code: ReasonCode, params: Record<string, string | number> = {}): string {
-  return REASON_TEMPLATES[code].replace(PARAM, (_, k: string) => String(params[k] ?? ''));
+  return codec.text(code, params);
 }
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** Each template as an anchored pattern; a parameter used twice must match the same text. */
-const MATCHERS = REASON_CODES.map((code) => {
-  const names: string[] = [];
-  const source = REASON_TEMPLATES[code].split(PARAM).map((part, i) => {
-    if (i % 2 === 0) return escape(part);
-    const seen = names.indexOf(part);
-    if (seen >= 0) return `\\${seen + 1}`;
-    names.push(part);
-    return '(.+?)';
-  }).join('');
-  return { code, names, re: new RegExp(`^${source}$`) };
-});
 
 /** The code and parameters of a reason text (what the raters wrote). */
 export function reasonOf(text: string): ReasonOut {
-  if (text === '') return { code: '', params: {} };
-  for (const m of MATCHERS) {
-    const hit = m.re.exec(text);
-    if (hit) return { code: m.code, params: Object.fromEntries(m.names.map((n, i) => [n, hit[i + 1]])) };
-  }
-  return { code: 'other', params: { text } };
+  return codec.of(text);
 }
 
 /** A trace entry as the API answers it: its reason also as code and parameters. */

@@ -154,6 +154,7 @@ export const DunningParams = z.discriminatedUnion('action', [
     percent: Percent.optional().meta({ description: 'Percent of the amount due per month (30 days), prorated by the days overdue.' }),
     amount: MoneyString.optional().meta({ description: 'A flat fee.' }),
     cap: MoneyString.meta({ description: 'Required: the most this fee may ever be for one invoice.' }),
+    on: z.enum(['own_invoice', 'next_invoice']).optional().meta({ description: 'own_invoice (default): the fee is an invoice of its own; next_invoice: a pending charge billed as a line on the payer\'s next bill-run invoice.' }),
     ...repeat,
   }),
   z.strictObject({ action: z.literal('suspend') }),

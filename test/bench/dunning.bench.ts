@@ -26,6 +26,8 @@ if (!url) {
   process.exit(0);
 }
 const N = Number(process.env.BENCH_INVOICES ?? 100_000);
+/** BENCH_MAIL=off: no SMTP (reminders fail fast as "not configured"), to see the database part of the run alone. */
+const MAIL = process.env.BENCH_MAIL !== 'off';
 const TODAY = '2025-06-01';
 const name = `bw_bench_${randomBytes(4).toString('hex')}`;
 const admin = postgres(url, { max: 1, onnotice: () => {} });
@@ -76,11 +78,11 @@ try {
   const selectS = secs(t0);
   console.log(`bare SELECT of the ${rows.length} overdue rows: ${selectS.toFixed(2)} s = ${Math.round(rows.length / selectS)} rows/s`);
   t0 = performance.now();
-  const first = await runDunning({ db: h.db, tenantId, now: () => new Date(`${TODAY}T12:00:00Z`), date: TODAY, mailer });
+  const first = await runDunning({ db: h.db, tenantId, now: () => new Date(`${TODAY}T12:00:00Z`), date: TODAY, mailer: MAIL ? mailer : null });
   const runS = secs(t0);
   console.log(`daily run: ${first.invoices} invoices in ${runS.toFixed(1)} s = ${Math.round(first.invoices / runS)} invoices/s (acted ${first.acted}, failed ${first.failed}, excluded ${first.excluded}; e-mails received ${mails}); SELECT ÷ run ${(runS / selectS).toFixed(1)}×; load ${loadavg()[0].toFixed(1)}`);
   t0 = performance.now();
-  const again = await runDunning({ db: h.db, tenantId, now: () => new Date(`${TODAY}T13:00:00Z`), date: TODAY, mailer });
+  const again = await runDunning({ db: h.db, tenantId, now: () => new Date(`${TODAY}T13:00:00Z`), date: TODAY, mailer: MAIL ? mailer : null });
   console.log(`same day again: ${again.invoices} invoices in ${secs(t0).toFixed(1)} s, acted ${again.acted} (must be 0), e-mails now ${mails}`);
 } finally {
   mailer.close();

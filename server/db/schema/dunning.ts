@@ -35,7 +35,8 @@ export const dunningExclusions = pgTable('dunning_exclusions', {
 /**
  * One step taken (or being taken) on one invoice: the unique (invoice, rule, step) key is claimed
  * before any side effect, so a re-run or a resumed run never acts twice. `step` counts a rule's
- * repetitions on the invoice (0 = first). `status`: sending (claimed, external call under way),
+ * repetitions on the invoice (0 = first). `status`: queued (a reminder claimed, not sent yet: the
+ * next run sends it), sending (claimed, external call under way),
  * done, failed (retried on a later day), cancelled (a payment, credit note or exclusion stopped
  * it), open (an escalation waiting for a person), unknown (a run died mid-send: never resent).
  */
@@ -48,7 +49,7 @@ export const dunningActions = pgTable('dunning_actions', {
   ruleVersion: integer('rule_version').notNull(),
   step: integer('step').notNull(),
   action: text('action').notNull(),
-  status: text('status').$type<'sending' | 'done' | 'failed' | 'cancelled' | 'open' | 'unknown'>().notNull(),
+  status: text('status').$type<'queued' | 'sending' | 'done' | 'failed' | 'cancelled' | 'open' | 'unknown'>().notNull(),
   /** The tenant-local date of the run that claimed it, and of the last attempt. */
   runDate: date('run_date').notNull(),
   lastAttemptOn: date('last_attempt_on').notNull(),

@@ -15,3 +15,4 @@ export * from './dunning';
 export * from './analytics';
 export * from './churn';
 export * from './advance-credits';
+export * from './dunning-charges';

@@ -10,6 +10,7 @@ import en from '@/locales/en';
 import ko from '@/locales/ko';
 import { flatten, scanKeys, scanTemplate, scanVueKeys, scanWeb } from '../../support/console-scan';
 import { REASON_CODES, REASON_TEMPLATES } from '../../../server/rating/reasons';
+import { DUNNING_REASON_CODES, DUNNING_REASON_TEMPLATES } from '../../../server/dunning/reasons';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const EN = flatten(en as unknown as Record<string, unknown>);
@@ -51,6 +52,14 @@ describe('console strings', () => {
       for (const [lang, tree] of [['en', EN], ['ko', KO]] as const) expect(tree.leaves.has(`trace.reasons.${code}`), `${lang} ${code}`).toBe(true);
       expect(params((en.trace.reasons as Record<string, string>)[code]), code).toEqual(params(REASON_TEMPLATES[code]));
       expect(params((ko.trace.reasons as Record<string, string>)[code]), code).toEqual(params(REASON_TEMPLATES[code]));
+    }
+  });
+
+  it('words every dunning timeline reason code, with the server template\'s parameters', () => {
+    for (const code of DUNNING_REASON_CODES) {
+      for (const [lang, tree] of [['en', EN], ['ko', KO]] as const) expect(tree.leaves.has(`dunning.reasons.${code}`), `${lang} ${code}`).toBe(true);
+      expect(params((en.dunning.reasons as Record<string, string>)[code]), code).toEqual(params(DUNNING_REASON_TEMPLATES[code]));
+      expect(params((ko.dunning.reasons as Record<string, string>)[code]), code).toEqual(params(DUNNING_REASON_TEMPLATES[code]));
     }
   });
 

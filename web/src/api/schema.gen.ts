@@ -12545,7 +12545,7 @@ export interface components {
             step: number;
             action: string;
             /** @enum {string} */
-            status: "sending" | "done" | "failed" | "cancelled" | "open" | "unknown";
+            status: "queued" | "sending" | "done" | "failed" | "cancelled" | "open" | "unknown";
             runDate: string;
             lastAttemptOn: string;
             attempts: number;
@@ -12679,6 +12679,12 @@ export interface components {
             /** @description acted | failed | excluded | paused | not_due | no_action | stopped | reinstated | unknown */
             decision: string;
             reason: string | null;
+            /** @description The reason as a stable code (server/dunning/reasons.ts): other = free text in params.text, empty = no reason */
+            code: string;
+            /** @description The reason's parameters (failedRetry: error, and errorCode when the error is a known one) */
+            params: {
+                [key: string]: string;
+            };
             facts: {
                 [key: string]: unknown;
             };

@@ -10,7 +10,7 @@ const dunningEn = {
     },
     effect: {
       action: 'Action', template: 'E-mail template', repeatEveryDays: 'Repeat every (days)', feeMode: 'Fee', percent: 'Percent per month', flat: 'Flat',
-      percentMode: 'Percent per month (prorated)', amount: 'Amount', cap: 'Cap (required)', at: 'When', periodEnd: 'At period end', now: 'Now',
+      percentMode: 'Percent per month (prorated)', feeOn: 'Charged on', ownInvoice: 'Its own invoice', nextInvoice: 'The next invoice', amount: 'Amount', cap: 'Cap (required)', at: 'When', periodEnd: 'At period end', now: 'Now',
       reason: 'Reason', queue: 'Hand to', note: 'Note', allowActions: 'Actions still allowed',
     },
     board: {
@@ -20,6 +20,16 @@ const dunningEn = {
       daysOverdue: 'Days overdue', stage: 'Stage', next: 'Next action', why: 'Why', blockedBy: 'Stopped by', manual: 'Manual actions', pause: 'Pause',
       promise: 'Promise to pay', excludePayer: 'Exclude payer', pausedUntil: 'Paused until', promiseDate: 'Promised date', saved: 'Saved',
       escalations: 'Escalations', timeline: 'Dunning timeline', decision: 'Decision', runDate: 'Run date', noNext: 'Nothing scheduled',
+    },
+    reasons: {
+      noRuleFires: 'No rule fires', alreadyDone: 'Already done: {steps}', pausedNote: 'Dunning paused until {date}: {note}', paused: 'Dunning paused until {date}',
+      promiseNote: 'Promise to pay by {date}: {note}', promise: 'Promise to pay by {date}', exclusionNote: 'Exclusion {id} ({reasonCode}: {note}, set by {setBy})',
+      exclusion: 'Exclusion {id} ({reasonCode}, set by {setBy})', flagExcluded: 'Customer {customer} is excluded from dunning',
+      exclusionRule: 'Exclusion rule {rule} v{version}: {reason}', interrupted: 'Step {step} was being sent on {date} when its run stopped; not resent (check the mail log)',
+      feeOnFee: 'No late fee is charged on a late-fee invoice', capReached: 'The cap {cap} is reached', feeZero: 'The fee rounds to zero',
+      nothingSuspended: 'Nothing is suspended', failedRetry: '{error}; retried on the next run day', paidUp: 'The overdue balance is paid',
+      noLongerOverdue: 'The invoice is no longer overdue (payment, credit note or void)', noMailer: 'E-mail is not configured (SMTP_HOST, MAIL_FROM)',
+      noEmail: 'The payer has no e-mail address', mailRefused: 'The mail server refused {to}',
     },
     decisions: {
       acted: 'Acted', failed: 'Failed (retried tomorrow)', excluded: 'Excluded', paused: 'Paused', not_due: 'Not due', no_action: 'No action',

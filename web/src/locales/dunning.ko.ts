@@ -12,7 +12,7 @@ const dunningKo: DunningMessages = {
     },
     effect: {
       action: '조치', template: '메일 템플릿', repeatEveryDays: '반복 주기(일)', feeMode: '연체료 방식', percent: '월 이율(%)', flat: '정액',
-      percentMode: '월 이율 (일할)', amount: '금액', cap: '상한 금액 (필수)', at: '해지 시점', periodEnd: '청구 기간 종료 시', now: '즉시',
+      percentMode: '월 이율 (일할)', feeOn: '청구 방식', ownInvoice: '별도 청구서', nextInvoice: '다음 청구서에 합산', amount: '금액', cap: '상한 금액 (필수)', at: '해지 시점', periodEnd: '청구 기간 종료 시', now: '즉시',
       reason: '사유', queue: '이관 대상', note: '메모', allowActions: '허용할 조치',
     },
     board: {
@@ -22,6 +22,16 @@ const dunningKo: DunningMessages = {
       daysOverdue: '연체 일수', stage: '현재 단계', next: '다음 조치', why: '근거', blockedBy: '중지 사유', manual: '수동 조치', pause: '조치 보류',
       promise: '납부 약속', excludePayer: '납부자 제외', pausedUntil: '보류 종료일', promiseDate: '납부 약속일', saved: '저장했습니다',
       escalations: '담당자 이관 건', timeline: '미납 조치 이력', decision: '결정', runDate: '실행일', noNext: '예정된 조치 없음',
+    },
+    reasons: {
+      noRuleFires: '해당하는 룰이 없습니다', alreadyDone: '이미 처리됨: {steps}', pausedNote: '{date}까지 조치 보류: {note}', paused: '{date}까지 조치 보류',
+      promiseNote: '{date}까지 납부 약속: {note}', promise: '{date}까지 납부 약속', exclusionNote: '미납 제외 {id} ({reasonCode}: {note}, 설정자 {setBy})',
+      exclusion: '미납 제외 {id} ({reasonCode}, 설정자 {setBy})', flagExcluded: '고객 {customer}은(는) 미납 관리 제외 대상입니다',
+      exclusionRule: '제외 룰 {rule} v{version}: {reason}', interrupted: '{step}단계를 {date}에 발송하던 중 실행이 중단되어 다시 보내지 않았습니다 (메일 기록을 확인하세요)',
+      feeOnFee: '연체료 청구서에는 연체료를 부과하지 않습니다', capReached: '상한 {cap}에 도달했습니다', feeZero: '연체료가 0으로 반올림됩니다',
+      nothingSuspended: '정지된 서비스가 없습니다', failedRetry: '{error} — 다음 실행일에 다시 시도합니다', paidUp: '연체 잔액이 모두 납부되었습니다',
+      noLongerOverdue: '청구서가 더 이상 연체 상태가 아닙니다 (결제, 크레딧 노트 또는 무효)', noMailer: '이메일 발송이 설정되지 않았습니다 (SMTP_HOST, MAIL_FROM)',
+      noEmail: '납부자의 이메일 주소가 없습니다', mailRefused: '메일 서버가 {to} 수신을 거부했습니다',
     },
     decisions: {
       acted: '실행', failed: '실패(다음 날 재시도)', excluded: '제외됨', paused: '보류됨', not_due: '해당 없음', no_action: '조치 없음',
