@@ -13,4 +13,5 @@ export * from './webhooks';
 export * from './gateways';
 export * from './dunning';
 export * from './analytics';
+export * from './analytics-facts';
 export * from './churn';
