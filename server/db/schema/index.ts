@@ -14,4 +14,5 @@ export * from './gateways';
 export * from './dunning';
 export * from './analytics';
 export * from './analytics-facts';
+export * from './fx-rates';
 export * from './churn';
