@@ -15,6 +15,8 @@ export function useDashboardData(filters: () => DashboardFilters) {
   const payments = ref<PaymentPatterns | null>(null);
   const promotions = ref<PromotionRoi | null>(null);
   const loading = ref(false);
+  /** Counts loads, so parts that fetch their own report (the reporting-currency card) reload with the rest. */
+  const version = ref(0);
   const error = ref('');
 
   const query = () => {
@@ -24,6 +26,7 @@ export function useDashboardData(filters: () => DashboardFilters) {
   async function load(quiet = false) {
     if (!quiet) loading.value = true;
     error.value = '';
+    version.value++;
     try {
       const q = query();
       [mrr.value, cohorts.value, receivables.value, payments.value, promotions.value] = await Promise.all([
@@ -46,5 +49,5 @@ export function useDashboardData(filters: () => DashboardFilters) {
     ...(mrr.value?.mrr ?? []).map((x) => x.currency), ...(receivables.value?.billedVsCollected ?? []).map((x) => x.currency),
     ...(payments.value?.methodMix ?? []).map((x) => x.currency),
   ])].sort());
-  return { mrr, cohorts, receivables, payments, promotions, loading, error, load, reloadSoon, currencies };
+  return { mrr, cohorts, receivables, payments, promotions, loading, error, load, reloadSoon, currencies, query, version };
 }
