@@ -5,6 +5,7 @@ import { newRouter, jsonOk, jsonBody, errorResponses, security, IdParam } from '
 import { AnalyticsQuery } from './filters';
 import { deleteFxRate, importFxRatesCsv, listFxRates, putFxRates } from './fx-rates';
 import { reportingReport } from './reporting';
+import { revenueMix } from './revenue-mix';
 
 const Code = z.string().regex(/^[A-Z]{3}$/, { error: 'must be a 3-letter currency code' });
 const FxRate = z.object({ id: z.string(), date: z.string(), base: z.string(), quote: z.string(), rate: z.string(), source: z.enum(['api', 'csv']) }).openapi('FxRate');
@@ -23,6 +24,16 @@ export const ReportingReport = z.object({
     perCurrency: z.array(z.object({ currency: z.string(), rate: z.string().nullable(), rateDate: z.string().nullable(), ...Figures })),
   })),
 }).openapi('ReportingReport');
+
+const Money = z.string().openapi({ description: 'Decimal string in the currency' });
+export const RevenueMix = z.object({
+  from: z.string(), to: z.string(), months: z.array(z.string()),
+  revenue: z.array(z.object({
+    month: z.string(), currency: z.string(), recurring: Money, usage: Money, oneTime: Money,
+    discounts: Money.openapi({ description: 'Invoice-wide discounts (not tied to a component), negative' }), total: Money,
+    usageShare: z.string().nullable().openapi({ description: 'usage ÷ total, 4 decimals' }),
+  })),
+}).openapi('RevenueMix');
 
 export const reportingRoutes = newRouter().openapi(createRoute({
   method: 'get', path: '/analytics/fx-rates', tags: ['Analytics'], security,
@@ -54,4 +65,10 @@ export const reportingRoutes = newRouter().openapi(createRoute({
     description: 'A currency with an amount but no rate is not added: its total says complete=false and names it in missing.',
     request: { query: AnalyticsQuery },
     responses: { ...jsonOk(ReportingReport), ...errorResponses },
-  }), async (c) => c.json(await reportingReport({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200));
+  }), async (c) => c.json(await reportingReport({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
+  .openapi(createRoute({
+    method: 'get', path: '/analytics/revenue-mix', tags: ['Analytics'], security,
+    summary: 'Billed revenue per month (issued invoices, before tax) split into recurring, usage and one-time from the bill lines',
+    request: { query: AnalyticsQuery },
+    responses: { ...jsonOk(RevenueMix), ...errorResponses },
+  }), async (c) => c.json(await revenueMix({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200));

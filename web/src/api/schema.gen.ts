@@ -11040,6 +11040,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/revenue-mix": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Billed revenue per month (issued invoices, before tax) split into recurring, usage and one-time from the bill lines */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First month (default: 11 months before `to`) */
+                    from?: string;
+                    /** @description Last month (default: this month in the tenant time zone) */
+                    to?: string;
+                    currency?: string;
+                    planCode?: string;
+                    customerType?: "individual" | "corporate" | "public" | "foreigner";
+                    segment?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RevenueMix"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/analytics/churn": {
         parameters: {
             query?: never;
@@ -13538,6 +13619,27 @@ export interface components {
                     collected: string;
                     outstanding: string;
                 }[];
+            }[];
+        };
+        RevenueMix: {
+            from: string;
+            to: string;
+            months: string[];
+            revenue: {
+                month: string;
+                currency: string;
+                /** @description Decimal string in the currency */
+                recurring: string;
+                /** @description Decimal string in the currency */
+                usage: string;
+                /** @description Decimal string in the currency */
+                oneTime: string;
+                /** @description Invoice-wide discounts (not tied to a component), negative */
+                discounts: string;
+                /** @description Decimal string in the currency */
+                total: string;
+                /** @description usage ÷ total, 4 decimals */
+                usageShare: string | null;
             }[];
         };
         ChurnAtRisk: {
