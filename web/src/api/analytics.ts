@@ -17,6 +17,7 @@ export type MovementKind = MovementRow['kind'];
 export type AnalyticsFilter = ApiQuery<'/analytics/mrr'>;
 export type ReportingReport = S['ReportingReport'];
 export type FxRate = S['FxRate'];
+export type RevenueMix = S['RevenueMix'];
 
 export const analytics = {
   mrr: (query: AnalyticsFilter) => api.get('/analytics/mrr', { query }),
@@ -26,6 +27,7 @@ export const analytics = {
   paymentPatterns: (query: AnalyticsFilter) => api.get('/analytics/payment-patterns', { query }),
   promotions: (query: AnalyticsFilter) => api.get('/analytics/promotions', { query }),
   reporting: (query: AnalyticsFilter) => api.get('/analytics/reporting', { query }),
+  revenueMix: (query: AnalyticsFilter) => api.get('/analytics/revenue-mix', { query }),
   fxRates: () => api.get('/analytics/fx-rates', {}),
   putFxRates: (rates: { date: string; base: string; quote: string; rate: string }[]) => api.put('/analytics/fx-rates', { body: { rates } }),
   importFxRates: (csv: string) => api.post('/analytics/fx-rates/import', { body: { csv } }),

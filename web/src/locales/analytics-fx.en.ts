@@ -7,6 +7,8 @@ const analyticsFxEn = {
     incomplete: 'Without {list}: no rate', perCurrency: 'Per currency', rate: 'Rate', rateDate: 'Rate date', noRate: 'no rate',
     manage: 'FX rates', rates: 'FX rates', date: 'Date', base: 'From', quote: 'To', add: 'Add rate', importCsv: 'Import CSV',
     csvHint: 'A CSV file with the header date,base,quote,rate (1 base = rate quote).', imported: '{n} rates imported', saved: 'Saved',
+    mixTitle: 'Billed revenue by kind (before tax)', mixTotal: 'Total',
+    mix: { recurring: 'Recurring', usage: 'Usage', oneTime: 'One-time', discounts: 'Invoice discounts' },
     deleted: 'Deleted', remove: 'Delete', none: 'No rates yet',
   },
 };

@@ -9,6 +9,8 @@ const analyticsFxKo: AnalyticsFxMessages = {
     incomplete: '{list} 제외: 환율 없음', perCurrency: '통화별', rate: '환율', rateDate: '환율 일자', noRate: '환율 없음',
     manage: '환율표', rates: '환율표', date: '일자', base: '기준 통화', quote: '환산 통화', add: '환율 추가', importCsv: 'CSV 가져오기',
     csvHint: 'date,base,quote,rate 머리글이 있는 CSV 파일 (기준 통화 1 = 환율 × 환산 통화).', imported: '환율 {n}건을 가져왔습니다', saved: '저장했습니다',
+    mixTitle: '유형별 청구 매출 (세전)', mixTotal: '합계',
+    mix: { recurring: '정기 요금', usage: '사용량 요금', oneTime: '일회성 요금', discounts: '청구서 할인' },
     deleted: '삭제했습니다', remove: '삭제', none: '등록된 환율이 없습니다',
   },
 };
