@@ -6,6 +6,7 @@ import { AnalyticsQuery } from './filters';
 import { deleteFxRate, importFxRatesCsv, listFxRates, putFxRates } from './fx-rates';
 import { reportingReport } from './reporting';
 import { revenueMix } from './revenue-mix';
+import { retryRecovery } from './retry-recovery';
 
 const Code = z.string().regex(/^[A-Z]{3}$/, { error: 'must be a 3-letter currency code' });
 const FxRate = z.object({ id: z.string(), date: z.string(), base: z.string(), quote: z.string(), rate: z.string(), source: z.enum(['api', 'csv']) }).openapi('FxRate');
@@ -34,6 +35,17 @@ export const RevenueMix = z.object({
     usageShare: z.string().nullable().openapi({ description: 'usage ÷ total, 4 decimals' }),
   })),
 }).openapi('RevenueMix');
+
+const Rate = z.string().nullable().openapi({ description: 'A fraction with 4 decimals; null when its base is zero' });
+export const RetryRecovery = z.object({
+  from: z.string(), to: z.string(), months: z.array(z.string()),
+  recovery: z.array(z.object({
+    month: z.string().openapi({ description: 'Month of the first failed automatic attempt' }), currency: z.string(),
+    failedInvoices: z.number(), failedAmount: Money, recoveredInvoices: z.number(), recoveredAmount: Money,
+    byChannel: z.object({ retry: Money, dunning: Money, manual: Money }), recoveryRate: Rate, invoiceRecoveryRate: Rate,
+    avgDaysToRecover: z.string().nullable(),
+  })),
+}).openapi('RetryRecovery');
 
 export const reportingRoutes = newRouter().openapi(createRoute({
   method: 'get', path: '/analytics/fx-rates', tags: ['Analytics'], security,
@@ -71,4 +83,10 @@ export const reportingRoutes = newRouter().openapi(createRoute({
     summary: 'Billed revenue per month (issued invoices, before tax) split into recurring, usage and one-time from the bill lines',
     request: { query: AnalyticsQuery },
     responses: { ...jsonOk(RevenueMix), ...errorResponses },
-  }), async (c) => c.json(await revenueMix({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200));
+  }), async (c) => c.json(await revenueMix({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
+  .openapi(createRoute({
+    method: 'get', path: '/analytics/retry-recovery', tags: ['Analytics'], security,
+    summary: 'Failed automatic collections by month and how much was recovered afterwards: by retry, after dunning, or paid otherwise',
+    request: { query: AnalyticsQuery },
+    responses: { ...jsonOk(RetryRecovery), ...errorResponses },
+  }), async (c) => c.json(await retryRecovery({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200));

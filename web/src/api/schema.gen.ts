@@ -11121,6 +11121,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/retry-recovery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Failed automatic collections by month and how much was recovered afterwards: by retry, after dunning, or paid otherwise */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First month (default: 11 months before `to`) */
+                    from?: string;
+                    /** @description Last month (default: this month in the tenant time zone) */
+                    to?: string;
+                    currency?: string;
+                    planCode?: string;
+                    customerType?: "individual" | "corporate" | "public" | "foreigner";
+                    segment?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RetryRecovery"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/analytics/churn": {
         parameters: {
             query?: never;
@@ -13640,6 +13721,35 @@ export interface components {
                 total: string;
                 /** @description usage ÷ total, 4 decimals */
                 usageShare: string | null;
+            }[];
+        };
+        RetryRecovery: {
+            from: string;
+            to: string;
+            months: string[];
+            recovery: {
+                /** @description Month of the first failed automatic attempt */
+                month: string;
+                currency: string;
+                failedInvoices: number;
+                /** @description Decimal string in the currency */
+                failedAmount: string;
+                recoveredInvoices: number;
+                /** @description Decimal string in the currency */
+                recoveredAmount: string;
+                byChannel: {
+                    /** @description Decimal string in the currency */
+                    retry: string;
+                    /** @description Decimal string in the currency */
+                    dunning: string;
+                    /** @description Decimal string in the currency */
+                    manual: string;
+                };
+                /** @description A fraction with 4 decimals; null when its base is zero */
+                recoveryRate: string | null;
+                /** @description A fraction with 4 decimals; null when its base is zero */
+                invoiceRecoveryRate: string | null;
+                avgDaysToRecover: string | null;
             }[];
         };
         ChurnAtRisk: {
