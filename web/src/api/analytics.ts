@@ -18,6 +18,7 @@ export type AnalyticsFilter = ApiQuery<'/analytics/mrr'>;
 export type ReportingReport = S['ReportingReport'];
 export type FxRate = S['FxRate'];
 export type RevenueMix = S['RevenueMix'];
+export type RetryRecovery = S['RetryRecovery'];
 
 export const analytics = {
   mrr: (query: AnalyticsFilter) => api.get('/analytics/mrr', { query }),
@@ -28,6 +29,7 @@ export const analytics = {
   promotions: (query: AnalyticsFilter) => api.get('/analytics/promotions', { query }),
   reporting: (query: AnalyticsFilter) => api.get('/analytics/reporting', { query }),
   revenueMix: (query: AnalyticsFilter) => api.get('/analytics/revenue-mix', { query }),
+  retryRecovery: (query: AnalyticsFilter) => api.get('/analytics/retry-recovery', { query }),
   fxRates: () => api.get('/analytics/fx-rates', {}),
   putFxRates: (rates: { date: string; base: string; quote: string; rate: string }[]) => api.put('/analytics/fx-rates', { body: { rates } }),
   importFxRates: (csv: string) => api.post('/analytics/fx-rates/import', { body: { csv } }),

@@ -9,6 +9,7 @@ const analyticsFxEn = {
     csvHint: 'A CSV file with the header date,base,quote,rate (1 base = rate quote).', imported: '{n} rates imported', saved: 'Saved',
     mixTitle: 'Billed revenue by kind (before tax)', mixTotal: 'Total',
     mix: { recurring: 'Recurring', usage: 'Usage', oneTime: 'One-time', discounts: 'Invoice discounts' },
+    recovery: { title: 'Failed automatic collections recovered', none: 'No failed automatic collections in this period', failed: 'Failed (invoices)', retry: 'By retry', dunning: 'After dunning', manual: 'Paid otherwise', rate: 'Recovered', days: 'Days to recover' },
     deleted: 'Deleted', remove: 'Delete', none: 'No rates yet',
   },
 };

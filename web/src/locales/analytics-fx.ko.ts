@@ -11,6 +11,7 @@ const analyticsFxKo: AnalyticsFxMessages = {
     csvHint: 'date,base,quote,rate 머리글이 있는 CSV 파일 (기준 통화 1 = 환율 × 환산 통화).', imported: '환율 {n}건을 가져왔습니다', saved: '저장했습니다',
     mixTitle: '유형별 청구 매출 (세전)', mixTotal: '합계',
     mix: { recurring: '정기 요금', usage: '사용량 요금', oneTime: '일회성 요금', discounts: '청구서 할인' },
+    recovery: { title: '자동 수납 실패 회수', none: '이 기간에 실패한 자동 수납이 없습니다', failed: '실패 (청구서 수)', retry: '재시도로 회수', dunning: '미납 독촉 후 회수', manual: '기타 납부', rate: '회수율', days: '회수 소요 일수' },
     deleted: '삭제했습니다', remove: '삭제', none: '등록된 환율이 없습니다',
   },
 };
