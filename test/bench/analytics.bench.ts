@@ -128,7 +128,7 @@ async function main() {
       console.log(`${label.padEnd(44)} p50 ${pct(ms, 50).toFixed(1).padStart(8)} ms   p95 ${pct(ms, 95).toFixed(1).padStart(8)} ms`);
     };
     const mrr = await get('/api/v1/analytics/mrr?currency=KRW');
-    for (const p of ['mrr', 'cohorts', 'receivables', 'payment-patterns', 'promotions']) await time(`GET /analytics/${p}`, () => get(`/api/v1/analytics/${p}`));
+    for (const p of ['mrr', 'cohorts', 'receivables', 'payment-patterns', 'promotions', 'reporting', 'revenue-mix', 'retry-recovery']) await time(`GET /analytics/${p}`, () => get(`/api/v1/analytics/${p}`));
     await time('naive SQL: month-end MRR from phases', () => handle.db.execute(naiveMrr(tenantId, mrr.months)));
     const ctx = systemCtx(handle.db, tenantId, PERMISSION_CODES);
     const range = await monthRange(ctx, {});
