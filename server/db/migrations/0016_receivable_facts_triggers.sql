@@ -7,6 +7,9 @@
 --     received_count += 1, in the month of its received date;
 --   allocation of a payment to an issued invoice: outstanding_delta −= amount, in the month of the
 --     later of the invoice's issue date and the payment's received date.
+-- Each upsert locks its fact rows in (tenant, month, currency) order, so that two statements touching
+-- the same months take the locks in one order. Writers of one tenant-month wait for each other from
+-- the upsert to their commit (the price of exact facts in the same transaction).
 --> statement-breakpoint
 CREATE FUNCTION bw_receivable_facts_invoices() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -17,6 +20,7 @@ BEGIN
       FROM new_rows x WHERE x.status IN ('finalized','partially_paid','paid','payment_failed') AND true
     ) d GROUP BY t, m, c
     HAVING sum(b) <> 0 OR sum(ic) <> 0 OR sum(co) <> 0 OR sum(rc) <> 0 OR sum(o) <> 0
+    ORDER BY t, m, c
     ON CONFLICT (tenant_id, month, currency) DO UPDATE SET
       billed = receivable_facts.billed + excluded.billed, issued_count = receivable_facts.issued_count + excluded.issued_count,
       collected = receivable_facts.collected + excluded.collected, received_count = receivable_facts.received_count + excluded.received_count,
@@ -39,6 +43,7 @@ BEGIN
       WHERE x.status IN ('finalized','partially_paid','paid','payment_failed') AND x.id IN (SELECT o.id FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.tenant_id, o.status, o.issue_date, o.total, o.amount_due, o.currency) IS DISTINCT FROM (n.tenant_id, n.status, n.issue_date, n.total, n.amount_due, n.currency))
     ) d GROUP BY t, m, c
     HAVING sum(b) <> 0 OR sum(ic) <> 0 OR sum(co) <> 0 OR sum(rc) <> 0 OR sum(o) <> 0
+    ORDER BY t, m, c
     ON CONFLICT (tenant_id, month, currency) DO UPDATE SET
       billed = receivable_facts.billed + excluded.billed, issued_count = receivable_facts.issued_count + excluded.issued_count,
       collected = receivable_facts.collected + excluded.collected, received_count = receivable_facts.received_count + excluded.received_count,
@@ -54,6 +59,7 @@ BEGIN
       WHERE x.status IN ('finalized','partially_paid','paid','payment_failed') AND true
     ) d GROUP BY t, m, c
     HAVING sum(b) <> 0 OR sum(ic) <> 0 OR sum(co) <> 0 OR sum(rc) <> 0 OR sum(o) <> 0
+    ORDER BY t, m, c
     ON CONFLICT (tenant_id, month, currency) DO UPDATE SET
       billed = receivable_facts.billed + excluded.billed, issued_count = receivable_facts.issued_count + excluded.issued_count,
       collected = receivable_facts.collected + excluded.collected, received_count = receivable_facts.received_count + excluded.received_count,
@@ -71,6 +77,7 @@ BEGIN
       FROM new_rows x WHERE x.status IN ('succeeded','partially_refunded','refunded') AND true
     ) d GROUP BY t, m, c
     HAVING sum(b) <> 0 OR sum(ic) <> 0 OR sum(co) <> 0 OR sum(rc) <> 0 OR sum(o) <> 0
+    ORDER BY t, m, c
     ON CONFLICT (tenant_id, month, currency) DO UPDATE SET
       billed = receivable_facts.billed + excluded.billed, issued_count = receivable_facts.issued_count + excluded.issued_count,
       collected = receivable_facts.collected + excluded.collected, received_count = receivable_facts.received_count + excluded.received_count,
@@ -93,6 +100,7 @@ BEGIN
       WHERE i.status IN ('finalized','partially_paid','paid','payment_failed') AND x.id IN (SELECT o.id FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.tenant_id, o.status, o.received_on, o.amount, o.refunded_amount, o.currency) IS DISTINCT FROM (n.tenant_id, n.status, n.received_on, n.amount, n.refunded_amount, n.currency))
     ) d GROUP BY t, m, c
     HAVING sum(b) <> 0 OR sum(ic) <> 0 OR sum(co) <> 0 OR sum(rc) <> 0 OR sum(o) <> 0
+    ORDER BY t, m, c
     ON CONFLICT (tenant_id, month, currency) DO UPDATE SET
       billed = receivable_facts.billed + excluded.billed, issued_count = receivable_facts.issued_count + excluded.issued_count,
       collected = receivable_facts.collected + excluded.collected, received_count = receivable_facts.received_count + excluded.received_count,
@@ -108,6 +116,7 @@ BEGIN
       WHERE i.status IN ('finalized','partially_paid','paid','payment_failed') AND true
     ) d GROUP BY t, m, c
     HAVING sum(b) <> 0 OR sum(ic) <> 0 OR sum(co) <> 0 OR sum(rc) <> 0 OR sum(o) <> 0
+    ORDER BY t, m, c
     ON CONFLICT (tenant_id, month, currency) DO UPDATE SET
       billed = receivable_facts.billed + excluded.billed, issued_count = receivable_facts.issued_count + excluded.issued_count,
       collected = receivable_facts.collected + excluded.collected, received_count = receivable_facts.received_count + excluded.received_count,
@@ -125,6 +134,7 @@ BEGIN
       FROM new_rows x JOIN invoices i ON i.id = x.invoice_id JOIN payments p ON p.id = x.payment_id WHERE i.status IN ('finalized','partially_paid','paid','payment_failed')
     ) d GROUP BY t, m, c
     HAVING sum(b) <> 0 OR sum(ic) <> 0 OR sum(co) <> 0 OR sum(rc) <> 0 OR sum(o) <> 0
+    ORDER BY t, m, c
     ON CONFLICT (tenant_id, month, currency) DO UPDATE SET
       billed = receivable_facts.billed + excluded.billed, issued_count = receivable_facts.issued_count + excluded.issued_count,
       collected = receivable_facts.collected + excluded.collected, received_count = receivable_facts.received_count + excluded.received_count,
@@ -139,6 +149,7 @@ BEGIN
       FROM new_rows x JOIN invoices i ON i.id = x.invoice_id JOIN payments p ON p.id = x.payment_id WHERE i.status IN ('finalized','partially_paid','paid','payment_failed')
     ) d GROUP BY t, m, c
     HAVING sum(b) <> 0 OR sum(ic) <> 0 OR sum(co) <> 0 OR sum(rc) <> 0 OR sum(o) <> 0
+    ORDER BY t, m, c
     ON CONFLICT (tenant_id, month, currency) DO UPDATE SET
       billed = receivable_facts.billed + excluded.billed, issued_count = receivable_facts.issued_count + excluded.issued_count,
       collected = receivable_facts.collected + excluded.collected, received_count = receivable_facts.received_count + excluded.received_count,
@@ -150,6 +161,7 @@ BEGIN
       FROM old_rows x JOIN invoices i ON i.id = x.invoice_id JOIN payments p ON p.id = x.payment_id WHERE i.status IN ('finalized','partially_paid','paid','payment_failed')
     ) d GROUP BY t, m, c
     HAVING sum(b) <> 0 OR sum(ic) <> 0 OR sum(co) <> 0 OR sum(rc) <> 0 OR sum(o) <> 0
+    ORDER BY t, m, c
     ON CONFLICT (tenant_id, month, currency) DO UPDATE SET
       billed = receivable_facts.billed + excluded.billed, issued_count = receivable_facts.issued_count + excluded.issued_count,
       collected = receivable_facts.collected + excluded.collected, received_count = receivable_facts.received_count + excluded.received_count,
@@ -189,6 +201,7 @@ INSERT INTO receivable_facts (tenant_id, month, currency, billed, issued_count, 
       FROM payment_allocations x JOIN invoices i ON i.id = x.invoice_id JOIN payments p ON p.id = x.payment_id WHERE i.status IN ('finalized','partially_paid','paid','payment_failed')
     ) d GROUP BY t, m, c
     HAVING sum(b) <> 0 OR sum(ic) <> 0 OR sum(co) <> 0 OR sum(rc) <> 0 OR sum(o) <> 0
+    ORDER BY t, m, c
     ON CONFLICT (tenant_id, month, currency) DO UPDATE SET
       billed = receivable_facts.billed + excluded.billed, issued_count = receivable_facts.issued_count + excluded.issued_count,
       collected = receivable_facts.collected + excluded.collected, received_count = receivable_facts.received_count + excluded.received_count,
