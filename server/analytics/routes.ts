@@ -11,6 +11,7 @@ import { CohortReport, MovementList, MrrReport, PaymentPatterns, PromotionRoi, R
 import { paymentPatterns } from './payment-patterns';
 import { promotionRoi } from './promotion-roi';
 import { receivablesReport } from './receivables';
+import { reportingRoutes } from './reporting-routes';
 
 const Month = isoMonth;
 const Amount = z.object({ month: z.string(), currency: z.string(), amount: z.string() });
@@ -105,4 +106,5 @@ export const analyticsRoutes = newRouter().openapi(createRoute({
         }
       } finally { unsubscribe?.(); }
     });
-  });
+  })
+  .route('/', reportingRoutes);

@@ -24,6 +24,7 @@
 import { KO_COLLECTIONS_MESSAGES } from './messages-ko-collections';
 import { KO_PLANS_MESSAGES } from './messages-ko-plans';
 import { KO_SECURITY_MESSAGES } from './messages-ko-security';
+import { KO_ANALYTICS_MESSAGES } from './messages-ko-analytics';
 
 /** Nouns that fill `{x:noun}` (labels passed to notFound() and the catalog kinds). */
 export const KO_NOUNS: Record<string, string> = {
@@ -63,6 +64,7 @@ export const KO_MESSAGES: Record<string, string> = {
   ...KO_COLLECTIONS_MESSAGES,
   ...KO_PLANS_MESSAGES,
   ...KO_SECURITY_MESSAGES,
+  ...KO_ANALYTICS_MESSAGES,
   // ---- generic (errors.ts, app.ts, http.ts, hono) ---------------------------------------------
   '{what:noun} not found': '{what}을(를) 찾을 수 없습니다',
   'This action needs the permission "{permission}"': '이 작업에는 "{permission}" 권한이 필요합니다',

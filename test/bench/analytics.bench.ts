@@ -8,6 +8,7 @@
  *                    is created and dropped afterwards; without it, PGlite in a temporary folder
  *   BENCH_CUSTOMERS  customers (default 100000: 24 months of invoices and payments each ≈ 2.4 M rows each)
  *   BENCH_RUNS       requests per endpoint (default 20)
+ *   BENCH_KEEP=1     keep the database afterwards (to EXPLAIN ANALYZE by hand); its name is printed
  *
  * Plans are flat (monthly 10,000 / 30,000 KRW, yearly 240,000 KRW) so that naive SQL can price a
  * phase by itself: amount ÷ 12 for the yearly plan. Usage events are not generated (yet).
@@ -25,6 +26,8 @@ import { systemCtx } from '../../server/lib/context';
 import { PERMISSION_CODES } from '../../server/access/permissions';
 import { importDocuments } from '../../server/catalog/versions';
 import { rebuildMrrMovements } from '../../server/analytics/movements';
+import { monthlyFromFacts, monthlyFromRaw } from '../../server/analytics/receivables';
+import { monthRange } from '../../server/analytics/filters';
 
 const KEY = 'bw_live_bench_analytics_key_00000000';
 const N = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
@@ -41,7 +44,8 @@ async function open(): Promise<{ handle: DbHandle; cleanup: () => Promise<void>;
     const u = new URL(adminUrl);
     u.pathname = `/${name}`;
     const handle = await createDb({ databaseUrl: u.toString() });
-    return { handle, name: `PostgreSQL (${name})`, cleanup: async () => { await handle.close(); await admin.unsafe(`drop database if exists ${name} with (force)`); await admin.end({ timeout: 5 }); } };
+    const keep = process.env.BENCH_KEEP === '1';
+    return { handle, name: `PostgreSQL (${name})`, cleanup: async () => { await handle.close(); if (!keep) await admin.unsafe(`drop database if exists ${name} with (force)`); await admin.end({ timeout: 5 }); } };
   }
   const dir = mkdtempSync(join(tmpdir(), 'bw-bench-analytics-'));
   const handle = await createDb({ dataDir: dir });
@@ -86,6 +90,9 @@ async function generate(handle: DbHandle, tenantId: string) {
     select p.tenant_id, p.id, i.id, 11000 from payments p join invoices i on i.tenant_id = p.tenant_id and i.customer_id = p.customer_id
       and i.status = 'paid' and p.received_on = least(i.issue_date + abs(hashtext(i.number)) % 30, current_date)
     where p.tenant_id = ${t}`.append(sql` on conflict do nothing`));
+  // A live database has planner statistics (autovacuum; PGlite has none, so the app's bulk
+  // writers ANALYZE too): without them the planner takes every fresh table for empty.
+  await db.execute(sql`analyze`);
   const started = Date.now();
   const rows = await rebuildMrrMovements(db, t);
   return { movements: rows, rebuildMs: Date.now() - started };
@@ -107,7 +114,8 @@ async function main() {
     await handle.migrate();
     const { tenantId } = await seedDemo(handle.db, { apiKey: KEY, withData: false });
     const gen = await generate(handle, tenantId);
-    console.log(`${name}: ${N} customers; ${gen.movements} MRR movements rebuilt in ${gen.rebuildMs} ms; load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    const [{ n: invoiceCount }] = rowsOf(await handle.db.execute(sql`select count(*)::int as n from invoices`));
+    console.log(`${name}: ${N} customers, ${invoiceCount} invoices; ${gen.movements} MRR movements rebuilt in ${gen.rebuildMs} ms; load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     const app = createApp({ db: handle.db, dbKind: handle.kind });
     const get = async (path: string) => {
       const res = await app.request(path, { headers: { authorization: `Bearer ${KEY}` } });
@@ -120,8 +128,20 @@ async function main() {
       console.log(`${label.padEnd(44)} p50 ${pct(ms, 50).toFixed(1).padStart(8)} ms   p95 ${pct(ms, 95).toFixed(1).padStart(8)} ms`);
     };
     const mrr = await get('/api/v1/analytics/mrr?currency=KRW');
-    for (const p of ['mrr', 'cohorts', 'receivables', 'payment-patterns', 'promotions']) await time(`GET /analytics/${p}`, () => get(`/api/v1/analytics/${p}`));
+    for (const p of ['mrr', 'cohorts', 'receivables', 'payment-patterns', 'promotions', 'reporting', 'revenue-mix', 'retry-recovery']) await time(`GET /analytics/${p}`, () => get(`/api/v1/analytics/${p}`));
     await time('naive SQL: month-end MRR from phases', () => handle.db.execute(naiveMrr(tenantId, mrr.months)));
+    const ctx = systemCtx(handle.db, tenantId, PERMISSION_CODES);
+    const range = await monthRange(ctx, {});
+    await time('naive SQL: billed/collected/outstanding raw', () => monthlyFromRaw(ctx, {}, range));
+    // exactness: receivable_facts (kept by triggers) == the raw tables, every month and currency
+    const [facts, raw] = [await monthlyFromFacts(ctx, {}, range), await monthlyFromRaw(ctx, {}, range)];
+    let badR = facts.currencies.join() === raw.currencies.join() ? 0 : 1;
+    for (const m of range.months) for (const c of raw.currencies) {
+      const [a, b] = [facts.cell(m, c), raw.cell(m, c)];
+      if (!a.billed.equals(b.billed) || !a.collected.equals(b.collected) || !a.outstanding.equals(b.outstanding)) { badR++; console.log(`MISMATCH receivables ${m} ${c}: facts ${a.billed}/${a.collected}/${a.outstanding}, raw ${b.billed}/${b.collected}/${b.outstanding}`); }
+    }
+    console.log(badR ? `receivable facts != raw in ${badR} cells` : `receivable facts == raw in all ${range.months.length} months (billed, collected, outstanding)`);
+    if (badR) process.exitCode = 1;
     // exactness: incremental (movements) == naive (phases), every month
     const naive = rowsOf(await handle.db.execute(naiveMrr(tenantId, mrr.months)));
     let bad = 0;

@@ -1,4 +1,5 @@
 import { pgTable, uuid, text, timestamp, boolean, jsonb, numeric, date, integer, bigint, primaryKey, uniqueIndex, index } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { tenants } from './tenants';
 import { customers, payers } from './customers';
 
@@ -190,6 +191,8 @@ export const invoices = pgTable('invoices', {
   uniqueIndex('invoices_payer_period_uq').on(t.tenantId, t.billTo, t.periodStart, t.currency, t.sequence),
   uniqueIndex('invoices_number_uq').on(t.tenantId, t.number),
   index('invoices_tenant_status_idx').on(t.tenantId, t.status, t.periodStart),
+  // A/R aging (server/analytics/receivables.ts) reads only the open ones, by due date.
+  index('invoices_open_due_idx').on(t.tenantId, t.dueDate).where(sql`status in ('finalized','partially_paid','payment_failed') and amount_due > amount_paid`),
 ]);
 
 /** Bills (청구): the charges of ONE subscription for ONE period, with the trace that explains them. */

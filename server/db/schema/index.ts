@@ -13,6 +13,8 @@ export * from './webhooks';
 export * from './gateways';
 export * from './dunning';
 export * from './analytics';
+export * from './analytics-facts';
+export * from './fx-rates';
 export * from './churn';
 export * from './advance-credits';
 export * from './dunning-charges';

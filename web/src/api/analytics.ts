@@ -15,6 +15,10 @@ export type PromotionRoi = S['PromotionRoi'];
 export type MovementRow = S['MrrMovementList']['data'][number];
 export type MovementKind = MovementRow['kind'];
 export type AnalyticsFilter = ApiQuery<'/analytics/mrr'>;
+export type ReportingReport = S['ReportingReport'];
+export type FxRate = S['FxRate'];
+export type RevenueMix = S['RevenueMix'];
+export type RetryRecovery = S['RetryRecovery'];
 
 export const analytics = {
   mrr: (query: AnalyticsFilter) => api.get('/analytics/mrr', { query }),
@@ -23,6 +27,13 @@ export const analytics = {
   receivables: (query: ApiQuery<'/analytics/receivables'>) => api.get('/analytics/receivables', { query }),
   paymentPatterns: (query: AnalyticsFilter) => api.get('/analytics/payment-patterns', { query }),
   promotions: (query: AnalyticsFilter) => api.get('/analytics/promotions', { query }),
+  reporting: (query: AnalyticsFilter) => api.get('/analytics/reporting', { query }),
+  revenueMix: (query: AnalyticsFilter) => api.get('/analytics/revenue-mix', { query }),
+  retryRecovery: (query: AnalyticsFilter) => api.get('/analytics/retry-recovery', { query }),
+  fxRates: () => api.get('/analytics/fx-rates', {}),
+  putFxRates: (rates: { date: string; base: string; quote: string; rate: string }[]) => api.put('/analytics/fx-rates', { body: { rates } }),
+  importFxRates: (csv: string) => api.post('/analytics/fx-rates/import', { body: { csv } }),
+  deleteFxRate: (id: string) => api.del('/analytics/fx-rates/{id}', { path: { id } }),
 };
 
 /** The live KPI snapshot pushed by GET /analytics/stream (server/analytics/live.ts, liveKpis). */

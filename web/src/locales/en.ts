@@ -11,6 +11,7 @@ import rulesCouponsEn from './rules-coupons.en';
 import dunningEn from './dunning.en';
 import analyticsEn from './analytics.en';
 import churnEn from './churn.en';
+import analyticsFxEn from './analytics-fx.en';
 const en = {
   app: { name: 'Billwise', tagline: 'Rules-driven billing console' },
   common: {
@@ -112,6 +113,7 @@ const en = {
   ...dunningEn,
   ...analyticsEn,
   ...churnEn,
+  ...analyticsFxEn,
 };
 
 export type Messages = typeof en;
