@@ -14,3 +14,4 @@ export * from './gateways';
 export * from './dunning';
 export * from './analytics';
 export * from './churn';
+export * from './bank-deposits';
