@@ -12923,13 +12923,13 @@ export interface components {
             /** @example https://example.com/billwise-webhooks */
             url: string;
             description?: string | null;
-            eventTypes: ("invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.voided" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "wallet.low_balance" | "subscription.created" | "subscription.updated" | "subscription.canceled" | "customer.suspended" | "customer.reinstated" | "subscription.*")[];
+            eventTypes: ("invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.voided" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "wallet.low_balance" | "subscription.created" | "subscription.updated" | "subscription.canceled" | "subscription.renewed" | "customer.suspended" | "customer.reinstated" | "subscription.*")[];
         };
         WebhookEndpointPatch: {
             /** @example https://example.com/billwise-webhooks */
             url?: string;
             description?: string | null;
-            eventTypes?: ("invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.voided" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "wallet.low_balance" | "subscription.created" | "subscription.updated" | "subscription.canceled" | "customer.suspended" | "customer.reinstated" | "subscription.*")[];
+            eventTypes?: ("invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.voided" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "wallet.low_balance" | "subscription.created" | "subscription.updated" | "subscription.canceled" | "subscription.renewed" | "customer.suspended" | "customer.reinstated" | "subscription.*")[];
             /** @enum {string} */
             status?: "active" | "disabled";
         };
