@@ -14,6 +14,7 @@ import { makeTestApp, type TestApp } from '../support/app';
 import { drainJobs } from '../../server/jobs/worker';
 import { auditLog, bankDeposits } from '../../server/db/schema';
 import { billingWorld } from '../scenarios/fixture';
+import { signSandbox } from '../../server/payments/gateways/sandbox-webhooks';
 
 let t: TestApp;
 let one: { tenantId: string; key: string };
@@ -164,5 +165,30 @@ describe('the unmatched queue', () => {
     expect((await call('GET', '/payments/unmatched?status=dismissed', undefined, other.key)).body.total).toBe(0);
     expect((await call('GET', '/payments/bank-imports', undefined, other.key)).body.total).toBe(0);
     expect((await call('POST', `/payments/unmatched/${d.id}/dismiss`, { reason: 'x' }, other.key)).status).toBe(404);
+  });
+});
+
+describe('gateway virtual-account deposits', () => {
+  const hook = (event: unknown) => {
+    const body = JSON.stringify(event);
+    return t.app.request(`/api/v1/webhooks/payments/sandbox?tenant=${one.tenantId}`, {
+      method: 'POST', body, headers: { 'content-type': 'application/json', 'billwise-sandbox-signature': signSandbox(one.tenantId, body) },
+    });
+  };
+  const deposit = (id: string, accountNumber: string, amount: string) =>
+    ({ id, type: 'deposit.succeeded', data: { id: `sbx_dep_${id}`, accountNumber, amount, currency: 'USD', depositorName: '이영희' } });
+
+  it('into an account nobody has: queued as unmatched (not dropped), once', async () => {
+    expect((await hook(deposit('evt_unknown_1', '990999999999999', '12.00'))).status).toBe(200);
+    expect((await hook(deposit('evt_unknown_1', '990999999999999', '12.00'))).status).toBe(200);
+    const queue = (await call('GET', '/payments/unmatched')).body.data;
+    expect(queue.map((d: any) => [d.source, d.amount, d.accountNumber, d.depositorName])).toEqual([['sandbox', '12.00', '990999999999999', '이영희']]);
+  });
+
+  it("into a payer's virtual account: matched by the account, a sandbox payment", async () => {
+    expect((await hook(deposit('evt_known_1', vaNumber, '3.00'))).status).toBe(200);
+    const matched = (await call('GET', '/payments/unmatched?status=matched')).body.data.find((d: any) => d.source === 'sandbox');
+    expect(matched).toMatchObject({ matchRule: 'virtual_account', billTo: c[0], amount: '3.00' });
+    expect((await call('GET', `/payments/${matched.paymentId}`)).body).toMatchObject({ provider: 'sandbox', providerRef: 'sbx_dep_evt_known_1', method: 'virtual_account', walletCredited: '3.00' });
   });
 });
