@@ -13,6 +13,7 @@ import { registerCollectionJobs } from './payments/collection/auto-collect';
 import { registerSandboxWebhookJobs } from './payments/gateways/sandbox-webhooks';
 import { registerDunningJobs } from './dunning/job';
 import { registerChurnJobs } from './churn/score-job';
+import { registerBankImportJobs } from './payments/deposits/import-job';
 
 export function registerJobKinds() {
   registerBillingJobs();
@@ -26,6 +27,7 @@ export function registerJobKinds() {
   registerSandboxWebhookJobs();
   registerDunningJobs();
   registerChurnJobs();
+  registerBankImportJobs();
 }
 
 const EXPIRE_GRANTS_JOB_SCHEDULE = { kind: EXPIRE_GRANTS_JOB, everyDay: { at: '00:05' }, perTenant: true } as const;

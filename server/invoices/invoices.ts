@@ -139,7 +139,8 @@ const INVOICE_EVENTS: Record<string, EventType | undefined> = {
   finalize: 'invoice.finalized', void: 'invoice.voided', 'mark-paid': 'invoice.paid', 'mark-payment-failed': 'invoice.payment_failed',
 };
 
-async function change(ctx: Ctx, id: string, action: string, fn: (tx: Tx, i: InvoiceRow, tctx: Ctx) => Promise<Partial<InvoiceRow>>) {
+async function change(ctx: Ctx, id: string, action: string, fn: (tx: Tx, i: InvoiceRow, tctx: Ctx) => Promise<Partial<InvoiceRow>>,
+  then?: (tx: Tx, after: InvoiceRow, tctx: Ctx) => Promise<void>) {
   assertPermission(ctx, 'invoices:write');
   await withTransaction(ctx, async (tx, tctx) => {
     const before = await findInvoice(tx, tctx, id, true);
@@ -149,6 +150,7 @@ async function change(ctx: Ctx, id: string, action: string, fn: (tx: Tx, i: Invo
     await recordAudit(tx, tctx, { action: `invoice.${action}`, entityType: 'invoice', entityId: id, before: invoiceSummary(before, credited), after: invoiceSummary(after, credited) });
     const event = INVOICE_EVENTS[action];
     if (event) await emitEvent(tx, tctx.tenantId, event, { invoice: invoiceSummary(after, credited) });
+    if (then) await then(tx, after, tctx);
     await publishChange(tx, ctx.tenantId, 'invoice');
   });
   return getInvoice({ ctx, id });
@@ -173,14 +175,26 @@ export async function finalizeInvoice({ ctx, id }: { ctx: Ctx; id: string }) {
     // In this transaction: a rolled-back finalize leaves no charge behind. The job decides whether
     // the payer's default method is automatic (server/payments/collection/auto-collect.ts).
     await scheduleCollection(tx, ctx.tenantId, i.id);
-    return { status: 'finalized', number, issueDate: today, dueDate: addDays(today, await paymentTermsDays(tx, tctx, i)), finalizedAt: ctx.now() };
+    // Nothing left to pay (prepaid balance and points covered it, or the total is 0): paid at once,
+    // as Stripe marks a $0 invoice paid. The wallet draws are its settlement (README, "Paid by balance").
+    const settled = outstanding({ ...i, status: 'finalized' }, (await creditedTotals(tx, ctx.tenantId, [i.id])).get(i.id) ?? '0').isZero();
+    return { status: settled ? 'paid' : 'finalized', number, issueDate: today, dueDate: addDays(today, await paymentTermsDays(tx, tctx, i)), finalizedAt: ctx.now(),
+      ...(settled ? { paidAt: ctx.now() } : {}) };
+  }, async (tx, after, tctx) => {
+    if (after.status !== 'paid') return;
+    await creditEarnedPoints(tx, tctx, after, await tenantToday(tx, tctx));
+    await recordAudit(tx, tctx, { action: 'invoice.paid_by_balance', entityType: 'invoice', entityId: after.id,
+      after: { status: 'paid', prepaidApplied: after.prepaidApplied, pointsApplied: after.pointsApplied, total: after.total } });
+    await emitEvent(tx, tctx.tenantId, 'invoice.paid', { invoice: invoiceSummary(after), paidBy: 'balance' });
   });
 }
 
 export async function moveInvoice({ ctx, id, action }: { ctx: Ctx; id: string; action: keyof typeof STATUS_MOVES }) {
   const mv = STATUS_MOVES[action];
   return change(ctx, id, action, async (tx, i, tctx) => {
-    if (!mv.from.includes(i.status as InvoiceStatus)) throw conflict(`Invoice is ${i.status}; ${action} needs ${mv.from.join(' or ')}`);
+    // An invoice that balances alone paid (no money allocated) can still be voided: its draws go back.
+    const paidByBalance = action === 'void' && i.status === 'paid' && new Decimal(i.amountPaid).isZero();
+    if (!mv.from.includes(i.status as InvoiceStatus) && !paidByBalance) throw conflict(`Invoice is ${i.status}; ${action} needs ${mv.from.join(' or ')}`);
     if (action === 'void') {
       // Voiding would cancel the whole amount while its credit notes still stand: credited twice.
       const credited = (await creditedTotals(tx, ctx.tenantId, [id])).get(id);

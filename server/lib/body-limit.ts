@@ -13,9 +13,9 @@ import type { AppEnv } from './http';
 const MB = 1024 * 1024;
 /** Any JSON body: the largest real one (a plan document, a rating preview) is a few kilobytes. */
 export const MAX_BODY_BYTES = 1 * MB;
-/** Batches: 1,000 usage events, a rule pack. */
+/** Batches: 1,000 usage events, a rule pack, a bank statement (tens of thousands of lines). */
 export const MAX_BULK_BODY_BYTES = 5 * MB;
-export const BULK_BODY_PATHS: ReadonlySet<string> = new Set(['/api/v1/events', '/api/v1/catalog/import', '/api/v1/churn/models']);
+export const BULK_BODY_PATHS: ReadonlySet<string> = new Set(['/api/v1/events', '/api/v1/catalog/import', '/api/v1/churn/models', '/api/v1/payments/bank-imports']);
 /** A customer CSV of up to 100,000 rows (MAX_IMPORT_ROWS) is 7-15 MB with attributes and payers. */
 export const MAX_CSV_BODY_BYTES = 20 * MB;
 export const CSV_BODY_PATHS: ReadonlySet<string> = new Set(['/api/v1/customers/import']);

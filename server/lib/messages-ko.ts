@@ -25,9 +25,11 @@ import { KO_COLLECTIONS_MESSAGES } from './messages-ko-collections';
 import { KO_PLANS_MESSAGES } from './messages-ko-plans';
 import { KO_SECURITY_MESSAGES } from './messages-ko-security';
 import { KO_ANALYTICS_MESSAGES } from './messages-ko-analytics';
+import { KO_DEPOSITS_MESSAGES, KO_DEPOSITS_NOUNS } from './messages-ko-deposits';
 
 /** Nouns that fill `{x:noun}` (labels passed to notFound() and the catalog kinds). */
 export const KO_NOUNS: Record<string, string> = {
+  ...KO_DEPOSITS_NOUNS,
   'Churn model version': '이탈 예측 모델 버전',
   'Webhook endpoint': '웹훅 엔드포인트',
   'Webhook delivery': '웹훅 전송 기록',
@@ -65,6 +67,7 @@ export const KO_MESSAGES: Record<string, string> = {
   ...KO_PLANS_MESSAGES,
   ...KO_SECURITY_MESSAGES,
   ...KO_ANALYTICS_MESSAGES,
+  ...KO_DEPOSITS_MESSAGES,
   // ---- generic (errors.ts, app.ts, http.ts, hono) ---------------------------------------------
   '{what:noun} not found': '{what}을(를) 찾을 수 없습니다',
   'This action needs the permission "{permission}"': '이 작업에는 "{permission}" 권한이 필요합니다',

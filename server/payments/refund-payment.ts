@@ -9,10 +9,9 @@ import { lockWallet, postEntry } from '../wallets/ledger';
 import { getPayment } from './get-payment';
 import { refundable, refundOut } from './serialize';
 import type { RefundInput } from './schemas';
-import { MANUAL_PROVIDER } from './record-payment';
 import { gatewayFor } from './gateways/registry';
 import { GatewayRejected, GatewayUnavailable } from './gateways/types';
-import type { Provider } from './gateways/credentials';
+import { PROVIDERS, type Provider } from './gateways/credentials';
 
 /** Refused before anything happens at the provider: the same checks the transaction repeats under its lock. */
 function check(p: typeof payments.$inferSelect | undefined, input: RefundInput) {
@@ -32,7 +31,9 @@ function check(p: typeof payments.$inferSelect | undefined, input: RefundInput) 
 async function refundAtProvider(ctx: Ctx, id: string, input: RefundInput) {
   const [p] = await q(ctx).select().from(payments).where(and(eq(payments.tenantId, ctx.tenantId), eq(payments.id, id)));
   check(p, input);
-  if (p.provider === MANUAL_PROVIDER || input.destination !== 'original' || p.method === 'prepaid') return null;
+  // Only a gateway can send money back for us. Manual payments and bank deposits (provider `bank`,
+  // server/payments/deposits) are returned by a transfer outside Billwise: the refund is recorded.
+  if (!PROVIDERS.includes(p.provider as Provider) || input.destination !== 'original' || p.method === 'prepaid') return null;
   if (!p.providerRef) throw conflict('The payment has no provider reference to refund');
   const gateway = await gatewayFor(q(ctx), ctx.tenantId, p.provider as Provider);
   try {

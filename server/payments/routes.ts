@@ -4,12 +4,15 @@ import { recordPayment } from './record-payment';
 import { listPayments } from './list-payments';
 import { getPayment } from './get-payment';
 import { refundPayment } from './refund-payment';
+import { depositRoutes } from './deposits/routes';
 import { PaymentDetail, PaymentIn, PaymentListQuery, PaymentOut, RefundIn } from './schemas';
 
 const tag = 'Collections: payments';
 const created = <T extends z.ZodType>(schema: T) => ({ 201: { description: 'Created', content: { 'application/json': { schema } } } });
 
 export const paymentRoutes = newRouter()
+  // Bank imports and the unmatched queue first: /payments/unmatched is not a /payments/{id}.
+  .route('/', depositRoutes)
   .openapi(createRoute({ method: 'post', path: '/payments', tags: [tag], summary: 'Record a payment received (수납 처리): allocated to open invoices, the rest to prepaid balance', security,
     request: jsonBody(PaymentIn), responses: { ...created(PaymentDetail), 409: errorResponses[404], ...errorResponses } }),
   async (c) => c.json(await recordPayment({ ctx: c.get('ctx'), input: c.req.valid('json') }), 201))

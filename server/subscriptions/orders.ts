@@ -15,7 +15,8 @@ import { addDays } from '../lib/dates';
 import { assertEligible, getCustomerRow, normQuantities, planAt } from './plan-checks';
 import { billingGroupOf } from '../billing/bill-run-groups';
 import { tenantToday } from '../tenants/tenant-settings';
-import { effectiveStatus } from './subscriptions';
+import { effectiveStatus, phasesOf, subscriptionOut } from './subscriptions';
+import { emitEvent } from '../webhooks/emit';
 
 export const ORDER_STATUSES = ['requested', 'in_progress', 'completed', 'cancelled'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -132,6 +133,7 @@ export async function transitionOrder({ ctx, id, input }: { ctx: Ctx; id: string
         }).returning();
         await tx.insert(subscriptionPhases).values({ tenantId: ctx.tenantId, subscriptionId: s.id, planCode: it.planCode, quantities: it.quantities, startDate: start, reason: 'signup', createdAt: now });
         await recordAudit(tx, tctx, { action: 'subscription.create', entityType: 'subscription', entityId: s.id, after: s });
+        await emitEvent(tx, ctx.tenantId, 'subscription.created', { subscription: subscriptionOut(s, await phasesOf(tx, ctx.tenantId, [s.id]), await tenantToday(tx, tctx)), orderId: o.id });
         ids.push(s.id);
       }
       patch = { ...patch, billingStartDate: start, subscriptionIds: ids, completedAt: now };

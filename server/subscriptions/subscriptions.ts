@@ -20,6 +20,7 @@ import { billingGroupOf } from '../billing/bill-run-groups';
 import { tenantToday } from '../tenants/tenant-settings';
 import { creditUnusedAdvance } from './advance-credit';
 import { refreshCustomerMrr } from '../analytics/movements';
+import { emitEvent, type EventType } from '../webhooks/emit';
 
 type Sub = typeof subscriptions.$inferSelect;
 type Phase = typeof subscriptionPhases.$inferSelect;
@@ -54,7 +55,7 @@ export function subscriptionOut(s: Sub, phases: Phase[], today: string) {
   };
 }
 
-async function phasesOf(db: Ctx['db'] | Tx, tenantId: string, ids: string[]) {
+export async function phasesOf(db: Ctx['db'] | Tx, tenantId: string, ids: string[]) {
   if (!ids.length) return [];
   return db.select().from(subscriptionPhases)
     .where(and(eq(subscriptionPhases.tenantId, tenantId), inArray(subscriptionPhases.subscriptionId, ids)))
@@ -100,6 +101,16 @@ export function recurringPrice(plan: PlanDoc, quantities: Record<string, string>
   return parseDecimal(r.subtotal);
 }
 
+/**
+ * The webhook event of each change (server/webhooks): a cancel, and a fixed term that ends, are
+ * `subscription.canceled`; a term that renews on its plan is `subscription.renewed`; everything
+ * else (plan, quantities, pause, resume, a term that moves to another plan) is
+ * `subscription.updated`, with `change` saying which. Creation is emitted where orders complete.
+ */
+const SUBSCRIPTION_EVENTS: Record<string, EventType> = {
+  cancel: 'subscription.canceled', term_end: 'subscription.canceled', term_renewal: 'subscription.renewed',
+};
+
 interface Mutation { tx: Tx; tctx: Ctx; sub: Sub; phases: Phase[]; today: string }
 
 /** Locks the subscription and hands it to `fn` with its phases; audits before/after. */
@@ -114,7 +125,10 @@ async function mutate<T>(ctx: Ctx, id: string, action: string, fn: (m: Mutation)
     await fn({ tx, tctx, sub, phases, today });
     await refreshCustomerMrr(tx, ctx.tenantId, [sub.customerId]);
     const [after] = await tx.select().from(subscriptions).where(eq(subscriptions.id, id));
-    await recordAudit(tx, tctx, { action: `subscription.${action}`, entityType: 'subscription', entityId: id, before, after: subscriptionOut(after, await phasesOf(tx, ctx.tenantId, [id]), today) });
+    const out = subscriptionOut(after, await phasesOf(tx, ctx.tenantId, [id]), today);
+    await recordAudit(tx, tctx, { action: `subscription.${action}`, entityType: 'subscription', entityId: id, before, after: out });
+    // The outbox, in this transaction: a change that rolls back announces nothing.
+    await emitEvent(tx, ctx.tenantId, SUBSCRIPTION_EVENTS[action] ?? 'subscription.updated', { subscription: out, change: action, previous: { planCode: before.planCode, quantities: before.quantities, status: before.status } });
   });
   return getSubscription({ ctx, id });
 }

@@ -18,7 +18,7 @@ export const EVENT_TYPES = [
   'invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_failed', 'invoice.voided',
   'payment.succeeded', 'payment.failed', 'payment.refunded',
   'wallet.low_balance',
-  'subscription.created', 'subscription.updated', 'subscription.canceled',
+  'subscription.created', 'subscription.updated', 'subscription.canceled', 'subscription.renewed',
   'customer.suspended', 'customer.reinstated',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -18,3 +18,4 @@ export * from './fx-rates';
 export * from './churn';
 export * from './advance-credits';
 export * from './dunning-charges';
+export * from './bank-deposits';

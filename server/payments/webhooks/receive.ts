@@ -6,7 +6,7 @@
  *    of the same event inserts nothing there and is answered 200 as a duplicate, without acting.
  * 3. A payment event settles the payment it names (our id is the provider's order id) through
  *    settlePayment, which only moves `pending`: out of order is safe. A deposit into a virtual
- *    account records a succeeded payment (unique on the provider's reference) and allocates it.
+ *    account is a deposit like a bank-statement line (../deposits): paid and allocated, or queued.
  * Every request leaves a receipt with its outcome (webhook_receipts).
  */
 import { and, eq, or } from 'drizzle-orm';
@@ -14,12 +14,10 @@ import type { Db, Tx } from '../../db/client';
 import { paymentMethods, payments, tenants, webhookReceipts } from '../../db/schema';
 import { systemCtx, type Ctx } from '../../lib/context';
 import { ServiceError } from '../../lib/errors';
-import { Decimal, amountProblem } from '../../lib/money';
-import { recordAudit } from '../../audit/record';
+import { amountProblem } from '../../lib/money';
 import { PERMISSION_CODES } from '../../access/permissions';
 import { tenantToday } from '../../tenants/tenant-settings';
-import { allocatePayment } from '../allocate';
-import { paymentOut } from '../serialize';
+import { recordDeposit } from '../deposits/record';
 import { gatewayFor } from '../gateways/registry';
 import { decryptSecret } from '../gateways/secrets';
 import { WebhookSignatureError, type WebhookEvent } from '../gateways/types';
@@ -45,21 +43,19 @@ async function applyPayment(tx: Tx, ctx: Ctx, provider: string, e: Extract<Webho
   return { outcome, detail: outcome === 'ignored' ? `payment is no longer pending (${e.status} not applied)` : `payment ${e.status}`, paymentId: p.id };
 }
 
+/**
+ * A gateway's virtual-account deposit goes the way a bank-statement line goes (deposits/record.ts):
+ * stored once under `<provider>:<ref>`, matched (its account number first), paid and allocated; a
+ * deposit into an account we do not know waits in the unmatched queue instead of being dropped.
+ */
 async function applyDeposit(tx: Tx, ctx: Ctx, provider: string, e: Extract<WebhookEvent, { type: 'deposit' }>) {
   if (e.status !== 'succeeded') return { outcome: 'ignored' as const, detail: `deposit ${e.status}` };
-  const [m] = await tx.select().from(paymentMethods).where(and(eq(paymentMethods.tenantId, ctx.tenantId), eq(paymentMethods.provider, provider),
-    eq(paymentMethods.type, 'virtual_account'), eq(paymentMethods.accountNumber, e.accountNumber)));
-  if (!m) return { outcome: 'ignored' as const, detail: 'no such virtual account' };
   if (amountProblem(e.amount, e.currency)) return { outcome: 'ignored' as const, detail: 'unreadable amount' };
-  const [p] = await tx.insert(payments).values({
-    tenantId: ctx.tenantId, billTo: m.billTo, payerId: m.payerId, customerId: m.customerId, method: 'virtual_account', amount: new Decimal(e.amount).toString(),
-    currency: e.currency, receivedOn: await tenantToday(tx, ctx), provider, providerRef: e.ref, status: 'succeeded',
-    note: e.depositorName ? `deposit by ${e.depositorName}` : 'virtual-account deposit', createdBy: 'webhook', createdAt: ctx.now(), updatedAt: ctx.now(),
-  }).onConflictDoNothing().returning();
-  if (!p) return { outcome: 'ignored' as const, detail: 'deposit already recorded' };
-  await recordAudit(tx, ctx, { action: 'payment.record', entityType: 'payment', entityId: p.id, after: { ...paymentOut(p, '0'), source: 'webhook' } });
-  await allocatePayment(tx, ctx, p);
-  return { outcome: 'applied' as const, detail: 'deposit recorded', paymentId: p.id };
+  const r = await recordDeposit(tx, ctx, { source: provider, key: `${provider}:${e.ref}`, bookedOn: await tenantToday(tx, ctx), amount: e.amount, currency: e.currency,
+    depositorName: e.depositorName ?? null, memo: null, accountNumber: e.accountNumber, provider, providerRef: e.ref });
+  if (r.outcome === 'duplicate') return { outcome: 'ignored' as const, detail: 'deposit already recorded' };
+  if (r.outcome === 'unmatched') return { outcome: 'applied' as const, detail: `deposit queued as unmatched (${r.deposit.unmatchedReason})` };
+  return { outcome: 'applied' as const, detail: 'deposit recorded', paymentId: r.deposit.paymentId ?? undefined };
 }
 
 export async function receivePaymentWebhook(opts: { db: Db; now: () => Date; provider: Provider; tenantRef?: string; headers: Headers; rawBody: string }) {

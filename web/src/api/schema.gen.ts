@@ -6621,6 +6621,479 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments/bank-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bank-statement imports, newest first (without their plans) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    offset?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["BankImport"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Import a bank statement (입금 내역) as a job: deposits are matched to payers and recorded as payments, the rest queued; dryRun only plans
+         * @description Column mapping, header detection and the matching order: server/payments/deposits/README.md. Answers 202 with the import; poll GET /payments/bank-imports/{id}.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BankImportCreate"];
+                };
+            };
+            responses: {
+                /** @description Accepted: the import runs as a job */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BankImport"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/bank-imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bank import: status, progress, counts, line problems and a dry run's plan */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BankImport"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/unmatched": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deposits by status: the unmatched queue (default), or matched / dismissed ones */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "unmatched" | "matched" | "dismissed";
+                    importId?: string;
+                    /** @description Booked on or after */
+                    from?: string;
+                    /** @description Booked before (exclusive) */
+                    to?: string;
+                    limit?: number;
+                    offset?: number | null;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["BankDeposit"][];
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/unmatched/{id}/match": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Match an unmatched deposit to a payer or an invoice: recorded as a payment and allocated */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BankDepositMatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BankDeposit"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/unmatched/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss an unmatched deposit with a reason (returned to the sender, not ours) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BankDepositDismiss"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BankDeposit"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments": {
         parameters: {
             query?: never;
@@ -12680,6 +13153,108 @@ export interface components {
             /** Format: email */
             to?: string;
         };
+        BankImport: {
+            id: string;
+            fileName: string | null;
+            dryRun: boolean;
+            /** @enum {string} */
+            status: "queued" | "validating" | "applying" | "done" | "invalid" | "failed";
+            currency: string;
+            rows: number;
+            processed: number;
+            matched: number;
+            unmatched: number;
+            duplicates: number;
+            skipped: number;
+            errors: {
+                line: number;
+                field: string | null;
+                message: string;
+            }[];
+            plan: {
+                line: number;
+                /** @enum {string} */
+                outcome: "matched" | "unmatched" | "duplicate";
+                rule: string | null;
+                reason: string | null;
+                /** @example 33000 */
+                amount: string;
+                currency: string;
+                bookedOn: string;
+                depositorName: string | null;
+                billTo: string | null;
+                invoiceNumber: string | null;
+            }[];
+            error: string | null;
+            createdBy: string;
+            createdAt: string;
+            finishedAt: string | null;
+        };
+        BankImportCreate: {
+            /** @description The statement as text (the console decodes EUC-KR exports before sending) */
+            csv: string;
+            fileName?: string;
+            /**
+             * @description For lines without a currency column
+             * @default KRW
+             */
+            currency: string;
+            /** @description Header name per field where it differs from the defaults (server/payments/deposits/README.md) */
+            mapping?: {
+                date?: string;
+                amount?: string;
+                depositorName?: string;
+                memo?: string;
+                accountNumber?: string;
+                transactionId?: string;
+                currency?: string;
+                balance?: string;
+            };
+            /** @default false */
+            dryRun: boolean;
+        };
+        BankDeposit: {
+            id: string;
+            importId: string | null;
+            line: number | null;
+            source: string;
+            bookedOn: string;
+            /** @example 33000 */
+            amount: string;
+            currency: string;
+            depositorName: string | null;
+            memo: string | null;
+            accountNumber: string | null;
+            /** @enum {string} */
+            status: "unmatched" | "matched" | "dismissed";
+            /** @enum {string|null} */
+            matchRule: "virtual_account" | "invoice_number" | "amount_and_name" | "manual" | null;
+            /** @enum {string|null} */
+            unmatchedReason: "no_match" | "ambiguous" | "currency" | null;
+            billTo: string | null;
+            billToName: string | null;
+            invoiceId: string | null;
+            paymentId: string | null;
+            dismissReason: string | null;
+            resolvedBy: string | null;
+            resolvedAt: string | null;
+            createdAt: string;
+        };
+        BankDepositMatch: {
+            /**
+             * Format: uuid
+             * @description The payer (or self-paying customer) the money is from
+             */
+            billTo?: string;
+            /**
+             * Format: uuid
+             * @description The invoice it pays (first; the rest goes oldest due first, then to prepaid)
+             */
+            invoiceId?: string;
+        };
+        BankDepositDismiss: {
+            reason: string;
+        };
         PaymentDetail: components["schemas"]["Payment"] & {
             allocations: components["schemas"]["PaymentAllocation"][];
             refunds: components["schemas"]["PaymentRefund"][];
@@ -12920,13 +13495,13 @@ export interface components {
             /** @example https://example.com/billwise-webhooks */
             url: string;
             description?: string | null;
-            eventTypes: ("invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.voided" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "wallet.low_balance" | "subscription.created" | "subscription.updated" | "subscription.canceled" | "customer.suspended" | "customer.reinstated" | "subscription.*")[];
+            eventTypes: ("invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.voided" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "wallet.low_balance" | "subscription.created" | "subscription.updated" | "subscription.canceled" | "subscription.renewed" | "customer.suspended" | "customer.reinstated" | "subscription.*")[];
         };
         WebhookEndpointPatch: {
             /** @example https://example.com/billwise-webhooks */
             url?: string;
             description?: string | null;
-            eventTypes?: ("invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.voided" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "wallet.low_balance" | "subscription.created" | "subscription.updated" | "subscription.canceled" | "customer.suspended" | "customer.reinstated" | "subscription.*")[];
+            eventTypes?: ("invoice.created" | "invoice.finalized" | "invoice.paid" | "invoice.payment_failed" | "invoice.voided" | "payment.succeeded" | "payment.failed" | "payment.refunded" | "wallet.low_balance" | "subscription.created" | "subscription.updated" | "subscription.canceled" | "subscription.renewed" | "customer.suspended" | "customer.reinstated" | "subscription.*")[];
             /** @enum {string} */
             status?: "active" | "disabled";
         };

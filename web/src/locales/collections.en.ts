@@ -4,7 +4,7 @@ const collectionsEn = {
     routes: { payments: 'Payments', webhooks: 'Webhooks' },
     method: { card: 'Card', bank_transfer: 'Bank transfer / auto-debit', virtual_account: 'Virtual account', cash: 'Cash', prepaid: 'Prepaid balance', points: 'Points' },
     status: { pending: 'Pending', succeeded: 'Succeeded', failed: 'Failed', refunded: 'Refunded', partially_refunded: 'Partly refunded' },
-    provider: { manual: 'Manual', sandbox: 'Sandbox', toss: 'Toss Payments', stripe: 'Stripe' },
+    provider: { manual: 'Manual', sandbox: 'Sandbox', toss: 'Toss Payments', stripe: 'Stripe', bank: 'Bank deposit' },
     decline: {
       insufficient_funds: 'Insufficient funds', expired_card: 'Expired card', processing_error: 'Processing error', card_declined: 'Card declined',
       incorrect_number: 'Incorrect card number', authentication_required: 'Authentication required', other: 'Declined',

@@ -6,7 +6,7 @@ const collectionsKo: typeof collectionsEn = {
     routes: { payments: '수납 내역', webhooks: '웹훅' },
     method: { card: '신용카드', bank_transfer: '계좌이체 / 자동이체', virtual_account: '가상계좌', cash: '현금', prepaid: '선수금', points: '포인트' },
     status: { pending: '처리 중', succeeded: '수납 완료', failed: '실패', refunded: '환불됨', partially_refunded: '부분 환불' },
-    provider: { manual: '수기', sandbox: '샌드박스', toss: '토스페이먼츠', stripe: 'Stripe' },
+    provider: { manual: '수기', sandbox: '샌드박스', toss: '토스페이먼츠', stripe: 'Stripe', bank: '은행 입금' },
     decline: {
       insufficient_funds: '잔액 부족', expired_card: '유효기간 만료', processing_error: '처리 오류', card_declined: '카드 거절',
       incorrect_number: '카드 번호 오류', authentication_required: '본인 인증 필요', other: '거절',

@@ -3,6 +3,7 @@ import productsEn from './products.en';
 import opsEn from './ops.en';
 import chargesEn from './charges.en';
 import collectionsEn from './collections.en';
+import depositsEn from './deposits.en';
 import billingEn from './billing.en';
 import traceEn from './trace.en';
 import auditEn from './audit.en';
@@ -105,6 +106,7 @@ const en = {
   ...opsEn,
   ...chargesEn,
   ...collectionsEn,
+  ...depositsEn,
   ...billingEn,
   ...traceEn,
   ...auditEn,

@@ -6,7 +6,7 @@
  */
 import type { RouteRecordRaw } from 'vue-router';
 import {
-  Box, Calendar, Coin, Connection, DataLine, Document, Files, List, Odometer, Stamp, Tickets,
+  Box, Calendar, Coin, Connection, Money, DataLine, Document, Files, List, Odometer, Stamp, Tickets,
   User, UserFilled, Warning, Wallet,
 } from '@element-plus/icons-vue';
 import type { MenuGroup } from './routes';
@@ -109,6 +109,12 @@ export const opsRoutes: RouteRecordRaw[] = [
     name: 'billing-payments',
     component: () => import('@/pages/collections/PaymentsPage.vue'),
     meta: { title: 'collections.routes.payments', area: 'billing', group: 'ops-invoices', icon: Coin, permission: 'payments:read' },
+  },
+  {
+    path: '/billing/deposits',
+    name: 'billing-deposits',
+    component: () => import('@/pages/collections/DepositsPage.vue'),
+    meta: { title: 'deposits.route', area: 'billing', group: 'ops-invoices', icon: Money, permission: 'payments:read' },
   },
   // ---- 통계
   {
