@@ -22,6 +22,7 @@
  */
 
 import { KO_COLLECTIONS_MESSAGES } from './messages-ko-collections';
+import { KO_GATEWAY_SETTINGS_MESSAGES } from './messages-ko-gateways';
 
 /** Nouns that fill `{x:noun}` (labels passed to notFound() and the catalog kinds). */
 export const KO_NOUNS: Record<string, string> = {
@@ -59,6 +60,7 @@ export const KO_NOUNS: Record<string, string> = {
 /** English template → Korean template. */
 export const KO_MESSAGES: Record<string, string> = {
   ...KO_COLLECTIONS_MESSAGES,
+  ...KO_GATEWAY_SETTINGS_MESSAGES,
   // ---- generic (errors.ts, app.ts, http.ts, hono) ---------------------------------------------
   '{what:noun} not found': '{what}을(를) 찾을 수 없습니다',
   'This action needs the permission "{permission}"': '이 작업에는 "{permission}" 권한이 필요합니다',
