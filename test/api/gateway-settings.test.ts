@@ -87,7 +87,7 @@ describe('enable / disable', () => {
     expect(refused.body.issues.map((i: any) => i.path)).toEqual(['provider']);
     const ko = await t.call('POST', `/api/v1/payers/${c[0]}/payment-methods`, { key: one.key, headers: { 'accept-language': 'ko' },
       body: { type: 'card', card: { number: '4242424242424242', expMonth: 12, expYear: 2099 } } });
-    expect(ko.body.issues[0].message).toContain('사용 중지');
+    expect(ko.body.issues[0].message).toContain('사용 중지된 PG사');
     expect((await call('PATCH', '/gateways/sandbox', { enabled: true })).status).toBe(200);
     expect((await call('POST', `/payers/${c[0]}/payment-methods`, { type: 'card', card: { number: '4242424242424242', expMonth: 12, expYear: 2099 }, autoCollect: true })).status).toBe(201);
     const actions = (await call('GET', '/audit-log?limit=100')).body.data.map((a: any) => a.action);

@@ -3,6 +3,7 @@ import productsEn from './products.en';
 import opsEn from './ops.en';
 import chargesEn from './charges.en';
 import collectionsEn from './collections.en';
+import gatewaysEn from './gateways.en';
 import billingEn from './billing.en';
 import traceEn from './trace.en';
 import auditEn from './audit.en';
@@ -103,6 +104,7 @@ const en = {
   ...opsEn,
   ...chargesEn,
   ...collectionsEn,
+  ...gatewaysEn,
   ...billingEn,
   ...traceEn,
   ...auditEn,

@@ -4,6 +4,7 @@ import productsKo from './products.ko';
 import opsKo from './ops.ko';
 import chargesKo from './charges.ko';
 import collectionsKo from './collections.ko';
+import gatewaysKo from './gateways.ko';
 import billingKo from './billing.ko';
 import traceKo from './trace.ko';
 import auditKo from './audit.ko';
@@ -103,6 +104,7 @@ const ko: Messages = {
   ...opsKo,
   ...chargesKo,
   ...collectionsKo,
+  ...gatewaysKo,
   ...billingKo,
   ...traceKo,
   ...auditKo,
