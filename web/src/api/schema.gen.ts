@@ -7044,6 +7044,7 @@ export interface paths {
                             wallet: components["schemas"]["Wallet"];
                             data: components["schemas"]["WalletEntry"][];
                             total: number;
+                            expiring: components["schemas"]["WalletExpiring"][];
                         };
                     };
                 };
@@ -12403,6 +12404,17 @@ export interface components {
             invoiceId: string | null;
             createdBy: string | null;
             createdAt: string;
+        };
+        WalletExpiring: {
+            /** @description The grant (top_up_granted entry) */
+            entryId: string;
+            /** @description Tenant-local date it expires from */
+            expiresOn: string;
+            /**
+             * @description What is left of the grant: expires then unless spent first (FIFO, as the daily job counts)
+             * @example 33000
+             */
+            amount: string;
         };
         WalletAdjustment: {
             /**
