@@ -4,6 +4,7 @@ import opsEn from './ops.en';
 import chargesEn from './charges.en';
 import collectionsEn from './collections.en';
 import gatewaysEn from './gateways.en';
+import walletOpsEn from './wallet-ops.en';
 import billingEn from './billing.en';
 import traceEn from './trace.en';
 import auditEn from './audit.en';
@@ -105,6 +106,7 @@ const en = {
   ...chargesEn,
   ...collectionsEn,
   ...gatewaysEn,
+  ...walletOpsEn,
   ...billingEn,
   ...traceEn,
   ...auditEn,

@@ -5,6 +5,7 @@ import opsKo from './ops.ko';
 import chargesKo from './charges.ko';
 import collectionsKo from './collections.ko';
 import gatewaysKo from './gateways.ko';
+import walletOpsKo from './wallet-ops.ko';
 import billingKo from './billing.ko';
 import traceKo from './trace.ko';
 import auditKo from './audit.ko';
@@ -105,6 +106,7 @@ const ko: Messages = {
   ...chargesKo,
   ...collectionsKo,
   ...gatewaysKo,
+  ...walletOpsKo,
   ...billingKo,
   ...traceKo,
   ...auditKo,
