@@ -4,6 +4,7 @@ import { seedCustomers, seedUsage } from './customers';
 import { seedBilling } from './billing';
 import { seedDunning } from './dunning';
 import { seedAnalyticsHistory } from './analytics-history';
+import { seedPaymentExtras } from './payment-history';
 
 /**
  * Seed steps that feature modules add (catalog, customers, usage ...). Each must be idempotent:
@@ -16,5 +17,6 @@ export const demoSeeders: SeedStep[] = [
   seedUsage, // three months of usage events for the meters above, rolled up by day
   seedBilling, // subscriptions, bill-run groups and 3 closed months of bill runs and invoices
   seedDunning, // a few invoices overdue at different dunning stages (the policy is in the demo rule pack)
+  seedPaymentExtras, // partial payments on open invoices, a prepaid top-up, promotional points
   seedAnalyticsHistory, // 12 months of subscription changes and payments for the dashboard
 ];
