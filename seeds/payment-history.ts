@@ -62,8 +62,9 @@ async function declinedAutoCollection(ctx: Ctx, inv: Inv, date: string) {
   registerCollectionJobs(); // the same definitions the server registers (idempotent)
   const dctx = on(ctx, date, 6);
   await addPaymentMethod({ ctx: dctx, billTo: inv.billTo, input: PaymentMethodIn.parse({ type: 'card', card: { number: '4000000000009995', expMonth: 12, expYear: 2099 }, autoCollect: true }) });
-  await scheduleCollection(ctx.db, ctx.tenantId, inv.id);
-  await drainJobs(ctx.db, { now: dctx.now, filter: { kinds: [AUTO_COLLECT_KIND], tenantId: ctx.tenantId } });
+  await scheduleCollection(ctx.db, ctx.tenantId, inv.id); // finalize queued it already (same dedupe key): kept for clarity
+  // Only this invoice's attempt: the other invoices' queued attempts run at start-up, as before.
+  await drainJobs(ctx.db, { now: dctx.now, filter: { kinds: [AUTO_COLLECT_KIND], tenantId: ctx.tenantId, dedupeKeyPrefix: `collect:${inv.id}:` } });
 }
 
 /** After the decline the payer registers a working card as its default (later invoices are charged to it). */

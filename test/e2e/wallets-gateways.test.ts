@@ -22,9 +22,9 @@ describe.skipIf(!hasChromium)('wallet top-up and grant, PG사 settings (headless
   };
 
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ healthTimeoutMs: 540_000 });
     page = await h.newPage();
-  }, 300_000);
+  }, 600_000); // a server start (and a console build when stale) on a loaded machine
   afterAll(async () => { await h?.stop(); });
 
   it('tops up 50,000 and grants 3,000 expiring: ledger balance 53,000, 3,000 to expire', async () => {
