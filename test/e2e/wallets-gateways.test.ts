@@ -45,8 +45,10 @@ describe.skipIf(!hasChromium)('wallet top-up and grant, PG사 settings (headless
     await panel.locator('[data-testid=wallet-grant]').click();
     await page.fill(inp('wallet-action-amount'), '3000');
     await page.fill(inp('wallet-action-reason'), '가입 축하 크레딧');
-    await page.fill(inp('wallet-action-expires'), '2099-12-31');
-    await page.keyboard.press('Enter');
+    // Element Plus keeps the date picker's test id off its <input>: found by its placeholder.
+    const expires = page.locator('.el-dialog:visible input[placeholder="소멸 없음"]');
+    await expires.fill('2099-12-31');
+    await expires.press('Enter');
     await page.click('[data-testid=wallet-action-save]');
     const expiring = panel.locator('[data-testid=wallet-expiring]');
     await expiring.waitFor();
