@@ -1,8 +1,9 @@
 /**
  * Demo billing (idempotent): bill-run groups (day 1, day 15), subscriptions for the demo
  * customers on the demo plans, and bill runs for the last 3 closed periods of each group, run
- * in-process, so the console shows real invoices on first start; the oldest month is paid, the
- * middle one finalized, the latest left as drafts. A tenant that has subscriptions is left alone.
+ * in-process, so the console shows real invoices on first start; the oldest month is issued at
+ * its period end and paid with real payments (./payment-history.ts), the middle one finalized,
+ * the latest left as drafts. A tenant that has subscriptions is left alone.
  */
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { billRunGroups, customers, invoices, subscriptions } from '../server/db/schema';
@@ -13,7 +14,8 @@ import { createOrder, transitionOrder } from '../server/subscriptions/orders';
 import { tenantSettings } from '../server/tenants/tenant-settings';
 import { runBillRunNow } from '../server/billing/bill-run-job';
 import { upsertGroup } from '../server/billing/bill-run-groups';
-import { finalizeInvoice, moveInvoice } from '../server/invoices/invoices';
+import { finalizeInvoice } from '../server/invoices/invoices';
+import { payClosedMonth } from './payment-history';
 
 const GROUPS = [{ code: 'cycle-1', name: '매월 1일 청구 (Day 1)', cycleDay: 1 }, { code: 'cycle-15', name: '매월 15일 청구 (Day 15)', cycleDay: 15 }];
 
@@ -67,9 +69,11 @@ export async function seedBilling(ctx: Ctx): Promise<void> {
     .orderBy(asc(invoices.periodStart), asc(invoices.id));
   const starts = [...new Set(oldestFirst.map((i) => i.periodStart))].sort();
   const latestTwo = new Set(starts.slice(-2));
-  for (const [k, inv] of oldestFirst.entries()) {
+  const closed: string[] = [];
+  for (const inv of oldestFirst) {
     if (latestTwo.has(inv.periodStart) && starts.indexOf(inv.periodStart) === starts.length - 1) continue; // newest: drafts
-    await finalizeInvoice({ ctx, id: inv.id });
-    if (!latestTwo.has(inv.periodStart)) await moveInvoice({ ctx, id: inv.id, action: k % 7 === 6 ? 'mark-payment-failed' : 'mark-paid' });
+    if (!latestTwo.has(inv.periodStart)) closed.push(inv.id); // oldest: issued back then and paid with real payments
+    else await finalizeInvoice({ ctx, id: inv.id });
   }
+  await payClosedMonth(ctx, closed);
 }

@@ -5,6 +5,7 @@ import { seedBilling } from './billing';
 import { seedDunning } from './dunning';
 import { seedAnalyticsHistory } from './analytics-history';
 import { seedChurn } from './churn';
+import { seedPaymentExtras } from './payment-history';
 
 /**
  * Seed steps that feature modules add (catalog, customers, usage ...). Each must be idempotent:
@@ -17,6 +18,7 @@ export const demoSeeders: SeedStep[] = [
   seedUsage, // three months of usage events for the meters above, rolled up by day
   seedBilling, // subscriptions, bill-run groups and 3 closed months of bill runs and invoices
   seedDunning, // a few invoices overdue at different dunning stages (the policy is in the demo rule pack)
+  seedPaymentExtras, // partial payments on open invoices, a prepaid top-up, promotional points
   seedAnalyticsHistory, // 12 months of subscription changes and payments for the dashboard
   seedChurn, // the committed churn model, registered and scoring today's subscribers (needs the bills above)
 ];

@@ -12,6 +12,7 @@ import { findBillTo } from '../customers/bill-to';
 import { PROVIDERS } from './gateways/credentials';
 import { listGateways, removeGatewayCredentials, setGatewayCredentials } from './gateways/accounts';
 import { sandboxGateway } from './gateways/sandbox';
+import { setGatewayEnabled, testGatewayConnection } from './gateways/settings';
 import { addPaymentMethod } from './methods/add-payment-method';
 import { findMethod, listPaymentMethods, removePaymentMethod, updatePaymentMethod } from './methods/payment-methods';
 import { DepositIn, PaymentMethodIn, PaymentMethodOut, PaymentMethodPatch } from './methods/schemas';
@@ -22,6 +23,9 @@ const tag = 'Collections: gateways';
 const ProviderParam = z.object({ provider: z.enum(PROVIDERS).openapi({ param: { name: 'provider', in: 'path' } }) });
 const GatewayOut = z.object({
   provider: z.enum(PROVIDERS), configured: z.boolean(), source: z.enum(['builtin', 'tenant', 'env', 'none']),
+  enabled: z.boolean().openapi({ description: 'Off: no new payment methods or automatic charges; webhooks, reconciles and refunds still work' }),
+  readable: z.boolean().openapi({ description: 'False when the stored credentials cannot be decrypted (BILLWISE_SECRET_KEY changed): set them again' }),
+  keyHints: z.record(z.string(), z.string().nullable()).openapi({ description: 'Last 4 characters of each stored value (null when the value is shorter than 12)' }),
   keyNames: z.array(z.string()).openapi({ description: 'Names of the credentials set for this tenant; values are never shown' }),
   acceptedKeys: z.array(z.string()), updatedAt: z.string().nullable(), webhookPath: z.string(),
 }).openapi('Gateway');
@@ -31,6 +35,8 @@ const ReceiptOut = z.object({ id: z.string(), provider: z.string(), eventId: z.s
   detail: z.string().nullable(), paymentId: z.string().nullable(), receivedAt: z.string() }).openapi('WebhookReceipt');
 const ReceiptQuery = z.object({ provider: z.enum(PROVIDERS).optional(), outcome: z.enum(OUTCOMES).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50), offset: z.coerce.number().int().min(0).default(0) });
+const GatewayPatch = z.object({ enabled: z.boolean() }).openapi('GatewayPatch');
+const ConnectionOut = z.object({ ok: z.boolean(), outcome: z.enum(['ok', 'not_configured', 'rejected', 'unavailable']), code: z.string().nullable(), message: z.string().nullable() }).openapi('GatewayConnectionTest');
 const CredentialsIn = z.object({ credentials: z.record(z.string(), z.string().min(1).max(500)) }).openapi('GatewayCredentials');
 
 export const gatewayRoutes = newRouter()
@@ -43,6 +49,12 @@ export const gatewayRoutes = newRouter()
   .openapi(createRoute({ method: 'delete', path: '/gateways/{provider}', tags: [tag], summary: 'Remove the tenant\'s credentials for a gateway (the server\'s environment applies again)', security,
     request: { params: ProviderParam }, responses: { ...jsonOk(GatewayList), ...errorResponses } }),
   async (c) => c.json(await removeGatewayCredentials({ ctx: c.get('ctx'), provider: c.req.valid('param').provider }), 200))
+  .openapi(createRoute({ method: 'patch', path: '/gateways/{provider}', tags: [tag], summary: 'Enable or disable a gateway for this tenant', security,
+    request: { params: ProviderParam, ...jsonBody(GatewayPatch) }, responses: { ...jsonOk(GatewayList), ...errorResponses } }),
+  async (c) => c.json(await setGatewayEnabled({ ctx: c.get('ctx'), provider: c.req.valid('param').provider, enabled: c.req.valid('json').enabled }), 200))
+  .openapi(createRoute({ method: 'post', path: '/gateways/{provider}/connection-tests', tags: [tag], summary: 'Test the credentials in use with a harmless authenticated read at the provider', security,
+    request: { params: ProviderParam }, responses: { ...jsonOk(ConnectionOut), ...errorResponses } }),
+  async (c) => c.json(await testGatewayConnection({ ctx: c.get('ctx'), provider: c.req.valid('param').provider }), 200))
   .openapi(createRoute({ method: 'get', path: '/payers/{id}/payment-methods', tags: [tag], summary: 'Payment methods of a payer (or of a customer paying its own invoices)', security,
     request: { params: IdParam }, responses: { ...jsonOk(z.object({ data: z.array(PaymentMethodOut) })), ...errorResponses } }),
   async (c) => c.json(await listPaymentMethods({ ctx: c.get('ctx'), billTo: c.req.valid('param').id }), 200))

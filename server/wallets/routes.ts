@@ -7,7 +7,7 @@ import { listPointsPolicies, putPointsPolicy } from './points-policy';
 import { grantCredit } from './grant-credit';
 import { topUpWallet } from './top-up';
 import { setLowBalanceThreshold } from './low-balance';
-import { TopUpIn, WalletPatchIn, GrantIn, WalletKindParams, PointsPolicyIn, PointsPolicyOut, CurrencyParam, AdjustmentIn, EntryListQuery, WalletEntryOut, WalletOut } from './schemas';
+import { TopUpIn, WalletPatchIn, GrantIn, WalletKindParams, PointsPolicyIn, PointsPolicyOut, CurrencyParam, AdjustmentIn, EntryListQuery, ExpiringOut, WalletEntryOut, WalletOut } from './schemas';
 
 const tag = 'Collections: wallets';
 
@@ -17,7 +17,7 @@ export const walletRoutes = newRouter()
   async (c) => c.json(await listWallets({ ctx: c.get('ctx'), billTo: c.req.valid('param').id }), 200))
   .openapi(createRoute({ method: 'get', path: '/wallets/{id}/entries', tags: [tag], summary: "A wallet's append-only ledger, newest first", security,
     request: { params: IdParam, query: EntryListQuery },
-    responses: { ...jsonOk(z.object({ wallet: WalletOut, data: z.array(WalletEntryOut), total: z.number().int() })), ...errorResponses } }),
+    responses: { ...jsonOk(z.object({ wallet: WalletOut, data: z.array(WalletEntryOut), total: z.number().int(), expiring: z.array(ExpiringOut) })), ...errorResponses } }),
   async (c) => c.json(await listWalletEntries({ ctx: c.get('ctx'), id: c.req.valid('param').id, page: c.req.valid('query') }), 200))
   .openapi(createRoute({ method: 'post', path: '/wallets/{id}/adjustments', tags: [tag], summary: 'Adjust a wallet by hand (reason required); never below zero', security,
     request: { params: IdParam, ...jsonBody(AdjustmentIn) },

@@ -17,6 +17,11 @@ export const WalletEntryOut = z.object({
   paymentId: z.string().nullable(), refundId: z.string().nullable(), invoiceId: z.string().nullable(), createdBy: z.string().nullable(), createdAt: z.string(),
 }).openapi('WalletEntry');
 
+export const ExpiringOut = z.object({
+  entryId: z.string().openapi({ description: 'The grant (top_up_granted entry)' }), expiresOn: z.string().openapi({ description: 'Tenant-local date it expires from' }),
+  amount: Money.openapi({ description: 'What is left of the grant: expires then unless spent first (FIFO, as the daily job counts)' }),
+}).openapi('WalletExpiring');
+
 export const AdjustmentIn = z.object({
   amount: z.string().openapi({ description: 'Signed decimal string in the wallet currency: positive credits, negative debits', example: '-5000' }),
   reason: z.string().trim().min(1).max(1000),

@@ -40,6 +40,9 @@ describe('granted credit expires, only its unused part (FIFO)', () => {
     // 4.00 spent: taken from the older grant, so 6.00 of it is left to expire.
     expect((await call('POST', `/wallets/${w.id}/adjustments`, { amount: '-4.00', reason: 'manual debit' })).status).toBe(201);
     expect((await prepaid(c[0])).balance).toBe('11.00');
+    // The ledger answer says what will expire (the same FIFO as the job): 6.00 on 04-10, nothing of the 5.00.
+    const page = (await call('GET', `/wallets/${w.id}/entries`)).body;
+    expect(page.expiring).toEqual([{ entryId: page.data.find((e: any) => e.expiresAt).id, expiresOn: '2025-04-10', amount: '6.00' }]);
   });
 
   it('the job the day before (New York) expires nothing', async () => {
@@ -54,6 +57,7 @@ describe('granted credit expires, only its unused part (FIFO)', () => {
     expect(w.balance).toBe('5.00');
     const [latest] = await entries(w.id);
     expect(latest).toMatchObject({ type: 'expiry', amount: '-6.00', balanceAfter: '5.00' });
+    expect((await call('GET', `/wallets/${w.id}/entries`)).body.expiring).toEqual([]);
     await runDay('2025-04-11T04:10:00Z');
     expect((await prepaid(c[0])).balance).toBe('5.00');
     expect((await entries(w.id)).filter((e) => e.type === 'expiry')).toHaveLength(1);

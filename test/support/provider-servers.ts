@@ -46,6 +46,7 @@ export function stripeServer(secretKey: string) {
     const remember = (r: { status: number; json: unknown }) => { if (key && r.status < 500) byKey.set(key, r); return r; };
     const url = new URL(req.url!, 'http://x');
     let m: RegExpExecArray | null;
+    if (req.method === 'GET' && url.pathname === '/v1/balance') return { status: 200, json: { object: 'balance', available: [{ amount: 0, currency: 'usd', source_types: { card: 0 } }], pending: [{ amount: 0, currency: 'usd', source_types: { card: 0 } }], livemode: false } };
     if (req.method === 'POST' && url.pathname === '/v1/customers') return remember({ status: 200, json: { id: id('cus'), object: 'customer', metadata: {} } });
     if (req.method === 'POST' && (m = /^\/v1\/payment_methods\/([^/]+)\/attach$/.exec(url.pathname))) {
       return remember({ status: 200, json: { id: m[1], object: 'payment_method', type: 'card', customer: form.get('customer'), card: { brand: 'visa', last4: m[1].includes('Insufficient') ? '9995' : '4242', exp_month: 12, exp_year: 2034 } } });

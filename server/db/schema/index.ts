@@ -11,6 +11,7 @@ export * from './payments';
 export * from './wallet-policies';
 export * from './webhooks';
 export * from './gateways';
+export * from './gateway-settings';
 export * from './dunning';
 export * from './analytics';
 export * from './analytics-facts';

@@ -22,7 +22,7 @@ import { registerJobKind, type JobKind, type JobRunEnv } from '../../jobs/regist
 import { paymentOut } from '../serialize';
 import { gatewayFor } from '../gateways/registry';
 import { GatewayRejected, GatewayUnavailable, type GatewayCharge } from '../gateways/types';
-import type { Provider } from '../gateways/credentials';
+import { gatewayEnabled, type Provider } from '../gateways/credentials';
 import { defaultMethod } from '../methods/payment-methods';
 import { settlePayment } from './settle';
 import { AUTO_COLLECT_KIND, RECONCILE_KIND, scheduleReconcile } from './schedule';
@@ -50,6 +50,8 @@ async function prepare(tx: Tx, ctx: Ctx, invoiceId: string, n: number): Promise<
   if (owed.lte(0)) return null;
   const method = await defaultMethod(tx, ctx.tenantId, inv.billTo);
   if (!method || !method.autoCollect || !method.token) return null;
+  // A gateway the tenant switched off starts no charge (an attempt already made still settles above).
+  if (!(await gatewayEnabled(tx, ctx.tenantId, method.provider))) return null;
   const [payment] = await tx.insert(payments).values({
     tenantId: ctx.tenantId, billTo: inv.billTo, payerId: inv.payerId, customerId: inv.payerId ? null : inv.customerId, method: method.type === 'card' ? 'card' : 'bank_transfer',
     amount: owed.toString(), currency: inv.currency, receivedOn: await tenantToday(tx, ctx), provider: method.provider, status: 'pending',

@@ -7,8 +7,22 @@ import { gatewayAccounts } from '../../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../../lib/context';
 import { invalid, notFound } from '../../lib/errors';
 import { recordAudit } from '../../audit/record';
-import { CREDENTIAL_KEYS, PROVIDERS, loadCredentials, type Provider } from './credentials';
-import { encryptSecret } from './secrets';
+import { CREDENTIAL_KEYS, PROVIDERS, gatewayEnabled, loadCredentials, type Provider } from './credentials';
+import { decryptSecret, encryptSecret } from './secrets';
+
+/**
+ * What the console may show of a stored value: its last 4 characters, and only when the value is
+ * long enough (12+) that 4 say little about it; decryption failing (BILLWISE_SECRET_KEY changed)
+ * is reported as unreadable, not an error.
+ */
+function keyHints(sealed: string): { readable: boolean; hints: Record<string, string | null> } {
+  try {
+    const creds = JSON.parse(decryptSecret(sealed)) as Record<string, string>;
+    return { readable: true, hints: Object.fromEntries(Object.entries(creds).map(([k, v]) => [k, v.length >= 12 ? v.slice(-4) : null])) };
+  } catch {
+    return { readable: false, hints: {} };
+  }
+}
 
 export async function listGateways({ ctx }: { ctx: Ctx }) {
   assertPermission(ctx, 'payments:read');
@@ -16,7 +30,9 @@ export async function listGateways({ ctx }: { ctx: Ctx }) {
   for (const provider of PROVIDERS) {
     const [row] = await q(ctx).select().from(gatewayAccounts).where(and(eq(gatewayAccounts.tenantId, ctx.tenantId), eq(gatewayAccounts.provider, provider)));
     const source = provider === 'sandbox' ? 'builtin' : row ? 'tenant' : (await loadCredentials(q(ctx), ctx.tenantId, provider)).source;
+    const stored = row ? keyHints(row.configEncrypted) : { readable: true, hints: {} };
     data.push({ provider, configured: source !== 'none', source: source as 'builtin' | 'tenant' | 'env' | 'none',
+      enabled: await gatewayEnabled(q(ctx), ctx.tenantId, provider), readable: stored.readable, keyHints: stored.hints,
       keyNames: row?.keyNames ?? [], acceptedKeys: Object.keys(CREDENTIAL_KEYS[provider]), updatedAt: row?.updatedAt.toISOString() ?? null,
       webhookPath: `/api/v1/webhooks/payments/${provider}?tenant=${ctx.tenantId}` });
   }

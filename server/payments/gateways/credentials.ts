@@ -5,7 +5,7 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
-import { gatewayAccounts } from '../../db/schema';
+import { gatewayAccounts, gatewaySettings } from '../../db/schema';
 import { decryptSecret } from './secrets';
 
 export const PROVIDERS = ['sandbox', 'toss', 'stripe'] as const;
@@ -26,4 +26,11 @@ export async function loadCredentials(db: DbOrTx, tenantId: string, provider: Pr
   const creds: Credentials = {};
   for (const [key, env] of Object.entries(CREDENTIAL_KEYS[provider])) if (process.env[env]) creds[key] = process.env[env]!;
   return { source: Object.keys(creds).length ? 'env' : 'none', creds };
+}
+
+/** Whether the tenant uses this gateway (./settings.ts); no row: enabled. */
+export async function gatewayEnabled(db: DbOrTx, tenantId: string, provider: string): Promise<boolean> {
+  const [row] = await db.select({ enabled: gatewaySettings.enabled }).from(gatewaySettings)
+    .where(and(eq(gatewaySettings.tenantId, tenantId), eq(gatewaySettings.provider, provider)));
+  return row?.enabled ?? true;
 }

@@ -90,6 +90,15 @@ export function stripeGateway(creds: Credentials): Gateway {
         return mapError(e);
       }
     },
+    async checkConnection() {
+      // GET /v1/balance: any valid secret or restricted key may read it; nothing changes.
+      try {
+        await stripe.balance.retrieve();
+      } catch (e) {
+        mapError(e);
+        throw e;
+      }
+    },
     async verifyWebhook(headers, rawBody): Promise<WebhookEvent> {
       const sig = headers.get('stripe-signature');
       if (!sig || !creds.webhookSecret) throw new WebhookSignatureError('missing Stripe-Signature or webhook secret');

@@ -114,6 +114,17 @@ export function tossGateway(creds: Credentials): Gateway {
         throw e;
       }
     },
+    async checkConnection() {
+      // Toss has no ping: look up an order that cannot exist. 404 NOT_FOUND_PAYMENT means the key
+      // was accepted; a bad key is 401 UNAUTHORIZED_KEY (or 403) before the lookup.
+      try {
+        await api('GET', `/v1/payments/orders/${encodeURIComponent(`bw-connection-check-${Date.now()}`)}`);
+      } catch (e) {
+        if (e instanceof TossError && e.status === 404) return;
+        if (e instanceof TossError) throw new GatewayRejected('toss', e.code, e.message);
+        throw e;
+      }
+    },
     async verifyWebhook(_headers, rawBody, ctx): Promise<WebhookEvent> {
       const body = JSON.parse(rawBody) as Record<string, any>;
       try {

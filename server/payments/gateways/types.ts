@@ -78,6 +78,11 @@ export interface Gateway {
   issueVirtualAccount?(req: { tenantId: string; orderId: string; customerName: string; currency: string; amount?: string }): Promise<VirtualAccount>;
   /** Verifies the signature over the raw body; throws WebhookSignatureError when it fails. */
   verifyWebhook(headers: Headers, rawBody: string, ctx: { tenantId: string; findVaSecret?: (accountNumber: string) => Promise<string | null> }): Promise<WebhookEvent>;
+  /**
+   * A harmless authenticated read that proves the credentials work (the console's "test
+   * connection"); throws GatewayRejected (bad key) or GatewayUnavailable. Absent: nothing to test.
+   */
+  checkConnection?(): Promise<void>;
 }
 
 /** The provider did not answer (timeout, network, 5xx): the outcome is unknown, not a failure. */

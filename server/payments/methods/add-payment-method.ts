@@ -11,6 +11,7 @@ import { recordAudit } from '../../audit/record';
 import { amountProblem } from '../../lib/money';
 import { findBillTo } from '../../customers/bill-to';
 import { gatewayFor } from '../gateways/registry';
+import { gatewayEnabled } from '../gateways/credentials';
 import { encryptSecret } from '../gateways/secrets';
 import { GatewayRejected, type SavedMethod, type VirtualAccount } from '../gateways/types';
 import { defaultMethod, makeDefault, methodOut } from './payment-methods';
@@ -41,6 +42,7 @@ export async function addPaymentMethod({ ctx, billTo, input }: { ctx: Ctx; billT
   if (issues.length) throw invalid(issues);
   const owner = await findBillTo(q(ctx), ctx, billTo);
   if (!owner) throw notFound('Payer');
+  if (!(await gatewayEnabled(q(ctx), ctx.tenantId, input.provider))) throw invalid([{ path: 'provider', message: 'is disabled for this tenant (gateway settings)' }]);
   const gateway = await gatewayFor(q(ctx), ctx.tenantId, input.provider);
   let saved: SavedMethod | null = null;
   let va: VirtualAccount | null = null;

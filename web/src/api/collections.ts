@@ -14,6 +14,12 @@ export type PaymentCreate = ApiBody<'post', '/payments'>;
 export type RefundCreate = ApiBody<'post', '/payments/{id}/refunds'>;
 export type PaymentMethodCreate = ApiBody<'post', '/payers/{id}/payment-methods'>;
 export type PaymentQuery = ApiQuery<'/payments'>;
+export type Gateway = S['Gateway'];
+export type GatewayProvider = Gateway['provider'];
+export type GatewayConnectionTest = S['GatewayConnectionTest'];
+export type WalletGrant = ApiBody<'post', '/payers/{id}/wallets/{kind}/grants'>;
+export type WalletTopUp = ApiBody<'post', '/payers/{id}/wallets/prepaid/top-ups'>;
+export type WalletAdjustment = ApiBody<'post', '/wallets/{id}/adjustments'>;
 
 export const paymentsApi = {
   list: (query: PaymentQuery) => api.get('/payments', { query }),
@@ -41,4 +47,16 @@ export const webhooksApi = {
 export const walletsApi = {
   ofPayer: (billTo: string) => api.get('/payers/{id}/wallets', { path: { id: billTo } }),
   entries: (id: string) => api.get('/wallets/{id}/entries', { path: { id }, query: { limit: 100, offset: 0 } }),
+  grant: (billTo: string, kind: 'prepaid' | 'points', body: WalletGrant) => api.post('/payers/{id}/wallets/{kind}/grants', { path: { id: billTo, kind }, body }),
+  topUp: (billTo: string, body: WalletTopUp) => api.post('/payers/{id}/wallets/prepaid/top-ups', { path: { id: billTo }, body }),
+  adjust: (id: string, body: WalletAdjustment) => api.post('/wallets/{id}/adjustments', { path: { id }, body }),
+};
+
+/** Gateway settings: credentials are write-only (the answer names keys and their last 4 characters). */
+export const gatewaysApi = {
+  list: () => api.get('/gateways'),
+  setCredentials: (provider: GatewayProvider, credentials: Record<string, string>) => api.put('/gateways/{provider}', { path: { provider }, body: { credentials } }),
+  removeCredentials: (provider: GatewayProvider) => api.del('/gateways/{provider}', { path: { provider } }),
+  setEnabled: (provider: GatewayProvider, enabled: boolean) => api.patch('/gateways/{provider}', { path: { provider }, body: { enabled } }),
+  test: (provider: GatewayProvider) => api.post('/gateways/{provider}/connection-tests', { path: { provider } }),
 };

@@ -7517,6 +7517,7 @@ export interface paths {
                             wallet: components["schemas"]["Wallet"];
                             data: components["schemas"]["WalletEntry"][];
                             total: number;
+                            expiring: components["schemas"]["WalletExpiring"][];
                         };
                     };
                 };
@@ -8621,6 +8622,144 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        /** Enable or disable a gateway for this tenant */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    provider: "sandbox" | "toss" | "stripe";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["GatewayPatch"];
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Gateway"][];
+                        };
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/gateways/{provider}/connection-tests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Test the credentials in use with a harmless authenticated read at the provider */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    provider: "sandbox" | "toss" | "stripe";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GatewayConnectionTest"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -13413,6 +13552,17 @@ export interface components {
             createdBy: string | null;
             createdAt: string;
         };
+        WalletExpiring: {
+            /** @description The grant (top_up_granted entry) */
+            entryId: string;
+            /** @description Tenant-local date it expires from */
+            expiresOn: string;
+            /**
+             * @description What is left of the grant: expires then unless spent first (FIFO, as the daily job counts)
+             * @example 33000
+             */
+            amount: string;
+        };
         WalletAdjustment: {
             /**
              * @description Signed decimal string in the wallet currency: positive credits, negative debits
@@ -13521,6 +13671,14 @@ export interface components {
             configured: boolean;
             /** @enum {string} */
             source: "builtin" | "tenant" | "env" | "none";
+            /** @description Off: no new payment methods or automatic charges; webhooks, reconciles and refunds still work */
+            enabled: boolean;
+            /** @description False when the stored credentials cannot be decrypted (BILLWISE_SECRET_KEY changed): set them again */
+            readable: boolean;
+            /** @description Last 4 characters of each stored value (null when the value is shorter than 12) */
+            keyHints: {
+                [key: string]: string | null;
+            };
             /** @description Names of the credentials set for this tenant; values are never shown */
             keyNames: string[];
             acceptedKeys: string[];
@@ -13531,6 +13689,16 @@ export interface components {
             credentials: {
                 [key: string]: string;
             };
+        };
+        GatewayPatch: {
+            enabled: boolean;
+        };
+        GatewayConnectionTest: {
+            ok: boolean;
+            /** @enum {string} */
+            outcome: "ok" | "not_configured" | "rejected" | "unavailable";
+            code: string | null;
+            message: string | null;
         };
         PaymentMethod: {
             id: string;

@@ -4,6 +4,8 @@ import opsEn from './ops.en';
 import chargesEn from './charges.en';
 import collectionsEn from './collections.en';
 import depositsEn from './deposits.en';
+import gatewaysEn from './gateways.en';
+import walletOpsEn from './wallet-ops.en';
 import billingEn from './billing.en';
 import traceEn from './trace.en';
 import auditEn from './audit.en';
@@ -107,6 +109,8 @@ const en = {
   ...chargesEn,
   ...collectionsEn,
   ...depositsEn,
+  ...gatewaysEn,
+  ...walletOpsEn,
   ...billingEn,
   ...traceEn,
   ...auditEn,

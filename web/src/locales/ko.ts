@@ -5,6 +5,8 @@ import opsKo from './ops.ko';
 import chargesKo from './charges.ko';
 import collectionsKo from './collections.ko';
 import depositsKo from './deposits.ko';
+import gatewaysKo from './gateways.ko';
+import walletOpsKo from './wallet-ops.ko';
 import billingKo from './billing.ko';
 import traceKo from './trace.ko';
 import auditKo from './audit.ko';
@@ -107,6 +109,8 @@ const ko: Messages = {
   ...chargesKo,
   ...collectionsKo,
   ...depositsKo,
+  ...gatewaysKo,
+  ...walletOpsKo,
   ...billingKo,
   ...traceKo,
   ...auditKo,

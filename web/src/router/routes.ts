@@ -7,7 +7,7 @@
 import type { RouteRecordRaw } from 'vue-router';
 import type { Component } from 'vue';
 import {
-  Connection, DataAnalysis, Document, Goods, Key, Lock, OfficeBuilding, Setting, User, UserFilled, Wallet,
+  Connection, CreditCard, DataAnalysis, Document, Goods, Key, Lock, OfficeBuilding, Setting, User, UserFilled, Wallet,
 } from '@element-plus/icons-vue';
 import { productMenuGroups, productRoutes } from './routes-products';
 import { opsMenuGroups, opsRoutes } from './routes-ops';
@@ -103,6 +103,12 @@ export const consoleRoutes: RouteRecordRaw[] = [
     name: 'common-webhooks',
     component: () => import('@/pages/common/WebhooksPage.vue'),
     meta: { title: 'collections.routes.webhooks', area: 'common', group: 'tenant', icon: Connection, permission: 'webhooks:read' },
+  },
+  {
+    path: '/common/gateways',
+    name: 'common-gateways',
+    component: () => import('@/pages/common/GatewaysPage.vue'),
+    meta: { title: 'gateways.route', area: 'common', group: 'tenant', icon: CreditCard, permission: 'payments:read' },
   },
   {
     path: '/common/audit-log',
