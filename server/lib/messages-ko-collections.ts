@@ -78,4 +78,5 @@ export const KO_COLLECTIONS_MESSAGES: Record<string, string> = {
   'must be an http(s) URL': 'http(s) URL이어야 합니다',
   'must not contain credentials; the signature authenticates us': '인증 정보를 포함할 수 없습니다. 서명으로 발신자를 확인합니다',
   'unknown event type "{type}"': '알 수 없는 이벤트 유형 "{type}"',
+  'unknown action {action}': '알 수 없는 동작 {action}',
 };

@@ -14,6 +14,8 @@ import { drainJobs } from '../../server/jobs/worker';
 import { webhookEvents } from '../../server/db/schema';
 import { billingWorld } from '../scenarios/fixture';
 import { importDocuments } from '../../server/catalog/versions';
+// The receiver listens on 127.0.0.1, a private target the SSRF guard refuses unless allowed (server/webhooks/url-guard.ts).
+process.env.WEBHOOKS_ALLOW_PRIVATE = '1';
 
 let t: TestApp;
 let one: { tenantId: string; key: string };

@@ -16,6 +16,8 @@ import { closeTerm } from '../../server/subscriptions/subscriptions';
 import { verify } from '../../server/webhooks/sign';
 import { WEBHOOK_DELIVER_JOB } from '../../server/webhooks/emit';
 import { billingWorld } from '../scenarios/fixture';
+// The receiver listens on 127.0.0.1, a private target the SSRF guard refuses unless allowed (server/webhooks/url-guard.ts).
+process.env.WEBHOOKS_ALLOW_PRIVATE = '1';
 
 let t: TestApp;
 let one: { tenantId: string; key: string };
