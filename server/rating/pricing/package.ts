@@ -1,4 +1,5 @@
 import { Decimal, ZERO, parseDecimal } from '../../lib/money';
+import { freeUnitsOf } from './tiers';
 import type { Pricer } from './types';
 
 /** package: ceil(max(0, q − freeUnits) / packageSize) × packageAmount (a started package is paid). */
@@ -13,5 +14,6 @@ export function packagePricer(
     model: 'package',
     price: ({ quantity }) => Decimal.max(ZERO, quantity.minus(free)).dividedBy(size).ceil().times(amount),
     withFreeUnits: (units) => packagePricer(p, extraFree.plus(units)),
+    breakdown: () => ({ model: 'package', unitAmount: amount.toString(), packageSize: size.toString(), ...freeUnitsOf(free) }),
   };
 }

@@ -1,4 +1,5 @@
 import { Decimal, ZERO, parseDecimal } from '../../lib/money';
+import { freeUnitsOf } from './tiers';
 import type { Pricer } from './types';
 
 /** standard: max(0, q − freeUnits) × unitAmount. */
@@ -9,5 +10,6 @@ export function standardPricer(p: { unitAmount: string; freeUnits?: string | num
     model: 'standard',
     price: ({ quantity }) => Decimal.max(ZERO, quantity.minus(free)).times(unit),
     withFreeUnits: (units) => standardPricer(p, extraFree.plus(units)),
+    breakdown: () => ({ model: 'standard', unitAmount: unit.toString(), ...freeUnitsOf(free) }),
   };
 }
