@@ -11492,6 +11492,9 @@ export interface components {
             amount: string;
             description?: string;
             detail?: components["schemas"]["LineDetail"];
+            pricing?: components["schemas"]["LinePricing"];
+            /** @description Discount lines of a coupon rule: the code presented */
+            coupon?: string;
         };
         LineDetail: {
             /** @enum {string} */
@@ -11502,6 +11505,40 @@ export interface components {
                 start: string;
                 end: string;
             };
+        };
+        LinePricing: {
+            /** @enum {string} */
+            model: "flat" | "standard" | "package" | "graduated" | "volume";
+            /**
+             * @description Decimal string in major units
+             * @example 19.80
+             */
+            unitAmount?: string;
+            packageSize?: string;
+            freeUnits?: string;
+            tiers?: components["schemas"]["TierUse"][];
+        };
+        TierUse: {
+            /** @description Exclusive lower bound in units */
+            from: string;
+            /** @description Inclusive upper bound; null = none */
+            upTo: string | null;
+            units: string;
+            /**
+             * @description Decimal string in major units
+             * @example 19.80
+             */
+            unitAmount: string;
+            /**
+             * @description Decimal string in major units
+             * @example 19.80
+             */
+            flatAmount?: string;
+            /**
+             * @description units × unitAmount + flatAmount, unrounded
+             * @example 19.80
+             */
+            amount: string;
         };
         TraceEntry: {
             rule: string;

@@ -10,6 +10,7 @@ import formsEn from './forms.en';
 import rulesCouponsEn from './rules-coupons.en';
 import dunningEn from './dunning.en';
 import analyticsEn from './analytics.en';
+import invoiceLinesEn from './invoice-lines.en';
 const en = {
   app: { name: 'Billwise', tagline: 'Rules-driven billing console' },
   common: {
@@ -110,6 +111,7 @@ const en = {
   ...rulesCouponsEn,
   ...dunningEn,
   ...analyticsEn,
+  ...invoiceLinesEn,
 };
 
 export type Messages = typeof en;

@@ -11,6 +11,7 @@ import formsKo from './forms.ko';
 import rulesCouponsKo from './rules-coupons.ko';
 import dunningKo from './dunning.ko';
 import analyticsKo from './analytics.ko';
+import invoiceLinesKo from './invoice-lines.ko';
 
 const ko: Messages = {
   app: { name: 'Billwise', tagline: '룰 기반 빌링 관리 콘솔' },
@@ -110,6 +111,7 @@ const ko: Messages = {
   ...rulesCouponsKo,
   ...dunningKo,
   ...analyticsKo,
+  ...invoiceLinesKo,
 };
 
 export default ko;
