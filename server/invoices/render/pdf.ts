@@ -6,7 +6,6 @@
  */
 import PDFDocument from 'pdfkit';
 import {
-  LABELS,
   formatDate,
   formatMoney,
   formatPeriod,
@@ -19,6 +18,7 @@ import {
 } from './format';
 import { loadFont, resolvePdfFonts } from './fonts';
 import { tierRows } from './line-pricing';
+import { dueText, labelsFor } from './credit-labels';
 import type { InvoiceDocument, InvoiceLine } from './types';
 import {
   PAGE_W, PAGE_H, M, CW, FOOTER_Y, CONTENT_BOTTOM, R, B, C, STATUS_COLOR, COL_QTY, COL_UNIT, COL_AMOUNT, COL_DESC, PAD, put, heightOf, hline,
@@ -34,7 +34,7 @@ interface Ctx {
 
 export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   const fonts = resolvePdfFonts();
-  const L = LABELS[doc.locale];
+  const L = labelsFor(doc);
   const created = new Date(`${doc.issueDate}T00:00:00Z`);
   if (Number.isNaN(created.getTime())) throw new RangeError(`issueDate is not a date: ${doc.issueDate}`);
 
@@ -108,7 +108,7 @@ function drawMeta({ pdf, doc, L }: Ctx, y: number): number {
   const draft = doc.status === 'draft';
   const cells: Array<[string, string, number]> = [
     [L.issueDate, draft ? L.draftIssueDate : formatDate(doc.issueDate, doc.locale), draft ? 0.3 : 0.22],
-    [L.dueDate, draft ? L.draftDueDate : formatDate(doc.dueDate, doc.locale), draft ? 0.2 : 0.22],
+    [L.dueDate, dueText(doc, L, (d) => formatDate(d, doc.locale)), draft ? 0.2 : 0.22],
     [L.period, formatPeriod(doc.period, doc.locale), draft ? 0.36 : 0.42],
     [L.currency, doc.currency.toUpperCase(), 0.14],
   ];
@@ -164,7 +164,7 @@ function drawAmountBanner({ pdf, doc, L, money }: Ctx, y: number): number {
   pdf.rect(M, y, CW, h).fill(C.bannerFill);
   pdf.rect(M, y, 3, h).fill(C.accent);
   put(pdf, L.amountDueBanner, M + 14, y + 10, { font: B, size: 10 });
-  put(pdf, `${L.dueDate} ${doc.status === 'draft' ? L.draftDueDate : formatDate(doc.dueDate, doc.locale)}`, M + 14, y + 26, { size: 8.5, color: C.muted });
+  put(pdf, `${L.dueDate} ${dueText(doc, L, (d) => formatDate(d, doc.locale))}`, M + 14, y + 26, { size: 8.5, color: C.muted });
   put(pdf, money(doc.amountDue), M, y + 13, { font: B, size: 20, color: C.accent, width: CW - 14, align: 'right' });
   return y + h + 16;
 }

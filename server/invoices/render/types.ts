@@ -64,6 +64,11 @@ export interface InvoiceTax {
 }
 
 export interface InvoiceDocument {
+  /** An invoice (default) or a credit note (요금 조정) against one: `credits` is that invoice's number. */
+  kind?: 'invoice' | 'credit_note';
+  credits?: string;
+  /** Credit notes: why it was issued. */
+  reason?: string;
   /** e.g. "INV-2025-000123"; drafts may carry a provisional number. */
   number: string;
   status: InvoiceStatus;
