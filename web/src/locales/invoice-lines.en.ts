@@ -4,6 +4,7 @@ const invoiceLinesEn = {
     unitPrice: 'Unit price',
     tierRow: 'tier {range}: {units} × {price}{flat} = {amount}',
     coupon: 'coupon {code}',
+    net: 'Net',
     freeUnits: '{n} free units',
   },
 };

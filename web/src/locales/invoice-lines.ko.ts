@@ -6,6 +6,7 @@ const invoiceLinesKo: typeof invoiceLinesEn = {
     unitPrice: '단가',
     tierRow: '구간 {range}: {units} × {price}{flat} = {amount}',
     coupon: '쿠폰 {code}',
+    net: '공급가액',
     freeUnits: '무료 {n}',
   },
 };
