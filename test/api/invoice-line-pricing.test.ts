@@ -28,6 +28,7 @@ let t: TestApp;
 let one: { tenantId: string; key: string };
 let ctx: Ctx;
 let dir: string;
+let runId: string;
 const ids: Record<string, string> = {};
 const clock = () => new Date('2025-04-02T12:00:00Z');
 
@@ -78,8 +79,12 @@ beforeAll(async () => {
   expect(gen.status).toBe(201);
   await subscribe('CAMPAIGN', ['WELCOME10']);
   await subscribe('BATCH', ['WELCOME-GEN-7']);
+  const old = await t.call('POST', '/api/v1/rules/lp-welcome/coupon-codes', { key: one.key, body: { codes: ['WELCOME-OLD-1'], expiresOn: '2025-02-01' } });
+  expect(old.status, JSON.stringify(old.body)).toBe(201);
+  await subscribe('EXPIRED', ['WELCOME-OLD-1']);
   const r = await t.call('POST', '/api/v1/bill-runs', { key: one.key, body: { periodStart: '2025-03-01' } });
   expect(r.status, JSON.stringify(r.body)).toBe(202);
+  runId = r.body.id;
   await drainJobs(t.handle.db, { now: clock });
 }, 120_000);
 afterAll(async () => {
@@ -121,6 +126,15 @@ describe('invoice lines carry their price', () => {
     expect(text).toContain('쿠폰: WELCOME-GEN-7');
     // Unit price column: the flat fee and the volume tier's price.
     expect(text).toMatch(/6\s+US\$3\.00\s+US\$18\.00/);
+  });
+});
+
+describe('bill-run notes per payer', () => {
+  it('carry a code and parameters for the console to word (an expired generated coupon code)', async () => {
+    const run = (await t.call('GET', `/api/v1/bill-runs/${runId}`, { key: one.key })).body;
+    const payer = run.payers.find((p: { billTo: string }) => p.billTo === ids.EXPIRED);
+    expect(payer.notes).toEqual([{ code: 'couponNotApplied', params: expect.objectContaining({ code: 'WELCOME-OLD-1', reasonCode: 'expired', date: '2025-02-01' }) }]);
+    expect(run.payers.find((p: { billTo: string }) => p.billTo === ids.CAMPAIGN).notes).toEqual([]);
   });
 });
 

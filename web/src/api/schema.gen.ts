@@ -12099,8 +12099,20 @@ export interface components {
                 currency: string | null;
                 total: string | null;
                 bills: number;
+                /** @description The notes in English, joined by "; " (kept for compatibility; the console words `notes`) */
                 error: string | null;
+                notes: components["schemas"]["BillRunPayerNote"][];
             }[];
+        };
+        BillRunPayerNote: {
+            /**
+             * @description server/billing/payer-notes.ts; `other` carries the text (a failed payer's error)
+             * @enum {string}
+             */
+            code: "planMissing" | "couponNotApplied" | "voidInvoice" | "supplementary" | "replacesVoid" | "other";
+            params: {
+                [key: string]: string;
+            };
         };
         Rebill: {
             billRun: components["schemas"]["BillRun"];

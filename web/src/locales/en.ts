@@ -11,6 +11,7 @@ import rulesCouponsEn from './rules-coupons.en';
 import dunningEn from './dunning.en';
 import analyticsEn from './analytics.en';
 import invoiceLinesEn from './invoice-lines.en';
+import billRunNotesEn from './bill-run-notes.en';
 const en = {
   app: { name: 'Billwise', tagline: 'Rules-driven billing console' },
   common: {
@@ -112,6 +113,7 @@ const en = {
   ...dunningEn,
   ...analyticsEn,
   ...invoiceLinesEn,
+  ...billRunNotesEn,
 };
 
 export type Messages = typeof en;

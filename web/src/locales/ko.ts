@@ -12,6 +12,7 @@ import rulesCouponsKo from './rules-coupons.ko';
 import dunningKo from './dunning.ko';
 import analyticsKo from './analytics.ko';
 import invoiceLinesKo from './invoice-lines.ko';
+import billRunNotesKo from './bill-run-notes.ko';
 
 const ko: Messages = {
   app: { name: 'Billwise', tagline: '룰 기반 빌링 관리 콘솔' },
@@ -112,6 +113,7 @@ const ko: Messages = {
   ...dunningKo,
   ...analyticsKo,
   ...invoiceLinesKo,
+  ...billRunNotesKo,
 };
 
 export default ko;
