@@ -44,7 +44,7 @@ const HANGUL = /[\uac00-\ud7a3]/;
 /** What the console itself words (not data): menu, headings, buttons, form labels, table headers, tabs. */
 const CHROME = '[data-testid=tree-menu], h1, h2, h3, h4, button, .el-form-item__label, .el-table__header th, .el-tabs__item, .el-descriptions__label, .el-card__header';
 /** A vue-i18n key shown as is: "ops.invoices.total", "billingOps.run.payers". */
-const RAW_KEY = /\b[a-z][A-Za-z]+\.[a-z][A-Za-z]+\.[a-z][A-Za-z.]+\b/;
+const RAW_KEY = /(?<![@\w./:-])[a-z][A-Za-z]+\.[a-z][A-Za-z]+\.[a-z][A-Za-z.]+\b(?![@\w/-])/;
 
 describe.skipIf(!hasChromium)('the five roles in English (headless Chromium)', () => {
   let h: Harness;

@@ -4,7 +4,7 @@
  * unknown, then every component is priced into one rounded charge line, then the minimum
  * true-up. Which rule may act is the shared policy (../policy.ts).
  */
-import { Decimal, parseDecimal } from '../../lib/money';
+import { Decimal, ZERO, parseDecimal } from '../../lib/money';
 import { createPricer, flatPricing } from '../pricing';
 import type { Pricing } from '../../rules/schema';
 import { componentCharges, detailNote, type SlotCharge } from '../charge-timing';
@@ -184,7 +184,7 @@ export function priceSubscription(x: RatingState, rules: PreparedRules, s: SubSt
         amount = charged;
         // The line's price as shown (one implementation, the pricers'; the same in both raters).
         const shown = extra.n === 0 ? createPricer(pricing) : createPricer(pricing).withFreeUnits(new Decimal(fmtSc(extra)));
-        pricingOut = shown.breakdown({ quantity: parseDecimal(quantity) });
+        pricingOut = shown.breakdown({ quantity: pricing.model === 'graduated' || pricing.model === 'volume' ? parseDecimal(quantity) : ZERO });
         if (isQty && c.prorate) note = dayNote + note;
       }
       const line: ChargeLine = {

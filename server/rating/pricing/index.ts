@@ -44,6 +44,9 @@ export function createPricer(pricing: Pricing): Pricer {
 }
 
 /** A flat component's line price (one unit at the component's amount). */
+const flatCache = new WeakMap<Decimal, LinePricing>();
 export function flatPricing(amount: Decimal): LinePricing {
-  return { model: 'flat', unitAmount: amount.toString() };
+  let p = flatCache.get(amount);
+  if (!p) flatCache.set(amount, (p = { model: 'flat', unitAmount: amount.toString() }));
+  return p;
 }
