@@ -5,6 +5,7 @@ import { billRunPayers, billRuns } from '../db/schema';
 import { assertPermission, q, type Ctx } from '../lib/context';
 import { notFound } from '../lib/errors';
 import { Decimal, toMoneyString } from '../lib/money';
+import { payerNotes, type PayerNote } from './payer-notes';
 
 type Run = typeof billRuns.$inferSelect;
 
@@ -45,11 +46,11 @@ export async function billRunOut(db: DbOrTx, run: Run, withPayers = false) {
     newTotals,
     error: run.error, createdBy: run.createdBy,
     createdAt: run.createdAt.toISOString(), startedAt: run.startedAt?.toISOString() ?? null, finishedAt: run.finishedAt?.toISOString() ?? null,
-    payers: undefined as undefined | { billTo: string; outcome: string; invoiceId: string | null; currency: string | null; total: string | null; bills: number; error: string | null }[],
+    payers: undefined as undefined | { billTo: string; outcome: string; invoiceId: string | null; currency: string | null; total: string | null; bills: number; error: string | null; notes: PayerNote[] }[],
   };
   if (withPayers) {
     const ps = await db.select().from(billRunPayers).where(eq(billRunPayers.billRunId, run.id)).orderBy(asc(billRunPayers.billTo)).limit(1000);
-    out.payers = ps.map((p) => ({ billTo: p.billTo, outcome: p.outcome, invoiceId: p.invoiceId, currency: p.currency, total: p.total === null ? null : toMoneyString(new Decimal(p.total), p.currency ?? ''), bills: p.bills, error: p.error }));
+    out.payers = ps.map((p) => ({ billTo: p.billTo, outcome: p.outcome, invoiceId: p.invoiceId, currency: p.currency, total: p.total === null ? null : toMoneyString(new Decimal(p.total), p.currency ?? ''), bills: p.bills, error: p.error, notes: payerNotes(p.error) }));
   }
   return out;
 }

@@ -10,6 +10,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client';
 import { billRuns, couponCodes } from '../db/schema';
 import { addDays } from '../lib/dates';
+import { noteText } from './payer-notes';
 import { Decimal } from '../lib/money';
 import type { RuleDoc } from '../rating/types';
 import { ratePayer, type InvoiceDraft, type PayerData, type ResolvedCoupons, type RunDocs } from './rate-payer';
@@ -126,7 +127,7 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
       }
       const notes = [
         ...result.skipped.map((s) => `${s.subscriptionId}: ${s.reason}`),
-        ...d.subs.flatMap((s) => (coupons.get(s.sub.id)?.rejected ?? []).map((r) => `${s.sub.id}: coupon ${r.code} not applied: ${r.reason}`)),
+        ...d.subs.flatMap((s) => (coupons.get(s.sub.id)?.rejected ?? []).map((r) => noteText('couponNotApplied', { subscription: s.sub.id, code: r.code, reason: r.reason }))),
       ];
       const note = notes.length ? notes.join('; ') : null;
       if (!result.invoices.length) {
@@ -136,7 +137,7 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
           ? { billTo: d.billTo, outcome: 'existing', invoiceId: ex.id, currency: ex.currency, total: ex.total, error: note }
           : ex
             // Billed, but on an invoice that was voided: not "existing"; the invoice's re-bill bills it again.
-            ? { billTo: d.billTo, outcome: 'skipped', invoiceId: ex.id, currency: ex.currency, error: [note, `invoice ${ex.id} for this period is void; re-bill it from the invoice (POST /invoices/${ex.id}/rebill)`].filter(Boolean).join('; ') }
+            ? { billTo: d.billTo, outcome: 'skipped', invoiceId: ex.id, currency: ex.currency, error: [note, noteText('voidInvoice', { invoice: ex.id })].filter(Boolean).join('; ') }
             : { billTo: d.billTo, outcome: result.skipped.length ? 'skipped' : 'empty', error: note });
         continue;
       }
@@ -154,7 +155,7 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
         const ex = existing.get(d.billTo);
         const sequence = (ex?.lastSequence.get(inv.currency) ?? 0) + 1;
         if (sequence > 1) {
-          const why = ex?.byCurrency.has(inv.currency) ? `supplementary invoice #${sequence} for subscriptions added after the period's invoice` : `invoice #${sequence} replaces the void invoice of the period`;
+          const why = noteText(ex?.byCurrency.has(inv.currency) ? 'supplementary' : 'replacesVoid', { sequence });
           entry.row.error = [entry.row.error, why].filter(Boolean).join('; ');
         }
         invoiceRows.push({

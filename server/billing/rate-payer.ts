@@ -314,6 +314,9 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
         const line: BillLine = seg
           ? { ...rest, subscriptionId: seg.ps.sub.id, customerId, planCode: seg.phase.planCode, segment: { startDate: seg.segStart, endDate: seg.segEnd } }
           : { ...rest, customerId };
+        // A generated code (coupon batch) stands for its campaign's code in rating; the line shows the one presented.
+        const presented = seg && line.kind === 'discount' && line.rule ? docs.coupons?.get(seg.ps.sub.id)?.byRule.get(line.rule) : undefined;
+        if (presented) line.coupon = presented;
         lines.push(line);
         if (seg) billMap.get(seg.ps.sub.id)!.lines.push(line);
       }

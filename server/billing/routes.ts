@@ -6,6 +6,9 @@ import { createBillRun } from './bill-run-create';
 import { getBillRun, listBillRuns } from './bill-run-queries';
 import { listGroups, upsertGroup } from './bill-run-groups';
 import { rebillInvoice } from './rebill';
+import { NOTE_TEMPLATES } from './payer-notes';
+
+const NOTE_CODES = Object.keys(NOTE_TEMPLATES) as [keyof typeof NOTE_TEMPLATES, ...(keyof typeof NOTE_TEMPLATES)[]];
 
 const tag = 'Billing: bill runs';
 const BillRunOut = z.object({
@@ -16,7 +19,11 @@ const BillRunOut = z.object({
   totals: z.record(z.string(), z.object({ invoices: z.number().int(), total: z.string() })),
   newTotals: z.record(z.string(), z.object({ invoices: z.number().int(), total: z.string() })).openapi({ description: 'Like totals, but only the invoices this run creates (a dry run: would create); the estimate a real run is confirmed with' }),
   error: z.string().nullable(), createdBy: z.string().nullable(), createdAt: z.string(), startedAt: z.string().nullable(), finishedAt: z.string().nullable(),
-  payers: z.array(z.object({ billTo: z.string(), outcome: z.string(), invoiceId: z.string().nullable(), currency: z.string().nullable(), total: z.string().nullable(), bills: z.number().int(), error: z.string().nullable() })).optional(),
+  payers: z.array(z.object({ billTo: z.string(), outcome: z.string(), invoiceId: z.string().nullable(), currency: z.string().nullable(), total: z.string().nullable(), bills: z.number().int(), error: z.string().nullable().openapi({ description: 'The notes in English, joined by "; " (kept for compatibility; the console words `notes`)' }),
+    notes: z.array(z.object({
+      code: z.enum([...NOTE_CODES, 'other']).openapi({ description: 'server/billing/payer-notes.ts; `other` carries the text (a failed payer\'s error)' }),
+      params: z.record(z.string(), z.string()),
+    }).openapi('BillRunPayerNote')) })).optional(),
 }).openapi('BillRun');
 const GroupOut = z.object({ id: z.string(), code: z.string(), name: z.string(), cycleDay: z.number().int(), mode: z.string() }).openapi('BillRunGroup');
 

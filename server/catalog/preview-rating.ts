@@ -109,7 +109,7 @@ export function hideCouponCodes(res: PreviewAnswer, codes: readonly string[]): P
   return {
     ...res,
     ...(res.rejectedCoupons ? { rejectedCoupons: res.rejectedCoupons.map((r) => ({ ...r, code: HIDDEN, reason: text(r.reason) })) } : {}),
-    lines: res.lines.map((l) => ({ ...l, ...(l.name !== undefined ? { name: text(l.name) } : {}), ...(l.description !== undefined ? { description: text(l.description) } : {}) })),
+    lines: res.lines.map((l) => ({ ...l, ...(l.name !== undefined ? { name: text(l.name) } : {}), ...(l.description !== undefined ? { description: text(l.description) } : {}), ...(l.coupon !== undefined ? { coupon: HIDDEN } : {}) })),
     trace: res.trace.map((e) => ({
       ...e,
       reason: text(e.reason),

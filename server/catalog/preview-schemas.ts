@@ -17,6 +17,18 @@ export const LineDetailOut = z.object({
   servicePeriod: z.object({ start: z.string(), end: z.string() }).optional(),
 }).openapi('LineDetail');
 
+/** A charge line's price as rated (rating/pricing/types.ts LinePricing): unit price, tiers used. */
+export const LinePricingOut = z.object({
+  model: z.enum(['flat', 'standard', 'package', 'graduated', 'volume']),
+  unitAmount: Amount.optional(),
+  packageSize: z.string().optional(),
+  freeUnits: z.string().optional(),
+  tiers: z.array(z.object({
+    from: z.string().openapi({ description: 'Exclusive lower bound in units' }), upTo: z.string().nullable().openapi({ description: 'Inclusive upper bound; null = none' }),
+    units: z.string(), unitAmount: Amount, flatAmount: Amount.optional(), amount: Amount.openapi({ description: 'units × unitAmount + flatAmount, unrounded' }),
+  }).openapi('TierUse')).optional(),
+}).openapi('LinePricing');
+
 export const PreviewLineOut = z.object({
   subscription: z.number().int().optional(),
   component: z.string().optional(),
@@ -27,6 +39,8 @@ export const PreviewLineOut = z.object({
   amount: Amount,
   description: z.string().optional(),
   detail: LineDetailOut.optional(),
+  pricing: LinePricingOut.optional(),
+  coupon: z.string().optional().openapi({ description: 'Discount lines of a coupon rule: the code presented' }),
 }).openapi('PreviewLine');
 
 // A condition tree as evaluated: json-rules-engine's all/any/not nodes over leaf results.

@@ -10,9 +10,9 @@ import { Decimal, toMoneyString } from '../lib/money';
 import type { InvoiceDocument, InvoiceLine, InvoiceLocale } from './render/types';
 import { getInvoice } from './invoices';
 import { localizedDescription } from './render/line-detail';
-import type { LineDetail } from '../rating/types';
+import type { LineDetail, LinePricing } from '../rating/types';
 
-interface StoredLine { kind: InvoiceLine['kind']; description?: string; component?: string; quantity?: string; amount: string; rule?: string; name?: string; subscriptionId?: string; planCode?: string; segment?: { startDate: string; endDate: string }; detail?: LineDetail }
+interface StoredLine { kind: InvoiceLine['kind']; description?: string; component?: string; quantity?: string; amount: string; rule?: string; name?: string; subscriptionId?: string; planCode?: string; segment?: { startDate: string; endDate: string }; detail?: LineDetail; pricing?: LinePricing; coupon?: string }
 
 export async function invoiceDocument(ctx: Ctx, id: string): Promise<{ doc: InvoiceDocument; email: string | null }> {
   const inv = await getInvoice({ ctx, id });
@@ -45,6 +45,11 @@ export async function invoiceDocument(ctx: Ctx, id: string): Promise<{ doc: Invo
     lines: lines.filter((l) => l.kind !== 'tax').map((l) => ({
       description: localizedDescription(l.description ?? l.component ?? l.kind, l.detail, locale), subscription: l.planCode ?? (l.subscriptionId ? subLabel.get(l.subscriptionId) : undefined),
       component: l.component, kind: l.kind, quantity: l.quantity, amount: l.amount, rule: l.rule,
+      // The price as rated (lines billed before prices were stored have none).
+      ...(l.pricing?.unitAmount && l.pricing.model !== 'package' ? { unitAmount: l.pricing.unitAmount } : {}),
+      ...(l.pricing?.tiers?.length ? { tiers: l.pricing.tiers } : {}),
+      ...(l.pricing?.freeUnits ? { freeUnits: l.pricing.freeUnits } : {}),
+      ...(l.coupon ? { coupon: l.coupon } : {}),
       ...(l.segment ? { period: { start: l.segment.startDate, end: l.segment.endDate } } : {}),
     })),
     subtotal: inv.subtotal, discountTotal: toMoneyString(new Decimal(inv.discountTotal).negated(), inv.currency), taxTotal: inv.taxTotal,

@@ -21,6 +21,7 @@ import { creditEarnedPoints, reverseInvoiceWallets } from '../wallets/invoice-wa
 import { emitEvent, type EventType } from '../webhooks/emit';
 import { scheduleCollection } from '../payments/collection/schedule';
 import { withReasonCode } from '../rating/reasons';
+import { creditNoteTax } from './credit-note-tax';
 
 type InvoiceRow = typeof invoices.$inferSelect;
 export const INVOICE_STATUSES = ['draft', 'finalized', 'partially_paid', 'paid', 'payment_failed', 'void'] as const;
@@ -106,7 +107,11 @@ export function traceOut(trace: unknown[]): unknown[] {
 }
 
 export function creditNoteOut(c: typeof creditNotes.$inferSelect) {
-  return { id: c.id, number: c.number, invoiceId: c.invoiceId, currency: c.currency, lines: c.lines, amount: toMoneyString(new Decimal(c.amount), c.currency), reason: c.reason, createdBy: c.createdBy, createdAt: c.createdAt.toISOString() };
+  return {
+    id: c.id, number: c.number, invoiceId: c.invoiceId, currency: c.currency, lines: c.lines, amount: toMoneyString(new Decimal(c.amount), c.currency),
+    netAmount: m(c.netAmount, c.currency), taxAmount: m(c.taxAmount, c.currency), taxes: c.taxes ?? null,
+    reason: c.reason, createdBy: c.createdBy, createdAt: c.createdAt.toISOString(),
+  };
 }
 
 /** The next number of a per-tenant counter, gapless: the row is locked until the caller's transaction ends. */
@@ -236,11 +241,12 @@ export async function createCreditNote({ ctx, id, input }: { ctx: Ctx; id: strin
     const [{ done }] = await tx.select({ done: sql<string>`coalesce(sum(${creditNotes.amount}), 0)::text` }).from(creditNotes).where(and(eq(creditNotes.tenantId, ctx.tenantId), eq(creditNotes.invoiceId, id)));
     if (amount.plus(done).greaterThan(i.total)) throw invalid([{ path: 'lines', message: `credits would total ${toMoneyString(amount.plus(done), i.currency)}, more than the invoice total ${toMoneyString(new Decimal(i.total), i.currency)}` }]);
     const today = await tenantToday(tx, tctx);
+    const split = creditNoteTax(i, amount);
     const n = await nextNumber(tx, ctx.tenantId, 'credit_note');
     const [cn] = await tx.insert(creditNotes).values({
       tenantId: ctx.tenantId, invoiceId: id, number: `CN-${today.slice(0, 4)}${today.slice(5, 7)}-${String(n).padStart(6, '0')}`, currency: i.currency,
       lines: input.lines.map((l) => ({ description: l.description, amount: toMoneyString(new Decimal(l.amount), i.currency) })),
-      amount: amount.toString(), reason: input.reason, createdBy: ctx.actor.name, createdAt: ctx.now(),
+      amount: amount.toString(), netAmount: split.net, taxAmount: split.tax, taxes: split.taxes, reason: input.reason, createdBy: ctx.actor.name, createdAt: ctx.now(),
     }).returning();
     await recordAudit(tx, tctx, { action: 'invoice.credit_note', entityType: 'invoice', entityId: id, after: creditNoteOut(cn) });
     return creditNoteOut(cn);

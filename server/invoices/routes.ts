@@ -5,6 +5,7 @@ import { assertPermission, type Ctx } from '../lib/context';
 import { invalid } from '../lib/errors';
 import { createCreditNote, finalizeInvoice, getInvoice, listInvoices, moveInvoice, updateDraft, INVOICE_STATUSES } from './invoices';
 import { invoiceDocument } from './document';
+import { creditNoteDocument } from './credit-note-document';
 import { sendInvoice } from './send';
 import { bulkInvoices } from './bulk';
 import { pickLanguage, translateMessage } from '../lib/i18n';
@@ -25,7 +26,14 @@ const InvoiceSummary = z.object({
   notes: z.string().nullable(), finalizedAt: z.string().nullable(), paidAt: z.string().nullable(), voidedAt: z.string().nullable(),
   sentAt: z.string().nullable(), sentTo: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
 }).openapi('InvoiceSummary');
-const CreditNoteOut = z.object({ id: z.string(), number: z.string(), invoiceId: z.string(), currency: z.string(), lines: z.array(z.object({ description: z.string(), amount: Money })), amount: Money, reason: z.string(), createdBy: z.string().nullable(), createdAt: z.string() }).openapi('CreditNote');
+const CreditNoteOut = z.object({
+  id: z.string(), number: z.string(), invoiceId: z.string(), currency: z.string(), lines: z.array(z.object({ description: z.string(), amount: Money })),
+  amount: Money.openapi({ description: 'What is credited back, tax included' }),
+  netAmount: Money.nullable().openapi({ description: 'amount − taxAmount; null on credit notes issued before the split was kept' }),
+  taxAmount: Money.nullable().openapi({ description: "The invoice's taxes in the credited share (server/invoices/credit-note-tax.ts)" }),
+  taxes: z.array(z.object({ name: z.string(), rule: z.string(), amount: Money })).nullable().openapi({ description: 'taxAmount per tax name and rule of the invoice' }),
+  reason: z.string(), createdBy: z.string().nullable(), createdAt: z.string(),
+}).openapi('CreditNote');
 const InvoiceDetail = InvoiceSummary.extend({
   lines: z.array(z.any()).openapi({ description: 'charge, minimum, discount (with rule) and tax lines' }), trace: z.array(z.any()), versions: z.any(),
   bills: z.array(z.any()), creditNotes: z.array(CreditNoteOut),
@@ -67,6 +75,13 @@ export const invoiceRoutes = newRouter()
     request: { params: IdParam }, responses: { 200: { description: 'application/pdf', content: { 'application/pdf': { schema: z.any() } } }, ...errorResponses } }),
   async (c) => {
     const { doc } = await invoiceDocument(c.get('ctx'), c.req.valid('param').id);
+    const pdf = await renderInvoicePdf(doc);
+    return c.body(new Uint8Array(pdf), 200, { 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="${doc.number}.pdf"` });
+  })
+  .openapi(createRoute({ method: 'get', path: '/credit-notes/{id}/pdf', tags: [tag], summary: 'A credit note (요금 조정) as a PDF, with its VAT split', security,
+    request: { params: IdParam }, responses: { 200: { description: 'application/pdf', content: { 'application/pdf': { schema: z.any() } } }, ...errorResponses } }),
+  async (c) => {
+    const doc = await creditNoteDocument(c.get('ctx'), c.req.valid('param').id);
     const pdf = await renderInvoicePdf(doc);
     return c.body(new Uint8Array(pdf), 200, { 'Content-Type': 'application/pdf', 'Content-Disposition': `inline; filename="${doc.number}.pdf"` });
   })

@@ -134,6 +134,18 @@ export function isPreparedRules(x: unknown): x is PreparedRules {
   return !!x && typeof x === 'object' && (x as PreparedRules).prepared === true;
 }
 
+const couponCodeCache = new WeakMap<PreparedRules, ReadonlyMap<string, string>>();
+/** Rule id → its coupon code, for the discount lines of coupon rules (both raters). */
+export function couponCodes(rules: PreparedRules): ReadonlyMap<string, string> {
+  let m = couponCodeCache.get(rules);
+  if (!m) {
+    const codes = new Map<string, string>();
+    for (const r of rules.post.rules) if (r.kind === 'coupon' && r.couponCode) codes.set(r.id, r.couponCode);
+    couponCodeCache.set(rules, (m = codes));
+  }
+  return m;
+}
+
 export interface PreparedComponent {
   code: string;
   label: string;

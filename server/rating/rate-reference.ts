@@ -23,7 +23,7 @@ import { applyBalances } from './balances';
 import {
   REASON, Redemptions, discountTargets, groupTaken, invoiceLevelActor, markTaxed, markUntaxed, mayAct, pointsActor, rulePhases, settleReasons, takeGroup, taxCandidates, taxRuleFor,
 } from './policy';
-import { isPreparedRules, preparePlan, prepareRules, type PreparedRule } from './prepare';
+import { couponCodes, isPreparedRules, preparePlan, prepareRules, type PreparedRule } from './prepare';
 import { decimalAmounts, priceSubscription, traceEntry, type ChargeLine, type ReferenceState, type SubState } from './reference/price';
 import { subscriptionFacts } from './subscription-facts';
 import { roundTaxByName } from './tax';
@@ -195,11 +195,13 @@ export function rateReference(input: RatingInput, options: RateOptions): RatingR
   settleReasons(trace);
 
   const lines: RatedLine[] = [];
+  const coupons = couponCodes(rules);
   for (const l of all) {
     const comp = l.component !== undefined ? { component: l.component } : {};
-    lines.push({ subscription: l.subscription, ...comp, kind: l.kind, quantity: l.quantity, amount: toMoneyString(l.amount, currency), description: l.description, ...(l.detail ? { detail: l.detail } : {}) });
+    lines.push({ subscription: l.subscription, ...comp, kind: l.kind, quantity: l.quantity, amount: toMoneyString(l.amount, currency), description: l.description, ...(l.detail ? { detail: l.detail } : {}), ...(l.pricing ? { pricing: l.pricing } : {}) });
     for (const d of l.discounts) {
-      lines.push({ subscription: l.subscription, ...comp, kind: 'discount', rule: d.rule, amount: toMoneyString(d.amount.negated(), currency) });
+      const coupon = coupons.get(d.rule);
+      lines.push({ subscription: l.subscription, ...comp, kind: 'discount', rule: d.rule, amount: toMoneyString(d.amount.negated(), currency), ...(coupon !== undefined ? { coupon } : {}) });
     }
   }
   lines.push(...taxLines);

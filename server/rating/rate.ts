@@ -35,7 +35,7 @@ import { priceSubscription } from './fast/price';
 import { minorAmounts, type RatingState, type SubState } from './fast/state';
 import { taxes } from './fast/tax';
 import { Redemptions, settleReasons } from './policy';
-import { isPreparedRules, preparePlanLite, prepareRules, type PreparedRules } from './prepare';
+import { couponCodes, isPreparedRules, preparePlanLite, prepareRules, type PreparedRules } from './prepare';
 import { rateReference } from './rate-reference';
 import { subscriptionFacts } from './subscription-facts';
 import { CHURN_FACT_NAMES } from '../rules/facts';
@@ -137,7 +137,7 @@ function rateFast(input: RatingInput, options: RateOptions, rules: PreparedRules
 
   return {
     currency,
-    lines: resultLines(subs, tax.lines, places),
+    lines: resultLines(subs, tax.lines, places, couponCodes(rules)),
     subtotal: formatMinor(subtotal, places),
     discountTotal: formatMinor(discountTotal, places),
     taxTotal: formatMinor(tax.total, places),
@@ -155,17 +155,23 @@ function rateFast(input: RatingInput, options: RateOptions, rules: PreparedRules
 }
 
 /** Each charge line followed by its discount lines, then the tax lines. */
-function resultLines(subs: readonly SubState[], taxLines: readonly RatedLine[], places: number): RatedLine[] {
+function resultLines(subs: readonly SubState[], taxLines: readonly RatedLine[], places: number, coupons: ReadonlyMap<string, string>): RatedLine[] {
   const lines: RatedLine[] = [];
   for (const s of subs)
     for (const l of s.lines) {
       const amount = formatMinor(l.amount, places);
-      if (l.detail) lines.push({ subscription: l.subscription, component: l.component, kind: l.kind, quantity: l.quantity, amount, description: l.description, detail: l.detail });
-      else if (l.component !== undefined) lines.push({ subscription: l.subscription, component: l.component, kind: l.kind, quantity: l.quantity, amount, description: l.description });
-      else lines.push({ subscription: l.subscription, kind: l.kind, quantity: l.quantity, amount, description: l.description });
+      let out: RatedLine;
+      if (l.detail) out = { subscription: l.subscription, component: l.component, kind: l.kind, quantity: l.quantity, amount, description: l.description, detail: l.detail };
+      else if (l.component !== undefined) out = { subscription: l.subscription, component: l.component, kind: l.kind, quantity: l.quantity, amount, description: l.description };
+      else out = { subscription: l.subscription, kind: l.kind, quantity: l.quantity, amount, description: l.description };
+      if (l.pricing) out.pricing = l.pricing;
+      lines.push(out);
       if (l.discounts)
         for (const d of l.discounts) {
-          lines.push(l.component !== undefined ? { subscription: l.subscription, component: l.component, kind: 'discount', rule: d.rule, amount: formatMinor(-d.amount, places) } : { subscription: l.subscription, kind: 'discount', rule: d.rule, amount: formatMinor(-d.amount, places) });
+          const dl: RatedLine = l.component !== undefined ? { subscription: l.subscription, component: l.component, kind: 'discount', rule: d.rule, amount: formatMinor(-d.amount, places) } : { subscription: l.subscription, kind: 'discount', rule: d.rule, amount: formatMinor(-d.amount, places) };
+          const coupon = coupons.get(d.rule);
+          if (coupon !== undefined) dl.coupon = coupon;
+          lines.push(dl);
         }
     }
   for (const t of taxLines) lines.push(t);

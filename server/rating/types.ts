@@ -5,6 +5,9 @@ import type { FactCustomer } from '../rules/facts';
 import type { PlanDoc, RuleDoc, RuleKind } from '../rules/schema';
 import type { PreparedRules } from './prepare';
 import type { PointsPolicy } from './balances';
+import type { LinePricing } from './pricing/types';
+
+export type { LinePricing, TierUse } from './pricing/types';
 
 export type { PlanDoc, RuleDoc };
 
@@ -92,6 +95,10 @@ export interface RatedLine {
   amount: string;
   description?: string;
   detail?: LineDetail;
+  /** Charge lines: the unit price, and the tiers of a graduated or volume line (./pricing/types.ts). */
+  pricing?: LinePricing;
+  /** Discount lines of a coupon rule: the code presented (stored billing puts a generated code here). */
+  coupon?: string;
 }
 
 export interface TraceEntry {

@@ -241,6 +241,13 @@ export const creditNotes = pgTable('credit_notes', {
   lines: jsonb('lines').$type<Array<{ description: string; amount: string }>>().notNull(),
   /** Positive: what is credited back. */
   amount: money('amount').notNull(),
+  /**
+   * Its VAT split (server/invoices/credit-note-tax.ts): `amount` = `netAmount` + `taxAmount`, and
+   * `taxes` per tax name and rule of the invoice it credits. Null on notes issued before it was kept.
+   */
+  netAmount: money('net_amount'),
+  taxAmount: money('tax_amount'),
+  taxes: jsonb('taxes').$type<Array<{ name: string; rule: string; amount: string }>>(),
   reason: text('reason').notNull(),
   createdBy: text('created_by'),
   createdAt: ts('created_at').notNull().defaultNow(),

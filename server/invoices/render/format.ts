@@ -156,6 +156,13 @@ export interface InvoiceLabels {
   unitPrice: string;
   amount: string;
   rule: string;
+  /** A tier row of a graduated/volume line, the coupon code of a discount line, free units. */
+  tier: string;
+  coupon: string;
+  freeUnits: string;
+  /** A draft's issue and due dates: they are set when it is finalized. */
+  draftIssueDate: string;
+  draftDueDate: string;
   subtotal: string;
   discounts: string;
   tax: string;
@@ -197,6 +204,11 @@ export const LABELS: Record<InvoiceLocale, InvoiceLabels> = {
     unitPrice: '단가',
     amount: '금액',
     rule: '규칙',
+    tier: '구간',
+    coupon: '쿠폰',
+    freeUnits: '무료 수량',
+    draftIssueDate: '초안 — 확정 시 발행',
+    draftDueDate: '확정 시 정해짐',
     subtotal: '공급가액',
     discounts: '할인',
     tax: '세액',
@@ -235,6 +247,11 @@ export const LABELS: Record<InvoiceLocale, InvoiceLabels> = {
     unitPrice: 'Unit price',
     amount: 'Amount',
     rule: 'rule',
+    tier: 'tier',
+    coupon: 'coupon',
+    freeUnits: 'free units',
+    draftIssueDate: 'Draft — issued on finalize',
+    draftDueDate: 'Set on finalize',
     subtotal: 'Subtotal',
     discounts: 'Discounts',
     tax: 'Tax',

@@ -6,7 +6,6 @@
  */
 import PDFDocument from 'pdfkit';
 import {
-  LABELS,
   formatDate,
   formatMoney,
   formatPeriod,
@@ -18,6 +17,8 @@ import {
   type InvoiceLabels,
 } from './format';
 import { loadFont, resolvePdfFonts } from './fonts';
+import { tierRows } from './line-pricing';
+import { dueText, labelsFor } from './credit-labels';
 import type { InvoiceDocument, InvoiceLine } from './types';
 import {
   PAGE_W, PAGE_H, M, CW, FOOTER_Y, CONTENT_BOTTOM, R, B, C, STATUS_COLOR, COL_QTY, COL_UNIT, COL_AMOUNT, COL_DESC, PAD, put, heightOf, hline,
@@ -33,7 +34,7 @@ interface Ctx {
 
 export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   const fonts = resolvePdfFonts();
-  const L = LABELS[doc.locale];
+  const L = labelsFor(doc);
   const created = new Date(`${doc.issueDate}T00:00:00Z`);
   if (Number.isNaN(created.getTime())) throw new RangeError(`issueDate is not a date: ${doc.issueDate}`);
 
@@ -103,17 +104,19 @@ function drawHeader({ pdf, doc, L }: Ctx): number {
 }
 
 function drawMeta({ pdf, doc, L }: Ctx, y: number): number {
+  // A draft has no issue date yet (the stored one is only provisional): say when it gets one.
+  const draft = doc.status === 'draft';
   const cells: Array<[string, string, number]> = [
-    [L.issueDate, formatDate(doc.issueDate, doc.locale), 0.22],
-    [L.dueDate, formatDate(doc.dueDate, doc.locale), 0.22],
-    [L.period, formatPeriod(doc.period, doc.locale), 0.42],
+    [L.issueDate, draft ? L.draftIssueDate : formatDate(doc.issueDate, doc.locale), draft ? 0.3 : 0.22],
+    [L.dueDate, dueText(doc, L, (d) => formatDate(d, doc.locale)), draft ? 0.2 : 0.22],
+    [L.period, formatPeriod(doc.period, doc.locale), draft ? 0.36 : 0.42],
     [L.currency, doc.currency.toUpperCase(), 0.14],
   ];
   let x = M;
   for (const [label, value, share] of cells) {
     const w = CW * share;
     put(pdf, label, x, y, { size: 7.5, color: C.muted, width: w - 8 });
-    put(pdf, value, x, y + 11, { font: B, size: 10, width: w - 8 });
+    put(pdf, value, x, y + 11, { font: B, size: draft ? 9 : 10, width: w - 8 });
     x += w;
   }
   return y + 36;
@@ -161,7 +164,7 @@ function drawAmountBanner({ pdf, doc, L, money }: Ctx, y: number): number {
   pdf.rect(M, y, CW, h).fill(C.bannerFill);
   pdf.rect(M, y, 3, h).fill(C.accent);
   put(pdf, L.amountDueBanner, M + 14, y + 10, { font: B, size: 10 });
-  put(pdf, `${L.dueDate} ${formatDate(doc.dueDate, doc.locale)}`, M + 14, y + 26, { size: 8.5, color: C.muted });
+  put(pdf, `${L.dueDate} ${dueText(doc, L, (d) => formatDate(d, doc.locale))}`, M + 14, y + 26, { size: 8.5, color: C.muted });
   put(pdf, money(doc.amountDue), M, y + 13, { font: B, size: 20, color: C.accent, width: CW - 14, align: 'right' });
   return y + h + 16;
 }
@@ -184,13 +187,15 @@ function drawTableHeader({ pdf, L }: Ctx, y: number): number {
   return y + h;
 }
 
-function secondaryText(L: InvoiceLabels, line: InvoiceLine): string {
+function secondaryText(L: InvoiceLabels, line: InvoiceLine, locale: InvoiceDocument['locale']): string {
   const parts: string[] = [];
   if (line.subscription) parts.push(line.subscription);
   if (line.component) parts.push(line.component);
   if (line.period) parts.push(formatPeriod(line.period));
   if (line.kind !== 'charge') parts.push(L.kind[line.kind]);
   if (line.rule) parts.push(`${L.rule}: ${line.rule}`);
+  if (line.coupon) parts.push(`${L.coupon}: ${line.coupon}`);
+  if (line.freeUnits) parts.push(`${L.freeUnits}: ${formatQuantity(line.freeUnits, locale)}`);
   return parts.join(' · ');
 }
 
@@ -205,10 +210,13 @@ function drawLines(ctx: Ctx, y: number): number {
   const descW = COL_DESC - 2 * PAD;
   y = drawTableHeader(ctx, y);
   rows.forEach((line, i) => {
-    const sub = secondaryText(L, line);
+    const sub = secondaryText(L, line, doc.locale);
+    const tiers = tierRows(line, doc.currency, doc.locale, L);
     const descH = heightOf(pdf, line.description, descW, R, 9);
     const subH = sub ? heightOf(pdf, sub, descW, R, 7) + 2 : 0;
-    const h = Math.max(descH + subH, 12) + 2 * PAD;
+    const tierHs = tiers.map((text) => heightOf(pdf, text, descW, R, 7) + 1);
+    const tierH = tierHs.reduce((a, b) => a + b, 0);
+    const h = Math.max(descH + subH + tierH, 12) + 2 * PAD;
     if (y + h > CONTENT_BOTTOM) {
       pdf.addPage();
       y = continuationHeader(ctx);
@@ -218,6 +226,11 @@ function drawLines(ctx: Ctx, y: number): number {
     const ty = y + PAD;
     put(pdf, line.description, M + PAD, ty, { size: 9, width: descW, wrap: true });
     if (sub) put(pdf, sub, M + PAD, ty + descH + 2, { size: 7, color: C.muted, width: descW, wrap: true });
+    let tierY = ty + descH + subH + 1;
+    tiers.forEach((text, k) => {
+      put(pdf, text, M + PAD, tierY, { size: 7, color: C.ink, width: descW, wrap: true });
+      tierY += tierHs[k];
+    });
     let x = M + COL_DESC;
     if (line.quantity) put(pdf, formatQuantity(line.quantity, doc.locale), x, ty, { size: 9, width: COL_QTY - PAD, align: 'right' });
     x += COL_QTY;

@@ -5,6 +5,8 @@
  * negative or zero). Dates are calendar dates "YYYY-MM-DD" in the tenant's time zone.
  */
 
+import type { TierUse } from '../../rating/pricing/types';
+
 export type InvoiceStatus = 'draft' | 'finalized' | 'partially_paid' | 'paid' | 'payment_failed' | 'void';
 export const INVOICE_STATUSES: readonly InvoiceStatus[] = ['draft', 'finalized', 'partially_paid', 'paid', 'payment_failed', 'void'];
 
@@ -45,6 +47,12 @@ export interface InvoiceLine {
   rule?: string;
   /** The days the line bills, `end` exclusive like `InvoiceDocument.period` (shown inclusive). */
   period?: { start: string; end: string };
+  /** Graduated and volume lines: the tiers their units fell in (rating/pricing/types.ts). */
+  tiers?: TierUse[];
+  /** Units not charged (plan free units, free_units rules). */
+  freeUnits?: string;
+  /** Discount lines of a coupon: the code presented. */
+  coupon?: string;
 }
 
 export interface InvoiceTax {
@@ -56,6 +64,11 @@ export interface InvoiceTax {
 }
 
 export interface InvoiceDocument {
+  /** An invoice (default) or a credit note (요금 조정) against one: `credits` is that invoice's number. */
+  kind?: 'invoice' | 'credit_note';
+  credits?: string;
+  /** Credit notes: why it was issued. */
+  reason?: string;
   /** e.g. "INV-2025-000123"; drafts may carry a provisional number. */
   number: string;
   status: InvoiceStatus;

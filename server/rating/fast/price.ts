@@ -4,7 +4,8 @@
  * unknown, then every component is priced into one rounded charge line, then the minimum
  * true-up. Which rule may act is the shared policy (../policy.ts).
  */
-import { parseDecimal } from '../../lib/money';
+import { Decimal, ZERO, parseDecimal } from '../../lib/money';
+import { createPricer, flatPricing } from '../pricing';
 import type { Pricing } from '../../rules/schema';
 import { componentCharges, detailNote, type SlotCharge } from '../charge-timing';
 import { SC0, formatMinor, mul, ratioToMinor, scAdd, scSub, scaled, toMinor, type Sc } from '../exact';
@@ -12,7 +13,7 @@ import { REASON, effectComponents, mayAct, minimumTrueUp, takeGroup, trueUpDescr
 import type { PreparedComponent, PreparedRule, PreparedRules } from '../prepare';
 import { priceExact, type ExactUsage } from '../pricing/exact';
 import { billableDays } from '../proration';
-import type { TraceEntry } from '../types';
+import type { LinePricing, TraceEntry } from '../types';
 import { fastRule, minorAmounts, proratedMinor, traceEntry, traceFactBuilders, type ChargeLine, type RatingState, type SubState } from './state';
 
 /** Usage components are priced once, for the invoice's period. */
@@ -117,6 +118,7 @@ export function priceSubscription(x: RatingState, rules: PreparedRules, s: SubSt
       let amount: number;
       let quantity: string;
       let note = '';
+      let pricingOut: LinePricing | undefined;
       if (c.type === 'flat') {
         quantity = '1';
         const v = fastFlat(comps[ci] as { amount: string });
@@ -126,6 +128,7 @@ export function priceSubscription(x: RatingState, rules: PreparedRules, s: SubSt
           amount = ch.k < ch.n ? each : toMinor(scSub(v, { n: mul(each, ch.n - 1), s: places }), places, mode);
         } else amount = proratedMinor(x, v, c.prorate, bd, pd);
         if (prorating && (c.prorate || bd <= 0)) note = dayNote;
+        if (ch?.how !== 'installment') pricingOut = flatPricing(flatDecimal(comps[ci]));
       } else {
         let pricing = (comps[ci] as { pricing: Pricing }).pricing;
         let extra: Sc = SC0;
@@ -179,6 +182,9 @@ export function priceSubscription(x: RatingState, rules: PreparedRules, s: SubSt
           }
         }
         amount = charged;
+        // The line's price as shown (one implementation, the pricers'; the same in both raters).
+        const shown = extra.n === 0 ? createPricer(pricing) : createPricer(pricing).withFreeUnits(new Decimal(fmtSc(extra)));
+        pricingOut = shown.breakdown({ quantity: pricing.model === 'graduated' || pricing.model === 'volume' ? parseDecimal(quantity) : ZERO });
         if (isQty && c.prorate) note = dayNote + note;
       }
       const line: ChargeLine = {
@@ -193,6 +199,7 @@ export function priceSubscription(x: RatingState, rules: PreparedRules, s: SubSt
         discounts: null,
       };
       if (ch?.detail) line.detail = ch.detail;
+      if (pricingOut) line.pricing = pricingOut;
       s.lines.push(line);
     }
   }
@@ -226,6 +233,13 @@ function fastFlat(doc: object, key: 'amount' | 'minimumAmount' = 'amount'): Sc {
     return v;
   }
   return scaled((doc as { minimumAmount: string }).minimumAmount);
+}
+const flatDecimals = new WeakMap<object, Decimal>();
+/** A flat component's amount as a Decimal, parsed once per document (for its line price). */
+function flatDecimal(doc: object): Decimal {
+  let v = flatDecimals.get(doc);
+  if (!v) flatDecimals.set(doc, (v = parseDecimal((doc as { amount: string }).amount)));
+  return v;
 }
 /** Decimal(units).toString() for free units. */
 function fmtSc(v: Sc): string {

@@ -11,7 +11,7 @@ import { add, exactMinor, ratioToMinor, scaled, toMinor, type Sc } from '../exac
 import { REASON, type Amounts, type EvaluatedSubject, type InvoiceTerms } from '../policy';
 import type { PreparedPlanLite, PreparedRule, PreparedRules } from '../prepare';
 import type { ChargeSlot } from '../charge-timing';
-import type { LineDetail, SubscriptionInput, TraceEntry } from '../types';
+import type { LineDetail, LinePricing, SubscriptionInput, TraceEntry } from '../types';
 
 /**
  * State of one rating on the fast path, passed to the step functions (no per-call closures). Not
@@ -38,6 +38,7 @@ export interface ChargeLine {
   planCode: string;
   discounts: { rule: string; amount: number }[] | null;
   detail?: LineDetail;
+  pricing?: LinePricing;
 }
 
 export interface SubState extends EvaluatedSubject {

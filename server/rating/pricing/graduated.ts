@@ -1,6 +1,6 @@
 import { Decimal, ZERO } from '../../lib/money';
-import { parseTiers } from './tiers';
-import type { ParsedTier, Pricer } from './types';
+import { freeUnitsOf, parseTiers, tierUse } from './tiers';
+import type { ParsedTier, Pricer, TierUse } from './types';
 
 /**
  * graduated (Tier 요율): each tier prices the units inside (previous upTo, upTo] at its own
@@ -26,5 +26,21 @@ export function graduatedPricer(p: { tiers: ReadonlyArray<{ upTo: string | numbe
       return total;
     },
     withFreeUnits: (units) => graduatedPricer(p, extraFree.plus(units)),
+    // The same walk as price(): every tier with units in it.
+    breakdown: ({ quantity }) => {
+      const q = Decimal.max(ZERO, quantity.minus(extraFree));
+      const used: TierUse[] = [];
+      let from = ZERO;
+      for (let i = 0; i < tiers.length; i++) {
+        const t = tiers[i];
+        if (!q.greaterThan(from)) break;
+        const to = t.upTo === null ? q : Decimal.min(q, t.upTo);
+        const units = to.minus(from);
+        if (units.greaterThan(0)) used.push(tierUse(tiers, i, units));
+        if (t.upTo === null) break;
+        from = t.upTo;
+      }
+      return { model: 'graduated', tiers: used, ...freeUnitsOf(extraFree) };
+    },
   };
 }

@@ -9,9 +9,10 @@ import { packagePricer } from './package';
 import { percentagePricer } from './percentage';
 import { standardPricer } from './standard';
 import { volumePricer } from './volume';
-import type { Pricer } from './types';
+import type { Decimal } from '../../lib/money';
+import type { LinePricing, Pricer } from './types';
 
-export type { Pricer, PricingUsage } from './types';
+export type { LinePricing, Pricer, PricingUsage, TierUse } from './types';
 
 const cache = new WeakMap<object, Pricer>();
 
@@ -40,4 +41,12 @@ export function createPricer(pricing: Pricing): Pricer {
   }
   cache.set(pricing, pricer);
   return pricer;
+}
+
+/** A flat component's line price (one unit at the component's amount). */
+const flatCache = new WeakMap<Decimal, LinePricing>();
+export function flatPricing(amount: Decimal): LinePricing {
+  let p = flatCache.get(amount);
+  if (!p) flatCache.set(amount, (p = { model: 'flat', unitAmount: amount.toString() }));
+  return p;
 }

@@ -24,5 +24,6 @@ export function percentagePricer(
         .plus(fixed.times(Decimal.max(ZERO, n.minus(freeEvents))));
     },
     withFreeUnits: (units) => percentagePricer(p, extraFree.plus(units)),
+    breakdown: () => undefined,
   };
 }

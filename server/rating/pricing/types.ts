@@ -18,6 +18,40 @@ export interface Pricer {
   price(usage: PricingUsage): Decimal;
   /** A copy of this pricer with `units` more free units (free_units rules). */
   withFreeUnits(units: Decimal): Pricer;
+  /**
+   * How the amount of `price(usage)` is made up, for the invoice and the PDF to show (unit price,
+   * and the tiers of graduated and volume lines). Undefined for `percentage`.
+   */
+  breakdown(usage: PricingUsage): LinePricing | undefined;
+}
+
+/**
+ * One tier a graduated (Tier 요율) or volume (Step 요율) line used: units in (`from`, `upTo`]
+ * (`upTo` null = no upper bound), at `unitAmount` each plus `flatAmount`; `amount` is exact,
+ * unrounded (the line's amount is their sum rounded once). Decimal strings.
+ */
+export interface TierUse {
+  from: string;
+  upTo: string | null;
+  units: string;
+  unitAmount: string;
+  flatAmount?: string;
+  amount: string;
+}
+
+/**
+ * A charge line's price as people read it (rating/types.ts RatedLine.pricing): `flat` and
+ * `standard` carry the unit price, `package` the price of one package of `packageSize` units,
+ * `graduated` every tier with units in it, `volume` the one tier all units were priced at.
+ * `freeUnits`: units not charged (the plan's own free units plus free_units rules). Quantities of
+ * prorated lines are priced for the whole period; the line's description says the days.
+ */
+export interface LinePricing {
+  model: 'flat' | 'standard' | 'package' | 'graduated' | 'volume';
+  unitAmount?: string;
+  packageSize?: string;
+  freeUnits?: string;
+  tiers?: TierUse[];
 }
 
 export interface ParsedTier {

@@ -9,9 +9,9 @@ import type { RuleDoc } from '../../rules/schema';
 import { REASON, effectComponents, mayAct, minimumTrueUp, takeGroup, trueUpDescription, type Amounts, type InvoiceTerms } from '../policy';
 import { componentCharges, detailNote, type ChargeSlot, type SlotCharge } from '../charge-timing';
 import type { PreparedComponent, PreparedPlan, PreparedRule, PreparedRules } from '../prepare';
-import { createPricer, type Pricer } from '../pricing';
+import { createPricer, flatPricing, type Pricer } from '../pricing';
 import { billableDays } from '../proration';
-import type { LineDetail, SubscriptionInput, TraceEntry } from '../types';
+import type { LineDetail, LinePricing, SubscriptionInput, TraceEntry } from '../types';
 
 /** State of one reference rating. */
 export interface ReferenceState extends InvoiceTerms<Decimal> {
@@ -33,6 +33,7 @@ export interface ChargeLine {
   planCode: string;
   discounts: { rule: string; amount: Decimal }[];
   detail?: LineDetail;
+  pricing?: LinePricing;
 }
 
 export interface SubState {
@@ -148,7 +149,9 @@ export function priceSubscription(x: ReferenceState, rules: PreparedRules, s: Su
     let amount: Decimal;
     let quantity: Decimal;
     let note = '';
+    let pricing: LinePricing | undefined;
     if (c.type === 'flat') {
+      if (ch?.how !== 'installment') pricing = flatPricing(c.amount!);
       quantity = new Decimal(1);
       if (ch?.how === 'installment') {
         // Installments 1..N-1 are amount / N rounded; installment N carries the remainder.
@@ -196,6 +199,7 @@ export function priceSubscription(x: ReferenceState, rules: PreparedRules, s: Su
         note += ` [promotion ${pe.rule.id}]`;
       }
       amount = charged;
+      pricing = pricer.breakdown(usage);
       if (c.type === 'quantity' && c.prorate) note = dayNote + note;
     }
     const rounded = round(amount);
@@ -211,6 +215,7 @@ export function priceSubscription(x: ReferenceState, rules: PreparedRules, s: Su
       discounts: [],
     };
     if (ch?.detail) line.detail = ch.detail;
+    if (pricing) line.pricing = pricing;
     s.lines.push(line);
   };
   for (const c of plan.components) {

@@ -57,12 +57,14 @@ describe('spec §5 preview response example', () => {
     if (!res.ok) throw new Error(JSON.stringify(res.issues));
     const r = res.value;
     expect(r.currency).toBe('USD');
-    expect(r.lines.map(({ description: _d, ...l }) => l)).toEqual([
+    // The spec's example shows the amounts; the description and the line price (`pricing`, shown on invoices) come on top.
+    expect(r.lines.map(({ description: _d, pricing: _p, ...l }) => l)).toEqual([
       { subscription: 0, component: 'base', kind: 'charge', quantity: '1', amount: '20.00' },
       { subscription: 0, component: 'base', kind: 'discount', rule: 'corp-10', amount: '-2.00' },
       { kind: 'tax', rule: 'kr-vat', name: 'VAT', amount: '1.80' },
     ]);
     expect(typeof r.lines[0].description).toBe('string');
+    expect(r.lines[0].pricing).toEqual({ model: 'flat', unitAmount: '20' });
     expect({ subtotal: r.subtotal, discountTotal: r.discountTotal, taxTotal: r.taxTotal, total: r.total, prepaidApplied: r.prepaidApplied, pointsApplied: r.pointsApplied, amountDue: r.amountDue }).toEqual({
       subtotal: '20.00',
       discountTotal: '2.00',

@@ -103,8 +103,13 @@ export interface RatedLine {
   description?: string;
   /** What the line is beyond its component; worded by useLineDetail. */
   detail?: LineDetail;
+  /** Charge lines: unit price and tiers as rated; worded by useLinePricing. */
+  pricing?: LinePricing;
+  /** Discount lines of a coupon: the code presented. */
+  coupon?: string;
 }
 export type LineDetail = components['schemas']['LineDetail'];
+export type LinePricing = components['schemas']['LinePricing'];
 export interface InvoiceLine extends Omit<RatedLine, 'subscription'> {
   planCode?: string;
   subscriptionId?: string;

@@ -114,6 +114,7 @@ export const invoicesApi = {
     api.post('/invoices/{id}/credit-notes', { path: { id }, body }),
   send: (id: string, to?: string) => api.post('/invoices/{id}/send', { path: { id }, body: to ? { to } : {} }),
   pdfUrl: (id: string) => api.url('/invoices/{id}/pdf', { id }),
+  creditNotePdfUrl: (id: string) => api.url('/credit-notes/{id}/pdf', { id }),
 };
 
 export const analyticsApi = {

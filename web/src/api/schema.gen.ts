@@ -6453,6 +6453,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/credit-notes/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A credit note (요금 조정) as a PDF, with its VAT split */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description application/pdf */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": unknown;
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/invoices/bulk": {
         parameters: {
             query?: never;
@@ -12664,6 +12738,9 @@ export interface components {
             amount: string;
             description?: string;
             detail?: components["schemas"]["LineDetail"];
+            pricing?: components["schemas"]["LinePricing"];
+            /** @description Discount lines of a coupon rule: the code presented */
+            coupon?: string;
         };
         LineDetail: {
             /** @enum {string} */
@@ -12674,6 +12751,40 @@ export interface components {
                 start: string;
                 end: string;
             };
+        };
+        LinePricing: {
+            /** @enum {string} */
+            model: "flat" | "standard" | "package" | "graduated" | "volume";
+            /**
+             * @description Decimal string in major units
+             * @example 19.80
+             */
+            unitAmount?: string;
+            packageSize?: string;
+            freeUnits?: string;
+            tiers?: components["schemas"]["TierUse"][];
+        };
+        TierUse: {
+            /** @description Exclusive lower bound in units */
+            from: string;
+            /** @description Inclusive upper bound; null = none */
+            upTo: string | null;
+            units: string;
+            /**
+             * @description Decimal string in major units
+             * @example 19.80
+             */
+            unitAmount: string;
+            /**
+             * @description Decimal string in major units
+             * @example 19.80
+             */
+            flatAmount?: string;
+            /**
+             * @description units × unitAmount + flatAmount, unrounded
+             * @example 19.80
+             */
+            amount: string;
         };
         TraceEntry: {
             rule: string;
@@ -13172,8 +13283,20 @@ export interface components {
                 currency: string | null;
                 total: string | null;
                 bills: number;
+                /** @description The notes in English, joined by "; " (kept for compatibility; the console words `notes`) */
                 error: string | null;
+                notes: components["schemas"]["BillRunPayerNote"][];
             }[];
+        };
+        BillRunPayerNote: {
+            /**
+             * @description server/billing/payer-notes.ts; `other` carries the text (a failed payer's error)
+             * @enum {string}
+             */
+            code: "planMissing" | "couponNotApplied" | "voidInvoice" | "supplementary" | "replacesVoid" | "other";
+            params: {
+                [key: string]: string;
+            };
         };
         Rebill: {
             billRun: components["schemas"]["BillRun"];
@@ -13262,8 +13385,28 @@ export interface components {
                 /** @example 33000 */
                 amount: string;
             }[];
-            /** @example 33000 */
+            /**
+             * @description What is credited back, tax included
+             * @example 33000
+             */
             amount: string;
+            /**
+             * @description amount − taxAmount; null on credit notes issued before the split was kept
+             * @example 33000
+             */
+            netAmount: string | null;
+            /**
+             * @description The invoice's taxes in the credited share (server/invoices/credit-note-tax.ts)
+             * @example 33000
+             */
+            taxAmount: string | null;
+            /** @description taxAmount per tax name and rule of the invoice */
+            taxes: {
+                name: string;
+                rule: string;
+                /** @example 33000 */
+                amount: string;
+            }[] | null;
             reason: string;
             createdBy: string | null;
             createdAt: string;

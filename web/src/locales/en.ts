@@ -15,6 +15,8 @@ import dunningEn from './dunning.en';
 import analyticsEn from './analytics.en';
 import churnEn from './churn.en';
 import analyticsFxEn from './analytics-fx.en';
+import invoiceLinesEn from './invoice-lines.en';
+import billRunNotesEn from './bill-run-notes.en';
 const en = {
   app: { name: 'Billwise', tagline: 'Rules-driven billing console' },
   common: {
@@ -120,6 +122,8 @@ const en = {
   ...analyticsEn,
   ...churnEn,
   ...analyticsFxEn,
+  ...invoiceLinesEn,
+  ...billRunNotesEn,
 };
 
 export type Messages = typeof en;

@@ -16,6 +16,8 @@ import dunningKo from './dunning.ko';
 import analyticsKo from './analytics.ko';
 import churnKo from './churn.ko';
 import analyticsFxKo from './analytics-fx.ko';
+import invoiceLinesKo from './invoice-lines.ko';
+import billRunNotesKo from './bill-run-notes.ko';
 
 const ko: Messages = {
   app: { name: 'Billwise', tagline: '룰 기반 빌링 관리 콘솔' },
@@ -120,6 +122,8 @@ const ko: Messages = {
   ...analyticsKo,
   ...churnKo,
   ...analyticsFxKo,
+  ...invoiceLinesKo,
+  ...billRunNotesKo,
 };
 
 export default ko;
