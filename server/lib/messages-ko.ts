@@ -30,6 +30,7 @@ import { KO_GATEWAY_SETTINGS_MESSAGES } from './messages-ko-gateways';
 
 /** Nouns that fill `{x:noun}` (labels passed to notFound() and the catalog kinds). */
 export const KO_NOUNS: Record<string, string> = {
+  'Credit note': '요금 조정',
   ...KO_DEPOSITS_NOUNS,
   'Churn model version': '이탈 예측 모델 버전',
   'Webhook endpoint': '웹훅 엔드포인트',
