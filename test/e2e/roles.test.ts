@@ -142,8 +142,10 @@ describe.skipIf(!hasChromium)('roles that hold (headless Chromium)', () => {
       await tabs.first().waitFor();
       await page.waitForLoadState('networkidle');
       const labels = await tabs.allTextContents();
-      // Contracts and contacts (customers:read); no subscriptions, usage or invoices shown as "(0)".
-      expect(labels.length).toBe(2);
+      // Contracts and contacts (customers:read) and churn risk (analytics:read: marketers make retention
+      // offers); no subscriptions, usage or invoices shown as "(0)".
+      expect(labels.length).toBe(3);
+      expect(labels.join(' ')).toMatch(/이탈 위험/);
       expect(labels.join(' ')).not.toMatch(/구독|사용량|청구서/);
       await shot(page, 'marketer-customer');
 
