@@ -115,7 +115,8 @@ describe.skipIf(!hasChromium)('forms validate in the form (headless Chromium)', 
     await page.locator('.el-select-dropdown__item:visible', { hasText: '일본 (JP)' }).first().click();
     expect(await page.locator('[data-testid=customer-country]').innerText()).toContain('일본 (JP)');
     await page.click('[data-testid=customer-currency]');
-    expect(await page.locator('.el-select-dropdown__item:visible').count()).toBeGreaterThan(100);
+    // The dropdown opens with a transition (and the country one is still closing): wait for it.
+    await expect.poll(() => page.locator('.el-select-dropdown__item:visible').count(), { timeout: 10_000 }).toBeGreaterThan(100);
     await page.keyboard.press('Escape');
     expect(await page.locator('[data-testid=customer-billing-group]').innerText()).toContain('미지정');
     await shot('customer-form');
