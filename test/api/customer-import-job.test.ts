@@ -132,11 +132,12 @@ describe('customer import jobs', () => {
     while ((await status(r.body.id)).status === 'queued') await tick();
     const list = await t.call('GET', '/api/v1/customers?limit=20', { key });
     const health = await t.app.request('/health');
+    // Both answered while the import was still running, not after it (read at once: on PostgreSQL
+    // the rest of the import may finish before another status query returns).
+    const answeredWhileRunning = !finished;
     expect(list.status).toBe(200);
     expect(health.status).toBe(200);
-    // Both answered while the import was still running, not after it.
-    expect(finished).toBe(false);
-    expect(['validating', 'applying']).toContain((await status(r.body.id)).status);
+    expect(answeredWhileRunning).toBe(true);
     await run;
     expect((await status(r.body.id)).status).toBe('done');
     expect(await stored('LIVE')).toBe(n);
