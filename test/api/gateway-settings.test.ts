@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq } from 'drizzle-orm';
-import { makeTestApp, DEMO_KEY, type TestApp } from '../support/app';
-import { stripeServer, tossServer, type ProviderServer } from '../support/provider-servers';
-import { billingWorld } from '../scenarios/fixture';
+import { DEMO_KEY, type TestApp } from '../support/app';
+import type { ProviderServer } from '../support/provider-servers';
+import { gatewayWorld, type GatewayWorld } from '../support/gateway-world';
 import { drainJobs } from '../../server/jobs/worker';
 import { collectionAttempts } from '../../server/db/schema';
 
@@ -24,22 +24,14 @@ const clock = () => new Date('2025-05-02T15:00:00Z');
 const call = (method: string, path: string, body?: unknown, key = one.key) => t.call(method, `/api/v1${path}`, { key, body });
 const gateway = async (provider: string) => (await call('GET', '/gateways')).body.data.find((g: any) => g.provider === provider);
 
+let w: GatewayWorld;
 beforeAll(async () => {
-  stripe = await stripeServer(STRIPE_KEY);
-  toss = await tossServer(TOSS_KEY);
-  process.env.STRIPE_API_URL = stripe.url;
-  process.env.TOSS_API_URL = toss.url;
-  t = await makeTestApp({ now: clock });
-  one = await t.otherTenant('gs');
-  c = (await billingWorld(t.handle.db, one.tenantId, 2, { now: clock, start: '2025-04-01' })).customerIds;
-  expect((await call('POST', '/bill-runs', { periodStart: '2025-04-01' })).status).toBe(202);
-  await drainJobs(t.handle.db, { now: clock });
-  for (const i of (await call('GET', '/invoices?limit=50')).body.data as any[]) inv[c.indexOf(i.customerId)] = i;
+  w = await gatewayWorld({ stripeKey: STRIPE_KEY, tossKey: TOSS_KEY, tenant: 'gs', now: clock });
+  ({ t, one, c, stripe, toss } = w);
+  Object.assign(inv, w.inv);
 }, 120_000);
 afterAll(async () => {
-  await t?.close();
-  await stripe?.close();
-  await toss?.close();
+  await w?.close();
 });
 
 describe('credentials on the settings page', () => {
