@@ -11,10 +11,15 @@
  * Then the differential proof at full size: the compiled evaluator = json-rules-engine on 100,000
  * generated fact sets (test/unit/rules/differential-facts.ts; the unit test checks the first
  * 5,000); any mismatch is printed and the bench exits with status 1.
+ * Last the fast path's differential at full size: the optimised rate() = rateReference() on 20,000
+ * random invoices (test/unit/rating/fast-path-property.ts; the unit test checks the first 1,000);
+ * a mismatch is printed with its counterexample and the bench exits with status 1.
  * Env: BENCH_SUBS (100000), BENCH_REF_SAMPLE (3000), BENCH_TRACE (summary | full),
- * DIFF_SETS (100000; 0 skips the differential run).
+ * DIFF_SETS (100000; 0 skips the differential run), FAST_PATH_RUNS (20000; 0 skips it).
  */
 import { readFileSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import fc from 'fast-check';
 import { prepareRules } from '../../server/rating/prepare';
 import { rate, rateStats } from '../../server/rating/rate';
 import { subscriptionFacts } from '../../server/rating/subscription-facts';
@@ -24,6 +29,7 @@ import type { FactMap } from '../../server/rules/facts';
 import { evaluateReference, prepareReference } from '../../server/rules/reference';
 import type { PlanDoc, RuleDoc } from '../../server/rules/schema';
 import { bench50, compare, diffBatches, diffSets, drawSets } from '../unit/rules/differential-facts';
+import { FAST_PATH_SEED, fastPathProperty, fastPathRuns } from '../unit/rating/fast-path-property';
 
 const N = Number(process.env.BENCH_SUBS ?? 100_000);
 const REF_SAMPLE = Math.min(N, Number(process.env.BENCH_REF_SAMPLE ?? 3_000));
@@ -164,6 +170,7 @@ async function main() {
   console.log(`goal ≥ 20,000 subs/s and > 10× reference: ${prodRate >= 20_000 && prodRate > 10 * refRate ? 'met' : 'NOT met'}`);
 
   await differential();
+  fastPathDifferential();
 }
 
 /** After the timings, so it does not disturb them. Throws (exit status 1) on any mismatch. */
@@ -180,6 +187,22 @@ async function differential() {
   }
   console.log(`differential: compiled evaluator vs json-rules-engine on ${total.toLocaleString('en-US')} fact sets × ${bench50.rules.length} rules: ${fired.toLocaleString('en-US')} firings, ${mismatches.length} mismatches (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   if (mismatches.length > 0) throw new Error(`differential: ${mismatches.length} MISMATCHES between the compiled evaluator and json-rules-engine, first: ${JSON.stringify(mismatches.slice(0, 5))}`);
+}
+
+/** rate() = rateReference() on FAST_PATH_RUNS random invoices. Throws (exit status 1) on a mismatch. */
+function fastPathDifferential() {
+  const runs = fastPathRuns(20_000);
+  if (runs === 0) return;
+  const t0 = performance.now();
+  const before = { ...rateStats };
+  const differ = (fast: unknown, ref: unknown) => {
+    if (!isDeepStrictEqual(fast, ref)) throw new Error(`rate() differs from rateReference():\nfast: ${JSON.stringify(fast)}\nreference: ${JSON.stringify(ref)}`);
+  };
+  const r = fc.check(fastPathProperty(differ), { numRuns: runs, seed: FAST_PATH_SEED });
+  const fast = rateStats.fast - before.fast;
+  const fallbacks = rateStats.fallbacks - before.fallbacks;
+  console.log(`fast path differential: rate() vs rateReference() on ${runs.toLocaleString('en-US')} random invoices (${fast.toLocaleString('en-US')} on the exact path, ${fallbacks.toLocaleString('en-US')} fell back): ${r.failed ? 'MISMATCH' : '0 mismatches'} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  if (r.failed) throw new Error(`fast path differential: MISMATCH after ${r.numRuns} runs (seed ${r.seed}, path ${r.counterexamplePath}); counterexample ${JSON.stringify(r.counterexample)}\n${String(r.errorInstance ?? r.error)}`);
 }
 
 main().catch((e) => {

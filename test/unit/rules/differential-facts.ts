@@ -21,6 +21,13 @@ export function diffSets(fallback: number): number {
   return n;
 }
 
+/** How many random condition trees (differential.test.ts): DIFF_TREES if set, else `fallback`. */
+export function diffTrees(fallback: number): number {
+  const n = Number(process.env.DIFF_TREES ?? fallback);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`DIFF_TREES must be a whole number, got ${process.env.DIFF_TREES}`);
+  return n;
+}
+
 /** mulberry32: a fast deterministic PRNG so every run checks the same fact sets. */
 export function prng(seed: number) {
   return () => {

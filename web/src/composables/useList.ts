@@ -5,7 +5,7 @@
  * an old filter never replaces the rows of the current one.
  */
 import { reactive, ref, type Ref } from 'vue';
-import { errorMessage } from '@/composables/useServerErrors';
+import { errorMessage } from '@/composables/errorMessage';
 
 /** Paging as the API takes it. */
 export interface Paging {

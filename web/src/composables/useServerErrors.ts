@@ -7,6 +7,7 @@ import { nextTick, reactive, ref } from 'vue';
 import { ElMessage } from 'element-plus';
 import { ApiError } from '@/api/client';
 import { i18n } from '@/locales';
+import { errorMessage } from '@/composables/errorMessage';
 
 /** `groupIds[2]` → `groupIds`; `$`/empty → ''. */
 export function normalizePath(path: string): string {
@@ -14,14 +15,9 @@ export function normalizePath(path: string): string {
   return path.replace(/\[\d+\]/g, '').replace(/^\$\.?/, '').replace(/^\//, '').replace(/\//g, '.');
 }
 
-export function errorMessage(e: unknown): string {
-  const t = i18n.global.t;
-  if (e instanceof ApiError) {
-    if (e.code === 'NETWORK') return t('errors.network');
-    return e.detail || e.title || t('errors.generic', { code: e.code });
-  }
-  return e instanceof Error ? e.message : String(e);
-}
+// In its own module (no Element Plus) so that useList, and the unit tests of the list composables,
+// do not load all of Element Plus for one function.
+export { errorMessage };
 
 /** Shows any error as a toast (for actions without a form). */
 export function notifyError(e: unknown): void {
