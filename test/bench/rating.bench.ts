@@ -202,7 +202,7 @@ function fastPathDifferential() {
   const fast = rateStats.fast - before.fast;
   const fallbacks = rateStats.fallbacks - before.fallbacks;
   console.log(`fast path differential: rate() vs rateReference() on ${runs.toLocaleString('en-US')} random invoices (${fast.toLocaleString('en-US')} on the exact path, ${fallbacks.toLocaleString('en-US')} fell back): ${r.failed ? 'MISMATCH' : '0 mismatches'} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-  if (r.failed) throw new Error(`fast path differential: MISMATCH after ${r.numRuns} runs (seed ${r.seed}, path ${r.counterexamplePath}); counterexample ${JSON.stringify(r.counterexample)}\n${String(r.errorInstance ?? r.error)}`);
+  if (r.failed) throw new Error(`fast path differential: MISMATCH after ${r.numRuns} runs (seed ${r.seed}, path ${r.counterexamplePath}); counterexample ${JSON.stringify(r.counterexample)}\n${String(r.errorInstance)}`);
 }
 
 main().catch((e) => {
