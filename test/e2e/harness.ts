@@ -1,15 +1,19 @@
 /**
- * Shared e2e harness: builds web/dist when stale, starts the real server (`tsx server/main.ts`)
- * on a free port with a fresh embedded database, launches headless Chromium, signs in.
- * (Same approach as console.test.ts, extracted for the products e2e test.)
+ * Shared e2e harness: builds web/dist when stale, starts the real server (`server/main.ts`) on a
+ * free port with its own embedded database, launches headless Chromium, signs in.
+ * The database is a copy of the run's seeded demo template (./demo-template.ts); without one
+ * (the harness used outside the e2e project, or server/seeds changed since the run started) the
+ * server seeds a fresh database itself, as it does on a first start.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { inject } from 'vitest';
 import { ensureWebBuilt, ROOT } from '../../server/web-build';
+import { e2eServerEnv, sourceHash, templateData, waitForTemplate } from './demo-template';
 
 export { ROOT };
 
@@ -51,20 +55,30 @@ export interface Harness {
   stop: () => Promise<void>;
 }
 
-/** `healthTimeoutMs`: how long the server may take to start (seeding the demo data on a busy machine). */
+/**
+ * `healthTimeoutMs`: how long the server may take to start, waiting for the run's demo template
+ * included (or seeding the demo data itself, without one, on a busy machine).
+ */
 export async function startHarness(opts: { healthTimeoutMs?: number } = {}): Promise<Harness> {
+  const started = Date.now();
+  const timeoutMs = opts.healthTimeoutMs ?? 240_000;
   ensureWebBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'bw-e2e-'));
+  const template = inject('demoTemplate');
+  if (template && template.hash === sourceHash()) {
+    await waitForTemplate(template, started + timeoutMs);
+    cpSync(templateData(template), dataDir, { recursive: true });
+  }
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir };
-  delete env.DATABASE_URL;
-  delete env.DEMO_API_KEY;
+  const env = e2eServerEnv({ PORT: String(port), DATA_DIR: dataDir });
   let log = '';
-  const server = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The server's own node process (not the tsx CLI, which would run it as a child of its own):
+  // stop()'s SIGTERM then reaches server/main.ts, which closes the database.
+  const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   server.stderr?.on('data', (d: Buffer) => (log += d.toString()));
-  await waitForHealth(baseUrl, server, () => log, opts.healthTimeoutMs);
+  await waitForHealth(baseUrl, server, () => log, Math.max(timeoutMs - (Date.now() - started), 60_000));
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
