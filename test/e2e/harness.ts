@@ -120,7 +120,7 @@ export async function pickOption(page: Page, selectTestId: string, optionText: s
  * Vue keeps the app on its mount element), then waits until the page's requests (API calls, lazy
  * chunks) have all answered and none started for `quietMs`: what Playwright's 'networkidle' means,
  * which only applies to a page load. A `page.goto` per page booted the whole console again each time:
- * most of the role walks' time (test/e2e/roles*.test.ts).
+ * most of the role walk's time (test/e2e/roles.test.ts).
  */
 export async function openInApp(page: Page, path: string, quietMs = 500, timeoutMs = 60_000): Promise<void> {
   const inflight = new Set<Request>();
