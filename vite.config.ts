@@ -56,9 +56,11 @@ export default defineConfig({
   },
   test: {
     root: fileURLToPath(new URL('.', import.meta.url)),
-    // Two projects: the unit suite needs no database and shares one module graph per worker
+    // Three projects: the unit suite needs no database and shares one module graph per worker
     // (isolate: false; its files keep no global state), which halves its time; everything else
-    // keeps per-file isolation (each file builds its own app and database).
+    // keeps per-file isolation (each file builds its own app and database). The e2e files (a real
+    // server and Chromium each) start their servers on copies of one demo database that their
+    // globalSetup seeds once per run (test/e2e/demo-template.ts), only when an e2e file runs.
     projects: [
       {
         extends: true,
@@ -66,7 +68,11 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'app', include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', 'test/unit/**'] },
+        test: { name: 'app', include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', 'test/unit/**', 'test/e2e/**'] },
+      },
+      {
+        extends: true,
+        test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/e2e/demo-template.ts'] },
       },
     ],
     testTimeout: 60_000,

@@ -1,15 +1,19 @@
 /**
- * Shared e2e harness: builds web/dist when stale, starts the real server (`tsx server/main.ts`)
- * on a free port with a fresh embedded database, launches headless Chromium, signs in.
- * (Same approach as console.test.ts, extracted for the products e2e test.)
+ * Shared e2e harness: builds web/dist when stale, starts the real server (`server/main.ts`) on a
+ * free port with its own embedded database, launches headless Chromium, signs in.
+ * The database is a copy of the run's seeded demo template (./demo-template.ts); without one
+ * (the harness used outside the e2e project, or server/seeds changed since the run started) the
+ * server seeds a fresh database itself, as it does on a first start.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
+import { inject } from 'vitest';
 import { ensureWebBuilt, ROOT } from '../../server/web-build';
+import { e2eServerEnv, sourceHash, templateData, waitForTemplate } from './demo-template';
 
 export { ROOT };
 
@@ -51,17 +55,26 @@ export interface Harness {
   stop: () => Promise<void>;
 }
 
-/** `healthTimeoutMs`: how long the server may take to start (seeding the demo data on a busy machine). */
+/**
+ * `healthTimeoutMs`: how long the server may take to start (seeding the demo data itself, when
+ * there is no template, on a busy machine). The run's demo template may take longer: every e2e
+ * file started at once waits for the one seed, so that wait is bounded by the test's hook timeout.
+ */
 export async function startHarness(opts: { healthTimeoutMs?: number } = {}): Promise<Harness> {
   ensureWebBuilt();
   const dataDir = mkdtempSync(join(tmpdir(), 'bw-e2e-'));
+  const template = inject('demoTemplate');
+  if (template && template.hash === sourceHash()) {
+    await waitForTemplate(template, Date.now() + 900_000);
+    cpSync(templateData(template), dataDir, { recursive: true });
+  }
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir };
-  delete env.DATABASE_URL;
-  delete env.DEMO_API_KEY;
+  const env = e2eServerEnv({ PORT: String(port), DATA_DIR: dataDir });
   let log = '';
-  const server = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The server's own node process (not the tsx CLI, which would run it as a child of its own):
+  // stop()'s SIGTERM then reaches server/main.ts, which closes the database.
+  const server = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   server.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   server.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   await waitForHealth(baseUrl, server, () => log, opts.healthTimeoutMs);
@@ -100,4 +113,37 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
 export async function pickOption(page: Page, selectTestId: string, optionText: string): Promise<void> {
   await page.click(`[data-testid=${selectTestId}]`);
   await page.locator('.el-select-dropdown__item:visible', { hasText: optionText }).first().click();
+}
+
+/**
+ * Opens `path` inside the running console the way its own menu and links do (vue-router's push;
+ * Vue keeps the app on its mount element), then waits until the page's requests (API calls, lazy
+ * chunks) have all answered and none started for `quietMs`: what Playwright's 'networkidle' means,
+ * which only applies to a page load. A `page.goto` per page booted the whole console again each time:
+ * most of the role walk's time (test/e2e/roles.test.ts).
+ */
+export async function openInApp(page: Page, path: string, quietMs = 500, timeoutMs = 60_000): Promise<void> {
+  const inflight = new Set<Request>();
+  let last = Date.now();
+  // The live KPI stream (an EventSource) stays open by design, as for 'networkidle'.
+  const started = (r: Request) => { if (r.resourceType() !== 'eventsource') { inflight.add(r); last = Date.now(); } };
+  const ended = (r: Request) => { if (inflight.delete(r)) last = Date.now(); };
+  page.on('request', started);
+  page.on('requestfinished', ended);
+  page.on('requestfailed', ended);
+  try {
+    await page.evaluate(async (to) => {
+      const root = document.querySelector('#app') as unknown as { __vue_app__: { config: { globalProperties: { $router: { push: (p: string) => Promise<unknown> } } } } };
+      await root.__vue_app__.config.globalProperties.$router.push(to);
+    }, path);
+    const deadline = Date.now() + timeoutMs;
+    while (inflight.size > 0 || Date.now() - last < quietMs) {
+      if (Date.now() > deadline) throw new Error(`${path}: ${inflight.size} request(s) still open after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    page.off('request', started);
+    page.off('requestfinished', ended);
+    page.off('requestfailed', ended);
+  }
 }

@@ -4,7 +4,7 @@
  *   and signing in lands on the role's home page (never a 403); a `redirect` to a page the user
  *   may not open is ignored; the login form has the optional tenant-code field;
  * - every menu page the role may open loads without a 403 from the API (the console asks only
- *   for what the role may read);
+ *   for what the role may read), opened inside the console as its menu does;
  * - a marketer sees no empty subscription/usage/invoice tabs on a customer and is not offered tax
  *   rules; an executive reads a plan without the preview panel and without preview calls;
  * - the browser tab title follows a language switch.
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { ROOT, hasChromium, startHarness, type Harness } from './harness';
+import { ROOT, hasChromium, openInApp, startHarness, type Harness } from './harness';
 
 if (!hasChromium) console.warn('[e2e] SKIPPED: /usr/bin/chromium not found.');
 
@@ -102,9 +102,10 @@ describe.skipIf(!hasChromium)('roles that hold (headless Chromium)', () => {
         const perms = new Set(me.permissions);
         for (const p of PAGES) {
           if (p.perm && !perms.has(p.perm)) continue;
-          await page.goto(`${h.baseUrl}${p.path}`);
+          // Inside the console, as its menu opens pages (a reload per page was most of this file's
+          // time); deep links and the redirects of a fresh load are the sign-in's and the tests' below.
+          await openInApp(page, p.path);
           await page.locator('[data-testid=tree-menu]').waitFor();
-          await page.waitForLoadState('networkidle');
           expect(new URL(page.url()).pathname, `${role.email} ${p.path}`).toBe(p.path);
         }
         expect(denied).toEqual([]);
