@@ -35,12 +35,16 @@ export const PERMISSIONS: PermissionDef[] = [
   P('payments:read', '수납 조회', 'View payments'),
   P('payments:write', '수납 관리', 'Manage payments'),
   P('analytics:read', '통계 조회', 'View analytics'),
-  // Outbound webhooks and dunning had borrowed tenant:* and invoices:*; migration 0015 gave these
+  // Outbound webhooks and dunning had borrowed tenant:* and invoices:*; migration 0016 gave these
   // to every group and key that held the borrowed ones, so nobody lost access.
   P('webhooks:read', '웹훅 조회', 'View webhook endpoints and deliveries'),
   P('webhooks:write', '웹훅 관리', 'Manage webhook endpoints'),
   P('dunning:read', '미납 조치 조회', 'View dunning'),
   P('dunning:write', '미납 조치 실행', 'Run dunning, exclusions and invoice controls'),
+  // Gateway settings had borrowed payments:read (reading) and tenant:write (credentials, on/off,
+  // connection tests); migration 0024 gave these to every group and key holding the borrowed ones.
+  P('gateways:read', 'PG사 설정 조회', 'View payment gateway settings'),
+  P('gateways:write', 'PG사 설정 관리', 'Manage payment gateway credentials and settings'),
 ];
 
 export const PERMISSION_CODES = new Set(PERMISSIONS.map((p) => p.code));
@@ -62,7 +66,7 @@ export const BUILT_IN_ROLES: RoleDef[] = [
     description: 'Plans, customers, bill runs, invoices and payments',
     permissions: ['tenant:read', 'catalog:read', 'catalog:write', 'rules:read', 'rules:write_tax', 'rules:write_dunning', 'customers:read', 'customers:write',
       'billing:read', 'billing:write', 'invoices:read', 'invoices:write', 'payments:read', 'payments:write', 'analytics:read', 'audit:read',
-      'dunning:read', 'dunning:write', 'webhooks:read'],
+      'dunning:read', 'dunning:write', 'webhooks:read', 'gateways:read'],
   },
   {
     code: 'marketer', name: { ko: '마케터', en: 'Marketer' },

@@ -96,7 +96,7 @@ describe('enable / disable', () => {
     await call('PATCH', '/gateways/sandbox', { enabled: true });
   });
 
-  it('only tenant:write changes settings or tests connections: a billing manager reads them', async () => {
+  it('only gateways:write changes settings or tests connections: a billing manager reads them', async () => {
     const cookie = await t.login('billing@demo.billwise.dev');
     const as = (method: string, path: string, body?: unknown) => t.call(method, `/api/v1${path}`, { cookie, body });
     expect((await as('GET', '/gateways')).status).toBe(200);

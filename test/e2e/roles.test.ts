@@ -25,6 +25,7 @@ const PAGES: Array<{ path: string; perm?: string }> = [
   { path: '/common/groups', perm: 'users:read' },
   { path: '/common/api-keys', perm: 'apikeys:read' },
   { path: '/common/audit-log', perm: 'audit:read' },
+  { path: '/common/gateways', perm: 'gateways:read' },
   { path: '/products/plans', perm: 'catalog:read' },
   { path: '/products/rules', perm: 'rules:read' },
   { path: '/customers/list', perm: 'customers:read' },

@@ -59,6 +59,9 @@ export const customers = pgTable('customers', {
   uniqueIndex('customers_tenant_external_uq').on(t.tenantId, t.externalId),
   index('customers_tenant_name_idx').on(t.tenantId, t.name),
   index('customers_tenant_payer_idx').on(t.tenantId, t.payerId),
+  // The customer list's default order (newest first, then id): without it every list request
+  // sorted all of the tenant's customers, which at 100,000 held PGlite (and so the server) per call.
+  index('customers_tenant_created_idx').on(t.tenantId, t.createdAt.desc().nullsFirst(), t.id),
 ]);
 
 /** People to talk to at a customer (담당자). Replaced as a list when a customer is changed. */

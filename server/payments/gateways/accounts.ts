@@ -25,7 +25,16 @@ function keyHints(sealed: string): { readable: boolean; hints: Record<string, st
 }
 
 export async function listGateways({ ctx }: { ctx: Ctx }) {
-  assertPermission(ctx, 'payments:read');
+  assertPermission(ctx, 'gateways:read');
+  return gatewayList(ctx);
+}
+
+/**
+ * The gateways as a write answers them: a caller allowed to change a gateway (gateways:write) is
+ * answered with what it wrote even without gateways:read (a write either succeeds and says so,
+ * or fails and changes nothing).
+ */
+export async function gatewayList(ctx: Ctx) {
   const data = [];
   for (const provider of PROVIDERS) {
     const [row] = await q(ctx).select().from(gatewayAccounts).where(and(eq(gatewayAccounts.tenantId, ctx.tenantId), eq(gatewayAccounts.provider, provider)));
@@ -40,7 +49,7 @@ export async function listGateways({ ctx }: { ctx: Ctx }) {
 }
 
 export async function setGatewayCredentials({ ctx, provider, credentials }: { ctx: Ctx; provider: Provider; credentials: Record<string, string> }) {
-  assertPermission(ctx, 'tenant:write');
+  assertPermission(ctx, 'gateways:write');
   const accepted = Object.keys(CREDENTIAL_KEYS[provider]);
   const issues = Object.keys(credentials).filter((k) => !accepted.includes(k)).map((k) => ({ path: `credentials.${k}`, message: `is not a ${provider} credential (${accepted.join(', ') || 'none'})` }));
   if (!accepted.length) issues.push({ path: 'provider', message: 'the sandbox needs no credentials' });
@@ -52,15 +61,15 @@ export async function setGatewayCredentials({ ctx, provider, credentials }: { ct
       .onConflictDoUpdate({ target: [gatewayAccounts.tenantId, gatewayAccounts.provider], set: { configEncrypted: encryptSecret(JSON.stringify(credentials)), keyNames, updatedAt: ctx.now() } });
     await recordAudit(tx, tctx, { action: 'gateway.credentials_set', entityType: 'gateway', entityId: null, after: { provider, keyNames } });
   });
-  return listGateways({ ctx });
+  return gatewayList(ctx);
 }
 
 export async function removeGatewayCredentials({ ctx, provider }: { ctx: Ctx; provider: Provider }) {
-  assertPermission(ctx, 'tenant:write');
+  assertPermission(ctx, 'gateways:write');
   await withTransaction(ctx, async (tx, tctx) => {
     const gone = await tx.delete(gatewayAccounts).where(and(eq(gatewayAccounts.tenantId, ctx.tenantId), eq(gatewayAccounts.provider, provider))).returning({ id: gatewayAccounts.id });
     if (!gone.length) throw notFound('Gateway credentials');
     await recordAudit(tx, tctx, { action: 'gateway.credentials_removed', entityType: 'gateway', entityId: null, after: { provider } });
   });
-  return listGateways({ ctx });
+  return gatewayList(ctx);
 }

@@ -7,20 +7,20 @@
 import { gatewaySettings } from '../../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../../lib/context';
 import { recordAudit } from '../../audit/record';
-import { listGateways } from './accounts';
+import { gatewayList } from './accounts';
 import { gatewayFor } from './registry';
 import { GatewayRejected, GatewayUnavailable } from './types';
 import { gatewayEnabled, type Provider } from './credentials';
 
 export async function setGatewayEnabled({ ctx, provider, enabled }: { ctx: Ctx; provider: Provider; enabled: boolean }) {
-  assertPermission(ctx, 'tenant:write');
+  assertPermission(ctx, 'gateways:write');
   await withTransaction(ctx, async (tx, tctx) => {
     const before = await gatewayEnabled(tx, ctx.tenantId, provider);
     await tx.insert(gatewaySettings).values({ tenantId: ctx.tenantId, provider, enabled, updatedAt: ctx.now() })
       .onConflictDoUpdate({ target: [gatewaySettings.tenantId, gatewaySettings.provider], set: { enabled, updatedAt: ctx.now() } });
     if (before !== enabled) await recordAudit(tx, tctx, { action: enabled ? 'gateway.enabled' : 'gateway.disabled', entityType: 'gateway', entityId: null, before: { provider, enabled: before }, after: { provider, enabled } });
   });
-  return listGateways({ ctx });
+  return gatewayList(ctx);
 }
 
 export type ConnectionResult = { ok: boolean; outcome: 'ok' | 'not_configured' | 'rejected' | 'unavailable'; code: string | null; message: string | null };
@@ -31,7 +31,7 @@ export type ConnectionResult = { ok: boolean; outcome: 'ok' | 'not_configured' |
  * sandbox is built in and always answers.
  */
 export async function testGatewayConnection({ ctx, provider }: { ctx: Ctx; provider: Provider }): Promise<ConnectionResult> {
-  assertPermission(ctx, 'tenant:write');
+  assertPermission(ctx, 'gateways:write');
   try {
     const gateway = await gatewayFor(q(ctx), ctx.tenantId, provider);
     await gateway.checkConnection?.();

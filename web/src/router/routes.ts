@@ -108,7 +108,7 @@ export const consoleRoutes: RouteRecordRaw[] = [
     path: '/common/gateways',
     name: 'common-gateways',
     component: () => import('@/pages/common/GatewaysPage.vue'),
-    meta: { title: 'gateways.route', area: 'common', group: 'tenant', icon: CreditCard, permission: 'payments:read' },
+    meta: { title: 'gateways.route', area: 'common', group: 'tenant', icon: CreditCard, permission: 'gateways:read' },
   },
   {
     path: '/common/audit-log',

@@ -1,0 +1,1 @@
+CREATE INDEX "customers_tenant_created_idx" ON "customers" USING btree ("tenant_id","created_at" DESC NULLS FIRST,"id");
