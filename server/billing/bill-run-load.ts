@@ -85,11 +85,23 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
       .from(bills).where(and(eq(bills.tenantId, run.tenantId), inArray(bills.subscriptionId, ids), sql`${bills.periodStart} <= ${run.periodStart}`)).groupBy(bills.subscriptionId),
     // In-advance charges for this period credited back from a date inside it (a mid-period change):
     // the days from then on are charged on this run's invoice (server/subscriptions/advance-credit.ts).
-    db.select({ id: advanceCredits.subscriptionId, from: sql<string>`min(${advanceCredits.creditedFrom})::text` }).from(advanceCredits)
-      .where(and(eq(advanceCredits.tenantId, run.tenantId), inArray(advanceCredits.subscriptionId, ids), gte(advanceCredits.creditedFrom, run.periodStart), lt(advanceCredits.creditedFrom, run.periodEnd)))
+    // The earliest such date after the period bounds a yearly plan's catch-up (./anniversary-catch-up.ts).
+    db.select({
+      id: advanceCredits.subscriptionId,
+      from: sql<string | null>`(min(${advanceCredits.creditedFrom}) filter (where ${advanceCredits.creditedFrom} < ${run.periodEnd}))::text`,
+      until: sql<string | null>`(min(${advanceCredits.creditedFrom}) filter (where ${advanceCredits.creditedFrom} >= ${run.periodEnd}))::text`,
+    }).from(advanceCredits)
+      .where(and(eq(advanceCredits.tenantId, run.tenantId), inArray(advanceCredits.subscriptionId, ids), gte(advanceCredits.creditedFrom, run.periodStart)))
       .groupBy(advanceCredits.subscriptionId),
   ]) : [[], [], []];
-  const creditedMap = new Map(credited.map((c) => [c.id, c.from]));
+  const creditedMap = new Map(credited.filter((c) => c.from).map((c) => [c.id, c.from!]));
+  const untilMap = new Map(credited.filter((c) => c.from && c.until).map((c) => [c.id, c.until!]));
+  // A yearly plan's catch-up reaches to the end of its anniversary period: those subscriptions' later phases too.
+  if (creditedMap.size) {
+    phases.push(...await db.select().from(subscriptionPhases).where(and(eq(subscriptionPhases.tenantId, run.tenantId),
+      inArray(subscriptionPhases.subscriptionId, [...creditedMap.keys()]), gte(subscriptionPhases.startDate, phaseHorizon(run.periodEnd)))));
+    phases.sort((a, b) => (a.startDate < b.startDate ? -1 : a.startDate > b.startDate ? 1 : 0));
+  }
   const billedSet = new Set(perSub.filter((b) => b.billed).map((b) => b.id));
   const priorMap = new Map(perSub.map((p) => [p.id, Number(p.prior)]));
   const phasesBySub = new Map<string, typeof phases>();
@@ -109,7 +121,8 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
     const ph = phasesBySub.get(s.id);
     if (!ph?.length || billedSet.has(s.id) || (only && !only.has(s.id))) continue;
     const creditedFrom = creditedMap.get(s.id);
-    out.get(customerBillTo.get(s.customerId)!)!.subs.push({ sub: s, phases: ph, priorBills: priorMap.get(s.id) ?? 0, ...(creditedFrom ? { creditedFrom } : {}) });
+    const creditedUntil = untilMap.get(s.id);
+    out.get(customerBillTo.get(s.customerId)!)!.subs.push({ sub: s, phases: ph, priorBills: priorMap.get(s.id) ?? 0, ...(creditedFrom ? { creditedFrom } : {}), ...(creditedUntil ? { creditedUntil } : {}) });
   }
   return [...out.values()];
 }

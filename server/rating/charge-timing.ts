@@ -15,6 +15,9 @@
  *   recurring components only (prorated; one-time and installment amounts of that cycle were
  *   charged with the advance). This is the "remaining time on the new plan" of Stripe/Chargebee
  *   proration, charged on the next invoice.
+ * - `catchUpOnly` (stored billing, yearly and multi-month plans, whose whole anniversary period was
+ *   billed in advance): the catch-up slot alone, the rated (anniversary) period from `creditedFrom`
+ *   on, whatever the cycle; nothing else. The year after is billed by its own anniversary run.
  * - `charge: "one_time"`: the slot of service cycle 1 only, in full.
  * - `installments: {count: N}`: the slots of service cycles 1..N, installment k = cycle k.
  * One-time and installment amounts are charged once per service cycle per subscription: when a
@@ -69,6 +72,8 @@ interface SlotPeriod { period: Period; cycle: number; advance: boolean; catchUp:
 
 function slotPeriods(sub: SubscriptionInput, period: Period, cycleIndex: number): SlotPeriod[] {
   const plan = sub.plan;
+  // A yearly (anniversary) period already billed in advance: only the days from creditedFrom on.
+  if (sub.catchUpOnly) return sub.creditedFrom && sub.creditedFrom > period.start && sub.creditedFrom < period.end ? [{ period, cycle: cycleIndex, advance: false, catchUp: true }] : [];
   if (!isInAdvance(plan)) return [{ period, cycle: cycleIndex, advance: false, catchUp: false }];
   const next = { period: nextPeriod(plan, period), cycle: cycleIndex + 1, advance: true, catchUp: false };
   if (cycleIndex === 1) return [{ period, cycle: 1, advance: false, catchUp: false }, next];

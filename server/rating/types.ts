@@ -36,6 +36,13 @@ export interface SubscriptionInput {
    * charges its own period anyway, and for plans billed in arrears.
    */
   creditedFrom?: string;
+  /**
+   * Stored billing, yearly and multi-month plans (billed on their anniversary for the whole
+   * period, the rated period here): charge only the days from `creditedFrom` on (recurring
+   * components, prorated over the period), after a mid-year change credited the old plan's unused
+   * part. No other slot; one-time and installment amounts are never charged by it (charge-timing.ts).
+   */
+  catchUpOnly?: boolean;
 }
 
 /** What stored billing knows about a promotion's or coupon's consumption before this invoice. */
