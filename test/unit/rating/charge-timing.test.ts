@@ -134,6 +134,21 @@ describe('billing in advance', () => {
     expect(base(both(input([{ ...segs[0], creditedFrom: '2025-09-20' }], { period: sep })))).toEqual([]);
   });
 
+  it('catchUpOnly (a yearly plan changed mid-year): only the days of the year from creditedFrom on, recurring components only', () => {
+    const year = { start: '2026-01-01', end: '2027-01-01' };
+    const yearly = { ...device, interval: 'year', code: 'phone-y' } as PlanDoc;
+    const sub: SubscriptionInput = { id: 'Y', plan: yearly, startDate: '2026-06-01', cycleIndex: 2, creditedFrom: '2026-06-01', catchUpOnly: true };
+    // 33,000 × 214/365 (June 1 – January 1) = 19,347.9… → 19,348; no setup fee, no installment.
+    expect(charges(both(krw([sub], { period: year })))).toEqual([
+      { component: 'service', amount: '19348', detail: { code: 'in_advance', servicePeriod: { start: '2026-06-01', end: '2027-01-01' } } },
+    ]);
+    // Ending (a later change already credited) on September 1: 92 days → 8,317.8… → 8,318.
+    expect(charges(both(krw([{ ...sub, endDate: '2026-09-01' }], { period: year })))[0].amount).toBe('8318');
+    // On the anniversary itself or outside the year: nothing (the anniversary run bills the whole year).
+    expect(charges(both(krw([{ ...sub, creditedFrom: '2026-01-01' }], { period: year })))).toEqual([]);
+    expect(charges(both(krw([{ ...sub, creditedFrom: '2027-02-01' }], { period: year })))).toEqual([]);
+  });
+
   it('the service period of an in-advance line is the part of the next period the segment covers', () => {
     const sep = { start: '2025-09-01', end: '2025-10-01' };
     const r = both(input([{ plan: monthly, startDate: '2025-08-10', endDate: '2025-10-16', cycleIndex: 2 }], { period: sep }));

@@ -4,7 +4,7 @@
  * invoices: every pricing model, proration and trials, minimums, every rule kind, exclusive
  * groups, cycles, coupons, budgets, several subscriptions, all rounding modes and currencies
  * with 0, 2 and 3 decimals; one-time charges, installments, in-advance timing (with the catch-up
- * after a mid-period change, `creditedFrom`) and terms, with segments of one subscription sharing
+ * after a mid-period change, `creditedFrom`, alone for yearly plans: `catchUpOnly`) and terms, with segments of one subscription sharing
  * an id. Equal means deep-equal results, trace included.
  */
 import { isDeepStrictEqual } from 'node:util';
@@ -118,7 +118,7 @@ const inputArb = (c: string): fc.Arbitrary<RatingInput> =>
   fc.record({
     rounding: mode,
     subs: fc.array(
-      fc.record({ plan: planArb, start: fc.integer({ min: 0, max: 35 }), end: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }), cycleIndex: fc.integer({ min: 1, max: 7 }), seats: qty, calls: qty, coupon: fc.boolean(), id: fc.constantFrom(undefined, 's1', 's2'), credited: fc.option(fc.integer({ min: 0, max: 33 }), { nil: undefined }) }),
+      fc.record({ plan: planArb, start: fc.integer({ min: 0, max: 35 }), end: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }), cycleIndex: fc.integer({ min: 1, max: 7 }), seats: qty, calls: qty, coupon: fc.boolean(), id: fc.constantFrom(undefined, 's1', 's2'), credited: fc.option(fc.integer({ min: 0, max: 33 }), { nil: undefined }), catchUpOnly: fc.boolean() }),
       { minLength: 1, maxLength: 3 },
     ),
     coupons: fc.constantFrom([], ['X']),
@@ -148,6 +148,8 @@ const inputArb = (c: string): fc.Arbitrary<RatingInput> =>
       ...(s.coupon ? { coupons: ['X'] } : {}),
       // In advance, after a mid-period change: the period's days from here on are charged again (also before/after the period: ignored).
       ...(s.credited !== undefined ? { creditedFrom: s.credited < 31 ? `2025-05-${String(s.credited + 1).padStart(2, '0')}` : s.credited === 31 ? '2025-04-20' : '2025-06-01' } : {}),
+      // A yearly plan's catch-up after a mid-year change (stored billing): only the days from creditedFrom on.
+      ...(s.credited !== undefined && s.catchUpOnly ? { catchUpOnly: true } : {}),
     })),
   }) as unknown as RatingInput);
 
