@@ -16,6 +16,7 @@ import { loadUsage, type UsageBook } from './usage';
 import { CYCLE_LOOKBACK_DAYS, cyclesEndingIn, isCycleInterval } from './cycles';
 import type { PayerData, RunDocs } from './rate-payer';
 import { latestChurnFacts, readsChurnFacts } from '../churn/facts';
+import { resumesIn, unpaidResumes } from './resumed-days';
 
 type Run = typeof billRuns.$inferSelect;
 
@@ -95,7 +96,7 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
       .groupBy(advanceCredits.subscriptionId),
   ]) : [[], [], []];
   const creditedMap = new Map(credited.filter((c) => c.from).map((c) => [c.id, c.from!]));
-  const untilMap = new Map(credited.filter((c) => c.from && c.until).map((c) => [c.id, c.until!]));
+  const untilMap = new Map(credited.filter((c) => c.until).map((c) => [c.id, c.until!]));
   // A yearly plan's catch-up reaches to the end of its anniversary period: those subscriptions' later phases too.
   if (creditedMap.size) {
     phases.push(...await db.select().from(subscriptionPhases).where(and(eq(subscriptionPhases.tenantId, run.tenantId),
@@ -109,6 +110,9 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
     const list = phasesBySub.get(p.subscriptionId);
     if (list) list.push(p); else phasesBySub.set(p.subscriptionId, [p]);
   }
+  // A pause spanning periods: the resumed days of this period that no earlier bill paid in advance (./resumed-days.ts).
+  const resumed = await unpaidResumes(db, run.tenantId, { start: run.periodStart, end: run.periodEnd },
+    resumesIn(subs.filter((s) => !billedSet.has(s.id) && (!only || only.has(s.id))), phasesBySub, { start: run.periodStart, end: run.periodEnd }));
   const out = new Map<string, PayerData>();
   for (const b of billTos) out.set(b, { billTo: b, payerId: null, customers: [], subs: [] });
   for (const c of cs) {
@@ -120,7 +124,7 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
   for (const s of subs) {
     const ph = phasesBySub.get(s.id);
     if (!ph?.length || billedSet.has(s.id) || (only && !only.has(s.id))) continue;
-    const creditedFrom = creditedMap.get(s.id);
+    const creditedFrom = [creditedMap.get(s.id), resumed.get(s.id)].filter((d): d is string => !!d).sort()[0];
     const creditedUntil = untilMap.get(s.id);
     out.get(customerBillTo.get(s.customerId)!)!.subs.push({ sub: s, phases: ph, priorBills: priorMap.get(s.id) ?? 0, ...(creditedFrom ? { creditedFrom } : {}), ...(creditedUntil ? { creditedUntil } : {}) });
   }
