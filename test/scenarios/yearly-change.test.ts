@@ -14,7 +14,7 @@ import { importDocuments } from '../../server/catalog/versions';
 import { createCustomer } from '../../server/customers/customers';
 import { CustomerCreateIn } from '../../server/customers/schemas';
 import { createOrder, transitionOrder } from '../../server/subscriptions/orders';
-import { changePlan } from '../../server/subscriptions/subscriptions';
+import { changePlan, pauseSubscription, resumeSubscription, setQuantities } from '../../server/subscriptions/subscriptions';
 import { runBillRunNow } from '../../server/billing/bill-runs';
 import { finalizeInvoice, getInvoice, listInvoices } from '../../server/invoices/invoices';
 import { addInterval } from '../../server/lib/dates';
@@ -131,5 +131,33 @@ describe('a yearly plan billed in advance, changed to another yearly plan after 
     for (const m of ['2026-10-01', '2026-11-01', '2026-12-01']) expect(await billMonth(m, lee)).toEqual([]);
     const [jan27] = await billMonth('2027-01-01', lee);
     expect(charged(jan27)).toEqual(['year-c base 3000.00 whole period', 'year-c seats 200.00 whole period']);
+  });
+});
+
+describe('a yearly plan paused from March to July, then with more seats', () => {
+  it('credits the paused months, charges the rest of the year from the resume once, and re-charges the seats from the change', async () => {
+    setDay('2026-01-01');
+    const kim = await customer('kim');
+    const sub = await subscribe(kim, 'year-a', '2026-01-01', { seats: '1' });
+    const [jan] = await billMonth('2026-01-01', kim);
+    // Paused March 1: March 1 – January 1 (306 days) back: 1,200 × 306/365 = 1,006.0273… → 1,006.03; 100 × 306/365 = 83.8356… → 83.84.
+    setDay('2026-03-01');
+    await pauseSubscription({ ctx, id: sub, input: {} });
+    expect((await credits(jan.id)).map(([amount]) => amount)).toEqual(['1089.87']);
+    for (const m of ['2026-02-01', '2026-03-01', '2026-04-01', '2026-05-01']) for (const inv of await billMonth(m, kim)) expect(charged(inv)).toEqual([]);
+    // Resumed July 1: the July run charges July 1 – January 1 (184 days): 1,200 × 184/365 = 604.9315… → 604.93; 100 × 184/365 = 50.4109… → 50.41.
+    setDay('2026-07-01');
+    await resumeSubscription({ ctx, id: sub, input: {} });
+    for (const inv of await billMonth('2026-06-01', kim)) expect(charged(inv)).toEqual([]);
+    const [jul] = await billMonth('2026-07-01', kim);
+    expect(charged(jul)).toEqual(['year-a base 604.93 2026-07-01..2027-01-01', 'year-a seats 50.41 2026-07-01..2027-01-01']);
+    for (const m of ['2026-08-01', '2026-09-01']) for (const inv of await billMonth(m, kim)) expect(charged(inv)).toEqual([]);
+    // October 1: 3 seats. The July catch-up is credited from October 1, 92 of its 184 days: 302.465 → 302.47 and 25.205 → 25.21 …
+    setDay('2026-10-01');
+    await setQuantities({ ctx, id: sub, input: { quantities: { seats: '3' } } });
+    expect(await credits(jul.id)).toEqual([['327.68', ['base: unused 2026-10-01 – 2027-01-01 = 302.47', 'seats: unused 2026-10-01 – 2027-01-01 = 25.21']]]);
+    // … and the October run charges the 3 seats for October 1 – January 1 (92 days of 365): 1,200 × 92/365 = 302.4657… → 302.47; 300 × 92/365 = 75.6164… → 75.62.
+    const [oct] = await billMonth('2026-10-01', kim);
+    expect(charged(oct)).toEqual(['year-a base 302.47 2026-10-01..2027-01-01', 'year-a seats 75.62 2026-10-01..2027-01-01']);
   });
 });
