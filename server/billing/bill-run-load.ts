@@ -17,6 +17,7 @@ import { CYCLE_LOOKBACK_DAYS, cyclesEndingIn, isCycleInterval } from './cycles';
 import type { PayerData, RunDocs } from './rate-payer';
 import { latestChurnFacts, readsChurnFacts } from '../churn/facts';
 import { resumesIn, unpaidResumes } from './resumed-days';
+import { acceleratedAlready } from './accelerated';
 
 type Run = typeof billRuns.$inferSelect;
 
@@ -113,6 +114,8 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
   // A pause spanning periods: the resumed days of this period that no earlier bill paid in advance (./resumed-days.ts).
   const resumed = await unpaidResumes(db, run.tenantId, { start: run.periodStart, end: run.periodEnd },
     resumesIn(subs.filter((s) => !billedSet.has(s.id) && (!only || only.has(s.id))), phasesBySub, { start: run.periodStart, end: run.periodEnd }));
+  // Subscriptions that end: the installments left are charged once (./accelerated.ts).
+  const accelerated = await acceleratedAlready(db, run.tenantId, run.periodStart, subs.filter((s) => s.endDate && s.endDate > run.periodStart).map((s) => s.id));
   const out = new Map<string, PayerData>();
   for (const b of billTos) out.set(b, { billTo: b, payerId: null, customers: [], subs: [] });
   for (const c of cs) {
@@ -126,7 +129,7 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
     if (!ph?.length || billedSet.has(s.id) || (only && !only.has(s.id))) continue;
     const creditedFrom = [creditedMap.get(s.id), resumed.get(s.id)].filter((d): d is string => !!d).sort()[0];
     const creditedUntil = untilMap.get(s.id);
-    out.get(customerBillTo.get(s.customerId)!)!.subs.push({ sub: s, phases: ph, priorBills: priorMap.get(s.id) ?? 0, ...(creditedFrom ? { creditedFrom } : {}), ...(creditedUntil ? { creditedUntil } : {}) });
+    out.get(customerBillTo.get(s.customerId)!)!.subs.push({ sub: s, phases: ph, priorBills: priorMap.get(s.id) ?? 0, ...(creditedFrom ? { creditedFrom } : {}), ...(creditedUntil ? { creditedUntil } : {}), ...(accelerated.has(s.id) ? { installmentsAccelerated: true } : {}) });
   }
   return [...out.values()];
 }

@@ -34,6 +34,8 @@ export interface PayerSubscription {
   creditedFrom?: string;
   /** The earliest such date after the run's period: a yearly catch-up stops there (./anniversary-catch-up.ts). */
   creditedUntil?: string;
+  /** An earlier bill already charged the installments left at the subscription's end (./accelerated.ts). */
+  installmentsAccelerated?: boolean;
 }
 export interface PayerData {
   billTo: string; payerId: string | null; customers: CustomerRow[]; subs: PayerSubscription[];
@@ -229,6 +231,8 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
           cycleIndex: ps.priorBills + 1, quantities: phase.quantities, usage: usageOf(rated, segStart, segEnd, isLast), coupons,
           ...(ps.creditedFrom ? { creditedFrom: ps.creditedFrom } : {}),
         };
+        // The final segment of a subscription that ends: installments left are charged at once (./accelerated.ts).
+        if (rated === doc && sub.endDate && input.endDate === sub.endDate && !ps.installmentsAccelerated) input.ends = true;
         add(doc.currency, sub.customerId, period, { ps, phase, plan, input, lastInPeriod: isLast, segStart, segEnd: minDate(phase.endDate ?? period.end, period.end) });
       };
       if (mode === 'arrears') { inArrears(doc); return; }
