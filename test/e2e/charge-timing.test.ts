@@ -48,6 +48,8 @@ describe.skipIf(!hasChromium)('plan builder: installments and the schedule previ
     expect(labels).toEqual(expect.arrayContaining(['Basic (basic)', 'Standard (standard)', 'Standard (연간) (standard-annual)']));
     expect(labels.some((l) => /eureka|aws-passthrough/.test(l))).toBe(false);
     await options.filter({ hasText: '(standard)' }).first().click();
+    // A valid choice: no field error left on the term.
+    await expect.poll(() => page.locator('.el-form-item__error', { hasText: 'planCode' }).count(), { timeout: 10_000 }).toBe(0);
     await page.screenshot({ path: join(ROOT, 'test-results', 'charge-timing-move-plan.png') });
     await page.context().close();
   }, 120_000);
