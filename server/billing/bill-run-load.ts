@@ -16,6 +16,8 @@ import { loadUsage, type UsageBook } from './usage';
 import { CYCLE_LOOKBACK_DAYS, cyclesEndingIn, isCycleInterval } from './cycles';
 import type { PayerData, RunDocs } from './rate-payer';
 import { latestChurnFacts, readsChurnFacts } from '../churn/facts';
+import { resumesIn, unpaidResumes } from './resumed-days';
+import { acceleratedAlready } from './accelerated';
 
 type Run = typeof billRuns.$inferSelect;
 
@@ -85,11 +87,23 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
       .from(bills).where(and(eq(bills.tenantId, run.tenantId), inArray(bills.subscriptionId, ids), sql`${bills.periodStart} <= ${run.periodStart}`)).groupBy(bills.subscriptionId),
     // In-advance charges for this period credited back from a date inside it (a mid-period change):
     // the days from then on are charged on this run's invoice (server/subscriptions/advance-credit.ts).
-    db.select({ id: advanceCredits.subscriptionId, from: sql<string>`min(${advanceCredits.creditedFrom})::text` }).from(advanceCredits)
-      .where(and(eq(advanceCredits.tenantId, run.tenantId), inArray(advanceCredits.subscriptionId, ids), gte(advanceCredits.creditedFrom, run.periodStart), lt(advanceCredits.creditedFrom, run.periodEnd)))
+    // The earliest such date after the period bounds a yearly plan's catch-up (./anniversary-catch-up.ts).
+    db.select({
+      id: advanceCredits.subscriptionId,
+      from: sql<string | null>`(min(${advanceCredits.creditedFrom}) filter (where ${advanceCredits.creditedFrom} < ${run.periodEnd}))::text`,
+      until: sql<string | null>`(min(${advanceCredits.creditedFrom}) filter (where ${advanceCredits.creditedFrom} >= ${run.periodEnd}))::text`,
+    }).from(advanceCredits)
+      .where(and(eq(advanceCredits.tenantId, run.tenantId), inArray(advanceCredits.subscriptionId, ids), gte(advanceCredits.creditedFrom, run.periodStart)))
       .groupBy(advanceCredits.subscriptionId),
   ]) : [[], [], []];
-  const creditedMap = new Map(credited.map((c) => [c.id, c.from]));
+  const creditedMap = new Map(credited.filter((c) => c.from).map((c) => [c.id, c.from!]));
+  const untilMap = new Map(credited.filter((c) => c.until).map((c) => [c.id, c.until!]));
+  // A yearly plan's catch-up reaches to the end of its anniversary period: those subscriptions' later phases too.
+  if (creditedMap.size) {
+    phases.push(...await db.select().from(subscriptionPhases).where(and(eq(subscriptionPhases.tenantId, run.tenantId),
+      inArray(subscriptionPhases.subscriptionId, [...creditedMap.keys()]), gte(subscriptionPhases.startDate, phaseHorizon(run.periodEnd)))));
+    phases.sort((a, b) => (a.startDate < b.startDate ? -1 : a.startDate > b.startDate ? 1 : 0));
+  }
   const billedSet = new Set(perSub.filter((b) => b.billed).map((b) => b.id));
   const priorMap = new Map(perSub.map((p) => [p.id, Number(p.prior)]));
   const phasesBySub = new Map<string, typeof phases>();
@@ -97,6 +111,11 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
     const list = phasesBySub.get(p.subscriptionId);
     if (list) list.push(p); else phasesBySub.set(p.subscriptionId, [p]);
   }
+  // A pause spanning periods: the resumed days of this period that no earlier bill paid in advance (./resumed-days.ts).
+  const resumed = await unpaidResumes(db, run.tenantId, { start: run.periodStart, end: run.periodEnd },
+    resumesIn(subs.filter((s) => !billedSet.has(s.id) && (!only || only.has(s.id))), phasesBySub, { start: run.periodStart, end: run.periodEnd }));
+  // Subscriptions that end: the installments left are charged once (./accelerated.ts).
+  const accelerated = await acceleratedAlready(db, run.tenantId, run.periodStart, subs.filter((s) => s.endDate && s.endDate > run.periodStart).map((s) => s.id));
   const out = new Map<string, PayerData>();
   for (const b of billTos) out.set(b, { billTo: b, payerId: null, customers: [], subs: [] });
   for (const c of cs) {
@@ -108,8 +127,9 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
   for (const s of subs) {
     const ph = phasesBySub.get(s.id);
     if (!ph?.length || billedSet.has(s.id) || (only && !only.has(s.id))) continue;
-    const creditedFrom = creditedMap.get(s.id);
-    out.get(customerBillTo.get(s.customerId)!)!.subs.push({ sub: s, phases: ph, priorBills: priorMap.get(s.id) ?? 0, ...(creditedFrom ? { creditedFrom } : {}) });
+    const creditedFrom = [creditedMap.get(s.id), resumed.get(s.id)].filter((d): d is string => !!d).sort()[0];
+    const creditedUntil = untilMap.get(s.id);
+    out.get(customerBillTo.get(s.customerId)!)!.subs.push({ sub: s, phases: ph, priorBills: priorMap.get(s.id) ?? 0, ...(creditedFrom ? { creditedFrom } : {}), ...(creditedUntil ? { creditedUntil } : {}), ...(accelerated.has(s.id) ? { installmentsAccelerated: true } : {}) });
   }
   return [...out.values()];
 }

@@ -22,6 +22,7 @@ import type { FactCustomer } from '../rules/facts';
 import { usageQuantity, type UsageBook } from './usage';
 import { cyclesEndingIn, type CycleInterval } from './cycles';
 import { ratedWindowEnd, withoutTiming } from './in-advance';
+import { anniversaryCatchUps } from './anniversary-catch-up';
 
 type CustomerRow = typeof customers.$inferSelect;
 type Sub = typeof subscriptions.$inferSelect;
@@ -31,6 +32,10 @@ export interface PayerSubscription {
   sub: Sub; phases: Phase[]; priorBills: number;
   /** The earliest date in the run's period from which its in-advance charge was credited back (a mid-period change). */
   creditedFrom?: string;
+  /** The earliest such date after the run's period: a yearly catch-up stops there (./anniversary-catch-up.ts). */
+  creditedUntil?: string;
+  /** An earlier bill already charged the installments left at the subscription's end (./accelerated.ts). */
+  installmentsAccelerated?: boolean;
 }
 export interface PayerData {
   billTo: string; payerId: string | null; customers: CustomerRow[]; subs: PayerSubscription[];
@@ -226,6 +231,8 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
           cycleIndex: ps.priorBills + 1, quantities: phase.quantities, usage: usageOf(rated, segStart, segEnd, isLast), coupons,
           ...(ps.creditedFrom ? { creditedFrom: ps.creditedFrom } : {}),
         };
+        // The final segment of a subscription that ends: installments left are charged at once (./accelerated.ts).
+        if (rated === doc && sub.endDate && input.endDate === sub.endDate && !ps.installmentsAccelerated) input.ends = true;
         add(doc.currency, sub.customerId, period, { ps, phase, plan, input, lastInPeriod: isLast, segStart, segEnd: minDate(phase.endDate ?? period.end, period.end) });
       };
       if (mode === 'arrears') { inArrears(doc); return; }
@@ -244,6 +251,11 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
       };
       add(doc.currency, sub.customerId, ap, { ps, phase, plan, input, lastInPeriod: false, segStart: ap.start, segEnd: minDate(ap.end, sub.endDate ?? ap.end), advance: ap });
     });
+    // After a mid-year change: the rest of that anniversary period at the phases in effect then.
+    for (const c of anniversaryCatchUps({ sub, phases: ps.phases, creditedFrom: ps.creditedFrom, creditedUntil: ps.creditedUntil, cycleIndex: ps.priorBills + 1,
+      planOf, isAnniversary: (d) => billingMode(d) === 'advance', feesOnly: (d) => onlyComponents(d, false), coupons })) {
+      add(c.plan.document.currency, sub.customerId, c.period, { ps, phase: c.phase, plan: c.plan, input: c.input, lastInPeriod: false, segStart: c.segStart, segEnd: c.segEnd });
+    }
   }
 
   const customerById = new Map(data.customers.map((c) => [c.id, c]));

@@ -14,6 +14,9 @@ export const LineDetailOut = z.object({
   code: z.enum(['one_time', 'installment', 'in_advance']),
   installment: z.number().int().optional(),
   of: z.number().int().optional(),
+  /** Accelerated installments (the subscription ended): installments `installment`..`through` in one line. */
+  through: z.number().int().optional(),
+  accelerated: z.boolean().optional(),
   servicePeriod: z.object({ start: z.string(), end: z.string() }).optional(),
 }).openapi('LineDetail');
 

@@ -15,8 +15,13 @@
  *   recurring components only (prorated; one-time and installment amounts of that cycle were
  *   charged with the advance). This is the "remaining time on the new plan" of Stripe/Chargebee
  *   proration, charged on the next invoice.
+ * - `catchUpOnly` (stored billing, yearly and multi-month plans, whose whole anniversary period was
+ *   billed in advance): the catch-up slot alone, the rated (anniversary) period from `creditedFrom`
+ *   on, whatever the cycle; nothing else. The year after is billed by its own anniversary run.
  * - `charge: "one_time"`: the slot of service cycle 1 only, in full.
- * - `installments: {count: N}`: the slots of service cycles 1..N, installment k = cycle k.
+ * - `installments: {count: N}`: the slots of service cycles 1..N, installment k = cycle k; when the
+ *   subscription `ends` inside the rating's window, the installments after the last one charged so
+ *   far are one more line on its last slot (installments k..N, accelerated), so the total is the price.
  * One-time and installment amounts are charged once per service cycle per subscription: when a
  * subscription is rated as several segments in one period (a plan or quantity change), only the
  * segment that is active first in that service period charges them (`id` groups segments; no
@@ -45,13 +50,19 @@ export interface ChargeSlot {
   active: number;
   /** This segment charges the slot's one-time and installment amounts. */
   once: boolean;
+  /**
+   * The subscription ends with this segment inside this rating's window (`ends`): installments
+   * from this number on are charged at once, as one line, on this slot (accelerated).
+   */
+  accelerateFrom?: number;
 }
 
 /** How one component is charged for one slot. */
 export type SlotCharge =
   | { how: 'prorated'; slot: ChargeSlot; detail?: LineDetail }
   | { how: 'full'; slot: ChargeSlot; detail: LineDetail }
-  | { how: 'installment'; slot: ChargeSlot; k: number; n: number; detail: LineDetail };
+  | { how: 'installment'; slot: ChargeSlot; k: number; n: number; detail: LineDetail; through?: number };
+
 
 const dayOf = (d: string) => Number(d.slice(8, 10));
 
@@ -69,6 +80,8 @@ interface SlotPeriod { period: Period; cycle: number; advance: boolean; catchUp:
 
 function slotPeriods(sub: SubscriptionInput, period: Period, cycleIndex: number): SlotPeriod[] {
   const plan = sub.plan;
+  // A yearly (anniversary) period already billed in advance: only the days from creditedFrom on.
+  if (sub.catchUpOnly) return sub.creditedFrom && sub.creditedFrom > period.start && sub.creditedFrom < period.end ? [{ period, cycle: cycleIndex, advance: false, catchUp: true }] : [];
   if (!isInAdvance(plan)) return [{ period, cycle: cycleIndex, advance: false, catchUp: false }];
   const next = { period: nextPeriod(plan, period), cycle: cycleIndex + 1, advance: true, catchUp: false };
   if (cycleIndex === 1) return [{ period, cycle: 1, advance: false, catchUp: false }, next];
@@ -79,7 +92,7 @@ function slotPeriods(sub: SubscriptionInput, period: Period, cycleIndex: number)
 
 /** The charge slots of every subscription (segment) of one rating, in input order. */
 export function chargeSlots(subs: readonly SubscriptionInput[], period: Period): ChargeSlot[][] {
-  const all = subs.map((sub) =>
+  const all: ChargeSlot[][] = subs.map((sub) =>
     slotPeriods(sub, period, sub.cycleIndex ?? 1).map((p) => {
       const subStart = sub.startDate ?? period.start;
       let start = subStart, trial = sub.plan.trialDays ?? 0;
@@ -112,6 +125,15 @@ export function chargeSlots(subs: readonly SubscriptionInput[], period: Period):
       const key = sub.id === undefined ? `#${i}|${s.cycle}` : `${sub.id}|${s.cycle}`;
       s.once = !s.catchUp && owner.get(key)?.index === i;
     }
+    // A subscription that ends (cancelled, term ended) inside this rating's window: the installments
+    // after the last one charged up to this invoice go on its last slot, at once (README "Installments
+    // on cancellation"). Stored billing says `ends` on the final segment until such a line was billed.
+    const last = slots.at(-1);
+    const end = sub.endDate;
+    if (sub.ends && last && end && end > period.start && end <= slots.reduce((e, x) => maxDate(e, x.period.end), period.end)) {
+      const next = slots.find((x) => x.advance);
+      last.accelerateFrom = (next && next.active > 0 ? next.cycle : sub.cycleIndex ?? 1) + 1;
+    }
   });
   return all;
 }
@@ -124,6 +146,8 @@ export function componentCharges(c: { charge?: 'recurring' | 'one_time'; install
     if (c.installments) {
       const n = c.installments.count;
       if (slot.once && slot.cycle <= n) out.push({ how: 'installment', slot, k: slot.cycle, n, detail: { code: 'installment', installment: slot.cycle, of: n, ...servicePeriod } });
+      const k = slot.accelerateFrom;
+      if (k !== undefined && k <= n) out.push({ how: 'installment', slot, k, n, through: n, detail: { code: 'installment', installment: k, through: n, of: n, accelerated: true } });
     } else if (c.charge === 'one_time') {
       if (slot.once && slot.cycle === 1) out.push({ how: 'full', slot, detail: { code: 'one_time' } });
     } else if ((!slot.advance && !slot.catchUp) || slot.active > 0) {
@@ -138,6 +162,7 @@ export function componentCharges(c: { charge?: 'recurring' | 'one_time'; install
 export function detailNote(d: LineDetail | undefined): string {
   if (!d) return '';
   const sp = d.servicePeriod ? ` (service ${d.servicePeriod.start} – ${d.servicePeriod.end})` : '';
+  if (d.code === 'installment' && d.accelerated) return ` · installments ${d.installment}-${d.through} of ${d.of} (accelerated)`;
   if (d.code === 'installment') return ` · installment ${d.installment} of ${d.of}${sp}`;
   if (d.code === 'one_time') return ' · one-time';
   return sp;

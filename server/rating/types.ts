@@ -36,6 +36,20 @@ export interface SubscriptionInput {
    * charges its own period anyway, and for plans billed in arrears.
    */
   creditedFrom?: string;
+  /**
+   * Stored billing, yearly and multi-month plans (billed on their anniversary for the whole
+   * period, the rated period here): charge only the days from `creditedFrom` on (recurring
+   * components, prorated over the period), after a mid-year change credited the old plan's unused
+   * part. No other slot; one-time and installment amounts are never charged by it (charge-timing.ts).
+   */
+  catchUpOnly?: boolean;
+  /**
+   * The subscription ends on this segment's `endDate` (a cancellation or a term that ends): when
+   * that date falls in this rating's window (the period; for in-advance plans up to the end of the
+   * next period), the installments not charged yet are charged at once on this invoice as one line
+   * (charge-timing.ts). Stored billing sets it on the final segment until such a line is billed.
+   */
+  ends?: boolean;
 }
 
 /** What stored billing knows about a promotion's or coupon's consumption before this invoice. */
@@ -78,6 +92,9 @@ export interface LineDetail {
   code: 'one_time' | 'installment' | 'in_advance';
   installment?: number;
   of?: number;
+  /** Accelerated installments (the subscription ended): this line is installments `installment`..`through`. */
+  through?: number;
+  accelerated?: boolean;
   /**
    * The days an in-advance line pays for: the next period (or the part of it the segment covers),
    * or, for the remaining days after a mid-period change (`creditedFrom`), that part of the invoice's period.

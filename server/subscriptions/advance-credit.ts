@@ -36,12 +36,6 @@ export interface AdvanceCredit { invoiceId: string; currency: string; lines: { d
 export interface AdvanceCreditOptions {
   /** Skip draft invoices (a job: nobody to tell "finalize it first"). */
   issuedOnly?: boolean;
-  /**
-   * false: leave anniversary bills (yearly, multi-month) alone. A quantity change or a pause of
-   * such a plan is not credited, because nothing would charge the new quantities or the resumed
-   * days for the rest of that year (known gap): the year stays as billed, as before.
-   */
-  anniversary?: boolean;
 }
 
 /**
@@ -79,7 +73,7 @@ export async function unusedAdvance(tx: Tx, tenantId: string, subscriptionId: st
         c.gross = c.gross.plus(l.amount);
         c.net = c.net.plus(l.amount);
         const once = l.detail?.code === 'one_time' || l.detail?.code === 'installment';
-        const sp = once ? undefined : (l.detail?.servicePeriod ?? (opts.anniversary === false ? undefined : anniversary));
+        const sp = once ? undefined : (l.detail?.servicePeriod ?? anniversary);
         // Unused and not credited yet: [date, earliest credited date) within the service period.
         const from = sp && maxDate(date, sp.start);
         const to = sp && (creditedFrom ? minDate(creditedFrom, sp.end) : sp.end);

@@ -234,7 +234,7 @@ export async function changePlan({ ctx, id, input }: { ctx: Ctx; id: string; inp
     await assertChangeable(tx, sub, date);
     await splitAt(m, date, { planCode: next.code, quantities, reason: upgrade ? 'upgrade' : 'downgrade' });
     // In advance: the unused part of the old plan now, the new one's remaining days on the next invoice (./advance-credit.ts).
-    await creditUnusedAdvance(m.tctx, tx, sub.tenantId, sub.id, date, next.code !== old.code ? `Moved to ${next.code}` : 'Quantities changed', next.code !== old.code ? {} : { anniversary: false });
+    await creditUnusedAdvance(m.tctx, tx, sub.tenantId, sub.id, date, next.code !== old.code ? `Moved to ${next.code}` : 'Quantities changed');
     await tx.update(subscriptions).set({ planCode: next.code, quantities, updatedAt: ctx.now() }).where(eq(subscriptions.id, sub.id));
   });
 }
@@ -269,7 +269,7 @@ export async function setQuantities({ ctx, id, input }: { ctx: Ctx; id: string; 
       before = own; after = carried;
     }
     await tx.update(subscriptions).set({ quantities: after, updatedAt: ctx.now() }).where(eq(subscriptions.id, sub.id));
-    await creditUnusedAdvance(m.tctx, tx, sub.tenantId, sub.id, date, 'Quantities changed', { anniversary: false });
+    await creditUnusedAdvance(m.tctx, tx, sub.tenantId, sub.id, date, 'Quantities changed');
   });
 }
 
@@ -281,8 +281,9 @@ export async function pauseSubscription({ ctx, id, input }: { ctx: Ctx; id: stri
     const date = input.effectiveDate ?? today;
     await assertChangeable(tx, sub, date);
     await endAt(m, date, { status: 'paused' });
-    // Paid in advance: the paused days back now; a resume inside the period is charged on the next invoice.
-    await creditUnusedAdvance(m.tctx, tx, sub.tenantId, sub.id, date, 'Paused', { anniversary: false });
+    // Paid in advance: the paused days back now; the resumed days are charged by the run of the resume's
+    // period (inside this period: the credited date; a later one: server/billing/resumed-days.ts).
+    await creditUnusedAdvance(m.tctx, tx, sub.tenantId, sub.id, date, 'Paused');
   });
 }
 

@@ -144,6 +144,55 @@ describe('KRW: a pause and a resume inside a month paid in advance', () => {
   });
 });
 
+describe('KRW: a pause that spans periods (paused in February, resumed in March)', () => {
+  const invoicesOf = async (periodStart: string, billTo: string) => {
+    setDay(addInterval(periodStart, 'month', 1));
+    await runBillRunNow({ ctx, input: { periodStart, allowOpenPeriod: true } });
+    return (await listInvoices({ ctx, query: { periodStart, billTo, limit: 10, offset: 0 } })).data;
+  };
+
+  it('charges the resumed days of March once on the March invoice and nothing for the paused days', async () => {
+    setDay('2026-01-01');
+    const han = await customer('han', 'KRW');
+    const sub = await subscribe(han, 'adv-basic', '2026-01-01');
+    const jan = await billMonth('2026-01-01', han);
+    expect(charged(jan)).toEqual(['adv-basic base 31000 own period', 'adv-basic base 31000 2026-02-01..2026-03-01']);
+    // Paused February 11: February 11 – March 1 (18 of 28 days) back, 31,000 × 18/28 = 19,928.57 → 19,929.
+    setDay('2026-02-11');
+    await pauseSubscription({ ctx, id: sub, input: {} });
+    expect(await credits(jan.id)).toEqual([['19929', ['base: unused 2026-02-11 – 2026-03-01 = 19929']]]);
+    // The February run (March 1, still paused): nothing for February's paused days, nothing for March.
+    const feb = await invoicesOf('2026-02-01', han);
+    for (const inv of feb) expect(charged(await getInvoice({ ctx, id: inv.id }))).toEqual([]);
+    // Resumed March 21: the March run charges March 21 – April 1 (11 of 31 days: 11,000) and April in advance.
+    setDay('2026-03-21');
+    await resumeSubscription({ ctx, id: sub, input: {} });
+    const mar = await billMonth('2026-03-01', han);
+    expect(charged(mar)).toEqual(['adv-basic base 11000 2026-03-21..2026-04-01', 'adv-basic base 31000 2026-04-01..2026-05-01']);
+    // A re-run of March charges nothing more; April charges May only.
+    setDay('2026-04-02');
+    await runBillRunNow({ ctx, input: { periodStart: '2026-03-01', allowOpenPeriod: true } });
+    expect((await listInvoices({ ctx, query: { periodStart: '2026-03-01', billTo: han, limit: 10, offset: 0 } })).data.map((i) => i.total)).toEqual(['42000']);
+    expect(charged(await billMonth('2026-04-01', han))).toEqual(['adv-basic base 31000 2026-05-01..2026-06-01']);
+  });
+
+  it('a resume scheduled before the February run is charged in advance by it, and not again in March', async () => {
+    setDay('2026-01-01');
+    const yoon = await customer('yoon', 'KRW');
+    const sub = await subscribe(yoon, 'adv-basic', '2026-01-01');
+    await billMonth('2026-01-01', yoon);
+    setDay('2026-02-11');
+    await pauseSubscription({ ctx, id: sub, input: {} });
+    setDay('2026-02-20');
+    await resumeSubscription({ ctx, id: sub, input: { effectiveDate: '2026-03-21' } });
+    // The February run charges March 21 – April 1 in advance (11,000).
+    const [feb] = await invoicesOf('2026-02-01', yoon);
+    expect(charged(await getInvoice({ ctx, id: feb.id }))).toEqual(['adv-basic base 11000 2026-03-21..2026-04-01']);
+    await finalizeInvoice({ ctx, id: feb.id });
+    expect(charged(await billMonth('2026-03-01', yoon))).toEqual(['adv-basic base 31000 2026-04-01..2026-05-01']);
+  });
+});
+
 describe('KRW: a 3-month in-advance term that moves to another plan after the run charged the next month', () => {
   it('credits the month charged at the old plan and charges it at the new plan on the next invoice', async () => {
     setDay('2026-01-01');

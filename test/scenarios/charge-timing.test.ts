@@ -77,7 +77,7 @@ beforeAll(async () => {
   t = await makeTestApp({ now: () => clock });
   const tenantId = (await t.otherTenant('installments')).tenantId;
   ctx = systemCtx(t.handle.db, tenantId, PERMISSION_CODES, () => clock);
-  await importDocuments({ ctx, plans: [phone('galaxy-24'), phone('galaxy-24-care'), service, cloudYear, intro, standard, advance('adv-big', '31000'), advance('adv-small', '15500')], rules: [], effectiveFrom: '2025-01-01' });
+  await importDocuments({ ctx, plans: [phone('galaxy-24'), phone('galaxy-24-care'), { ...phone('galaxy-adv'), timing: 'in_advance' }, service, cloudYear, intro, standard, advance('adv-big', '31000'), advance('adv-small', '15500')], rules: [], effectiveFrom: '2025-01-01' });
   customerId = (await createCustomer({ ctx, input: CustomerCreateIn.parse({ externalId: 'kim', type: 'individual', name: 'Kim', country: 'KR', timezone: 'UTC', currency: 'KRW' }) })).id;
 }, 180_000);
 afterAll(async () => { await t?.close(); });
@@ -128,6 +128,63 @@ describe('a phone in 24 installments with a setup fee, and a service plan, over 
     expect(all.flatMap((lines) => lines.filter((l) => l.component === 'setup'))).toHaveLength(1);
     expect(all.flatMap((lines) => lines.filter((l) => l.component === 'activation'))).toHaveLength(1);
     expect(all[25].map((l) => [l.component, l.amount])).toEqual([['service', '33000']]);
+  });
+});
+
+describe('a phone in 24 installments cancelled in its 4th month', () => {
+  it('bills installment 4 and then installments 5-24 at once on the final invoice, so the device is paid exactly once in full', async () => {
+    setDay('2026-01-01');
+    const jung = (await createCustomer({ ctx, input: CustomerCreateIn.parse({ externalId: 'jung', type: 'individual', name: 'Jung', country: 'KR', timezone: 'UTC', currency: 'KRW' }) })).id;
+    const sub = await subscribe('galaxy-24', '2026-01-01', jung);
+    const byMonth = async (periodStart: string) => {
+      setDay(addInterval(periodStart, 'month', 1));
+      await runBillRunNow({ ctx, input: { periodStart, allowOpenPeriod: true } });
+      const list = await listInvoices({ ctx, query: { periodStart, billTo: jung, limit: 10, offset: 0 } });
+      const lines = [];
+      for (const i of list.data) lines.push(...((await getInvoice({ ctx, id: i.id })).lines as { kind: string; component?: string; amount: string; description?: string; detail?: Record<string, unknown> }[]));
+      return lines.filter((l) => l.kind === 'charge' && l.component === 'device');
+    };
+    const device = [];
+    for (const m of ['2026-01-01', '2026-02-01', '2026-03-01']) device.push(...await byMonth(m));
+    setDay('2026-04-10');
+    await cancelSubscription({ ctx, id: sub, input: { atPeriodEnd: false, effectiveDate: '2026-04-15' } });
+    const april = await byMonth('2026-04-01');
+    // Installment 4 (41,667), then 1,000,000 − 4 × 41,667 = 833,332 for installments 5-24.
+    expect(april.map((l) => [l.amount, l.detail])).toEqual([
+      ['41667', { code: 'installment', installment: 4, of: 24 }],
+      ['833332', { code: 'installment', installment: 5, through: 24, of: 24, accelerated: true }],
+    ]);
+    expect(april[1].description).toContain('installments 5-24 of 24 (accelerated)');
+    // A re-run of April and the months after charge nothing more.
+    expect(await byMonth('2026-04-01')).toHaveLength(2);
+    expect(await byMonth('2026-05-01')).toEqual([]);
+    device.push(...april);
+    expect(device.reduce((s, l) => s + Number(l.amount), 0)).toBe(1_000_000); // KRW: integers
+  });
+
+  it('in advance, cancelled before the run that charges its last month: that run accelerates, the next one does not again', async () => {
+    setDay('2026-01-01');
+    const ahn = (await createCustomer({ ctx, input: CustomerCreateIn.parse({ externalId: 'ahn', type: 'individual', name: 'Ahn', country: 'KR', timezone: 'UTC', currency: 'KRW' }) })).id;
+    const sub = await subscribe('galaxy-adv', '2026-01-01', ahn);
+    const byMonth = async (periodStart: string) => {
+      setDay(addInterval(periodStart, 'month', 1));
+      await runBillRunNow({ ctx, input: { periodStart, allowOpenPeriod: true } });
+      const list = await listInvoices({ ctx, query: { periodStart, billTo: ahn, limit: 10, offset: 0 } });
+      const lines = [];
+      for (const i of list.data) {
+        if (i.status === 'draft') await finalizeInvoice({ ctx, id: i.id });
+        lines.push(...((await getInvoice({ ctx, id: i.id })).lines as { kind: string; component?: string; amount: string; detail?: { installment?: number; through?: number } }[]));
+      }
+      return lines.filter((l) => l.kind === 'charge' && l.component === 'device').map((l) => [l.amount, l.detail?.installment, l.detail?.through ?? null]);
+    };
+    // January: its own month (installment 1) and February in advance (2).
+    expect(await byMonth('2026-01-01')).toEqual([['41667', 1, null], ['41667', 2, null]]);
+    setDay('2026-02-10');
+    await cancelSubscription({ ctx, id: sub, input: { atPeriodEnd: false, effectiveDate: '2026-03-15' } });
+    // The February run charges March in advance (3) and then 4-24 at once: 1,000,000 − 3 × 41,667 = 874,999.
+    expect(await byMonth('2026-02-01')).toEqual([['41667', 3, null], ['874999', 4, 24]]);
+    // The March run (the subscription ends in its period) charges no installment again.
+    expect(await byMonth('2026-03-01')).toEqual([]);
   });
 });
 

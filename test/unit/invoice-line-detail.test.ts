@@ -22,4 +22,17 @@ describe('localizedDescription', () => {
     expect(word(4, 'en')).toBe('Galaxy · Service (service 2026-04-01 – 2026-05-01)');
     expect(localizedDescription('Plain line', undefined, 'ko')).toBe('Plain line');
   });
+
+  it('words accelerated installments (a subscription that ended) in Korean or English', () => {
+    const ended = rate({
+      currency: 'KRW', customer: {}, period: { start: '2026-04-01', end: '2026-05-01' },
+      subscriptions: [{ cycleIndex: 4, startDate: '2026-01-01', endDate: '2026-04-15', ends: true, plan: { code: 'p', name: 'Galaxy', currency: 'KRW', interval: 'month', components: [
+        { code: 'device', name: 'Device', type: 'flat', amount: '1000000', installments: { count: 24 } },
+      ] } }],
+    }, { rules: [] }).lines;
+    expect(ended.map((l) => l.amount)).toEqual(['41667', '833332']);
+    expect(ended[1].description).toBe('Galaxy · Device · installments 5-24 of 24 (accelerated)');
+    expect(localizedDescription(ended[1].description!, ended[1].detail, 'en')).toBe('Galaxy · Device (installments 5-24 of 24, accelerated)');
+    expect(localizedDescription(ended[1].description!, ended[1].detail, 'ko')).toBe('Galaxy · Device (할부 5~24/24회차, 잔여 일시 청구)');
+  });
 });

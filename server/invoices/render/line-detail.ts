@@ -8,9 +8,9 @@ import { detailNote } from '../../rating/charge-timing';
 import type { LineDetail } from '../../rating/types';
 import type { InvoiceLocale } from './types';
 
-const WORDS: Record<InvoiceLocale, { installment: (k: number, n: number) => string; oneTime: string; service: (s: string, e: string) => string }> = {
-  ko: { installment: (k, n) => `할부 ${k}/${n}회차`, oneTime: '일회성', service: (s, e) => `서비스 기간 ${s} ~ ${e}` },
-  en: { installment: (k, n) => `installment ${k} of ${n}`, oneTime: 'one-time', service: (s, e) => `service ${s} – ${e}` },
+const WORDS: Record<InvoiceLocale, { installment: (k: number, n: number) => string; accelerated: (k: number, t: number, n: number) => string; oneTime: string; service: (s: string, e: string) => string }> = {
+  ko: { installment: (k, n) => `할부 ${k}/${n}회차`, accelerated: (k, t, n) => `할부 ${k}~${t}/${n}회차, 잔여 일시 청구`, oneTime: '일회성', service: (s, e) => `서비스 기간 ${s} ~ ${e}` },
+  en: { installment: (k, n) => `installment ${k} of ${n}`, accelerated: (k, t, n) => `installments ${k}-${t} of ${n}, accelerated`, oneTime: 'one-time', service: (s, e) => `service ${s} – ${e}` },
 };
 
 export function localizedDescription(description: string, detail: LineDetail | undefined, locale: InvoiceLocale): string {
@@ -19,7 +19,8 @@ export function localizedDescription(description: string, detail: LineDetail | u
   const base = note && description.endsWith(note) ? description.slice(0, -note.length) : description;
   const w = WORDS[locale];
   const parts: string[] = [];
-  if (detail.code === 'installment') parts.push(w.installment(detail.installment ?? 0, detail.of ?? 0));
+  if (detail.code === 'installment' && detail.accelerated) parts.push(w.accelerated(detail.installment ?? 0, detail.through ?? 0, detail.of ?? 0));
+  else if (detail.code === 'installment') parts.push(w.installment(detail.installment ?? 0, detail.of ?? 0));
   if (detail.code === 'one_time') parts.push(w.oneTime);
   if (detail.servicePeriod) parts.push(w.service(detail.servicePeriod.start, detail.servicePeriod.end));
   return `${base} (${parts.join(', ')})`;

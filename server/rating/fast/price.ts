@@ -125,7 +125,8 @@ export function priceSubscription(x: RatingState, rules: PreparedRules, s: SubSt
         if (ch?.how === 'installment') {
           // Installments 1..N-1 are amount / N rounded; installment N carries the remainder.
           const each = ratioToMinor(v, 1, ch.n, places, mode);
-          amount = ch.k < ch.n ? each : toMinor(scSub(v, { n: mul(each, ch.n - 1), s: places }), places, mode);
+          // An accelerated line (installments k..N, `through`) is the amount less installments 1..k−1.
+          amount = ch.k < ch.n && !ch.through ? each : toMinor(scSub(v, { n: mul(each, ch.k - 1), s: places }), places, mode);
         } else amount = proratedMinor(x, v, c.prorate, bd, pd);
         if (prorating && (c.prorate || bd <= 0)) note = dayNote;
         if (ch?.how !== 'installment') pricingOut = flatPricing(flatDecimal(comps[ci]));

@@ -156,7 +156,8 @@ export function priceSubscription(x: ReferenceState, rules: PreparedRules, s: Su
       if (ch?.how === 'installment') {
         // Installments 1..N-1 are amount / N rounded; installment N carries the remainder.
         const each = round(c.amount!.dividedBy(ch.n));
-        amount = ch.k < ch.n ? each : c.amount!.minus(each.times(ch.n - 1));
+        // An accelerated line (installments k..N, `through`) is the amount less installments 1..k−1.
+        amount = ch.k < ch.n && !ch.through ? each : c.amount!.minus(each.times(ch.k - 1));
       } else amount = prorated(c.amount!, c.prorate);
       if (how === 'prorated' && (c.prorate || d.billableDays <= 0)) note = dayNote;
     } else {

@@ -134,6 +134,41 @@ describe('billing in advance', () => {
     expect(base(both(input([{ ...segs[0], creditedFrom: '2025-09-20' }], { period: sep })))).toEqual([]);
   });
 
+  it('a subscription that ends (ends): the installments left are one accelerated line on its last invoice, so all add up to the price', () => {
+    const jan = { start: '2026-01-01', end: '2026-02-01' };
+    const apr = { start: '2026-04-01', end: '2026-05-01' };
+    const dev = (l: RatingResult) => charges(l).filter((c) => c.component === 'device').map((c) => [c.amount, c.detail?.installment, c.detail?.through ?? null]);
+    // In arrears, cycle 4, ending April 15: installment 4, then 5-24 = 1,000,000 − 4 × 41,667 = 833,332.
+    expect(dev(both(krw([{ plan: device, startDate: '2026-01-01', endDate: '2026-04-15', cycleIndex: 4, ends: true }], { period: apr }))))
+      .toEqual([['41667', 4, null], ['833332', 5, 24]]);
+    // Without `ends`, or ending after the window: no acceleration.
+    expect(dev(both(krw([{ plan: device, startDate: '2026-01-01', endDate: '2026-04-15', cycleIndex: 4 }], { period: apr })))).toEqual([['41667', 4, null]]);
+    expect(dev(both(krw([{ plan: device, startDate: '2026-01-01', endDate: '2026-05-15', cycleIndex: 4, ends: true }], { period: apr })))).toEqual([['41667', 4, null]]);
+    // Ending in the last cycle: nothing left to accelerate.
+    expect(dev(both(krw([{ plan: device, startDate: '2024-01-01', endDate: '2026-01-20', cycleIndex: 24, ends: true }], { period: jan })))).toEqual([['41659', 24, null]]);
+    // In advance, ending inside the next period: that period's installment (5) in advance, then 6-24 = 1,000,000 − 5 × 41,667 = 791,665.
+    const adv = { ...device, timing: 'in_advance' } as PlanDoc;
+    expect(dev(both(krw([{ plan: adv, startDate: '2026-01-01', endDate: '2026-05-15', cycleIndex: 4, ends: true }], { period: apr }))))
+      .toEqual([['41667', 5, null], ['791665', 6, 24]]);
+    // In advance, ending in the invoice's own period (its installment went with the last advance): 5-24.
+    expect(dev(both(krw([{ plan: adv, startDate: '2026-01-01', endDate: '2026-04-15', cycleIndex: 4, ends: true }], { period: apr })))).toEqual([['833332', 5, 24]]);
+  });
+
+  it('catchUpOnly (a yearly plan changed mid-year): only the days of the year from creditedFrom on, recurring components only', () => {
+    const year = { start: '2026-01-01', end: '2027-01-01' };
+    const yearly = { ...device, interval: 'year', code: 'phone-y' } as PlanDoc;
+    const sub: SubscriptionInput = { id: 'Y', plan: yearly, startDate: '2026-06-01', cycleIndex: 2, creditedFrom: '2026-06-01', catchUpOnly: true };
+    // 33,000 × 214/365 (June 1 – January 1) = 19,347.9… → 19,348; no setup fee, no installment.
+    expect(charges(both(krw([sub], { period: year })))).toEqual([
+      { component: 'service', amount: '19348', detail: { code: 'in_advance', servicePeriod: { start: '2026-06-01', end: '2027-01-01' } } },
+    ]);
+    // Ending (a later change already credited) on September 1: 92 days → 8,317.8… → 8,318.
+    expect(charges(both(krw([{ ...sub, endDate: '2026-09-01' }], { period: year })))[0].amount).toBe('8318');
+    // On the anniversary itself or outside the year: nothing (the anniversary run bills the whole year).
+    expect(charges(both(krw([{ ...sub, creditedFrom: '2026-01-01' }], { period: year })))).toEqual([]);
+    expect(charges(both(krw([{ ...sub, creditedFrom: '2027-02-01' }], { period: year })))).toEqual([]);
+  });
+
   it('the service period of an in-advance line is the part of the next period the segment covers', () => {
     const sep = { start: '2025-09-01', end: '2025-10-01' };
     const r = both(input([{ plan: monthly, startDate: '2025-08-10', endDate: '2025-10-16', cycleIndex: 2 }], { period: sep }));

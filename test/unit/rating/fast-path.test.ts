@@ -4,7 +4,7 @@
  * invoices: every pricing model, proration and trials, minimums, every rule kind, exclusive
  * groups, cycles, coupons, budgets, several subscriptions, all rounding modes and currencies
  * with 0, 2 and 3 decimals; one-time charges, installments, in-advance timing (with the catch-up
- * after a mid-period change, `creditedFrom`) and terms, with segments of one subscription sharing
+ * after a mid-period change, `creditedFrom`, alone for yearly plans: `catchUpOnly`) and terms, with segments of one subscription sharing
  * an id. Equal means deep-equal results, trace included (the property: ./fast-path-property.ts).
  *
  * 1,000 invoices here; `npm run bench:rating` runs 20,000 with the same seed, or

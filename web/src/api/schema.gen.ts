@@ -12747,6 +12747,8 @@ export interface components {
             code: "one_time" | "installment" | "in_advance";
             installment?: number;
             of?: number;
+            through?: number;
+            accelerated?: boolean;
             servicePeriod?: {
                 start: string;
                 end: string;

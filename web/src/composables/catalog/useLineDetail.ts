@@ -11,7 +11,8 @@ export function useLineDetail() {
   return function detailText(d: LineDetail | undefined | null): string {
     if (!d) return '';
     const parts: string[] = [];
-    if (d.code === 'installment') parts.push(t('charges.line.installment', { k: d.installment ?? 0, n: d.of ?? 0 }));
+    if (d.code === 'installment' && d.accelerated) parts.push(t('charges.line.accelerated', { k: d.installment ?? 0, through: d.through ?? 0, n: d.of ?? 0 }));
+    else if (d.code === 'installment') parts.push(t('charges.line.installment', { k: d.installment ?? 0, n: d.of ?? 0 }));
     if (d.code === 'one_time') parts.push(t('charges.line.oneTime'));
     if (d.servicePeriod) parts.push(t('charges.line.service', { start: d.servicePeriod.start, end: d.servicePeriod.end }));
     return parts.join(' · ');
