@@ -20,6 +20,7 @@ import { bodyLimits } from './lib/body-limit';
 import { isHttps, securityHeaders } from './lib/security-headers';
 import { principalFromApiKey, principalFromSession, SESSION_COOKIE } from './access/principal';
 import { apiRoutes } from './modules';
+import { payPageRoutes } from './dunning/pay-page';
 import { registerLiveSource, type ListenFn } from './analytics/live';
 
 export interface AppDeps {
@@ -141,6 +142,9 @@ export function createApp(deps: AppDeps) {
     const type = file.endsWith('.css') ? 'text/css' : file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream';
     return c.body(await readFile(join(swaggerDir, file)), 200, { 'Content-Type': type, 'Cache-Control': 'public, max-age=3600' });
   });
+
+  // The payer's pay page behind a reminder's link: public, its signed token is the credential (server/dunning/pay-page.ts).
+  app.route('/pay', payPageRoutes({ db: deps.db, now }));
 
   if (deps.webDist && existsSync(join(deps.webDist, 'index.html'))) {
     const root = deps.webDist;

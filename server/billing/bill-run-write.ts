@@ -191,6 +191,8 @@ export async function processPayers(db: Db, run: Run, billTos: string[], opts: {
         continue;
       }
       if (entry.row.outcome === 'existing') entry.row.outcome = 'created';
+      // The payer's total is what its invoices say, late fees added to them included.
+      if (charged.has(p.id)) entry.row.total = new Decimal(entry.row.total ?? '0').plus(charged.get(p.id)!.amount).toString();
       entry.row.invoiceId ??= p.id;
       entry.created.invoices++;
       entry.created.bills += p.inv.bills.length;

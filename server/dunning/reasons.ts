@@ -30,6 +30,7 @@ export const DUNNING_REASON_TEMPLATES = {
   noMailer: 'e-mail is not configured (SMTP_HOST, MAIL_FROM)',
   noEmail: 'the payer has no e-mail address',
   mailRefused: 'the mail server refused {to}',
+  feeWaived: 'late fee {amount} waived by {by}: {reason}',
 } as const;
 
 export type DunningReasonCode = keyof typeof DUNNING_REASON_TEMPLATES;

@@ -5,9 +5,9 @@
  * At most once per e-mail: the group's rows go queued → sending in one committed update before any
  * call, so a run that dies during the calls leaves `sending` (a later day marks it `unknown`, never
  * resent) and one that dies before leaves `queued` (the next run sends it). The group bounds what
- * a crash can leave unknown (MAIL_GROUP invoices). Each invoice's document and PDF are made once
- * however many of its reminders go out; the outcomes, timeline and audit rows of a group are one
- * transaction.
+ * a crash can leave unknown (MAIL_GROUP invoices). A group's recipients are read with two queries
+ * (recipients.ts); the PDF is a link to the pay page, not rendered here; the messages go over the
+ * mailer's pooled connections; the outcomes, timeline and audit rows of a group are one transaction.
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
@@ -15,20 +15,20 @@ import { dunningActions, dunningTimeline } from '../db/schema';
 import { toMoneyString } from '../lib/money';
 import { recordAudits, type AuditEntry } from '../audit/record';
 import { sendReminderEmail, type Mailer } from '../mail';
-import { invoiceDocument } from '../invoices/document';
-import { renderInvoicePdf } from '../invoices/render/pdf';
 import { writeOutcomes, type Outcome } from './apply';
 import type { InvoiceDecision, TimelineRow } from './decide';
 import type { Fired } from './policy';
 import type { ActionRow } from './load';
 import type { StepEnv } from './steps';
-import { payLink } from './pay-link';
+import { payLink, payPdfLink } from './pay-link';
+import { reminderRecipients, type Recipient, type Sender } from './recipients';
 
-export const MAIL_GROUP = 10;
-/** SMTP calls in flight at once (the relay's round trips overlap; PDF rendering does not). */
+/** Invoices per group: at most this many can be left `unknown` by a crash while sending. */
+export const MAIL_GROUP = 100;
+/** SMTP calls in flight at once (the mailer pool's connections). */
 const PARALLEL = 4;
 
-export interface SendEnv { db: Db; holdLease?: (tx: Tx) => Promise<void>; env: StepEnv; mailer: Mailer | null }
+export interface SendEnv { db: Db; holdLease?: (tx: Tx) => Promise<void>; env: StepEnv; mailer: Mailer | null; sender: Sender }
 type Queued = { d: InvoiceDecision; row: ActionRow; f: Fired };
 
 export async function sendReminders(s: SendEnv, queued: Queued[]): Promise<{ acted: number; failed: number }> {
@@ -40,11 +40,11 @@ export async function sendReminders(s: SendEnv, queued: Queued[]): Promise<{ act
       .where(and(inArray(dunningActions.id, queued.map((q) => q.row.id)), eq(dunningActions.status, 'queued'))).returning({ id: dunningActions.id });
   })).map((r) => r.id));
   const mine = queued.filter((q) => taken.has(q.row.id));
-  const docs = new Map<string, ReturnType<typeof loadDoc>>();
+  const to = mine.length && s.mailer ? await reminderRecipients(s.db, ctx.tenantId, mine.map((q) => q.d.od.inv)) : new Map<string, Recipient>();
   const outcomes: Outcome[] = new Array(mine.length);
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(PARALLEL, mine.length) }, async () => {
-    for (let k = next++; k < mine.length; k = next++) outcomes[k] = await sendOne(s, mine[k], docs);
+    for (let k = next++; k < mine.length; k = next++) outcomes[k] = await sendOne(s, mine[k], to.get(mine[k].d.od.inv.id));
   }));
   const timeline: TimelineRow[] = [];
   const audits: AuditEntry[] = [];
@@ -66,21 +66,17 @@ export async function sendReminders(s: SendEnv, queued: Queued[]): Promise<{ act
   return { acted: audits.length, failed: mine.length - audits.length };
 }
 
-function loadDoc(s: SendEnv, invoiceId: string) {
-  return invoiceDocument(s.env.ctx, invoiceId).then(async ({ doc, email }) => ({ doc, email, pdf: email ? await renderInvoicePdf(doc) : null }));
-}
-
-async function sendOne(s: SendEnv, { d, f }: Queued, docs: Map<string, ReturnType<typeof loadDoc>>): Promise<Outcome> {
+async function sendOne(s: SendEnv, { d, f }: Queued, r: Recipient | undefined): Promise<Outcome> {
   const { inv, owed } = d.od;
   try {
     if (!s.mailer) throw new Error('e-mail is not configured (SMTP_HOST, MAIL_FROM)');
-    if (!docs.has(inv.id)) docs.set(inv.id, loadDoc(s, inv.id));
-    const { doc, email, pdf } = await docs.get(inv.id)!;
-    if (!email) throw new Error('the payer has no e-mail address');
-    const sent = await sendReminderEmail(s.mailer, { to: email, doc, locale: doc.locale, amountOwed: toMoneyString(owed, inv.currency), daysOverdue: d.daysOverdue,
-      payLink: payLink(inv), template: f.rule.params.template ?? 'overdue', pdf: pdf! });
+    if (!r?.email) throw new Error('the payer has no e-mail address');
+    const now = s.env.ctx.now();
+    const doc = { number: inv.number ?? inv.id, currency: inv.currency, dueDate: inv.dueDate, buyer: { name: r.name }, seller: { name: s.sender.name } };
+    const sent = await sendReminderEmail(s.mailer, { to: r.email, doc, locale: s.sender.locale, amountOwed: toMoneyString(owed, inv.currency), daysOverdue: d.daysOverdue,
+      payLink: payLink(inv, now), pdfLink: payPdfLink(inv, now), template: f.rule.params.template ?? 'overdue' });
     if (!sent.accepted.length) throw new Error(`the mail server refused ${sent.rejected.join(', ')}`);
-    return { status: 'done', result: { to: email, messageId: sent.messageId, locale: doc.locale } };
+    return { status: 'done', result: { to: r.email, messageId: sent.messageId, locale: s.sender.locale } };
   } catch (e) {
     return { error: (e as Error).message };
   }

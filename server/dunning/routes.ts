@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { newRouter, jsonBody, jsonOk, errorResponses, security, IdParam } from '../lib/http';
-import { BoardOut, BoardQuery, ControlIn, ControlOut, ExclusionIn, ExclusionListQuery, ExclusionOut, InvoiceDunningOut, PreviewIn, PreviewOut, RunIn, RunOut, SimulateIn, SimulateOut } from './schemas';
+import { BoardOut, BoardQuery, ControlIn, ControlOut, ExclusionIn, ExclusionListQuery, ExclusionOut, InvoiceDunningOut, PreviewIn, PreviewOut, RunIn, RunOut, SimulateIn, SimulateOut, PendingChargeOut, PendingChargeQuery, WaiveIn } from './schemas';
+import { listPendingCharges, waivePendingCharge } from './waive-fee';
 import { dunningBoard } from './board';
 import { previewPolicy, simulatePolicy } from './simulate';
 import { createExclusion, endExclusion, listExclusions } from './exclusions';
@@ -37,4 +38,10 @@ export const dunningRoutes = newRouter()
   async (c) => c.json(await setControl({ ctx: c.get('ctx'), id: c.req.valid('param').id, input: c.req.valid('json') }), 200))
   .openapi(createRoute({ method: 'post', path: '/dunning/runs', tags: [tag], summary: 'Start the dunning run by hand (a job; idempotent per invoice and step)', security,
     request: jsonBody(RunIn), responses: { 202: { description: 'Queued', content: { 'application/json': { schema: RunOut } } }, ...errorResponses } }),
-  async (c) => c.json(await startDunningRun({ ctx: c.get('ctx'), date: c.req.valid('json').date }), 202));
+  async (c) => c.json(await startDunningRun({ ctx: c.get('ctx'), date: c.req.valid('json').date }), 202))
+  .openapi(createRoute({ method: 'get', path: '/dunning/pending-charges', tags: [tag], summary: 'Late fees charged on the next invoice: pending, billed, reversed or waived', security,
+    request: { query: PendingChargeQuery }, responses: { ...jsonOk(z.object({ data: z.array(PendingChargeOut) })), ...errorResponses } }),
+  async (c) => c.json(await listPendingCharges({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
+  .openapi(createRoute({ method: 'post', path: '/dunning/pending-charges/{id}/waive', tags: [tag], summary: 'Waive a pending late fee by hand, with a reason (it is never billed)', security,
+    request: { params: IdParam, ...jsonBody(WaiveIn) }, responses: { ...jsonOk(PendingChargeOut), ...errorResponses } }),
+  async (c) => c.json(await waivePendingCharge({ ctx: c.get('ctx'), id: c.req.valid('param').id, reason: c.req.valid('json').reason }), 200));

@@ -27,6 +27,7 @@ import { openSuspensions, reinstate, type StepEnv } from './steps';
 import { decideInvoice, type DecideEnv } from './decide';
 import { applyChunk } from './apply';
 import { MAIL_GROUP, sendReminders } from './remind';
+import { reminderSender } from './recipients';
 
 export interface RunOptions {
   db: Db;
@@ -60,6 +61,7 @@ export async function runDunning(o: RunOptions): Promise<RunSummary> {
   const exclusions = await activeExclusions(o.db, o.tenantId);
   const position = positions(overdue);
   const mailer = o.mailer !== undefined ? o.mailer : mailerFromEnv();
+  const sender = await reminderSender(o.db, o.tenantId);
   const out = new Uint8Array(policy.rules.length);
   try {
     for (let i = 0; i < overdue.length; i += CHUNK) {
@@ -82,7 +84,7 @@ export async function runDunning(o: RunOptions): Promise<RunSummary> {
       for (let k = 0; k < decisions.length; k += MAIL_GROUP) {
         if (o.signal?.aborted) throw new Error('dunning run aborted');
         const group = decisions.slice(k, k + MAIL_GROUP);
-        const sent = await sendReminders({ db: o.db, holdLease: o.holdLease, env, mailer }, group.flatMap((d) => (res.reminders.get(d.od.inv.id) ?? []).map((q) => ({ d, ...q }))));
+        const sent = await sendReminders({ db: o.db, holdLease: o.holdLease, env, mailer, sender }, group.flatMap((d) => (res.reminders.get(d.od.inv.id) ?? []).map((q) => ({ d, ...q }))));
         summary.acted += sent.acted;
         summary.failed += sent.failed;
         for (let g = 0; g < group.length; g++) { summary.invoices++; o.afterInvoice?.(i + k + g); }

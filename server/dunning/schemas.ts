@@ -76,3 +76,16 @@ export const BoardOut = z.object({
     blockedBy: z.string().nullable(),
   })),
 }).openapi('DunningBoard');
+
+export const PendingChargeOut = z.object({
+  id: z.string(), billTo: z.string(), currency: z.string(), amount: z.string(), description: z.string(),
+  sourceInvoiceId: z.string(), sourceInvoiceNumber: z.string().nullable(), ruleCode: z.string(), ruleVersion: z.number().int(),
+  status: z.enum(['pending', 'billed', 'reversed', 'waived']).openapi({ description: 'pending: waits for the party\'s next invoice; billed: a line of `invoiceId`; reversed: its overdue invoice was voided; waived: by a person (`reason`)' }),
+  invoiceId: z.string().nullable(), invoiceNumber: z.string().nullable(), reason: z.string().nullable(), createdAt: z.string(), settledAt: z.string().nullable(),
+}).openapi('DunningPendingCharge');
+export const PendingChargeQuery = z.object({
+  sourceInvoiceId: z.uuid().optional().openapi({ description: 'The overdue invoice the fee is for' }),
+  billTo: z.uuid().optional(),
+  status: z.enum(['pending', 'billed', 'reversed', 'waived']).optional(),
+});
+export const WaiveIn = z.object({ reason: z.string().trim().min(1).max(500).openapi({ description: 'Why the fee is waived (on the timeline and in the audit log)' }) });

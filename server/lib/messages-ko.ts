@@ -27,11 +27,13 @@ import { KO_SECURITY_MESSAGES } from './messages-ko-security';
 import { KO_ANALYTICS_MESSAGES } from './messages-ko-analytics';
 import { KO_DEPOSITS_MESSAGES, KO_DEPOSITS_NOUNS } from './messages-ko-deposits';
 import { KO_GATEWAY_SETTINGS_MESSAGES } from './messages-ko-gateways';
+import { KO_DUNNING_MESSAGES, KO_DUNNING_NOUNS } from './messages-ko-dunning';
 
 /** Nouns that fill `{x:noun}` (labels passed to notFound() and the catalog kinds). */
 export const KO_NOUNS: Record<string, string> = {
   'Credit note': '요금 조정',
   ...KO_DEPOSITS_NOUNS,
+  ...KO_DUNNING_NOUNS,
   'Churn model version': '이탈 예측 모델 버전',
   'Webhook endpoint': '웹훅 엔드포인트',
   'Webhook delivery': '웹훅 전송 기록',
@@ -71,6 +73,7 @@ export const KO_MESSAGES: Record<string, string> = {
   ...KO_ANALYTICS_MESSAGES,
   ...KO_DEPOSITS_MESSAGES,
   ...KO_GATEWAY_SETTINGS_MESSAGES,
+  ...KO_DUNNING_MESSAGES,
   // ---- generic (errors.ts, app.ts, http.ts, hono) ---------------------------------------------
   '{what:noun} not found': '{what}을(를) 찾을 수 없습니다',
   'This action needs the permission "{permission}"': '이 작업에는 "{permission}" 권한이 필요합니다',

@@ -7,4 +7,4 @@ export {
   type InvoiceEmailInput,
   type SendResult,
 } from './invoice-email';
-export { composeReminderEmail, sendReminderEmail, type ReminderInput } from './reminder-email';
+export { composeReminderEmail, sendReminderEmail, type ReminderInput, type ReminderInvoice } from './reminder-email';

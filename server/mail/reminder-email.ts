@@ -1,20 +1,33 @@
 /**
  * The dunning reminder (미납 안내): ko/en subject and bodies with the amount still owed, the due
- * date, the days overdue and a pay link; the invoice PDF attached. Pure compose + one send, like
- * the invoice e-mail next to it.
+ * date, the days overdue, a pay link and a link to the invoice PDF (the pay page serves it). The
+ * PDF is linked, not attached: rendering one per reminder made a daily run of 100,000 invoices
+ * take a day (server/dunning/README.md, Benchmark). Pure compose + one send, like the invoice
+ * e-mail next to it.
  */
 import type { Mailer } from './mailer';
-import { attachmentName, type SendResult } from './invoice-email';
+import type { SendResult } from './invoice-email';
 import { formatDate, formatMoney } from '../invoices/render/format';
-import type { InvoiceDocument, InvoiceLocale } from '../invoices/render/types';
+import type { InvoiceLocale } from '../invoices/render/types';
+
+/** What a reminder says about its invoice (an InvoiceDocument fits; the run builds it from rows it has loaded). */
+export interface ReminderInvoice {
+  number: string;
+  currency: string;
+  dueDate: string;
+  buyer: { name: string };
+  seller: { name: string };
+}
 
 export interface ReminderInput {
-  doc: InvoiceDocument;
+  doc: ReminderInvoice;
   locale: InvoiceLocale;
   /** What is still owed now (not the invoiced amount). */
   amountOwed: string;
   daysOverdue: number;
   payLink: string;
+  /** The invoice PDF (served by the pay page behind the same token). */
+  pdfLink: string;
   template: string;
 }
 
@@ -32,24 +45,23 @@ export function composeReminderEmail(r: ReminderInput) {
     ? `청구서 ${r.doc.number}의 납부기한(${due})이 지났으나 아직 결제가 확인되지 않았습니다.`
     : `Invoice ${r.doc.number} was due on ${due} and we have not received payment yet.`;
   const facts: Array<[string, string]> = ko
-    ? [['미납 금액', amount], ['납부기한', due], ['결제하기', r.payLink]]
-    : [['Amount owed', amount], ['Due date', due], ['Pay now', r.payLink]];
-  const closing = ko ? '이미 결제하셨다면 이 메일은 무시해 주세요. 청구서 PDF를 첨부하였습니다.' : 'If you have already paid, please ignore this e-mail. The invoice is attached as a PDF.';
+    ? [['미납 금액', amount], ['납부기한', due], ['결제하기', r.payLink], ['청구서 PDF', r.pdfLink]]
+    : [['Amount owed', amount], ['Due date', due], ['Pay now', r.payLink], ['Invoice PDF', r.pdfLink]];
+  const closing = ko ? '이미 결제하셨다면 이 메일은 무시해 주세요.' : 'If you have already paid, please ignore this e-mail.';
   const text = [greeting, '', intro, '', ...facts.map(([k, v]) => `  ${k}: ${v}`), '', closing, '', r.doc.seller.name, ''].join('\n');
   const html = `<!doctype html><html lang="${r.locale}"><head><meta charset="utf-8"><title>${esc(subject)}</title></head><body>
 <p>${esc(greeting)}</p><p>${esc(intro)}</p>
-<table>${facts.map(([k, v], i) => `<tr><td>${esc(k)}</td><td>${i === 2 ? `<a href="${esc(v)}">${esc(v)}</a>` : esc(v)}</td></tr>`).join('')}</table>
+<table>${facts.map(([k, v], i) => `<tr><td>${esc(k)}</td><td>${i >= 2 ? `<a href="${esc(v)}">${esc(v)}</a>` : esc(v)}</td></tr>`).join('')}</table>
 <p>${esc(closing)}</p><p>${esc(r.doc.seller.name)}</p></body></html>
 `;
-  return { subject, text, html, filename: attachmentName(r.doc.number) };
+  return { subject, text, html };
 }
 
-export async function sendReminderEmail(mailer: Mailer, input: ReminderInput & { to: string; pdf: Buffer }): Promise<SendResult> {
+export async function sendReminderEmail(mailer: Mailer, input: ReminderInput & { to: string }): Promise<SendResult> {
   const mail = composeReminderEmail(input);
   const info = await mailer.transporter.sendMail({
     from: mailer.from, to: input.to, subject: mail.subject, text: mail.text, html: mail.html,
     headers: { 'X-Billwise-Template': input.template },
-    attachments: [{ filename: mail.filename, content: input.pdf, contentType: 'application/pdf' }],
   });
   const list = (l: ReadonlyArray<string | { address: string }> | undefined) => (l ?? []).map((a) => (typeof a === 'string' ? a : a.address));
   return { messageId: info.messageId, accepted: list(info.accepted), rejected: list(info.rejected) };

@@ -121,10 +121,12 @@ afterAll(async () => {
 });
 
 describe('sixty days of the standard policy', () => {
-  it('reminds once on day 3, in the payer\'s language, with the PDF and the pay link; the fee invoice (due day 29) is reminded on day 32', async () => {
+  it('reminds once on day 3, in the payer\'s language, with a link to the PDF and the pay link; the fee invoice (due day 29) is reminded on day 32', async () => {
     const m = await mailsTo('c0@dun.test');
     expect(m.map((x) => x.day)).toEqual([3, 32]);
-    expect(m[0].pdf).toBe(true);
+    // The PDF is linked (the pay page serves it under the same signed token), not rendered per reminder.
+    expect(m[0].pdf).toBe(false);
+    expect(m[0].body).toMatch(/\/pay\/v1\.[^/\s]+\/invoice\.pdf/);
     expect(m[0].subject).toContain(inv.c0.number);
     const fee = (await dunning(inv.c0.id)).steps.find((s: any) => s.action === 'late_fee');
     expect(m[1].subject).toContain(fee.result.feeInvoiceNumber);

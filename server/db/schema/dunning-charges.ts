@@ -21,7 +21,8 @@ export const dunningPendingCharges = pgTable('dunning_pending_charges', {
   actionId: uuid('action_id').notNull().references(() => dunningActions.id),
   ruleCode: text('rule_code').notNull(),
   ruleVersion: integer('rule_version').notNull(),
-  status: text('status').$type<'pending' | 'billed' | 'reversed'>().notNull(),
+  /** waived: by a person before it was billed (reversedReason says why; the audit log and timeline who). */
+  status: text('status').$type<'pending' | 'billed' | 'reversed' | 'waived'>().notNull(),
   /** billed: the invoice that carries it as a line. */
   invoiceId: uuid('invoice_id').references(() => invoices.id),
   /** reversed: why (waived by a person with the reason, or the source invoice was voided). */

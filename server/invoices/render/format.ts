@@ -10,6 +10,23 @@ import type { InvoiceLineKind, InvoiceLocale, InvoiceStatus } from './types';
 
 const INTL_LOCALE: Record<InvoiceLocale, string> = { ko: 'ko-KR', en: 'en-US' };
 
+// Intl formatters are costly to build (≈0.5 ms each) and a dunning run formats tens of thousands
+// of reminders: one per locale and options, kept for the process (a handful of distinct keys).
+const numberFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let f = numberFormats.get(key);
+  if (!f) numberFormats.set(key, (f = new Intl.NumberFormat(locale, options)));
+  return f;
+}
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let f = dateFormats.get(key);
+  if (!f) dateFormats.set(key, (f = new Intl.DateTimeFormat(locale, options)));
+  return f;
+}
+
 function splitDecimal(s: string): { negative: boolean; int: string; frac: string } {
   const negative = s.startsWith('-');
   const [int, frac = ''] = (negative ? s.slice(1) : s).split('.');
@@ -23,12 +40,12 @@ function splitDecimal(s: string): { negative: boolean; int: string; frac: string
 function formatExact(value: string, locale: InvoiceLocale, options: Intl.NumberFormatOptions): string {
   const { negative, int, frac } = splitDecimal(value);
   const isZero = /^0*$/.test(int) && /^0*$/.test(frac);
-  const nf = new Intl.NumberFormat(INTL_LOCALE[locale], {
+  const nf = numberFormat(INTL_LOCALE[locale], {
     ...options,
     minimumFractionDigits: frac.length,
     maximumFractionDigits: frac.length,
   });
-  const groupedInt = new Intl.NumberFormat(INTL_LOCALE[locale], { useGrouping: true, maximumFractionDigits: 0 })
+  const groupedInt = numberFormat(INTL_LOCALE[locale], { useGrouping: true, maximumFractionDigits: 0 })
     .formatToParts(BigInt(int))
     .filter((p) => p.type === 'integer' || p.type === 'group')
     .map((p) => p.value)
@@ -110,7 +127,7 @@ export function formatDate(date: string, locale: InvoiceLocale): string {
     if (!isIsoDate(date)) throw new RangeError(`not an ISO calendar date: ${JSON.stringify(date)}`);
     return date.replaceAll('-', '.');
   }
-  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(
+  return dateFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(
     utcDate(date),
   );
 }
@@ -129,7 +146,7 @@ export function formatPeriod(period: { start: string; end: string }, _locale?: I
 export function formatBillingMonth(period: { start: string }, locale: InvoiceLocale): string {
   const [y, m] = period.start.split('-');
   if (locale === 'ko') return `${Number(y)}년 ${Number(m)}월`;
-  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long' }).format(utcDate(period.start));
+  return dateFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long' }).format(utcDate(period.start));
 }
 
 export interface InvoiceLabels {

@@ -19,7 +19,8 @@ import { emitEvent } from '../../webhooks/emit';
 
 export type SettleOutcome = 'applied' | 'ignored';
 
-export async function settlePayment(tx: Tx, ctx: Ctx, paymentId: string, result: GatewayCharge, source: string): Promise<SettleOutcome> {
+/** `prefer`: the invoice a payment made for one invoice goes to first (the pay page); an auto-collection attempt names its own. */
+export async function settlePayment(tx: Tx, ctx: Ctx, paymentId: string, result: GatewayCharge, source: string, prefer?: string): Promise<SettleOutcome> {
   const [p] = await tx.select().from(payments).where(and(eq(payments.tenantId, ctx.tenantId), eq(payments.id, paymentId))).for('update');
   if (!p || p.status !== 'pending') return 'ignored';
   if (result.status === 'pending') {
@@ -35,7 +36,7 @@ export async function settlePayment(tx: Tx, ctx: Ctx, paymentId: string, result:
     before: { status: p.status }, after: { ...paymentOut(after, '0'), source } });
   await emitEvent(tx, ctx.tenantId, result.status === 'succeeded' ? 'payment.succeeded' : 'payment.failed', { payment: paymentOut(after, '0') });
   if (result.status === 'succeeded') {
-    await allocatePayment(tx, ctx, after, undefined, attempt?.invoiceId);
+    await allocatePayment(tx, ctx, after, undefined, attempt?.invoiceId ?? prefer);
     return 'applied';
   }
   if (attempt) {

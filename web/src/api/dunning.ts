@@ -7,6 +7,7 @@ export type DunningExclusion = ApiResponse<'post', '/dunning/exclusions'>;
 export type DunningSimulation = ApiResponse<'post', '/dunning/simulate'>;
 export type DunningPreview = ApiResponse<'post', '/dunning/preview'>;
 export type InvoiceDunning = ApiResponse<'get', '/dunning/invoices/{id}'>;
+export type DunningPendingCharge = ApiResponse<'get', '/dunning/pending-charges'>['data'][number];
 
 export const dunningApi = {
   board: (limit = 100) => api.get('/dunning/board', { query: { limit } }),
@@ -17,5 +18,7 @@ export const dunningApi = {
   endExclusion: (id: string) => api.post('/dunning/exclusions/{id}/end', { path: { id } }),
   invoice: (id: string) => api.get('/dunning/invoices/{id}', { path: { id } }),
   control: (id: string, body: ApiBody<'put', '/dunning/invoices/{id}/control'>) => api.put('/dunning/invoices/{id}/control', { path: { id }, body }),
+  pendingCharges: (sourceInvoiceId: string) => api.get('/dunning/pending-charges', { query: { sourceInvoiceId } }),
+  waiveCharge: (id: string, reason: string) => api.post('/dunning/pending-charges/{id}/waive', { path: { id }, body: { reason } }),
   run: (date?: string) => api.post('/dunning/runs', { body: date ? { date } : {} }),
 };

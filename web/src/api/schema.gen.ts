@@ -9991,6 +9991,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dunning/pending-charges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Late fees charged on the next invoice: pending, billed, reversed or waived */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The overdue invoice the fee is for */
+                    sourceInvoiceId?: string;
+                    billTo?: string;
+                    status?: "pending" | "billed" | "reversed" | "waived";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["DunningPendingCharge"][];
+                        };
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dunning/pending-charges/{id}/waive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Waive a pending late fee by hand, with a reason (it is never billed) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Why the fee is waived (on the timeline and in the audit log) */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DunningPendingCharge"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/meters": {
         parameters: {
             query?: never;
@@ -14154,6 +14314,27 @@ export interface components {
              * @description The tenant-local date to run for; default today
              */
             date?: string;
+        };
+        DunningPendingCharge: {
+            id: string;
+            billTo: string;
+            currency: string;
+            amount: string;
+            description: string;
+            sourceInvoiceId: string;
+            sourceInvoiceNumber: string | null;
+            ruleCode: string;
+            ruleVersion: number;
+            /**
+             * @description pending: waits for the party's next invoice; billed: a line of `invoiceId`; reversed: its overdue invoice was voided; waived: by a person (`reason`)
+             * @enum {string}
+             */
+            status: "pending" | "billed" | "reversed" | "waived";
+            invoiceId: string | null;
+            invoiceNumber: string | null;
+            reason: string | null;
+            createdAt: string;
+            settledAt: string | null;
         };
         Meter: {
             id: string;

@@ -30,15 +30,22 @@ const dunningEn = {
       nothingSuspended: 'Nothing is suspended', failedRetry: '{error}; retried on the next run day', paidUp: 'The overdue balance is paid',
       noLongerOverdue: 'The invoice is no longer overdue (payment, credit note or void)', noMailer: 'E-mail is not configured (SMTP_HOST, MAIL_FROM)',
       noEmail: 'The payer has no e-mail address', mailRefused: 'The mail server refused {to}',
+      feeWaived: 'Late fee {amount} waived by {by}: {reason}',
     },
     decisions: {
       acted: 'Acted', failed: 'Failed (retried tomorrow)', excluded: 'Excluded', paused: 'Paused', not_due: 'Not due', no_action: 'No action',
-      stopped: 'Stopped', reinstated: 'Reinstated', unknown: 'Delivery unknown',
+      stopped: 'Stopped', reinstated: 'Reinstated', unknown: 'Delivery unknown', waived: 'Fee waived',
     },
     policy: {
       preview: 'Policy preview', previewHint: 'An invoice of {amount} unpaid from day 0 gets:', amount: 'Amount', currency: 'Currency', days: 'Days', customerType: 'Customer type',
       run: 'Preview', simulate: 'Simulation over invoices overdue now (30 days)', simulateRun: 'Simulate', day: 'Day {n}', date: 'Date', noSteps: 'No steps scheduled',
       source: 'Policy', published: 'Published policy', draft: 'With drafts', rules: 'Dunning rules', editRule: 'Edit rule', newRule: 'New dunning rule', stopped: 'Stopped',
+    },
+    pending: {
+      title: 'Late fees for the next invoice', amount: 'Amount', status: 'Status', billedOn: 'Billed on', reason: 'Reason', waive: 'Waive',
+      waiveTitle: 'Waive late fee', waivePrompt: 'Why is the {amount} late fee waived? A waived fee is never billed.', waived: 'The late fee is waived', none: 'No late fees',
+      reasonRequired: 'Enter a reason',
+      statuses: { pending: 'Pending', billed: 'Billed', reversed: 'Reversed (invoice voided)', waived: 'Waived' },
     },
     exclusions: {
       add: 'Add exclusion', party: 'Excluded', customer: 'Customer', payer: 'Payer', reasonCode: 'Reason code', note: 'Note', setBy: 'Set by', range: 'Dates',

@@ -32,15 +32,22 @@ const dunningKo: DunningMessages = {
       nothingSuspended: '정지된 서비스가 없습니다', failedRetry: '{error} — 다음 실행일에 다시 시도합니다', paidUp: '연체 잔액이 모두 납부되었습니다',
       noLongerOverdue: '청구서가 더 이상 연체 상태가 아닙니다 (결제, 크레딧 노트 또는 무효)', noMailer: '이메일 발송이 설정되지 않았습니다 (SMTP_HOST, MAIL_FROM)',
       noEmail: '납부자의 이메일 주소가 없습니다', mailRefused: '메일 서버가 {to} 수신을 거부했습니다',
+      feeWaived: '{by}님이 연체료 {amount}을(를) 면제했습니다: {reason}',
     },
     decisions: {
       acted: '실행', failed: '실패(다음 날 재시도)', excluded: '제외됨', paused: '보류됨', not_due: '해당 없음', no_action: '조치 없음',
-      stopped: '중지됨', reinstated: '재개됨', unknown: '발송 여부 불명',
+      stopped: '중지됨', reinstated: '재개됨', unknown: '발송 여부 불명', waived: '연체료 면제',
     },
     policy: {
       preview: '정책 미리보기', previewHint: '{amount}이(가) 0일부터 미납되면:', amount: '금액', currency: '통화', days: '기간(일)', customerType: '고객 유형',
       run: '미리보기', simulate: '현재 연체 건 시뮬레이션 (30일)', simulateRun: '시뮬레이션', day: '{n}일차', date: '일자', noSteps: '예정된 조치가 없습니다',
       source: '정책', published: '게시된 정책', draft: '초안 포함', rules: '미납 룰', editRule: '룰 편집', newRule: '새 미납 룰', stopped: '중지',
+    },
+    pending: {
+      title: '다음 청구서에 부과될 연체료', amount: '금액', status: '상태', billedOn: '청구된 청구서', reason: '사유', waive: '면제',
+      waiveTitle: '연체료 면제', waivePrompt: '{amount} 연체료를 면제하는 사유를 입력하세요. 면제된 연체료는 청구되지 않습니다.', waived: '연체료를 면제했습니다', none: '연체료가 없습니다',
+      reasonRequired: '사유를 입력하세요',
+      statuses: { pending: '청구 대기', billed: '청구됨', reversed: '취소됨(청구서 무효)', waived: '면제됨' },
     },
     exclusions: {
       add: '제외 대상 등록', party: '대상', customer: '고객', payer: '납부자', reasonCode: '사유 코드', note: '메모', setBy: '등록자', range: '적용 기간',
