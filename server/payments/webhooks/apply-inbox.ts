@@ -31,6 +31,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 type Receipt = typeof webhookReceipts.$inferSelect;
 type PaymentEvent = Extract<WebhookEvent, { type: 'payment' }>;
 interface Result { outcome: 'applied' | 'ignored'; detail: string; paymentId?: string }
+/** Test seams: throw in `beforeEvent` to fail one event, in `afterChunk` to die before the chunk commits. */
+export const inboxHooks: { beforeEvent?: (eventId: string) => void; afterChunk?: () => void } = {};
 interface Written { id: string; outcome: string; detail: string; paymentId: string | null; attempts: number; applyAfter: Date | null }
 
 /**
@@ -86,6 +88,7 @@ async function applyChunk(tx: Tx, ctx: Ctx, list: Receipt[]): Promise<Written[]>
     }
     try {
       const res = await tx.transaction(async (sp) => {
+        inboxHooks.beforeEvent?.(e.id);
         const sctx = { ...ctx, tx: sp };
         if (e.type === 'deposit') return applyDeposit(sp, sctx, r.provider, e);
         const pe = e as PaymentEvent;
@@ -126,6 +129,7 @@ const inboxJob: JobKind = {
         if (!list.length) return 0;
         const written = await applyChunk(tx, { ...ctx, tx }, list);
         await writeOutcomes(tx, written);
+        inboxHooks.afterChunk?.();
         // A receipt to try again later gets its own job then (this one ends when nothing is due).
         const retry = written.filter((w) => w.applyAfter);
         if (retry.length) {
