@@ -13,7 +13,7 @@
  */
 import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
-import { payments, webhookReceipts } from '../../db/schema';
+import { jobs, payments, webhookReceipts } from '../../db/schema';
 import { systemCtx, type Ctx } from '../../lib/context';
 import { amountProblem } from '../../lib/money';
 import { PERMISSION_CODES } from '../../access/permissions';
@@ -23,7 +23,7 @@ import { tenantToday } from '../../tenants/tenant-settings';
 import { recordDeposit } from '../deposits/record';
 import type { WebhookEvent } from '../gateways/types';
 import { settlePayment } from '../collection/settle';
-import { WEBHOOK_INBOX_KIND } from './inbox';
+import { INBOX_WAITING_KEY, WEBHOOK_INBOX_KIND } from './inbox';
 
 const CHUNK = 500;
 const MAX_TRIES = 5;
@@ -119,6 +119,11 @@ const inboxJob: JobKind = {
   async run(job, { db, now, signal, holdLease }) {
     const { tenantId } = job.payload as { tenantId: string };
     const ctx = systemCtx(db, tenantId, PERMISSION_CODES, now);
+    // No longer the waiting job: receipts stored from now on enqueue another (inbox.ts).
+    await db.transaction(async (tx) => {
+      await holdLease(tx);
+      await tx.update(jobs).set({ dedupeKey: `webhook-inbox:${tenantId}:${job.id}` }).where(and(eq(jobs.id, job.id), eq(jobs.dedupeKey, `${INBOX_WAITING_KEY}${tenantId}`)));
+    });
     for (;;) {
       if (signal.aborted) return;
       const done = await db.transaction(async (tx) => {

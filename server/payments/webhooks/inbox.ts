@@ -2,7 +2,8 @@
  * The inbound-webhook inbox: how a verified gateway event is stored, fast.
  *
  * Receiving is one `INSERT … ON CONFLICT DO NOTHING` into webhook_receipts (outcome `queued`),
- * and in the same statement one `payments.webhook_inbox` job per tenant of the batch, so a stored
+ * and in the same statement a `payments.webhook_inbox` job per tenant of the batch unless one is
+ * already waiting to start (INBOX_WAITING_KEY), so a stored
  * event always has a job that will apply it (apply-inbox.ts), even if the process dies right after.
  * A redelivered event conflicts with its receipt on the unique (tenant, provider, event id) index:
  * it is answered `duplicate` and writes nothing.
@@ -16,6 +17,13 @@ import type { Db } from '../../db/client';
 import type { WebhookEvent } from '../gateways/types';
 
 export const WEBHOOK_INBOX_KIND = 'payments.webhook_inbox';
+/**
+ * The key of a tenant's inbox job that has not started yet: while one waits, new receipts need no
+ * other (it will see them). The job renames its key when it starts (apply-inbox.ts), in a
+ * transaction that commits before it reads any receipt, so a receipt stored after that enqueues a
+ * new job: none is left without one.
+ */
+export const INBOX_WAITING_KEY = 'webhook-inbox:waiting:';
 const MAX_BATCH = 500;
 
 export interface InboxEntry { tenantId: string; provider: string; event: WebhookEvent; eventType: string; receivedAt: Date }
@@ -72,8 +80,8 @@ async function writeBatch(db: Db, entries: InboxEntry[]): Promise<Set<string>> {
       returning id, tenant_id, provider, event_id),
     j as (
       insert into jobs (tenant_id, kind, payload, dedupe_key, max_attempts)
-      select distinct on (tenant_id) tenant_id, ${WEBHOOK_INBOX_KIND}, jsonb_build_object('tenantId', tenant_id), 'webhook-inbox:' || id, 10
-      from ins order by tenant_id, id
+      select distinct on (tenant_id) tenant_id, ${WEBHOOK_INBOX_KIND}, jsonb_build_object('tenantId', tenant_id), ${INBOX_WAITING_KEY} || tenant_id, 10
+      from ins order by tenant_id
       on conflict (dedupe_key) do nothing)
     select tenant_id, provider, event_id from ins`);
   return new Set(rows<{ tenant_id: string; provider: string; event_id: string }>(r).map((x) => `${x.tenant_id}\u0000${x.provider}\u0000${x.event_id}`));
