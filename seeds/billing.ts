@@ -15,7 +15,7 @@ import { tenantSettings } from '../server/tenants/tenant-settings';
 import { runBillRunNow } from '../server/billing/bill-run-job';
 import { upsertGroup } from '../server/billing/bill-run-groups';
 import { finalizeInvoice } from '../server/invoices/invoices';
-import { payClosedMonth } from './payment-history';
+import { grantRedeemablePoints, payClosedMonth } from './payment-history';
 
 const GROUPS = [{ code: 'cycle-1', name: '매월 1일 청구 (Day 1)', cycleDay: 1 }, { code: 'cycle-15', name: '매월 15일 청구 (Day 15)', cycleDay: 15 }];
 
@@ -38,6 +38,7 @@ export async function seedBilling(ctx: Ctx): Promise<void> {
   const { timezone } = await tenantSettings(ctx.db, ctx.tenantId);
   const today = todayInZone(timezone, ctx.now());
   const cs = await ctx.db.select().from(customers).where(eq(customers.tenantId, ctx.tenantId)).orderBy(asc(customers.externalId));
+  const paying = new Set<string>();
   for (const [i, c] of cs.entries()) {
     const day = GROUPS.find((g) => g.code === c.billingGroup)?.cycleDay ?? 1;
     // Three closed periods back, a few customers joining mid-period (prorated first bill).
@@ -47,12 +48,16 @@ export async function seedBilling(ctx: Ctx): Promise<void> {
       try {
         const o = await createOrder({ ctx, input: { customerId: c.id, items: items.map((planCode, k) => ({ planCode, addOn: k > 0, quantities: {} })) } });
         await transitionOrder({ ctx, id: o.id, input: { status: 'completed', billingStartDate: start } });
+        if (!items.includes('free')) paying.add(c.id);
         break;
       } catch (err) {
         if (!(err instanceof ServiceError) || (err.code !== 'NOT_ELIGIBLE' && err.code !== 'VALIDATION_FAILED')) throw err;
       }
     }
   }
+  // Points that the first bill runs below redeem (the demo otherwise only ever earns them).
+  const oldestStart = addInterval(periodContaining(today, 1).start, 'month', -3, 1);
+  await grantRedeemablePoints(ctx, cs.map((c) => ({ id: c.id, payerId: c.payerId, currency: c.currency, paying: paying.has(c.id) })), oldestStart);
   // Bill runs for the last 3 closed periods of every group, oldest first; then statuses.
   const runs: { periodStart: string; ids: string[] }[] = [];
   for (const groupCode of [undefined, ...GROUPS.map((g) => g.code)]) {

@@ -16,6 +16,9 @@
  *   9    on time by card, then 10% refunded as a service credit
  * `seedPaymentExtras` (a seed step after dunning) adds what open invoices and wallets show:
  * two of the newest finalized invoices partly paid, a prepaid top-up, and promotional points.
+ * `grantRedeemablePoints` (seeds/billing.ts, before the bill runs) gives a few paying customers
+ * welcome points that their next bill run spends: the points wallet's consumption entry, the
+ * invoice's `pointsApplied` and its trace, as any bill run takes points off.
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import { customers, invoices, payments } from '../server/db/schema';
@@ -73,6 +76,19 @@ async function replaceCard(ctx: Ctx, inv: Inv, date: string) {
   await updatePaymentMethod({ ctx: on(ctx, date, 15), id: m.id, input: { isDefault: true } });
 }
 
+/**
+ * Welcome points for every seventh customer with a paying plan (granted on `date`, the oldest
+ * period's start, a year to spend): the next bill run redeems them. Worth a small part of a bill
+ * (5,000 KRW, 5 in a 2-decimal currency), so the invoices still carry an amount due.
+ */
+export async function grantRedeemablePoints(ctx: Ctx, list: { id: string; payerId: string | null; currency: string; paying: boolean }[], date: string): Promise<void> {
+  for (const [i, c] of list.entries()) {
+    if (i % 7 !== 2 || !c.paying) continue;
+    await grantCredit({ ctx: on(ctx, date, 9), billTo: c.payerId ?? c.id, kind: 'points', input: {
+      currency: c.currency, amount: c.currency === 'KRW' || c.currency === 'JPY' ? '5000' : '5', reason: '웰컴 포인트 (청구 시 사용)', expiresOn: addDays(date, 365) } });
+  }
+}
+
 /** Finalizes the oldest closed month as of its period end and pays it as described above. */
 export async function payClosedMonth(ctx: Ctx, ids: string[]): Promise<void> {
   const today = await tenantToday(ctx.db, ctx);
@@ -88,7 +104,8 @@ export async function payClosedMonth(ctx: Ctx, ids: string[]): Promise<void> {
     await finalizeInvoice({ ctx: on(ctx, issued, 8), id });
     const [inv] = await ctx.db.select().from(invoices).where(eq(invoices.id, id));
     if (new Decimal(inv.amountDue).lte(0)) { // covered by credit or balance: nothing to collect
-      await moveInvoice({ ctx, id, action: 'mark-paid' });
+      // Covered by prepaid or points, finalize has marked it paid already (payments/README "Paid by balance").
+      if (inv.status !== 'paid') await moveInvoice({ ctx, id, action: 'mark-paid' });
       continue;
     }
     try {

@@ -30,7 +30,7 @@ const GatewayOut = z.object({
   acceptedKeys: z.array(z.string()), updatedAt: z.string().nullable(), webhookPath: z.string(),
 }).openapi('Gateway');
 const GatewayList = z.object({ data: z.array(GatewayOut) });
-const OUTCOMES = ['applied', 'ignored', 'duplicate', 'rejected', 'error'] as const;
+const OUTCOMES = ['queued', 'applied', 'ignored', 'duplicate', 'rejected', 'error'] as const;
 const ReceiptOut = z.object({ id: z.string(), provider: z.string(), eventId: z.string().nullable(), eventType: z.string().nullable(), outcome: z.enum(OUTCOMES),
   detail: z.string().nullable(), paymentId: z.string().nullable(), receivedAt: z.string() }).openapi('WebhookReceipt');
 const ReceiptQuery = z.object({ provider: z.enum(PROVIDERS).optional(), outcome: z.enum(OUTCOMES).optional(),
@@ -88,8 +88,8 @@ export const gatewayRoutes = newRouter()
     request: { query: ReceiptQuery }, responses: { ...jsonOk(z.object({ data: z.array(ReceiptOut), total: z.number().int() })), ...errorResponses } }),
   async (c) => c.json(await listWebhookReceipts({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
   .openapi(createRoute({ method: 'post', path: '/webhooks/payments/{provider}', tags: [tag],
-    summary: 'Inbound webhook of a payment gateway: signature verified (401 otherwise), idempotent on the event id, stored with its outcome',
+    summary: 'Inbound webhook of a payment gateway: signature verified (401 otherwise), stored once per event id and applied by a job',
     request: { params: ProviderParam, query: z.object({ tenant: z.string().optional().openapi({ description: 'The tenant id or code this endpoint belongs to' }) }) },
-    responses: { ...jsonOk(z.object({ received: z.boolean(), outcome: z.enum(['applied', 'ignored', 'duplicate', 'rejected', 'error']) })), 401: errorResponses[401] } }),
+    responses: { ...jsonOk(z.object({ received: z.boolean(), outcome: z.enum(['queued', 'duplicate']).openapi({ description: 'queued: stored, applied shortly by a job (see GET /payment-webhooks); duplicate: this event was received before, nothing is written' }) })), 401: errorResponses[401] } }),
   async (c) => c.json(await receivePaymentWebhook({ db: c.get('ctx').db, now: c.get('ctx').now, provider: c.req.valid('param').provider,
     tenantRef: c.req.valid('query').tenant, headers: c.req.raw.headers, rawBody: await c.req.text() }), 200));

@@ -15,6 +15,7 @@ import { drainJobs } from '../../server/jobs/worker';
 import { auditLog, bankDeposits } from '../../server/db/schema';
 import { billingWorld } from '../scenarios/fixture';
 import { signSandbox } from '../../server/payments/gateways/sandbox-webhooks';
+import { WEBHOOK_INBOX_KIND } from '../../server/payments/webhooks/inbox';
 
 let t: TestApp;
 let one: { tenantId: string; key: string };
@@ -169,11 +170,14 @@ describe('the unmatched queue', () => {
 });
 
 describe('gateway virtual-account deposits', () => {
-  const hook = (event: unknown) => {
+  /** Delivers a signed sandbox webhook, then runs the inbox job that applies it. */
+  const hook = async (event: unknown) => {
     const body = JSON.stringify(event);
-    return t.app.request(`/api/v1/webhooks/payments/sandbox?tenant=${one.tenantId}`, {
+    const res = await t.app.request(`/api/v1/webhooks/payments/sandbox?tenant=${one.tenantId}`, {
       method: 'POST', body, headers: { 'content-type': 'application/json', 'billwise-sandbox-signature': signSandbox(one.tenantId, body) },
     });
+    await drainJobs(t.handle.db, { now: clock, filter: { kinds: [WEBHOOK_INBOX_KIND] } });
+    return res;
   };
   const deposit = (id: string, accountNumber: string, amount: string) =>
     ({ id, type: 'deposit.succeeded', data: { id: `sbx_dep_${id}`, accountNumber, amount, currency: 'USD', depositorName: '이영희' } });

@@ -11,7 +11,10 @@ import Stripe from 'stripe';
 import type { TestApp } from '../support/app';
 import type { ProviderServer } from '../support/provider-servers';
 import { gatewayWorld, type GatewayWorld } from '../support/gateway-world';
+import { and, eq } from 'drizzle-orm';
 import { drainJobs } from '../../server/jobs/worker';
+import { webhookReceipts } from '../../server/db/schema';
+import { WEBHOOK_INBOX_KIND } from '../../server/payments/webhooks/inbox';
 import { tossGateway } from '../../server/payments/gateways/toss';
 import { GatewayRejected, GatewayUnavailable, WebhookSignatureError } from '../../server/payments/gateways/types';
 
@@ -73,8 +76,11 @@ describe('Stripe through the official SDK', () => {
     expect((await t.call('POST', url, { body: payload, headers: { 'stripe-signature': forged } })).status).toBe(401);
     expect((await t.call('POST', url, { body: payload })).status).toBe(401);
     const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: WHSEC });
-    expect((await t.call('POST', url, { body: payload, headers: { 'stripe-signature': header } })).body).toEqual({ received: true, outcome: 'ignored' });
+    expect((await t.call('POST', url, { body: payload, headers: { 'stripe-signature': header } })).body).toEqual({ received: true, outcome: 'queued' });
     expect((await t.call('POST', url, { body: payload, headers: { 'stripe-signature': header } })).body.outcome).toBe('duplicate');
+    await drainJobs(t.handle.db, { now: clock, filter: { kinds: [WEBHOOK_INBOX_KIND] } });
+    const stored = await t.handle.db.select().from(webhookReceipts).where(and(eq(webhookReceipts.tenantId, one.tenantId), eq(webhookReceipts.eventId, 'evt_1')));
+    expect(stored).toMatchObject([{ provider: 'stripe', outcome: 'ignored', paymentId: p.id }]); // already settled by the charge's answer
   });
 });
 

@@ -19,6 +19,7 @@ import { collectHooks, reconcilePayment } from '../../server/payments/collection
 import { sandboxFaults } from '../../server/payments/gateways/sandbox';
 import { signSandbox } from '../../server/payments/gateways/sandbox-webhooks';
 import { decryptSecret } from '../../server/payments/gateways/secrets';
+import { WEBHOOK_INBOX_KIND } from '../../server/payments/webhooks/inbox';
 
 let t: TestApp;
 let one: { tenantId: string; key: string };
@@ -29,7 +30,9 @@ const clock = () => new Date('2025-05-02T15:00:00Z');
 const call = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => t.call(method, `/api/v1${path}`, { key: one.key, body, headers });
 const invoice = async (id: string) => (await call('GET', `/invoices/${id}`)).body;
 const collect = () => drainJobs(t.handle.db, { now: clock, filter: { kinds: ['payments.auto_collect'] } });
-const deliverWebhooks = () => drainJobs(t.handle.db, { now: clock, filter: { kinds: ['sandbox.webhook'] } });
+const applyInbox = () => drainJobs(t.handle.db, { now: clock, filter: { kinds: [WEBHOOK_INBOX_KIND] } });
+/** The sandbox's HTTP deliveries, then the inbox job that applies what they stored; the number of deliveries. */
+const deliverWebhooks = async () => { const n = await drainJobs(t.handle.db, { now: clock, filter: { kinds: ['sandbox.webhook'] } }); await applyInbox(); return n; };
 const card = (number: string) => ({ type: 'card', card: { number, expMonth: 12, expYear: 2099 }, autoCollect: true });
 const chargesFor = async (key: string) => t.handle.db.select().from(sandboxCharges).where(eq(sandboxCharges.idempotencyKey, key));
 const receipts = async () => t.handle.db.select().from(webhookReceipts).where(eq(webhookReceipts.tenantId, one.tenantId));
@@ -214,11 +217,15 @@ describe('unknown outcomes and webhooks', () => {
     expect(rs.length).toBe(before + 2);
     expect(rs.filter((r) => r.outcome === 'rejected')).toHaveLength(2);
     const good = await t.call('POST', url, { body, headers: { 'billwise-sandbox-signature': signSandbox(one.tenantId, body) } });
-    expect(good.body).toEqual({ received: true, outcome: 'ignored' }); // a late "failed" never overwrites "succeeded"
+    expect(good.body).toEqual({ received: true, outcome: 'queued' }); // stored; the inbox job applies it
     const again = await t.call('POST', url, { body, headers: { 'billwise-sandbox-signature': signSandbox(one.tenantId, body) } });
     expect(again.body.outcome).toBe('duplicate');
-    const listed = (await call('GET', '/payment-webhooks?provider=sandbox&outcome=duplicate')).body;
-    expect(listed.data).toMatchObject([{ eventId: 'evt_test_1', eventType: 'payment', outcome: 'duplicate' }]);
+    expect(await applyInbox()).toBe(1); // one job: the redelivery enqueued nothing
+    const mine = (await receipts()).filter((r) => r.eventId === 'evt_test_1');
+    // One receipt for both deliveries (the duplicate wrote nothing); a late "failed" never overwrites "succeeded".
+    expect(mine).toMatchObject([{ eventType: 'payment', outcome: 'ignored', paymentId: lost.id }]);
+    const listed = (await call('GET', '/payment-webhooks?provider=sandbox&outcome=ignored')).body;
+    expect(listed.data.filter((r: any) => r.eventId === 'evt_test_1')).toHaveLength(1);
     expect((await call('GET', '/payment-webhooks?outcome=rejected')).body.total).toBe(2);
     expect((await t.call('GET', '/api/v1/payment-webhooks', { key: DEMO_KEY })).body.data).toEqual([]); // another tenant sees none of ours
     expect((await call('GET', `/payments/${lost.id}`)).body.status).toBe('succeeded');
@@ -237,11 +244,16 @@ describe('unknown outcomes and webhooks', () => {
     const url = `/api/v1/webhooks/payments/sandbox?tenant=${one.tenantId}`;
     const send = (e: unknown) => { const body = JSON.stringify(e); return t.call('POST', url, { body, headers: { 'billwise-sandbox-signature': signSandbox(one.tenantId, body) } }); };
     const ok = await send({ id: 'evt_test_2', type: 'payment.succeeded', data: { id: 'sbx_pay_from_webhook', orderId: p.id, status: 'succeeded' } });
-    expect(ok.body).toEqual({ received: true, outcome: 'applied' });
+    expect(ok.body).toEqual({ received: true, outcome: 'queued' });
+    expect((await call('GET', `/payments/${p.id}`)).body.status).toBe('pending'); // not yet: the job applies it
+    await applyInbox();
     expect((await call('GET', `/payments/${p.id}`)).body).toMatchObject({ status: 'succeeded', providerRef: 'sbx_pay_from_webhook', allocatedAmount: may.total });
     expect((await invoice(may.id)).status).toBe('paid');
     const late = await send({ id: 'evt_test_3', type: 'payment.pending', data: { id: 'sbx_pay_from_webhook', orderId: p.id, status: 'pending' } });
-    expect(late.body.outcome).toBe('ignored');
+    expect(late.body.outcome).toBe('queued');
+    await applyInbox();
+    expect((await receipts()).filter((r) => r.eventId === 'evt_test_2' || r.eventId === 'evt_test_3').map((r) => [r.eventId, r.outcome]).sort())
+      .toEqual([['evt_test_2', 'applied'], ['evt_test_3', 'ignored']]);
     expect((await call('GET', `/payments/${p.id}`)).body.status).toBe('succeeded');
   });
 });

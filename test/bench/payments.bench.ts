@@ -5,14 +5,18 @@
  * setup, not measured). Then, each next to a reference measured in the same run (the machine is
  * shared and noisy, so ratios travel better than absolute numbers):
  *   1. allocation: recordPayment (the product's path: validate, insert, lock and allocate oldest
- *      due first, audit) for the first half, payments/s, vs a plain single-row UPDATE loop over
- *      the same invoices;
- *   2. auto-collection: one attempt per invoice of the second half against the sandbox gateway
- *      (the payments.auto_collect job: attempt row, pending payment, sandbox charge, settle and
- *      allocate), attempts/s;
+ *      due first, audit) for BENCH_ALLOCATE (default 5,000) invoices of the first half,
+ *      payments/s, vs a plain single-row UPDATE loop over the same invoices;
+ *   2. auto-collection: one attempt per invoice for BENCH_COLLECT (default 200) of the second half
+ *      against the sandbox gateway (the payments.auto_collect job: attempt row, pending payment,
+ *      sandbox charge, settle and allocate), attempts/s;
  *   3. webhook ingestion: the sandbox's own signed webhooks for those charges, POSTed to
- *      /api/v1/webhooks/payments/sandbox in-process, webhooks/s; then every one again, which must
- *      be answered `duplicate` without a second write (receipts counted, payments unchanged).
+ *      /api/v1/webhooks/payments/sandbox in-process by BENCH_WEBHOOK_PARALLEL (default 50)
+ *      concurrent senders, as a gateway delivers a burst: webhooks/s until each has its answer
+ *      (verified and stored in the inbox: server/payments/webhooks/inbox.ts); then the inbox job
+ *      applying them (they are late news: the charges' own answers settled the payments), receipts/s;
+ *      then every webhook again, which must be answered `duplicate` without any write (receipts
+ *      and payments counted before and after).
  */
 import postgres from 'postgres';
 import { randomBytes } from 'node:crypto';
@@ -34,11 +38,17 @@ import { PaymentMethodIn } from '../../server/payments/methods/schemas';
 import { AUTO_COLLECT_KIND, scheduleCollection } from '../../server/payments/collection/schedule';
 import { SANDBOX_WEBHOOK_KIND, signSandbox } from '../../server/payments/gateways/sandbox-webhooks';
 import { drainJobs } from '../../server/jobs/worker';
+import { WEBHOOK_INBOX_KIND } from '../../server/payments/webhooks/inbox';
 
 registerJobKinds();
 const url = process.env.DATABASE_URL;
 const N = Number(process.env.BENCH_PAYMENTS ?? (url ? 100_000 : 2_000));
 const half = Math.floor(N / 2);
+// Per-payment work (recordPayment, an auto-collection attempt, a settling webhook) is measured on a
+// sample: at tens of payments/s on this machine the whole 100,000 would take hours.
+const ALLOC = Math.min(half, Number(process.env.BENCH_ALLOCATE ?? 5_000));
+const COLLECT = Math.min(N - half, Number(process.env.BENCH_COLLECT ?? 200));
+const SETTLE = Math.min(N - half - COLLECT, Number(process.env.BENCH_SETTLE ?? 2_000));
 const secs = (t: number) => (performance.now() - t) / 1000;
 const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en-US');
 const rows = <T>(r: unknown) => ((r as { rows?: T[] }).rows ?? (r as T[]));
@@ -58,9 +68,11 @@ if (admin && url) {
 const h = await createDb({ databaseUrl: dbUrl, dataDir: dataDir ?? undefined });
 // PGlite has one connection: parallel callers would only queue.
 const PARALLEL = url ? 4 : 1;
-async function inParallel<T>(items: T[], fn: (x: T) => Promise<unknown>) {
+// A gateway delivers a burst of webhooks over many connections at once; each waits for its answer.
+const HOOK_PARALLEL = Number(process.env.BENCH_WEBHOOK_PARALLEL ?? 50);
+async function inParallel<T>(items: T[], fn: (x: T) => Promise<unknown>, width = PARALLEL) {
   let next = 0;
-  await Promise.all(Array.from({ length: PARALLEL }, async () => { while (next < items.length) await fn(items[next++]); }));
+  await Promise.all(Array.from({ length: width }, async () => { while (next < items.length) await fn(items[next++]); }));
 }
 
 try {
@@ -70,7 +82,7 @@ try {
   const tenantId = r.tenant.id;
   const ctx = systemCtx(h.db, tenantId, PERMISSION_CODES, () => new Date('2025-04-10T12:00:00Z'));
   const app = createApp({ db: h.db, dbKind: h.kind, now: ctx.now });
-  console.log(`bench:payments on ${url ? 'PostgreSQL' : 'PGlite'}, ${N.toLocaleString('en-US')} open invoices, ${PARALLEL} parallel caller(s); load ${loadavg()[0].toFixed(1)}`);
+  console.log(`bench:payments on ${url ? 'PostgreSQL' : 'PGlite'}, ${N.toLocaleString('en-US')} open invoices, ${PARALLEL} parallel caller(s); samples: ${ALLOC} recorded payments, ${COLLECT} auto-collections, ${SETTLE} settling webhooks of ${N}; load ${loadavg()[0].toFixed(1)}`);
 
   let t0 = performance.now();
   await h.db.execute(sql`insert into customers (tenant_id, external_id, type, name, email, country, timezone, currency)
@@ -80,8 +92,9 @@ try {
       '[{"kind":"charge","description":"Plan","amount":"34.10"}]'::jsonb, 34.10, 0, 0, 34.10, 34.10
     from customers c where c.tenant_id = ${tenantId}`);
   const open = rows<{ id: string; bill_to: string }>(await h.db.execute(sql`select id, bill_to from invoices where tenant_id = ${tenantId} order by number`));
-  const manual = open.slice(0, half);
-  const auto = open.slice(half);
+  const manual = open.slice(0, ALLOC);
+  const auto = open.slice(half, half + COLLECT);
+  const settling = open.slice(half + COLLECT, half + COLLECT + SETTLE);
   console.log(`setup: ${N} customers and invoices (raw INSERT) in ${secs(t0).toFixed(1)} s`);
 
   // 1. Allocation, next to a bare single-row UPDATE of the same invoices.
@@ -105,29 +118,49 @@ try {
   const [collected] = rows<{ n: number }>(await h.db.execute(sql`select count(*)::int as n from invoices where tenant_id = ${tenantId} and status = 'paid'`));
   console.log(`auto-collection: ${attempts} attempts in ${collectS.toFixed(2)} s = ${rate(attempts, collectS)} attempts/s (invoices paid now ${collected.n} of ${N}); attempt ÷ UPDATE time ${((collectS / attempts) / (updateS / manual.length)).toFixed(1)}×`);
 
-  // 3. The sandbox's signed webhooks for those charges, received twice.
+  // 3. Signed sandbox webhooks, one per customer (N): the sandbox's own for the charges above, a
+  // `payment.succeeded` that settles a pending sandbox payment for SETTLE more (allocated by the
+  // inbox job), and late news of an already succeeded sandbox payment for the rest. The payments
+  // are inserted raw (setup, not measured).
+  t0 = performance.now();
   const queued = await h.db.select({ payload: jobs.payload }).from(jobs).where(and(eq(jobs.kind, SANDBOX_WEBHOOK_KIND), eq(jobs.tenantId, tenantId)));
-  const bodies = queued.map((j) => (j.payload as { body: string }).body);
+  const pendingIds = new Set(settling.map((i) => i.id));
+  const collectedIds = new Set(auto.map((i) => i.id));
+  const made = rows<{ id: string; ref: string; status: string }>(await h.db.execute(sql`insert into payments (tenant_id, bill_to, customer_id, method, amount, currency, received_on, provider, provider_ref, status)
+    select ${tenantId}, i.bill_to, i.customer_id, 'card', 34.10, 'USD', '2025-04-10', 'sandbox', 'sbx_bench_' || i.number,
+      case when i.id = any(${`{${[...pendingIds].join(',')}}`}::uuid[]) then 'pending' else 'succeeded' end
+    from invoices i where i.tenant_id = ${tenantId} and not (i.id = any(${`{${[...collectedIds].join(',')}}`}::uuid[]))
+    returning id, provider_ref as ref, status`));
+  const bodies = [...queued.map((j) => (j.payload as { body: string }).body),
+    ...made.map((p) => JSON.stringify({ id: `evt_bench_${p.ref}`, type: 'payment.succeeded', data: { id: p.ref, orderId: p.id, status: 'succeeded' } }))];
+  console.log(`setup: ${made.length} sandbox payments (${SETTLE} pending) for the webhooks (raw INSERT) in ${secs(t0).toFixed(1)} s`);
   const post = (body: string) => app.request(`/api/v1/webhooks/payments/sandbox?tenant=${tenantId}`, {
-    method: 'POST', body, headers: { 'content-type': 'application/json', 'billwise-sandbox-signature': signSandbox(tenantId, body) } });
+    method: 'POST', body, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'billwise-sandbox-signature': signSandbox(tenantId, body) } });
   const outcomes: Record<string, number> = {};
   const ingest = async (body: string) => {
     const res = await post(body);
     const o = res.status === 200 ? ((await res.json()) as { outcome: string }).outcome : `http ${res.status}`;
     outcomes[o] = (outcomes[o] ?? 0) + 1;
   };
+  const countReceipts = async () => (await h.db.select({ n: count() }).from(webhookReceipts).where(eq(webhookReceipts.tenantId, tenantId)))[0].n;
   t0 = performance.now();
-  await inParallel(bodies, ingest);
+  await inParallel(bodies, ingest, HOOK_PARALLEL);
   const hookS = secs(t0);
-  console.log(`webhooks: ${bodies.length} in ${hookS.toFixed(2)} s = ${rate(bodies.length, hookS)} webhooks/s; outcomes ${JSON.stringify(outcomes)}; webhook ÷ UPDATE time ${((hookS / bodies.length) / (updateS / manual.length)).toFixed(1)}×`);
+  console.log(`webhooks: ${bodies.length} in ${hookS.toFixed(2)} s = ${rate(bodies.length, hookS)} webhooks/s (${HOOK_PARALLEL} concurrent senders); outcomes ${JSON.stringify(outcomes)}; webhook ÷ UPDATE time ${((hookS / bodies.length) / (updateS / manual.length)).toFixed(2)}×`);
+  t0 = performance.now();
+  const inboxJobs = await drainJobs(h.db, { now: ctx.now, filter: { kinds: [WEBHOOK_INBOX_KIND], tenantId } });
+  const applyS = secs(t0);
+  const applied = rows<{ outcome: string; n: number }>(await h.db.execute(sql`select outcome, count(*)::int as n from webhook_receipts where tenant_id = ${tenantId} group by outcome order by outcome`));
+  console.log(`inbox applied by ${inboxJobs} job(s) in ${applyS.toFixed(2)} s = ${rate(bodies.length, applyS)} receipts/s; receipts ${JSON.stringify(Object.fromEntries(applied.map((a) => [a.outcome, a.n])))}`);
   const [before] = await h.db.select({ n: count() }).from(payments).where(eq(payments.tenantId, tenantId));
+  const receiptsBefore = await countReceipts();
   for (const k of Object.keys(outcomes)) delete outcomes[k];
   t0 = performance.now();
-  await inParallel(bodies, ingest);
+  await inParallel(bodies, ingest, HOOK_PARALLEL);
   const dupS = secs(t0);
   const [after] = await h.db.select({ n: count() }).from(payments).where(eq(payments.tenantId, tenantId));
-  const [receipts] = await h.db.select({ n: count() }).from(webhookReceipts).where(eq(webhookReceipts.tenantId, tenantId));
-  console.log(`the same webhooks again: ${rate(bodies.length, dupS)} webhooks/s; outcomes ${JSON.stringify(outcomes)} (all must be duplicate); payments ${before.n} → ${after.n} (must not change); receipts stored ${receipts.n}; load ${loadavg()[0].toFixed(1)}`);
+  const [queuedJobs] = await h.db.select({ n: count() }).from(jobs).where(and(eq(jobs.kind, WEBHOOK_INBOX_KIND), eq(jobs.tenantId, tenantId), eq(jobs.status, 'queued')));
+  console.log(`the same webhooks again: ${rate(bodies.length, dupS)} webhooks/s; outcomes ${JSON.stringify(outcomes)} (all must be duplicate); payments ${before.n} → ${after.n}, receipts ${receiptsBefore} → ${await countReceipts()}, inbox jobs queued ${queuedJobs.n} (none may change); load ${loadavg()[0].toFixed(1)}`);
 } finally {
   await h.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });

@@ -92,6 +92,7 @@ describe('May 2025: auto-collection of April', () => {
     const va = await call('POST', `/payers/${c[2]}/payment-methods`, { type: 'virtual_account' });
     expect((await call('POST', `/payment-methods/${va.body.id}/sandbox-deposits`, { amount: '40.00', depositorName: '김철수' })).status).toBe(202);
     expect(await drainJobs(t.handle.db, { now: clock, filter: { kinds: ['sandbox.webhook'] } })).toBeGreaterThanOrEqual(1);
+    await drainJobs(t.handle.db, { now: clock, filter: { kinds: ['payments.webhook_inbox'] } }); // applies what the deliveries stored
     expect((await call('GET', `/invoices/${inv[2].id}`)).body).toMatchObject({ status: 'paid', paidAt: '2025-05-10T15:00:00.000Z' });
     const [w] = (await call('GET', `/payers/${c[2]}/wallets`)).body.data;
     expect(w).toMatchObject({ kind: 'prepaid', balance: '5.90' });

@@ -97,15 +97,26 @@ export const webhookReceipts = pgTable('webhook_receipts', {
   /** The provider's event id; null when the signature failed (the body is not to be trusted). */
   eventId: text('event_id'),
   eventType: text('event_type'),
-  /** applied | ignored | duplicate | rejected | error */
-  outcome: text('outcome').$type<'applied' | 'ignored' | 'duplicate' | 'rejected' | 'error'>().notNull(),
+  /**
+   * queued (verified and stored, waiting for the inbox job) | applied | ignored | rejected | error
+   * (failed to apply 5 times; a redelivery is then taken afresh). `duplicate` rows are from before
+   * the inbox: a redelivery is now answered from the receipt and writes nothing.
+   */
+  outcome: text('outcome').$type<'queued' | 'applied' | 'ignored' | 'duplicate' | 'rejected' | 'error'>().notNull(),
   detail: text('detail'),
   paymentId: uuid('payment_id').references(() => payments.id),
+  /** The verified event, normalised by the adapter (gateways/types.ts WebhookEvent): what the inbox job applies. */
+  event: jsonb('event'),
+  /** Failed attempts to apply it; the next is not before `applyAfter` (wall clock). */
+  attempts: integer('attempts').notNull().default(0),
+  applyAfter: ts('apply_after'),
   receivedAt: ts('received_at').notNull().defaultNow(),
 }, (t) => [
-  // Idempotency on the provider's event id: one receipt that acted per event (an error is retried by the provider).
-  uniqueIndex('webhook_receipts_event_uq').on(t.tenantId, t.provider, t.eventId).where(sql`event_id is not null and outcome in ('applied', 'ignored')`),
+  // Idempotency on the provider's event id: one receipt per event while it is queued or has acted
+  // (an event that failed for good no longer holds the id, so the provider's redelivery is taken).
+  uniqueIndex('webhook_receipts_event_uq').on(t.tenantId, t.provider, t.eventId).where(sql`event_id is not null and outcome in ('queued', 'applied', 'ignored')`),
   index('webhook_receipts_tenant_idx').on(t.tenantId, t.receivedAt),
+  index('webhook_receipts_queued_idx').on(t.tenantId, t.receivedAt).where(sql`outcome = 'queued'`),
 ]);
 
 /**

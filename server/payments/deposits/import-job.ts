@@ -9,6 +9,12 @@
  *    with the counters moved in the same transaction (guarded by the expected `processed`), so a
  *    job taken over after a crash resumes at the first unapplied line. Each deposit is stored once
  *    under its key anyway (record.ts), so even a second import of the file never pays twice.
+ * 4. An import that fails for good part-way (its last attempt threw) keeps the chunks it committed:
+ *    each of their deposits is a payment the bank really received, recorded and audited with its
+ *    allocations in its chunk's transaction; undoing them would need refunds, not a rollback. The
+ *    import is marked `failed` with the error and its counters (how many lines were applied), and
+ *    audited `bank_import.failed` with the same, in one transaction. Importing the file again
+ *    applies only the lines that were not (the others are duplicates by key).
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client';
@@ -28,6 +34,8 @@ export const bankImportDedupeKey = (id: string) => `bank-import:${id}`;
 const CHUNK = 50;
 
 type ImportRow = typeof bankImports.$inferSelect;
+/** Test seam: throw in `beforeChunk` to fail an import part-way (after the chunks before `from` committed). */
+export const importHooks: { beforeChunk?: (from: number) => void } = {};
 const where = (imp: ImportRow) => and(eq(bankImports.id, imp.id), eq(bankImports.tenantId, imp.tenantId));
 
 /** The job acts, and audits, as whoever uploaded the file. */
@@ -114,6 +122,7 @@ async function runImport(job: Job, env: JobRunEnv) {
     env.signal.throwIfAborted();
     await db.transaction(async (tx) => {
       await env.holdLease(tx);
+      importHooks.beforeChunk?.(from);
       await applyChunk(tx, { ...ctx, tx }, imp, parsed.lines.slice(from, from + CHUNK), from);
     });
     await yieldToLoop();
@@ -129,11 +138,19 @@ async function auditImport(tx: Tx, ctx: Ctx, id: string) {
   if (r) await recordAudit(tx, ctx, { action: 'bank_import.apply', entityType: 'bank_import', entityId: id, after: r });
 }
 
+/** After the last attempt: failed, with what was applied kept and audited (point 4 above). */
 async function failImport(db: Db, job: Job, err: unknown) {
   const { importId } = job.payload as { importId: string };
   if (!job.tenantId) return;
-  await db.update(bankImports).set({ status: 'failed', error: err instanceof Error ? err.message : String(err), csv: '', finishedAt: new Date() })
-    .where(and(eq(bankImports.id, importId), eq(bankImports.tenantId, job.tenantId)));
+  const error = err instanceof Error ? err.message : String(err);
+  await db.transaction(async (tx) => {
+    const [imp] = await tx.update(bankImports).set({ status: 'failed', error, csv: '', finishedAt: new Date() })
+      .where(and(eq(bankImports.id, importId), eq(bankImports.tenantId, job.tenantId!))).returning();
+    if (!imp) return;
+    const ctx: Ctx = { db, tx, tenantId: imp.tenantId, actor: imp.actor, permissions: new Set(['payments:write']), isPlatformAdmin: false, now: () => new Date(), requestId: imp.requestId };
+    await recordAudit(tx, ctx, { action: 'bank_import.failed', entityType: 'bank_import', entityId: imp.id, after: {
+      fileName: imp.fileName, status: 'failed', error, rows: imp.rows, applied: imp.processed, matched: imp.matched, unmatched: imp.unmatched, duplicates: imp.duplicates, skipped: imp.skipped } });
+  });
 }
 
 export function registerBankImportJobs() {

@@ -9205,7 +9205,7 @@ export interface paths {
             parameters: {
                 query?: {
                     provider?: "sandbox" | "toss" | "stripe";
-                    outcome?: "applied" | "ignored" | "duplicate" | "rejected" | "error";
+                    outcome?: "queued" | "applied" | "ignored" | "duplicate" | "rejected" | "error";
                     limit?: number;
                     offset?: number | null;
                 };
@@ -9282,7 +9282,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Inbound webhook of a payment gateway: signature verified (401 otherwise), idempotent on the event id, stored with its outcome */
+        /** Inbound webhook of a payment gateway: signature verified (401 otherwise), stored once per event id and applied by a job */
         post: {
             parameters: {
                 query?: {
@@ -9305,8 +9305,11 @@ export interface paths {
                     content: {
                         "application/json": {
                             received: boolean;
-                            /** @enum {string} */
-                            outcome: "applied" | "ignored" | "duplicate" | "rejected" | "error";
+                            /**
+                             * @description queued: stored, applied shortly by a job (see GET /payment-webhooks); duplicate: this event was received before, nothing is written
+                             * @enum {string}
+                             */
+                            outcome: "queued" | "duplicate";
                         };
                     };
                 };
@@ -14075,7 +14078,7 @@ export interface components {
             eventId: string | null;
             eventType: string | null;
             /** @enum {string} */
-            outcome: "applied" | "ignored" | "duplicate" | "rejected" | "error";
+            outcome: "queued" | "applied" | "ignored" | "duplicate" | "rejected" | "error";
             detail: string | null;
             paymentId: string | null;
             receivedAt: string;
