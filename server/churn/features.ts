@@ -112,12 +112,14 @@ export async function featureRows(db: Q, tenantId: string, asOf: string, spec: F
  * customer and feature. Every value keeps the formula of README.md (the committed model reads them).
  */
 export function featureSql(tenantId: string, asOf: string, spec: FeatureSpec, opts: { customerIds?: string[] } = {}) {
+  // The date as a bound parameter in every scan (not a joined CTE), so filters reach the scans and the planner's estimates.
+  const D = sql`${asOf}::date`;
   const only = opts.customerIds ? sql`and c.id = any(${`{${opts.customerIds.join(',')}}`}::uuid[])` : sql``;
   // When only some customers are scored, the per-customer scans read only theirs (the scale still reads everyone).
   const onlyCustomer = (col: string) => (opts.customerIds ? sql`and ${sql.raw(col)} in (select id from pop)` : sql``);
   const onlyBillTo = (col: string) => (opts.customerIds ? sql`and ${sql.raw(col)} in (select bill_to from pop)` : sql``);
   const usageCols = spec.meters.map((m, i) => sql`,
-      sum(u.value) filter (where mt.code = ${m} and u.day >= d.asof - 30) as ${sql.raw(`s30_${i}`)},
+      sum(u.value) filter (where mt.code = ${m} and u.day >= ${D} - 30) as ${sql.raw(`s30_${i}`)},
       sum(u.value) filter (where mt.code = ${m}) as ${sql.raw(`s90_${i}`)}`);
   const meterCols = spec.meters.map((_, i) => sql.raw(`,
       coalesce(us.s30_${i}, 0)::float8,
@@ -129,43 +131,41 @@ export function featureSql(tenantId: string, asOf: string, spec: FeatureSpec, op
     ? sql`,
     usage as (
       select u.customer_id ${sql.join(usageCols, sql``)}
-      from usage_daily u join meters mt on mt.id = u.meter_id and mt.tenant_id = u.tenant_id, d
-      where u.tenant_id = ${tenantId} and u.day >= d.asof - 90 and u.day < d.asof
+      from usage_daily u join meters mt on mt.id = u.meter_id and mt.tenant_id = u.tenant_id
+      where u.tenant_id = ${tenantId} and u.day >= ${D} - 90 and u.day < ${D}
         and mt.code in (${sql.join(spec.meters.map((m) => sql`${m}`), sql`, `)}) ${onlyCustomer('u.customer_id')}
       group by u.customer_id)`
     : sql``;
   return sql`
-    with d as (select ${asOf}::date as asof),
-    subs as (
-      select s.* from subscriptions s, d
-      where s.tenant_id = ${tenantId} and s.start_date < d.asof and (s.end_date is null or s.end_date > d.asof)),
+    with subs as (
+      select s.* from subscriptions s
+      where s.tenant_id = ${tenantId} and s.start_date < ${D} and (s.end_date is null or s.end_date > ${D})),
     sub_agg as (
       select s.customer_id, count(*) as subs, count(*) filter (where s.add_on) as addons from subs s group by s.customer_id),
     first_start as (
-      select s.customer_id, min(s.start_date) as first_start from subscriptions s, d
-      where s.tenant_id = ${tenantId} and s.start_date < d.asof group by s.customer_id),
+      select s.customer_id, min(s.start_date) as first_start from subscriptions s
+      where s.tenant_id = ${tenantId} and s.start_date < ${D} group by s.customer_id),
     pop as (
       select c.id, c.tenant_id, c.currency, c.attributes, coalesce(c.payer_id, c.id) as bill_to, c.payer_id, a.subs, a.addons from customers c
       join sub_agg a on a.customer_id = c.id
       where c.tenant_id = ${tenantId} ${only}),
-    -- Each running subscription's latest bill ending by asOf, and by asOf − 91 days (one sorted pass each).
-    last_bill as (
-      select distinct on (b.subscription_id) b.subscription_id, (b.subtotal - b.discount_total) as amount, (b.period_end - b.period_start) as days
-      from bills b join subs s on s.id = b.subscription_id, d
-      where b.tenant_id = ${tenantId} and b.period_end <= d.asof
-      order by b.subscription_id, b.period_end desc, b.period_start desc),
-    prev_bill as (
-      select distinct on (b.subscription_id) b.subscription_id, (b.subtotal - b.discount_total) as amount, (b.period_end - b.period_start) as days
-      from bills b join subs s on s.id = b.subscription_id, d
-      where b.tenant_id = ${tenantId} and b.period_end <= d.asof - 91
-      order by b.subscription_id, b.period_end desc, b.period_start desc),
+    -- Each subscription's latest bill ending by asOf, and by asOf − 91 days, in one hashed pass over the
+    -- tenant's bills (no sort): the greatest [period end, period start, amount, days] array is the
+    -- latest bill (period start breaks a tie; amount and days ride along).
+    last_bills as (
+      select b.subscription_id,
+        max(array[(b.period_end - ${D})::numeric, (b.period_start - ${D})::numeric, b.subtotal - b.discount_total, (b.period_end - b.period_start)::numeric]) as lb,
+        max(array[(b.period_end - ${D})::numeric, (b.period_start - ${D})::numeric, b.subtotal - b.discount_total, (b.period_end - b.period_start)::numeric])
+          filter (where b.period_end <= ${D} - 91) as pb
+      from bills b
+      where b.tenant_id = ${tenantId} and b.period_end <= ${D}
+      group by b.subscription_id),
     run_rate as (
       select s.customer_id,
-        sum(lb.amount * 30.4375 / greatest(lb.days, 1)) as mrr,
-        sum(coalesce(pb.amount * 30.4375 / greatest(pb.days, 1), 0)) as mrr_3m
+        sum(lb.lb[3] * 30.4375 / greatest(lb.lb[4]::int, 1)) as mrr,
+        sum(coalesce(lb.pb[3] * 30.4375 / greatest(lb.pb[4]::int, 1), 0)) as mrr_3m
       from subs s
-      left join last_bill lb on lb.subscription_id = s.id
-      left join prev_bill pb on pb.subscription_id = s.id
+      left join last_bills lb on lb.subscription_id = s.id
       group by s.customer_id),
     -- The tenant's scale per currency: the median run-rate of its paying subscribers at asOf (all of
     -- them, also when only some customers are scored), so money features are ratios, free of FX.
@@ -181,50 +181,50 @@ export function featureSql(tenantId: string, asOf: string, spec: FeatureSpec, op
       select distinct on (e.code) e.code,
         (case v.document ->> 'interval' when 'year' then 12 when 'month' then 1 when 'week' then 12.0 / 52 when 'day' then 12.0 / 365 end
           * coalesce((v.document ->> 'intervalCount')::int, 1)) as months
-      from catalog_entries e join catalog_versions v on v.entry_id = e.id and v.tenant_id = e.tenant_id, d
-      where e.tenant_id = ${tenantId} and e.kind = 'plan' and v.status = 'published' and (v.effective_from is null or v.effective_from < d.asof)
+      from catalog_entries e join catalog_versions v on v.entry_id = e.id and v.tenant_id = e.tenant_id
+      where e.tenant_id = ${tenantId} and e.kind = 'plan' and v.status = 'published' and (v.effective_from is null or v.effective_from < ${D})
       order by e.code, v.effective_from desc nulls last, v.version desc),
     contract as (
-      select k.customer_id, max((k.term_end - k.term_start) / 30.4375) as term, max((k.term_end - d.asof) / 30.4375) as months_left
-      from contracts k, d
-      where k.tenant_id = ${tenantId} and k.term_start < d.asof and k.term_end > d.asof ${onlyCustomer('k.customer_id')}
+      select k.customer_id, max((k.term_end - k.term_start) / 30.4375) as term, max((k.term_end - ${D}) / 30.4375) as months_left
+      from contracts k
+      where k.tenant_id = ${tenantId} and k.term_start < ${D} and k.term_end > ${D} ${onlyCustomer('k.customer_id')}
       group by k.customer_id),
     bill_90 as (
       select b.customer_id, case when sum(b.subtotal) > 0 then sum(b.discount_total) / sum(b.subtotal) else 0 end as discount_share
-      from bills b, d
-      where b.tenant_id = ${tenantId} and b.period_end >= d.asof - 90 and b.period_end < d.asof ${onlyCustomer('b.customer_id')}
+      from bills b
+      where b.tenant_id = ${tenantId} and b.period_end >= ${D} - 90 and b.period_end < ${D} ${onlyCustomer('b.customer_id')}
       group by b.customer_id),
     inv as (
       select i.bill_to,
-        count(*) filter (where i.issue_date >= d.asof - 90 and i.issue_date < d.asof) as issued_90d,
-        avg(greatest(0, (case when i.paid_at < d.asof::timestamptz then i.paid_at::date else d.asof end) - i.due_date))
-          filter (where i.due_date >= d.asof - 90 and i.due_date < d.asof) as days_late,
-        count(*) filter (where i.issue_date < d.asof and i.due_date < d.asof and (i.paid_at is null or i.paid_at >= d.asof::timestamptz)) as overdue
-      from invoices i, d
-      where i.tenant_id = ${tenantId} and i.status not in ('draft', 'void') and (i.issue_date < d.asof or i.due_date < d.asof) ${onlyBillTo('i.bill_to')}
+        count(*) filter (where i.issue_date >= ${D} - 90 and i.issue_date < ${D}) as issued_90d,
+        avg(greatest(0, (case when i.paid_at < ${D}::timestamptz then i.paid_at::date else ${D} end) - i.due_date))
+          filter (where i.due_date >= ${D} - 90 and i.due_date < ${D}) as days_late,
+        count(*) filter (where i.issue_date < ${D} and i.due_date < ${D} and (i.paid_at is null or i.paid_at >= ${D}::timestamptz)) as overdue
+      from invoices i
+      where i.tenant_id = ${tenantId} and i.status not in ('draft', 'void') and (i.issue_date < ${D} or i.due_date < ${D}) ${onlyBillTo('i.bill_to')}
       group by i.bill_to),
     pay as (
       select p.bill_to,
         count(*) filter (where p.status in ('succeeded', 'refunded', 'partially_refunded')) as succeeded,
         count(*) filter (where p.status = 'failed') as failed
-      from payments p, d
-      where p.tenant_id = ${tenantId} and p.received_on >= d.asof - 90 and p.received_on < d.asof ${onlyBillTo('p.bill_to')}
+      from payments p
+      where p.tenant_id = ${tenantId} and p.received_on >= ${D} - 90 and p.received_on < ${D} ${onlyBillTo('p.bill_to')}
       group by p.bill_to),
     credits as (
-      select i.bill_to, count(*) as n from credit_notes n join invoices i on i.id = n.invoice_id and i.tenant_id = n.tenant_id, d
-      where n.tenant_id = ${tenantId} and n.created_at >= (d.asof - 90)::timestamptz and n.created_at < d.asof::timestamptz ${onlyBillTo('i.bill_to')}
+      select i.bill_to, count(*) as n from credit_notes n join invoices i on i.id = n.invoice_id and i.tenant_id = n.tenant_id
+      where n.tenant_id = ${tenantId} and n.created_at >= (${D} - 90)::timestamptz and n.created_at < ${D}::timestamptz ${onlyBillTo('i.bill_to')}
       group by i.bill_to),
     -- Stored before asOf and not removed by then (a removal after asOf leaves updated_at after it).
     autopay as (
-      select distinct pm.bill_to from payment_methods pm, d
-      where pm.tenant_id = ${tenantId} and pm.auto_collect and pm.created_at < d.asof::timestamptz
-        and (pm.status = 'active' or pm.updated_at >= d.asof::timestamptz) ${onlyBillTo('pm.bill_to')}),
+      select distinct pm.bill_to from payment_methods pm
+      where pm.tenant_id = ${tenantId} and pm.auto_collect and pm.created_at < ${D}::timestamptz
+        and (pm.status = 'active' or pm.updated_at >= ${D}::timestamptz) ${onlyBillTo('pm.bill_to')}),
     dunning as (
-      select a.bill_to, max(a.step) as step from dunning_actions a, d
-      where a.tenant_id = ${tenantId} and a.status in ('done', 'open') and a.run_date >= d.asof - 90 and a.run_date < d.asof ${onlyBillTo('a.bill_to')}
+      select a.bill_to, max(a.step) as step from dunning_actions a
+      where a.tenant_id = ${tenantId} and a.status in ('done', 'open') and a.run_date >= ${D} - 90 and a.run_date < ${D} ${onlyBillTo('a.bill_to')}
       group by a.bill_to)${usage}
     select c.id as "customerId", json_build_array(
-      (d.asof - fs.first_start)::float8,
+      (${D} - fs.first_start)::float8,
       coalesce(coalesce(rr.mrr, 0) / nullif(sc.median, 0), 0)::float8,
       coalesce((coalesce(rr.mrr, 0) - coalesce(rr.mrr_3m, 0)) / nullif(sc.median, 0), 0)::float8,
       pm.months::float8,
@@ -248,7 +248,7 @@ export function featureSql(tenantId: string, asOf: string, spec: FeatureSpec, op
       ${sql.join(meterCols, sql``)}
       ${sql.join(attrCols, sql``)}
     ) as "values"
-    from pop c cross join d
+    from pop c
     join first_start fs on fs.customer_id = c.id
     left join run_rate rr on rr.customer_id = c.id
     left join scale sc on sc.currency = c.currency
