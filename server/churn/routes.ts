@@ -4,7 +4,9 @@ import { paging, positiveIntParam } from '../lib/schemas';
 import { activateModel, listModels, modelOut, registerModel } from './models';
 import { customerChurn, listAtRisk, scoreNow } from './service';
 import { notFound } from '../lib/errors';
-import { AtRisk, Band, CustomerChurn, ModelIn, ModelOut } from './schemas';
+import { AtRisk, Band, CustomerChurn, ModelIn, ModelOut, RealisedChurn } from './schemas';
+import { realisedByMonth } from './realised';
+import { isoMonth } from '../lib/schemas';
 
 const tag = 'Analytics: churn';
 const VersionParam = z.object({ version: positiveIntParam.openapi({ param: { name: 'version', in: 'path' } }) });
@@ -15,6 +17,13 @@ export const churnRoutes = newRouter()
     request: { query: z.object({ band: Band.optional(), minProbability: z.coerce.number().min(0).max(1).optional(), segment: z.coerce.number().int().min(0).max(100).optional(), ...paging(500) }) },
     responses: { ...jsonOk(AtRisk), ...errorResponses } }),
   async (c) => c.json(await listAtRisk(c.get('ctx'), c.req.valid('query')), 200))
+  .openapi(createRoute({ method: 'get', path: '/analytics/churn/realised', tags: [tag], summary: 'Realised against predicted churn by month: scored bands at the start of each month against who churned in it', security,
+    request: { query: z.object({
+      from: isoMonth.optional().openapi({ description: 'First month (default: 11 months before `to`)' }),
+      to: isoMonth.optional().openapi({ description: 'Last month (default: this month in the tenant time zone); at most 36 months' }),
+    }) },
+    responses: { ...jsonOk(RealisedChurn), ...errorResponses } }),
+  async (c) => c.json(await realisedByMonth(c.get('ctx'), c.req.valid('query')), 200))
   .openapi(createRoute({ method: 'post', path: '/analytics/churn/score', tags: [tag], summary: 'Score now (all subscribers, or some customers) with the active model', security,
     request: jsonBody(z.object({ customerIds: z.array(z.string().uuid()).max(10_000).optional() })),
     responses: { ...jsonOk(z.object({ model: z.object({ version: z.number().int() }).nullable(), asOf: z.string().nullable(), scored: z.number().int() })), ...errorResponses } }),

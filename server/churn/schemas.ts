@@ -39,3 +39,23 @@ export const ModelIn = z.object({
   note: z.string().max(500).optional(), activate: z.boolean().optional(),
 }).openapi('ChurnModelUpload');
 export type ChurnCard = z.infer<typeof Card>;
+const Rate = z.number().nullable();
+export const RealisedChurn = z.object({
+  from: z.string(), to: z.string(),
+  months: z.array(z.object({
+    month: z.string().openapi({ example: '2026-10' }),
+    complete: z.boolean().openapi({ description: 'false while the month is still running: churn so far' }),
+    subscribers: z.number().int().openapi({ description: 'Subscribers on the first day of the month' }),
+    scored: z.number().int().openapi({ description: 'Of them, those with a score dated in the 31 days up to the 1st (their latest)' }),
+    churned: z.number().int().openapi({ description: 'Scored subscribers none of whose subscriptions runs on the first day of the next month' }),
+    expected: z.number().openapi({ description: 'Σ predicted probability of the scored subscribers: the churners the scores expected' }),
+    unscored: z.number().int(), unscoredChurned: z.number().int(),
+    modelVersions: z.array(z.number().int()),
+    bands: z.array(z.object({
+      band: Band, customers: z.number().int(), churned: z.number().int(),
+      precision: Rate.openapi({ description: 'churned ÷ customers in the band (its realised churn rate); null without customers' }),
+      recall: Rate.openapi({ description: 'churned in the band ÷ all churned scored subscribers; null when none churned' }),
+      avgProbability: Rate.openapi({ description: 'mean predicted probability in the band (calibration: compare with precision)' }),
+    })),
+  })),
+}).openapi('ChurnRealised');

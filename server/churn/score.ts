@@ -1,18 +1,21 @@
 /**
  * Scoring: feature rows (features.ts, the SQL training used) → the active model in onnxruntime-node,
- * in batches → calibrated probability, risk band, behaviour segment, and the top three drivers.
+ * in large batches → calibrated probability, risk band, behaviour segment, and the top three drivers.
  *
  * Drivers are contributions along the tree path (Saabas): walking each tree from the root, every
  * split adds (value of the child taken − value of the node) to the feature it split on; the sum
  * over trees plus the initial value is the model's margin, which Platt scaling turns into the
- * probability. A positive contribution raises the risk. `walkTrees` is also the plain-JavaScript
- * reference that the benchmark compares onnxruntime with.
+ * probability. A positive contribution raises the risk. The walk (`trees.ts`) is also the
+ * plain-JavaScript reference that the benchmark compares onnxruntime with.
  */
 import { sql } from 'drizzle-orm';
 import * as ort from 'onnxruntime-node';
 import type { DbOrTx } from '../db/client';
 import { featureRows, type FeatureRow } from './features';
-import { modelSessions, specFromFeatures, type ChurnModelRow, type Trees } from './models';
+import { modelSessions, specFromFeatures, type ChurnModelRow } from './models';
+import { flatTrees, walkFlat, walkTrees } from './trees';
+
+export { walkTrees };
 
 export interface Score {
   customerId: string;
@@ -23,62 +26,94 @@ export interface Score {
   segmentName: string | null;
 }
 
-const BATCH = 4096;
+/** Rows per onnxruntime call: one [BATCH, features] float32 tensor. */
+const BATCH = 16_384;
+/** Scores per INSERT statement when they are stored. */
+const STORE_BATCH = 5_000;
+
+const fill = (v: number | null, median: number) => (v === null || Number.isNaN(v) ? median : v);
 
 /** The imputed float32 row the graph sees (its Imputer does the same with the card's medians). */
 export function imputed(values: Array<number | null>, features: string[], medians: Record<string, number>): Float32Array {
   const out = new Float32Array(values.length);
-  values.forEach((v, i) => { out[i] = v === null || Number.isNaN(v) ? (medians[features[i]] ?? 0) : v; });
+  values.forEach((v, i) => { out[i] = fill(v, medians[features[i]] ?? 0); });
   return out;
-}
-
-/** Margin and per-feature path contributions of one imputed row. */
-export function walkTrees(t: Trees, x: Float32Array): { margin: number; contributions: Float64Array } {
-  const contributions = new Float64Array(x.length);
-  let margin = t.init;
-  for (const tree of t.trees) {
-    let n = 0;
-    margin += tree[0][4];
-    for (;;) {
-      const [f, thr, left, right, value] = tree[n];
-      if (left < 0) break;
-      const next = x[f] <= thr ? left : right;
-      contributions[f] += tree[next][4] - value;
-      margin += tree[next][4] - value;
-      n = next;
-    }
-  }
-  return { margin, contributions };
 }
 
 export const bandOf = (p: number, b: { medium: number; high: number }): Score['band'] => (p >= b.high ? 'high' : p >= b.medium ? 'medium' : 'low');
 
+/** The (at most) three largest positive entries of `c`, largest first; equal ones in feature order. */
+function top3(c: Float64Array): number[] {
+  const idx = [-1, -1, -1];
+  for (let j = 0; j < c.length; j++) {
+    const v = c[j];
+    if (!(v > 0)) continue;
+    if (idx[2] >= 0 && v <= c[idx[2]]) continue;
+    if (idx[0] < 0 || v > c[idx[0]]) { idx[2] = idx[1]; idx[1] = idx[0]; idx[0] = j; }
+    else if (idx[1] < 0 || v > c[idx[1]]) { idx[2] = idx[1]; idx[1] = j; }
+    else idx[2] = j;
+  }
+  return idx.filter((j) => j >= 0);
+}
+
 export async function scoreRows(model: ChurnModelRow, rows: FeatureRow[]): Promise<Score[]> {
   const features = model.card.features;
-  const medians = ((model.card.imputation as { values?: Record<string, number> } | undefined)?.values) ?? {};
-  const segNames = ((model.card.segments as { segments?: Array<{ id: number; name: string }> } | undefined)?.segments) ?? [];
-  const { churn, segments } = await modelSessions(model);
   const n = features.length;
-  const out: Score[] = [];
+  const medianOf = ((model.card.imputation as { values?: Record<string, number> } | undefined)?.values) ?? {};
+  const medians = features.map((f) => medianOf[f] ?? 0);
+  const segNames = new Map((((model.card.segments as { segments?: Array<{ id: number; name: string }> } | undefined)?.segments) ?? []).map((s) => [s.id, s.name]));
+  const { churn, segments } = await modelSessions(model);
+  const flat = flatTrees(model.trees);
+  const a = model.trees.platt.a;
+  const contributions = new Float64Array(n);
+  const out: Score[] = new Array(rows.length);
   for (let s = 0; s < rows.length; s += BATCH) {
-    const batch = rows.slice(s, s + BATCH);
-    const raw = new Float32Array(batch.length * n);
-    batch.forEach((r, i) => r.values.forEach((v, j) => { raw[i * n + j] = v === null ? Number.NaN : v; }));
-    const input = new ort.Tensor('float32', raw, [batch.length, n]);
-    const prob = (await churn.run({ [churn.inputNames[0]]: input })).probability.data as Float32Array;
-    const seg = segments ? ((await segments.run({ [segments.inputNames[0]]: input })).segment.data as BigInt64Array) : null;
-    batch.forEach((r, i) => {
-      const x = imputed(r.values, features, medians);
-      const { contributions } = walkTrees(model.trees, x);
-      const drivers = [...contributions].map((c, j) => ({ j, c: c * model.trees.platt.a }))
-        .filter((d) => d.c > 0).sort((a, b) => b.c - a.c).slice(0, 3)
-        .map((d) => ({ feature: features[d.j], value: r.values[d.j], contribution: Math.round(d.c * 1e4) / 1e4 }));
+    const m = Math.min(BATCH, rows.length - s);
+    // The raw rows go to onnxruntime (its Imputer fills NaN); the imputed copy is what the JS walk reads.
+    const raw = new Float32Array(m * n);
+    const x = new Float32Array(m * n);
+    for (let i = 0; i < m; i++) {
+      const values = rows[s + i].values;
+      for (let j = 0; j < n; j++) {
+        const v = values[j];
+        raw[i * n + j] = v === null ? Number.NaN : v;
+        x[i * n + j] = fill(v, medians[j]);
+      }
+    }
+    const input = new ort.Tensor('float32', raw, [m, n]);
+    const [probOut, segOut] = await Promise.all([
+      churn.run({ [churn.inputNames[0]]: input }),
+      segments ? segments.run({ [segments.inputNames[0]]: input }) : Promise.resolve(null),
+    ]);
+    const prob = probOut.probability.data as Float32Array;
+    const seg = segOut ? (segOut.segment.data as BigInt64Array) : null;
+    for (let i = 0; i < m; i++) {
+      const r = rows[s + i];
+      contributions.fill(0);
+      walkFlat(flat, x, i * n, contributions);
+      for (let j = 0; j < n; j++) contributions[j] *= a;
+      const drivers = top3(contributions).map((j) => ({ feature: features[j], value: r.values[j], contribution: Math.round(contributions[j] * 1e4) / 1e4 }));
       const segment = seg ? Number(seg[i]) : null;
       const p = Math.round(prob[i] * 1e6) / 1e6;
-      out.push({ customerId: r.customerId, probability: p, band: bandOf(p, model.bands), drivers, segment, segmentName: segment === null ? null : segNames.find((x) => x.id === segment)?.name ?? null });
-    });
+      out[s + i] = { customerId: r.customerId, probability: p, band: bandOf(p, model.bands), drivers, segment, segmentName: segment === null ? null : segNames.get(segment) ?? null };
+    }
   }
   return out;
+}
+
+/** Stores scores (one row per customer, model and day; a re-run of the day replaces them), one multi-row statement per batch. */
+export async function storeScores(db: DbOrTx, tenantId: string, model: ChurnModelRow, asOf: string, scores: Score[], now: Date): Promise<void> {
+  const scoredAt = now.toISOString();
+  for (let s = 0; s < scores.length; s += STORE_BATCH) {
+    const json = JSON.stringify(scores.slice(s, s + STORE_BATCH).map((x) => ({
+      customer_id: x.customerId, probability: x.probability, band: x.band, drivers: x.drivers, segment: x.segment, segment_name: x.segmentName,
+    })));
+    await db.execute(sql`insert into churn_scores (tenant_id, customer_id, model_id, model_version, as_of, probability, band, drivers, segment, segment_name, scored_at)
+      select ${tenantId}::uuid, r.customer_id, ${model.id}::uuid, ${model.version}::int, ${asOf}::date, r.probability, r.band, r.drivers, r.segment, r.segment_name, ${scoredAt}::timestamptz
+      from json_to_recordset(${json}::json) as r(customer_id uuid, probability float8, band text, drivers jsonb, segment int, segment_name text)
+      on conflict (tenant_id, customer_id, model_id, as_of) do update set probability = excluded.probability, band = excluded.band,
+        drivers = excluded.drivers, segment = excluded.segment, segment_name = excluded.segment_name, scored_at = excluded.scored_at`);
+  }
 }
 
 /** Scores the tenant's subscribers (or `customerIds`) as of `asOf` with `model`; stores them when `store`. */
@@ -86,16 +121,6 @@ export async function scoreCustomers(db: DbOrTx, tenantId: string, model: ChurnM
   const spec = specFromFeatures(model.card.features);
   const rows = await featureRows(db, tenantId, asOf, spec, { customerIds: opts.customerIds });
   const scores = await scoreRows(model, rows);
-  if (opts.store && scores.length) {
-    const json = JSON.stringify(scores.map((s) => ({
-      tenant_id: tenantId, customer_id: s.customerId, model_id: model.id, model_version: model.version, as_of: asOf, probability: s.probability,
-      band: s.band, drivers: s.drivers, segment: s.segment, segment_name: s.segmentName, scored_at: (opts.now ?? new Date()).toISOString(),
-    })));
-    await db.execute(sql`insert into churn_scores (tenant_id, customer_id, model_id, model_version, as_of, probability, band, drivers, segment, segment_name, scored_at)
-      select tenant_id, customer_id, model_id, model_version, as_of, probability, band, drivers, segment, segment_name, scored_at
-      from json_populate_recordset(null::churn_scores, ${json}::json)
-      on conflict (tenant_id, customer_id, model_id, as_of) do update set probability = excluded.probability, band = excluded.band,
-        drivers = excluded.drivers, segment = excluded.segment, segment_name = excluded.segment_name, scored_at = excluded.scored_at`);
-  }
+  if (opts.store && scores.length) await storeScores(db, tenantId, model, asOf, scores, opts.now ?? new Date());
   return scores;
 }

@@ -12129,6 +12129,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/churn/realised": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Realised against predicted churn by month: scored bands at the start of each month against who churned in it */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description First month (default: 11 months before `to`) */
+                    from?: string;
+                    /** @description Last month (default: this month in the tenant time zone); at most 36 months */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChurnRealised"];
+                    };
+                };
+                /** @description Not authenticated */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Missing permission */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found (also for other tenants' resources) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Invalid fields, each named by its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/analytics/churn/score": {
         parameters: {
             query?: never;
@@ -14898,6 +14975,39 @@ export interface components {
                 modelVersion: number;
                 mrr: string;
                 mrrAtRisk: string;
+            }[];
+        };
+        ChurnRealised: {
+            from: string;
+            to: string;
+            months: {
+                /** @example 2026-10 */
+                month: string;
+                /** @description false while the month is still running: churn so far */
+                complete: boolean;
+                /** @description Subscribers on the first day of the month */
+                subscribers: number;
+                /** @description Of them, those with a score dated in the 31 days up to the 1st (their latest) */
+                scored: number;
+                /** @description Scored subscribers none of whose subscriptions runs on the first day of the next month */
+                churned: number;
+                /** @description Σ predicted probability of the scored subscribers: the churners the scores expected */
+                expected: number;
+                unscored: number;
+                unscoredChurned: number;
+                modelVersions: number[];
+                bands: {
+                    /** @enum {string} */
+                    band: "low" | "medium" | "high";
+                    customers: number;
+                    churned: number;
+                    /** @description churned ÷ customers in the band (its realised churn rate); null without customers */
+                    precision: number | null;
+                    /** @description churned in the band ÷ all churned scored subscribers; null when none churned */
+                    recall: number | null;
+                    /** @description mean predicted probability in the band (calibration: compare with precision) */
+                    avgProbability: number | null;
+                }[];
             }[];
         };
         CustomerChurn: {
