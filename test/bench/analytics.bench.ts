@@ -137,6 +137,7 @@ async function main() {
     let tenantId: string;
     let loaded = 'reused';
     if (process.env.BENCH_REUSE) {
+      await handle.migrate(); // migrations added since it was loaded
       [{ id: tenantId }] = rowsOf(await handle.db.execute(sql`select tenant_id as id from customers where external_id = 'BA-1' limit 1`));
     } else {
       const started = Date.now();

@@ -5735,6 +5735,10 @@ export interface paths {
                     billTo?: string;
                     /** @description A calendar date YYYY-MM-DD from 1900-01-01 to 9999-12-31 */
                     periodStart?: string;
+                    /** @description Issue date on or after (the drill-down of the revenue charts) */
+                    issuedFrom?: string;
+                    /** @description Issue date on or before */
+                    issuedTo?: string;
                     limit?: number;
                     offset?: number | null;
                 };

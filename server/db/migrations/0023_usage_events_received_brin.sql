@@ -1,0 +1,1 @@
+CREATE INDEX "usage_events_received_brin" ON "usage_events" USING brin ("received_at");
