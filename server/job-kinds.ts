@@ -14,6 +14,7 @@ import { registerSandboxWebhookJobs } from './payments/gateways/sandbox-webhooks
 import { registerDunningJobs } from './dunning/job';
 import { registerChurnJobs } from './churn/score-job';
 import { registerBankImportJobs } from './payments/deposits/import-job';
+import { registerAnalyticsJobs } from './analytics/receivable-facts-compact';
 
 export function registerJobKinds() {
   registerBillingJobs();
@@ -28,6 +29,7 @@ export function registerJobKinds() {
   registerDunningJobs();
   registerChurnJobs();
   registerBankImportJobs();
+  registerAnalyticsJobs();
 }
 
 const EXPIRE_GRANTS_JOB_SCHEDULE = { kind: EXPIRE_GRANTS_JOB, everyDay: { at: '00:05' }, perTenant: true } as const;
