@@ -111,7 +111,7 @@ async function generate(handle: DbHandle, tenantId: string) {
     select ${t}, 'ev-' || g, c.id, m.id, ts, null, '{}'::jsonb, ts + interval '1 minute'
     from generate_series(1, ${EVENTS}) g
     cross join lateral (select now() - interval '730 days' + (g::float8 / ${EVENTS}) * interval '730 days' as ts) x
-    join customers c on c.tenant_id = ${t} and c.external_id = 'BA-' || (1 + (g * 7919) % ${N})
+    join customers c on c.tenant_id = ${t} and c.external_id = 'BA-' || (1 + (g::bigint * 7919) % ${N})
     join meters m on m.tenant_id = ${t} and m.code = 'bench_calls'`);
   // A live database has planner statistics (autovacuum; PGlite has none, so the app's bulk
   // writers ANALYZE too): without them the planner takes every fresh table for empty.
