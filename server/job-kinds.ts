@@ -15,6 +15,7 @@ import { registerDunningJobs } from './dunning/job';
 import { registerChurnJobs } from './churn/score-job';
 import { registerBankImportJobs } from './payments/deposits/import-job';
 import { registerAnalyticsJobs } from './analytics/receivable-facts-compact';
+import { registerWeeklySummaryJobs } from './analytics/weekly-summary';
 
 export function registerJobKinds() {
   registerBillingJobs();
@@ -30,6 +31,7 @@ export function registerJobKinds() {
   registerChurnJobs();
   registerBankImportJobs();
   registerAnalyticsJobs();
+  registerWeeklySummaryJobs();
 }
 
 const EXPIRE_GRANTS_JOB_SCHEDULE = { kind: EXPIRE_GRANTS_JOB, everyDay: { at: '00:05' }, perTenant: true } as const;
