@@ -43,6 +43,8 @@ export const subscriptions = pgTable('subscriptions', {
 }, (t) => [
   index('subscriptions_tenant_customer_idx').on(t.tenantId, t.customerId),
   index('subscriptions_tenant_group_idx').on(t.tenantId, t.billingGroup),
+  // trial conversion by month (analytics/mrr-report.ts): only subscriptions that had a trial
+  index('subscriptions_trial_end_idx').on(t.tenantId, t.trialEndDate).where(sql`trial_end_date is not null`),
 ]);
 
 /**

@@ -1,0 +1,1 @@
+CREATE INDEX "subscriptions_trial_end_idx" ON "subscriptions" USING btree ("tenant_id","trial_end_date") WHERE trial_end_date is not null;
