@@ -66,10 +66,12 @@ export async function liveKpis(ctx: Ctx) {
   const month = `${today.slice(0, 7)}-01`;
   const next = addInterval(month, 'month', 1);
   const t = ctx.tenantId;
+  // one pass, no per-customer grouping: MRR never goes below 0 and crosses 0 only by new/reactivation
+  // and churn, so Σ amounts is the MRR and #new + #reactivation − #churn the customers (mrr-aggregate.ts)
   const mrr = rowsOf(await db.execute(sql`
-    select currency, sum(m)::text as mrr, count(*) filter (where m > 0)::int as customers
-    from (select currency, customer_id, sum(amount) as m from mrr_movements where tenant_id = ${t} and date <= ${today}::date group by 1, 2) x
-    group by 1`));
+    select currency, sum(amount)::text as mrr,
+      (count(*) filter (where kind in ('new', 'reactivation')) - count(*) filter (where kind = 'churn'))::int as customers
+    from mrr_movements where tenant_id = ${t} and date <= ${today}::date group by 1`));
   const billed = rowsOf(await db.execute(sql`
     select currency, sum(total)::text as amount from invoices where tenant_id = ${t}
       and status in ('finalized','partially_paid','paid','payment_failed') and issue_date >= ${month}::date and issue_date < ${next}::date group by 1`));

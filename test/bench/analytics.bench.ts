@@ -11,6 +11,7 @@
  *   BENCH_EVENTS     usage events (default 100 per customer: 10 M at full size), generated in SQL
  *   BENCH_KEEP=1     keep the database afterwards (to EXPLAIN ANALYZE by hand); its name is printed
  *   BENCH_LOAD_ONLY=1 load only (with BENCH_KEEP=1: a database to time later)
+ *   BENCH_ONLY=a,b   time only the endpoints whose label contains one of these (no naive SQL, no exactness checks)
  *   BENCH_REUSE=name time the endpoints on a database kept by an earlier run (no load): the full
  *                    size takes many minutes to load, the timings seconds
  *
@@ -166,7 +167,9 @@ async function main() {
     // BENCH_RUNS requests each, but an endpoint far over the goal stops after BENCH_MAX_S seconds
     // (at least 3 requests): 20 requests of a 30-s endpoint would take the whole session
     const maxMs = Number(process.env.BENCH_MAX_S ?? 60) * 1000;
+    const only = process.env.BENCH_ONLY?.split(',').filter(Boolean); // e.g. BENCH_ONLY=live,mrr: re-time a few after a change (no naive, no checks)
     const time = async (label: string, fn: () => Promise<unknown>) => {
+      if (only && !only.some((o) => label.includes(o))) return;
       const ms: number[] = [];
       const began = performance.now();
       for (let i = 0; i < RUNS && (i < 3 || performance.now() - began < maxMs); i++) { const s = performance.now(); await fn(); ms.push(performance.now() - s); }
@@ -177,6 +180,7 @@ async function main() {
     for (const p of ['mrr', 'cohorts', 'receivables', 'payment-patterns', 'promotions', 'reporting', 'revenue-mix', 'retry-recovery', 'dashboard']) await time(`GET /analytics/${p}`, () => get(`/api/v1/analytics/${p}`));
     const kctx = systemCtx(handle.db, tenantId, PERMISSION_CODES);
     await time('live KPIs (the stream\'s snapshot)', () => liveKpis(kctx));
+    if (only) return;
     await time('naive SQL: month-end MRR from phases', () => handle.db.execute(naiveMrr(tenantId, mrr.months)));
     const ctx = systemCtx(handle.db, tenantId, PERMISSION_CODES);
     const range = await monthRange(ctx, {});
