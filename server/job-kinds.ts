@@ -15,6 +15,8 @@ import { registerDunningJobs } from './dunning/job';
 import { registerChurnJobs } from './churn/score-job';
 import { registerBankImportJobs } from './payments/deposits/import-job';
 import { registerWebhookInboxJobs } from './payments/webhooks/apply-inbox';
+import { registerAnalyticsJobs } from './analytics/receivable-facts-compact';
+import { registerWeeklySummaryJobs } from './analytics/weekly-summary';
 
 export function registerJobKinds() {
   registerBillingJobs();
@@ -30,6 +32,8 @@ export function registerJobKinds() {
   registerChurnJobs();
   registerBankImportJobs();
   registerWebhookInboxJobs();
+  registerAnalyticsJobs();
+  registerWeeklySummaryJobs();
 }
 
 const EXPIRE_GRANTS_JOB_SCHEDULE = { kind: EXPIRE_GRANTS_JOB, everyDay: { at: '00:05' }, perTenant: true } as const;

@@ -9,7 +9,6 @@ import { sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client';
 import { q, type Ctx } from '../lib/context';
 import { Decimal, toMoneyString } from '../lib/money';
-import { addInterval } from '../lib/dates';
 import { tenantSettings, tenantToday } from '../tenants/tenant-settings';
 
 export const LIVE_CHANNEL = 'billwise_analytics';
@@ -64,21 +63,24 @@ export async function liveKpis(ctx: Ctx) {
   const today = await tenantToday(db, ctx);
   const { timezone } = await tenantSettings(db, ctx.tenantId);
   const month = `${today.slice(0, 7)}-01`;
-  const next = addInterval(month, 'month', 1);
   const t = ctx.tenantId;
+  // one pass, no per-customer grouping: MRR never goes below 0 and crosses 0 only by new/reactivation
+  // and churn, so Σ amounts is the MRR and #new + #reactivation − #churn the customers (mrr-aggregate.ts)
   const mrr = rowsOf(await db.execute(sql`
-    select currency, sum(m)::text as mrr, count(*) filter (where m > 0)::int as customers
-    from (select currency, customer_id, sum(amount) as m from mrr_movements where tenant_id = ${t} and date <= ${today}::date group by 1, 2) x
-    group by 1`));
-  const billed = rowsOf(await db.execute(sql`
-    select currency, sum(total)::text as amount from invoices where tenant_id = ${t}
-      and status in ('finalized','partially_paid','paid','payment_failed') and issue_date >= ${month}::date and issue_date < ${next}::date group by 1`));
-  const collected = rowsOf(await db.execute(sql`
-    select currency, sum(amount - refunded_amount)::text as amount,
-      count(*) filter (where received_on = ${today}::date)::int as "todayCount",
-      coalesce(sum(amount) filter (where received_on = ${today}::date), 0)::text as "todayAmount"
-    from payments where tenant_id = ${t} and status in ('succeeded','partially_refunded','refunded')
-      and received_on >= ${month}::date and received_on < ${next}::date group by 1`));
+    select currency, sum(amount)::text as mrr,
+      (count(*) filter (where kind in ('new', 'reactivation')) - count(*) filter (where kind = 'churn'))::int as customers
+    from mrr_movements where tenant_id = ${t} and date <= ${today}::date group by 1`));
+  // billed and collected this month from receivable_facts (the same definitions, kept by triggers):
+  // summing the month's invoices took seconds once 100,000 customers are billed on the 1st
+  const month_ = rowsOf(await db.execute(sql`
+    select currency, sum(billed)::text as billed, sum(collected)::text as collected from receivable_facts
+    where tenant_id = ${t} and month = ${month}::date group by 1
+    having sum(billed) <> 0 or sum(collected) <> 0 or sum(issued_count) <> 0 or sum(received_count) <> 0`));
+  const billed = month_.map((r) => ({ currency: r.currency, amount: r.billed }));
+  const today_ = rowsOf(await db.execute(sql`
+    select currency, count(*)::int as "todayCount", sum(amount)::text as "todayAmount" from payments
+    where tenant_id = ${t} and status in ('succeeded','partially_refunded','refunded') and received_on = ${today}::date group by 1`));
+  const collected: Record<string, string | number>[] = month_.map((r) => ({ currency: r.currency, amount: r.collected, ...today_.find((x) => x.currency === r.currency) }));
   const overdue = rowsOf(await db.execute(sql`
     select currency, sum(amount_due - amount_paid)::text as amount, count(*)::int as n from invoices where tenant_id = ${t}
       and status in ('finalized','partially_paid','payment_failed') and amount_due > amount_paid and due_date < ${today}::date group by 1`));

@@ -96,7 +96,8 @@ export async function mrrSegments(db: DbOrTx, tenantId: string, customerIds?: st
 async function writeMovements(db: DbOrTx, tenantId: string, bySegments: Map<string, MrrSegment[]>) {
   const ids = [...bySegments.keys()];
   if (!ids.length) return 0;
-  await db.delete(mrrMovements).where(and(eq(mrrMovements.tenantId, tenantId), inArray(mrrMovements.customerId, ids)));
+  // in chunks: one IN list of a whole tenant (100,000 customers) passes PostgreSQL's 65,535 parameters
+  for (let i = 0; i < ids.length; i += 1000) await db.delete(mrrMovements).where(and(eq(mrrMovements.tenantId, tenantId), inArray(mrrMovements.customerId, ids.slice(i, i + 1000))));
   const rows = [...bySegments].flatMap(([customerId, segs]) => deriveMovements(segs).map((m) => ({
     tenantId, customerId, currency: m.currency, date: m.date, kind: m.kind,
     amount: m.amount.toString(), mrrBefore: m.mrrBefore.toString(), mrrAfter: m.mrrAfter.toString(), planCode: m.planCode,

@@ -10,8 +10,9 @@ import { customers, mrrMovements, type MrrMovementKind } from '../db/schema';
 import { assertPermission, q, type Ctx } from '../lib/context';
 import { Decimal, ZERO, toMoneyString } from '../lib/money';
 import { monthRange, nextMonth, type AnalyticsFilter, type MonthRange } from './filters';
+import { cohortCellsFromSql, monthsFromSql, summable, zeroCounts, zeroMoves, type CohortCells, type Month } from './mrr-aggregate';
 
-export const MOVEMENT_KINDS: readonly MrrMovementKind[] = ['new', 'expansion', 'reactivation', 'contraction', 'churn'];
+export { MOVEMENT_KINDS } from './mrr-aggregate';
 
 interface Row { customerId: string; currency: string; date: string; kind: MrrMovementKind; amount: string }
 
@@ -32,17 +33,8 @@ export function ratio(n: Decimal, d: Decimal): string | null {
   return d.isZero() ? null : n.dividedBy(d).toFixed(4);
 }
 
-interface Month {
-  month: string; currency: string; startMrr: Decimal; endMrr: Decimal;
-  moves: Record<MrrMovementKind, Decimal>; counts: Record<MrrMovementKind, number>;
-  startCustomers: number; endCustomers: number;
-}
-
-const zeroMoves = () => Object.fromEntries(MOVEMENT_KINDS.map((k) => [k, ZERO])) as Record<MrrMovementKind, Decimal>;
-const zeroCounts = () => Object.fromEntries(MOVEMENT_KINDS.map((k) => [k, 0])) as Record<MrrMovementKind, number>;
-
-/** Walks the movements month by month; calls `atMonthEnd` with every customer's MRR after each month. */
-function walk(rows: Row[], r: MonthRange, atMonthEnd?: (month: string, mrr: Map<string, Decimal>) => void): Month[] {
+/** Walks the movements month by month (with a plan filter; otherwise mrr-aggregate.ts sums them in SQL); calls `atMonthEnd` with every customer's MRR after each month. */
+export function walk(rows: Row[], r: MonthRange, atMonthEnd?: (month: string, mrr: Map<string, Decimal>) => void): Month[] {
   const mrr = new Map<string, Decimal>(); // `${currency}|${customerId}` → MRR
   const out: Month[] = [];
   let i = 0;
@@ -126,10 +118,10 @@ async function trialConversion(ctx: Ctx, f: AnalyticsFilter, r: MonthRange) {
 export async function mrrReport({ ctx, query }: { ctx: Ctx; query: AnalyticsFilter }) {
   assertPermission(ctx, 'analytics:read');
   const r = await monthRange(ctx, query);
-  const rows = await loadMovements(ctx, query, r.end);
+  const months = summable(query) ? await monthsFromSql(ctx, query, r) : walk(await loadMovements(ctx, query, r.end), r);
   return {
     from: r.from, to: r.to, months: r.months, asOf: r.today, currencyMode: 'per_currency' as const,
-    mrr: walk(rows, r).map(monthOut),
+    mrr: months.map(monthOut),
     trials: await trialConversion(ctx, query, r),
   };
 }
@@ -142,7 +134,26 @@ export async function mrrReport({ ctx, query }: { ctx: Ctx; query: AnalyticsFilt
 export async function cohortReport({ ctx, query }: { ctx: Ctx; query: AnalyticsFilter }) {
   assertPermission(ctx, 'analytics:read');
   const r = await monthRange(ctx, query, 36);
-  const rows = await loadMovements(ctx, query, r.end);
+  const { size, cells } = summable(query) ? await cohortCellsFromSql(ctx, query, r) : cohortCellsByWalk(await loadMovements(ctx, query, r.end), r);
+  // every cohort of the range, with a cell for each month from its own to the last (zero when nobody is left)
+  const cohorts = [...size].filter(([id]) => id.slice(4) >= r.from).sort(([a], [b]) => a.localeCompare(b)).map(([id, n]) => {
+    const [currency, cohort] = id.split('|');
+    const startMrr = cells.get(`${id}|${cohort}`)?.mrr ?? ZERO;
+    const months = r.months.slice(r.months.indexOf(cohort)).map((month, offset) => {
+      const v = cells.get(`${id}|${month}`) ?? { customers: 0, mrr: ZERO };
+      return { month, offset, customers: v.customers, mrr: toMoneyString(v.mrr, currency),
+        customerRetention: ratio(new Decimal(v.customers), new Decimal(n)), mrrRetention: ratio(v.mrr, startMrr) };
+    });
+    return { currency, cohort, customers: n, mrr: toMoneyString(startMrr, currency), months };
+  });
+  return {
+    from: r.from, to: r.to, months: r.months, asOf: r.today,
+    cohorts,
+  };
+}
+
+/** The cohort cells by walking the movements customer by customer (a plan filter; see mrr-aggregate.ts). */
+export function cohortCellsByWalk(rows: Row[], r: MonthRange): CohortCells {
   const signup = new Map<string, string>(); // currency|customer → signup month
   const size = new Map<string, number>(); // currency|cohort → customers who signed up in it
   for (const x of rows) {
@@ -161,21 +172,7 @@ export async function cohortReport({ ctx, query }: { ctx: Ctx; query: AnalyticsF
       cells.set(k, { customers: c.customers + 1, mrr: c.mrr.plus(v) });
     }
   });
-  // every cohort of the range, with a cell for each month from its own to the last (zero when nobody is left)
-  const cohorts = [...size].filter(([id]) => id.slice(4) >= r.from).sort(([a], [b]) => a.localeCompare(b)).map(([id, n]) => {
-    const [currency, cohort] = id.split('|');
-    const startMrr = cells.get(`${id}|${cohort}`)?.mrr ?? ZERO;
-    const months = r.months.slice(r.months.indexOf(cohort)).map((month, offset) => {
-      const v = cells.get(`${id}|${month}`) ?? { customers: 0, mrr: ZERO };
-      return { month, offset, customers: v.customers, mrr: toMoneyString(v.mrr, currency),
-        customerRetention: ratio(new Decimal(v.customers), new Decimal(n)), mrrRetention: ratio(v.mrr, startMrr) };
-    });
-    return { currency, cohort, customers: n, mrr: toMoneyString(startMrr, currency), months };
-  });
-  return {
-    from: r.from, to: r.to, months: r.months, asOf: r.today,
-    cohorts,
-  };
+  return { size, cells };
 }
 
 /** Drill-down: the movements of one month (optionally one kind) with their customers, largest first. */

@@ -4,8 +4,8 @@
  * payments, less what was refunded) by received date; outstanding at a month's end = amount due of
  * the invoices issued by then less the allocations of payments received by then.
  *
- * Two ways to the same figures: `monthlyFromFacts` reads `receivable_facts` (kept by triggers, a
- * row per month and currency), used whenever no customer filter applies; `monthlyFromRaw` computes
+ * Two ways to the same figures: `monthlyFromFacts` reads `receivable_facts` (kept by triggers,
+ * append-only delta rows summed per month and currency), used whenever no customer filter applies; `monthlyFromRaw` computes
  * them set-based from invoices, allocations and payments, used with a customer-type or segment
  * filter (the facts are not kept per customer) and by the benchmark to check the facts exactly.
  */
@@ -39,13 +39,13 @@ function sums(r: MonthRange, billed: Record<string, string>[], collected: Record
   return { currencies, cell: (m, c) => ({ billed: b.get(key(m, c)) ?? ZERO, collected: co.get(key(m, c)) ?? ZERO, outstanding: out.get(key(m, c)) ?? ZERO }) };
 }
 
-/** From receivable_facts: one row per month and currency (no customer filters). */
+/** From receivable_facts: its delta rows summed per month and currency (no customer filters). */
 export async function monthlyFromFacts(ctx: Ctx, f: AnalyticsFilter, r: MonthRange): Promise<MonthlySums> {
   const rows = rowsOf(await q(ctx).execute(sql`
-    select to_char(month, 'YYYY-MM') as month, currency, billed::text as billed, collected::text as collected, outstanding_delta::text as amount,
-      issued_count as issued, received_count as received
+    select to_char(month, 'YYYY-MM') as month, currency, sum(billed)::text as billed, sum(collected)::text as collected, sum(outstanding_delta)::text as amount,
+      sum(issued_count)::int as issued, sum(received_count)::int as received
     from receivable_facts where tenant_id = ${ctx.tenantId} and month < ${nextMonth(r.to)}::date ${f.currency ? sql`and currency = ${f.currency}` : sql``}
-    order by month`));
+    group by month, currency order by month`));
   const inRange = rows.filter((x) => x.month >= r.from);
   // a currency is shown once an invoice in it was issued by the range's end, or a payment received in the range
   const currencies = [...new Set(rows.filter((x) => Number(x.issued) > 0 || (x.month >= r.from && Number(x.received) > 0)).map((x) => x.currency))].sort();

@@ -7,6 +7,7 @@ import { deleteFxRate, importFxRatesCsv, listFxRates, putFxRates } from './fx-ra
 import { reportingReport } from './reporting';
 import { revenueMix } from './revenue-mix';
 import { retryRecovery } from './retry-recovery';
+import { getWeeklySummary, setWeeklySummary } from './weekly-summary';
 
 const Code = z.string().regex(/^[A-Z]{3}$/, { error: 'must be a 3-letter currency code' });
 const FxRate = z.object({ id: z.string(), date: z.string(), base: z.string(), quote: z.string(), rate: z.string(), source: z.enum(['api', 'csv']) }).openapi('FxRate');
@@ -46,6 +47,11 @@ export const RetryRecovery = z.object({
     avgDaysToRecover: z.string().nullable(),
   })),
 }).openapi('RetryRecovery');
+
+const WeeklySummary = z.object({
+  enabled: z.boolean(),
+  schedule: z.object({ day: z.number().int().openapi({ description: 'ISO day of week, 1 = Monday' }), at: z.string().openapi({ description: 'HH:MM, tenant time zone' }) }),
+}).openapi('WeeklySummarySetting');
 
 export const reportingRoutes = newRouter().openapi(createRoute({
   method: 'get', path: '/analytics/fx-rates', tags: ['Analytics'], security,
@@ -89,4 +95,15 @@ export const reportingRoutes = newRouter().openapi(createRoute({
     summary: 'Failed automatic collections by month and how much was recovered afterwards: by retry, after dunning, or paid otherwise',
     request: { query: AnalyticsQuery },
     responses: { ...jsonOk(RetryRecovery), ...errorResponses },
-  }), async (c) => c.json(await retryRecovery({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200));
+  }), async (c) => c.json(await retryRecovery({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
+  .openapi(createRoute({
+    method: 'get', path: '/analytics/weekly-summary', tags: ['Analytics'], security,
+    summary: "Whether the signed-in user gets the weekly summary e-mail (KPI figures and a PDF with charts, Mondays 08:00 tenant time)",
+    responses: { ...jsonOk(WeeklySummary), ...errorResponses },
+  }), async (c) => c.json(await getWeeklySummary(c.get('ctx')), 200))
+  .openapi(createRoute({
+    method: 'put', path: '/analytics/weekly-summary', tags: ['Analytics'], security,
+    summary: "Turn the signed-in user's weekly summary e-mail on or off (needs analytics:read; a console user, not an API key). Audited",
+    request: jsonBody(z.object({ enabled: z.boolean() })),
+    responses: { ...jsonOk(WeeklySummary), ...errorResponses },
+  }), async (c) => c.json(await setWeeklySummary(c.get('ctx'), c.req.valid('json').enabled), 200));

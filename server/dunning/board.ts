@@ -16,9 +16,8 @@ import { loadChunk, type Overdue } from './load';
 import { positions, viewInvoice } from './invoice-context';
 import { project } from './project';
 import { actionOut } from './invoice-dunning';
+import { AGING_BUCKETS, agingBucket } from '../analytics/aging'; // one definition of the buckets, shared with the analytics aging chart
 
-export const AGING_BUCKETS = ['current', '1-30', '31-60', '61-90', '90+'] as const;
-const bucketOf = (days: number) => (days <= 0 ? 'current' : days <= 30 ? '1-30' : days <= 60 ? '31-60' : days <= 90 ? '61-90' : '90+');
 
 export async function dunningBoard({ ctx, limit }: { ctx: Ctx; limit: number }) {
   assertPermission(ctx, 'dunning:read');
@@ -35,7 +34,7 @@ export async function dunningBoard({ ctx, limit }: { ctx: Ctx; limit: number }) 
     if (!owed.greaterThan(0)) continue;
     const days = daysBetween(inv.dueDate, today);
     const cur = aging.get(inv.currency) ?? new Map(AGING_BUCKETS.map((b) => [b, { amount: new Decimal(0), count: 0 }]));
-    const b = cur.get(bucketOf(days))!;
+    const b = cur.get(agingBucket(days))!;
     b.amount = b.amount.plus(owed);
     b.count++;
     aging.set(inv.currency, cur);

@@ -6,7 +6,7 @@
  * Payments (server/payments) move an issued invoice to partially_paid or paid through amountPaid.
  */
 import { publishChange } from '../analytics/live';
-import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { bills, creditNotes, documentCounters, invoices, payers, tenants } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
@@ -61,7 +61,7 @@ export function invoiceSummary(i: InvoiceRow, credited = '0') {
   };
 }
 
-export interface InvoiceListQuery { status?: InvoiceStatus; payerId?: string; billTo?: string; periodStart?: string; limit: number; offset: number }
+export interface InvoiceListQuery { status?: InvoiceStatus; payerId?: string; billTo?: string; periodStart?: string; issuedFrom?: string; issuedTo?: string; limit: number; offset: number }
 
 export async function listInvoices({ ctx, query }: { ctx: Ctx; query: InvoiceListQuery }) {
   assertPermission(ctx, 'invoices:read');
@@ -70,6 +70,8 @@ export async function listInvoices({ ctx, query }: { ctx: Ctx; query: InvoiceLis
   if (query.payerId) where.push(eq(invoices.payerId, query.payerId));
   if (query.billTo) where.push(eq(invoices.billTo, query.billTo));
   if (query.periodStart) where.push(eq(invoices.periodStart, query.periodStart));
+  if (query.issuedFrom) where.push(gte(invoices.issueDate, query.issuedFrom));
+  if (query.issuedTo) where.push(lte(invoices.issueDate, query.issuedTo));
   return paginate({ db: q(ctx), from: invoices, where: and(...where), orderBy: [desc(invoices.periodStart), asc(invoices.number), asc(invoices.id)], page: query,
     map: async (rows) => {
       const credited = await creditedTotals(q(ctx), ctx.tenantId, rows.map((r) => r.id));

@@ -52,8 +52,10 @@ export const invoiceRoutes = newRouter()
   .openapi(createRoute({ method: 'get', path: '/invoices', tags: [tag], summary: 'List invoices', security,
     request: { query: z.object({
       status: z.enum(INVOICE_STATUSES).optional(), payerId: z.string().uuid().optional(), billTo: z.string().uuid().optional(), periodStart: isoDate.optional(),
+      issuedFrom: isoDate.optional().openapi({ description: 'Issue date on or after (the drill-down of the revenue charts)' }),
+      issuedTo: isoDate.optional().openapi({ description: 'Issue date on or before' }),
       ...paging(),
-    }) },
+    }).refine((x) => !x.issuedFrom || !x.issuedTo || x.issuedFrom <= x.issuedTo, { path: ['issuedTo'], error: 'must not be before issuedFrom' }) },
     responses: { ...jsonOk(z.object({ data: z.array(InvoiceSummary), total: z.number().int() })), ...errorResponses } }),
   async (c) => c.json(await listInvoices({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
   .openapi(createRoute({ method: 'get', path: '/invoices/{id}', tags: [tag], summary: 'An invoice with its lines (rule per line), bills, trace and credit notes', security,

@@ -9,4 +9,8 @@ export const KO_ANALYTICS_MESSAGES: Record<string, string> = {
   'has no rates after the header': '머리글 다음에 환율이 없습니다',
   'at most 5000 rates at a time': '한 번에 환율 5000개까지 가능합니다',
   'FX rate not found': '환율을 찾을 수 없습니다',
+  // the invoice list's issue-date filter (the revenue charts' drill-down)
+  'must not be before issuedFrom': 'issuedFrom 이전일 수 없습니다',
+  // the weekly summary e-mail (server/analytics/weekly-summary.ts)
+  "The weekly summary is a console user's own setting; an API key has no e-mail address": '주간 요약은 콘솔 사용자 본인의 설정입니다. API 키에는 이메일 주소가 없습니다',
 };

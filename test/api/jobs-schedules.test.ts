@@ -1,5 +1,5 @@
 /**
- * Daily schedules in each tenant's time zone, with a frozen clock: a Seoul tenant's 03:00 comes
+ * Daily and weekly schedules in each tenant's time zone, with a frozen clock: a Seoul tenant's 03:00 comes
  * nine hours before a UTC tenant's, across the UTC date boundary, and every (tenant, local date)
  * gets its job exactly once however many processes tick.
  */
@@ -42,8 +42,8 @@ const scheduled = async () => (await h.db.select({ tenantId: jobs.tenantId, key:
 
 describe('a daily schedule at 03:00 tenant time', () => {
   it('reads the local clock of a zone', () => {
-    expect(localClock('Asia/Seoul', new Date('2025-03-01T18:00:00Z'))).toEqual({ date: '2025-03-02', time: '03:00' });
-    expect(localClock('UTC', new Date('2025-03-01T18:00:00Z'))).toEqual({ date: '2025-03-01', time: '18:00' });
+    expect(localClock('Asia/Seoul', new Date('2025-03-01T18:00:00Z'))).toEqual({ date: '2025-03-02', time: '03:00', weekday: 7 }); // a Sunday
+    expect(localClock('UTC', new Date('2025-03-01T18:00:00Z'))).toEqual({ date: '2025-03-01', time: '18:00', weekday: 6 });
   });
 
   it('enqueues each tenant once its own 03:00 has come, keyed by its local date', async () => {
@@ -75,5 +75,33 @@ describe('a daily schedule at 03:00 tenant time', () => {
 
   it('refuses a time that is not HH:MM', () => {
     expect(() => registerSchedule({ kind: 'test.bad', everyDay: { at: '3am' }, perTenant: true })).toThrow(/HH:MM/);
+  });
+});
+
+describe('a weekly schedule: Mondays at 08:00 tenant time', () => {
+  const weekly = async () => (await h.db.select({ tenantId: jobs.tenantId, payload: jobs.payload }).from(jobs)
+    .where(like(jobs.dedupeKey, 'schedule:test.weekly:%')).orderBy(asc(jobs.createdAt), asc(jobs.dedupeKey)))
+    .map((j) => `${j.tenantId === seoul ? 'seoul' : 'utc'} ${(j.payload as { localDate: string }).localDate}`);
+  beforeAll(async () => {
+    unregisterSchedule('test.nightly');
+    await h.db.update(tenants).set({ timezone: 'UTC' }).where(eq(tenants.id, utc));
+    registerJobKind({ kind: 'test.weekly', run: async () => {} });
+    registerSchedule({ kind: 'test.weekly', everyWeek: { day: 1, at: '08:00' }, perTenant: true });
+  });
+  afterAll(() => unregisterSchedule('test.weekly'));
+
+  it('enqueues each tenant on its own Monday once 08:00 has come, once a week', async () => {
+    expect(await tickSchedules(h.db, new Date('2025-03-09T22:59:00Z'))).toBe(0); // Seoul Mon 07:59; UTC Sunday
+    expect(await tickSchedules(h.db, new Date('2025-03-09T23:00:00Z'))).toBe(1); // Seoul Mon 08:00
+    expect(await tickSchedules(h.db, new Date('2025-03-10T07:59:00Z'))).toBe(0); // UTC Mon 07:59
+    expect(await tickSchedules(h.db, new Date('2025-03-10T08:00:00Z'))).toBe(1); // UTC Mon 08:00
+    expect(await tickSchedules(h.db, new Date('2025-03-10T14:00:00Z'))).toBe(0); // later on Monday: already there
+    expect(await tickSchedules(h.db, new Date('2025-03-11T09:00:00Z'))).toBe(0); // Tuesday
+    expect(await tickSchedules(h.db, new Date('2025-03-16T23:30:00Z'))).toBe(1); // next Monday in Seoul
+    expect(await weekly()).toEqual(['seoul 2025-03-10', 'utc 2025-03-10', 'seoul 2025-03-17']);
+  });
+
+  it('refuses a day of week outside 1-7', () => {
+    expect(() => registerSchedule({ kind: 'test.badweek', everyWeek: { day: 0 as never, at: '08:00' }, perTenant: true })).toThrow(/Monday/);
   });
 });

@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, numeric, date, integer, primaryKey } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, numeric, date, integer, index } from 'drizzle-orm/pg-core';
 import { tenants } from './tenants';
 
 /**
@@ -9,6 +9,12 @@ import { tenants } from './tenants';
  * its own transaction: each trigger adds what the changed rows contribute now and subtracts what
  * they contributed before. A row's figures are what that month adds; outstanding at a month's end
  * is the running sum of `outstandingDelta` up to it.
+ *
+ * Append-only (migration `receivable_facts_append_only`): there may be many rows per tenant, month
+ * and currency (one per writing statement and month), summed when read; no primary key, because
+ * an upsert on (tenant, month, currency) made every writer of a tenant-month wait for the others
+ * until they committed. The nightly job `analytics.compact_receivable_facts`
+ * (analytics/receivable-facts-compact.ts) folds them into one row each.
  */
 export const receivableFacts = pgTable('receivable_facts', {
   tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
@@ -26,4 +32,4 @@ export const receivableFacts = pgTable('receivable_facts', {
    * in the month when both its invoice was issued and its payment received (the later of the two).
    */
   outstandingDelta: numeric('outstanding_delta', { precision: 40, scale: 15 }).notNull().default('0'),
-}, (t) => [primaryKey({ columns: [t.tenantId, t.month, t.currency] })]);
+}, (t) => [index('receivable_facts_tenant_month_idx').on(t.tenantId, t.month)]);

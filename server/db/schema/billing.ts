@@ -43,6 +43,8 @@ export const subscriptions = pgTable('subscriptions', {
 }, (t) => [
   index('subscriptions_tenant_customer_idx').on(t.tenantId, t.customerId),
   index('subscriptions_tenant_group_idx').on(t.tenantId, t.billingGroup),
+  // trial conversion by month (analytics/mrr-report.ts): only subscriptions that had a trial
+  index('subscriptions_trial_end_idx').on(t.tenantId, t.trialEndDate).where(sql`trial_end_date is not null`),
 ]);
 
 /**
@@ -192,6 +194,8 @@ export const invoices = pgTable('invoices', {
   uniqueIndex('invoices_number_uq').on(t.tenantId, t.number),
   index('invoices_tenant_status_idx').on(t.tenantId, t.status, t.periodStart),
   // A/R aging (server/analytics/receivables.ts) reads only the open ones, by due date.
+  // by issue date: billed this month (the live KPIs), revenue mix, receivables from raw, the invoice list's issuedFrom/issuedTo
+  index('invoices_tenant_issue_idx').on(t.tenantId, t.issueDate),
   index('invoices_open_due_idx').on(t.tenantId, t.dueDate).where(sql`status in ('finalized','partially_paid','payment_failed') and amount_due > amount_paid`),
 ]);
 

@@ -20,3 +20,4 @@ export * from './churn';
 export * from './advance-credits';
 export * from './dunning-charges';
 export * from './bank-deposits';
+export * from './weekly-summary';

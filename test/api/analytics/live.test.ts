@@ -21,7 +21,7 @@ beforeAll(async () => {
   await importDocuments({ ctx, effectiveFrom: '2025-01-01', plans: [{ code: 'p', name: 'P', currency: 'USD', interval: 'month', intervalCount: 1, components: [{ code: 'base', type: 'flat', amount: '50.00' }] }] });
   customerId = (await t.call('POST', '/api/v1/customers', { key: one.key, body: { externalId: 'L1', type: 'corporate', name: 'L1', country: 'US', timezone: 'UTC', currency: 'USD' } })).body.id;
   await t.call('POST', '/api/v1/meters', { key: one.key, body: { code: 'calls', name: 'Calls', aggregation: 'count' } });
-}, 60_000);
+}, 240_000); // a fresh database and a tenant take over a minute on a loaded machine
 afterAll(async () => { await t?.close(); });
 
 /** Reads SSE events from a streaming response. */

@@ -13,6 +13,7 @@ import { systemCtx } from '../../../server/lib/context';
 import { PERMISSION_CODES } from '../../../server/access/permissions';
 import { monthRange } from '../../../server/analytics/filters';
 import { monthlyFromFacts, monthlyFromRaw, type MonthlySums } from '../../../server/analytics/receivables';
+import { compactReceivableFacts } from '../../../server/analytics/receivable-facts-compact';
 
 let t: TestApp;
 let one: { tenantId: string; key: string };
@@ -99,7 +100,9 @@ describe('receivable facts', () => {
       ['2025-02', '100.00', '100.00'], ['2025-03', '0.00', '0.00'], ['2025-04', '250.00', '200.00'], ['2025-05', '999.00', '1199.00'],
       ['2025-06', '0.00', '1199.00'], ['2025-07', '0.00', '1199.00'],
     ]);
-    // the facts are what the endpoint reads: one row per month and currency, not per invoice
+    // the facts are what the endpoint reads: delta rows, folded nightly into one per month and currency, not per invoice
+    await compactReceivableFacts(db, one.tenantId);
+    expect((await both()).facts).toEqual(raw);
     const rows = await db.select().from(receivableFacts).where(and(eq(receivableFacts.tenantId, one.tenantId), eq(receivableFacts.currency, 'USD'), sql`${receivableFacts.month} = '2025-05-01'`));
     expect(rows.map((r) => [r.billed, r.issuedCount])).toEqual([['999.000000000000000', 1]]);
     const api = await t.call('GET', '/api/v1/analytics/receivables?from=2025-02&to=2025-07', { key: one.key });

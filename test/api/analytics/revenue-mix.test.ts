@@ -67,3 +67,20 @@ describe('revenue mix', () => {
     expect(bad.body.issues.map((i: any) => i.path)).toEqual(['query.customerType']);
   });
 });
+
+describe('drill-down: the invoice list by issue date', () => {
+  it('lists the invoices issued in a month, and names a bad date or an inverted range', async () => {
+    const list = async (qs: string) => t.call('GET', `/api/v1/invoices?${qs}`, { key: one.key });
+    const june = await list('issuedFrom=2025-06-01&issuedTo=2025-06-30');
+    expect(june.status).toBe(200);
+    expect(june.body.data.map((i: any) => [i.number, i.issueDate])).toEqual([['MIX-1', '2025-06-01']]);
+    expect((await list('issuedFrom=2025-06-02')).body.data.map((i: any) => i.issueDate)).toEqual(['2025-07-01']);
+    expect((await list('issuedTo=2025-06-01')).body.data.map((i: any) => i.issueDate)).toEqual(['2025-06-01']);
+    const bad = await list('issuedFrom=2025-02-30&issuedTo=june');
+    expect(bad.status).toBe(422);
+    expect(bad.body.issues.map((i: any) => i.path).sort()).toEqual(['query.issuedFrom', 'query.issuedTo']);
+    const inverted = await list('issuedFrom=2025-07-01&issuedTo=2025-06-30');
+    expect(inverted.status).toBe(422);
+    expect(inverted.body.issues).toMatchObject([{ path: 'query.issuedTo', message: 'must not be before issuedFrom' }]);
+  });
+});

@@ -11,6 +11,11 @@ const analyticsFxEn = {
     mix: { recurring: 'Recurring', usage: 'Usage', oneTime: 'One-time', discounts: 'Invoice discounts' },
     recovery: { title: 'Failed automatic collections recovered', none: 'No failed automatic collections in this period', failed: 'Failed (invoices)', retry: 'By retry', dunning: 'After dunning', manual: 'Paid otherwise', rate: 'Recovered', days: 'Days to recover' },
     deleted: 'Deleted', remove: 'Delete', none: 'No rates yet',
+    weekly: {
+      menu: 'Weekly summary e-mail', title: 'Weekly summary e-mail', toggle: 'Send me the weekly summary',
+      hint: 'Every Monday at {at} (tenant time zone): last week\'s MRR, customers, collections and overdue amounts, with a PDF of the charts, to {email}.',
+      on: 'You will get the weekly summary', off: 'Weekly summary turned off', failed: 'Could not change the setting: {msg}',
+    },
   },
 };
 export type AnalyticsFxMessages = typeof analyticsFxEn;

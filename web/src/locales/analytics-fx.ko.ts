@@ -13,6 +13,11 @@ const analyticsFxKo: AnalyticsFxMessages = {
     mix: { recurring: '정기 요금', usage: '사용량 요금', oneTime: '일회성 요금', discounts: '청구서 할인' },
     recovery: { title: '자동 수납 실패 회수', none: '이 기간에 실패한 자동 수납이 없습니다', failed: '실패 (청구서 수)', retry: '재시도로 회수', dunning: '미납 독촉 후 회수', manual: '기타 납부', rate: '회수율', days: '회수 소요 일수' },
     deleted: '삭제했습니다', remove: '삭제', none: '등록된 환율이 없습니다',
+    weekly: {
+      menu: '주간 요약 메일', title: '주간 요약 메일', toggle: '주간 경영 요약을 메일로 받기',
+      hint: '매주 월요일 {at}(테넌트 시간대)에 지난주 MRR, 고객 수, 수납액, 연체 금액과 차트 PDF를 {email}(으)로 보냅니다.',
+      on: '주간 요약을 받습니다', off: '주간 요약 수신을 해제했습니다', failed: '설정을 바꾸지 못했습니다: {msg}',
+    },
   },
 };
 export default analyticsFxKo;
