@@ -11,7 +11,7 @@ import { pausedOn } from '../../../server/dunning/invoice-context';
 describe('dunning reasons', () => {
   it('every template reads back into its own code and parameters', () => {
     for (const code of DUNNING_REASON_CODES) {
-      const params = { steps: 's', date: '2025-05-01', note: 'n', id: 'i', reasonCode: 'r', setBy: 'u', customer: 'c', rule: 'x', version: '2', reason: 'why', step: '0', cap: '10.00', error: 'boom', to: 'a@b' };
+      const params = { steps: 's', date: '2025-05-01', note: 'n', id: 'i', reasonCode: 'r', setBy: 'u', customer: 'c', rule: 'x', version: '2', reason: 'why', step: '0', cap: '10.00', error: 'boom', to: 'a@b', amount: '1,000', by: 'kim@example.com' };
       const r = dunningReasonOf(dunningReasonText(code, params));
       expect(r.code, code).toBe(code);
     }
