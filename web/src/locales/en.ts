@@ -14,6 +14,7 @@ import rulesCouponsEn from './rules-coupons.en';
 import dunningEn from './dunning.en';
 import analyticsEn from './analytics.en';
 import churnEn from './churn.en';
+import churnRealisedEn from './churn-realised.en';
 import analyticsFxEn from './analytics-fx.en';
 import invoiceLinesEn from './invoice-lines.en';
 import billRunNotesEn from './bill-run-notes.en';
@@ -121,6 +122,7 @@ const en = {
   ...dunningEn,
   ...analyticsEn,
   ...churnEn,
+  ...churnRealisedEn,
   ...analyticsFxEn,
   ...invoiceLinesEn,
   ...billRunNotesEn,

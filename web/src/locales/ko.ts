@@ -15,6 +15,7 @@ import rulesCouponsKo from './rules-coupons.ko';
 import dunningKo from './dunning.ko';
 import analyticsKo from './analytics.ko';
 import churnKo from './churn.ko';
+import churnRealisedKo from './churn-realised.ko';
 import analyticsFxKo from './analytics-fx.ko';
 import invoiceLinesKo from './invoice-lines.ko';
 import billRunNotesKo from './bill-run-notes.ko';
@@ -121,6 +122,7 @@ const ko: Messages = {
   ...dunningKo,
   ...analyticsKo,
   ...churnKo,
+  ...churnRealisedKo,
   ...analyticsFxKo,
   ...invoiceLinesKo,
   ...billRunNotesKo,
