@@ -4,7 +4,8 @@
  * test registers it through the API), the admin sees the churn widget on the dashboard, opens the
  * top at-risk customer, reads the risk, band and main reasons in Korean words (no raw feature
  * names) and in English, and the "retention offer" shortcut creates a discount rule draft on the
- * churn facts for that customer and opens it in the rule editor. Screenshots: test-results/churn-*.png.
+ * churn facts for that customer and opens it in the rule editor. An executive sees realised against
+ * predicted churn by month on the model page (or its empty state). Screenshots: test-results/churn-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -100,4 +101,33 @@ describe.skipIf(!hasChromium)('churn in the console (headless Chromium)', () => 
     expect(conds).toContainEqual({ fact: 'customer.churnBand', operator: 'in', value: ['medium', 'high'] });
     expect(rule.document.event.params.percent).toBe('10');
   }, 240_000);
+
+  it('model page, as an executive (read-only): realised against predicted churn by month, or why there is none yet', async () => {
+    const api = await adminApi(h.baseUrl);
+    const realised = await api.get<{ months: { month: string; scored: number }[] }>('/analytics/churn/realised');
+    expect(realised.months).toHaveLength(12); // the last 12 months by default
+    const page = await h.newPage();
+    await signIn(page, h.baseUrl, 'exec@demo.billwise.dev');
+    await page.goto(`${h.baseUrl}/statistics/churn-models`);
+    await page.locator('[data-testid=churn-model-card]').waitFor();
+    const card = page.locator('[data-testid=chart-churn-realised]');
+    await card.waitFor();
+    expect(await card.innerText()).toContain('월별 실제 이탈 대 예측 이탈');
+    expect(await page.locator('[data-testid^=activate-]').count()).toBe(0); // no activation for a read-only role
+    if (realised.months.some((m) => m.scored > 0)) {
+      await card.locator('canvas').first().waitFor();
+      const bands = page.locator('[data-testid=churn-realised-bands]');
+      expect(await bands.innerText()).toContain('이탈률 (정밀도)');
+      expect(await page.locator('[data-testid=chart-churn-realised-csv]').isDisabled()).toBe(false);
+    } else {
+      // the demo's scores are all dated today, newer than the start of any month shown: say so, draw no zeros
+      await card.locator('.el-empty', { hasText: '아직 이 기간의 월초 시점 점수가 없습니다' }).waitFor();
+      expect(await card.locator('canvas').count()).toBe(0);
+      expect(await page.locator('[data-testid=chart-churn-realised-csv]').isDisabled()).toBe(true);
+    }
+    mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+    await card.screenshot({ path: join(ROOT, 'test-results', 'churn-realised-ko.png') });
+    await page.click('[data-testid=lang-en]');
+    await card.locator('h3', { hasText: 'Realised against predicted churn by month' }).waitFor();
+  }, 120_000);
 });
