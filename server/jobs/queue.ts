@@ -56,7 +56,10 @@ function filterSql(f: JobFilter | undefined) {
 export async function claim(db: Db, workerId: string, opts: { leaseMs?: number; filter?: JobFilter } = {}): Promise<Job | null> {
   const now = new Date();
   return db.transaction(async (tx) => {
-    const ready = or(and(eq(jobs.status, 'queued'), lte(jobs.runAt, now)), and(eq(jobs.status, 'running'), lt(jobs.lockedUntil, now)));
+    // Due by either clock: run_at defaults to the database's now() (microseconds), which can be a
+    // fraction of a millisecond ahead of this process's Date for a job enqueued just before.
+    const due = lte(jobs.runAt, sql`greatest(now(), ${now.toISOString()}::timestamptz)`);
+    const ready = or(and(eq(jobs.status, 'queued'), due), and(eq(jobs.status, 'running'), lt(jobs.lockedUntil, now)));
     const [j] = await tx.select({ id: jobs.id }).from(jobs)
       .where(and(ready, filterSql(opts.filter)))
       .orderBy(asc(jobs.runAt), asc(jobs.createdAt)).limit(1).for('update', { skipLocked: true });
