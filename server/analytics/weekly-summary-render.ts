@@ -8,7 +8,7 @@
 import PDFDocument from 'pdfkit';
 import type { Mailer, SendResult } from '../mail';
 import { formatDate, formatMoney } from '../invoices/render/format';
-import { loadFont, resolvePdfFonts } from '../invoices/render/fonts';
+import { registerPdfFonts, resolvePdfFonts } from '../invoices/render/fonts';
 
 export interface WeeklyFigures {
   weekStart: string;
@@ -62,8 +62,7 @@ export async function renderWeeklySummaryPdf(f: WeeklyFigures, o: { locale: Loca
   const fonts = resolvePdfFonts();
   const created = new Date(`${f.weekEnd}T00:00:00Z`); // deterministic for the same figures
   const pdf = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `${L.title} ${f.weekStart}`, Author: o.tenantName, Creator: 'Billwise', Producer: 'Billwise', CreationDate: created, ModDate: created } });
-  pdf.registerFont('R', loadFont(fonts.regular));
-  pdf.registerFont('B', loadFont(fonts.bold));
+  registerPdfFonts(pdf, fonts, { regular: 'R', bold: 'B' });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     pdf.on('data', (c: Buffer) => chunks.push(c));

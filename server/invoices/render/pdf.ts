@@ -16,7 +16,7 @@ import {
   negated,
   type InvoiceLabels,
 } from './format';
-import { loadFont, resolvePdfFonts } from './fonts';
+import { loadFont, registerPdfFonts, resolvePdfFonts } from './fonts';
 import { tierRows } from './line-pricing';
 import { dueText, labelsFor } from './credit-labels';
 import type { InvoiceDocument, InvoiceLine } from './types';
@@ -43,7 +43,7 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     margins: { top: M, bottom: M, left: M, right: M },
     bufferPages: true, // page numbers "1 / n" are written once the count is known
     autoFirstPage: true,
-    font: fonts.regular,
+    font: loadFont(fonts.regular) as unknown as string, // pdfkit takes a parsed font; its types say path
     lang: doc.locale === 'ko' ? 'ko-KR' : 'en-US',
     displayTitle: true,
     info: {
@@ -56,8 +56,7 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
       ModDate: created,
     },
   });
-  pdf.registerFont(R, loadFont(fonts.regular));
-  pdf.registerFont(B, loadFont(fonts.bold));
+  registerPdfFonts(pdf, fonts, { regular: R, bold: B });
 
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
