@@ -3,7 +3,7 @@
  * No billing math here beyond signs: discount amounts are already negative on stored lines.
  */
 import { and, eq, inArray } from 'drizzle-orm';
-import { customers, payers, subscriptions, tenants } from '../db/schema';
+import { catalogEntries, customers, payers, subscriptions, tenants } from '../db/schema';
 import { q, type Ctx } from '../lib/context';
 import { notFound } from '../lib/errors';
 import { Decimal, toMoneyString } from '../lib/money';
@@ -34,6 +34,11 @@ export async function invoiceDocument(ctx: Ctx, id: string): Promise<{ doc: Invo
   const subIds = [...new Set(lines.map((l) => l.subscriptionId).filter((x): x is string => !!x))];
   const subs = subIds.length ? await q(ctx).select({ id: subscriptions.id, planCode: subscriptions.planCode }).from(subscriptions).where(and(eq(subscriptions.tenantId, ctx.tenantId), inArray(subscriptions.id, subIds))) : [];
   const subLabel = new Map(subs.map((s) => [s.id, s.planCode]));
+  // A discount line says the rule that gave it (its name as the catalog shows it), not the component it discounts.
+  const ruleCodes = [...new Set(lines.filter((l) => l.kind === 'discount' && !l.description && l.rule).map((l) => l.rule!))];
+  const ruleNames = new Map(ruleCodes.length ? (await q(ctx).select({ code: catalogEntries.code, name: catalogEntries.name }).from(catalogEntries)
+    .where(and(eq(catalogEntries.tenantId, ctx.tenantId), eq(catalogEntries.kind, 'rule'), inArray(catalogEntries.code, ruleCodes)))).map((r) => [r.code, r.name]) : []);
+  const fallback = (l: StoredLine) => (l.kind === 'discount' && l.rule ? ruleNames.get(l.rule) ?? l.rule : l.component ?? l.kind);
   const taxes = new Map<string, Decimal>();
   for (const l of lines) if (l.kind === 'tax') taxes.set(l.name ?? l.rule ?? 'tax', (taxes.get(l.name ?? l.rule ?? 'tax') ?? new Decimal(0)).plus(l.amount));
   const locale = (t.locale === 'en' ? 'en' : 'ko') as InvoiceLocale;
@@ -43,7 +48,7 @@ export async function invoiceDocument(ctx: Ctx, id: string): Promise<{ doc: Invo
     issueDate: inv.issueDate, dueDate: inv.dueDate, period: { start: inv.periodStart, end: inv.periodEnd },
     seller: { name: t.name, ...(t.businessRegNo ? { businessNumber: t.businessRegNo } : {}), ...(t.address ? { address: t.address } : {}) }, buyer,
     lines: lines.filter((l) => l.kind !== 'tax').map((l) => ({
-      description: localizedDescription(l.description ?? l.component ?? l.kind, l.detail, locale), subscription: l.planCode ?? (l.subscriptionId ? subLabel.get(l.subscriptionId) : undefined),
+      description: localizedDescription(l.description ?? fallback(l), l.detail, locale), subscription: l.planCode ?? (l.subscriptionId ? subLabel.get(l.subscriptionId) : undefined),
       component: l.component, kind: l.kind, quantity: l.quantity, amount: l.amount, rule: l.rule,
       // The price as rated (lines billed before prices were stored have none).
       ...(l.pricing?.unitAmount && l.pricing.model !== 'package' ? { unitAmount: l.pricing.unitAmount } : {}),

@@ -124,6 +124,9 @@ describe('invoice lines carry their price', () => {
     expect(text).toContain('구간 1,001 ~: 200 × US$0.005 + US$1.00 = US$2.00');
     expect(text).toContain('구간 6 ~: 6 × US$3.00 = US$18.00');
     expect(text).toContain('쿠폰: WELCOME-GEN-7');
+    // A discount line is worded by its rule's name, never by the component it discounts.
+    expect(text).toContain('Welcome 10%');
+    expect(text).not.toMatch(/^\s*base\s+-/m);
     // Unit price column: the flat fee and the volume tier's price.
     expect(text).toMatch(/6\s+US\$3\.00\s+US\$18\.00/);
   });
