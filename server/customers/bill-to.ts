@@ -4,14 +4,14 @@
  */
 import { and, eq, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import { customers, payers } from '../db/schema';
+import { customers, invoices, payers } from '../db/schema';
 import type { Ctx } from '../lib/context';
 
 export interface BillTo {
   billTo: string;
   payerId: string | null;
   customerId: string | null;
-  /** The currencies of the customers it pays for (what its invoices can be in). */
+  /** What its invoices can be in: the currencies of the customers it pays for, and of the invoices it was billed (a customer may subscribe to a plan priced in another currency). */
   currencies: string[];
 }
 
@@ -21,6 +21,7 @@ export async function findBillTo(db: DbOrTx, ctx: Ctx, id: string): Promise<Bill
   const paid = await db.select({ id: customers.id, payerId: customers.payerId, currency: customers.currency }).from(customers)
     .where(and(eq(customers.tenantId, ctx.tenantId), p ? eq(customers.payerId, id) : and(eq(customers.id, id), isNull(customers.payerId))));
   if (!p && !paid.length) return null;
-  const currencies = [...new Set(paid.map((c) => c.currency))].sort();
+  const billed = await db.selectDistinct({ currency: invoices.currency }).from(invoices).where(and(eq(invoices.tenantId, ctx.tenantId), eq(invoices.billTo, id)));
+  const currencies = [...new Set([...paid.map((c) => c.currency), ...billed.map((i) => i.currency)])].sort();
   return p ? { billTo: id, payerId: id, customerId: null, currencies } : { billTo: id, payerId: null, customerId: id, currencies };
 }
