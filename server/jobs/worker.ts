@@ -84,6 +84,13 @@ export interface DrainOptions {
   /** After a job is claimed (its lease held), before it runs. */
   onClaim?: (job: Job) => void | Promise<void>;
   onJob?: (job: Job) => void | Promise<void>;
+  /**
+   * A job that failed (its failure already recorded: retried later or failed for good). Without it
+   * the drain stops and rethrows the first error (tests look at it); with it, the drain reports the
+   * error and goes on with the next job (the idle-exit worker: one failing webhook must not stop
+   * the rest or make the process exit 1).
+   */
+  onError?: (job: Job, err: unknown) => void | Promise<void>;
 }
 
 /** Processes ready jobs until none is left (tests, seeds, synchronous bill runs). Returns how many ran. */
@@ -102,7 +109,13 @@ export async function drainJobs(db: Db, opts: DrainOptions = {}): Promise<number
       }
       n++;
       if (opts.onClaim) await opts.onClaim(job);
-      await runJob(db, job, id, now, opts.leaseMs);
+      try {
+        await runJob(db, job, id, now, opts.leaseMs);
+      } catch (err) {
+        if (!opts.onError) throw err;
+        await opts.onError(job, err);
+        continue;
+      }
       if (opts.onJob) await opts.onJob(job);
     }
   };

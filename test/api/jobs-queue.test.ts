@@ -63,6 +63,19 @@ describe('registry and filters', () => {
     await expect(drainJobs(h.db, { filter: { kinds: ['test.unknown'] } })).rejects.toThrow(/no handler for job kind "test.unknown"/);
     expect(await row('u:1')).toMatchObject({ status: 'queued', attempts: 1 });
   });
+
+  it('with onError, a failing job is reported and the drain goes on with the rest (the idle-exit worker)', async () => {
+    const ran: string[] = [];
+    registerJobKind({ kind: 'test.ok', run: async (job) => { ran.push(job.dedupeKey!); } });
+    await enqueue(h.db, [{ tenantId: t1, kind: 'test.unknown', payload: {}, dedupeKey: 'u:2' }]);
+    await enqueue(h.db, [{ tenantId: t1, kind: 'test.ok', payload: {}, dedupeKey: 'ok:1' }]);
+    const errors: string[] = [];
+    const n = await drainJobs(h.db, { filter: { kinds: ['test.unknown', 'test.ok'] }, onError: (job, err) => { errors.push(`${job.dedupeKey}: ${(err as Error).message}`); } });
+    expect(n).toBeGreaterThanOrEqual(2);
+    expect(ran).toEqual(['ok:1']);
+    expect(errors).toContain('u:2: no handler for job kind "test.unknown"');
+    expect(await row('u:2')).toMatchObject({ status: 'queued', attempts: 1 });
+  });
 });
 
 describe('retries', () => {
