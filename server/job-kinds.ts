@@ -6,6 +6,7 @@
 import { registerBillingJobs } from './billing/bill-run-job';
 import { registerCustomerJobs } from './customers/import-job';
 import { registerTermJobs } from './subscriptions/terms';
+import { registerUsageRollupJobs } from './metering/rollup-job';
 import { EXPIRE_GRANTS_JOB, registerWalletJobs } from './wallets/expire-grants';
 import { registerSchedule } from './jobs/schedules';
 import { registerWebhookJobs } from './webhooks/deliver';
@@ -22,6 +23,7 @@ export function registerJobKinds() {
   registerBillingJobs();
   registerCustomerJobs();
   registerTermJobs();
+  registerUsageRollupJobs();
   registerWalletJobs();
   registerWebhookJobs();
   // Granted credit expires at the start of its date in the tenant's zone; shortly after midnight.

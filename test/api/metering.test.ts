@@ -1,5 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
+import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import { usageDaily } from '../../server/db/schema';
+import { tickSchedules } from '../../server/jobs/schedules';
+import { drainJobs } from '../../server/jobs/worker';
+import { USAGE_ROLLUP_JOB } from '../../server/metering/rollup-job';
 import { makeTestApp, DEMO_KEY, type TestApp } from '../support/app';
 
 // Frozen clock: 2025-05-20 12:00 KST. The demo tenant's zone is Asia/Seoul, so "this month" is May 2025 KST.
@@ -227,6 +231,20 @@ describe('daily rollups and the monthly view', () => {
     await t.call('POST', '/api/v1/usage/rollup', { key, body: { from: '2025-03-20', to: '2025-03-21' } });
     const m = await t.call('GET', `/api/v1/customers/${customerId}/usage/monthly?from=2025-03&to=2025-04`, { key });
     expect(m.body.months[0].meters.find((x: any) => x.meter === 'mt_peak').value).toBe('50');
+  });
+});
+
+describe('the nightly rollup', () => {
+  it('is scheduled per tenant and rebuilds yesterday and the day before from the raw events, once per night', async () => {
+    await t.call('POST', '/api/v1/events', { key, body: ev('night-1', 'mt_calls', '2025-05-18T23:30:00+09:00') });
+    await t.call('POST', '/api/v1/events', { key, body: ev('night-2', 'mt_calls', '2025-05-19T10:00:00+09:00') });
+    expect(await tickSchedules(t.handle.db, NOW)).toBeGreaterThan(0);
+    expect(await tickSchedules(t.handle.db, NOW)).toBe(0); // once per local day
+    expect(await drainJobs(t.handle.db, { now: () => NOW, filter: { kinds: [USAGE_ROLLUP_JOB] } })).toBeGreaterThanOrEqual(1);
+    const rows = await t.handle.db.select().from(usageDaily).where(and(eq(usageDaily.customerId, customerId), gte(usageDaily.day, '2025-05-18'), lt(usageDaily.day, '2025-05-20')));
+    const days = [...new Set(rows.map((r) => r.day))].sort();
+    expect(days).toEqual(['2025-05-18', '2025-05-19']);
+    expect(rows.reduce((n, r) => n + r.eventCount, 0)).toBeGreaterThanOrEqual(2);
   });
 });
 
