@@ -98,11 +98,16 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
   ]) : [[], [], []];
   const creditedMap = new Map(credited.filter((c) => c.from).map((c) => [c.id, c.from!]));
   const untilMap = new Map(credited.filter((c) => c.until).map((c) => [c.id, c.until!]));
-  // A yearly plan's catch-up reaches to the end of its anniversary period: those subscriptions' later phases too.
-  if (creditedMap.size) {
-    phases.push(...await db.select().from(subscriptionPhases).where(and(eq(subscriptionPhases.tenantId, run.tenantId),
-      inArray(subscriptionPhases.subscriptionId, [...creditedMap.keys()]), gte(subscriptionPhases.startDate, phaseHorizon(run.periodEnd)))));
-    phases.sort((a, b) => (a.startDate < b.startDate ? -1 : a.startDate > b.startDate ? 1 : 0));
+  // Phases past the horizon (scheduled changes): a yearly plan's anniversary bill covers the whole
+  // period as its phases stand (./anniversary-renewal.ts), and its catch-up reaches to the end of that
+  // period (./anniversary-catch-up.ts). Few rows: only subscriptions with a change scheduled that far.
+  if (ids.length) {
+    const later = await db.select().from(subscriptionPhases).where(and(eq(subscriptionPhases.tenantId, run.tenantId),
+      inArray(subscriptionPhases.subscriptionId, ids), gte(subscriptionPhases.startDate, phaseHorizon(run.periodEnd))));
+    if (later.length) {
+      phases.push(...later);
+      phases.sort((a, b) => (a.startDate < b.startDate ? -1 : a.startDate > b.startDate ? 1 : 0));
+    }
   }
   const billedSet = new Set(perSub.filter((b) => b.billed).map((b) => b.id));
   const priorMap = new Map(perSub.map((p) => [p.id, Number(p.prior)]));
