@@ -11,12 +11,14 @@
  * a change dated on the anniversary day itself bills the new plan for the whole period and nothing
  * of the old one. A change made after the run is credited and caught up (./anniversary-catch-up.ts).
  */
-import { daysBetween, maxDate, minDate, type Period } from '../lib/dates';
+import { addDays, daysBetween, maxDate, minDate, periodContainingAnchored, type Interval, type Period } from '../lib/dates';
 import type { ResolvedDocument } from '../catalog/versions';
 import type { PlanDoc, SubscriptionInput } from '../rating/types';
 import { withoutTiming } from './in-advance';
 
 type PhaseLike = { planCode: string; startDate: string; endDate: string | null; quantities: unknown };
+
+type AnniversaryArgs<P extends PhaseLike> = Parameters<typeof anniversarySegments<P>>[0];
 
 export interface AnniversarySegment<P extends PhaseLike> {
   phase: P; plan: ResolvedDocument<PlanDoc>; period: Period; input: SubscriptionInput; segStart: string; segEnd: string;
@@ -57,4 +59,35 @@ export function anniversarySegments<P extends PhaseLike>(args: {
   const last = out.at(-1);
   if (args.ends && last && sub.endDate && last.segEnd === sub.endDate) last.input.ends = true;
   return out;
+}
+
+/**
+ * Installments on cancellation for yearly and multi-month plans (README "Installments on
+ * cancellation"): the subscription ends in this run's period (end in (start, end]), inside an
+ * anniversary period billed by an EARLIER run. This run charges the installments left at once, as
+ * one line, through the rater's catch-up slot of that anniversary period (`catchUpOnly` with
+ * `creditedFrom` = the end: no recurring days are left to charge) marked `ends`; its cycle is the
+ * number of anniversary bills so far (installments 1..cycle were charged), so the line is the price
+ * less them. An end inside the period this run bills on its anniversary is done by that bill
+ * (`anniversarySegments`, `ends`); once only (`args.ends` false when a bill already has the line).
+ */
+export function acceleratedRest<P extends PhaseLike>(args: AnniversaryArgs<P>, isAnniversary: (doc: PlanDoc) => boolean): AnniversarySegment<P>[] {
+  const { sub, run } = args;
+  const end = sub.endDate;
+  if (!args.ends || !end || end <= run.start || end > run.end) return [];
+  const phase = args.phases.filter((p) => p.startDate < end).at(-1);
+  const plan = phase && args.planOf(phase);
+  if (!phase || !plan || !isAnniversary(plan.document)) return [];
+  const doc = plan.document;
+  const { minimumAmount: _min, ...fees } = withoutTiming(args.feesOnly(doc));
+  if (!fees.components.some((c) => c.type === 'flat' && c.installments)) return [];
+  const period = periodContainingAnchored(sub.startDate, doc.interval as Interval, doc.intervalCount ?? 1, addDays(end, -1));
+  if (period.start >= run.start && period.start < run.end) return [];
+  const cycle = args.cycleIndex - 1;
+  if (cycle < 1) return [];
+  const input: SubscriptionInput = {
+    id: sub.id, plan: { ...fees, trialDays: 0 }, startDate: phase.startDate, endDate: end, cycleIndex: cycle,
+    quantities: phase.quantities as Record<string, string>, usage: {}, coupons: args.coupons ?? [], creditedFrom: end, catchUpOnly: true, ends: true,
+  };
+  return [{ phase, plan, period, input, segStart: end, segEnd: end }];
 }

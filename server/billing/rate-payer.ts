@@ -23,7 +23,7 @@ import { usageQuantity, type UsageBook } from './usage';
 import { cyclesEndingIn, type CycleInterval } from './cycles';
 import { ratedWindowEnd, withoutTiming } from './in-advance';
 import { anniversaryCatchUps } from './anniversary-catch-up';
-import { anniversarySegments } from './anniversary-renewal';
+import { acceleratedRest, anniversarySegments } from './anniversary-renewal';
 
 type CustomerRow = typeof customers.$inferSelect;
 type Sub = typeof subscriptions.$inferSelect;
@@ -31,6 +31,8 @@ type Phase = typeof subscriptionPhases.$inferSelect;
 
 export interface PayerSubscription {
   sub: Sub; phases: Phase[]; priorBills: number;
+  /** Anniversary bills before the run's period (yearly and multi-month plans: their cycle count). */
+  priorAnniversaries?: number;
   /** The earliest date in the run's period from which its in-advance charge was credited back (a mid-period change). */
   creditedFrom?: string;
   /** The earliest such date after the run's period: a yearly catch-up stops there (./anniversary-catch-up.ts). */
@@ -215,6 +217,8 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
         startDate: c.phase.startDate, endDate: c.phase.endDate && sub.endDate ? minDate(c.phase.endDate, sub.endDate) : (c.phase.endDate ?? sub.endDate ?? null),
         cycleIndex: c.index + 1, quantities: c.phase.quantities, usage: usageOf(doc, c.segStart, c.segEnd, isLast), coupons,
       };
+      // The cycle in which the subscription ends: its installments left, at once (./accelerated.ts).
+      if (sub.endDate && c.segEnd === sub.endDate && !ps.installmentsAccelerated) input.ends = true;
       add(doc.currency, sub.customerId, c.cycle, { ps, phase: c.phase, plan: c.plan, input, lastInPeriod: isLast, segStart: c.segStart, segEnd: c.segEnd });
     });
     phases.forEach((phase, i) => {
@@ -246,10 +250,11 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
     // Yearly and multi-month plans: billed in advance for the whole anniversary period that starts in
     // this run's period, as its phases stand now, each for its own days (./anniversary-renewal.ts);
     // nothing else is due in the other months of the year.
-    for (const a of anniversarySegments({ sub, phases: ps.phases, run: period, cycleIndex: ps.priorBills + 1, coupons, planOf,
-      periodOf: (d) => (billingMode(d) === 'advance' ? anniversaryIn(sub.startDate, d.interval as 'month' | 'year', d.intervalCount ?? 1, period) : null),
-      feesOnly: (d) => onlyComponents(d, false) })) {
-      add(a.plan.document.currency, sub.customerId, a.period, { ps, phase: a.phase, plan: a.plan, input: a.input, lastInPeriod: false, segStart: a.segStart, segEnd: a.segEnd, advance: a.period });
+    const anniversaryArgs = { sub, phases: ps.phases, run: period, cycleIndex: (ps.priorAnniversaries ?? ps.priorBills) + 1, coupons, planOf,
+      periodOf: (d: PlanDoc) => (billingMode(d) === 'advance' ? anniversaryIn(sub.startDate, d.interval as 'month' | 'year', d.intervalCount ?? 1, period) : null),
+      feesOnly: (d: PlanDoc) => onlyComponents(d, false), ends: !ps.installmentsAccelerated };
+    for (const a of [...anniversarySegments(anniversaryArgs), ...acceleratedRest(anniversaryArgs, (d) => billingMode(d) === 'advance')]) {
+      add(a.plan.document.currency, sub.customerId, a.period, { ps, phase: a.phase, plan: a.plan, input: a.input, lastInPeriod: false, segStart: a.segStart, segEnd: a.segEnd, ...(a.input.anniversary ? { advance: a.period } : {}) });
     }
     // After a mid-year change: the rest of that anniversary period at the phases in effect then.
     for (const c of anniversaryCatchUps({ sub, phases: ps.phases, creditedFrom: ps.creditedFrom, creditedUntil: ps.creditedUntil, cycleIndex: ps.priorBills + 1,

@@ -17,7 +17,11 @@
  *   proration, charged on the next invoice.
  * - `catchUpOnly` (stored billing, yearly and multi-month plans, whose whole anniversary period was
  *   billed in advance): the catch-up slot alone, the rated (anniversary) period from `creditedFrom`
- *   on, whatever the cycle; nothing else. The year after is billed by its own anniversary run.
+ *   on, whatever the cycle; nothing else. The year after is billed by its own anniversary run. With
+ *   `ends`, it is also where the installments left are accelerated (even when the subscription ends
+ *   on the period's end: a cancellation at the anniversary).
+ * - `anniversary` (stored billing, the anniversary bill of a yearly or multi-month plan): one slot,
+ *   the rated period, paid ahead; its flat and quantity lines carry their service period.
  * - `charge: "one_time"`: the slot of service cycle 1 only, in full.
  * - `installments: {count: N}`: the slots of service cycles 1..N, installment k = cycle k; when the
  *   subscription `ends` inside the rating's window, the installments after the last one charged so
@@ -83,7 +87,13 @@ interface SlotPeriod { period: Period; cycle: number; advance: boolean; catchUp:
 function slotPeriods(sub: SubscriptionInput, period: Period, cycleIndex: number): SlotPeriod[] {
   const plan = sub.plan;
   // A yearly (anniversary) period already billed in advance: only the days from creditedFrom on.
-  if (sub.catchUpOnly) return sub.creditedFrom && sub.creditedFrom > period.start && sub.creditedFrom < period.end ? [{ period, cycle: cycleIndex, advance: false, catchUp: true }] : [];
+  // A subscription that ends exactly at the period's end (cancelled at the anniversary) still gets
+  // the slot its installments left are accelerated on (no recurring days are left in it).
+  if (sub.catchUpOnly) {
+    const from = sub.creditedFrom;
+    const endsHere = sub.ends && from === period.end && sub.endDate === from;
+    return from && from > period.start && (from < period.end || endsHere) ? [{ period, cycle: cycleIndex, advance: false, catchUp: true }] : [];
+  }
   // A yearly (anniversary) period billed in advance as a whole: its own slot, its lines say their days.
   if (sub.anniversary) return [{ period, cycle: cycleIndex, advance: false, catchUp: false, paidAhead: true }];
   if (!isInAdvance(plan)) return [{ period, cycle: cycleIndex, advance: false, catchUp: false }];

@@ -124,7 +124,7 @@ const inputArb = (c: string): fc.Arbitrary<RatingInput> =>
   fc.record({
     rounding: mode,
     subs: fc.array(
-      fc.record({ plan: planArb, start: fc.integer({ min: 0, max: 35 }), end: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }), cycleIndex: fc.integer({ min: 1, max: 7 }), seats: qty, calls: qty, coupon: fc.boolean(), id: fc.constantFrom(undefined, 's1', 's2'), credited: fc.option(fc.integer({ min: 0, max: 33 }), { nil: undefined }), catchUpOnly: fc.boolean(), anniversary: fc.integer({ min: 0, max: 3 }) }),
+      fc.record({ plan: planArb, start: fc.integer({ min: 0, max: 35 }), end: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }), cycleIndex: fc.integer({ min: 1, max: 7 }), seats: qty, calls: qty, coupon: fc.boolean(), id: fc.constantFrom(undefined, 's1', 's2'), credited: fc.option(fc.integer({ min: 0, max: 33 }), { nil: undefined }), catchUpOnly: fc.boolean(), anniversary: fc.integer({ min: 0, max: 3 }), ends: fc.boolean() }),
       { minLength: 1, maxLength: 3 },
     ),
     coupons: fc.constantFrom([], ['X']),
@@ -147,7 +147,9 @@ const inputArb = (c: string): fc.Arbitrary<RatingInput> =>
       ...(s.id ? { id: s.id } : {}),
       plan: { ...s.plan, currency: c },
       startDate: s.start < 31 ? `2025-05-${String(s.start + 1).padStart(2, '0')}` : '2025-04-01',
-      endDate: s.end !== undefined && s.end < 31 && s.end > s.start ? `2025-05-${String(s.end + 1).padStart(2, '0')}` : null,
+      endDate: s.end !== undefined && s.end < 31 && s.end > s.start ? `2025-05-${String(s.end + 1).padStart(2, '0')}` : s.end === 31 && s.start < 31 ? '2025-06-01' : null,
+      // The subscription ends on this segment (installments left accelerated), also at the period's end.
+      ...(s.ends ? { ends: true } : {}),
       cycleIndex: s.cycleIndex,
       quantities: s.seats === undefined ? {} : { seats: s.seats },
       usage: s.calls === undefined ? {} : { calls: s.calls },
