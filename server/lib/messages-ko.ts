@@ -23,7 +23,6 @@
 
 import { KO_COLLECTIONS_MESSAGES } from './messages-ko-collections';
 import { KO_PLANS_MESSAGES } from './messages-ko-plans';
-import { KO_PLANS_MESSAGES } from './messages-ko-plans';
 import { KO_SECURITY_MESSAGES } from './messages-ko-security';
 import { KO_ANALYTICS_MESSAGES } from './messages-ko-analytics';
 import { KO_DEPOSITS_MESSAGES, KO_DEPOSITS_NOUNS } from './messages-ko-deposits';
@@ -69,7 +68,6 @@ export const KO_NOUNS: Record<string, string> = {
 /** English template → Korean template. */
 export const KO_MESSAGES: Record<string, string> = {
   ...KO_COLLECTIONS_MESSAGES,
-  ...KO_PLANS_MESSAGES,
   ...KO_PLANS_MESSAGES,
   ...KO_SECURITY_MESSAGES,
   ...KO_ANALYTICS_MESSAGES,
