@@ -247,9 +247,8 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
       // plan's (README "Yearly plans"); the other components in advance on the anniversary.
       if (doc.components.some((c) => c.type === 'usage') && segStart < segEnd) inArrears(onlyComponents(doc, true));
     });
-    // Yearly and multi-month plans: billed in advance for the whole anniversary period that starts in
-    // this run's period, as its phases stand now, each for its own days (./anniversary-renewal.ts);
-    // nothing else is due in the other months of the year.
+    // Yearly and multi-month plans: the anniversary period starting in this run, as its phases stand now,
+    // and installments left when the subscription ends in this run (./anniversary-renewal.ts).
     const anniversaryArgs = { sub, phases: ps.phases, run: period, cycleIndex: (ps.priorAnniversaries ?? ps.priorBills) + 1, coupons, planOf,
       periodOf: (d: PlanDoc) => (billingMode(d) === 'advance' ? anniversaryIn(sub.startDate, d.interval as 'month' | 'year', d.intervalCount ?? 1, period) : null),
       feesOnly: (d: PlanDoc) => onlyComponents(d, false), ends: !ps.installmentsAccelerated };
