@@ -83,7 +83,9 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
     )).orderBy(asc(subscriptionPhases.startDate)),
     // Per subscription: already billed for this period (left out: a payer change must not bill twice)
     // and bills before it (cycleIndex), in one query.
-    db.select({ id: bills.subscriptionId, prior: sql<number>`count(*) filter (where ${bills.periodStart} < ${run.periodStart})::int`, billed: sql<boolean>`bool_or(${bills.periodStart} = ${run.periodStart})` })
+    // Anniversary bills before it count a yearly plan's cycles (its installments), not its monthly usage or catch-up bills.
+    db.select({ id: bills.subscriptionId, prior: sql<number>`count(*) filter (where ${bills.periodStart} < ${run.periodStart})::int`, billed: sql<boolean>`bool_or(${bills.periodStart} = ${run.periodStart})`,
+      anniversaries: sql<number>`count(*) filter (where ${bills.periodStart} < ${run.periodStart} and ${bills.segments} @> '[{"billedInAdvance":{}}]'::jsonb)::int` })
       .from(bills).where(and(eq(bills.tenantId, run.tenantId), inArray(bills.subscriptionId, ids), sql`${bills.periodStart} <= ${run.periodStart}`)).groupBy(bills.subscriptionId),
     // In-advance charges for this period credited back from a date inside it (a mid-period change):
     // the days from then on are charged on this run's invoice (server/subscriptions/advance-credit.ts).
@@ -98,14 +100,20 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
   ]) : [[], [], []];
   const creditedMap = new Map(credited.filter((c) => c.from).map((c) => [c.id, c.from!]));
   const untilMap = new Map(credited.filter((c) => c.until).map((c) => [c.id, c.until!]));
-  // A yearly plan's catch-up reaches to the end of its anniversary period: those subscriptions' later phases too.
-  if (creditedMap.size) {
-    phases.push(...await db.select().from(subscriptionPhases).where(and(eq(subscriptionPhases.tenantId, run.tenantId),
-      inArray(subscriptionPhases.subscriptionId, [...creditedMap.keys()]), gte(subscriptionPhases.startDate, phaseHorizon(run.periodEnd)))));
-    phases.sort((a, b) => (a.startDate < b.startDate ? -1 : a.startDate > b.startDate ? 1 : 0));
+  // Phases past the horizon (scheduled changes): a yearly plan's anniversary bill covers the whole
+  // period as its phases stand (./anniversary-renewal.ts), and its catch-up reaches to the end of that
+  // period (./anniversary-catch-up.ts). Few rows: only subscriptions with a change scheduled that far.
+  if (ids.length) {
+    const later = await db.select().from(subscriptionPhases).where(and(eq(subscriptionPhases.tenantId, run.tenantId),
+      inArray(subscriptionPhases.subscriptionId, ids), gte(subscriptionPhases.startDate, phaseHorizon(run.periodEnd))));
+    if (later.length) {
+      phases.push(...later);
+      phases.sort((a, b) => (a.startDate < b.startDate ? -1 : a.startDate > b.startDate ? 1 : 0));
+    }
   }
   const billedSet = new Set(perSub.filter((b) => b.billed).map((b) => b.id));
   const priorMap = new Map(perSub.map((p) => [p.id, Number(p.prior)]));
+  const anniversaryMap = new Map(perSub.map((p) => [p.id, Number(p.anniversaries)]));
   const phasesBySub = new Map<string, typeof phases>();
   for (const p of phases) {
     const list = phasesBySub.get(p.subscriptionId);
@@ -129,7 +137,7 @@ async function loadChunk(db: DbOrTx, run: Run, billTos: string[], only?: Set<str
     if (!ph?.length || billedSet.has(s.id) || (only && !only.has(s.id))) continue;
     const creditedFrom = [creditedMap.get(s.id), resumed.get(s.id)].filter((d): d is string => !!d).sort()[0];
     const creditedUntil = untilMap.get(s.id);
-    out.get(customerBillTo.get(s.customerId)!)!.subs.push({ sub: s, phases: ph, priorBills: priorMap.get(s.id) ?? 0, ...(creditedFrom ? { creditedFrom } : {}), ...(creditedUntil ? { creditedUntil } : {}), ...(accelerated.has(s.id) ? { installmentsAccelerated: true } : {}) });
+    out.get(customerBillTo.get(s.customerId)!)!.subs.push({ sub: s, phases: ph, priorBills: priorMap.get(s.id) ?? 0, priorAnniversaries: anniversaryMap.get(s.id) ?? 0, ...(creditedFrom ? { creditedFrom } : {}), ...(creditedUntil ? { creditedUntil } : {}), ...(accelerated.has(s.id) ? { installmentsAccelerated: true } : {}) });
   }
   return [...out.values()];
 }

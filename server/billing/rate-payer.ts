@@ -23,6 +23,7 @@ import { usageQuantity, type UsageBook } from './usage';
 import { cyclesEndingIn, type CycleInterval } from './cycles';
 import { ratedWindowEnd, withoutTiming } from './in-advance';
 import { anniversaryCatchUps } from './anniversary-catch-up';
+import { acceleratedRest, anniversarySegments } from './anniversary-renewal';
 
 type CustomerRow = typeof customers.$inferSelect;
 type Sub = typeof subscriptions.$inferSelect;
@@ -30,6 +31,8 @@ type Phase = typeof subscriptionPhases.$inferSelect;
 
 export interface PayerSubscription {
   sub: Sub; phases: Phase[]; priorBills: number;
+  /** Anniversary bills before the run's period (yearly and multi-month plans: their cycle count). */
+  priorAnniversaries?: number;
   /** The earliest date in the run's period from which its in-advance charge was credited back (a mid-period change). */
   creditedFrom?: string;
   /** The earliest such date after the run's period: a yearly catch-up stops there (./anniversary-catch-up.ts). */
@@ -176,7 +179,9 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
     const { sub } = ps;
     const planDocOf = (code: string) => (docs.plans.get(code) ?? docs.plansLate.get(code))?.document;
     // Past the period end for in-advance plans: the next period is rated on the phases in effect then (./in-advance.ts).
-    const phases = ps.phases.filter((p) => p.startDate < ratedWindowEnd(planDocOf(p.planCode), period, sub.startDate) && (!p.endDate || p.endDate > period.start) && (!sub.endDate || p.startDate < sub.endDate));
+    // Yearly and multi-month plans: only their usage is rated here, for the run's period (their fees below).
+    const windowEnd = (doc: PlanDoc | undefined) => (doc && billingMode(doc) === 'advance' ? period.end : ratedWindowEnd(doc, period, sub.startDate));
+    const phases = ps.phases.filter((p) => p.startDate < windowEnd(planDocOf(p.planCode)) && (!p.endDate || p.endDate > period.start) && (!sub.endDate || p.startDate < sub.endDate));
     const coupons = docs.coupons?.get(sub.id)?.codes ?? sub.coupons;
     const planOf = (phase: Phase) => docs.plans.get(phase.planCode) ?? docs.plansLate.get(phase.planCode);
     /** Usage of the subscription's meters over [from, to), each meter billed by its first subscription. */
@@ -212,6 +217,8 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
         startDate: c.phase.startDate, endDate: c.phase.endDate && sub.endDate ? minDate(c.phase.endDate, sub.endDate) : (c.phase.endDate ?? sub.endDate ?? null),
         cycleIndex: c.index + 1, quantities: c.phase.quantities, usage: usageOf(doc, c.segStart, c.segEnd, isLast), coupons,
       };
+      // The cycle in which the subscription ends: its installments left, at once (./accelerated.ts).
+      if (sub.endDate && c.segEnd === sub.endDate && !ps.installmentsAccelerated) input.ends = true;
       add(doc.currency, sub.customerId, c.cycle, { ps, phase: c.phase, plan: c.plan, input, lastInPeriod: isLast, segStart: c.segStart, segEnd: c.segEnd });
     });
     phases.forEach((phase, i) => {
@@ -239,18 +246,15 @@ export function ratePayer(data: PayerData, docs: RunDocs): PayerResult {
       // Yearly and multi-month plans: usage components every month in arrears, like a monthly
       // plan's (README "Yearly plans"); the other components in advance on the anniversary.
       if (doc.components.some((c) => c.type === 'usage') && segStart < segEnd) inArrears(onlyComponents(doc, true));
-      const advanceDoc = onlyComponents(doc, false);
-      if (!advanceDoc.components.length) return;
-      // Billed in advance for the whole anniversary period that starts in this run's period, with
-      // the phase in effect on that day; nothing else is due in the other months of the year.
-      const ap = anniversaryIn(sub.startDate, doc.interval as 'month' | 'year', doc.intervalCount ?? 1, period);
-      if (!ap || phase.startDate > ap.start || (phase.endDate && phase.endDate <= ap.start) || (sub.endDate && sub.endDate <= ap.start)) return;
-      const input: SubscriptionInput = {
-        id: sub.id, plan: { ...withoutTiming(advanceDoc), trialDays: sub.trialEndDate ? Math.max(0, daysBetween(ap.start, sub.trialEndDate)) : 0 }, startDate: ap.start, endDate: sub.endDate && sub.endDate < ap.end ? sub.endDate : null,
-        cycleIndex: ps.priorBills + 1, quantities: phase.quantities, usage: {}, coupons,
-      };
-      add(doc.currency, sub.customerId, ap, { ps, phase, plan, input, lastInPeriod: false, segStart: ap.start, segEnd: minDate(ap.end, sub.endDate ?? ap.end), advance: ap });
     });
+    // Yearly and multi-month plans: the anniversary period starting in this run, as its phases stand now,
+    // and installments left when the subscription ends in this run (./anniversary-renewal.ts).
+    const anniversaryArgs = { sub, phases: ps.phases, run: period, cycleIndex: (ps.priorAnniversaries ?? ps.priorBills) + 1, coupons, planOf,
+      periodOf: (d: PlanDoc) => (billingMode(d) === 'advance' ? anniversaryIn(sub.startDate, d.interval as 'month' | 'year', d.intervalCount ?? 1, period) : null),
+      feesOnly: (d: PlanDoc) => onlyComponents(d, false), ends: !ps.installmentsAccelerated };
+    for (const a of [...anniversarySegments(anniversaryArgs), ...acceleratedRest(anniversaryArgs, (d) => billingMode(d) === 'advance')]) {
+      add(a.plan.document.currency, sub.customerId, a.period, { ps, phase: a.phase, plan: a.plan, input: a.input, lastInPeriod: false, segStart: a.segStart, segEnd: a.segEnd, ...(a.input.anniversary ? { advance: a.period } : {}) });
+    }
     // After a mid-year change: the rest of that anniversary period at the phases in effect then.
     for (const c of anniversaryCatchUps({ sub, phases: ps.phases, creditedFrom: ps.creditedFrom, creditedUntil: ps.creditedUntil, cycleIndex: ps.priorBills + 1,
       planOf, isAnniversary: (d) => billingMode(d) === 'advance', feesOnly: (d) => onlyComponents(d, false), coupons })) {

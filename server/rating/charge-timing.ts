@@ -17,7 +17,11 @@
  *   proration, charged on the next invoice.
  * - `catchUpOnly` (stored billing, yearly and multi-month plans, whose whole anniversary period was
  *   billed in advance): the catch-up slot alone, the rated (anniversary) period from `creditedFrom`
- *   on, whatever the cycle; nothing else. The year after is billed by its own anniversary run.
+ *   on, whatever the cycle; nothing else. The year after is billed by its own anniversary run. With
+ *   `ends`, it is also where the installments left are accelerated (even when the subscription ends
+ *   on the period's end: a cancellation at the anniversary).
+ * - `anniversary` (stored billing, the anniversary bill of a yearly or multi-month plan): one slot,
+ *   the rated period, paid ahead; its flat and quantity lines carry their service period.
  * - `charge: "one_time"`: the slot of service cycle 1 only, in full.
  * - `installments: {count: N}`: the slots of service cycles 1..N, installment k = cycle k; when the
  *   subscription `ends` inside the rating's window, the installments after the last one charged so
@@ -41,6 +45,8 @@ export interface ChargeSlot {
   advance: boolean;
   /** The invoice's own period from `creditedFrom` on, after a mid-period change (recurring only). */
   catchUp: boolean;
+  /** The rated period itself, paid in advance as a whole (`anniversary`: yearly and multi-month plans). */
+  paidAhead?: boolean;
   /** The days of the slot period the segment is active in (a line's `servicePeriod`). */
   service: Period;
   /** Days billable (trial excluded) and active (trial included) in the slot period. */
@@ -76,12 +82,20 @@ export function nextPeriod(plan: Pick<PlanDoc, 'interval' | 'intervalCount'>, pe
 
 export const isInAdvance = (plan: Pick<PlanDoc, 'timing'>) => plan.timing === 'in_advance';
 
-interface SlotPeriod { period: Period; cycle: number; advance: boolean; catchUp: boolean }
+interface SlotPeriod { period: Period; cycle: number; advance: boolean; catchUp: boolean; paidAhead?: boolean }
 
 function slotPeriods(sub: SubscriptionInput, period: Period, cycleIndex: number): SlotPeriod[] {
   const plan = sub.plan;
   // A yearly (anniversary) period already billed in advance: only the days from creditedFrom on.
-  if (sub.catchUpOnly) return sub.creditedFrom && sub.creditedFrom > period.start && sub.creditedFrom < period.end ? [{ period, cycle: cycleIndex, advance: false, catchUp: true }] : [];
+  // A subscription that ends exactly at the period's end (cancelled at the anniversary) still gets
+  // the slot its installments left are accelerated on (no recurring days are left in it).
+  if (sub.catchUpOnly) {
+    const from = sub.creditedFrom;
+    const endsHere = sub.ends && from === period.end && sub.endDate === from;
+    return from && from > period.start && (from < period.end || endsHere) ? [{ period, cycle: cycleIndex, advance: false, catchUp: true }] : [];
+  }
+  // A yearly (anniversary) period billed in advance as a whole: its own slot, its lines say their days.
+  if (sub.anniversary) return [{ period, cycle: cycleIndex, advance: false, catchUp: false, paidAhead: true }];
   if (!isInAdvance(plan)) return [{ period, cycle: cycleIndex, advance: false, catchUp: false }];
   const next = { period: nextPeriod(plan, period), cycle: cycleIndex + 1, advance: true, catchUp: false };
   if (cycleIndex === 1) return [{ period, cycle: 1, advance: false, catchUp: false }, next];
@@ -142,7 +156,7 @@ export function chargeSlots(subs: readonly SubscriptionInput[], period: Period):
 export function componentCharges(c: { charge?: 'recurring' | 'one_time'; installments?: { count: number } }, slots: readonly ChargeSlot[]): SlotCharge[] {
   const out: SlotCharge[] = [];
   for (const slot of slots) {
-    const servicePeriod = slot.advance || slot.catchUp ? { servicePeriod: { start: slot.service.start, end: slot.service.end } } : {};
+    const servicePeriod = slot.advance || slot.catchUp || slot.paidAhead ? { servicePeriod: { start: slot.service.start, end: slot.service.end } } : {};
     if (c.installments) {
       const n = c.installments.count;
       if (slot.once && slot.cycle <= n) out.push({ how: 'installment', slot, k: slot.cycle, n, detail: { code: 'installment', installment: slot.cycle, of: n, ...servicePeriod } });
@@ -152,7 +166,7 @@ export function componentCharges(c: { charge?: 'recurring' | 'one_time'; install
       if (slot.once && slot.cycle === 1) out.push({ how: 'full', slot, detail: { code: 'one_time' } });
     } else if ((!slot.advance && !slot.catchUp) || slot.active > 0) {
       // A segment that has ended before the next period (or before creditedFrom) is charged nothing for it (no zero line).
-      out.push(slot.advance || slot.catchUp ? { how: 'prorated', slot, detail: { code: 'in_advance', ...servicePeriod } } : { how: 'prorated', slot });
+      out.push(slot.advance || slot.catchUp || slot.paidAhead ? { how: 'prorated', slot, detail: { code: 'in_advance', ...servicePeriod } } : { how: 'prorated', slot });
     }
   }
   return out;

@@ -44,6 +44,13 @@ export interface SubscriptionInput {
    */
   catchUpOnly?: boolean;
   /**
+   * Stored billing, yearly and multi-month plans: the rated period is an anniversary period billed in
+   * advance as a whole (plan `timing` ignored). One slot, the period; flat and quantity lines carry
+   * `detail.servicePeriod` = the segment's days of it, so a later change credits exactly what each line
+   * paid for (a renewal split by a change made before the run: A's days, then B's; charge-timing.ts).
+   */
+  anniversary?: boolean;
+  /**
    * The subscription ends on this segment's `endDate` (a cancellation or a term that ends): when
    * that date falls in this rating's window (the period; for in-advance plans up to the end of the
    * next period), the installments not charged yet are charged at once on this invoice as one line

@@ -31,6 +31,12 @@ export const PreviewSubscriptionSchema = z.strictObject({
   startDate: isoDate.nullable().optional(),
   endDate: isoDate.nullable().optional(),
   cycleIndex: z.int().min(1).optional(),
+  /**
+   * What a cancellation on this date would bill: the subscription ends then (like `endDate`, which it
+   * replaces) and, when the date falls in the preview's window, its installments not charged yet are
+   * charged at once as one line (README "Installments on cancellation").
+   */
+  cancelledOn: isoDate.optional(),
   quantities: z.record(z.string(), Quantity).optional(),
   usage: z.record(z.string(), UsageValueSchema).optional(),
   coupons: z.array(z.string()).optional(),
@@ -71,7 +77,7 @@ export interface PreviewRequest {
   rounding?: RoundingMode;
   customer?: RatingInput['customer'];
   period?: { start: string; end: string };
-  subscriptions: (Omit<SubscriptionInput, 'plan'> & { plan?: PlanDoc; planCode?: string })[];
+  subscriptions: (Omit<SubscriptionInput, 'plan' | 'ends' | 'creditedFrom' | 'catchUpOnly' | 'anniversary'> & { plan?: PlanDoc; planCode?: string; cancelledOn?: string })[];
   rules?: RuleDoc[];
   coupons?: string[];
   prepaidBalance?: string;
@@ -127,6 +133,8 @@ export function parsePreviewRequest(body: unknown): Result<PreviewRequest> {
       if (hasPlan === hasCode) issues.push({ path: base, message: 'give exactly one of plan (a plan document) or planCode', code: 'invalid_plan_ref' });
       if (hasPlan) issues.push(...validatePlan(sub.plan, `${base}.plan`));
       if (isIsoDate(sub.startDate) && isIsoDate(sub.endDate) && sub.endDate <= sub.startDate) issues.push({ path: `${base}.endDate`, message: 'must be after startDate (the end is exclusive)' });
+      if (sub.cancelledOn !== undefined && sub.endDate !== undefined && sub.endDate !== null) issues.push({ path: `${base}.cancelledOn`, message: 'give endDate or cancelledOn, not both' });
+      if (isIsoDate(sub.startDate) && isIsoDate(sub.cancelledOn) && sub.cancelledOn <= sub.startDate) issues.push({ path: `${base}.cancelledOn`, message: 'must be after startDate' });
     });
   }
   if (Array.isArray(b.rules)) {
@@ -172,8 +180,8 @@ export function previewRating(request: PreviewRequest, deps: PreviewDeps): Resul
     if (plan.currency !== currency) {
       issues.push({ path: s.plan ? `${planPath}.currency` : planPath, message: `plan currency ${plan.currency} differs from the invoice currency ${currency}`, code: 'currency_mismatch' });
     }
-    const { planCode: _code, ...rest } = s;
-    subscriptions.push({ ...rest, plan, usage: s.usage as Record<string, UsageValue> | undefined });
+    const { planCode: _code, cancelledOn, ...rest } = s;
+    subscriptions.push({ ...rest, plan, usage: s.usage as Record<string, UsageValue> | undefined, ...(cancelledOn ? { endDate: cancelledOn, ends: true } : {}) });
     requestIndex.push(i);
   });
   const input: RatingInput = {

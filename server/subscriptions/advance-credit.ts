@@ -8,8 +8,9 @@
  * server/rating/charge-timing.ts). What counts as billed in advance:
  * - lines with `detail.servicePeriod` (plans with `timing: "in_advance"`; the service period is the
  *   days that line pays for);
- * - every charge line of a bill whose segment has `billedInAdvance` (yearly and multi-month plans,
- *   billed on their anniversary for the whole period).
+ * - for bills written before anniversary lines carried their service period: the charge lines of
+ *   a bill's segment with `billedInAdvance` (yearly and multi-month plans, billed on their
+ *   anniversary for the whole period), never the usage lines of that month on the same bill.
  * Per component of such a bill: credit = amount × unused days / days of its service period,
  * netted of that component's discounts in the bill (the share of the net it paid), rounded once
  * with the tenant's rounding mode. Once only: each credit is recorded per (subscription, invoice)
@@ -28,8 +29,8 @@ import type { Ctx } from '../lib/context';
 import { createCreditNote } from '../invoices/invoices';
 import type { LineDetail } from '../rating/types';
 
-interface StoredLine { kind: string; component?: string; subscriptionId?: string; amount: string; detail?: LineDetail; description?: string }
-interface StoredSegment { billedInAdvance?: Period }
+interface StoredLine { kind: string; component?: string; subscriptionId?: string; amount: string; detail?: LineDetail; description?: string; segment?: { startDate: string; endDate: string } }
+interface StoredSegment { billedInAdvance?: Period; startDate?: string; endDate?: string }
 
 export interface AdvanceCredit { invoiceId: string; currency: string; lines: { description: string; amount: string }[] }
 
@@ -62,7 +63,12 @@ export async function unusedAdvance(tx: Tx, tenantId: string, subscriptionId: st
   const touched = new Set<string>();
   for (const b of rows) {
     const lines = b.lines as StoredLine[];
-    const anniversary = (b.segments as StoredSegment[]).find((s) => s.billedInAdvance)?.billedInAdvance;
+    const advanceSeg = (b.segments as StoredSegment[]).find((s) => s.billedInAdvance);
+    const anniversary = advanceSeg?.billedInAdvance;
+    // Bills written before anniversary lines said their service period: a line of the anniversary
+    // segment paid the whole period; the yearly plan's usage lines on the same bill (billed monthly
+    // in arrears, their own segment) paid nothing in advance and are never credited.
+    const ofAnniversary = (l: StoredLine) => !!anniversary && (!l.segment || (l.segment.startDate === advanceSeg!.startDate && l.segment.endDate === advanceSeg!.endDate));
     const creditedFrom = done.get(b.invoiceId!);
     const byComponent = new Map<string, { gross: Decimal; net: Decimal; unused: Decimal; days: Period }>();
     for (const l of lines) {
@@ -73,7 +79,7 @@ export async function unusedAdvance(tx: Tx, tenantId: string, subscriptionId: st
         c.gross = c.gross.plus(l.amount);
         c.net = c.net.plus(l.amount);
         const once = l.detail?.code === 'one_time' || l.detail?.code === 'installment';
-        const sp = once ? undefined : (l.detail?.servicePeriod ?? anniversary);
+        const sp = once ? undefined : (l.detail?.servicePeriod ?? (ofAnniversary(l) ? anniversary : undefined));
         // Unused and not credited yet: [date, earliest credited date) within the service period.
         const from = sp && maxDate(date, sp.start);
         const to = sp && (creditedFrom ? minDate(creditedFrom, sp.end) : sp.end);

@@ -40,4 +40,33 @@ describe('POST /api/v1/rating/preview with one-time charges and installments', (
     expect(paths).toContain('subscriptions[0].plan.components[2].installments');
     expect(paths).toContain('subscriptions[0].plan.termCycles');
   });
+
+  it('shows what a cancellation would bill (cancelledOn): installment 4, then 5-24 at once, the price in all', async () => {
+    const body = request(device, 4);
+    body.subscriptions[0] = { ...body.subscriptions[0], cancelledOn: '2026-01-15' } as never;
+    const r = await t.call('POST', '/api/v1/rating/preview', { key: DEMO_KEY, body });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    // 1,000,000 / 24 = 41,666.67 → 41,667 for installment 4; the rest at once: 1,000,000 − 4 × 41,667 = 833,332.
+    expect(r.body.lines.map((l: any) => [l.component, l.amount, l.detail ?? null])).toEqual([
+      ['device', '41667', { code: 'installment', installment: 4, of: 24 }],
+      ['device', '833332', { code: 'installment', installment: 5, through: 24, of: 24, accelerated: true }],
+      ['data', '2000', null],
+    ]);
+    // Without it, the same cycle has no acceleration.
+    const plain = await t.call('POST', '/api/v1/rating/preview', { key: DEMO_KEY, body: request(device, 4) });
+    expect(plain.body.lines.filter((l: any) => l.detail?.accelerated)).toEqual([]);
+  });
+
+  it('refuses cancelledOn together with endDate, or not after the start, with a 422 at the field (Korean too)', async () => {
+    const both = request(device, 4);
+    both.subscriptions[0] = { ...both.subscriptions[0], endDate: '2026-01-20', cancelledOn: '2026-01-15' } as never;
+    const r = await t.call('POST', '/api/v1/rating/preview', { key: DEMO_KEY, body: both, headers: { 'Accept-Language': 'ko' } });
+    expect(r.status).toBe(422);
+    expect(r.body.issues).toContainEqual(expect.objectContaining({ path: 'subscriptions[0].cancelledOn', message: 'endDate와 cancelledOn 중 하나만 지정하세요' }));
+    const early = request(device, 4);
+    early.subscriptions[0] = { ...early.subscriptions[0], cancelledOn: '2026-01-01' } as never;
+    const e = await t.call('POST', '/api/v1/rating/preview', { key: DEMO_KEY, body: early });
+    expect(e.status).toBe(422);
+    expect(e.body.issues).toContainEqual(expect.objectContaining({ path: 'subscriptions[0].cancelledOn', message: 'must be after startDate' }));
+  });
 });

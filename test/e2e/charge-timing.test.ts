@@ -32,6 +32,9 @@ describe.skipIf(!hasChromium)('plan builder: installments and the schedule previ
     expect(text).toContain('1회차');
     expect(text).toContain('2회차');
     expect(text).toContain('할부 24/24회차');
+    // A cancellation in cycle 2 (the preview's cancelledOn): installment 2, then 3-24 at once, 1,000,000 − 2 × 41,667 = 916,666.
+    await strip.locator('[data-testid=schedule-cancelled-2]', { hasText: '2회차에 해지하면' }).waitFor({ timeout: 20_000 });
+    await strip.locator('td', { hasText: '916,666' }).first().waitFor({ timeout: 20_000 });
     expect(text).not.toMatch(/installment|one-time/);
     // What happens to installments left when the subscription ends, said under the fee.
     expect(await page.locator('[data-testid=installments-on-cancel]').innerText()).toContain('남은 할부금');

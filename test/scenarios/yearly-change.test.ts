@@ -73,7 +73,8 @@ describe('a yearly plan billed in advance, changed to another yearly plan after 
     const sub = await subscribe(acme, 'year-a', '2026-01-01', { seats: '2' });
     // January run: the year 2026 in advance, 1,200.00 + 2 × 100.00.
     const [jan] = await billMonth('2026-01-01', acme);
-    expect(charged(jan)).toEqual(['year-a base 1200.00 whole period', 'year-a seats 200.00 whole period']);
+    // Anniversary lines say the days they pay for (what a later change credits).
+    expect(charged(jan)).toEqual(['year-a base 1200.00 2026-01-01..2027-01-01', 'year-a seats 200.00 2026-01-01..2027-01-01']);
     for (const m of ['2026-02-01', '2026-03-01', '2026-04-01', '2026-05-01']) expect(await billMonth(m, acme)).toEqual([]);
 
     // June 1 (after 5 months): upgrade to B through the API, sent twice with one Idempotency-Key.
@@ -96,7 +97,7 @@ describe('a yearly plan billed in advance, changed to another yearly plan after 
 
     // The anniversary: B for the whole of 2027, once.
     const [jan27] = await billMonth('2027-01-01', acme);
-    expect(charged(jan27)).toEqual(['year-b base 2400.00 whole period', 'year-b seats 300.00 whole period']);
+    expect(charged(jan27)).toEqual(['year-b base 2400.00 2027-01-01..2028-01-01', 'year-b seats 300.00 2027-01-01..2028-01-01']);
     setDay('2027-02-02');
     await runBillRunNow({ ctx, input: { periodStart: '2027-01-01', allowOpenPeriod: true } });
     expect((await listInvoices({ ctx, query: { periodStart: '2027-01-01', billTo: acme, limit: 10, offset: 0 } })).data.map((i) => i.total)).toEqual(['2700.00']);
@@ -130,7 +131,7 @@ describe('a yearly plan billed in advance, changed to another yearly plan after 
     expect(charged(sep)).toEqual(['year-c base 1002.74 2026-09-01..2027-01-01', 'year-c seats 66.85 2026-09-01..2027-01-01']);
     for (const m of ['2026-10-01', '2026-11-01', '2026-12-01']) expect(await billMonth(m, lee)).toEqual([]);
     const [jan27] = await billMonth('2027-01-01', lee);
-    expect(charged(jan27)).toEqual(['year-c base 3000.00 whole period', 'year-c seats 200.00 whole period']);
+    expect(charged(jan27)).toEqual(['year-c base 3000.00 2027-01-01..2028-01-01', 'year-c seats 200.00 2027-01-01..2028-01-01']);
   });
 });
 

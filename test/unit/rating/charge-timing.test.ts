@@ -169,6 +169,24 @@ describe('billing in advance', () => {
     expect(charges(both(krw([{ ...sub, creditedFrom: '2027-02-01' }], { period: year })))).toEqual([]);
   });
 
+  it('anniversary (a yearly renewal split by a change made before its run): each segment for its own days, with its service period', () => {
+    const year = { start: '2026-06-01', end: '2027-06-01' };
+    const a = { ...device, interval: 'year', code: 'phone-a', timing: 'in_advance' } as PlanDoc;
+    const b = { ...a, code: 'phone-b', components: a.components.map((c) => (c.code === 'service' ? { ...c, amount: '66000' } : c)) } as PlanDoc;
+    const segs: SubscriptionInput[] = [
+      { id: 'Y', plan: a, startDate: '2026-06-01', endDate: '2026-06-10', cycleIndex: 1, anniversary: true },
+      { id: 'Y', plan: b, startDate: '2026-06-10', cycleIndex: 1, anniversary: true },
+    ];
+    // A: 33,000 × 9/365 = 813.7 → 814; B: 66,000 × 356/365 = 64,372.6… → 64,373. The setup fee and installment 1 once,
+    // on the segment active first (A), whole; timing is ignored (no year after is charged).
+    expect(charges(both(krw(segs, { period: year })))).toEqual([
+      { component: 'setup', amount: '30000', detail: { code: 'one_time' } },
+      { component: 'device', amount: '41667', detail: { code: 'installment', installment: 1, of: 24, servicePeriod: { start: '2026-06-01', end: '2026-06-10' } } },
+      { component: 'service', amount: '814', detail: { code: 'in_advance', servicePeriod: { start: '2026-06-01', end: '2026-06-10' } } },
+      { component: 'service', amount: '64373', detail: { code: 'in_advance', servicePeriod: { start: '2026-06-10', end: '2027-06-01' } } },
+    ]);
+  });
+
   it('the service period of an in-advance line is the part of the next period the segment covers', () => {
     const sep = { start: '2025-09-01', end: '2025-10-01' };
     const r = both(input([{ plan: monthly, startDate: '2025-08-10', endDate: '2025-10-16', cycleIndex: 2 }], { period: sep }));

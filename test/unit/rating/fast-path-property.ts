@@ -3,7 +3,8 @@
  * `npm run bench:rating`: random invoices (every pricing model, proration and trials, minimums,
  * every rule kind, exclusive groups, cycles, coupons, budgets, several subscriptions, all rounding
  * modes and currencies with 0, 2 and 3 decimals; one-time charges, installments, in-advance timing
- * with `creditedFrom` (alone for yearly plans: `catchUpOnly`), and terms) rated by the optimised rate() and by rateReference() must be
+ * with `creditedFrom` (alone for yearly plans: `catchUpOnly`), yearly anniversary bills split by
+ * phases (`anniversary`), and terms) rated by the optimised rate() and by rateReference() must be
  * deep-equal, trace included. The unit test runs the first FAST_PATH_RUNS of them (default 1,000);
  * the bench runs many more with the same seed (the same first ones, then new ones).
  */
@@ -123,7 +124,7 @@ const inputArb = (c: string): fc.Arbitrary<RatingInput> =>
   fc.record({
     rounding: mode,
     subs: fc.array(
-      fc.record({ plan: planArb, start: fc.integer({ min: 0, max: 35 }), end: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }), cycleIndex: fc.integer({ min: 1, max: 7 }), seats: qty, calls: qty, coupon: fc.boolean(), id: fc.constantFrom(undefined, 's1', 's2'), credited: fc.option(fc.integer({ min: 0, max: 33 }), { nil: undefined }), catchUpOnly: fc.boolean() }),
+      fc.record({ plan: planArb, start: fc.integer({ min: 0, max: 35 }), end: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }), cycleIndex: fc.integer({ min: 1, max: 7 }), seats: qty, calls: qty, coupon: fc.boolean(), id: fc.constantFrom(undefined, 's1', 's2'), credited: fc.option(fc.integer({ min: 0, max: 33 }), { nil: undefined }), catchUpOnly: fc.boolean(), anniversary: fc.integer({ min: 0, max: 3 }), ends: fc.boolean() }),
       { minLength: 1, maxLength: 3 },
     ),
     coupons: fc.constantFrom([], ['X']),
@@ -146,7 +147,9 @@ const inputArb = (c: string): fc.Arbitrary<RatingInput> =>
       ...(s.id ? { id: s.id } : {}),
       plan: { ...s.plan, currency: c },
       startDate: s.start < 31 ? `2025-05-${String(s.start + 1).padStart(2, '0')}` : '2025-04-01',
-      endDate: s.end !== undefined && s.end < 31 && s.end > s.start ? `2025-05-${String(s.end + 1).padStart(2, '0')}` : null,
+      endDate: s.end !== undefined && s.end < 31 && s.end > s.start ? `2025-05-${String(s.end + 1).padStart(2, '0')}` : s.end === 31 && s.start < 31 ? '2025-06-01' : null,
+      // The subscription ends on this segment (installments left accelerated), also at the period's end.
+      ...(s.ends ? { ends: true } : {}),
       cycleIndex: s.cycleIndex,
       quantities: s.seats === undefined ? {} : { seats: s.seats },
       usage: s.calls === undefined ? {} : { calls: s.calls },
@@ -155,6 +158,9 @@ const inputArb = (c: string): fc.Arbitrary<RatingInput> =>
       ...(s.credited !== undefined ? { creditedFrom: s.credited < 31 ? `2025-05-${String(s.credited + 1).padStart(2, '0')}` : s.credited === 31 ? '2025-04-20' : '2025-06-01' } : {}),
       // A yearly plan's catch-up after a mid-year change (stored billing): only the days from creditedFrom on.
       ...(s.credited !== undefined && s.catchUpOnly ? { catchUpOnly: true } : {}),
+      // A yearly plan's anniversary bill (stored billing): the period paid ahead as a whole, split by phases
+      // (segments sharing an id), every flat and quantity line with its service period.
+      ...(s.anniversary === 0 && !(s.credited !== undefined && s.catchUpOnly) ? { anniversary: true } : {}),
     })),
   }) as unknown as RatingInput);
 

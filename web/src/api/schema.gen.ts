@@ -12824,6 +12824,7 @@ export interface components {
                 startDate?: string | null;
                 endDate?: string | null;
                 cycleIndex?: number;
+                cancelledOn?: string;
                 quantities?: {
                     [key: string]: number | string;
                 };

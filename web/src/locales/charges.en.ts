@@ -20,6 +20,8 @@ const chargesEn = {
     schedule: 'Schedule',
     cycleN: 'Cycle {n}',
     lastInstallment: 'Last installment (cycle {n})',
+    cancelledInCycle: 'If cancelled in cycle {n}',
+    cancelledHint: 'A cancellation on the 15th of that cycle: the installments left are billed at once on its last invoice, so they add up to the full price.',
     installmentsOnCancel: 'If the subscription ends before the last installment, the installments left are billed at once on its final invoice, so the total is always the full price.',
     pickPlan: 'Choose a published plan',
     noPlans: 'No published plan in {currency} with the same billing cycle',

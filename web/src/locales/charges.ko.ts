@@ -21,6 +21,8 @@ const chargesKo: typeof chargesEn = {
     schedule: '청구 일정',
     cycleN: '{n}회차',
     lastInstallment: '마지막 할부 ({n}회차)',
+    cancelledInCycle: '{n}회차에 해지하면',
+    cancelledHint: '그 회차 15일에 해지하는 경우: 남은 할부금을 마지막 청구서에 한 번에 청구하므로 합계는 전체 금액과 같습니다.',
     installmentsOnCancel: '마지막 할부 전에 구독이 끝나면 남은 할부금은 마지막 청구서에 한 번에 청구되어, 합계는 언제나 전체 금액과 같습니다.',
     pickPlan: '게시된 상품을 선택하세요',
     noPlans: '{currency} 통화에 같은 청구 주기를 가진 게시된 상품이 없습니다',
