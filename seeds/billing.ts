@@ -16,6 +16,7 @@ import { runBillRunNow } from '../server/billing/bill-run-job';
 import { upsertGroup } from '../server/billing/bill-run-groups';
 import { finalizeInvoice } from '../server/invoices/invoices';
 import { grantRedeemablePoints, payClosedMonth } from './payment-history';
+import { DEMO_CATALOG_FROM } from './catalog';
 
 const GROUPS = [{ code: 'cycle-1', name: '매월 1일 청구 (Day 1)', cycleDay: 1 }, { code: 'cycle-15', name: '매월 15일 청구 (Day 15)', cycleDay: 15 }];
 
@@ -26,6 +27,16 @@ function plansFor(c: typeof customers.$inferSelect): string[][] {
   if (c.type === 'corporate') return [['enterprise'], ['standard']];
   if (c.type === 'public') return [['standard']];
   return [['basic'], ['free']];
+}
+
+/** How long (months before the first billed period) the established demo customers have subscribed, spread. */
+const TENURE_MONTHS = [1, 3, 6, 9, 12, 15, 18, 21, 24, 30, 36, 48];
+
+/** `months` cycles before `first`, on the cycle day, but not before the demo plans take effect. */
+function backdated(first: string, months: number, day: number): string {
+  let start = addInterval(first, 'month', -months, day);
+  while (start < DEMO_CATALOG_FROM) start = addInterval(start, 'month', 1, day);
+  return start < first ? start : first;
 }
 
 export async function seedBilling(ctx: Ctx): Promise<void> {
@@ -41,9 +52,12 @@ export async function seedBilling(ctx: Ctx): Promise<void> {
   const paying = new Set<string>();
   for (const [i, c] of cs.entries()) {
     const day = GROUPS.find((g) => g.code === c.billingGroup)?.cycleDay ?? 1;
-    // Three closed periods back, a few customers joining mid-period (prorated first bill).
+    // Three closed periods are billed (below). A quarter of the customers joined in the first of them, mid-period
+    // (prorated first bill); the others have been customers for months or years: their start dates are backdated (on
+    // the cycle day, never before the demo catalog takes effect) without billing the older periods, so tenures vary
+    // as in a real customer base (churn features read tenure; every customer 97 days old made the demo look new).
     const first = addInterval(periodContaining(today, day).start, 'month', -3, day);
-    const start = i % 4 === 3 ? addInterval(first, 'day', 9) : first;
+    const start = i % 4 === 3 ? addInterval(first, 'day', 9) : backdated(first, TENURE_MONTHS[(i * 5) % TENURE_MONTHS.length], day);
     for (const items of plansFor(c)) {
       try {
         const o = await createOrder({ ctx, input: { customerId: c.id, items: items.map((planCode, k) => ({ planCode, addOn: k > 0, quantities: {} })) } });

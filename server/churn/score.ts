@@ -8,28 +8,21 @@
  * probability. A positive contribution raises the risk. The walk (`trees.ts`) is also the
  * plain-JavaScript reference that the benchmark compares onnxruntime with.
  */
-import { sql } from 'drizzle-orm';
 import * as ort from 'onnxruntime-node';
 import type { DbOrTx } from '../db/client';
 import { featureRows, type FeatureRow } from './features';
 import { modelSessions, specFromFeatures, type ChurnModelRow } from './models';
 import { flatTrees, walkFlat, walkTrees } from './trees';
+import { inTransaction, scoreSink } from './store';
+
+export { storeScores, type Score } from './store';
+import type { Score } from './store';
 
 export { walkTrees };
 
-export interface Score {
-  customerId: string;
-  probability: number;
-  band: 'low' | 'medium' | 'high';
-  drivers: Array<{ feature: string; value: number | null; contribution: number }>;
-  segment: number | null;
-  segmentName: string | null;
-}
 
 /** Rows per onnxruntime call: one [BATCH, features] float32 tensor. */
 const BATCH = 16_384;
-/** Scores per INSERT statement when they are stored. */
-const STORE_BATCH = 5_000;
 
 const fill = (v: number | null, median: number) => (v === null || Number.isNaN(v) ? median : v);
 
@@ -56,7 +49,11 @@ function top3(c: Float64Array): number[] {
   return idx.filter((j) => j >= 0);
 }
 
-export async function scoreRows(model: ChurnModelRow, rows: FeatureRow[]): Promise<Score[]> {
+/**
+ * Scores `rows` in batches of BATCH, yielding each batch's scores as soon as it is done (so a caller
+ * can store one batch while the next is scored).
+ */
+export async function* scoreBatches(model: ChurnModelRow, rows: FeatureRow[]): AsyncGenerator<Score[]> {
   const features = model.card.features;
   const n = features.length;
   const medianOf = ((model.card.imputation as { values?: Record<string, number> } | undefined)?.values) ?? {};
@@ -66,7 +63,6 @@ export async function scoreRows(model: ChurnModelRow, rows: FeatureRow[]): Promi
   const flat = flatTrees(model.trees);
   const a = model.trees.platt.a;
   const contributions = new Float64Array(n);
-  const out: Score[] = new Array(rows.length);
   for (let s = 0; s < rows.length; s += BATCH) {
     const m = Math.min(BATCH, rows.length - s);
     // The raw rows go to onnxruntime (its Imputer fills NaN); the imputed copy is what the JS walk reads.
@@ -87,6 +83,7 @@ export async function scoreRows(model: ChurnModelRow, rows: FeatureRow[]): Promi
     ]);
     const prob = probOut.probability.data as Float32Array;
     const seg = segOut ? (segOut.segment.data as BigInt64Array) : null;
+    const out: Score[] = new Array(m);
     for (let i = 0; i < m; i++) {
       const r = rows[s + i];
       contributions.fill(0);
@@ -95,32 +92,40 @@ export async function scoreRows(model: ChurnModelRow, rows: FeatureRow[]): Promi
       const drivers = top3(contributions).map((j) => ({ feature: features[j], value: r.values[j], contribution: Math.round(contributions[j] * 1e4) / 1e4 }));
       const segment = seg ? Number(seg[i]) : null;
       const p = Math.round(prob[i] * 1e6) / 1e6;
-      out[s + i] = { customerId: r.customerId, probability: p, band: bandOf(p, model.bands), drivers, segment, segmentName: segment === null ? null : segNames.get(segment) ?? null };
+      out[i] = { customerId: r.customerId, probability: p, band: bandOf(p, model.bands), drivers, segment, segmentName: segment === null ? null : segNames.get(segment) ?? null };
     }
+    yield out;
   }
+}
+
+export async function scoreRows(model: ChurnModelRow, rows: FeatureRow[]): Promise<Score[]> {
+  const out: Score[] = [];
+  for await (const batch of scoreBatches(model, rows)) for (const x of batch) out.push(x);
   return out;
 }
 
-/** Stores scores (one row per customer, model and day; a re-run of the day replaces them), one multi-row statement per batch. */
-export async function storeScores(db: DbOrTx, tenantId: string, model: ChurnModelRow, asOf: string, scores: Score[], now: Date): Promise<void> {
-  const scoredAt = now.toISOString();
-  for (let s = 0; s < scores.length; s += STORE_BATCH) {
-    const json = JSON.stringify(scores.slice(s, s + STORE_BATCH).map((x) => ({
-      customer_id: x.customerId, probability: x.probability, band: x.band, drivers: x.drivers, segment: x.segment, segment_name: x.segmentName,
-    })));
-    await db.execute(sql`insert into churn_scores (tenant_id, customer_id, model_id, model_version, as_of, probability, band, drivers, segment, segment_name, scored_at)
-      select ${tenantId}::uuid, r.customer_id, ${model.id}::uuid, ${model.version}::int, ${asOf}::date, r.probability, r.band, r.drivers, r.segment, r.segment_name, ${scoredAt}::timestamptz
-      from json_to_recordset(${json}::json) as r(customer_id uuid, probability float8, band text, drivers jsonb, segment int, segment_name text)
-      on conflict (tenant_id, customer_id, model_id, as_of) do update set probability = excluded.probability, band = excluded.band,
-        drivers = excluded.drivers, segment = excluded.segment, segment_name = excluded.segment_name, scored_at = excluded.scored_at`);
-  }
+/**
+ * Scores `rows` and stores the scores, pipelined: each batch goes to the store (on PostgreSQL a COPY
+ * stream that the backend ingests on the other core) while the next one is scored. One transaction.
+ */
+export async function scoreAndStore(db: DbOrTx, tenantId: string, model: ChurnModelRow, asOf: string, rows: FeatureRow[], now: Date): Promise<Score[]> {
+  return inTransaction(db, async (tx) => {
+    const sink = scoreSink(tx, tenantId, model, asOf, now);
+    await sink.start(rows.map((r) => r.customerId));
+    const out: Score[] = [];
+    for await (const batch of scoreBatches(model, rows)) {
+      await sink.write(batch);
+      for (const x of batch) out.push(x);
+    }
+    await sink.end();
+    return out;
+  });
 }
 
 /** Scores the tenant's subscribers (or `customerIds`) as of `asOf` with `model`; stores them when `store`. */
 export async function scoreCustomers(db: DbOrTx, tenantId: string, model: ChurnModelRow, asOf: string, opts: { customerIds?: string[]; store?: boolean; now?: Date } = {}): Promise<Score[]> {
   const spec = specFromFeatures(model.card.features);
   const rows = await featureRows(db, tenantId, asOf, spec, { customerIds: opts.customerIds });
-  const scores = await scoreRows(model, rows);
-  if (opts.store && scores.length) await storeScores(db, tenantId, model, asOf, scores, opts.now ?? new Date());
-  return scores;
+  if (!opts.store || !rows.length) return scoreRows(model, rows);
+  return scoreAndStore(db, tenantId, model, asOf, rows, opts.now ?? new Date());
 }

@@ -56,6 +56,24 @@ describe('churn features as of a date', () => {
     expect(list.data.every((r: { segmentName: string | null }) => !!r.segmentName)).toBe(true);
   });
 
+  it('see demo customers of varied tenure, scored on past month starts too, so realised churn has months to show', async () => {
+    const names = featureNames(spec);
+    const tenure = [...(await rows(PAST)).values()].map((v) => v[names.indexOf('tenure_days')] as number).sort((a, b) => a - b);
+    // not every customer ~97 days old (seeds/billing.ts backdates the established ones' start dates)
+    expect(tenure[Math.floor(tenure.length / 2)]).toBeGreaterThan(150);
+    expect(tenure.at(-1)!).toBeGreaterThan(365);
+    expect(new Set(tenure).size).toBeGreaterThan(8);
+    // the nightly job's scores on the 1st of each of the last 12 months (seeds/churn.ts)
+    const realised = (await call('GET', '/analytics/churn/realised?from=2026-01&to=2026-11')).body;
+    expect(realised.months).toHaveLength(11);
+    for (const m of realised.months) {
+      expect(m.scored, m.month).toBeGreaterThan(0);
+      expect(m.unscored, m.month).toBe(0);
+    }
+    const history = (await call('GET', `/customers/${(await rows(PAST)).keys().next().value}/churn`)).body.history as Array<{ asOf: string }>;
+    expect(history.filter((h) => h.asOf.endsWith('-01')).length).toBeGreaterThan(3);
+  });
+
   it('do not change when data after the date arrives; later dates see it', async () => {
     const pastBefore = await rows(PAST);
     const laterBefore = await rows(LATER);
