@@ -12,7 +12,7 @@ import { customers } from '../../server/db/schema';
 import { drainJobs } from '../../server/jobs/worker';
 import { claim, complete, holdLease } from '../../server/jobs/queue';
 import { jobKind } from '../../server/jobs/registry';
-import type { Tx } from '../../server/db/client';
+import type { DbOrTx } from '../../server/db/client';
 import { IMPORT_JOB } from '../../server/customers/import-job';
 
 const CHUNK = 10;
@@ -43,7 +43,7 @@ const APPLIED_AT = new Date('2026-03-02T00:00:00.000Z');
  * switch to applying). The job's clock reads VALIDATED_AT until then and APPLIED_AT after, so a
  * row's updatedAt tells whether it was written as validation planned it or planned again.
  */
-async function runWith(between: (tx: Tx) => Promise<void>) {
+async function runWith(between: (tx: DbOrTx) => Promise<void>) {
   const job = (await claim(t.handle.db, 'stepper', { filter: { kinds: [IMPORT_JOB] } }))!;
   let calls = 0;
   await jobKind(IMPORT_JOB)!.run(job, {
