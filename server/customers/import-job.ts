@@ -135,6 +135,7 @@ async function validate(ctx: Ctx, imp: ImportRow, env: JobRunEnv): Promise<Valid
   // Customers are read and progress written per block of slices: on a busy server each round trip
   // costs more than planning a slice, and the block's rows need only one query.
   const block = size * 10;
+  let progressAt = -Infinity;
   for (let b = 0; b < rows.length; b += block) {
     const blockRows = rows.slice(b, b + block);
     const lk: Lookups = { ...base, existing: await loadExisting(db, imp.tenantId, header, blockRows) };
@@ -148,8 +149,12 @@ async function validate(ctx: Ctx, imp: ImportRow, env: JobRunEnv): Promise<Valid
       }
       await yieldToLoop();
     }
-    await db.update(customerImports).set({ processed: b + blockRows.length })
-      .where(and(eq(customerImports.id, imp.id), eq(customerImports.tenantId, imp.tenantId)));
+    // At most one progress write a second: one per block was ~10 % of validation on a busy PostgreSQL.
+    if (performance.now() - progressAt >= 1000) {
+      progressAt = performance.now();
+      await db.update(customerImports).set({ processed: b + blockRows.length })
+        .where(and(eq(customerImports.id, imp.id), eq(customerImports.tenantId, imp.tenantId)));
+    }
   }
   return { header, records: rows, errors, created, updated, planned };
 }
