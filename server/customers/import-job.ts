@@ -21,6 +21,7 @@ import { registerJobKind, type Job, type JobKind, type JobRunEnv } from '../jobs
 import { CsvSyntaxError, csvRecords, type CsvRecord } from './csv';
 import { checkHeader, loadExisting, loadPayers, planRow, type Lookups, type PlannedRow, type RowIssue } from './csv-io';
 import { tenantDefaults } from './customers';
+import { upsertCustomers, writePlanned } from './import-write';
 
 export const IMPORT_JOB = 'customers.import';
 export const importDedupeKey = (importId: string) => `customer-import:${importId}`;
@@ -68,13 +69,28 @@ type StoredIssue = ImportRow['errors'][number];
 /** Gives the event loop back: requests that arrived meanwhile run before the next slice. */
 export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/**
+ * Yields when `ms` have passed since the last yield: a loop over records checks it per record
+ * (performance.now() costs tens of nanoseconds). A fixed count (every 5,000 records) held the
+ * server for 0.25-0.5 s at a time on a loaded machine, the probes' worst waits.
+ */
+export function timeSlicer(ms = 15): () => Promise<void> | undefined {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    if (now - last < ms) return undefined;
+    return yieldToLoop().then(() => { last = performance.now(); });
+  };
+}
+
 /** The file's records, read in slices with a yield between them (parsing 100,000 rows takes a while). */
 export async function readRecords(csv: string): Promise<{ records: CsvRecord[]; syntax?: RowIssue }> {
   const records: CsvRecord[] = [];
+  const slice = timeSlicer();
   try {
     for (const r of csvRecords(csv)) {
       records.push(r);
-      if (records.length % 5000 === 0) await yieldToLoop();
+      await slice();
     }
   } catch (e) {
     if (!(e instanceof CsvSyntaxError)) throw e;
@@ -119,6 +135,7 @@ async function validate(ctx: Ctx, imp: ImportRow, env: JobRunEnv): Promise<Valid
   // Customers are read and progress written per block of slices: on a busy server each round trip
   // costs more than planning a slice, and the block's rows need only one query.
   const block = size * 10;
+  let progressAt = -Infinity;
   for (let b = 0; b < rows.length; b += block) {
     const blockRows = rows.slice(b, b + block);
     const lk: Lookups = { ...base, existing: await loadExisting(db, imp.tenantId, header, blockRows) };
@@ -132,34 +149,14 @@ async function validate(ctx: Ctx, imp: ImportRow, env: JobRunEnv): Promise<Valid
       }
       await yieldToLoop();
     }
-    await db.update(customerImports).set({ processed: b + blockRows.length })
-      .where(and(eq(customerImports.id, imp.id), eq(customerImports.tenantId, imp.tenantId)));
+    // At most one progress write a second: one per block was ~10 % of validation on a busy PostgreSQL.
+    if (performance.now() - progressAt >= 1000) {
+      progressAt = performance.now();
+      await db.update(customerImports).set({ processed: b + blockRows.length })
+        .where(and(eq(customerImports.id, imp.id), eq(customerImports.tenantId, imp.tenantId)));
+    }
   }
   return { header, records: rows, errors, created, updated, planned };
-}
-
-const COLUMNS = ['tenant_id', 'external_id', 'type', 'name', 'email', 'phone', 'business_reg_no', 'tax_id', 'country', 'timezone', 'currency',
-  'segment', 'tags', 'attributes', 'status', 'billing_group', 'dunning_excluded', 'payer_id', 'created_at', 'updated_at'] as const;
-/** On a known external id: everything the file describes; id, tenant and createdAt stay (contacts are another table). */
-const UPDATED = COLUMNS.filter((c) => c !== 'tenant_id' && c !== 'external_id' && c !== 'created_at');
-const camel = (c: string) => c.replace(/_(\w)/g, (_, x: string) => x.toUpperCase()) as keyof typeof customers.$inferInsert;
-
-/**
- * INSERT ... SELECT FROM json_populate_recordset($1) ON CONFLICT (tenant, externalId) DO UPDATE:
- * the chunk as ONE JSON parameter. Building a 10,000-parameter statement with the query builder
- * took as long as PGlite took to write the rows (the bill run's bulkInsert does the same for
- * the same reason). `xmax = 0` tells a new row from an updated one.
- */
-async function upsertCustomers(tx: Tx, values: Array<typeof customers.$inferInsert>): Promise<Array<{ inserted: boolean }>> {
-  const json = JSON.stringify(values.map((v) => Object.fromEntries(COLUMNS.map((c) => {
-    const x = v[camel(c)];
-    return [c, x instanceof Date ? x.toISOString() : x ?? null];
-  }))));
-  const cols = sql.raw(COLUMNS.map((c) => `"${c}"`).join(', '));
-  const res = await tx.execute(sql`insert into customers (${cols}) select ${cols} from json_populate_recordset(null::customers, ${json}::json)
-    on conflict (tenant_id, external_id) do update set ${sql.raw(UPDATED.map((c) => `"${c}" = excluded."${c}"`).join(', '))}
-    returning (xmax = 0) as inserted`);
-  return (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as Array<{ inserted: boolean }>;
 }
 
 /** Thrown when a row that passed validation no longer does (the data changed while applying). */
@@ -168,39 +165,48 @@ class ChangedSinceValidation extends Error {
 }
 
 /**
- * Upserts one chunk and advances the counters in the same transaction. A row is written as
- * validation planned it when its customer is as validation saw it (same row, same updatedAt);
- * otherwise (changed meanwhile, or a resumed job that did not validate) it is planned again
- * against the customer as it is inside this transaction, so an update always merges over the
- * current row.
+ * Writes one chunk and advances the counters in the same transaction.
+ *
+ * Planned rows (the usual case) go in ONE statement (`writePlanned`) that writes each row only
+ * where its customer is still as validation saw it (same id and updatedAt, or still absent) and
+ * moves the counters, guarded by the expected `processed`. The rows it left alone changed since
+ * validation: they are planned again against the customer as it is inside this transaction, so
+ * an update always merges over the current row, and written by an upsert. A resumed job (it did
+ * not validate in this attempt, so it has no plans) plans its chunks that way from the start.
+ * Any row that no longer passes fails the chunk (ChangedSinceValidation: nothing of it is kept).
  */
 async function applyChunk(tx: Tx, ctx: Ctx, imp: ImportRow, header: string[], chunk: CsvRecord[], plans: Array<PlannedRow | undefined>, base: Omit<Lookups, 'existing'>, from: number) {
-  const lk: Lookups = { ...base, existing: await loadExisting(tx, imp.tenantId, header, chunk) };
+  const counters = { importId: imp.id, from, to: from + chunk.length };
+  let again = chunk.map((_, i) => i);
+  let moved = false;
+  if (plans.length === chunk.length && plans.every((p) => p)) {
+    const planned = plans as PlannedRow[];
+    const w = await writePlanned(tx, imp.tenantId, planned.map((p) => p.values), planned.map((p) => p.existing && { id: p.existing.id, updatedAt: p.existing.updatedAt }), counters);
+    if (!w.moved) throw new Error(`import ${imp.id}: rows from ${from} were applied by another attempt`);
+    moved = true;
+    again = w.skipped;
+  }
+  if (!again.length) return;
+  const recs = again.map((i) => chunk[i]);
+  const lk: Lookups = { ...base, existing: await loadExisting(tx, imp.tenantId, header, recs) };
   const seen = new Map<string, number>();
   const errors: RowIssue[] = [];
   const values: Array<typeof customers.$inferInsert> = [];
-  chunk.forEach((rec, i) => {
-    const plan = plans[i];
-    const now = plan && lk.existing.get(plan.values.externalId);
-    if (plan && (now ? plan.existing?.id === now.id && plan.existing.updatedAt.getTime() === now.updatedAt.getTime() : !plan.existing)) {
-      values.push(plan.values);
-      return;
-    }
+  for (const rec of recs) {
     const r = planRow(ctx, header, rec, lk, seen);
     errors.push(...r.errors);
     if (r.planned) values.push(r.planned.values);
-  });
+  }
   if (errors.length) throw new ChangedSinceValidation(errors);
-  const written = values.length ? await upsertCustomers(tx, values) : [];
-  const created = written.filter((w) => w.inserted).length;
-  // The guard on `processed` makes a chunk that another attempt already counted fail instead of counting twice.
-  const moved = await tx.update(customerImports).set({
-    processed: from + chunk.length, created: sql`${customerImports.created} + ${created}`, updated: sql`${customerImports.updated} + ${written.length - created}`,
-  }).where(and(eq(customerImports.id, imp.id), eq(customerImports.tenantId, imp.tenantId), eq(customerImports.processed, from)))
+  const { created, updated } = await upsertCustomers(tx, values);
+  // The guard on `processed` makes a chunk that another attempt already counted fail instead of counting twice
+  // (unless writePlanned moved it already, in this transaction: then only its re-planned rows are added).
+  const res = await tx.update(customerImports).set({
+    processed: counters.to, created: sql`${customerImports.created} + ${created}`, updated: sql`${customerImports.updated} + ${updated}`,
+  }).where(and(eq(customerImports.id, imp.id), eq(customerImports.tenantId, imp.tenantId), eq(customerImports.processed, moved ? counters.to : from)))
     .returning({ id: customerImports.id });
-  if (!moved.length) throw new Error(`import ${imp.id}: rows from ${from} were applied by another attempt`);
+  if (!res.length) throw new Error(`import ${imp.id}: rows from ${from} were applied by another attempt`);
 }
-
 
 async function finish(db: Db, imp: ImportRow, set: Partial<ImportRow>, env: JobRunEnv, audit?: (tx: Tx) => Promise<void>) {
   await db.transaction(async (tx) => {

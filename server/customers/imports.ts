@@ -11,7 +11,7 @@ import { enqueue } from '../jobs/queue';
 import { drainJobs } from '../jobs/worker';
 import { csvRecords, CsvSyntaxError } from './csv';
 import { rowProblems, type RowIssue } from './csv-io';
-import { IMPORT_JOB, importDedupeKey, yieldToLoop } from './import-job';
+import { IMPORT_JOB, importDedupeKey, timeSlicer } from './import-job';
 
 /** Data rows per file. 100,000 rows import in well under a minute on PGlite (bench:import). */
 export const MAX_IMPORT_ROWS = 100_000;
@@ -43,10 +43,11 @@ export type ImportOut = ReturnType<typeof importOut>;
  */
 async function countRows(csv: string): Promise<number> {
   let n = 0;
+  const slice = timeSlicer();
   try {
     for (const _ of csvRecords(csv)) {
       if (++n > MAX_IMPORT_ROWS + 1) break;
-      if (n % 5000 === 0) await yieldToLoop();
+      await slice();
     }
   } catch (e) {
     if (!(e instanceof CsvSyntaxError)) throw e;
