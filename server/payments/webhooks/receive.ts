@@ -16,7 +16,7 @@ import { paymentMethods, tenants, webhookReceipts } from '../../db/schema';
 import { ServiceError } from '../../lib/errors';
 import { gatewayFor } from '../gateways/registry';
 import { decryptSecret } from '../gateways/secrets';
-import { WebhookSignatureError, type WebhookEvent } from '../gateways/types';
+import { GatewayRejected, WebhookSignatureError, type WebhookEvent } from '../gateways/types';
 import type { Provider } from '../gateways/credentials';
 import { putInInbox } from './inbox';
 
@@ -53,7 +53,7 @@ export async function receivePaymentWebhook(opts: { db: Db; now: () => Date; pro
   if (!tenantId) throw await reject('unknown tenant (the ?tenant= of the endpoint URL)');
   let event: WebhookEvent;
   try {
-    const gateway = await gatewayFor(db, tenantId, provider);
+    const gateway = await gatewayFor(db, tenantId, provider, { cachedCredentials: true });
     event = await gateway.verifyWebhook(opts.headers, opts.rawBody, { tenantId, findVaSecret: async (accountNumber) => {
       const [m] = await db.select({ s: paymentMethods.secretEncrypted }).from(paymentMethods)
         .where(and(eq(paymentMethods.tenantId, tenantId), eq(paymentMethods.provider, provider), eq(paymentMethods.accountNumber, accountNumber)));
@@ -61,6 +61,8 @@ export async function receivePaymentWebhook(opts: { db: Db; now: () => Date; pro
     } });
   } catch (e) {
     if (e instanceof WebhookSignatureError || e instanceof SyntaxError) throw await reject(e.message);
+    // No credentials (removed, or never set): nothing to check the signature with, so not believed (was a 500).
+    if (e instanceof GatewayRejected && e.code === 'not_configured') throw await reject(e.message);
     throw e;
   }
   const eventType = event.type === 'other' ? event.providerType : event.type;
