@@ -89,6 +89,16 @@ describe('receiving', () => {
     expect((await receiptsOf(['evt_batch_fail', 'evt_batch_3'])).map((r) => r.outcome)).toEqual(['queued', 'queued']);
   });
 
+  it('a signed body PostgreSQL cannot store (a NUL) is a 422 naming the field, stored nowhere, and does not fail the deliveries batched with it', async () => {
+    const bad = { id: 'evt_nul', type: 'payment.pending', data: { id: 'sbx_x\u0000y', status: 'pending' } };
+    const good = { id: 'evt_beside_nul', type: 'payment.pending', data: { id: 'sbx_nobody_n', status: 'pending' } };
+    const [b, g] = await Promise.all([send(bad), send(good)]);
+    expect(b.status).toBe(422);
+    expect((b.body as any).issues).toMatchObject([{ path: 'data.id' }]);
+    expect(g.body.outcome).toBe('queued');
+    expect(await receiptsOf(['evt_nul'])).toEqual([]);
+  });
+
   it('the job applies each event once: paid, allocated once; a redelivery afterwards is still a duplicate', async () => {
     await applyInbox();
     for (const i of [0, 1, 2]) {

@@ -13,7 +13,8 @@
 import { and, eq, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { paymentMethods, tenants, webhookReceipts } from '../../db/schema';
-import { ServiceError } from '../../lib/errors';
+import { ServiceError, invalid } from '../../lib/errors';
+import { unstorableIssues } from '../../lib/input-guard';
 import { gatewayFor } from '../gateways/registry';
 import { decryptSecret } from '../gateways/secrets';
 import { GatewayRejected, WebhookSignatureError, type WebhookEvent } from '../gateways/types';
@@ -51,6 +52,14 @@ export async function receivePaymentWebhook(opts: { db: Db; now: () => Date; pro
     return new ServiceError('UNAUTHENTICATED', `Webhook signature could not be verified: ${detail}`);
   };
   if (!tenantId) throw await reject('unknown tenant (the ?tenant= of the endpoint URL)');
+  // What inputGuard checks for other routes (it skips this one, server/lib/input-guard.ts): a body
+  // PostgreSQL cannot store would fail the whole group-commit batch it joins, not just itself.
+  let parsed: unknown;
+  try { parsed = JSON.parse(opts.rawBody); } catch { /* not JSON: the adapter rejects it */ }
+  if (parsed !== undefined) {
+    const issues = unstorableIssues(parsed);
+    if (issues.length) throw invalid(issues);
+  }
   let event: WebhookEvent;
   try {
     const gateway = await gatewayFor(db, tenantId, provider, { cachedCredentials: true });
