@@ -10,13 +10,17 @@
  *   2. auto-collection: one attempt per invoice for BENCH_COLLECT (default 200) of the second half
  *      against the sandbox gateway (the payments.auto_collect job: attempt row, pending payment,
  *      sandbox charge, settle and allocate), attempts/s;
- *   3. webhook ingestion: the sandbox's own signed webhooks for those charges, POSTed to
- *      /api/v1/webhooks/payments/sandbox in-process by BENCH_WEBHOOK_PARALLEL (default 50)
- *      concurrent senders, as a gateway delivers a burst: webhooks/s until each has its answer
+ *   3. webhook ingestion: the sandbox's own signed webhooks for those charges, POSTed over real
+ *      HTTP (the app served by @hono/node-server on loopback, keep-alive) to
+ *      /api/v1/webhooks/payments/sandbox by BENCH_WEBHOOK_PARALLEL (default 48) concurrent
+ *      senders in this process, as a gateway delivers a burst: webhooks/s until each has its answer
  *      (verified and stored in the inbox: server/payments/webhooks/inbox.ts); then the inbox job
  *      applying them (they are late news: the charges' own answers settled the payments), receipts/s;
  *      then every webhook again, which must be answered `duplicate` without any write (receipts
  *      and payments counted before and after).
+ * Every phase also prints its CPU seconds (this process, senders included, and this database's
+ * PostgreSQL backends from /proc) and the load average, and a summary table at the end: on a
+ * shared machine the wall-clock rate says more about the neighbours than about the code.
  */
 import postgres from 'postgres';
 import { randomBytes } from 'node:crypto';
