@@ -22,6 +22,7 @@ import { principalFromApiKey, principalFromSession, SESSION_COOKIE } from './acc
 import { apiRoutes } from './modules';
 import { payPageRoutes } from './dunning/pay-page';
 import { registerLiveSource, type ListenFn } from './analytics/live';
+import { listenForCredentialChanges } from './payments/gateways/credential-cache';
 
 export interface AppDeps {
   db: Db;
@@ -53,6 +54,7 @@ function apiKeyOf(c: Context): string | null {
 export function createApp(deps: AppDeps) {
   const now = deps.now ?? (() => new Date());
   if (deps.listen) registerLiveSource(deps.db, deps.listen);
+  if (deps.listen) listenForCredentialChanges(deps.db, deps.listen);
   const app = new OpenAPIHono<AppEnv>();
   const secure = isHttps(deps.publicUrl);
 

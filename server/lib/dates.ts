@@ -138,8 +138,15 @@ export const maxDate = (a: string, b: string): string => (a >= b ? a : b);
 export const minDate = (a: string, b: string): string => (a <= b ? a : b);
 
 /** Today's calendar date in an IANA time zone at instant `now` (e.g. 'Asia/Seoul'). */
+/** One formatter per zone: building an Intl.DateTimeFormat costs about a millisecond, asked several times per payment. */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
 export function todayInZone(timeZone: string, now: Date): string {
-  const fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  let fmt = dayFormats.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    if (dayFormats.size > 1_000) dayFormats.clear();
+    dayFormats.set(timeZone, fmt);
+  }
   const p = Object.fromEntries(fmt.formatToParts(now).map((x) => [x.type, x.value]));
   return `${p.year}-${p.month}-${p.day}`;
 }

@@ -50,6 +50,7 @@ export const ErrorCodes = {
   EMAIL_FAILED: { status: 502, num: 5002, title: 'The mail server did not accept the message', titleKo: '메일 서버가 메시지를 받지 않았습니다' },
   // 6xxx: collections
   GATEWAY_UNAVAILABLE: { status: 503, num: 6001, title: 'The payment provider did not answer', titleKo: '결제대행사가 응답하지 않았습니다' },
+  WEBHOOK_NOT_STORED: { status: 503, num: 6002, title: 'The webhook could not be stored; deliver it again', titleKo: '웹훅을 저장하지 못했습니다. 다시 보내 주세요' },
   // 9xxx: server
   INTERNAL: { status: 500, num: 9000, title: 'Internal error', titleKo: '서버 내부 오류가 발생했습니다' },
 } as const;

@@ -26,6 +26,8 @@ const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const JSON_TYPE = /^application\/([\w.-]+\+)?json$/i;
 /** Paths whose body is checked by the route itself (per usage event). */
 const OWN_BODY_CHECK = new Set(['/api/v1/events']);
+/** Gateway webhooks check their own body too (server/payments/webhooks/receive.ts), read without building a fetch Request. */
+const OWN_BODY_CHECK_PREFIX = '/api/v1/webhooks/payments/';
 
 const NUL_MSG = 'must not contain the NUL character (\\u0000)';
 const SURROGATE_MSG = 'must be valid Unicode text (it holds an unpaired surrogate)';
@@ -112,7 +114,7 @@ export function inputGuard(): MiddlewareHandler<AppEnv> {
         }
       }
     }
-    if (WRITE_METHODS.has(c.req.method) && !OWN_BODY_CHECK.has(c.req.path)) {
+    if (WRITE_METHODS.has(c.req.method) && !OWN_BODY_CHECK.has(c.req.path) && !c.req.path.startsWith(OWN_BODY_CHECK_PREFIX)) {
       const type = (c.req.header('content-type') ?? '').split(';')[0].trim();
       if (JSON_TYPE.test(type)) {
         const text = await c.req.text();

@@ -28,6 +28,7 @@ import { KO_ANALYTICS_MESSAGES } from './messages-ko-analytics';
 import { KO_DEPOSITS_MESSAGES, KO_DEPOSITS_NOUNS } from './messages-ko-deposits';
 import { KO_GATEWAY_SETTINGS_MESSAGES } from './messages-ko-gateways';
 import { KO_DUNNING_MESSAGES, KO_DUNNING_NOUNS } from './messages-ko-dunning';
+import { KO_PAYMENTS_INGEST_MESSAGES } from './messages-ko-payments-ingest';
 
 /** Nouns that fill `{x:noun}` (labels passed to notFound() and the catalog kinds). */
 export const KO_NOUNS: Record<string, string> = {
@@ -74,6 +75,7 @@ export const KO_MESSAGES: Record<string, string> = {
   ...KO_DEPOSITS_MESSAGES,
   ...KO_GATEWAY_SETTINGS_MESSAGES,
   ...KO_DUNNING_MESSAGES,
+  ...KO_PAYMENTS_INGEST_MESSAGES,
   // ---- generic (errors.ts, app.ts, http.ts, hono) ---------------------------------------------
   '{what:noun} not found': '{what}을(를) 찾을 수 없습니다',
   'This action needs the permission "{permission}"': '이 작업에는 "{permission}" 권한이 필요합니다',

@@ -17,6 +17,7 @@ import { addPaymentMethod } from './methods/add-payment-method';
 import { findMethod, listPaymentMethods, removePaymentMethod, updatePaymentMethod } from './methods/payment-methods';
 import { DepositIn, PaymentMethodIn, PaymentMethodOut, PaymentMethodPatch } from './methods/schemas';
 import { receivePaymentWebhook } from './webhooks/receive';
+import { webhookBody } from './webhooks/raw-body';
 import { listWebhookReceipts } from './webhooks/list-receipts';
 
 const tag = 'Collections: gateways';
@@ -92,4 +93,4 @@ export const gatewayRoutes = newRouter()
     request: { params: ProviderParam, query: z.object({ tenant: z.string().optional().openapi({ description: 'The tenant id or code this endpoint belongs to' }) }) },
     responses: { ...jsonOk(z.object({ received: z.boolean(), outcome: z.enum(['queued', 'duplicate']).openapi({ description: 'queued: stored, applied shortly by a job (see GET /payment-webhooks); duplicate: this event was received before, nothing is written' }) })), 401: errorResponses[401] } }),
   async (c) => c.json(await receivePaymentWebhook({ db: c.get('ctx').db, now: c.get('ctx').now, provider: c.req.valid('param').provider,
-    tenantRef: c.req.valid('query').tenant, headers: c.req.raw.headers, rawBody: await c.req.text() }), 200));
+    tenantRef: c.req.valid('query').tenant, headers: c.req.raw.headers, rawBody: await webhookBody(c) }), 200));

@@ -82,6 +82,23 @@ describe('Stripe through the official SDK', () => {
     const stored = await t.handle.db.select().from(webhookReceipts).where(and(eq(webhookReceipts.tenantId, one.tenantId), eq(webhookReceipts.eventId, 'evt_1')));
     expect(stored).toMatchObject([{ provider: 'stripe', outcome: 'ignored', paymentId: p.id }]); // already settled by the charge's answer
   });
+  it('a rotated webhook secret takes effect at once, though credentials are cached for webhooks: the new one is believed, the old one is 401', async () => {
+    const url = `/api/v1/webhooks/payments/stripe?tenant=${one.tenantId}`;
+    const signed = (id: string, secret: string) => {
+      const payload = JSON.stringify({ id, object: 'event', type: 'customer.created', data: { object: { id: 'cus_1' } } });
+      return t.call('POST', url, { body: payload, headers: { 'stripe-signature': Stripe.webhooks.generateTestHeaderString({ payload, secret }) } });
+    };
+    expect((await signed('evt_rot_1', WHSEC)).body.outcome).toBe('queued'); // the secret is now cached
+    const rotated = 'whsec_rotated_secret_2';
+    expect((await call('PUT', '/gateways/stripe', { credentials: { secretKey: STRIPE_KEY, webhookSecret: rotated } })).status).toBe(200);
+    expect((await signed('evt_rot_2', WHSEC)).status).toBe(401);
+    expect((await signed('evt_rot_3', rotated)).body.outcome).toBe('queued');
+    // Removed tenant credentials fall back to the server's (none here): nothing is believed.
+    expect((await call('DELETE', '/gateways/stripe')).status).toBe(200);
+    expect((await signed('evt_rot_4', rotated)).status).toBe(401);
+    expect((await call('PUT', '/gateways/stripe', { credentials: { secretKey: STRIPE_KEY, webhookSecret: WHSEC } })).status).toBe(200);
+    expect((await signed('evt_rot_5', WHSEC)).body.outcome).toBe('queued');
+  });
 });
 
 describe('Toss Payments over its REST API', () => {

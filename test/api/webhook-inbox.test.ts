@@ -12,7 +12,7 @@ import { billingWorld } from '../scenarios/fixture';
 import { drainJobs } from '../../server/jobs/worker';
 import { jobs, paymentAllocations, payments, webhookReceipts } from '../../server/db/schema';
 import { signSandbox } from '../../server/payments/gateways/sandbox-webhooks';
-import { WEBHOOK_INBOX_KIND } from '../../server/payments/webhooks/inbox';
+import { WEBHOOK_INBOX_KIND, inboxWriteHooks } from '../../server/payments/webhooks/inbox';
 import { inboxHooks } from '../../server/payments/webhooks/apply-inbox';
 
 let t: TestApp;
@@ -51,7 +51,7 @@ beforeAll(async () => {
     pending.push({ id: p.id, ref: p.providerRef!, amount: p.amount });
   }
 }, 120_000);
-afterEach(() => { delete inboxHooks.beforeEvent; delete inboxHooks.afterChunk; });
+afterEach(() => { delete inboxHooks.beforeEvent; delete inboxHooks.afterChunk; delete inboxWriteHooks.beforeWrite; });
 afterAll(async () => { await t?.close(); });
 
 describe('receiving', () => {
@@ -66,6 +66,37 @@ describe('receiving', () => {
     expect(jobsAfter.n - jobsBefore.n).toBeGreaterThanOrEqual(1); // stored with the job that applies it
     expect(jobsAfter.n - jobsBefore.n).toBeLessThanOrEqual(3); // one per batch, not per delivery
     expect(await paymentStatus(0)).toBe('pending'); // the answer came before the work
+  });
+
+  it('concurrent deliveries share one statement; a batch that cannot be stored fails only its own requests, with a 503, and stores nothing; delivered again they are queued', async () => {
+    const batches: string[][] = [];
+    inboxWriteHooks.beforeWrite = (entries) => {
+      batches.push(entries.map((e) => e.event.id));
+      if (entries.some((e) => e.event.id === 'evt_batch_fail')) throw new Error('connection reset');
+    };
+    const events = [0, 1, 2].map((i) => ({ id: `evt_batch_${i}`, type: 'payment.pending', data: { id: `sbx_nobody_${i}`, status: 'pending' } }));
+    const ok = await Promise.all(events.map((e) => send(e)));
+    expect(ok.map((a) => a.body.outcome)).toEqual(['queued', 'queued', 'queued']);
+    expect(batches).toEqual([['evt_batch_0', 'evt_batch_1', 'evt_batch_2']]); // read in one tick, written together
+    const failing = [{ id: 'evt_batch_fail', type: 'payment.pending', data: { id: 'sbx_nobody_f', status: 'pending' } },
+      { id: 'evt_batch_3', type: 'payment.pending', data: { id: 'sbx_nobody_3', status: 'pending' } }];
+    const failed = await Promise.all(failing.map((e) => send(e)));
+    expect(failed.map((a) => a.status)).toEqual([503, 503]);
+    expect((failed[0].body as any).code).toBe('WEBHOOK_NOT_STORED');
+    expect(await receiptsOf(['evt_batch_fail', 'evt_batch_3'])).toEqual([]);
+    delete inboxWriteHooks.beforeWrite;
+    expect((await Promise.all(failing.map((e) => send(e)))).map((a) => a.body.outcome)).toEqual(['queued', 'queued']);
+    expect((await receiptsOf(['evt_batch_fail', 'evt_batch_3'])).map((r) => r.outcome)).toEqual(['queued', 'queued']);
+  });
+
+  it('a signed body PostgreSQL cannot store (a NUL) is a 422 naming the field, stored nowhere, and does not fail the deliveries batched with it', async () => {
+    const bad = { id: 'evt_nul', type: 'payment.pending', data: { id: 'sbx_x\u0000y', status: 'pending' } };
+    const good = { id: 'evt_beside_nul', type: 'payment.pending', data: { id: 'sbx_nobody_n', status: 'pending' } };
+    const [b, g] = await Promise.all([send(bad), send(good)]);
+    expect(b.status).toBe(422);
+    expect((b.body as any).issues).toMatchObject([{ path: 'data.id' }]);
+    expect(g.body.outcome).toBe('queued');
+    expect(await receiptsOf(['evt_nul'])).toEqual([]);
   });
 
   it('the job applies each event once: paid, allocated once; a redelivery afterwards is still a duplicate', async () => {

@@ -10,18 +10,26 @@
  *   2. auto-collection: one attempt per invoice for BENCH_COLLECT (default 200) of the second half
  *      against the sandbox gateway (the payments.auto_collect job: attempt row, pending payment,
  *      sandbox charge, settle and allocate), attempts/s;
- *   3. webhook ingestion: the sandbox's own signed webhooks for those charges, POSTed to
- *      /api/v1/webhooks/payments/sandbox in-process by BENCH_WEBHOOK_PARALLEL (default 50)
- *      concurrent senders, as a gateway delivers a burst: webhooks/s until each has its answer
+ *   3. webhook ingestion: the sandbox's own signed webhooks for those charges, POSTed over real
+ *      HTTP (the app served by @hono/node-server on loopback, keep-alive) to
+ *      /api/v1/webhooks/payments/sandbox by BENCH_WEBHOOK_PARALLEL (default 48) concurrent
+ *      senders in this process, as a gateway delivers a burst: webhooks/s until each has its answer
  *      (verified and stored in the inbox: server/payments/webhooks/inbox.ts); then the inbox job
  *      applying them (they are late news: the charges' own answers settled the payments), receipts/s;
  *      then every webhook again, which must be answered `duplicate` without any write (receipts
  *      and payments counted before and after).
+ * Every phase also prints its CPU seconds (this process, senders included, and this database's
+ * PostgreSQL backends from /proc) and the load average, and a summary table at the end: on a
+ * shared machine the wall-clock rate says more about the neighbours than about the code.
  */
 import postgres from 'postgres';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { Agent, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { join } from 'node:path';
 import { and, count, eq, sql } from 'drizzle-orm';
 import { createDb } from '../../server/db/client';
@@ -53,6 +61,32 @@ const secs = (t: number) => (performance.now() - t) / 1000;
 const rate = (n: number, s: number) => Math.round(n / s).toLocaleString('en-US');
 const rows = <T>(r: unknown) => ((r as { rows?: T[] }).rows ?? (r as T[]));
 
+/**
+ * CPU seconds of this process and of the database's backends (PostgreSQL on this machine: their
+ * /proc/<pid>/stat, utime + stime at 100 ticks/s), so a figure taken at load 25 can be read
+ * against one taken at load 2.
+ */
+let backendPids: () => Promise<number[]> = async () => [];
+function procTicks(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return Number(rest[11]) + Number(rest[12]);
+  } catch { return 0; }
+}
+async function cpuMark() {
+  const pids = await backendPids();
+  return { proc: process.cpuUsage(), db: new Map(pids.map((p) => [p, procTicks(p)])) };
+}
+async function cpuSince(m: Awaited<ReturnType<typeof cpuMark>>) {
+  const u = process.cpuUsage(m.proc);
+  let ticks = 0;
+  for (const pid of await backendPids()) ticks += procTicks(pid) - (m.db.get(pid) ?? 0);
+  return { node: (u.user + u.system) / 1e6, db: ticks / 100 };
+}
+const fmtCpu = (c: { node: number; db: number }) => `CPU node ${c.node.toFixed(1)} s + PostgreSQL backends ${c.db.toFixed(1)} s`;
+const table: string[][] = [];
+
 const name = `bw_bench_${randomBytes(4).toString('hex')}`;
 const admin = url ? postgres(url, { max: 1, onnotice: () => {} }) : null;
 let dataDir: string | null = null;
@@ -66,10 +100,11 @@ if (admin && url) {
   dataDir = mkdtempSync(join(tmpdir(), 'bw-bench-pay-'));
 }
 const h = await createDb({ databaseUrl: dbUrl, dataDir: dataDir ?? undefined });
+if (admin) backendPids = async () => (await admin.unsafe(`select pid from pg_stat_activity where datname = '${name}' and pid <> pg_backend_pid()`)).map((r) => Number(r.pid));
 // PGlite has one connection: parallel callers would only queue.
 const PARALLEL = url ? 4 : 1;
 // A gateway delivers a burst of webhooks over many connections at once; each waits for its answer.
-const HOOK_PARALLEL = Number(process.env.BENCH_WEBHOOK_PARALLEL ?? 50);
+const HOOK_PARALLEL = Number(process.env.BENCH_WEBHOOK_PARALLEL ?? 48);
 async function inParallel<T>(items: T[], fn: (x: T) => Promise<unknown>, width = PARALLEL) {
   let next = 0;
   await Promise.all(Array.from({ length: width }, async () => { while (next < items.length) await fn(items[next++]); }));
@@ -98,14 +133,22 @@ try {
   console.log(`setup: ${N} customers and invoices (raw INSERT) in ${secs(t0).toFixed(1)} s`);
 
   // 1. Allocation, next to a bare single-row UPDATE of the same invoices.
+  let cpu = await cpuMark();
   t0 = performance.now();
   await inParallel(manual, (i) => h.db.execute(sql`update invoices set amount_paid = amount_paid where id = ${i.id}`));
   const updateS = secs(t0);
+  const updateCpu = await cpuSince(cpu);
+  cpu = await cpuMark();
   t0 = performance.now();
   await inParallel(manual, (i) => recordPayment({ ctx, input: PaymentIn.parse({ billTo: i.bill_to, method: 'bank_transfer', amount: '34.10', currency: 'USD', receivedOn: '2025-04-10' }) }));
   const allocS = secs(t0);
+  const allocCpu = await cpuSince(cpu);
   const [paid] = await h.db.execute(sql`select count(*)::int as n from invoices where tenant_id = ${tenantId} and status = 'paid'`).then((x) => rows<{ n: number }>(x));
-  console.log(`allocation: ${manual.length} payments in ${allocS.toFixed(2)} s = ${rate(manual.length, allocS)} payments/s (invoices paid: ${paid.n}); single-row UPDATE loop ${rate(manual.length, updateS)} rows/s; payment ÷ UPDATE time ${(allocS / updateS).toFixed(1)}×`);
+  console.log(`allocation: ${manual.length} payments in ${allocS.toFixed(2)} s = ${rate(manual.length, allocS)} payments/s (invoices paid: ${paid.n}); single-row UPDATE loop ${rate(manual.length, updateS)} rows/s; payment ÷ UPDATE time ${(allocS / updateS).toFixed(1)}×; ${fmtCpu(allocCpu)} (UPDATE loop: ${fmtCpu(updateCpu)})`);
+  const perSec = (n: number, s: number) => rate(n, s);
+  table.push(['single-row UPDATE loop (reference)', `${manual.length}`, `${updateS.toFixed(1)}`, `${perSec(manual.length, updateS)}/s`, `${updateCpu.node.toFixed(1)}`, `${updateCpu.db.toFixed(1)}`, '1']);
+  table.push(['payments (recordPayment)', `${manual.length}`, `${allocS.toFixed(1)}`, `${perSec(manual.length, allocS)}/s`, `${allocCpu.node.toFixed(1)}`, `${allocCpu.db.toFixed(1)}`, `${(updateS / allocS * (manual.length / manual.length)).toFixed(2)}`]);
+  const vsUpdate = (n: number, s: number) => ((n / s) / (manual.length / updateS)).toFixed(2);
 
   // 2. Auto-collection attempts against the sandbox (methods saved first: setup).
   t0 = performance.now();
@@ -134,33 +177,63 @@ try {
   const bodies = [...queued.map((j) => (j.payload as { body: string }).body),
     ...made.map((p) => JSON.stringify({ id: `evt_bench_${p.ref}`, type: 'payment.succeeded', data: { id: p.ref, orderId: p.id, status: 'succeeded' } }))];
   console.log(`setup: ${made.length} sandbox payments (${SETTLE} pending) for the webhooks (raw INSERT) in ${secs(t0).toFixed(1)} s`);
-  const post = (body: string) => app.request(`/api/v1/webhooks/payments/sandbox?tenant=${tenantId}`, {
-    method: 'POST', body, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'billwise-sandbox-signature': signSandbox(tenantId, body) } });
+  // Over real HTTP, as a gateway delivers: the app served by @hono/node-server on loopback, a
+  // keep-alive connection per concurrent sender.
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((ok) => server.once('listening', () => ok()));
+  const port = (server.address() as AddressInfo).port;
+  const agent = new Agent({ keepAlive: true, maxSockets: HOOK_PARALLEL });
+  const post = (body: string) => new Promise<{ status: number; text: string }>((ok, fail) => {
+    const req = httpRequest({ host: '127.0.0.1', port, agent, method: 'POST', path: `/api/v1/webhooks/payments/sandbox?tenant=${tenantId}`,
+      headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), 'billwise-sandbox-signature': signSandbox(tenantId, body) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => ok({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', fail);
+    });
+    req.on('error', fail);
+    req.end(body);
+  });
   const outcomes: Record<string, number> = {};
   const ingest = async (body: string) => {
     const res = await post(body);
-    const o = res.status === 200 ? ((await res.json()) as { outcome: string }).outcome : `http ${res.status}`;
+    const o = res.status === 200 ? (JSON.parse(res.text) as { outcome: string }).outcome : `http ${res.status}`;
     outcomes[o] = (outcomes[o] ?? 0) + 1;
   };
   const countReceipts = async () => (await h.db.select({ n: count() }).from(webhookReceipts).where(eq(webhookReceipts.tenantId, tenantId)))[0].n;
+  cpu = await cpuMark();
   t0 = performance.now();
   await inParallel(bodies, ingest, HOOK_PARALLEL);
   const hookS = secs(t0);
-  console.log(`webhooks: ${bodies.length} in ${hookS.toFixed(2)} s = ${rate(bodies.length, hookS)} webhooks/s (${HOOK_PARALLEL} concurrent senders); outcomes ${JSON.stringify(outcomes)}; webhook ÷ UPDATE time ${((hookS / bodies.length) / (updateS / manual.length)).toFixed(2)}×`);
+  const hookCpu = await cpuSince(cpu);
+  table.push([`webhooks over HTTP (${HOOK_PARALLEL} in flight)`, `${bodies.length}`, `${hookS.toFixed(1)}`, `${rate(bodies.length, hookS)}/s`, `${hookCpu.node.toFixed(1)}`, `${hookCpu.db.toFixed(1)}`, vsUpdate(bodies.length, hookS)]);
+  console.log(`webhooks: ${bodies.length} in ${hookS.toFixed(2)} s = ${rate(bodies.length, hookS)} webhooks/s (${HOOK_PARALLEL} concurrent senders); outcomes ${JSON.stringify(outcomes)}; webhook ÷ UPDATE time ${((hookS / bodies.length) / (updateS / manual.length)).toFixed(2)}×; ${fmtCpu(hookCpu)} (sender included)`);
+  cpu = await cpuMark();
   t0 = performance.now();
   const inboxJobs = await drainJobs(h.db, { now: ctx.now, filter: { kinds: [WEBHOOK_INBOX_KIND], tenantId } });
   const applyS = secs(t0);
+  const applyCpu = await cpuSince(cpu);
+  table.push(['inbox job applying them', `${bodies.length}`, `${applyS.toFixed(1)}`, `${rate(bodies.length, applyS)}/s`, `${applyCpu.node.toFixed(1)}`, `${applyCpu.db.toFixed(1)}`, vsUpdate(bodies.length, applyS)]);
   const applied = rows<{ outcome: string; n: number }>(await h.db.execute(sql`select outcome, count(*)::int as n from webhook_receipts where tenant_id = ${tenantId} group by outcome order by outcome`));
-  console.log(`inbox applied by ${inboxJobs} job(s) in ${applyS.toFixed(2)} s = ${rate(bodies.length, applyS)} receipts/s; receipts ${JSON.stringify(Object.fromEntries(applied.map((a) => [a.outcome, a.n])))}`);
+  console.log(`inbox applied by ${inboxJobs} job(s) in ${applyS.toFixed(2)} s = ${rate(bodies.length, applyS)} receipts/s (${fmtCpu(applyCpu)}); receipts ${JSON.stringify(Object.fromEntries(applied.map((a) => [a.outcome, a.n])))}`);
   const [before] = await h.db.select({ n: count() }).from(payments).where(eq(payments.tenantId, tenantId));
   const receiptsBefore = await countReceipts();
   for (const k of Object.keys(outcomes)) delete outcomes[k];
+  cpu = await cpuMark();
   t0 = performance.now();
   await inParallel(bodies, ingest, HOOK_PARALLEL);
   const dupS = secs(t0);
+  const dupCpu = await cpuSince(cpu);
+  table.push(['duplicate deliveries over HTTP', `${bodies.length}`, `${dupS.toFixed(1)}`, `${rate(bodies.length, dupS)}/s`, `${dupCpu.node.toFixed(1)}`, `${dupCpu.db.toFixed(1)}`, vsUpdate(bodies.length, dupS)]);
   const [after] = await h.db.select({ n: count() }).from(payments).where(eq(payments.tenantId, tenantId));
   const [queuedJobs] = await h.db.select({ n: count() }).from(jobs).where(and(eq(jobs.kind, WEBHOOK_INBOX_KIND), eq(jobs.tenantId, tenantId), eq(jobs.status, 'queued')));
   console.log(`the same webhooks again: ${rate(bodies.length, dupS)} webhooks/s; outcomes ${JSON.stringify(outcomes)} (all must be duplicate); payments ${before.n} → ${after.n}, receipts ${receiptsBefore} → ${await countReceipts()}, inbox jobs queued ${queuedJobs.n} (none may change); load ${loadavg()[0].toFixed(1)}`);
+  server.close();
+  agent.destroy();
+  const head = ['phase', 'rows', 'wall s', 'rate', 'CPU node s', 'CPU PG s', '× UPDATE rate'];
+  const w = head.map((x, k) => Math.max(x.length, ...table.map((r) => r[k].length)));
+  console.log(`\nsummary (load ${loadavg().map((x) => x.toFixed(1)).join(' ')}; CPU = user+system seconds; PG = this database's backends)`);
+  for (const r of [head, ...table]) console.log(r.map((x, k) => (k ? x.padStart(w[k]) : x.padEnd(w[k]))).join('  '));
 } finally {
   await h.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });

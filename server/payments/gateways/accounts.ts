@@ -9,6 +9,7 @@ import { invalid, notFound } from '../../lib/errors';
 import { recordAudit } from '../../audit/record';
 import { CREDENTIAL_KEYS, PROVIDERS, gatewayEnabled, loadCredentials, type Provider } from './credentials';
 import { decryptSecret, encryptSecret } from './secrets';
+import { announceCredentialsChange, forgetCredentials } from './credential-cache';
 
 /**
  * What the console may show of a stored value: its last 4 characters, and only when the value is
@@ -60,7 +61,9 @@ export async function setGatewayCredentials({ ctx, provider, credentials }: { ct
     await tx.insert(gatewayAccounts).values({ tenantId: ctx.tenantId, provider, configEncrypted: encryptSecret(JSON.stringify(credentials)), keyNames, createdAt: ctx.now(), updatedAt: ctx.now() })
       .onConflictDoUpdate({ target: [gatewayAccounts.tenantId, gatewayAccounts.provider], set: { configEncrypted: encryptSecret(JSON.stringify(credentials)), keyNames, updatedAt: ctx.now() } });
     await recordAudit(tx, tctx, { action: 'gateway.credentials_set', entityType: 'gateway', entityId: null, after: { provider, keyNames } });
+    await announceCredentialsChange(tx, ctx.tenantId, provider);
   });
+  forgetCredentials(ctx.tenantId, provider);
   return gatewayList(ctx);
 }
 
@@ -70,6 +73,8 @@ export async function removeGatewayCredentials({ ctx, provider }: { ctx: Ctx; pr
     const gone = await tx.delete(gatewayAccounts).where(and(eq(gatewayAccounts.tenantId, ctx.tenantId), eq(gatewayAccounts.provider, provider))).returning({ id: gatewayAccounts.id });
     if (!gone.length) throw notFound('Gateway credentials');
     await recordAudit(tx, tctx, { action: 'gateway.credentials_removed', entityType: 'gateway', entityId: null, after: { provider } });
+    await announceCredentialsChange(tx, ctx.tenantId, provider);
   });
+  forgetCredentials(ctx.tenantId, provider);
   return gatewayList(ctx);
 }

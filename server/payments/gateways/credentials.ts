@@ -5,8 +5,8 @@
  */
 import { and, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client';
-import { gatewayAccounts, gatewaySettings } from '../../db/schema';
-import { decryptSecret } from './secrets';
+import { gatewaySettings } from '../../db/schema';
+import { storedCredentials } from './credential-cache';
 
 export const PROVIDERS = ['sandbox', 'toss', 'stripe'] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -20,9 +20,10 @@ export const CREDENTIAL_KEYS: Record<Provider, Record<string, string>> = {
 
 export type Credentials = Record<string, string>;
 
-export async function loadCredentials(db: DbOrTx, tenantId: string, provider: Provider): Promise<{ source: 'tenant' | 'env' | 'none'; creds: Credentials }> {
-  const [row] = await db.select().from(gatewayAccounts).where(and(eq(gatewayAccounts.tenantId, tenantId), eq(gatewayAccounts.provider, provider)));
-  if (row) return { source: 'tenant', creds: JSON.parse(decryptSecret(row.configEncrypted)) as Credentials };
+/** `cached`: the inbound-webhook path may take them from ./credential-cache.ts (its comment: how a change takes effect). */
+export async function loadCredentials(db: DbOrTx, tenantId: string, provider: Provider, opts: { cached?: boolean } = {}): Promise<{ source: 'tenant' | 'env' | 'none'; creds: Credentials }> {
+  const stored = await storedCredentials(db, tenantId, provider, opts);
+  if (stored) return { source: 'tenant', creds: stored };
   const creds: Credentials = {};
   for (const [key, env] of Object.entries(CREDENTIAL_KEYS[provider])) if (process.env[env]) creds[key] = process.env[env]!;
   return { source: Object.keys(creds).length ? 'env' : 'none', creds };

@@ -11,9 +11,9 @@ import { GatewayRejected, type Gateway } from './types';
  * transaction: the sandbox keeps its ledger through it (PGlite has one connection, so a second
  * handle would wait for the request forever), and its rows roll back with a failed request.
  */
-export async function gatewayFor(db: DbOrTx, tenantId: string, provider: Provider): Promise<Gateway> {
+export async function gatewayFor(db: DbOrTx, tenantId: string, provider: Provider, opts: { cachedCredentials?: boolean } = {}): Promise<Gateway> {
   if (provider === 'sandbox') return sandboxGateway(db);
-  const { creds } = await loadCredentials(db, tenantId, provider);
+  const { creds } = await loadCredentials(db, tenantId, provider, { cached: opts.cachedCredentials });
   if (!creds.secretKey) throw new GatewayRejected(provider, 'not_configured', `no ${provider} credentials for this tenant or server`);
   return provider === 'stripe' ? stripeGateway(creds) : tossGateway(creds);
 }

@@ -67,6 +67,9 @@ async function paymentsNamed(tx: Tx, tenantId: string, list: Receipt[]) {
 
 async function applyChunk(tx: Tx, ctx: Ctx, list: Receipt[]): Promise<Written[]> {
   const known = await paymentsNamed(tx, ctx.tenantId, list);
+  // By id and by provider + reference: a chunk of 500 looked each event up in the whole list before.
+  const byId = new Map(known.map((x) => [x.id, x]));
+  const byRef = new Map(known.filter((x) => x.providerRef).map((x) => [`${x.provider}\u0000${x.providerRef}`, x]));
   const settled = new Set<string>();
   const out: Written[] = [];
   for (const r of list) {
@@ -76,7 +79,8 @@ async function applyChunk(tx: Tx, ctx: Ctx, list: Receipt[]): Promise<Written[]>
     if (e.type === 'other') quick = { outcome: 'ignored', detail: `event type ${e.providerType} is not used` };
     else if (e.type === 'payment') {
       const byOrder = e.orderId && UUID.test(e.orderId) ? e.orderId : null;
-      p = known.find((x) => x.provider === r.provider && ((byOrder && x.id === byOrder) || (e.ref && x.providerRef === e.ref)));
+      const mine = byOrder ? byId.get(byOrder) : undefined;
+      p = (mine && mine.provider === r.provider ? mine : undefined) ?? (e.ref ? byRef.get(`${r.provider}\u0000${e.ref}`) : undefined);
       if (!byOrder && !e.ref) quick = { outcome: 'ignored', detail: 'names no payment' };
       else if (!p) quick = { outcome: 'ignored', detail: 'no such payment' };
       // A payment only ever leaves `pending`, so what was read without a lock is final.
