@@ -1,6 +1,6 @@
 /**
- * payment_facts, payment_allocation_facts and late_payer_facts are append-only delta rows
- * (server/db/schema/payment-facts.ts): each writing statement's trigger inserts what it adds and
+ * payment_facts, payment_allocation_facts, late_payer_facts and promotion_facts are append-only
+ * delta rows (server/db/schema/payment-facts.ts): each writing statement's trigger inserts what it adds and
  * never updates a row, so writers never wait for each other. Readers sum the rows; this nightly job
  * folds a tenant's rows into one per key, the way `receivable-facts-compact.ts` does and for the
  * same reasons it is safe while writers run: one statement per table, the DELETE takes only rows
@@ -19,6 +19,7 @@ const TABLES: [string, string[], string[]][] = [
   ['payment_facts', ['day', 'hour', 'method', 'currency', 'status', 'decline_code'], ['n', 'amount']],
   ['payment_allocation_facts', ['month', 'method', 'currency', 'customer_type', 'bucket'], ['n', 'on_time', 'late']],
   ['late_payer_facts', ['month', 'currency', 'bill_to'], ['late', 'days_late']],
+  ['promotion_facts', ['rule', 'month', 'currency', 'customer_id'], ['invoices', 'lines', 'amount']],
 ];
 
 function fold(table: string, keys: string[], sums: string[], tenantId: string): SQL {
@@ -33,7 +34,7 @@ function fold(table: string, keys: string[], sums: string[], tenantId: string): 
     select (select count(*) from gone)::int as before, (select count(*) from kept)::int as after`;
 }
 
-/** Folds the tenant's payment fact rows; returns how many rows there were and are, over the three tables. */
+/** Folds the tenant's payment and promotion fact rows; returns how many rows there were and are, over the four tables. */
 export async function compactPaymentFacts(db: DbOrTx, tenantId: string): Promise<{ before: number; after: number }> {
   let before = 0, after = 0;
   for (const [table, keys, sums] of TABLES) {

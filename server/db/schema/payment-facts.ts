@@ -56,3 +56,25 @@ export const latePayerFacts = pgTable('late_payer_facts', {
   late: integer('late').notNull(),
   daysLate: integer('days_late').notNull(),
 }, (t) => [index('late_payer_facts_tenant_month_idx').on(t.tenantId, t.month, t.currency, t.billTo, t.late, t.daysLate)]);
+
+/**
+ * Promotion ROI (server/analytics/README.md "Promotion ROI"): discount lines naming a rule on
+ * issued invoices, per rule, period month (the invoice's period start) and currency. Two kinds of
+ * row, both deltas: `customerId` null carries the invoices (1 per invoice with a line of the rule)
+ * and the amount given away (Σ |line amount|); a row per customer of a line (the line's
+ * `customerId`, else the invoice's customer) carries how many of its lines there were, so that the
+ * customers who redeemed can be counted without reading the lines. Kept by a trigger on invoices
+ * (migration `promotion_facts`).
+ */
+export const promotionFacts = pgTable('promotion_facts', {
+  tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+  rule: text('rule').notNull(),
+  /** First day of the invoice's period month. */
+  month: date('month').notNull(),
+  currency: text('currency').notNull(),
+  /** Text, as the line stores it (a customer id); null on the per-invoice row. */
+  customerId: text('customer_id'),
+  invoices: integer('invoices').notNull(),
+  lines: integer('lines').notNull(),
+  amount: numeric('amount', { precision: 40, scale: 15 }).notNull(),
+}, (t) => [index('promotion_facts_tenant_month_idx').on(t.tenantId, t.month)]);
