@@ -7,7 +7,6 @@
  */
 import { sql } from 'drizzle-orm';
 import { q, type Ctx } from '../lib/context';
-import { invalid } from '../lib/errors';
 import { nextMonth, type AnalyticsFilter, type MonthRange } from './filters';
 
 type Rows = Record<string, string | number | null>[];
@@ -16,7 +15,7 @@ export const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unkn
 export interface PatternRows { mix: Rows; outcome: Rows; declines: Rows; daysToPay: Rows; timeliness: Rows[number] | undefined; latePayers: Rows; heatmap: Rows }
 
 export async function patternRowsFromFacts(ctx: Ctx, query: AnalyticsFilter, r: MonthRange): Promise<PatternRows> {
-  if (query.customerType || query.segment) throw invalid([{ path: 'query.customerType', message: 'payment facts are not kept per customer attribute' }]);
+  if (query.customerType || query.segment) throw new Error('payment facts are not kept per customer attribute (read the raw tables)');
   const db = q(ctx);
   const t = ctx.tenantId;
   const end = nextMonth(r.to);

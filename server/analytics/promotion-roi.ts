@@ -13,7 +13,6 @@ import type { RuleDoc } from '../rating/types';
 import { monthRange, nextMonth, type AnalyticsFilter } from './filters';
 import { ISSUED } from './receivables';
 import { ratio } from './mrr-report';
-import { invalid } from '../lib/errors';
 
 const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Record<string, string | number | boolean | null>[];
 
@@ -29,7 +28,7 @@ export async function promotionRoiFrom(ctx: Ctx, query: AnalyticsFilter, source:
   const issued = sql`i.tenant_id = ${ctx.tenantId} and i.status in ${ISSUED} and i.period_start >= ${r.start}::date and i.period_start < ${nextMonth(r.to)}::date ${f}`;
   const lines = sql`from invoices i cross join lateral jsonb_array_elements(i.lines) l
     where ${issued} and l->>'kind' = 'discount' and l->>'rule' is not null`;
-  if (source === 'facts' && (query.customerType || query.segment)) throw invalid([{ path: 'query.customerType', message: 'promotion facts are not kept per customer attribute' }]);
+  if (source === 'facts' && (query.customerType || query.segment)) throw new Error('promotion facts are not kept per customer attribute (read the raw tables)');
   // facts: per rule, month and currency; customers are the per-customer rows whose lines did not sum to nothing
   const facts = sql`(select rule, month, currency, customer_id, sum(invoices) as invoices, sum(lines) as lines, sum(amount) as amount
     from promotion_facts where tenant_id = ${ctx.tenantId} and month >= ${r.start}::date and month < ${nextMonth(r.to)}::date

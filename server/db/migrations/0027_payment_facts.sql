@@ -229,3 +229,11 @@ INSERT INTO late_payer_facts (tenant_id, month, currency, bill_to, late, days_la
       SELECT a.tenant_id, date_trunc('month', p.received_on)::date, p.currency, i.bill_to, 1, 1 * (p.received_on - i.due_date)
       FROM payment_allocations a JOIN payments p ON p.id = a.payment_id AND p.tenant_id = a.tenant_id JOIN invoices i ON i.id = a.invoice_id AND i.tenant_id = a.tenant_id LEFT JOIN customers c ON c.id = i.customer_id WHERE p.received_on > i.due_date AND true
     ) x(t, m, c, b, l, d) GROUP BY t, m, c, b HAVING sum(l) <> 0 OR sum(d) <> 0;
+
+--> statement-breakpoint
+-- statistics for the planner right away (the backfill filled them in one go)
+ANALYZE payment_facts;
+--> statement-breakpoint
+ANALYZE payment_allocation_facts;
+--> statement-breakpoint
+ANALYZE late_payer_facts;

@@ -79,3 +79,6 @@ INSERT INTO promotion_facts (tenant_id, rule, month, currency, customer_id, invo
       FROM invoices x CROSS JOIN LATERAL jsonb_array_elements(x.lines) l
       WHERE x.status IN ('finalized','partially_paid','paid','payment_failed') AND l->>'kind' = 'discount' AND l->>'rule' IS NOT NULL AND true GROUP BY x.tenant_id, 2, 3, 4, 5
     ) d(t, r, m, c, cid, inv, ln, amt) GROUP BY t, r, m, c, cid HAVING sum(inv) <> 0 OR sum(ln) <> 0 OR sum(amt) <> 0;
+
+--> statement-breakpoint
+ANALYZE promotion_facts;
