@@ -8,6 +8,7 @@
 import postgres from 'postgres';
 import type { Ctx } from '../../../server/lib/context';
 import { paymentPatternsFrom } from '../../../server/analytics/payment-patterns';
+import { promotionRoiFrom } from '../../../server/analytics/promotion-roi';
 import { backendCpu, cpuDelta, processCpuMs } from './cpu';
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
@@ -47,5 +48,22 @@ export async function checkPaymentPatterns(ctx: Ctx, dbUrl: string | null, runs:
   cells++;
   if (JSON.stringify(f.timeliness) !== JSON.stringify(r.timeliness)) { bad++; console.log(`MISMATCH payment patterns timeliness: facts ${JSON.stringify(f.timeliness)}, raw ${JSON.stringify(r.timeliness)}`); }
   console.log(`payment patterns: facts vs raw, ${bad} mismatches in ${cells} cells (${f.methodMix.length} month × method × currency, ${f.daysToPay.length} days-to-pay buckets, ${f.heatmap.length} heatmap cells, ${f.months.length} months)`);
+  return bad;
+}
+
+/** Promotions: facts against the raw lines, timed with CPU; mismatching rows of givenAway and comparison. */
+export async function checkPromotions(ctx: Ctx, dbUrl: string | null, runs: number, maxMs: number): Promise<number> {
+  const facts = await timeWithCpu('promotions from facts (the endpoint)', dbUrl, runs, maxMs, () => promotionRoiFrom(ctx, {}, 'facts'));
+  const raw = await timeWithCpu('naive SQL: promotions from invoice lines', dbUrl, runs, maxMs, () => promotionRoiFrom(ctx, {}, 'raw'));
+  console.log(`promotions: raw ÷ facts p50 ${(raw.p50 / facts.p50).toFixed(1)}×, p95 ${(raw.p95 / facts.p95).toFixed(1)}×`);
+  const [f, r] = [await promotionRoiFrom(ctx, {}, 'facts'), await promotionRoiFrom(ctx, {}, 'raw')];
+  let bad = 0;
+  for (const part of ['givenAway', 'comparison'] as const) {
+    const a = f[part] as unknown[], b = r[part] as unknown[];
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      if (JSON.stringify(a[i]) !== JSON.stringify(b[i])) { bad++; if (bad <= 10) console.log(`MISMATCH promotions ${part}[${i}]: facts ${JSON.stringify(a[i])}, raw ${JSON.stringify(b[i])}`); }
+    }
+  }
+  console.log(`promotions: facts vs raw, ${bad} mismatches in ${f.givenAway.length} rule × month × currency rows and ${f.comparison.length} comparisons (${f.months.length} months)`);
   return bad;
 }
