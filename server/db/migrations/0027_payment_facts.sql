@@ -63,7 +63,7 @@ BEGIN
       FROM old_rows p JOIN tenants t ON t.id = p.tenant_id WHERE true
     ) x(t, d, h, m, c, s, dc, n, a) GROUP BY t, d, h, m, c, s, dc HAVING sum(n) <> 0 OR sum(a) <> 0;
   ELSE
-    IF EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.tenant_id, o.received_on, o.created_at, o.method, o.currency, o.status, o.decline_code, o.amount) IS DISTINCT FROM (n.tenant_id, n.received_on, n.created_at, n.method, n.currency, n.status, n.decline_code, n.amount)) THEN
+    IF (SELECT count(*) FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.tenant_id, o.received_on, o.created_at, o.method, o.currency, o.status, o.decline_code, o.amount) IS DISTINCT FROM (n.tenant_id, n.received_on, n.created_at, n.method, n.currency, n.status, n.decline_code, n.amount)) > 0 THEN
     INSERT INTO payment_facts (tenant_id, day, hour, method, currency, status, decline_code, n, amount)
     SELECT t, d, h, m, c, s, dc, sum(n), sum(a) FROM (
       SELECT p.tenant_id, p.received_on, extract(hour from p.created_at at time zone t.timezone)::smallint, p.method, p.currency, p.status, p.decline_code, -1, -1 * p.amount
@@ -73,7 +73,7 @@ BEGIN
       FROM new_rows p JOIN tenants t ON t.id = p.tenant_id WHERE p.id IN (SELECT o.id FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.tenant_id, o.received_on, o.created_at, o.method, o.currency, o.status, o.decline_code, o.amount) IS DISTINCT FROM (n.tenant_id, n.received_on, n.created_at, n.method, n.currency, n.status, n.decline_code, n.amount))
     ) x(t, d, h, m, c, s, dc, n, a) GROUP BY t, d, h, m, c, s, dc HAVING sum(n) <> 0 OR sum(a) <> 0;
     END IF;
-    IF EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.tenant_id, o.received_on, o.method, o.currency) IS DISTINCT FROM (n.tenant_id, n.received_on, n.method, n.currency)) THEN
+    IF (SELECT count(*) FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.tenant_id, o.received_on, o.method, o.currency) IS DISTINCT FROM (n.tenant_id, n.received_on, n.method, n.currency)) > 0 THEN
     INSERT INTO payment_allocation_facts (tenant_id, month, method, currency, customer_type, bucket, n, on_time, late)
     SELECT t, m, me, c, ct, b, sum(n), sum(o), sum(l) FROM (
       SELECT a.tenant_id, date_trunc('month', p.received_on)::date, p.method, p.currency, coalesce(c.type, 'unknown'), CASE WHEN p.received_on - i.issue_date <= 7 THEN '0-7' WHEN p.received_on - i.issue_date <= 14 THEN '8-14' WHEN p.received_on - i.issue_date <= 30 THEN '15-30' WHEN p.received_on - i.issue_date <= 60 THEN '31-60' ELSE '60+' END, -1, -1 * (p.received_on <= i.due_date IS TRUE)::int, -1 * (p.received_on > i.due_date IS TRUE)::int
@@ -142,7 +142,7 @@ END $$;
 --> statement-breakpoint
 CREATE FUNCTION bw_payment_facts_invoices() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.tenant_id, o.issue_date, o.due_date, o.customer_id, o.bill_to) IS DISTINCT FROM (n.tenant_id, n.issue_date, n.due_date, n.customer_id, n.bill_to)) THEN
+  IF (SELECT count(*) FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.tenant_id, o.issue_date, o.due_date, o.customer_id, o.bill_to) IS DISTINCT FROM (n.tenant_id, n.issue_date, n.due_date, n.customer_id, n.bill_to)) > 0 THEN
     INSERT INTO payment_allocation_facts (tenant_id, month, method, currency, customer_type, bucket, n, on_time, late)
     SELECT t, m, me, c, ct, b, sum(n), sum(o), sum(l) FROM (
       SELECT a.tenant_id, date_trunc('month', p.received_on)::date, p.method, p.currency, coalesce(c.type, 'unknown'), CASE WHEN p.received_on - i.issue_date <= 7 THEN '0-7' WHEN p.received_on - i.issue_date <= 14 THEN '8-14' WHEN p.received_on - i.issue_date <= 30 THEN '15-30' WHEN p.received_on - i.issue_date <= 60 THEN '31-60' ELSE '60+' END, -1, -1 * (p.received_on <= i.due_date IS TRUE)::int, -1 * (p.received_on > i.due_date IS TRUE)::int
@@ -165,7 +165,7 @@ END $$;
 --> statement-breakpoint
 CREATE FUNCTION bw_payment_facts_customers() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.type) IS DISTINCT FROM (n.type)) THEN
+  IF (SELECT count(*) FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.type) IS DISTINCT FROM (n.type)) > 0 THEN
     INSERT INTO payment_allocation_facts (tenant_id, month, method, currency, customer_type, bucket, n, on_time, late)
     SELECT t, m, me, c, ct, b, sum(n), sum(o), sum(l) FROM (
       SELECT a.tenant_id, date_trunc('month', p.received_on)::date, p.method, p.currency, coalesce(c.type, 'unknown'), CASE WHEN p.received_on - i.issue_date <= 7 THEN '0-7' WHEN p.received_on - i.issue_date <= 14 THEN '8-14' WHEN p.received_on - i.issue_date <= 30 THEN '15-30' WHEN p.received_on - i.issue_date <= 60 THEN '31-60' ELSE '60+' END, -1, -1 * (p.received_on <= i.due_date IS TRUE)::int, -1 * (p.received_on > i.due_date IS TRUE)::int
@@ -180,7 +180,7 @@ END $$;
 --> statement-breakpoint
 CREATE FUNCTION bw_payment_facts_tenants() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.timezone) IS DISTINCT FROM (n.timezone)) THEN
+  IF (SELECT count(*) FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.timezone) IS DISTINCT FROM (n.timezone)) > 0 THEN
     INSERT INTO payment_facts (tenant_id, day, hour, method, currency, status, decline_code, n, amount)
     SELECT t, d, h, m, c, s, dc, sum(n), sum(a) FROM (
       SELECT p.tenant_id, p.received_on, extract(hour from p.created_at at time zone t.timezone)::smallint, p.method, p.currency, p.status, p.decline_code, -1, -1 * p.amount

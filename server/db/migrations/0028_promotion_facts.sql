@@ -39,7 +39,7 @@ BEGIN
       FROM old_rows x CROSS JOIN LATERAL jsonb_array_elements(x.lines) l
       WHERE x.status IN ('finalized','partially_paid','paid','payment_failed') AND l->>'kind' = 'discount' AND l->>'rule' IS NOT NULL AND true GROUP BY x.tenant_id, 2, 3, 4, 5
     ) d(t, r, m, c, cid, inv, ln, amt) GROUP BY t, r, m, c, cid HAVING sum(inv) <> 0 OR sum(ln) <> 0 OR sum(amt) <> 0;
-  ELSIF EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.tenant_id, o.status IN ('finalized','partially_paid','paid','payment_failed'), o.period_start, o.currency, o.customer_id, o.lines) IS DISTINCT FROM (n.tenant_id, n.status IN ('finalized','partially_paid','paid','payment_failed'), n.period_start, n.currency, n.customer_id, n.lines)) THEN
+  ELSIF (SELECT count(*) FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (o.tenant_id, o.status IN ('finalized','partially_paid','paid','payment_failed'), o.period_start, o.currency, o.customer_id, o.lines) IS DISTINCT FROM (n.tenant_id, n.status IN ('finalized','partially_paid','paid','payment_failed'), n.period_start, n.currency, n.customer_id, n.lines)) > 0 THEN
     INSERT INTO promotion_facts (tenant_id, rule, month, currency, customer_id, invoices, lines, amount)
     SELECT t, r, m, c, cid, sum(inv), sum(ln), sum(amt) FROM (
       SELECT x.tenant_id, l->>'rule', date_trunc('month', x.period_start)::date, x.currency, NULL::text, -1, 0, -1 * sum(abs((l->>'amount')::numeric))
