@@ -18,6 +18,7 @@ import { registerBankImportJobs } from './payments/deposits/import-job';
 import { registerWebhookInboxJobs } from './payments/webhooks/apply-inbox';
 import { registerAnalyticsJobs } from './analytics/receivable-facts-compact';
 import { registerWeeklySummaryJobs } from './analytics/weekly-summary';
+import { registerPaymentFactsJobs } from './analytics/payment-facts-compact';
 
 export function registerJobKinds() {
   registerBillingJobs();
@@ -36,6 +37,7 @@ export function registerJobKinds() {
   registerWebhookInboxJobs();
   registerAnalyticsJobs();
   registerWeeklySummaryJobs();
+  registerPaymentFactsJobs();
 }
 
 const EXPIRE_GRANTS_JOB_SCHEDULE = { kind: EXPIRE_GRANTS_JOB, everyDay: { at: '00:05' }, perTenant: true } as const;

@@ -16,8 +16,8 @@ import { ratio } from './mrr-report';
 
 const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Record<string, string | number | boolean | null>[];
 
-export async function promotionRoi({ ctx, query }: { ctx: Ctx; query: AnalyticsFilter }) {
-  assertPermission(ctx, 'analytics:read');
+/** The endpoint's answer from the facts (promotion_facts, kept by a trigger on invoices) or the raw lines. */
+export async function promotionRoiFrom(ctx: Ctx, query: AnalyticsFilter, source: 'facts' | 'raw') {
   const r = await monthRange(ctx, query);
   const db = q(ctx);
   const f = sql.join([
@@ -28,13 +28,25 @@ export async function promotionRoi({ ctx, query }: { ctx: Ctx; query: AnalyticsF
   const issued = sql`i.tenant_id = ${ctx.tenantId} and i.status in ${ISSUED} and i.period_start >= ${r.start}::date and i.period_start < ${nextMonth(r.to)}::date ${f}`;
   const lines = sql`from invoices i cross join lateral jsonb_array_elements(i.lines) l
     where ${issued} and l->>'kind' = 'discount' and l->>'rule' is not null`;
-  const given = rowsOf(await db.execute(sql`
+  if (source === 'facts' && (query.customerType || query.segment)) throw new Error('promotion facts are not kept per customer attribute (read the raw tables)');
+  // facts: per rule, month and currency; customers are the per-customer rows whose lines did not sum to nothing
+  const facts = sql`(select rule, month, currency, customer_id, sum(invoices) as invoices, sum(lines) as lines, sum(amount) as amount
+    from promotion_facts where tenant_id = ${ctx.tenantId} and month >= ${r.start}::date and month < ${nextMonth(r.to)}::date
+    ${query.currency ? sql`and currency = ${query.currency}` : sql``} group by 1, 2, 3, 4) k`;
+  const given = rowsOf(await db.execute(source === 'facts' ? sql`
+    select rule, to_char(month, 'YYYY-MM') as month, currency, sum(amount)::text as amount, sum(invoices)::int as invoices,
+      (count(customer_id) filter (where lines > 0))::int as customers
+    from ${facts} group by 1, 2, 3 having sum(invoices) > 0 order by 1, 2, 3` : sql`
     select l->>'rule' as rule, to_char(i.period_start, 'YYYY-MM') as month, i.currency,
       sum(abs((l->>'amount')::numeric))::text as amount, count(distinct i.id)::int as invoices,
       count(distinct coalesce(l->>'customerId', i.customer_id::text))::int as customers
     ${lines} group by 1, 2, 3 order by 1, 2, 3`));
-  const cohorts = rowsOf(await db.execute(sql`
-    with used as (select distinct l->>'rule' as rule, coalesce(l->>'customerId', i.customer_id::text) as cid ${lines}),
+  const used = source === 'facts'
+    ? sql`select distinct rule, customer_id as cid from ${facts} where customer_id is not null and lines > 0`
+    : sql`select distinct l->>'rule' as rule, coalesce(l->>'customerId', i.customer_id::text) as cid ${lines}`;
+  // no rule given away in the range: nothing to compare (the raw path still computes it, as it always did)
+  const cohorts = source === 'facts' && given.length === 0 ? [] : rowsOf(await db.execute(sql`
+    with used as (${used}),
     rev as (select i.customer_id::text as cid, i.currency, sum(i.total) as total from invoices i where ${issued} and i.customer_id is not null group by 1, 2),
     live as (select customer_id::text as cid from mrr_movements where tenant_id = ${ctx.tenantId} and date <= ${r.today}::date group by 1 having sum(amount) > 0)
     select u.rule, rev.currency, exists (select 1 from used x where x.rule = u.rule and x.cid = rev.cid) as used,
@@ -58,4 +70,9 @@ export async function promotionRoi({ ctx, query }: { ctx: Ctx; query: AnalyticsF
       return { ...ruleOf(rule), currency: cur, users: group(true, rule, cur), nonUsers: group(false, rule, cur) };
     }),
   };
+}
+
+export async function promotionRoi({ ctx, query }: { ctx: Ctx; query: AnalyticsFilter }) {
+  assertPermission(ctx, 'analytics:read');
+  return promotionRoiFrom(ctx, query, query.customerType || query.segment ? 'raw' : 'facts');
 }

@@ -36,6 +36,7 @@ import { rebuildMrrMovements } from '../../server/analytics/movements';
 import { monthlyFromFacts, monthlyFromRaw } from '../../server/analytics/receivables';
 import { monthRange } from '../../server/analytics/filters';
 import { liveKpis } from '../../server/analytics/live';
+import { checkPaymentPatterns, checkPromotions } from './support/payment-patterns-check';
 
 const KEY = 'bw_live_bench_analytics_key_00000000';
 const N = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
@@ -180,6 +181,11 @@ async function main() {
     for (const p of ['mrr', 'cohorts', 'receivables', 'payment-patterns', 'promotions', 'reporting', 'revenue-mix', 'retry-recovery', 'dashboard']) await time(`GET /analytics/${p}`, () => get(`/api/v1/analytics/${p}`));
     const kctx = systemCtx(handle.db, tenantId, PERMISSION_CODES);
     await time('live KPIs (the stream\'s snapshot)', () => liveKpis(kctx));
+    // payment patterns: facts vs raw, timed with CPU, and compared cell by cell (support/payment-patterns-check.ts)
+    const u = process.env.DATABASE_URL ? new URL(process.env.DATABASE_URL) : null;
+    if (u) u.pathname = `/${name.match(/\((bw_bench_analytics_[0-9a-f]+)/)?.[1]}`;
+    if (!only || only.some((o) => 'payment-patterns'.includes(o))) { if (await checkPaymentPatterns(kctx, u?.toString() ?? null, RUNS, maxMs)) process.exitCode = 1; }
+    if (!only || only.some((o) => 'promotions'.includes(o))) { if (await checkPromotions(kctx, u?.toString() ?? null, RUNS, maxMs)) process.exitCode = 1; }
     if (only) return;
     await time('naive SQL: month-end MRR from phases', () => handle.db.execute(naiveMrr(tenantId, mrr.months)));
     const ctx = systemCtx(handle.db, tenantId, PERMISSION_CODES);
