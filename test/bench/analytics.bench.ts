@@ -12,6 +12,7 @@
  *   BENCH_KEEP=1     keep the database afterwards (to EXPLAIN ANALYZE by hand); its name is printed
  *   BENCH_LOAD_ONLY=1 load only (with BENCH_KEEP=1: a database to time later)
  *   BENCH_ONLY=a,b   time only the endpoints whose label contains one of these (no naive SQL, no exactness checks)
+ *   BENCH_SKIP=a,b   leave out the endpoints whose label contains one of these (naive SQL and checks still run)
  *   BENCH_REUSE=name time the endpoints on a database kept by an earlier run (no load): the full
  *                    size takes many minutes to load, the timings seconds
  *
@@ -170,6 +171,7 @@ async function main() {
     // (at least 3 requests): 20 requests of a 30-s endpoint would take the whole session
     const maxMs = Number(process.env.BENCH_MAX_S ?? 60) * 1000;
     const only = process.env.BENCH_ONLY?.split(',').filter(Boolean); // e.g. BENCH_ONLY=live,mrr: re-time a few after a change (no naive, no checks)
+    const skip = process.env.BENCH_SKIP?.split(',').filter(Boolean); // e.g. BENCH_SKIP=payment-patterns: leave slow endpoints out, keep the naive SQL and the checks
     // CPU per request next to wall time (the machine is shared): node's own, and the PostgreSQL
     // backends' of this database (utime + stime from /proc, when the server is on this machine)
     const pgCpu = async () => {
@@ -181,6 +183,7 @@ async function main() {
     };
     const time = async (label: string, fn: () => Promise<unknown>) => {
       if (only && !only.some((o) => label.includes(o))) return;
+      if (skip?.some((o) => label.includes(o))) return;
       const ms: number[] = [];
       const began = performance.now();
       const [cpu0, pg0] = [process.cpuUsage(), await pgCpu()];

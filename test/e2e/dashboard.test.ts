@@ -43,7 +43,7 @@ describe.skipIf(!hasChromium)('statistics: executive dashboard (headless Chromiu
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ healthTimeoutMs: 480_000 }); // a loaded machine (8 sessions on 2 cores) took over 240 s
     // Billing history: two KRW customers without a group subscribe from last month's first day.
     const api = await adminApi(h.baseUrl);
     const start = monthStart(-1);
