@@ -1,7 +1,8 @@
 /**
  * A/R aging (README.md "Billed vs collected"): open invoices on a date by days past their due
- * date, per currency. Bucketed in SQL over the open invoices only (partial index
- * `invoices_open_due_idx`); just the first 500 are read out for the drill-down list.
+ * date, per currency. Summed from `open_receivable_facts` (kept by a trigger on invoices), or with a
+ * customer filter bucketed in SQL over the open invoices (partial index `invoices_open_due_idx`);
+ * just the first 500 invoices are read out for the drill-down list.
  */
 import { sql } from 'drizzle-orm';
 import { q, type Ctx } from '../lib/context';
@@ -36,12 +37,17 @@ export function customerFilter(f: AnalyticsFilter, alias: string) {
 }
 
 /** Open invoices on `asOf` by days past due, per currency; `invoices` lists the first 500 (by due date) for drill-down. */
-export async function aging(ctx: Ctx, f: AnalyticsFilter, asOf: string) {
+export async function aging(ctx: Ctx, f: AnalyticsFilter, asOf: string, source: 'facts' | 'raw' = f.customerType || f.segment ? 'raw' : 'facts') {
   const open = sql`from invoices i where i.tenant_id = ${ctx.tenantId} and i.status in ('finalized','partially_paid','payment_failed')
       and i.amount_due > i.amount_paid and i.issue_date <= ${asOf}::date ${customerFilter(f, 'i')}`;
   const db = q(ctx);
-  const sums = rowsOf(await db.execute(sql`
-    select i.currency, ${bucketSql(sql`(${asOf}::date - i.due_date)`)} as bucket, sum(i.amount_due - i.amount_paid)::text as amount, count(*)::int as n
+  // the sums per bucket: from open_receivable_facts (a few rows per issue and due date) unless a customer
+  // filter applies, then from the open invoices themselves (the reference the facts are tested against)
+  const sums = rowsOf(await db.execute(source === 'facts'
+    ? sql`select f.currency, ${bucketSql(sql`(${asOf}::date - f.due_date)`)} as bucket, sum(f.open)::text as amount, sum(f.invoices)::int as n
+      from open_receivable_facts f where f.tenant_id = ${ctx.tenantId} and f.issue_date <= ${asOf}::date ${f.currency ? sql`and f.currency = ${f.currency}` : sql``}
+      group by 1, 2 having sum(f.invoices) <> 0`
+    : sql`select i.currency, ${bucketSql(sql`(${asOf}::date - i.due_date)`)} as bucket, sum(i.amount_due - i.amount_paid)::text as amount, count(*)::int as n
     ${open} group by 1, 2`));
   const list = rowsOf(await db.execute(sql`
     select i.id, i.number, i.customer_id as "customerId", i.bill_to as "billTo", i.currency, i.due_date::text as "dueDate",

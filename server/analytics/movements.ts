@@ -98,10 +98,16 @@ async function writeMovements(db: DbOrTx, tenantId: string, bySegments: Map<stri
   if (!ids.length) return 0;
   // in chunks: one IN list of a whole tenant (100,000 customers) passes PostgreSQL's 65,535 parameters
   for (let i = 0; i < ids.length; i += 1000) await db.delete(mrrMovements).where(and(eq(mrrMovements.tenantId, tenantId), inArray(mrrMovements.customerId, ids.slice(i, i + 1000))));
-  const rows = [...bySegments].flatMap(([customerId, segs]) => deriveMovements(segs).map((m) => ({
-    tenantId, customerId, currency: m.currency, date: m.date, kind: m.kind,
-    amount: m.amount.toString(), mrrBefore: m.mrrBefore.toString(), mrrAfter: m.mrrAfter.toString(), planCode: m.planCode,
-  })));
+  const rows = [...bySegments].flatMap(([customerId, segs]) => {
+    const moves = deriveMovements(segs);
+    // the cohort (mrr_facts): the month of the customer's first `new` in the currency, which is its first movement there
+    const cohort = new Map<string, string>();
+    for (const m of moves) if (!cohort.has(m.currency)) cohort.set(m.currency, `${m.date.slice(0, 7)}-01`);
+    return moves.map((m) => ({
+      tenantId, customerId, currency: m.currency, date: m.date, kind: m.kind, cohortMonth: cohort.get(m.currency)!,
+      amount: m.amount.toString(), mrrBefore: m.mrrBefore.toString(), mrrAfter: m.mrrAfter.toString(), planCode: m.planCode,
+    }));
+  });
   for (let i = 0; i < rows.length; i += 1000) await db.insert(mrrMovements).values(rows.slice(i, i + 1000));
   return rows.length;
 }

@@ -44,15 +44,39 @@ function movementsOf(ctx: Ctx, f: AnalyticsFilter, before: string): SQL {
     where m.tenant_id = ${ctx.tenantId} and m.date < ${before}::date ${f.currency ? sql`and m.currency = ${f.currency}` : sql``} ${cust})`;
 }
 
-/** Net customers a movement adds: +1 when MRR starts (new, reactivation), −1 when it ends (churn). */
-const LOGO_DELTA = sql`(count(*) filter (where m.kind in ('new', 'reactivation')) - count(*) filter (where m.kind = 'churn'))::int`;
+/**
+ * The movements of the filter before `before`, summed per month, currency, cohort and kind:
+ * s(month date, currency, cohort date, kind, amount, n). Without a customer filter from
+ * `mrr_facts` (kept by triggers, README.md "Speed"): the whole months before `before`'s month
+ * from the facts, the days of its own month up to `before` from the movements (the facts also hold
+ * future-dated movements of that month). With a customer-type or segment filter from the
+ * movements, the cohort worked out from them (the first `new` before `before`): the reference
+ * the facts are tested against.
+ */
+export function movementSums(ctx: Ctx, f: AnalyticsFilter, before: string, source: 'facts' | 'raw' = f.customerType || f.segment ? 'raw' : 'facts'): SQL {
+  const cur = f.currency ? sql`and currency = ${f.currency}` : sql``;
+  if (source === 'raw') {
+    return sql`(with m as ${movementsOf(ctx, f, before)},
+      s as (select customer_id, currency, date_trunc('month', min(date))::date as cohort from m where kind = 'new' group by 1, 2)
+      select date_trunc('month', m.date)::date as month, m.currency, s.cohort, m.kind, sum(m.amount) as amount, count(*)::int as n
+      from m join s on s.customer_id = m.customer_id and s.currency = m.currency group by 1, 2, 3, 4)`;
+  }
+  const tail = `${before.slice(0, 7)}-01`;
+  return sql`(select month, currency, cohort_month as cohort, kind, sum(amount) as amount, sum(movements)::int as n
+      from mrr_facts where tenant_id = ${ctx.tenantId} and month < ${tail}::date ${cur}
+      group by 1, 2, 3, 4 having sum(movements) <> 0
+    union all
+    select date_trunc('month', date)::date, currency, cohort_month, kind, sum(amount), count(*)::int
+      from mrr_movements where tenant_id = ${ctx.tenantId} and date >= ${tail}::date and date < ${before}::date ${cur}
+      group by 1, 2, 3, 4)`;
+}
 
 /** Month by month within the range: start, the five movements (sums and counts), end. */
-export async function monthsFromSql(ctx: Ctx, f: AnalyticsFilter, r: MonthRange): Promise<Month[]> {
+export async function monthsFromSql(ctx: Ctx, f: AnalyticsFilter, r: MonthRange, source?: 'facts' | 'raw'): Promise<Month[]> {
   const rows = rowsOf(await q(ctx).execute(sql`
-    select case when m.date < ${r.start}::date then '' else to_char(m.date, 'YYYY-MM') end as month, m.currency, m.kind,
-      sum(m.amount)::text as amount, count(*)::int as n
-    from ${movementsOf(ctx, f, r.end)} m group by 1, 2, 3`));
+    select case when s.month < ${r.start}::date then '' else to_char(s.month, 'YYYY-MM') end as month, s.currency, s.kind,
+      sum(s.amount)::text as amount, sum(s.n)::int as n
+    from ${movementSums(ctx, f, r.end, source)} s group by 1, 2, 3`));
   const state = new Map<string, { mrr: Decimal; customers: number }>(); // currency → running totals
   const by = new Map<string, { m: Record<MrrMovementKind, Decimal>; c: Record<MrrMovementKind, number> }>(); // month|currency
   for (const x of rows) {
@@ -93,13 +117,12 @@ export interface CohortCells {
 }
 
 /** Cohort (month of the first `new`) × month: sums of movements per month, accumulated here. */
-export async function cohortCellsFromSql(ctx: Ctx, f: AnalyticsFilter, r: MonthRange): Promise<CohortCells> {
+export async function cohortCellsFromSql(ctx: Ctx, f: AnalyticsFilter, r: MonthRange, source?: 'facts' | 'raw'): Promise<CohortCells> {
   const rows = rowsOf(await q(ctx).execute(sql`
-    with m as ${movementsOf(ctx, f, r.end)},
-    s as (select customer_id, currency, min(date) as d from m where kind = 'new' group by 1, 2)
-    select m.currency, to_char(s.d, 'YYYY-MM') as cohort, to_char(m.date, 'YYYY-MM') as month,
-      sum(m.amount)::text as amount, ${LOGO_DELTA} as n, (count(*) filter (where m.kind = 'new'))::int as signups
-    from m join s on s.customer_id = m.customer_id and s.currency = m.currency
+    select s.currency, to_char(s.cohort, 'YYYY-MM') as cohort, to_char(s.month, 'YYYY-MM') as month, sum(s.amount)::text as amount,
+      (coalesce(sum(s.n) filter (where s.kind in ('new', 'reactivation')), 0) - coalesce(sum(s.n) filter (where s.kind = 'churn'), 0))::int as n,
+      coalesce(sum(s.n) filter (where s.kind = 'new'), 0)::int as signups
+    from ${movementSums(ctx, f, r.end, source)} s
     group by 1, 2, 3 order by 1, 2, 3`));
   const size = new Map<string, number>();
   const cells = new Map<string, { customers: number; mrr: Decimal }>();

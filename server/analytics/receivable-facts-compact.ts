@@ -1,8 +1,9 @@
 /**
- * receivable_facts are append-only delta rows (README.md "Billed vs collected"): each writing
- * statement's trigger inserts what it adds per month and currency and never updates a row, so
- * writers of one tenant and month never wait for each other. Readers sum the rows; this job folds
- * a tenant's rows into one per month and currency every night so that the sums stay short.
+ * receivable_facts, mrr_facts and open_receivable_facts are append-only delta rows (README.md
+ * "Billed vs collected", "Speed"): each writing statement's trigger inserts what it adds per key
+ * (month and currency; …) and never updates a row, so writers of one tenant and month never wait
+ * for each other. Readers sum the rows; this job folds a tenant's rows into one per key every
+ * night so that the sums stay short.
  *
  * Safe while writers run (READ COMMITTED): the DELETE takes only rows committed before it began
  * (a writer's rows not yet committed stay, and are folded the next night), and the INSERT puts
@@ -17,17 +18,31 @@ import { registerSchedule } from '../jobs/schedules';
 export const COMPACT_FACTS_JOB = 'analytics.compact_receivable_facts';
 const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Record<string, unknown>[];
 
-/** Folds the tenant's fact rows; returns how many rows there were and are. */
+/** Folds the tenant's receivable_facts rows; returns how many rows there were and are. */
 export async function compactReceivableFacts(db: DbOrTx, tenantId: string): Promise<{ before: number; after: number }> {
+  return fold(db, tenantId, 'receivable_facts', ['month', 'currency'], ['billed', 'issued_count', 'collected', 'received_count', 'outstanding_delta']);
+}
+
+/** The same for mrr_facts and open_receivable_facts (server/db/schema/mrr-facts.ts). */
+export async function compactMrrAndOpenFacts(db: DbOrTx, tenantId: string) {
+  return {
+    mrr: await fold(db, tenantId, 'mrr_facts', ['month', 'currency', 'cohort_month', 'kind'], ['amount', 'movements']),
+    open: await fold(db, tenantId, 'open_receivable_facts', ['currency', 'issue_date', 'due_date'], ['open', 'invoices']),
+  };
+}
+
+/**
+ * One statement: delete the tenant's rows and insert their sums per key, dropping keys whose sums
+ * are all zero. `keys` and `sums` are column names written here, never input.
+ */
+async function fold(db: DbOrTx, tenantId: string, table: string, keys: string[], sums: string[]) {
+  const [k, v] = [keys.join(', '), sums.join(', ')];
   const [r] = rowsOf(await db.execute(sql`
-    with gone as (
-      delete from receivable_facts where tenant_id = ${tenantId}
-      returning month, currency, billed, issued_count, collected, received_count, outstanding_delta),
+    with gone as (delete from ${sql.raw(table)} where tenant_id = ${tenantId} returning ${sql.raw(`${k}, ${v}`)}),
     kept as (
-      insert into receivable_facts (tenant_id, month, currency, billed, issued_count, collected, received_count, outstanding_delta)
-      select ${tenantId}, month, currency, sum(billed), sum(issued_count), sum(collected), sum(received_count), sum(outstanding_delta)
-      from gone group by month, currency
-      having sum(billed) <> 0 or sum(issued_count) <> 0 or sum(collected) <> 0 or sum(received_count) <> 0 or sum(outstanding_delta) <> 0
+      insert into ${sql.raw(table)} (tenant_id, ${sql.raw(`${k}, ${v}`)})
+      select ${tenantId}, ${sql.raw(`${k}, ${sums.map((c) => `sum(${c})`).join(', ')}`)} from gone group by ${sql.raw(k)}
+      having ${sql.raw(sums.map((c) => `sum(${c}) <> 0`).join(' or '))}
       returning 1)
     select (select count(*) from gone)::int as before, (select count(*) from kept)::int as after`));
   return { before: Number(r.before), after: Number(r.after) };
@@ -38,6 +53,7 @@ async function run(job: Job, env: JobRunEnv) {
   await env.db.transaction(async (tx) => {
     await env.holdLease(tx);
     await compactReceivableFacts(tx, tenantId);
+    await compactMrrAndOpenFacts(tx, tenantId);
   });
 }
 

@@ -21,9 +21,11 @@ type Figure = (typeof REPORTING_FIGURES)[number];
 export async function reportingReport({ ctx, query }: { ctx: Ctx; query: AnalyticsFilter }) {
   assertPermission(ctx, 'analytics:read');
   const r = await monthRange(ctx, query);
-  const { currency: reporting, rounding } = await tenantSettings(q(ctx), ctx.tenantId);
-  const mrr = (await mrrReport({ ctx, query })).mrr;
-  const rec = query.customerType || query.segment ? await monthlyFromRaw(ctx, query, r) : await monthlyFromFacts(ctx, query, r);
+  // side by side: each waits for its own round trips
+  const [{ currency: reporting, rounding }, { mrr }, rec] = await Promise.all([
+    tenantSettings(q(ctx), ctx.tenantId), mrrReport({ ctx, query }),
+    query.customerType || query.segment ? monthlyFromRaw(ctx, query, r) : monthlyFromFacts(ctx, query, r),
+  ]);
   const currencies = [...new Set([...mrr.map((m) => m.currency), ...rec.currencies])].sort();
   const rateDay = (month: string) => { const last = addInterval(nextMonth(month), 'day', -1); return last < r.today ? last : r.today; };
   const find = await rateFinder(ctx, reporting, currencies, rateDay(r.to));

@@ -4,9 +4,10 @@
  * `analytics.weekly_summary` mails each of them the KPI figures of the week that ended (Monday to
  * Sunday) with a PDF (KPI table and an MRR chart of the last eight weeks), in the user's language.
  *
- * Once per user and week, under retries: a `weekly_summary_sends` row (primary key tenant, user,
- * week) is claimed before the message goes out and deleted again if the mail server refuses it,
- * so a retried job sends only to those it has not reached yet.
+ * Once per user and week, under retries and crashes: a `weekly_summary_sends` row (primary key
+ * tenant, user, week) is inserted, the message handed to the mail server and the row committed in
+ * one transaction, so a refused message or a dead worker leaves no row (the retry sends it) and a
+ * committed row is never sent again.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { tenants, users, weeklySummaryOptIns, weeklySummarySends } from '../db/schema';
@@ -19,12 +20,15 @@ import { recordAudit } from '../audit/record';
 import { PERMISSION_CODES } from '../access/permissions';
 import { permissionsOfUser } from '../access/principal';
 import { registerJobKind, type Job, type JobRunEnv } from '../jobs/registry';
+import { LeaseLostError } from '../jobs/queue';
 import { registerSchedule } from '../jobs/schedules';
 import { mailerFromEnv } from '../mail';
 import { liveKpis } from './live';
 import { renderWeeklySummaryPdf, sendWeeklySummaryEmail, type WeeklyFigures } from './weekly-summary-render';
 
 export const WEEKLY_SUMMARY_JOB = 'analytics.weekly_summary';
+/** Test seams around the SMTP hand-over (test/support/weekly-killer.ts dies at each). */
+export const weeklySummaryHooks: { beforeSend?: (to: string) => void; afterCommit?: (to: string) => void } = {};
 const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Record<string, string>[];
 
 function ownUser(ctx: Ctx): string {
@@ -110,17 +114,28 @@ async function run(job: Job, env: JobRunEnv) {
     for (const u of optedIn) {
       // a user who was deactivated or lost analytics:read since opting in gets nothing
       if (u.status !== 'active' || !(await permissionsOfUser(db, tenantId, u.id)).has('analytics:read')) continue;
-      const claimed = await db.insert(weeklySummarySends).values({ tenantId, userId: u.id, weekStart, sentTo: u.email })
-        .onConflictDoNothing().returning({ userId: weeklySummarySends.userId });
-      if (!claimed.length) continue; // sent by an earlier attempt
       const locale = (u.locale ?? tenant.locale) === 'ko' ? 'ko' : 'en';
       if (!pdfs.has(locale)) pdfs.set(locale, await renderWeeklySummaryPdf(figures, { locale, tenantName: tenant.name }));
       try {
-        const r = await sendWeeklySummaryEmail(mailer, { to: u.email, name: u.name, tenantName: tenant.name, figures, locale, pdf: pdfs.get(locale)! });
-        await db.update(weeklySummarySends).set({ messageId: r.messageId }).where(and(eq(weeklySummarySends.tenantId, tenantId), eq(weeklySummarySends.userId, u.id), eq(weeklySummarySends.weekStart, weekStart)));
+        // The claim, the SMTP hand-over and the record that it was sent are one transaction: a worker
+        // that dies before the mail server accepted the message leaves no claim (the retry sends it);
+        // one that dies after the commit leaves the row (the retry skips it). Only a death between
+        // the server's acceptance and the commit, a few milliseconds, can send twice. holdLease keeps
+        // the job ours (nobody can take it over) until the commit.
+        await db.transaction(async (tx) => {
+          await env.holdLease(tx);
+          const claimed = await tx.insert(weeklySummarySends).values({ tenantId, userId: u.id, weekStart, sentTo: u.email })
+            .onConflictDoNothing().returning({ userId: weeklySummarySends.userId });
+          if (!claimed.length) return; // sent by an earlier attempt
+          weeklySummaryHooks.beforeSend?.(u.email);
+          const r = await sendWeeklySummaryEmail(mailer, { to: u.email, name: u.name, tenantName: tenant.name, figures, locale, pdf: pdfs.get(locale)! });
+          await tx.update(weeklySummarySends).set({ messageId: r.messageId })
+            .where(and(eq(weeklySummarySends.tenantId, tenantId), eq(weeklySummarySends.userId, u.id), eq(weeklySummarySends.weekStart, weekStart)));
+        });
+        weeklySummaryHooks.afterCommit?.(u.email);
       } catch (err) {
-        // not sent: release the claim so that the retry sends it
-        await db.delete(weeklySummarySends).where(and(eq(weeklySummarySends.tenantId, tenantId), eq(weeklySummarySends.userId, u.id), eq(weeklySummarySends.weekStart, weekStart)));
+        if (err instanceof LeaseLostError) throw err; // another worker has the job now: stop here
+        // not accepted: the claim was rolled back with it, so the retry sends it
         failures.push(`${u.email}: ${(err as Error).message}`);
       }
     }

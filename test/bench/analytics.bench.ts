@@ -12,6 +12,7 @@
  *   BENCH_KEEP=1     keep the database afterwards (to EXPLAIN ANALYZE by hand); its name is printed
  *   BENCH_LOAD_ONLY=1 load only (with BENCH_KEEP=1: a database to time later)
  *   BENCH_ONLY=a,b   time only the endpoints whose label contains one of these (no naive SQL, no exactness checks)
+ *   BENCH_SKIP=a,b   leave out the endpoints whose label contains one of these (naive SQL and checks still run)
  *   BENCH_REUSE=name time the endpoints on a database kept by an earlier run (no load): the full
  *                    size takes many minutes to load, the timings seconds
  *
@@ -22,7 +23,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { tmpdir, loadavg } from 'node:os';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
@@ -37,6 +38,8 @@ import { monthlyFromFacts, monthlyFromRaw } from '../../server/analytics/receiva
 import { monthRange } from '../../server/analytics/filters';
 import { liveKpis } from '../../server/analytics/live';
 import { checkPaymentPatterns, checkPromotions } from './support/payment-patterns-check';
+import { cohortCellsFromSql } from '../../server/analytics/mrr-aggregate';
+import { aging } from '../../server/analytics/aging';
 
 const KEY = 'bw_live_bench_analytics_key_00000000';
 const N = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
@@ -169,13 +172,28 @@ async function main() {
     // (at least 3 requests): 20 requests of a 30-s endpoint would take the whole session
     const maxMs = Number(process.env.BENCH_MAX_S ?? 60) * 1000;
     const only = process.env.BENCH_ONLY?.split(',').filter(Boolean); // e.g. BENCH_ONLY=live,mrr: re-time a few after a change (no naive, no checks)
+    const skip = process.env.BENCH_SKIP?.split(',').filter(Boolean); // e.g. BENCH_SKIP=payment-patterns: leave slow endpoints out, keep the naive SQL and the checks
+    // CPU per request next to wall time (the machine is shared): node's own, and the PostgreSQL
+    // backends' of this database (utime + stime from /proc, when the server is on this machine)
+    const pgCpu = async () => {
+      let ticks = 0;
+      for (const { pid } of rowsOf(await handle.db.execute(sql`select pid from pg_stat_activity where datname = current_database()`))) {
+        try { const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); ticks += Number(f[11]) + Number(f[12]); } catch { /* not local */ }
+      }
+      return ticks / 100;
+    };
     const time = async (label: string, fn: () => Promise<unknown>) => {
       if (only && !only.some((o) => label.includes(o))) return;
+      if (skip?.some((o) => label.includes(o))) return;
       const ms: number[] = [];
       const began = performance.now();
+      const [cpu0, pg0] = [process.cpuUsage(), await pgCpu()];
       for (let i = 0; i < RUNS && (i < 3 || performance.now() - began < maxMs); i++) { const s = performance.now(); await fn(); ms.push(performance.now() - s); }
+      const cpu = process.cpuUsage(cpu0);
+      const pg = (await pgCpu()) - pg0;
       const p95 = pct(ms, 95);
-      console.log(`${label.padEnd(44)} p50 ${pct(ms, 50).toFixed(1).padStart(8)} ms   p95 ${p95.toFixed(1).padStart(8)} ms   n=${String(ms.length).padStart(2)}  ${p95 < 200 ? 'ok' : 'OVER 200 ms'}`);
+      const per = (x: number) => ((x * 1000) / ms.length).toFixed(0).padStart(6);
+      console.log(`${label.padEnd(44)} p50 ${pct(ms, 50).toFixed(1).padStart(8)} ms   p95 ${p95.toFixed(1).padStart(8)} ms   n=${String(ms.length).padStart(2)}  cpu/req node ${per((cpu.user + cpu.system) / 1e6)} ms, pg ${per(pg)} ms  ${p95 < 200 ? 'ok' : 'OVER 200 ms'}`);
     };
     const mrr = await get('/api/v1/analytics/mrr?currency=KRW');
     for (const p of ['mrr', 'cohorts', 'receivables', 'payment-patterns', 'promotions', 'reporting', 'revenue-mix', 'retry-recovery', 'dashboard']) await time(`GET /analytics/${p}`, () => get(`/api/v1/analytics/${p}`));
@@ -200,6 +218,14 @@ async function main() {
     }
     console.log(badR ? `receivable facts != raw in ${badR} cells` : `receivable facts == raw in all ${range.months.length} months (billed, collected, outstanding)`);
     if (badR) process.exitCode = 1;
+    // exactness: cohort cells and A/R aging from the facts (mrr_facts, open_receivable_facts) == from the raw rows
+    const r12 = await monthRange(ctx, {}, 36);
+    const cells = (c: Awaited<ReturnType<typeof cohortCellsFromSql>>) => JSON.stringify([[...c.size].sort(), [...c.cells].map(([k, v]) => `${k}=${v.customers}/${v.mrr.toFixed(2)}`).sort()]);
+    const badC = cells(await cohortCellsFromSql(ctx, {}, r12, 'facts')) === cells(await cohortCellsFromSql(ctx, {}, r12, 'raw')) ? 0 : 1;
+    const ag = async (src: 'facts' | 'raw') => JSON.stringify((({ buckets, overdue }) => ({ buckets, overdue }))(await aging(ctx, {}, range.today, src)));
+    const badA = (await ag('facts')) === (await ag('raw')) ? 0 : 1;
+    console.log(`cohort cells: facts ${badC ? '!=' : '=='} raw; A/R aging: facts ${badA ? '!=' : '=='} raw`);
+    if (badC || badA) process.exitCode = 1;
     // exactness: incremental (movements) == naive (phases), every month
     const naive = rowsOf(await handle.db.execute(naiveMrr(tenantId, mrr.months)));
     let bad = 0;

@@ -3,7 +3,9 @@
  * (two orders completed last month, a bill run for that month, invoices finalized), the executive
  * signs in, lands on the dashboard and sees the KPI cards filled and the charts drawn (ECharts
  * canvases), in Korean and in English; then a payment made through the API moves the "collected"
- * KPI on the open page without a reload (LISTEN/NOTIFY → SSE). Screenshots: test-results/dashboard-*.png.
+ * KPI on the open page without a reload (LISTEN/NOTIFY → SSE); a click on a revenue-mix bar lands
+ * on the invoice list filtered to that month's issue dates (URL, filter chip, and every listed
+ * invoice issued in the month). Screenshots: test-results/dashboard-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
@@ -41,7 +43,7 @@ describe.skipIf(!hasChromium)('statistics: executive dashboard (headless Chromiu
   let h: Harness;
 
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness({ healthTimeoutMs: 480_000 }); // a loaded machine (8 sessions on 2 cores) took over 240 s
     // Billing history: two KRW customers without a group subscribe from last month's first day.
     const api = await adminApi(h.baseUrl);
     const start = monthStart(-1);
@@ -128,5 +130,53 @@ describe.skipIf(!hasChromium)('statistics: executive dashboard (headless Chromiu
     expect(await page.locator('[data-testid=dashboard]').innerText()).toContain('MRR by movement');
     await page.waitForTimeout(600);
     await page.screenshot({ path: join(ROOT, 'test-results', 'dashboard-en.png'), fullPage: true });
+  }, 180_000);
+
+  it('a click on a revenue-mix bar lands on the invoice list of that month', async () => {
+    const page = await h.newPage();
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await signIn(page, h.baseUrl, 'exec@demo.billwise.dev');
+    await page.waitForURL('**/statistics/dashboard');
+    const canvas = page.locator('[data-testid=chart-revenue-mix] canvas').first();
+    await canvas.waitFor();
+    await canvas.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(800); // the bars' entry animation
+    const box = (await canvas.boundingBox())!;
+    // The bars stand on the x axis at the bottom of the plot: walk along just above it and
+    // click until one is hit (a click beside the bars does nothing).
+    let hit = false;
+    for (const dy of [34, 44, 60]) {
+      for (let x = box.x + 40; x < box.x + box.width - 16 && !hit; x += 6) {
+        await page.mouse.click(x, box.y + box.height - dy);
+        hit = page.url().includes('/billing/invoices');
+        if (!hit) await page.waitForTimeout(15);
+      }
+      if (hit) break;
+    }
+    expect(hit, 'a revenue-mix bar was clicked').toBe(true);
+    await page.waitForURL('**/billing/invoices?**');
+    const url = new URL(page.url());
+    const from = url.searchParams.get('issuedFrom')!;
+    const to = url.searchParams.get('issuedTo')!;
+    expect(from).toMatch(/^\d{4}-\d{2}-01$/);
+    const month = from.slice(0, 7);
+    const [y, mo] = month.split('-').map(Number);
+    expect(to).toBe(new Date(Date.UTC(y, mo, 0)).toISOString().slice(0, 10)); // the month's last day
+    expect((await page.locator('[data-testid=invoice-issued-chip]').innerText()).trim()).toBe(`발행일 ${from} ~ ${to}`);
+    // every invoice listed was issued in that month, and there are some (the bar had revenue)
+    const table = page.locator('[data-testid=invoices-table]');
+    await table.locator('.el-table__body tr').first().waitFor();
+    const headers = await table.locator('.el-table__header th').allInnerTexts();
+    const col = headers.map((x) => x.trim()).indexOf('발행일');
+    expect(col).toBeGreaterThanOrEqual(0);
+    const issued = await table.locator('.el-table__body tr').evaluateAll((trs, i) => trs.map((tr) => (tr.children[i] as HTMLElement)?.innerText.trim()), col);
+    expect(issued.length).toBeGreaterThan(0);
+    for (const d of issued.filter((x) => x !== '-')) expect(d.slice(0, 7), `issue date ${d}`).toBe(month);
+    expect(issued.some((d) => d.startsWith(month))).toBe(true);
+    await page.screenshot({ path: join(ROOT, 'test-results', 'dashboard-drill-invoices.png') });
+    // the chip removes the filter
+    await page.locator('[data-testid=invoice-issued-chip] .el-tag__close').click();
+    await page.waitForURL((u) => !u.searchParams.has('issuedFrom'));
+    await page.locator('[data-testid=invoice-issued-chip]').waitFor({ state: 'detached' }); // after its fade-out
   }, 180_000);
 });

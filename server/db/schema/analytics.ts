@@ -24,6 +24,8 @@ export const mrrMovements = pgTable('mrr_movements', {
   mrrAfter: numeric('mrr_after', { precision: 40, scale: 15 }).notNull(),
   /** The plan of the subscription whose change moved the most MRR on that day (for plan breakdowns). */
   planCode: text('plan_code'),
+  /** First day of the month of this customer's first `new` movement in this currency (its cohort; mrr_facts). */
+  cohortMonth: date('cohort_month').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [
   index('mrr_movements_tenant_date_idx').on(t.tenantId, t.date),

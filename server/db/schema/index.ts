@@ -22,3 +22,4 @@ export * from './dunning-charges';
 export * from './bank-deposits';
 export * from './weekly-summary';
 export * from './payment-facts';
+export * from './mrr-facts';

@@ -117,6 +117,3 @@ export const invoicesApi = {
   creditNotePdfUrl: (id: string) => api.url('/credit-notes/{id}/pdf', { id }),
 };
 
-export const analyticsApi = {
-  dashboard: (query: ApiQuery<'/analytics/dashboard'>) => api.get('/analytics/dashboard', { query }),
-};

@@ -17,6 +17,7 @@ import churnEn from './churn.en';
 import churnRealisedEn from './churn-realised.en';
 import analyticsFxEn from './analytics-fx.en';
 import invoiceLinesEn from './invoice-lines.en';
+import invoiceDrillEn from './invoice-drill.en';
 import billRunNotesEn from './bill-run-notes.en';
 const en = {
   app: { name: 'Billwise', tagline: 'Rules-driven billing console' },
@@ -125,6 +126,7 @@ const en = {
   ...churnRealisedEn,
   ...analyticsFxEn,
   ...invoiceLinesEn,
+  ...invoiceDrillEn,
   ...billRunNotesEn,
 };
 

@@ -18,6 +18,7 @@ import churnKo from './churn.ko';
 import churnRealisedKo from './churn-realised.ko';
 import analyticsFxKo from './analytics-fx.ko';
 import invoiceLinesKo from './invoice-lines.ko';
+import invoiceDrillKo from './invoice-drill.ko';
 import billRunNotesKo from './bill-run-notes.ko';
 
 const ko: Messages = {
@@ -125,6 +126,7 @@ const ko: Messages = {
   ...churnRealisedKo,
   ...analyticsFxKo,
   ...invoiceLinesKo,
+  ...invoiceDrillKo,
   ...billRunNotesKo,
 };
 
