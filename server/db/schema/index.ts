@@ -21,3 +21,4 @@ export * from './advance-credits';
 export * from './dunning-charges';
 export * from './bank-deposits';
 export * from './weekly-summary';
+export * from './dunning-outbox';
