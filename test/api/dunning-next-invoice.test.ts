@@ -97,6 +97,9 @@ describe('late fee on the next invoice', () => {
     const list = (await call('GET', `/dunning/pending-charges?sourceInvoiceId=${aprilC2.id}`)).body.data;
     expect(list).toMatchObject([{ status: 'pending', ruleCode: FEE.id, sourceInvoiceNumber: aprilC2.number }]);
     const id = list[0].id;
+    // The customer page asks by bill-to party: this party's pending fee with its overdue invoice, no other party's.
+    const byParty = (await call('GET', `/dunning/pending-charges?billTo=${c[2]}&status=pending`)).body.data;
+    expect(byParty.map((x: any) => [x.id, x.billTo, x.sourceInvoiceNumber])).toEqual([[id, c[2], aprilC2.number]]);
     const noReason = await call('POST', `/dunning/pending-charges/${id}/waive`, { reason: '  ' });
     expect(noReason.status).toBe(422);
     expect(JSON.stringify(noReason.body)).toContain('reason');
