@@ -77,7 +77,7 @@ async function take(o: SendOptions, now: Date): Promise<Taken[]> {
       with picked as (
         select x.id from dunning_outbox x join dunning_actions a on a.id = x.action_id and a.status = 'queued'
         where x.tenant_id = ${o.tenantId} and x.status = 'pending' and x.next_attempt_at <= ${now.toISOString()}::timestamptz
-        order by x.next_attempt_at, x.id limit ${SEND_BATCH} for update of x skip locked)
+        order by x.next_attempt_at limit ${SEND_BATCH} for update of x skip locked)
       update dunning_outbox x set status = 'sending', tries = x.tries + 1, updated_at = ${now.toISOString()}::timestamptz
       from picked where x.id = picked.id
       returning x.id, x.action_id, x.invoice_id, x.run_date::text as run_date, x.tries, x.payload`));
