@@ -34,7 +34,7 @@ function invoiceFacts(rnd: () => number) {
   const today = `2025-0${1 + Math.floor(rnd() * 9)}-${String(1 + Math.floor(rnd() * 28)).padStart(2, '0')}`;
   return buildDunningFacts({
     customer: { type: pick(['corporate', 'public', 'individual', null]), segment: pick(['smb', 'enterprise', null]), tags: pick([[], ['vip'], ['vip', 'kr'], null]),
-      attributes: pick([{ region: 'north' }, { region: 'south' }, {}, null]) },
+      attributes: pick<Record<string, string> | null>([{ region: 'north' }, { region: 'south' }, {}, null]) },
     daysOverdue: Math.floor(rnd() * 70), amountDue: amount, currency: pick(['KRW', 'USD']), payerOverdueBalance: amount * pick([1, 2, 5, 0.5]),
     payerUnpaidInvoiceCount: Math.floor(rnd() * 4), paymentAttempts: Math.floor(rnd() * 5), lastDeclineCode: pick([null, 'insufficient_funds', 'do_not_honor', 'expired_card']),
     paymentMethod: pick([null, 'card', 'bank_transfer', 'virtual_account']), stepsTaken: Math.floor(rnd() * 6), today,
