@@ -30,5 +30,5 @@ export async function seedDunning(ctx: Ctx) {
     const due = addDays(today, -DAYS_OVERDUE[k]);
     await db.update(invoices).set({ issueDate: addDays(p.issueDate, daysBetween(p.dueDate, due)), dueDate: due }).where(eq(invoices.id, p.id));
   }
-  if (picks.length) await runDunning({ db, tenantId: ctx.tenantId, now: ctx.now, date: today, mailer: null });
+  if (picks.length) await runDunning({ db, tenantId: ctx.tenantId, now: ctx.now, date: today });
 }

@@ -1,6 +1,7 @@
 import type { Tx } from '../db/client';
 import type { Ctx } from '../lib/context';
 import { auditLog } from '../db/schema';
+import { insertJsonRows } from '../db/bulk';
 
 export interface AuditEntry {
   action: string;
@@ -37,12 +38,14 @@ export async function recordAudit(tx: Tx, ctx: Ctx, e: AuditEntry): Promise<void
   });
 }
 
-/** Many audit rows in one insert (a bulk job's steps), in the caller's transaction. */
+/** Many audit rows in one statement per 5,000 (one JSON parameter: server/db/bulk.ts), in the caller's transaction. */
 export async function recordAudits(tx: Tx, ctx: Ctx, entries: AuditEntry[]): Promise<void> {
-  for (let i = 0; i < entries.length; i += 1000) {
-    await tx.insert(auditLog).values(entries.slice(i, i + 1000).map((e) => ({
-      tenantId: e.tenantId ?? ctx.tenantId, actorType: ctx.actor.type, actorId: ctx.actor.id, actorName: ctx.actor.name, action: e.action,
-      entityType: e.entityType, entityId: e.entityId, before: clean(e.before), after: clean(e.after), requestId: ctx.requestId, createdAt: ctx.now(),
-    })));
-  }
+  if (!entries.length) return;
+  const at = ctx.now();
+  await insertJsonRows(tx, 'audit_log', AUDIT_COLUMNS, entries.map((e) => ({
+    tenant_id: e.tenantId ?? ctx.tenantId, actor_type: ctx.actor.type, actor_id: ctx.actor.id, actor_name: ctx.actor.name, action: e.action,
+    entity_type: e.entityType, entity_id: e.entityId, before: clean(e.before), after: clean(e.after), request_id: ctx.requestId ?? null, created_at: at,
+  })));
 }
+
+const AUDIT_COLUMNS = ['tenant_id', 'actor_type', 'actor_id', 'actor_name', 'action', 'entity_type', 'entity_id', 'before', 'after', 'request_id', 'created_at'] as const;

@@ -7,22 +7,27 @@
  *
  * A bulk effect that throws is undone (its savepoint) and its steps are redone one by one, each in
  * its own savepoint, so one bad step fails alone (`failed`, retried on a later day) and never the
- * chunk. Reminders are only claimed here (`queued`); run.ts sends them after the commit.
+ * chunk. Reminders are claimed here (`queued`) with their outbox row in the same transaction
+ * (outbox.ts); the `dunning.outbox` job e-mails them, never the run.
  */
+import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
-import { dunningActions, dunningTimeline } from '../db/schema';
+import { dunningActions, dunningOutbox } from '../db/schema';
+import { insertJsonRows } from '../db/bulk';
 import { recordAudits, type AuditEntry } from '../audit/record';
 import { chargeLateFee, cancelParty, reinstate, retry, suspend, writeOff, type StepEnv, type StepResult } from './steps';
 import { chargeLateFees, retryMany, suspendMany } from './steps-bulk';
 import { pendLateFees } from './pending-charges';
 import { noActionNote, timelineEntry, type Claim, type InvoiceDecision, type TimelineRow } from './decide';
-import type { Fired, Policy } from './policy';
+import type { Policy } from './policy';
 import type { ActionRow } from './load';
+import { cancelOutbox, queueReminders, type OutboxItem } from './outbox';
 
 interface Item { d: InvoiceDecision; c: Claim; row: ActionRow }
 export type Outcome = StepResult | { error: string };
-export interface ChunkOutcome { acted: number; failed: number; excluded: number; reminders: Map<string, { row: ActionRow; f: Fired }[]> }
+/** `queued`: reminders written to the outbox; `waiting`: invoices whose reminder waits there (this run's or an earlier one's). */
+export interface ChunkOutcome { acted: number; failed: number; excluded: number; queued: number; waiting: number }
 
 const BATCH = 1000;
 const batches = <T>(xs: T[], n = BATCH) => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
@@ -35,20 +40,22 @@ export async function applyChunk(tx: Tx, env: StepEnv, policy: Policy, decisions
   const unknown = decisions.flatMap((d) => d.unknown);
   for (const ids of batches(unknown)) {
     await tx.update(dunningActions).set({ status: 'unknown', error: 'a run stopped while sending; not resent', updatedAt: now }).where(inArray(dunningActions.id, ids));
+    await tx.update(dunningOutbox).set({ status: 'unknown', error: 'a sender stopped during the call; not resent', updatedAt: now })
+      .where(and(eq(dunningOutbox.tenantId, ctx.tenantId), inArray(dunningOutbox.actionId, ids), eq(dunningOutbox.status, 'sending')));
   }
-  for (const c of decisions.flatMap((d) => d.cancel)) await tx.update(dunningActions).set({ status: 'cancelled', error: c.error, updatedAt: now }).where(eq(dunningActions.id, c.id));
+  const cancels = decisions.flatMap((d) => d.cancel);
+  for (const c of cancels) await tx.update(dunningActions).set({ status: 'cancelled', error: c.error, updatedAt: now }).where(eq(dunningActions.id, c.id));
+  await cancelOutbox(tx, ctx.tenantId, cancels.map((c) => c.id), now);
 
-  // Claims: new steps in one insert per batch; failed steps retried in one update.
+  // Claims: new steps in one insert (one JSON parameter) per batch; failed steps retried in one update.
   const wanted = decisions.flatMap((d) => d.claims.map((c) => ({ d, c })));
   const claimed = new Map<string, ActionRow>();
-  const fresh = wanted.filter((w) => !w.c.retryRow);
-  for (const part of batches(fresh)) {
-    const rows = await tx.insert(dunningActions).values(part.map(({ d, c }) => ({
-      tenantId: ctx.tenantId, invoiceId: d.od.inv.id, billTo: d.od.inv.billTo, ruleCode: c.f.rule.id, ruleVersion: c.f.rule.version, step: c.step, action: c.f.rule.action,
-      status: c.f.rule.action === 'remind' ? 'queued' as const : 'sending' as const, runDate: today, lastAttemptOn: today, createdAt: now, updatedAt: now,
-    }))).onConflictDoNothing().returning();
-    for (const r of rows) claimed.set(key(r.invoiceId, r.ruleCode, r.step), r);
-  }
+  const fresh: ActionRow[] = wanted.filter((w) => !w.c.retryRow).map(({ d, c }) => ({
+    id: randomUUID(), tenantId: ctx.tenantId, invoiceId: d.od.inv.id, billTo: d.od.inv.billTo, ruleCode: c.f.rule.id, ruleVersion: c.f.rule.version, step: c.step, action: c.f.rule.action,
+    status: c.f.rule.action === 'remind' ? 'queued' as const : 'sending' as const, runDate: today, lastAttemptOn: today, attempts: 1, result: {}, error: null, reversedAt: null, createdAt: now, updatedAt: now,
+  }));
+  const inserted = new Set((await insertJsonRows<{ id: string }>(tx, 'dunning_actions', ACTION_COLUMNS, fresh.map(actionRecord), { onConflictDoNothing: true, returning: ['id'] })).map((r) => r.id));
+  for (const r of fresh) if (inserted.has(r.id)) claimed.set(key(r.invoiceId, r.ruleCode, r.step), r);
   for (const remind of [true, false]) {
     const ids = wanted.filter((w) => w.c.retryRow && (w.c.f.rule.action === 'remind') === remind).map((w) => w.c.retryRow!.id);
     for (const part of batches(ids)) {
@@ -58,14 +65,16 @@ export async function applyChunk(tx: Tx, env: StepEnv, policy: Policy, decisions
     }
   }
   const items: Item[] = [];
-  const reminders = new Map<string, { row: ActionRow; f: Fired }[]>();
+  const outbox: OutboxItem[] = [];
   const waiting = new Set<InvoiceDecision>();
   for (const { d, c } of wanted) {
     const row = claimed.get(key(d.od.inv.id, c.f.rule.id, c.step));
     if (!row) { d.already.push(`${c.f.rule.id} step ${c.step} (claimed by another run)`); continue; }
-    if (c.f.rule.action === 'remind') { reminders.set(d.od.inv.id, [...(reminders.get(d.od.inv.id) ?? []), { row, f: c.f }]); waiting.add(d); } else items.push({ d, c, row });
+    if (c.f.rule.action === 'remind') { outbox.push({ d, row, f: c.f }); waiting.add(d); } else items.push({ d, c, row });
   }
-  for (const d of decisions) for (const r of d.resend) { reminders.set(d.od.inv.id, [...(reminders.get(d.od.inv.id) ?? []), r]); waiting.add(d); }
+  // Reminders queued by an earlier run that stopped: their outbox rows were written with the claim; the sender has them.
+  for (const d of decisions) if (d.resend.length) waiting.add(d);
+  const queued = await queueReminders(tx, env, outbox);
 
   const outcomes = await act(tx, env, items);
 
@@ -88,18 +97,30 @@ export async function applyChunk(tx: Tx, env: StepEnv, policy: Policy, decisions
   await recordAudits(tx, ctx, audits);
   const timeline: TimelineRow[] = [];
   for (const d of decisions) timeline.push(...(d.notes.length || waiting.has(d) ? d.notes : [noActionNote(policy, d, base)]));
-  for (const part of batches(timeline, 500)) await tx.insert(dunningTimeline).values(part);
-  return { acted, failed, excluded: timeline.filter((t) => t.decision === 'excluded').length, reminders };
+  await insertTimeline(tx, timeline);
+  return { acted, failed, excluded: timeline.filter((t) => t.decision === 'excluded').length, queued, waiting: waiting.size };
 }
 
-/** Every step's outcome (status, result, error) in one UPDATE … FROM (VALUES …) per batch. */
+const ACTION_COLUMNS = ['id', 'tenant_id', 'invoice_id', 'bill_to', 'rule_code', 'rule_version', 'step', 'action', 'status', 'run_date', 'last_attempt_on', 'attempts', 'result', 'created_at', 'updated_at'] as const;
+const actionRecord = (r: ActionRow) => ({ id: r.id, tenant_id: r.tenantId, invoice_id: r.invoiceId, bill_to: r.billTo, rule_code: r.ruleCode, rule_version: r.ruleVersion, step: r.step,
+  action: r.action, status: r.status, run_date: r.runDate, last_attempt_on: r.lastAttemptOn, attempts: r.attempts, result: r.result, created_at: r.createdAt, updated_at: r.updatedAt });
+
+const TIMELINE_COLUMNS = ['id', 'tenant_id', 'invoice_id', 'run_date', 'rule_code', 'rule_version', 'action', 'decision', 'reason', 'facts', 'trace', 'created_at'] as const;
+
+/** Timeline entries, one statement per 5,000 (one JSON parameter). */
+export async function insertTimeline(tx: Tx, rows: TimelineRow[]) {
+  await insertJsonRows(tx, 'dunning_timeline', TIMELINE_COLUMNS, rows.map((t) => ({
+    id: randomUUID(), tenant_id: t.tenantId, invoice_id: t.invoiceId, run_date: t.runDate, rule_code: t.ruleCode ?? null, rule_version: t.ruleVersion ?? null, action: t.action ?? null,
+    decision: t.decision, reason: t.reason ?? null, facts: t.facts ?? {}, trace: t.trace ?? null, created_at: t.createdAt ?? new Date(),
+  })));
+}
+
+/** Every step's outcome (status, result, error) in one UPDATE … FROM json_to_recordset per batch (one parameter). */
 export async function writeOutcomes(tx: Tx, updates: { id: string; o: Outcome }[], now: Date) {
-  for (const part of batches(updates)) {
-    const values = sql.join(part.map(({ id, o }) => 'error' in o
-      ? sql`(${id}::uuid, 'failed', '{}'::jsonb, ${o.error}::text)`
-      : sql`(${id}::uuid, ${o.status}::text, ${JSON.stringify(o.result)}::jsonb, null::text)`), sql`, `);
+  for (const part of batches(updates, 5000)) {
+    const json = JSON.stringify(part.map(({ id, o }) => ('error' in o ? { id, status: 'failed', result: {}, error: o.error } : { id, status: o.status, result: o.result, error: null })));
     await tx.execute(sql`update ${dunningActions} as a set status = v.status, result = v.result, error = v.error, updated_at = ${now.toISOString()}::timestamptz
-      from (values ${values}) as v(id, status, result, error) where a.id = v.id`);
+      from json_to_recordset(${json}::json) as v(id uuid, status text, result jsonb, error text) where a.id = v.id`);
   }
 }
 

@@ -11,6 +11,9 @@ import { assertPermission, withTransaction, type Ctx } from '../lib/context';
 import { recordAudit } from '../audit/record';
 import { tenantToday } from '../tenants/tenant-settings';
 import { runDunning } from './run';
+import { DUNNING_OUTBOX } from './outbox';
+import { sendOutbox } from './outbox-send';
+import { mailerFromEnv } from '../mail';
 
 export const DUNNING_DAILY = 'dunning.daily';
 /** Local time of the daily run: after the night's bill runs, before the working day. */
@@ -27,10 +30,25 @@ const kind: JobKind = {
   // Each attempt resumes where the last stopped (claimed steps are skipped), so retrying is safe.
   retry: { maxAttempts: 5, backoff: { baseMs: 60_000, capMs: 30 * 60_000 } },
 };
+/** The reminder outbox's sender (outbox-send.ts): idempotent per row, so a retried job sends nothing twice. */
+const outboxKind: JobKind = {
+  kind: DUNNING_OUTBOX,
+  run: async (job, { db, now, signal, holdLease }) => {
+    const { tenantId } = job.payload as { tenantId: string };
+    const mailer = mailerFromEnv();
+    try {
+      await sendOutbox({ db, tenantId, now, signal, mailer, holdLease: (tx) => holdLease(tx) });
+    } finally {
+      mailer?.close();
+    }
+  },
+  retry: { maxAttempts: 5, backoff: { baseMs: 60_000, capMs: 30 * 60_000 } },
+};
 const schedule: DailySchedule = { kind: DUNNING_DAILY, everyDay: { at: DUNNING_AT }, perTenant: true };
 
 export function registerDunningJobs() {
   registerJobKind(kind);
+  registerJobKind(outboxKind);
   registerSchedule(schedule);
 }
 

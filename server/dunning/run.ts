@@ -5,11 +5,13 @@
  * claimed before its side effect. Database side effects (fees, suspension, credit notes, retries
  * through the gateway seam, escalations) happen in the claim's own transaction, so they and the
  * claim commit together or not at all; a chunk of 500 invoices is decided in memory and claimed
- * and acted on in one transaction (decide.ts, apply.ts). Reminders are claimed `queued` and sent
- * after the commit (remind.ts: queued → sending before the call; a run that dies while sending
- * leaves `sending`, which a later run marks `unknown` and never resends: at most once). Failed steps are retried
+ * and acted on in one transaction (decide.ts, apply.ts). The run sends no e-mail: a reminder is
+ * claimed `queued` with its outbox row in the same transaction (outbox.ts), and the
+ * `dunning.outbox` job the chunk enqueues sends it (outbox-send.ts: at most once; a sender that
+ * dies while sending leaves `sending`, which a later run marks `unknown`). Failed steps are retried
  * on a later day while their rule still fires; a payment, a credit note or an exclusion cancels them.
  */
+import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { dunningActions, dunningTimeline } from '../db/schema';
@@ -18,7 +20,6 @@ import { PERMISSION_CODES } from '../access/permissions';
 import { todayInZone } from '../lib/dates';
 import { tenantSettings } from '../tenants/tenant-settings';
 import { recordAudit } from '../audit/record';
-import { mailerFromEnv, type Mailer } from '../mail';
 import { loadPolicy } from './policy';
 import { activeExclusions } from './exclusions';
 import { positions, viewInvoice } from './invoice-context';
@@ -26,8 +27,7 @@ import { loadChunk, loadOverdue, type ActionRow, type Overdue } from './load';
 import { openSuspensions, reinstate, type StepEnv } from './steps';
 import { decideInvoice, type DecideEnv } from './decide';
 import { applyChunk } from './apply';
-import { MAIL_GROUP, sendReminders } from './remind';
-import { reminderSender } from './recipients';
+import { enqueueOutboxSend, cancelOutbox } from './outbox';
 
 export interface RunOptions {
   db: Db;
@@ -38,60 +38,60 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** The job's lease check, first in every write transaction (server/jobs/README.md). */
   holdLease?: (tx: Tx) => Promise<void>;
-  /** Default: the environment's SMTP relay (null: reminders fail as "e-mail not configured"). */
-  mailer?: Mailer | null;
   /** Test hook, called after each invoice is processed: throwing stops the run as a crash would. */
   afterInvoice?: (index: number) => void;
+  /** Bench hook: wall milliseconds per phase of the run are added here (load, decide, apply, ...). */
+  timings?: Record<string, number>;
 }
 
-export interface RunSummary { date: string; invoices: number; acted: number; failed: number; excluded: number; reinstated: number }
+/** `acted`/`failed`: steps done or failed by the run itself; `queued`: reminders written to the outbox (the `dunning.outbox` job sends them). */
+export interface RunSummary { date: string; invoices: number; acted: number; failed: number; excluded: number; reinstated: number; queued: number }
 
 const CHUNK = 500;
 
 export async function runDunning(o: RunOptions): Promise<RunSummary> {
+  const timed = async <T>(phase: string, fn: () => Promise<T> | T): Promise<T> => {
+    if (!o.timings) return fn();
+    const t0 = performance.now();
+    try { return await fn(); } finally { o.timings[phase] = (o.timings[phase] ?? 0) + performance.now() - t0; }
+  };
   const settings = await tenantSettings(o.db, o.tenantId);
   const today = o.date ?? todayInZone(settings.timezone, o.now());
   const ctx: Ctx = { ...systemCtx(o.db, o.tenantId, PERMISSION_CODES, o.now), actor: { type: 'system', id: null, name: 'dunning' } };
   const env: StepEnv = { ctx, today, rounding: settings.rounding };
   const policy = await loadPolicy(o.db, o.tenantId, today);
-  const summary: RunSummary = { date: today, invoices: 0, acted: 0, failed: 0, excluded: 0, reinstated: 0 };
-  const overdue = await loadOverdue(o.db, o.tenantId, today);
-  await reinstatePaidUp(o, env, overdue, summary);
-  await stopSettled(o, env, new Set(overdue.map((x) => x.inv.id)));
+  const summary: RunSummary = { date: today, invoices: 0, acted: 0, failed: 0, excluded: 0, reinstated: 0, queued: 0 };
+  const overdue = await timed('loadOverdue', () => loadOverdue(o.db, o.tenantId, today));
+  await timed('reinstatePaidUp', () => reinstatePaidUp(o, env, overdue, summary));
+  await timed('stopSettled', () => stopSettled(o, env, new Set(overdue.map((x) => x.inv.id))));
   const exclusions = await activeExclusions(o.db, o.tenantId);
   const position = positions(overdue);
-  const mailer = o.mailer !== undefined ? o.mailer : mailerFromEnv();
-  const sender = await reminderSender(o.db, o.tenantId);
+  // Open suspensions matter only to a policy that reinstates by rule, and only the chunk's parties' (read per chunk: an earlier chunk may have suspended one).
+  const reinstates = policy.rules.some((r) => r.action === 'reinstate');
+  const runId = randomUUID();
   const out = new Uint8Array(policy.rules.length);
-  try {
-    for (let i = 0; i < overdue.length; i += CHUNK) {
-      if (o.signal?.aborted) throw new Error('dunning run aborted');
-      const part = overdue.slice(i, i + CHUNK);
-      // Decide in memory from what the chunk's few queries loaded, then claim and act in one transaction.
-      const [data, suspended] = await Promise.all([loadChunk(o.db, o.tenantId, part), openSuspensions(o.db, o.tenantId)]);
-      const suspensionsOf = new Map<string, ActionRow[]>();
-      for (const s of suspended) suspensionsOf.set(s.billTo, [...(suspensionsOf.get(s.billTo) ?? []), s]);
-      const denv: DecideEnv = { tenantId: o.tenantId, today, now: ctx.now(), rounding: settings.rounding, suspensionsOf };
-      const decisions = part.map((od) => decideInvoice(policy, od, viewInvoice(policy, od, data, exclusions, position.get(`${od.inv.billTo}|${od.inv.currency}`)!, today), denv, out));
-      const res = await o.db.transaction(async (tx) => {
-        await o.holdLease?.(tx);
-        return applyChunk(tx, env, policy, decisions);
-      });
-      summary.acted += res.acted;
-      summary.failed += res.failed;
-      summary.excluded += res.excluded;
-      // E-mails after the commit, a few invoices at a time (an SMTP call is never inside a transaction).
-      for (let k = 0; k < decisions.length; k += MAIL_GROUP) {
-        if (o.signal?.aborted) throw new Error('dunning run aborted');
-        const group = decisions.slice(k, k + MAIL_GROUP);
-        const sent = await sendReminders({ db: o.db, holdLease: o.holdLease, env, mailer, sender }, group.flatMap((d) => (res.reminders.get(d.od.inv.id) ?? []).map((q) => ({ d, ...q }))));
-        summary.acted += sent.acted;
-        summary.failed += sent.failed;
-        for (let g = 0; g < group.length; g++) { summary.invoices++; o.afterInvoice?.(i + k + g); }
-      }
-    }
-  } finally {
-    if (o.mailer === undefined) mailer?.close();
+  for (let i = 0; i < overdue.length; i += CHUNK) {
+    if (o.signal?.aborted) throw new Error('dunning run aborted');
+    const part = overdue.slice(i, i + CHUNK);
+    // Decide in memory from what the chunk's few queries loaded, then claim and act in one transaction.
+    const [data, suspended] = await timed('loadChunk', () => Promise.all([loadChunk(o.db, o.tenantId, part),
+      reinstates ? openSuspensions(o.db, o.tenantId, [...new Set(part.map((x) => x.inv.billTo))]) : []]));
+    const suspensionsOf = new Map<string, ActionRow[]>();
+    for (const s of suspended) suspensionsOf.set(s.billTo, [...(suspensionsOf.get(s.billTo) ?? []), s]);
+    const denv: DecideEnv = { tenantId: o.tenantId, today, now: ctx.now(), rounding: settings.rounding, suspensionsOf };
+    const decisions = await timed('decide', () => part.map((od) => decideInvoice(policy, od, viewInvoice(policy, od, data, exclusions, position.get(`${od.inv.billTo}|${od.inv.currency}`)!, today), denv, out)));
+    const res = await timed('apply', () => o.db.transaction(async (tx) => {
+      await o.holdLease?.(tx);
+      const r = await applyChunk(tx, env, policy, decisions);
+      // Reminders are e-mailed by the outbox job, which exists exactly when the rows it sends do.
+      if (r.waiting) await enqueueOutboxSend(tx, o.tenantId, `dunning:outbox:${o.tenantId}:${today}:${runId}:${i}`);
+      return r;
+    }));
+    summary.acted += res.acted;
+    summary.failed += res.failed;
+    summary.excluded += res.excluded;
+    summary.queued += res.queued;
+    for (let k = 0; k < part.length; k++) { summary.invoices++; o.afterInvoice?.(i + k); }
   }
   return summary;
 }
@@ -123,5 +123,6 @@ async function stopSettled(o: RunOptions, env: StepEnv, stillOverdue: Set<string
       .where(and(eq(dunningActions.tenantId, env.ctx.tenantId), inArray(dunningActions.id, settled.map((r) => r.id))));
     await tx.insert(dunningTimeline).values(settled.map((r) => ({ tenantId: env.ctx.tenantId, invoiceId: r.invoiceId, runDate: env.today, ruleCode: r.ruleCode, ruleVersion: r.ruleVersion,
       action: r.action, decision: 'stopped', reason: 'the invoice is no longer overdue (payment, credit note or void)', facts: {}, createdAt: env.ctx.now() })));
+    await cancelOutbox(tx, env.ctx.tenantId, settled.map((r) => r.id), env.ctx.now());
   });
 }

@@ -97,9 +97,10 @@ export async function reinstate(env: StepEnv, tx: Tx, suspension: ActionRow): Pr
 }
 
 /** The party's suspensions that no reinstatement has lifted yet. */
-export async function openSuspensions(tx: Tx | Ctx['db'], tenantId: string, billTo?: string): Promise<ActionRow[]> {
+export async function openSuspensions(tx: Tx | Ctx['db'], tenantId: string, billTo?: string | string[]): Promise<ActionRow[]> {
+  const party = billTo === undefined ? [] : [typeof billTo === 'string' ? eq(dunningActions.billTo, billTo) : inArray(dunningActions.billTo, billTo)];
   return tx.select().from(dunningActions).where(and(eq(dunningActions.tenantId, tenantId), eq(dunningActions.action, 'suspend'), eq(dunningActions.status, 'done'),
-    isNull(dunningActions.reversedAt), ...(billTo ? [eq(dunningActions.billTo, billTo)] : [])));
+    isNull(dunningActions.reversedAt), ...party));
 }
 
 export async function cancelParty(env: StepEnv, tx: Tx, inv: InvoiceRow, at: 'period_end' | 'now'): Promise<StepResult> {

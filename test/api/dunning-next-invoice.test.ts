@@ -41,7 +41,7 @@ beforeAll(async () => {
   expect((await call('POST', '/rules', { document: FEE })).status).toBe(201);
   expect((await call('POST', `/rules/${FEE.id}/publish`, { effectiveFrom: '2025-01-01' })).status).toBe(200);
   now = new Date('2025-04-30T14:00:00Z'); // 15 days after the due date 2025-04-15
-  for (let k = 0; k < 2; k++) await runDunning({ db: t.handle.db, tenantId: one.tenantId, now: clock, mailer: null });
+  for (let k = 0; k < 2; k++) await runDunning({ db: t.handle.db, tenantId: one.tenantId, now: clock });
 }, 300_000);
 afterAll(async () => { await t?.close(); });
 
@@ -92,11 +92,14 @@ describe('late fee on the next invoice', () => {
     expect(drafts).toHaveLength(1);
     expect((await call('POST', `/invoices/${drafts[0].id}/finalize`)).status).toBe(200);
     now = new Date('2025-06-01T14:00:00Z');
-    await runDunning({ db: t.handle.db, tenantId: one.tenantId, now: clock, mailer: null });
+    await runDunning({ db: t.handle.db, tenantId: one.tenantId, now: clock });
     const aprilC2 = (await invoicesOf(c[2])).find((x) => x.periodStart === '2025-04-01')!;
     const list = (await call('GET', `/dunning/pending-charges?sourceInvoiceId=${aprilC2.id}`)).body.data;
     expect(list).toMatchObject([{ status: 'pending', ruleCode: FEE.id, sourceInvoiceNumber: aprilC2.number }]);
     const id = list[0].id;
+    // The customer page asks by bill-to party: this party's pending fee with its overdue invoice, no other party's.
+    const byParty = (await call('GET', `/dunning/pending-charges?billTo=${c[2]}&status=pending`)).body.data;
+    expect(byParty.map((x: any) => [x.id, x.billTo, x.sourceInvoiceNumber])).toEqual([[id, c[2], aprilC2.number]]);
     const noReason = await call('POST', `/dunning/pending-charges/${id}/waive`, { reason: '  ' });
     expect(noReason.status).toBe(422);
     expect(JSON.stringify(noReason.body)).toContain('reason');

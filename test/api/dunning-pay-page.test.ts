@@ -126,7 +126,7 @@ describe('the pay page', () => {
     expect((await get(`/pay/${token}`, 'en')).text).not.toContain('name="number"'); // no card form for a paid invoice
 
     // The paid invoice takes no step any more; the unpaid one is reminded as before.
-    await runDunning({ db: t.handle.db, tenantId: one.tenantId, now: clock, mailer: null });
+    await runDunning({ db: t.handle.db, tenantId: one.tenantId, now: clock });
     const steps = await t.handle.db.select().from(dunningActions).where(eq(dunningActions.tenantId, one.tenantId));
     expect(steps.filter((s) => s.invoiceId === inv.id)).toHaveLength(0);
     expect(steps.filter((s) => s.invoiceId === march[c[1]].id).map((s) => s.action)).toEqual(['remind']);

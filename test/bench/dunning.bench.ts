@@ -1,9 +1,10 @@
 /**
  * npm run bench:dunning — needs DATABASE_URL (a PostgreSQL server; a scratch database is created
  * and dropped). BENCH_INVOICES (default 100,000) overdue invoices, one customer each, 1..60 days
- * overdue, under a 10-rule policy; one daily run end to end (reminder e-mails with PDFs to a local
- * SMTP sink, retries through the gateway seam, fees, suspensions), reported as invoices/s next to
- * a bare SELECT of the same rows; then the same run again (must act on nothing).
+ * overdue, under a 10-rule policy; one daily run (retries through the gateway seam, fees,
+ * suspensions, reminders written to the outbox), then the outbox drained to a local SMTP sink,
+ * each reported with wall time, CPU seconds (this process and the PostgreSQL backends) and load,
+ * next to a bare SELECT of the same rows; then the same day again (must act on and send nothing).
  */
 import postgres from 'postgres';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,8 @@ import { PERMISSION_CODES } from '../../server/access/permissions';
 import { importDocuments } from '../../server/catalog/versions';
 import { createMailer } from '../../server/mail';
 import { runDunning } from '../../server/dunning/run';
+import { sendOutbox } from '../../server/dunning/outbox-send';
+import { backendCpu, cpuDelta, processCpuMs } from './support/cpu';
 import { registerJobKinds } from '../../server/job-kinds';
 
 registerJobKinds();
@@ -26,7 +29,7 @@ if (!url) {
   process.exit(0);
 }
 const N = Number(process.env.BENCH_INVOICES ?? 100_000);
-/** BENCH_MAIL=off: no SMTP (reminders fail fast as "not configured"), to see the database part of the run alone. */
+/** BENCH_MAIL=off: no SMTP (the outbox's reminders fail fast as "not configured"). */
 const MAIL = process.env.BENCH_MAIL !== 'off';
 const TODAY = '2025-06-01';
 const name = `bw_bench_${randomBytes(4).toString('hex')}`;
@@ -73,17 +76,37 @@ try {
       ${TODAY}::date - (1 + (row_number() over ()) % 60)::int, '[{"kind":"charge","description":"Plan","amount":"34.10"}]'::jsonb, 34.10, 0, 0, 34.10, 34.10
     from customers c where c.tenant_id = ${tenantId}`;
   console.log(`setup: ${N} customers and overdue invoices in ${secs(t0).toFixed(1)} s`);
+  const cpu = async () => ({ node: process.cpuUsage(), pg: await backendCpu(raw, 'others') });
+  const cpuSince = async (from: Awaited<ReturnType<typeof cpu>>) => {
+    const node = processCpuMs(from.node).ms / 1000;
+    const pgMs = cpuDelta(from.pg, (await cpu()).pg);
+    return { node, pg: pgMs === null ? null : pgMs / 1000, text: `CPU node ${node.toFixed(1)} s, PostgreSQL backends ${pgMs === null ? 'n/a' : `${(pgMs / 1000).toFixed(1)} s`}` };
+  };
+  let c0 = await cpu();
   t0 = performance.now();
   const rows = await raw`select * from invoices where tenant_id = ${tenantId} and status in ('finalized', 'partially_paid', 'payment_failed') and due_date < ${TODAY}`;
   const selectS = secs(t0);
-  console.log(`bare SELECT of the ${rows.length} overdue rows: ${selectS.toFixed(2)} s = ${Math.round(rows.length / selectS)} rows/s`);
+  const selectCpu = await cpuSince(c0);
+  console.log(`bare SELECT of the ${rows.length} overdue rows: ${selectS.toFixed(2)} s = ${Math.round(rows.length / selectS)} rows/s (${selectCpu.text})`);
+  c0 = await cpu();
   t0 = performance.now();
-  const first = await runDunning({ db: h.db, tenantId, now: () => new Date(`${TODAY}T12:00:00Z`), date: TODAY, mailer: MAIL ? mailer : null });
+  const timings: Record<string, number> = {};
+  const now = () => new Date(`${TODAY}T12:00:00Z`);
+  const first = await runDunning({ db: h.db, tenantId, now, date: TODAY, timings });
   const runS = secs(t0);
-  console.log(`daily run: ${first.invoices} invoices in ${runS.toFixed(1)} s = ${Math.round(first.invoices / runS)} invoices/s (acted ${first.acted}, failed ${first.failed}, excluded ${first.excluded}; e-mails received ${mails}); SELECT ÷ run ${(runS / selectS).toFixed(1)}×; load ${loadavg()[0].toFixed(1)}`);
+  const runCpu = await cpuSince(c0);
+  console.log(`phases (wall s): ${Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(', ')}`);
+  console.log(`daily run: ${first.invoices} invoices in ${runS.toFixed(1)} s = ${Math.round(first.invoices / runS)} invoices/s (acted ${first.acted}, failed ${first.failed}, excluded ${first.excluded}, reminders queued ${first.queued}); ${runCpu.text}; run ÷ SELECT ${(runS / selectS).toFixed(1)}× wall; load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  c0 = await cpu();
   t0 = performance.now();
-  const again = await runDunning({ db: h.db, tenantId, now: () => new Date(`${TODAY}T13:00:00Z`), date: TODAY, mailer: MAIL ? mailer : null });
-  console.log(`same day again: ${again.invoices} invoices in ${secs(t0).toFixed(1)} s, acted ${again.acted} (must be 0), e-mails now ${mails}`);
+  const sent = await sendOutbox({ db: h.db, tenantId, now, mailer: MAIL ? mailer : null });
+  const sendS = secs(t0);
+  console.log(`outbox: ${sent.sent} e-mails sent (${mails} received by the sink), ${sent.failed} failed, ${sent.retrying} waiting for a retry, in ${sendS.toFixed(1)} s = ${Math.round((sent.sent + sent.failed) / sendS)} e-mails/s; ${(await cpuSince(c0)).text}; load ${loadavg()[0].toFixed(1)}`);
+  console.log(`end to end (run + outbox drained): ${first.invoices} invoices in ${(runS + sendS).toFixed(1)} s = ${Math.round(first.invoices / (runS + sendS))} invoices/s`);
+  t0 = performance.now();
+  const again = await runDunning({ db: h.db, tenantId, now: () => new Date(`${TODAY}T13:00:00Z`), date: TODAY });
+  const again2 = await sendOutbox({ db: h.db, tenantId, now, mailer: MAIL ? mailer : null });
+  console.log(`same day again: ${again.invoices} invoices in ${secs(t0).toFixed(1)} s, acted ${again.acted}, queued ${again.queued}, sent ${again2.sent} (all must be 0), e-mails now ${mails}`);
 } finally {
   mailer.close();
   await new Promise<void>((res) => smtp.close(() => res()));

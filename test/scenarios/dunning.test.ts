@@ -19,6 +19,7 @@ import { drainJobs } from '../../server/jobs/worker';
 import { tickSchedules } from '../../server/jobs/schedules';
 import { runDunning } from '../../server/dunning/run';
 import { DUNNING_DAILY } from '../../server/dunning/job';
+import { DUNNING_OUTBOX } from '../../server/dunning/outbox';
 import { addDays } from '../../server/lib/dates';
 import { billingWorld } from './fixture';
 
@@ -54,7 +55,7 @@ async function runDay(d: number) {
   day = d;
   setDay(d);
   await tickSchedules(t.handle.db, clock());
-  await drainJobs(t.handle.db, { now: clock, filter: { kinds: [DUNNING_DAILY], tenantId: one.tenantId } });
+  await drainJobs(t.handle.db, { now: clock, filter: { kinds: [DUNNING_DAILY, DUNNING_OUTBOX], tenantId: one.tenantId } });
 }
 const dunning = async (id: string) => (await call('GET', `/dunning/invoices/${id}`)).body;
 const mailsTo = async (addr: string) => {
@@ -110,7 +111,7 @@ beforeAll(async () => {
     }
     await runDay(d);
     if (d === 31) expect((await call('POST', '/dunning/runs', {})).status).toBe(202); // by hand, twice on one day
-    if (d === 31) await drainJobs(t.handle.db, { now: clock, filter: { kinds: [DUNNING_DAILY], tenantId: one.tenantId } });
+    if (d === 31) await drainJobs(t.handle.db, { now: clock, filter: { kinds: [DUNNING_DAILY, DUNNING_OUTBOX], tenantId: one.tenantId } });
     states[d] = Object.fromEntries(await Promise.all(c.map(async (id, k) => [`c${k}`, (await call('GET', `/customers/${id}`)).body.status])));
   }
 }, 600_000);

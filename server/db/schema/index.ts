@@ -23,3 +23,4 @@ export * from './bank-deposits';
 export * from './weekly-summary';
 export * from './payment-facts';
 export * from './mrr-facts';
+export * from './dunning-outbox';

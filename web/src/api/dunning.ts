@@ -18,7 +18,8 @@ export const dunningApi = {
   endExclusion: (id: string) => api.post('/dunning/exclusions/{id}/end', { path: { id } }),
   invoice: (id: string) => api.get('/dunning/invoices/{id}', { path: { id } }),
   control: (id: string, body: ApiBody<'put', '/dunning/invoices/{id}/control'>) => api.put('/dunning/invoices/{id}/control', { path: { id }, body }),
-  pendingCharges: (sourceInvoiceId: string) => api.get('/dunning/pending-charges', { query: { sourceInvoiceId } }),
+  /** One overdue invoice's fees (`sourceInvoiceId`) or a bill-to party's (`billTo`: the customer page). */
+  pendingCharges: (query: { sourceInvoiceId?: string; billTo?: string }) => api.get('/dunning/pending-charges', { query }),
   waiveCharge: (id: string, reason: string) => api.post('/dunning/pending-charges/{id}/waive', { path: { id }, body: { reason } }),
   run: (date?: string) => api.post('/dunning/runs', { body: date ? { date } : {} }),
 };

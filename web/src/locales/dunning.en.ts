@@ -44,7 +44,7 @@ const dunningEn = {
     pending: {
       title: 'Late fees for the next invoice', amount: 'Amount', status: 'Status', billedOn: 'Billed on', reason: 'Reason', waive: 'Waive',
       waiveTitle: 'Waive late fee', waivePrompt: 'Why is the {amount} late fee waived? A waived fee is never billed.', waived: 'The late fee is waived', none: 'No late fees',
-      reasonRequired: 'Enter a reason',
+      reasonRequired: 'Enter a reason', tab: 'Late fees', sourceInvoice: 'Overdue invoice',
       statuses: { pending: 'Pending', billed: 'Billed', reversed: 'Reversed (invoice voided)', waived: 'Waived' },
     },
     exclusions: {

@@ -46,7 +46,7 @@ const dunningKo: DunningMessages = {
     pending: {
       title: '다음 청구서에 부과될 연체료', amount: '금액', status: '상태', billedOn: '청구된 청구서', reason: '사유', waive: '면제',
       waiveTitle: '연체료 면제', waivePrompt: '{amount} 연체료를 면제하는 사유를 입력하세요. 면제된 연체료는 청구되지 않습니다.', waived: '연체료를 면제했습니다', none: '연체료가 없습니다',
-      reasonRequired: '사유를 입력하세요',
+      reasonRequired: '사유를 입력하세요', tab: '미납 연체료', sourceInvoice: '연체된 청구서',
       statuses: { pending: '청구 대기', billed: '청구됨', reversed: '취소됨(청구서 무효)', waived: '면제됨' },
     },
     exclusions: {

@@ -1,0 +1,35 @@
+/**
+ * Many rows in one statement with ONE parameter: `INSERT … SELECT … FROM json_populate_recordset`.
+ * Building a statement of thousands of parameters with the query builder costs more CPU (ours and
+ * the server's) than the work it stores; this costs one JSON.stringify and works on PostgreSQL and
+ * PGlite alike. Rows are keyed by column name (snake_case); a listed column missing from a row is
+ * NULL (not its default), so list only the columns you give. The same idea as the bill run's writer
+ * (server/billing/bill-run-write.ts), which should move onto this one at the next merge.
+ */
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from './client';
+
+export const rowsOf = <T>(res: unknown): T[] => (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
+
+const ident = (s: string) => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(s)) throw new Error(`not a plain identifier: ${s}`);
+  return `"${s}"`;
+};
+
+export interface JsonInsert { onConflictDoNothing?: boolean; returning?: readonly string[]; batch?: number }
+
+/** Inserts `rows` (keyed by column name) in batches of 5,000 per statement; returns the `returning` columns of the rows inserted. */
+export async function insertJsonRows<T = Record<string, unknown>>(tx: DbOrTx, table: string, columns: readonly string[], rows: Record<string, unknown>[], o: JsonInsert = {}): Promise<T[]> {
+  const out: T[] = [];
+  const n = o.batch ?? 5000;
+  const cols = sql.raw(columns.map(ident).join(', '));
+  const tbl = sql.raw(ident(table));
+  const ret = o.returning?.length ? sql.raw(` returning ${o.returning.map(ident).join(', ')}`) : sql.raw('');
+  const conflict = sql.raw(o.onConflictDoNothing ? ' on conflict do nothing' : '');
+  for (let i = 0; i < rows.length; i += n) {
+    const json = JSON.stringify(rows.slice(i, i + n));
+    const res = await tx.execute(sql`insert into ${tbl} (${cols}) select ${cols} from json_populate_recordset(null::${tbl}, ${json}::json)${conflict}${ret}`);
+    if (o.returning?.length) out.push(...rowsOf<T>(res));
+  }
+  return out;
+}
