@@ -109,7 +109,8 @@ async function sendOne(mailer: Mailer | null, now: Date, sender: Sender, b: Take
     const doc = { number: inv.number ?? inv.id, currency: inv.currency, dueDate: inv.dueDate, buyer: { name: r.name }, seller: { name: sender.name } };
     const sent = await sendReminderEmail(mailer, { to: r.email, doc, locale: sender.locale, amountOwed: b.payload.amountOwed, daysOverdue: b.payload.daysOverdue,
       payLink: payLink(inv, now), pdfLink: payPdfLink(inv, now), template: b.payload.template });
-    if (!sent.accepted.length) return { ok: false, error: `the mail server refused ${sent.rejected.join(', ')}`, transient: false };
+    const refused = sent.rejected.join(', ');
+    if (!sent.accepted.length) return { ok: false, error: `the mail server refused ${refused}`, transient: false };
     return { ok: true, to: r.email, messageId: sent.messageId, locale: sender.locale };
   } catch (e) {
     const err = e as { message: string; code?: string; responseCode?: number };
