@@ -57,14 +57,17 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL('.', import.meta.url)),
     // Three projects: the unit suite needs no database and shares one module graph per worker
-    // (isolate: false; its files keep no global state), which halves its time; everything else
+    // thread (isolate: false; its files keep no global state), which halves its time; everything else
     // keeps per-file isolation (each file builds its own app and database). The e2e files (a real
     // server and Chromium each) start their servers on copies of one demo database that their
     // globalSetup seeds once per run (test/e2e/demo-template.ts), only when an e2e file runs.
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false },
+        // Worker threads of their own pool: vitest 3 decides per pool, from the root config, whether
+        // a worker is recycled after each file, so isolate: false on a forks project alone still
+        // started a process per file (twice the suite's time). Only this project uses threads.
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], isolate: false, pool: 'threads' },
       },
       {
         extends: true,
@@ -78,6 +81,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    poolOptions: { threads: { isolate: false } },
     fileParallelism: true,
     // vitest's default is one worker per core less one: on a 2-core machine that runs files one by one.
     maxWorkers: 2,
