@@ -24,7 +24,7 @@ if (process.env.WORKER_EXIT_WHEN_IDLE === '1') {
   const n = await drainJobs(handle.db, {
     workerId: `worker-${process.pid}`, concurrency: handle.kind === 'pglite' ? 1 : DEFAULT_CONCURRENCY, waitForLeased: { pollMs: 250 },
     onClaim: async () => { if (delay) await new Promise((r) => setTimeout(r, delay)); },
-    onJob: (job) => { console.log(`[jobs] done ${job.id}`); },
+    onJob: (job) => { console.log(`[jobs] done ${job.kind} ${job.id}`); },
     onError: (job, err) => { console.error(`[jobs] ${job.kind} ${job.id} failed (recorded; retried if attempts are left): ${err instanceof Error ? err.message : String(err)}`); },
   });
   console.log(`[jobs] worker ${process.pid}: ${n} job(s) done, queue empty`);

@@ -33,7 +33,8 @@ function worker(killAfter: number | null): Promise<{ done: number; killed: boole
     let killedAt: number | undefined;
     let err = '';
     child.stdout.on('data', (b: Buffer) => {
-      done += (b.toString().match(/\[jobs\] done /g) ?? []).length;
+      // The bill run's chunk jobs only: the worker also runs the day's scheduled jobs it ticked (dunning, rollups, …).
+      done += (b.toString().match(/\[jobs\] done bill_run\.chunk /g) ?? []).length;
       // npx → node: kill the whole process group, or the real worker survives its parent.
       if (killAfter !== null && done >= killAfter && !killed) { killed = true; killedAt = Date.now(); process.kill(-child.pid!, 'SIGKILL'); }
     });
