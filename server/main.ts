@@ -37,6 +37,11 @@ const server = serve({ fetch: app.fetch, port: cfg.port }, (info) => {
   console.log(`  Demo logins (password ${DEMO_PASSWORD}): ${DEMO_USERS.map((u) => `${u.email} [${u.role}]`).join(', ')}`);
   if (apiKeyNote) console.log(apiKeyNote);
 });
+// Keep idle keep-alive connections longer than clients and load balancers do (Node's default is
+// 5 s): a server closing one just as a client reuses it answers that request with ECONNRESET.
+const http = server as unknown as { keepAliveTimeout: number; headersTimeout: number };
+http.keepAliveTimeout = 65_000;
+http.headersTimeout = 66_000;
 
 let closing = false;
 async function shutdown() {
