@@ -8,11 +8,11 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
+import { rowsOf } from '../db/bulk';
 import { registerJobKind, type Job, type JobRunEnv } from '../jobs/registry';
 import { registerSchedule } from '../jobs/schedules';
 
 export const COMPACT_PAYMENT_FACTS_JOB = 'analytics.compact_payment_facts';
-const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Record<string, unknown>[];
 
 /** table, its key columns, its summed columns */
 const TABLES: [string, string[], string[]][] = [
@@ -38,7 +38,7 @@ function fold(table: string, keys: string[], sums: string[], tenantId: string): 
 export async function compactPaymentFacts(db: DbOrTx, tenantId: string): Promise<{ before: number; after: number }> {
   let before = 0, after = 0;
   for (const [table, keys, sums] of TABLES) {
-    const [r] = rowsOf(await db.execute(fold(table, keys, sums, tenantId)));
+    const [r] = rowsOf<Record<string, unknown>>(await db.execute(fold(table, keys, sums, tenantId)));
     before += Number(r.before);
     after += Number(r.after);
   }

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client';
+import { insertJsonRows } from '../db/bulk';
 import { billRuns, couponCodes } from '../db/schema';
 import { addDays } from '../lib/dates';
 import { noteText } from './payer-notes';
@@ -30,22 +31,10 @@ export const PAYMENT_TERMS_DAYS = 14;
 
 type Run = typeof billRuns.$inferSelect;
 
-/**
- * INSERT ... SELECT FROM json_populate_recordset($1) ON CONFLICT DO NOTHING RETURNING `returning`:
- * a whole slice of rows as ONE JSON parameter. Building a 20,000-parameter statement with the
- * query builder cost more CPU than rating the chunk; this costs one JSON.stringify. `rows` use the
- * column names; every listed column must be given (a missing key is NULL, not the default).
- */
+/** A slice of rows in one statement (../db/bulk.ts), skipping conflicts; the `returning` column of each row inserted. */
 async function bulkInsert(tx: DbOrTx, table: string, columns: readonly string[], rows: Record<string, unknown>[], returning: string): Promise<string[]> {
-  const out: string[] = [];
-  for (let i = 0; i < rows.length; i += 2000) {
-    const json = JSON.stringify(rows.slice(i, i + 2000));
-    const cols = sql.raw(columns.map((c) => `"${c}"`).join(', '));
-    const res = await tx.execute(sql`insert into ${sql.raw(`"${table}"`)} (${cols}) select ${cols} from json_populate_recordset(null::${sql.raw(`"${table}"`)}, ${json}::json) on conflict do nothing returning ${sql.raw(`"${returning}"`)} as v`);
-    const list = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as { v: string }[];
-    for (const r of list) out.push(r.v);
-  }
-  return out;
+  const inserted = await insertJsonRows<Record<string, string>>(tx, table, columns, rows, { onConflictDoNothing: true, returning: [returning], batch: 2000 });
+  return inserted.map((r) => r[returning]);
 }
 
 const INVOICE_COLUMNS = ['id', 'tenant_id', 'bill_to', 'payer_id', 'customer_id', 'bill_run_id', 'period_start', 'period_end', 'currency', 'sequence', 'status', 'issue_date', 'due_date',

@@ -11,6 +11,7 @@
 import { getTableColumns, sql } from 'drizzle-orm';
 import { customers } from '../db/schema';
 import type { Tx } from '../db/client';
+import { rowsOf } from '../db/bulk';
 
 const TABLE = getTableColumns(customers);
 type Key = keyof typeof TABLE;
@@ -37,7 +38,6 @@ function rowsJson(values: Values[], extra?: (i: number) => Record<string, unknow
   }));
 }
 
-const rowsOf = <T>(res: unknown) => (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as T[];
 
 /**
  * INSERT ... ON CONFLICT (tenant, externalId) DO UPDATE: rows planned against the customers as

@@ -3,8 +3,7 @@
  * Building a statement of thousands of parameters with the query builder costs more CPU (ours and
  * the server's) than the work it stores; this costs one JSON.stringify and works on PostgreSQL and
  * PGlite alike. Rows are keyed by column name (snake_case); a listed column missing from a row is
- * NULL (not its default), so list only the columns you give. The same idea as the bill run's writer
- * (server/billing/bill-run-write.ts), which should move onto this one at the next merge.
+ * NULL (not its default), so list only the columns you give.
  */
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from './client';
