@@ -72,7 +72,7 @@ export async function listInvoices({ ctx, query }: { ctx: Ctx; query: InvoiceLis
   if (query.periodStart) where.push(eq(invoices.periodStart, query.periodStart));
   if (query.issuedFrom) where.push(gte(invoices.issueDate, query.issuedFrom));
   if (query.issuedTo) where.push(lte(invoices.issueDate, query.issuedTo));
-  return paginate({ db: q(ctx), from: invoices, where: and(...where), orderBy: [desc(invoices.periodStart), asc(invoices.number), asc(invoices.id)], page: query,
+  return paginate({ db: q(ctx), from: invoices, where: and(...where), orderBy: [desc(invoices.periodStart), asc(invoices.number), desc(invoices.createdAt), asc(invoices.id)], page: query,
     map: async (rows) => {
       const credited = await creditedTotals(q(ctx), ctx.tenantId, rows.map((r) => r.id));
       return rows.map((r) => invoiceSummary(r, credited.get(r.id)));

@@ -109,10 +109,36 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.locator('[data-testid=tree-menu]').waitFor();
 }
 
+/**
+ * Closes a select's dropdown still open over the page (a remote search that answers after the
+ * pick opens its list again), which would take the next click: Escape, as a user would.
+ */
+export async function closeOpenDropdown(page: Page): Promise<void> {
+  const open = page.locator('.el-select__popper:visible');
+  if (!(await open.count())) return;
+  await page.keyboard.press('Escape');
+  await open.first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+}
+
 /** Picks an option of an Element Plus select (its dropdown is teleported to body). */
 export async function pickOption(page: Page, selectTestId: string, optionText: string): Promise<void> {
+  await closeOpenDropdown(page);
   await page.click(`[data-testid=${selectTestId}]`);
   await page.locator('.el-select-dropdown__item:visible', { hasText: optionText }).first().click();
+}
+
+/**
+ * Picks an option of a remote-search select (CustomerPicker ...): types `query`, waits for the
+ * server's answer to exactly that query (not the list it showed before), then picks.
+ */
+export async function pickRemote(page: Page, selectTestId: string, query: string, optionText: string): Promise<void> {
+  await closeOpenDropdown(page);
+  await page.click(`[data-testid=${selectTestId}]`);
+  const answered = page.waitForResponse((r) => new URL(r.url()).searchParams.get('q') === query);
+  await page.keyboard.type(query);
+  await answered;
+  await page.locator('.el-select-dropdown__item:visible', { hasText: optionText }).first().click();
+  await closeOpenDropdown(page);
 }
 
 /**

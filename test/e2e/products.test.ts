@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { ROOT, hasChromium, pickOption, signIn, startHarness, type Harness } from './harness';
+import { ROOT, hasChromium, pickOption, pickRemote, signIn, startHarness, type Harness } from './harness';
 
 if (!hasChromium) console.warn('[e2e] SKIPPED: /usr/bin/chromium not found.');
 
@@ -104,9 +104,7 @@ describe.skipIf(!hasChromium)('products: plan builder and rule builder (headless
     await page.waitForURL('**/products/rules/spring-corp');
 
     // Test against a corporate customer on the Basic plan with the code presented.
-    await page.locator('[data-testid=customer-picker]').click();
-    await page.keyboard.type('바른회계');
-    await page.locator('.el-select-dropdown__item:visible', { hasText: '바른회계' }).first().click();
+    await pickRemote(page, 'customer-picker', '바른회계', '바른회계');
     await pickOption(page, 'test-plan', 'Basic (basic)');
     await page.click('[data-testid=test-run]');
     const verdict = page.locator('[data-testid=test-verdict]');
