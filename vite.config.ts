@@ -56,11 +56,13 @@ export default defineConfig({
   },
   test: {
     root: fileURLToPath(new URL('.', import.meta.url)),
-    // Three projects: the unit suite needs no database and shares one module graph per worker
-    // thread (isolate: false; its files keep no global state), which halves its time; everything else
-    // keeps per-file isolation (each file builds its own app and database). The e2e files (a real
-    // server and Chromium each) start their servers on copies of one demo database that their
-    // globalSetup seeds once per run (test/e2e/demo-template.ts), only when an e2e file runs.
+    // Three projects. No file gets a process of its own (isolate: false on both pools): loading the
+    // server's module graph per file was half the time of the database suites. The unit suite needs
+    // no database and runs in worker threads; every `app` file builds its own app and database and
+    // test/support/file-isolation.ts puts back what a file changed in the process (environment, job
+    // kinds, schedules). The e2e files (a real server and Chromium each) start their servers on
+    // copies of one demo database that their globalSetup seeds once per run
+    // (test/e2e/demo-template.ts), only when an e2e file runs.
     projects: [
       {
         extends: true,
@@ -71,7 +73,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'app', include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', 'test/unit/**', 'test/e2e/**'] },
+        test: { name: 'app', include: ['test/**/*.test.ts'], exclude: ['**/node_modules/**', 'test/unit/**', 'test/e2e/**'], setupFiles: ['test/support/file-isolation.ts'] },
       },
       {
         extends: true,
@@ -81,7 +83,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    poolOptions: { threads: { isolate: false } },
+    poolOptions: { threads: { isolate: false }, forks: { isolate: false } },
     fileParallelism: true,
     // vitest's default is one worker per core less one: on a 2-core machine that runs files one by one.
     maxWorkers: 2,

@@ -20,7 +20,12 @@ import { registerAnalyticsJobs } from './analytics/receivable-facts-compact';
 import { registerWeeklySummaryJobs } from './analytics/weekly-summary';
 import { registerPaymentFactsJobs } from './analytics/payment-facts-compact';
 
+let registered = false;
+
+/** Registers every kind and schedule, once per process (start-up code and test helpers both call it). */
 export function registerJobKinds() {
+  if (registered) return;
+  registered = true;
   registerBillingJobs();
   registerCustomerJobs();
   registerTermJobs();

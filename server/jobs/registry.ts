@@ -57,6 +57,11 @@ export function registerJobKind(def: JobKind): void {
   kinds.set(def.kind, def);
 }
 
+/** Removes a kind (tests put back the registry as they found it). */
+export function unregisterJobKind(kind: string): void {
+  kinds.delete(kind);
+}
+
 export function jobKind(kind: string): JobKind | undefined {
   return kinds.get(kind);
 }

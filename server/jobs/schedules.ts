@@ -46,10 +46,12 @@ export function registerSchedule(s: Schedule): void {
   schedules.set(s.kind, s);
 }
 
-/** Removes a schedule (tests register throw-away schedules). */
 /** The kinds with a (daily or weekly) schedule in this process. */
 export const scheduledKinds = (): string[] => [...schedules.keys()];
+/** Every schedule registered in this process (tests put back what they removed). */
+export const registeredSchedules = (): Schedule[] => [...schedules.values()];
 
+/** Removes a schedule (tests register throw-away schedules). */
 export function unregisterSchedule(kind: string): void {
   schedules.delete(kind);
 }
