@@ -2,7 +2,7 @@
  * Who pays: the bill-to party of invoices, payments and wallets is the payer (납부자), or the
  * customer itself when it has no payer — the same `coalesce(payer_id, id)` the bill run groups by.
  */
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { customers, invoices, payers } from '../db/schema';
 import type { Ctx } from '../lib/context';
@@ -17,11 +17,43 @@ export interface BillTo {
 
 /** The bill-to party whose id is `id` (a payer, or a customer paying its own invoices), or null. */
 export async function findBillTo(db: DbOrTx, ctx: Ctx, id: string): Promise<BillTo | null> {
-  const [p] = await db.select({ id: payers.id }).from(payers).where(and(eq(payers.tenantId, ctx.tenantId), eq(payers.id, id)));
-  const paid = await db.select({ id: customers.id, payerId: customers.payerId, currency: customers.currency }).from(customers)
-    .where(and(eq(customers.tenantId, ctx.tenantId), p ? eq(customers.payerId, id) : and(eq(customers.id, id), isNull(customers.payerId))));
-  if (!p && !paid.length) return null;
-  const billed = await db.selectDistinct({ currency: invoices.currency }).from(invoices).where(and(eq(invoices.tenantId, ctx.tenantId), eq(invoices.billTo, id)));
-  const currencies = [...new Set([...paid.map((c) => c.currency), ...billed.map((i) => i.currency)])].sort();
-  return p ? { billTo: id, payerId: id, customerId: null, currencies } : { billTo: id, payerId: null, customerId: id, currencies };
+  return (await findBillTos(db, ctx, [id])).get(id) ?? null;
+}
+
+/**
+ * The bill-to parties among `ids` (payers, or customers paying their own invoices), in three
+ * queries whatever their number; an id that is neither is absent from the map.
+ */
+export async function findBillTos(db: DbOrTx, ctx: Ctx, ids: string[]): Promise<Map<string, BillTo>> {
+  const out = new Map<string, BillTo>();
+  const wanted = [...new Set(ids)];
+  if (!wanted.length) return out;
+  const payerIds = new Set((await db.select({ id: payers.id }).from(payers).where(and(eq(payers.tenantId, ctx.tenantId), inArray(payers.id, wanted)))).map((p) => p.id));
+  const rest = wanted.filter((id) => !payerIds.has(id));
+  const currencies = new Map<string, Set<string>>(wanted.map((id) => [id, new Set<string>()]));
+  const paying = new Set<string>(payerIds);
+  // Two queries the indexes serve: an OR of both lists made PostgreSQL scan the table. A customer
+  // by its primary key, "has no payer" checked here: with `payer_id is null` in the query, a planner
+  // without statistics yet (a table just loaded) took the (tenant, payer) index and walked every
+  // customer without a payer, 25-90 ms a payment at 100,000 customers.
+  if (payerIds.size) {
+    for (const c of await db.select({ payerId: customers.payerId, currency: customers.currency }).from(customers)
+      .where(and(eq(customers.tenantId, ctx.tenantId), inArray(customers.payerId, [...payerIds])))) currencies.get(c.payerId!)!.add(c.currency);
+  }
+  if (rest.length) {
+    for (const c of await db.select({ id: customers.id, payerId: customers.payerId, currency: customers.currency }).from(customers)
+      .where(and(inArray(customers.id, rest), eq(customers.tenantId, ctx.tenantId)))) {
+      if (c.payerId !== null) continue;
+      paying.add(c.id);
+      currencies.get(c.id)!.add(c.currency);
+    }
+  }
+  if (!paying.size) return out;
+  for (const i of await db.selectDistinct({ billTo: invoices.billTo, currency: invoices.currency }).from(invoices)
+    .where(and(eq(invoices.tenantId, ctx.tenantId), inArray(invoices.billTo, [...paying])))) currencies.get(i.billTo)?.add(i.currency);
+  for (const id of paying) {
+    const list = [...currencies.get(id)!].sort();
+    out.set(id, payerIds.has(id) ? { billTo: id, payerId: id, customerId: null, currencies: list } : { billTo: id, payerId: null, customerId: id, currencies: list });
+  }
+  return out;
 }

@@ -24,6 +24,12 @@ export const PaymentIn = z.object({
 }).openapi('PaymentCreate');
 export type PaymentInput = z.infer<typeof PaymentIn>;
 
+/** At most this many payments in one POST /payments/batch (a bank's or CMS's result file is sent in pages of it). */
+export const MAX_PAYMENT_BATCH = 1000;
+export const PaymentBatchIn = z.object({
+  payments: z.array(PaymentIn).min(1).max(MAX_PAYMENT_BATCH).openapi({ description: `1 to ${MAX_PAYMENT_BATCH} payments, recorded all or none, allocated in this order` }),
+}).openapi('PaymentBatchCreate');
+
 export const RefundIn = z.object({
   amount: amountIn,
   reason: z.string().trim().min(1).max(1000),
