@@ -16,6 +16,7 @@ export const KO_COLLECTIONS_MESSAGES: Record<string, string> = {
   'no such payer, or a customer that has a payer': '없는 납부자이거나 별도 납부자가 있는 고객입니다',
   "does not match the payer's currency ({currencies})": '납부자의 통화({currencies})와 다릅니다',
   'points are not accepted as payment yet': '포인트 결제는 아직 지원하지 않습니다',
+  'is also the reference of {other}; one payment per reference': '{other}와(과) 같은 참조입니다. 참조 하나에 결제는 하나입니다',
   'only a succeeded payment is allocated': '결제 완료(succeeded) 상태의 결제만 배분할 수 있습니다',
   'is required for a failed payment': '결제 실패 시 필수입니다',
   'is only for a failed payment': '결제 실패 시에만 지정할 수 있습니다',

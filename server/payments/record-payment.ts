@@ -56,7 +56,10 @@ async function recordMany(tx: Tx, ctx: Ctx, inputs: PaymentInput[], at: (k: numb
     if (!input.providerRef) return;
     const j = firstWithRef.get(input.providerRef);
     if (j === undefined) firstWithRef.set(input.providerRef, k);
-    else issues.push({ path: `${at(k)}providerRef`, message: `is also the reference of ${at(j).replace(/\.$/, '')}; one payment per reference` });
+    else {
+      const other = at(j).replace(/\.$/, '');
+      issues.push({ path: `${at(k)}providerRef`, message: `is also the reference of ${other}; one payment per reference` });
+    }
   });
   if (issues.length) throw invalid(issues);
   const ids = inputs.map(() => randomUUID());
