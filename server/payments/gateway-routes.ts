@@ -91,6 +91,10 @@ export const gatewayRoutes = newRouter()
   .openapi(createRoute({ method: 'post', path: '/webhooks/payments/{provider}', tags: [tag],
     summary: 'Inbound webhook of a payment gateway: signature verified (401 otherwise), stored once per event id and applied by a job',
     request: { params: ProviderParam, query: z.object({ tenant: z.string().optional().openapi({ description: 'The tenant id or code this endpoint belongs to' }) }) },
-    responses: { ...jsonOk(z.object({ received: z.boolean(), outcome: z.enum(['queued', 'duplicate']).openapi({ description: 'queued: stored, applied shortly by a job (see GET /payment-webhooks); duplicate: this event was received before, nothing is written' }) })), 401: errorResponses[401] } }),
+    responses: { ...jsonOk(z.object({ received: z.boolean(), outcome: z.enum(['queued', 'duplicate']).openapi({ description: 'queued: stored, applied shortly by a job (see GET /payment-webhooks); duplicate: this event was received before, nothing is written' }) })),
+      401: { ...errorResponses[401], description: 'Signature missing or wrong, unknown tenant, or no credentials to verify with: nothing but a rejected receipt is stored' },
+      413: { ...errorResponses[422], description: 'Body over 1 MB (PAYLOAD_TOO_LARGE)' },
+      422: { ...errorResponses[422], description: 'A body PostgreSQL cannot store (NUL, unpaired surrogate, nested too deeply), each at its JSON path' },
+      503: { ...errorResponses[422], description: 'Not stored this time (WEBHOOK_NOT_STORED): the gateway delivers it again, as it does for any 5xx' } } }),
   async (c) => c.json(await receivePaymentWebhook({ db: c.get('ctx').db, now: c.get('ctx').now, provider: c.req.valid('param').provider,
     tenantRef: c.req.valid('query').tenant, headers: c.req.raw.headers, rawBody: await webhookBody(c) }), 200));

@@ -9407,8 +9407,35 @@ export interface paths {
                         };
                     };
                 };
-                /** @description Not authenticated */
+                /** @description Signature missing or wrong, unknown tenant, or no credentials to verify with: nothing but a rejected receipt is stored */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Body over 1 MB (PAYLOAD_TOO_LARGE) */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description A body PostgreSQL cannot store (NUL, unpaired surrogate, nested too deeply), each at its JSON path */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not stored this time (WEBHOOK_NOT_STORED): the gateway delivers it again, as it does for any 5xx */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
