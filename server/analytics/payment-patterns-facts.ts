@@ -8,6 +8,7 @@
 import { sql } from 'drizzle-orm';
 import { q, type Ctx } from '../lib/context';
 import { nextMonth, type AnalyticsFilter, type MonthRange } from './filters';
+import { topLatePayers } from './late-payers';
 
 type Rows = Record<string, string | number | null>[];
 export const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Rows;
@@ -40,13 +41,14 @@ export async function patternRowsFromFacts(ctx: Ctx, query: AnalyticsFilter, r: 
       from payment_allocation_facts where ${months} group by 1, 2, 3 having sum(n) > 0 order by 1, 2, 3`),
     db.execute(sql`
       select coalesce(sum(on_time), 0)::int as "onTime", coalesce(sum(late), 0)::int as late from payment_allocation_facts where ${months}`),
-    db.execute(sql`
+    // across currencies from the per-party running totals; a currency's own ranking from the month rows
+    query.currency ? db.execute(sql`
       with top as (
         select bill_to, sum(late)::int as late, round(sum(days_late)::numeric / sum(late), 1) as avg
         from late_payer_facts where ${months} group by 1 having sum(late) > 0 order by 2 desc, 3 desc, 1 limit 10)
       select top.bill_to as "billTo", coalesce(py.name, cb.name) as name, top.late, top.avg::text as "avgDaysLate"
       from top left join payers py on py.id = top.bill_to left join customers cb on cb.id = top.bill_to
-      order by top.late desc, top.avg desc, top.bill_to`),
+      order by top.late desc, top.avg desc, top.bill_to`) : topLatePayers(db, t, r.from, r.to),
   ]);
   return {
     mix: rowsOf(mix), outcome: rowsOf(outcome), declines: rowsOf(declines), heatmap: rowsOf(heatmap),

@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, numeric, date, integer, smallint, index } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, numeric, date, integer, smallint, bigint, index, primaryKey } from 'drizzle-orm/pg-core';
 import { tenants } from './tenants';
 
 /**
@@ -55,7 +55,27 @@ export const latePayerFacts = pgTable('late_payer_facts', {
   billTo: uuid('bill_to').notNull(),
   late: integer('late').notNull(),
   daysLate: integer('days_late').notNull(),
-}, (t) => [index('late_payer_facts_tenant_month_idx').on(t.tenantId, t.month, t.currency, t.billTo, t.late, t.daysLate)]);
+}, (t) => [
+  index('late_payer_facts_tenant_month_idx').on(t.tenantId, t.month, t.currency, t.billTo, t.late, t.daysLate),
+  index('late_payer_facts_tenant_bill_to_idx').on(t.tenantId, t.billTo, t.month),
+]);
+
+/**
+ * One row per bill-to party with late payments: its late_payer_facts summed over every currency,
+ * as running totals per month (`cumLate[i]` = late allocations received up to month `firstMonth +
+ * i - 1`, months counted as year × 12 + month − 1), so that any month range's count is two array
+ * reads, and `late` the all-time count, an upper bound of any range's count that the top-10 query
+ * prunes by (server/analytics/late-payers.ts). Rebuilt from late_payer_facts, per party, by a
+ * statement trigger on that table (migration `late_payer_months`).
+ */
+export const latePayerMonths = pgTable('late_payer_months', {
+  tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+  billTo: uuid('bill_to').notNull(),
+  firstMonth: integer('first_month').notNull(),
+  cumLate: integer('cum_late').array().notNull(),
+  cumDays: bigint('cum_days', { mode: 'number' }).array().notNull(),
+  late: integer('late').notNull(),
+}, (t) => [primaryKey({ columns: [t.tenantId, t.billTo] }), index('late_payer_months_tenant_late_idx').on(t.tenantId, t.late.desc())]);
 
 /**
  * Promotion ROI (server/analytics/README.md "Promotion ROI"): discount lines naming a rule on

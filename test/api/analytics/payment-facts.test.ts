@@ -143,10 +143,11 @@ describe('payment facts', () => {
       await held;
     });
     await inserted;
+    // another bill-to party: late allocations of one party take turns on its late_payer_months row (late-payers.test.ts)
     const second = await db.transaction(async (tx) => {
       await tx.execute(sql`set local lock_timeout = '2s'`);
-      const [p] = await tx.insert(payments).values(row('20.00')).returning();
-      await tx.execute(sql`insert into payment_allocations (tenant_id, payment_id, invoice_id, amount) values (${one.tenantId}, ${p.id}, ${ids.B}, 20)`);
+      const [p] = await tx.insert(payments).values({ ...row('20.00'), billTo: eurCust, customerId: eurCust }).returning();
+      await tx.execute(sql`insert into payment_allocations (tenant_id, payment_id, invoice_id, amount) values (${one.tenantId}, ${p.id}, ${ids.D}, 20)`);
       return 'committed';
     }).catch((e: Error) => e.message);
     release();
