@@ -5,7 +5,7 @@
  * customer) and retention (customers with MRR today) of the customers who used it against those
  * who did not.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { assertPermission, q, type Ctx } from '../lib/context';
 import { Decimal, toMoneyString } from '../lib/money';
 import { resolveAt } from '../catalog/versions';
@@ -13,6 +13,7 @@ import type { RuleDoc } from '../rating/types';
 import { monthRange, nextMonth, type AnalyticsFilter } from './filters';
 import { ISSUED } from './receivables';
 import { ratio } from './mrr-report';
+import { monthNumber } from './late-payers';
 
 const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Record<string, string | number | boolean | null>[];
 
@@ -41,12 +42,11 @@ export async function promotionRoiFrom(ctx: Ctx, query: AnalyticsFilter, source:
       sum(abs((l->>'amount')::numeric))::text as amount, count(distinct i.id)::int as invoices,
       count(distinct coalesce(l->>'customerId', i.customer_id::text))::int as customers
     ${lines} group by 1, 2, 3 order by 1, 2, 3`));
-  const used = source === 'facts'
-    ? sql`select distinct rule, customer_id as cid from ${facts} where customer_id is not null and lines > 0`
-    : sql`select distinct l->>'rule' as rule, coalesce(l->>'customerId', i.customer_id::text) as cid ${lines}`;
   // no rule given away in the range: nothing to compare (the raw path still computes it, as it always did)
-  const cohorts = source === 'facts' && given.length === 0 ? [] : rowsOf(await db.execute(sql`
-    with used as (${used}),
+  const cohorts = source === 'facts'
+    ? (given.length === 0 ? [] : rowsOf(await db.execute(cohortsFromFacts(ctx.tenantId, r.from, r.to, r.today, sql`month >= ${r.start}::date and month < ${nextMonth(r.to)}::date`, query.currency))))
+    : rowsOf(await db.execute(sql`
+    with used as (select distinct l->>'rule' as rule, coalesce(l->>'customerId', i.customer_id::text) as cid ${lines}),
     rev as (select i.customer_id::text as cid, i.currency, sum(i.total) as total from invoices i where ${issued} and i.customer_id is not null group by 1, 2),
     live as (select customer_id::text as cid from mrr_movements where tenant_id = ${ctx.tenantId} and date <= ${r.today}::date group by 1 having sum(amount) > 0)
     select u.rule, rev.currency, exists (select 1 from used x where x.rule = u.rule and x.cid = rev.cid) as used,
@@ -75,4 +75,40 @@ export async function promotionRoiFrom(ctx: Ctx, query: AnalyticsFilter, source:
 export async function promotionRoi({ ctx, query }: { ctx: Ctx; query: AnalyticsFilter }) {
   assertPermission(ctx, 'analytics:read');
   return promotionRoiFrom(ctx, query, query.customerType || query.segment ? 'raw' : 'facts');
+}
+
+/** A running total's value at month number `m` (server/db/schema/customer-facts.ts): 0 before the first month, the last value after the end. */
+const at = (col: 'cum_total' | 'cum_invoices', m: number) => sql`(case when ${m}::int < r.first_month then 0
+  when ${m}::int - r.first_month + 1 >= cardinality(r.${sql.raw(col)}) then r.${sql.raw(col)}[cardinality(r.${sql.raw(col)})]
+  else r.${sql.raw(col)}[${m}::int - r.first_month + 1] end)`;
+
+/**
+ * Users against non-users from the per-customer facts, the same rows as the raw query: every
+ * customer's issued revenue over `from`..`to` is two array reads (customer_revenue_months), "has MRR
+ * today" is customer_mrr_now's sum unless a movement is dated after today (then that customer's
+ * movements up to today are summed); the users' groups are summed once per rule and the non-users'
+ * are all customers less the users, so no customer is compared with every rule.
+ */
+function cohortsFromFacts(tenantId: string, from: string, to: string, today: string, months: SQL, currency: string | undefined) {
+  const a = monthNumber(from) - 1;
+  const b = monthNumber(to);
+  return sql`
+    with used as (
+      select rule, customer_id as cid from promotion_facts where tenant_id = ${tenantId} and ${months} ${currency ? sql`and currency = ${currency}` : sql``}
+        and customer_id is not null group by 1, 2 having sum(lines) > 0),
+    rv as (
+      select r.customer_id::text as cid, r.currency, ${at('cum_total', b)} - ${at('cum_total', a)} as total,
+        coalesce(case when m.last_date <= ${today}::date then m.amount > 0
+          else (select sum(x.amount) from mrr_movements x where x.tenant_id = ${tenantId} and x.customer_id = r.customer_id and x.date <= ${today}::date) > 0 end, false) as live
+      from customer_revenue_months r left join customer_mrr_now m on m.tenant_id = r.tenant_id and m.customer_id = r.customer_id
+      where r.tenant_id = ${tenantId} ${currency ? sql`and r.currency = ${currency}` : sql``} and ${at('cum_invoices', b)} - ${at('cum_invoices', a)} > 0),
+    everyone as (select currency, count(*) as customers, sum(total) as revenue, count(*) filter (where live) as retained from rv group by 1),
+    users as (select u.rule, rv.currency, count(*) as customers, sum(rv.total) as revenue, count(*) filter (where rv.live) as retained from used u join rv on rv.cid = u.cid group by 1, 2),
+    rules as (select distinct rule from used)
+    select k.rule, e.currency, true as used, coalesce(s.customers, 0)::int as customers, coalesce(s.revenue, 0)::text as revenue, coalesce(s.retained, 0)::int as retained
+    from rules k cross join everyone e left join users s on s.rule = k.rule and s.currency = e.currency
+    union all
+    select k.rule, e.currency, false, (e.customers - coalesce(s.customers, 0))::int, (e.revenue - coalesce(s.revenue, 0))::text, (e.retained - coalesce(s.retained, 0))::int
+    from rules k cross join everyone e left join users s on s.rule = k.rule and s.currency = e.currency
+    order by 1, 2, 3`;
 }

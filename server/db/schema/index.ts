@@ -24,3 +24,4 @@ export * from './weekly-summary';
 export * from './payment-facts';
 export * from './mrr-facts';
 export * from './dunning-outbox';
+export * from './customer-facts';

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { makeTestApp, type TestApp } from '../../support/app';
-import { customers, invoices } from '../../../server/db/schema';
+import { customers, invoices, mrrMovements } from '../../../server/db/schema';
 import { systemCtx } from '../../../server/lib/context';
 import { PERMISSION_CODES } from '../../../server/access/permissions';
 import { promotionRoiFrom } from '../../../server/analytics/promotion-roi';
@@ -97,6 +97,27 @@ describe('promotion facts', () => {
     const api = await t.call('GET', '/api/v1/analytics/promotions?from=2025-02&to=2025-07', { key: one.key });
     expect(api.status).toBe(200);
     expect(api.body).toEqual(JSON.parse(JSON.stringify(was)));
+  });
+
+  it('revenue and retention of users and non-users: per-customer running totals and MRR today (a churn dated after today counts from its date)', async () => {
+    const db = t.handle.db;
+    const [c] = await db.insert(customers).values({ tenantId: one.tenantId, externalId: 'R3', type: 'corporate', name: 'R3', country: 'US', timezone: 'UTC', currency: 'USD' }).returning();
+    await add('F', invoice(c.id, '2025-03', 'paid', [], '40.00'));
+    await add('G', invoice(c.id, '2025-06', 'finalized', [], '60.00'));
+    const mv = (customerId: string, date: string, kind: string, amount: string) => ({ tenantId: one.tenantId, customerId, currency: 'USD', date, kind, amount, mrrBefore: '0', mrrAfter: '0', cohortMonth: '2025-03-01' });
+    await db.insert(mrrMovements).values([mv(c1, '2025-03-01', 'new', '100'), mv(c2, '2025-03-01', 'new', '50'), mv(c2, '2025-08-01', 'churn', '-50'),
+      mv(c.id, '2025-03-01', 'new', '40'), mv(c.id, '2025-06-20', 'churn', '-40')]);
+    const f = await expectEqual();
+    const spring = f.comparison.find((x) => x.rule === 'SPRING' && x.currency === 'USD');
+    // users: R1 and R2 (R2 through a line naming it), both with MRR on 2025-07-10 (R2's churn is dated 2025-08-01); non-users: R3, churned
+    expect(spring).toMatchObject({ users: { customers: 2, retention: '1.0000' }, nonUsers: { customers: 1, revenuePerCustomer: '100.00', retention: '0.0000' } });
+    // R3's invoice of June leaves the range; R1's MRR ends today
+    await db.update(invoices).set({ periodStart: '2025-01-01' }).where(eq(invoices.id, ids.G));
+    await db.insert(mrrMovements).values(mv(c1, '2025-07-10', 'churn', '-100'));
+    const g = (await expectEqual()).comparison.find((x) => x.rule === 'SPRING' && x.currency === 'USD');
+    expect(g).toMatchObject({ users: { customers: 2, retention: '0.5000' }, nonUsers: { customers: 1, revenuePerCustomer: '40.00' } });
+    await db.delete(mrrMovements).where(eq(mrrMovements.tenantId, one.tenantId));
+    await expectEqual();
   });
 
   it.skipIf(process.env.TEST_DATABASE_URL === undefined)('a second writer of the same rule and month does not wait for the first to commit', async () => {

@@ -1,0 +1,119 @@
+CREATE TABLE "customer_mrr_now" (
+	"tenant_id" uuid NOT NULL,
+	"customer_id" uuid NOT NULL,
+	"amount" numeric(40, 15) NOT NULL,
+	"last_date" date NOT NULL,
+	CONSTRAINT "customer_mrr_now_tenant_id_customer_id_pk" PRIMARY KEY("tenant_id","customer_id")
+);
+--> statement-breakpoint
+CREATE TABLE "customer_revenue_months" (
+	"tenant_id" uuid NOT NULL,
+	"customer_id" uuid NOT NULL,
+	"currency" text NOT NULL,
+	"first_month" integer NOT NULL,
+	"cum_total" numeric[] NOT NULL,
+	"cum_invoices" numeric[] NOT NULL,
+	CONSTRAINT "customer_revenue_months_tenant_id_customer_id_currency_pk" PRIMARY KEY("tenant_id","customer_id","currency")
+);
+--> statement-breakpoint
+ALTER TABLE "customer_mrr_now" ADD CONSTRAINT "customer_mrr_now_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "customer_revenue_months" ADD CONSTRAINT "customer_revenue_months_tenant_id_tenants_id_fk" FOREIGN KEY ("tenant_id") REFERENCES "public"."tenants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+-- customer_revenue_months and customer_mrr_now (server/db/schema/customer-facts.ts), kept by statement-level
+-- triggers as deltas added to each customer's row by INSERT … ON CONFLICT DO UPDATE: a concurrent writer of
+-- the same customer waits for the row and then adds to its latest version, so no rebuild reads a stale
+-- snapshot and writers of different customers never wait for each other. Revenue is the issued invoices
+-- (finalized, partially_paid, paid, payment_failed) by period month, as promotion ROI counts them.
+CREATE TYPE bw_revenue_delta AS (tenant_id uuid, customer_id uuid, currency text, mn int, total numeric, n numeric);
+--> statement-breakpoint
+-- two running totals (first month, values; the last value holds after the end) added month by month
+CREATE FUNCTION bw_cum_add(f1 int, a1 numeric[], f2 int, a2 numeric[]) RETURNS numeric[] LANGUAGE sql IMMUTABLE AS $$
+  SELECT array_agg(
+      (CASE WHEN j < f1 THEN 0 WHEN j - f1 + 1 >= cardinality(a1) THEN a1[cardinality(a1)] ELSE a1[j - f1 + 1] END)
+    + (CASE WHEN j < f2 THEN 0 WHEN j - f2 + 1 >= cardinality(a2) THEN a2[cardinality(a2)] ELSE a2[j - f2 + 1] END) ORDER BY j)
+  FROM generate_series(least(f1, f2), greatest(f1 + cardinality(a1) - 1, f2 + cardinality(a2) - 1)) AS j
+$$;
+--> statement-breakpoint
+CREATE FUNCTION bw_customer_revenue_apply(d bw_revenue_delta[]) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF d IS NULL THEN RETURN; END IF;
+  WITH m AS (
+    SELECT tenant_id, customer_id, currency, mn, sum(total) AS t, sum(n) AS n FROM unnest(d) GROUP BY 1, 2, 3, 4 HAVING sum(total) <> 0 OR sum(n) <> 0),
+  b AS (SELECT tenant_id, customer_id, currency, min(mn) AS lo, max(mn) AS hi FROM m GROUP BY 1, 2, 3),
+  x AS (
+    SELECT b.tenant_id, b.customer_id, b.currency, b.lo, g.mn, sum(coalesce(m.t, 0)) OVER w AS ct, sum(coalesce(m.n, 0)) OVER w AS cn
+    FROM b CROSS JOIN generate_series(b.lo, b.hi) AS g(mn)
+    LEFT JOIN m ON m.tenant_id = b.tenant_id AND m.customer_id = b.customer_id AND m.currency = b.currency AND m.mn = g.mn
+    WINDOW w AS (PARTITION BY b.tenant_id, b.customer_id, b.currency ORDER BY g.mn))
+  INSERT INTO customer_revenue_months AS r (tenant_id, customer_id, currency, first_month, cum_total, cum_invoices)
+  SELECT tenant_id, customer_id, currency, lo, array_agg(ct ORDER BY mn), array_agg(cn ORDER BY mn) FROM x GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3
+  ON CONFLICT (tenant_id, customer_id, currency) DO UPDATE SET
+    first_month = least(r.first_month, excluded.first_month),
+    cum_total = bw_cum_add(r.first_month, r.cum_total, excluded.first_month, excluded.cum_total),
+    cum_invoices = bw_cum_add(r.first_month, r.cum_invoices, excluded.first_month, excluded.cum_invoices);
+END $$;
+--> statement-breakpoint
+CREATE FUNCTION bw_customer_revenue_invoices() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE d bw_revenue_delta[];
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    SELECT array_agg(ROW(x.tenant_id, x.customer_id, x.currency, extract(year from x.period_start)::int * 12 + extract(month from x.period_start)::int - 1, x.total, 1)::bw_revenue_delta) INTO d
+    FROM new_rows x WHERE x.customer_id IS NOT NULL AND x.status IN ('finalized','partially_paid','paid','payment_failed');
+  ELSIF TG_OP = 'DELETE' THEN
+    SELECT array_agg(ROW(x.tenant_id, x.customer_id, x.currency, extract(year from x.period_start)::int * 12 + extract(month from x.period_start)::int - 1, -x.total, -1)::bw_revenue_delta) INTO d
+    FROM old_rows x WHERE x.customer_id IS NOT NULL AND x.status IN ('finalized','partially_paid','paid','payment_failed');
+  ELSE
+    SELECT array_agg(ROW(x.tenant_id, x.customer_id, x.currency, extract(year from x.period_start)::int * 12 + extract(month from x.period_start)::int - 1, x.s * x.total, x.s)::bw_revenue_delta) INTO d
+    FROM (
+      SELECT -1 AS s, o.* FROM old_rows o JOIN new_rows n ON n.id = o.id
+      WHERE (o.tenant_id, o.customer_id, o.currency, o.period_start, o.total, o.status IN ('finalized','partially_paid','paid','payment_failed'))
+        IS DISTINCT FROM (n.tenant_id, n.customer_id, n.currency, n.period_start, n.total, n.status IN ('finalized','partially_paid','paid','payment_failed'))
+      UNION ALL
+      SELECT 1 AS s, n.* FROM old_rows o JOIN new_rows n ON n.id = o.id
+      WHERE (o.tenant_id, o.customer_id, o.currency, o.period_start, o.total, o.status IN ('finalized','partially_paid','paid','payment_failed'))
+        IS DISTINCT FROM (n.tenant_id, n.customer_id, n.currency, n.period_start, n.total, n.status IN ('finalized','partially_paid','paid','payment_failed'))
+    ) x WHERE x.customer_id IS NOT NULL AND x.status IN ('finalized','partially_paid','paid','payment_failed');
+  END IF;
+  PERFORM bw_customer_revenue_apply(d);
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER invoices_customer_revenue_ins AFTER INSERT ON invoices REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bw_customer_revenue_invoices();--> statement-breakpoint
+CREATE TRIGGER invoices_customer_revenue_upd AFTER UPDATE ON invoices REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bw_customer_revenue_invoices();--> statement-breakpoint
+CREATE TRIGGER invoices_customer_revenue_del AFTER DELETE ON invoices REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION bw_customer_revenue_invoices();--> statement-breakpoint
+CREATE FUNCTION bw_customer_mrr_now() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO customer_mrr_now AS r (tenant_id, customer_id, amount, last_date)
+    SELECT tenant_id, customer_id, sum(amount), max(date) FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (tenant_id, customer_id) DO UPDATE SET amount = r.amount + excluded.amount, last_date = greatest(r.last_date, excluded.last_date);
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO customer_mrr_now AS r (tenant_id, customer_id, amount, last_date)
+    SELECT tenant_id, customer_id, -sum(amount), max(date) FROM old_rows GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (tenant_id, customer_id) DO UPDATE SET amount = r.amount + excluded.amount;
+  ELSE
+    INSERT INTO customer_mrr_now AS r (tenant_id, customer_id, amount, last_date)
+    SELECT tenant_id, customer_id, sum(a), max(dt) FROM (
+      SELECT tenant_id, customer_id, -amount, NULL::date FROM old_rows UNION ALL SELECT tenant_id, customer_id, amount, date FROM new_rows
+    ) x(tenant_id, customer_id, a, dt) GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (tenant_id, customer_id) DO UPDATE SET amount = r.amount + excluded.amount, last_date = greatest(r.last_date, excluded.last_date);
+  END IF;
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER mrr_movements_customer_now_ins AFTER INSERT ON mrr_movements REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bw_customer_mrr_now();--> statement-breakpoint
+CREATE TRIGGER mrr_movements_customer_now_upd AFTER UPDATE ON mrr_movements REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bw_customer_mrr_now();--> statement-breakpoint
+CREATE TRIGGER mrr_movements_customer_now_del AFTER DELETE ON mrr_movements REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION bw_customer_mrr_now();--> statement-breakpoint
+-- what the tables hold today (the triggers keep them from here)
+INSERT INTO customer_mrr_now (tenant_id, customer_id, amount, last_date)
+SELECT tenant_id, customer_id, sum(amount), max(date) FROM mrr_movements GROUP BY 1, 2;--> statement-breakpoint
+WITH m AS (
+  SELECT tenant_id, customer_id, currency, extract(year from period_start)::int * 12 + extract(month from period_start)::int - 1 AS mn, sum(total) AS t, count(*)::numeric AS n
+  FROM invoices WHERE customer_id IS NOT NULL AND status IN ('finalized','partially_paid','paid','payment_failed') GROUP BY 1, 2, 3, 4),
+b AS (SELECT tenant_id, customer_id, currency, min(mn) AS lo, max(mn) AS hi FROM m GROUP BY 1, 2, 3),
+x AS (
+  SELECT b.tenant_id, b.customer_id, b.currency, b.lo, g.mn, sum(coalesce(m.t, 0)) OVER w AS ct, sum(coalesce(m.n, 0)) OVER w AS cn
+  FROM b CROSS JOIN generate_series(b.lo, b.hi) AS g(mn)
+  LEFT JOIN m ON m.tenant_id = b.tenant_id AND m.customer_id = b.customer_id AND m.currency = b.currency AND m.mn = g.mn
+  WINDOW w AS (PARTITION BY b.tenant_id, b.customer_id, b.currency ORDER BY g.mn))
+INSERT INTO customer_revenue_months (tenant_id, customer_id, currency, first_month, cum_total, cum_invoices)
+SELECT tenant_id, customer_id, currency, lo, array_agg(ct ORDER BY mn), array_agg(cn ORDER BY mn) FROM x GROUP BY 1, 2, 3, 4;

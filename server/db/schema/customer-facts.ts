@@ -1,0 +1,39 @@
+import { pgTable, uuid, text, numeric, date, integer, primaryKey } from 'drizzle-orm/pg-core';
+import { tenants } from './tenants';
+
+/**
+ * Per-customer facts for promotion ROI's users-against-non-users comparison
+ * (server/analytics/README.md "Promotion ROI"), which needs every customer's revenue over a month
+ * range and whether it has MRR today. Both are kept by statement-level triggers (migration
+ * `customer_facts`) as commutative deltas applied with INSERT … ON CONFLICT DO UPDATE, so
+ * concurrent writers of one customer serialise on its row only for the statement's update and
+ * each adds to the latest version (no rebuild from a stale snapshot).
+ */
+
+/**
+ * Issued invoices (finalized, partially paid, paid, payment failed) of a customer and currency as
+ * running totals per period month: `cumTotal[i]` and `cumInvoices[i]` cover every month up to
+ * `firstMonth + i − 1`, months counted as year × 12 + month − 1; after the last element the last
+ * value holds. A range's revenue is two array reads (server/analytics/promotion-roi.ts).
+ */
+export const customerRevenueMonths = pgTable('customer_revenue_months', {
+  tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+  customerId: uuid('customer_id').notNull(),
+  currency: text('currency').notNull(),
+  firstMonth: integer('first_month').notNull(),
+  cumTotal: numeric('cum_total').array().notNull(),
+  cumInvoices: numeric('cum_invoices').array().notNull(),
+}, (t) => [primaryKey({ columns: [t.tenantId, t.customerId, t.currency] })]);
+
+/**
+ * A customer's MRR movements summed over every date and currency, as "has MRR today" reads them
+ * (Σ amount of the movements dated up to today > 0). `lastDate` is the latest movement's date or
+ * later (a delete does not lower it): when it is not after today the sum is today's; otherwise the
+ * reader sums that customer's movements up to today.
+ */
+export const customerMrrNow = pgTable('customer_mrr_now', {
+  tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
+  customerId: uuid('customer_id').notNull(),
+  amount: numeric('amount', { precision: 40, scale: 15 }).notNull(),
+  lastDate: date('last_date').notNull(),
+}, (t) => [primaryKey({ columns: [t.tenantId, t.customerId] })]);
