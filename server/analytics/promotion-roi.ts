@@ -85,8 +85,8 @@ const at = (col: 'cum_total' | 'cum_invoices', m: number) => sql`(case when ${m}
 /**
  * Users against non-users from the per-customer facts, the same rows as the raw query: every
  * customer's issued revenue over `from`..`to` is two array reads (customer_revenue_months), "has MRR
- * today" is customer_mrr_now's sum unless a movement is dated after today (then that customer's
- * movements up to today are summed); the users' groups are summed once per rule and the non-users'
+ * today" is customer_mrr_now's sum less the movements dated after today (an index-only read of
+ * mrr_movements); the users' groups are summed once per rule and the non-users'
  * are all customers less the users, so no customer is compared with every rule.
  */
 function cohortsFromFacts(tenantId: string, from: string, to: string, today: string, months: SQL, currency: string | undefined) {
@@ -96,11 +96,12 @@ function cohortsFromFacts(tenantId: string, from: string, to: string, today: str
     with used as (
       select rule, customer_id as cid from promotion_facts where tenant_id = ${tenantId} and ${months} ${currency ? sql`and currency = ${currency}` : sql``}
         and customer_id is not null group by 1, 2 having sum(lines) > 0),
+    future as (select customer_id, sum(amount) as amount from mrr_movements where tenant_id = ${tenantId} and date > ${today}::date group by 1),
     rv as (
       select r.customer_id::text as cid, r.currency, ${at('cum_total', b)} - ${at('cum_total', a)} as total,
-        coalesce(case when m.last_date <= ${today}::date then m.amount > 0
-          else (select sum(x.amount) from mrr_movements x where x.tenant_id = ${tenantId} and x.customer_id = r.customer_id and x.date <= ${today}::date) > 0 end, false) as live
+        coalesce(m.amount - coalesce(f.amount, 0) > 0, false) as live
       from customer_revenue_months r left join customer_mrr_now m on m.tenant_id = r.tenant_id and m.customer_id = r.customer_id
+      left join future f on f.customer_id = r.customer_id
       where r.tenant_id = ${tenantId} ${currency ? sql`and r.currency = ${currency}` : sql``} and ${at('cum_invoices', b)} - ${at('cum_invoices', a)} > 0),
     everyone as (select currency, count(*) as customers, sum(total) as revenue, count(*) filter (where live) as retained from rv group by 1),
     users as (select u.rule, rv.currency, count(*) as customers, sum(rv.total) as revenue, count(*) filter (where rv.live) as retained from used u join rv on rv.cid = u.cid group by 1, 2),

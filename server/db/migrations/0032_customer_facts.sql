@@ -2,7 +2,6 @@ CREATE TABLE "customer_mrr_now" (
 	"tenant_id" uuid NOT NULL,
 	"customer_id" uuid NOT NULL,
 	"amount" numeric(40, 15) NOT NULL,
-	"last_date" date NOT NULL,
 	CONSTRAINT "customer_mrr_now_tenant_id_customer_id_pk" PRIMARY KEY("tenant_id","customer_id")
 );
 --> statement-breakpoint
@@ -83,19 +82,19 @@ CREATE TRIGGER invoices_customer_revenue_del AFTER DELETE ON invoices REFERENCIN
 CREATE FUNCTION bw_customer_mrr_now() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO customer_mrr_now AS r (tenant_id, customer_id, amount, last_date)
-    SELECT tenant_id, customer_id, sum(amount), max(date) FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2
-    ON CONFLICT (tenant_id, customer_id) DO UPDATE SET amount = r.amount + excluded.amount, last_date = greatest(r.last_date, excluded.last_date);
+    INSERT INTO customer_mrr_now AS r (tenant_id, customer_id, amount)
+    SELECT tenant_id, customer_id, sum(amount) FROM new_rows GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (tenant_id, customer_id) DO UPDATE SET amount = r.amount + excluded.amount;
   ELSIF TG_OP = 'DELETE' THEN
-    INSERT INTO customer_mrr_now AS r (tenant_id, customer_id, amount, last_date)
-    SELECT tenant_id, customer_id, -sum(amount), max(date) FROM old_rows GROUP BY 1, 2 ORDER BY 1, 2
+    INSERT INTO customer_mrr_now AS r (tenant_id, customer_id, amount)
+    SELECT tenant_id, customer_id, -sum(amount) FROM old_rows GROUP BY 1, 2 ORDER BY 1, 2
     ON CONFLICT (tenant_id, customer_id) DO UPDATE SET amount = r.amount + excluded.amount;
   ELSE
-    INSERT INTO customer_mrr_now AS r (tenant_id, customer_id, amount, last_date)
-    SELECT tenant_id, customer_id, sum(a), max(dt) FROM (
-      SELECT tenant_id, customer_id, -amount, NULL::date FROM old_rows UNION ALL SELECT tenant_id, customer_id, amount, date FROM new_rows
-    ) x(tenant_id, customer_id, a, dt) GROUP BY 1, 2 ORDER BY 1, 2
-    ON CONFLICT (tenant_id, customer_id) DO UPDATE SET amount = r.amount + excluded.amount, last_date = greatest(r.last_date, excluded.last_date);
+    INSERT INTO customer_mrr_now AS r (tenant_id, customer_id, amount)
+    SELECT tenant_id, customer_id, sum(a) FROM (
+      SELECT tenant_id, customer_id, -amount FROM old_rows UNION ALL SELECT tenant_id, customer_id, amount FROM new_rows
+    ) x(tenant_id, customer_id, a) GROUP BY 1, 2 ORDER BY 1, 2
+    ON CONFLICT (tenant_id, customer_id) DO UPDATE SET amount = r.amount + excluded.amount;
   END IF;
   RETURN NULL;
 END $$;
@@ -104,8 +103,10 @@ CREATE TRIGGER mrr_movements_customer_now_ins AFTER INSERT ON mrr_movements REFE
 CREATE TRIGGER mrr_movements_customer_now_upd AFTER UPDATE ON mrr_movements REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION bw_customer_mrr_now();--> statement-breakpoint
 CREATE TRIGGER mrr_movements_customer_now_del AFTER DELETE ON mrr_movements REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION bw_customer_mrr_now();--> statement-breakpoint
 -- what the tables hold today (the triggers keep them from here)
-INSERT INTO customer_mrr_now (tenant_id, customer_id, amount, last_date)
-SELECT tenant_id, customer_id, sum(amount), max(date) FROM mrr_movements GROUP BY 1, 2;--> statement-breakpoint
+INSERT INTO customer_mrr_now (tenant_id, customer_id, amount)
+SELECT tenant_id, customer_id, sum(amount) FROM mrr_movements GROUP BY 1, 2;--> statement-breakpoint
+-- the movements dated after today, per customer, read from the index alone (promotion-roi.ts)
+CREATE INDEX mrr_movements_tenant_date_amount_idx ON mrr_movements (tenant_id, date) INCLUDE (customer_id, amount);--> statement-breakpoint
 WITH m AS (
   SELECT tenant_id, customer_id, currency, extract(year from period_start)::int * 12 + extract(month from period_start)::int - 1 AS mn, sum(total) AS t, count(*)::numeric AS n
   FROM invoices WHERE customer_id IS NOT NULL AND status IN ('finalized','partially_paid','paid','payment_failed') GROUP BY 1, 2, 3, 4),

@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, numeric, date, integer, primaryKey } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, numeric, integer, primaryKey } from 'drizzle-orm/pg-core';
 import { tenants } from './tenants';
 
 /**
@@ -26,14 +26,12 @@ export const customerRevenueMonths = pgTable('customer_revenue_months', {
 }, (t) => [primaryKey({ columns: [t.tenantId, t.customerId, t.currency] })]);
 
 /**
- * A customer's MRR movements summed over every date and currency, as "has MRR today" reads them
- * (Σ amount of the movements dated up to today > 0). `lastDate` is the latest movement's date or
- * later (a delete does not lower it): when it is not after today the sum is today's; otherwise the
- * reader sums that customer's movements up to today.
+ * A customer's MRR movements summed over every date and currency. "Has MRR today" (Σ amount of the
+ * movements dated up to today > 0) is this less the movements dated after today, which an index on
+ * mrr_movements (tenant, date) including the customer and amount gives without reading the table.
  */
 export const customerMrrNow = pgTable('customer_mrr_now', {
   tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
   customerId: uuid('customer_id').notNull(),
   amount: numeric('amount', { precision: 40, scale: 15 }).notNull(),
-  lastDate: date('last_date').notNull(),
 }, (t) => [primaryKey({ columns: [t.tenantId, t.customerId] })]);

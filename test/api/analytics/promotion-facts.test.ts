@@ -14,6 +14,7 @@ import { systemCtx } from '../../../server/lib/context';
 import { PERMISSION_CODES } from '../../../server/access/permissions';
 import { promotionRoiFrom } from '../../../server/analytics/promotion-roi';
 import { compactPaymentFacts } from '../../../server/analytics/payment-facts-compact';
+import { Decimal } from '../../../server/lib/money';
 
 let t: TestApp;
 let one: { tenantId: string; key: string };
@@ -104,7 +105,7 @@ describe('promotion facts', () => {
     const [c] = await db.insert(customers).values({ tenantId: one.tenantId, externalId: 'R3', type: 'corporate', name: 'R3', country: 'US', timezone: 'UTC', currency: 'USD' }).returning();
     await add('F', invoice(c.id, '2025-03', 'paid', [], '40.00'));
     await add('G', invoice(c.id, '2025-06', 'finalized', [], '60.00'));
-    const mv = (customerId: string, date: string, kind: string, amount: string) => ({ tenantId: one.tenantId, customerId, currency: 'USD', date, kind, amount, mrrBefore: '0', mrrAfter: '0', cohortMonth: '2025-03-01' });
+    const mv = (customerId: string, date: string, kind: 'new' | 'churn', amount: string) => ({ tenantId: one.tenantId, customerId, currency: 'USD', date, kind, amount, mrrBefore: '0', mrrAfter: '0', cohortMonth: '2025-03-01' });
     await db.insert(mrrMovements).values([mv(c1, '2025-03-01', 'new', '100'), mv(c2, '2025-03-01', 'new', '50'), mv(c2, '2025-08-01', 'churn', '-50'),
       mv(c.id, '2025-03-01', 'new', '40'), mv(c.id, '2025-06-20', 'churn', '-40')]);
     const f = await expectEqual();
@@ -117,6 +118,26 @@ describe('promotion facts', () => {
     const g = (await expectEqual()).comparison.find((x) => x.rule === 'SPRING' && x.currency === 'USD');
     expect(g).toMatchObject({ users: { customers: 2, retention: '0.5000' }, nonUsers: { customers: 1, revenuePerCustomer: '40.00' } });
     await db.delete(mrrMovements).where(eq(mrrMovements.tenantId, one.tenantId));
+    await expectEqual();
+  });
+
+  it.skipIf(process.env.TEST_DATABASE_URL === undefined)('two writers of one customer\'s revenue take turns, and the second adds to what the first wrote', async () => {
+    const db = t.handle.db;
+    const revenue = async () => rowsOf(await db.execute(sql`select cum_total::text[] as t from customer_revenue_months where tenant_id = ${one.tenantId} and customer_id = ${c1} and currency = 'USD'`))[0]?.t;
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    let wrote!: () => void;
+    const written = new Promise<void>((r) => { wrote = r; });
+    const first = db.transaction(async (tx) => { await tx.insert(invoices).values(invoice(c1, '2025-09', 'finalized', [], '11.00')); wrote(); await held; });
+    await written;
+    let secondDone = false;
+    const second = db.transaction(async (tx) => { await tx.insert(invoices).values(invoice(c1, '2025-10', 'finalized', [], '22.00')); }).then(() => { secondDone = true; });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(secondDone).toBe(false); // waiting for the first's row
+    release();
+    await Promise.all([first, second]);
+    const cum = (await revenue()) as string[];
+    expect(new Decimal(cum[cum.length - 1]).minus(cum[cum.length - 3]).toFixed(2)).toBe('33.00'); // September and October both counted
     await expectEqual();
   });
 

@@ -20,6 +20,7 @@ import { compactReceivableFacts } from '../../../server/analytics/receivable-fac
 let t: TestApp;
 let one: { tenantId: string; key: string };
 let cust = '';
+let other = '';
 let seq = 0;
 const clock = () => new Date('2025-07-10T12:00:00Z');
 const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Record<string, unknown>[];
@@ -44,6 +45,7 @@ beforeAll(async () => {
   one = await t.otherTenant('factscc');
   const [c] = await t.handle.db.insert(customers).values({ tenantId: one.tenantId, externalId: 'CC1', type: 'corporate', name: 'CC1', country: 'US', timezone: 'UTC', currency: 'USD' }).returning();
   cust = c.id;
+  other = (await t.handle.db.insert(customers).values({ tenantId: one.tenantId, externalId: 'CC2', type: 'corporate', name: 'CC2', country: 'US', timezone: 'UTC', currency: 'USD' }).returning())[0].id;
   await t.handle.db.insert(invoices).values(invoice('10.00', '2025-06-03'));
 }, 240_000);
 afterAll(async () => { await t?.close(); });
@@ -60,10 +62,11 @@ describe('receivable facts under concurrent writers', () => {
       await held; // open, holding whatever the facts trigger locked
     });
     await inserted;
-    // the second writer gives up after 2 s of waiting for a lock: with one upserted row per month it did
+    // the second writer gives up after 2 s of waiting for a lock: with one upserted row per month it did.
+    // Another customer: issued invoices of one customer take turns on its customer_revenue_months row (promotion-facts.test.ts)
     const second = await t.handle.db.transaction(async (tx) => {
       await tx.execute(sql`set local lock_timeout = '2s'`);
-      await tx.insert(invoices).values(invoice('50.00'));
+      await tx.insert(invoices).values({ ...invoice('50.00'), billTo: other, customerId: other });
       return 'committed';
     }).catch((e: Error) => e.message);
     release();
