@@ -57,3 +57,12 @@ export async function findBillTos(db: DbOrTx, ctx: Ctx, ids: string[]): Promise<
   }
   return out;
 }
+
+/** The names of bill-to parties by id (a payer's, or a customer's paying for itself), two queries whatever their number; unknown ids are absent. */
+export async function billToNames(db: DbOrTx, tenantId: string, ids: string[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(ids)];
+  if (!wanted.length) return new Map();
+  const p = await db.select({ id: payers.id, name: payers.name }).from(payers).where(and(eq(payers.tenantId, tenantId), inArray(payers.id, wanted)));
+  const c = await db.select({ id: customers.id, name: customers.name }).from(customers).where(and(eq(customers.tenantId, tenantId), inArray(customers.id, wanted)));
+  return new Map([...c, ...p].map((r) => [r.id, r.name]));
+}

@@ -22,6 +22,7 @@ import { emitEvent, type EventType } from '../webhooks/emit';
 import { scheduleCollection } from '../payments/collection/schedule';
 import { withReasonCode } from '../rating/reasons';
 import { creditNoteTax } from './credit-note-tax';
+import { billToNames } from '../customers/bill-to';
 
 type InvoiceRow = typeof invoices.$inferSelect;
 export const INVOICE_STATUSES = ['draft', 'finalized', 'partially_paid', 'paid', 'payment_failed', 'void'] as const;
@@ -75,7 +76,8 @@ export async function listInvoices({ ctx, query }: { ctx: Ctx; query: InvoiceLis
   return paginate({ db: q(ctx), from: invoices, where: and(...where), orderBy: [desc(invoices.periodStart), asc(invoices.number), desc(invoices.createdAt), asc(invoices.id)], page: query,
     map: async (rows) => {
       const credited = await creditedTotals(q(ctx), ctx.tenantId, rows.map((r) => r.id));
-      return rows.map((r) => invoiceSummary(r, credited.get(r.id)));
+      const names = await billToNames(q(ctx), ctx.tenantId, rows.map((r) => r.billTo));
+      return rows.map((r) => ({ ...invoiceSummary(r, credited.get(r.id)), billToName: names.get(r.billTo) ?? null }));
     } });
 }
 

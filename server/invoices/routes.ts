@@ -26,6 +26,9 @@ const InvoiceSummary = z.object({
   notes: z.string().nullable(), finalizedAt: z.string().nullable(), paidAt: z.string().nullable(), voidedAt: z.string().nullable(),
   sentAt: z.string().nullable(), sentTo: z.string().nullable(), createdAt: z.string(), updatedAt: z.string(),
 }).openapi('InvoiceSummary');
+const InvoiceListItem = InvoiceSummary.extend({
+  billToName: z.string().nullable().openapi({ description: "The bill-to party's name: the payer's, or the customer's paying for itself" }),
+}).openapi('InvoiceListItem');
 const CreditNoteOut = z.object({
   id: z.string(), number: z.string(), invoiceId: z.string(), currency: z.string(), lines: z.array(z.object({ description: z.string(), amount: Money })),
   amount: Money.openapi({ description: 'What is credited back, tax included' }),
@@ -56,7 +59,7 @@ export const invoiceRoutes = newRouter()
       issuedTo: isoDate.optional().openapi({ description: 'Issue date on or before' }),
       ...paging(),
     }).refine((x) => !x.issuedFrom || !x.issuedTo || x.issuedFrom <= x.issuedTo, { path: ['issuedTo'], error: 'must not be before issuedFrom' }) },
-    responses: { ...jsonOk(z.object({ data: z.array(InvoiceSummary), total: z.number().int() })), ...errorResponses } }),
+    responses: { ...jsonOk(z.object({ data: z.array(InvoiceListItem), total: z.number().int() })), ...errorResponses } }),
   async (c) => c.json(await listInvoices({ ctx: c.get('ctx'), query: c.req.valid('query') }), 200))
   .openapi(createRoute({ method: 'get', path: '/invoices/{id}', tags: [tag], summary: 'An invoice with its lines (rule per line), bills, trace and credit notes', security,
     request: { params: IdParam }, responses: { ...jsonOk(InvoiceDetail), ...errorResponses } }),

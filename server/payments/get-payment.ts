@@ -14,6 +14,12 @@ export async function allocatedTotals(db: DbOrTx, tenantId: string, ids: string[
   return new Map(rows.map((r) => [r.id, r.total]));
 }
 
+/** Payments as the list answers them: each with its allocated total (one grouped query). */
+export async function paymentsOut(db: DbOrTx, tenantId: string, rows: (typeof payments.$inferSelect)[]) {
+  const allocated = await allocatedTotals(db, tenantId, rows.map((r) => r.id));
+  return rows.map((p) => paymentOut(p, allocated.get(p.id) ?? '0'));
+}
+
 /** A payment with its allocations (and their invoice numbers) and refunds. */
 export async function getPayment({ ctx, id }: { ctx: Ctx; id: string }) {
   assertPermission(ctx, 'payments:read');

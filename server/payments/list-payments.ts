@@ -2,8 +2,7 @@ import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import { payments } from '../db/schema';
 import { assertPermission, q, type Ctx } from '../lib/context';
 import { paginate } from '../lib/paginate';
-import { allocatedTotals } from './get-payment';
-import { paymentOut } from './serialize';
+import { paymentsOut } from './get-payment';
 import type { PaymentListQuery } from './schemas';
 
 export async function listPayments({ ctx, query }: { ctx: Ctx; query: PaymentListQuery }) {
@@ -15,8 +14,5 @@ export async function listPayments({ ctx, query }: { ctx: Ctx; query: PaymentLis
   if (query.from) where.push(gte(payments.receivedOn, query.from));
   if (query.to) where.push(lt(payments.receivedOn, query.to));
   return paginate({ db: q(ctx), from: payments, where: and(...where), orderBy: [desc(payments.receivedOn), desc(payments.createdAt), desc(payments.id)], page: query,
-    map: async (rows) => {
-      const allocated = await allocatedTotals(q(ctx), ctx.tenantId, rows.map((r) => r.id));
-      return rows.map((p) => paymentOut(p, allocated.get(p.id) ?? '0'));
-    } });
+    map: (rows) => paymentsOut(q(ctx), ctx.tenantId, rows) });
 }

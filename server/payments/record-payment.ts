@@ -12,8 +12,7 @@ import { findBillTos } from '../customers/bill-to';
 import { tenantToday } from '../tenants/tenant-settings';
 import { lockWallet, postEntry } from '../wallets/ledger';
 import { allocatePayments } from './allocate';
-import { allocatedTotals } from './get-payment';
-import { getPayment } from './get-payment';
+import { getPayment, paymentsOut } from './get-payment';
 import { paymentOut } from './serialize';
 import type { PaymentInput } from './schemas';
 
@@ -90,10 +89,10 @@ async function recordMany(tx: Tx, ctx: Ctx, inputs: PaymentInput[], at: (k: numb
     if (theirs.length && (await hasSubscribers(tx, ctx.tenantId, type))) for (const p of theirs) await emitEvent(tx, ctx.tenantId, type, { payment: paymentOut(p, '0') });
   }
   await publishChange(tx, ctx.tenantId, 'payment');
-  for (const p of rows) {
+  for (const [k, p] of rows.entries()) {
     if (p.status !== 'succeeded' || p.method !== 'prepaid') continue;
     const wallet = await lockWallet(tx, ctx, owners.get(p.billTo)!, 'prepaid', p.currency);
-    await postEntry(tx, ctx, wallet, { type: 'consumption', amount: new Decimal(p.amount).negated(), paymentId: p.id, reason: `payment ${p.id}`, path: `${at(rows.indexOf(p))}amount` });
+    await postEntry(tx, ctx, wallet, { type: 'consumption', amount: new Decimal(p.amount).negated(), paymentId: p.id, reason: `payment ${p.id}`, path: `${at(k)}amount` });
   }
   await allocatePayments(tx, ctx, rows.flatMap((p, k) => (p.status === 'succeeded' ? [{ p, explicit: inputs[k].allocations, at: at(k) }] : [])));
   return rows;
@@ -119,10 +118,7 @@ export async function recordPayment({ ctx, input }: { ctx: Ctx; input: PaymentIn
 export async function recordPayments({ ctx, inputs }: { ctx: Ctx; inputs: PaymentInput[] }) {
   assertPermission(ctx, 'payments:write');
   const rows = await withTransaction(ctx, (tx, tctx) => recordMany(tx, tctx, inputs, (k) => `payments[${k}].`));
-  const [fresh, allocated] = await Promise.all([
-    q(ctx).select().from(payments).where(and(eq(payments.tenantId, ctx.tenantId), inArray(payments.id, rows.map((p) => p.id)))),
-    allocatedTotals(q(ctx), ctx.tenantId, rows.map((p) => p.id)),
-  ]);
+  const fresh = await q(ctx).select().from(payments).where(and(eq(payments.tenantId, ctx.tenantId), inArray(payments.id, rows.map((p) => p.id))));
   const byId = new Map(fresh.map((p) => [p.id, p]));
-  return { data: rows.map((p) => paymentOut(byId.get(p.id)!, allocated.get(p.id) ?? '0')) };
+  return { data: await paymentsOut(q(ctx), ctx.tenantId, rows.map((p) => byId.get(p.id)!)) };
 }

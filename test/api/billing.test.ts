@@ -71,6 +71,13 @@ describe('invoices', () => {
     expect(page.status).toBe(200);
     expect(page.body.total).toBe(12);
     expect(page.body.data).toHaveLength(5);
+    // each row names its bill-to party (a payer, or a customer paying for itself), as its detail does
+    for (const row of page.body.data as { billTo: string; billToName: string | null }[]) {
+      const payer = await t.call('GET', `/api/v1/payers/${row.billTo}`, { key: one.key });
+      const name = payer.status === 200 ? payer.body.name : (await t.call('GET', `/api/v1/customers/${row.billTo}`, { key: one.key })).body.name;
+      expect(row.billToName).toBe(name);
+      expect(name).toBeTruthy();
+    }
   });
 
   it('numbers finalized invoices gaplessly, even when a finalize fails in between', async () => {

@@ -13,19 +13,12 @@ import { conflict, invalid, notFound } from '../../lib/errors';
 import { Decimal, toMoneyString } from '../../lib/money';
 import { paginate } from '../../lib/paginate';
 import { recordAudit } from '../../audit/record';
-import { findBillTo } from '../../customers/bill-to';
+import { billToNames as names, findBillTo } from '../../customers/bill-to';
 import type { DbOrTx } from '../../db/client';
 import { payDeposit } from './record';
 import type { DepositListQuery } from './schemas';
 
 type DepositRow = typeof bankDeposits.$inferSelect;
-
-async function names(db: DbOrTx, tenantId: string, ids: string[]): Promise<Map<string, string>> {
-  if (!ids.length) return new Map();
-  const p = await db.select({ id: payers.id, name: payers.name }).from(payers).where(and(eq(payers.tenantId, tenantId), inArray(payers.id, ids)));
-  const c = await db.select({ id: customers.id, name: customers.name }).from(customers).where(and(eq(customers.tenantId, tenantId), inArray(customers.id, ids)));
-  return new Map([...p, ...c].map((r) => [r.id, r.name]));
-}
 
 export function depositOut(d: DepositRow, billToName: string | null = null) {
   return {

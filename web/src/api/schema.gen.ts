@@ -5755,7 +5755,7 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            data: components["schemas"]["InvoiceSummary"][];
+                            data: components["schemas"]["InvoiceListItem"][];
                             total: number;
                         };
                     };
@@ -13807,6 +13807,10 @@ export interface components {
             name: string;
             cycleDay: number;
             mode: string;
+        };
+        InvoiceListItem: components["schemas"]["InvoiceSummary"] & {
+            /** @description The bill-to party's name: the payer's, or the customer's paying for itself */
+            billToName: string | null;
         };
         InvoiceSummary: {
             id: string;
