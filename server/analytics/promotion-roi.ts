@@ -1,9 +1,9 @@
 /**
  * Promotion ROI for marketers (README.md "Promotion ROI"): what each discount, promotion and
  * coupon gave away per month (its discount lines on issued invoices, by period month), on how
- * many invoices and customers; and the revenue (issued invoice totals over the range, per
- * customer) and retention (customers with MRR today) of the customers who used it against those
- * who did not.
+ * many invoices and customers; and the revenue (the non-tax lines of issued invoices over the
+ * range, each for the customer it names, else the invoice's customer) and retention (customers
+ * with MRR today) of the customers who used it against those who did not.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { assertPermission, q, type Ctx } from '../lib/context';
@@ -47,7 +47,11 @@ export async function promotionRoiFrom(ctx: Ctx, query: AnalyticsFilter, source:
     ? (given.length === 0 ? [] : rowsOf(await db.execute(cohortsFromFacts(ctx.tenantId, r.from, r.to, r.today, sql`month >= ${r.start}::date and month < ${nextMonth(r.to)}::date`, query.currency))))
     : rowsOf(await db.execute(sql`
     with used as (select distinct l->>'rule' as rule, coalesce(l->>'customerId', i.customer_id::text) as cid ${lines}),
-    rev as (select i.customer_id::text as cid, i.currency, sum(i.total) as total from invoices i where ${issued} and i.customer_id is not null group by 1, 2),
+    rev as (
+      select cid, currency, sum(t) as total from (
+        select i.id, coalesce(l->>'customerId', i.customer_id::text) as cid, i.currency, coalesce(sum((l->>'amount')::numeric), 0) as t
+        from invoices i cross join lateral jsonb_array_elements(i.lines) l where ${issued} and l->>'kind' is distinct from 'tax' group by 1, 2, 3) x
+      where cid is not null group by 1, 2),
     live as (select customer_id::text as cid from mrr_movements where tenant_id = ${ctx.tenantId} and date <= ${r.today}::date group by 1 having sum(amount) > 0)
     select u.rule, rev.currency, exists (select 1 from used x where x.rule = u.rule and x.cid = rev.cid) as used,
       count(*)::int as customers, sum(rev.total)::text as revenue, count(*) filter (where rev.cid in (select cid from live))::int as retained
@@ -98,10 +102,10 @@ function cohortsFromFacts(tenantId: string, from: string, to: string, today: str
         and customer_id is not null group by 1, 2 having sum(lines) > 0),
     future as (select customer_id, sum(amount) as amount from mrr_movements where tenant_id = ${tenantId} and date > ${today}::date group by 1),
     rv as (
-      select r.customer_id::text as cid, r.currency, ${at('cum_total', b)} - ${at('cum_total', a)} as total,
+      select r.customer_id as cid, r.currency, ${at('cum_total', b)} - ${at('cum_total', a)} as total,
         coalesce(m.amount - coalesce(f.amount, 0) > 0, false) as live
-      from customer_revenue_months r left join customer_mrr_now m on m.tenant_id = r.tenant_id and m.customer_id = r.customer_id
-      left join future f on f.customer_id = r.customer_id
+      from customer_revenue_months r left join customer_mrr_now m on m.tenant_id = r.tenant_id and m.customer_id::text = r.customer_id
+      left join future f on f.customer_id::text = r.customer_id
       where r.tenant_id = ${tenantId} ${currency ? sql`and r.currency = ${currency}` : sql``} and ${at('cum_invoices', b)} - ${at('cum_invoices', a)} > 0),
     everyone as (select currency, count(*) as customers, sum(total) as revenue, count(*) filter (where live) as retained from rv group by 1),
     users as (select u.rule, rv.currency, count(*) as customers, sum(rv.total) as revenue, count(*) filter (where rv.live) as retained from used u join rv on rv.cid = u.cid group by 1, 2),

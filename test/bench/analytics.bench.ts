@@ -95,10 +95,10 @@ async function generate(handle: DbHandle, tenantId: string) {
     select s.tenant_id, s.id, 'bp', s.start_date + 90, s.end_date, 'upgrade'
     from subscriptions s join (select id, substring(external_id from 4)::int as n from customers where tenant_id = ${t}) c on c.id = s.customer_id
     where s.tenant_id = ${t} and c.n % 4 = 0 and (s.end_date is null or s.end_date > s.start_date + 90)`);
-  // an invoice per customer and month since the start; most paid by one payment; discount lines for the promotion report
+  // an invoice per customer and month since the start; most paid by one payment; its lines (BENCH_LINES)
   await db.execute(sql`insert into invoices (tenant_id, bill_to, customer_id, period_start, period_end, currency, status, number, issue_date, due_date, lines, subtotal, discount_total, tax_total, total, amount_due, amount_paid)
     select ${t}, s.customer_id, s.customer_id, m::date, (m + interval '1 month')::date, 'KRW',
-      case when (g.k + s.n) % 11 = 0 then 'finalized' else 'paid' end, 'B-' || s.n || '-' || g.k, m::date, m::date + 14, ${BENCH_DISCOUNT_LINES}, 11000, 0, 1000, 11000, 11000,
+      case when (g.k + s.n) % 11 = 0 then 'finalized' else 'paid' end, 'B-' || s.n || '-' || g.k, m::date, m::date + 14, ${BENCH_LINES}, 11000, 0, 1000, 11000, 11000,
       case when (g.k + s.n) % 11 = 0 then 0 else 11000 end
     from (select s.customer_id, s.start_date, coalesce(s.end_date, current_date) as until, substring(c.external_id from 4)::int as n
           from subscriptions s join customers c on c.id = s.customer_id where s.tenant_id = ${t}) s
@@ -128,12 +128,14 @@ async function generate(handle: DbHandle, tenantId: string) {
 }
 
 /**
- * Discount lines (promotion ROI): a WELCOME coupon on the first 3 invoices of every 5th customer and
- * a recurring LOYAL discount on every invoice of every 30th; `s.n` is the customer's number, `g.k`
- * the invoice's month since the start (1-based). The amounts are given away on top of the flat
- * totals, which other figures compare exactly and so keep.
+ * Each invoice's lines: the 10,000 charge and the 1,000 tax its totals say, and discount lines for
+ * promotion ROI: a WELCOME coupon on the first 3 invoices of every 5th customer and a recurring LOYAL
+ * discount on every invoice of every 30th; `s.n` is the customer's number, `g.k` the invoice's month
+ * since the start (1-based). The discounts are given away on top of the flat totals, which other
+ * figures compare exactly and so keep.
  */
-const BENCH_DISCOUNT_LINES = sql`(case when s.n % 5 = 0 and g.k <= 3 then '[{"kind":"discount","rule":"WELCOME","amount":"-1000"}]'::jsonb else '[]'::jsonb end)
+const BENCH_LINES = sql`'[{"kind":"charge","component":"base","amount":"10000"},{"kind":"tax","amount":"1000"}]'::jsonb
+  || (case when s.n % 5 = 0 and g.k <= 3 then '[{"kind":"discount","rule":"WELCOME","amount":"-1000"}]'::jsonb else '[]'::jsonb end)
   || (case when s.n % 30 = 0 then '[{"kind":"discount","rule":"LOYAL","amount":"-500"}]'::jsonb else '[]'::jsonb end)`;
 
 /** Month-end MRR and customers straight from the phases (flat plans: amount, yearly ÷ 12). */

@@ -7,7 +7,7 @@ CREATE TABLE "customer_mrr_now" (
 --> statement-breakpoint
 CREATE TABLE "customer_revenue_months" (
 	"tenant_id" uuid NOT NULL,
-	"customer_id" uuid NOT NULL,
+	"customer_id" text NOT NULL,
 	"currency" text NOT NULL,
 	"first_month" integer NOT NULL,
 	"cum_total" numeric[] NOT NULL,
@@ -20,9 +20,10 @@ ALTER TABLE "customer_revenue_months" ADD CONSTRAINT "customer_revenue_months_te
 -- customer_revenue_months and customer_mrr_now (server/db/schema/customer-facts.ts), kept by statement-level
 -- triggers as deltas added to each customer's row by INSERT … ON CONFLICT DO UPDATE: a concurrent writer of
 -- the same customer waits for the row and then adds to its latest version, so no rebuild reads a stale
--- snapshot and writers of different customers never wait for each other. Revenue is the issued invoices
--- (finalized, partially_paid, paid, payment_failed) by period month, as promotion ROI counts them.
-CREATE TYPE bw_revenue_delta AS (tenant_id uuid, customer_id uuid, currency text, mn int, total numeric, n numeric);
+-- snapshot and writers of different customers never wait for each other. Revenue is the non-tax lines of
+-- issued invoices (finalized, partially_paid, paid, payment_failed) for the customer a line names (else
+-- the invoice's), by period month, as promotion ROI counts them.
+CREATE TYPE bw_revenue_delta AS (tenant_id uuid, customer_id text, currency text, mn int, total numeric, n numeric);
 --> statement-breakpoint
 -- two running totals (first month, values; the last value holds after the end) added month by month
 CREATE FUNCTION bw_cum_add(f1 int, a1 numeric[], f2 int, a2 numeric[]) RETURNS numeric[] LANGUAGE sql IMMUTABLE AS $$
@@ -51,28 +52,37 @@ BEGIN
     cum_invoices = bw_cum_add(r.first_month, r.cum_invoices, excluded.first_month, excluded.cum_invoices);
 END $$;
 --> statement-breakpoint
+-- The query of the deltas of some invoice rows (`source`: a transition table or invoices, `cond` on its
+-- alias x): one per issued invoice and customer of its lines, ± the non-tax line amounts and ± 1
+-- invoice. Text, so that the trigger (on its transition tables) and the backfill run the same query.
+CREATE FUNCTION bw_revenue_delta_sql(sign int, source text, cond text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT format($q$
+    SELECT array_agg(ROW(g.tenant_id, g.c, g.currency, extract(year from g.period_start)::int * 12 + extract(month from g.period_start)::int - 1, %1$s * g.t, %1$s)::bw_revenue_delta)
+    FROM (
+      SELECT x.id, x.tenant_id, x.currency, x.period_start, coalesce(l->>'customerId', x.customer_id::text) AS c, coalesce(sum((l->>'amount')::numeric), 0) AS t
+      FROM %2$s x CROSS JOIN LATERAL jsonb_array_elements(x.lines) l
+      WHERE x.status IN ('finalized','partially_paid','paid','payment_failed') AND l->>'kind' IS DISTINCT FROM 'tax' AND (%3$s)
+      GROUP BY 1, 2, 3, 4, 5
+    ) g WHERE g.c IS NOT NULL$q$, sign, source, cond)
+$$;
+--> statement-breakpoint
 CREATE FUNCTION bw_customer_revenue_invoices() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE d bw_revenue_delta[];
+DECLARE d bw_revenue_delta[]; e bw_revenue_delta[];
+-- only the rows whose revenue can have moved (a payment changing the status between issued ones does not)
+  changed text := $c$x.id IN (SELECT o.id FROM old_rows o JOIN new_rows n ON n.id = o.id
+    WHERE (o.tenant_id, o.customer_id, o.currency, o.period_start, o.status IN ('finalized','partially_paid','paid','payment_failed'), o.lines)
+      IS DISTINCT FROM (n.tenant_id, n.customer_id, n.currency, n.period_start, n.status IN ('finalized','partially_paid','paid','payment_failed'), n.lines))$c$;
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    SELECT array_agg(ROW(x.tenant_id, x.customer_id, x.currency, extract(year from x.period_start)::int * 12 + extract(month from x.period_start)::int - 1, x.total, 1)::bw_revenue_delta) INTO d
-    FROM new_rows x WHERE x.customer_id IS NOT NULL AND x.status IN ('finalized','partially_paid','paid','payment_failed');
+    EXECUTE bw_revenue_delta_sql(1, 'new_rows', 'true') INTO d;
   ELSIF TG_OP = 'DELETE' THEN
-    SELECT array_agg(ROW(x.tenant_id, x.customer_id, x.currency, extract(year from x.period_start)::int * 12 + extract(month from x.period_start)::int - 1, -x.total, -1)::bw_revenue_delta) INTO d
-    FROM old_rows x WHERE x.customer_id IS NOT NULL AND x.status IN ('finalized','partially_paid','paid','payment_failed');
+    EXECUTE bw_revenue_delta_sql(-1, 'old_rows', 'true') INTO d;
   ELSE
-    SELECT array_agg(ROW(x.tenant_id, x.customer_id, x.currency, extract(year from x.period_start)::int * 12 + extract(month from x.period_start)::int - 1, x.s * x.total, x.s)::bw_revenue_delta) INTO d
-    FROM (
-      SELECT -1 AS s, o.* FROM old_rows o JOIN new_rows n ON n.id = o.id
-      WHERE (o.tenant_id, o.customer_id, o.currency, o.period_start, o.total, o.status IN ('finalized','partially_paid','paid','payment_failed'))
-        IS DISTINCT FROM (n.tenant_id, n.customer_id, n.currency, n.period_start, n.total, n.status IN ('finalized','partially_paid','paid','payment_failed'))
-      UNION ALL
-      SELECT 1 AS s, n.* FROM old_rows o JOIN new_rows n ON n.id = o.id
-      WHERE (o.tenant_id, o.customer_id, o.currency, o.period_start, o.total, o.status IN ('finalized','partially_paid','paid','payment_failed'))
-        IS DISTINCT FROM (n.tenant_id, n.customer_id, n.currency, n.period_start, n.total, n.status IN ('finalized','partially_paid','paid','payment_failed'))
-    ) x WHERE x.customer_id IS NOT NULL AND x.status IN ('finalized','partially_paid','paid','payment_failed');
+    EXECUTE bw_revenue_delta_sql(-1, 'old_rows', changed) INTO d;
+    EXECUTE bw_revenue_delta_sql(1, 'new_rows', changed) INTO e;
+    d := coalesce(d, '{}') || coalesce(e, '{}');
   END IF;
-  PERFORM bw_customer_revenue_apply(d);
+  IF cardinality(d) > 0 THEN PERFORM bw_customer_revenue_apply(d); END IF;
   RETURN NULL;
 END $$;
 --> statement-breakpoint
@@ -107,12 +117,12 @@ INSERT INTO customer_mrr_now (tenant_id, customer_id, amount)
 SELECT tenant_id, customer_id, sum(amount) FROM mrr_movements GROUP BY 1, 2;--> statement-breakpoint
 -- the movements dated after today, per customer, read from the index alone (promotion-roi.ts)
 CREATE INDEX mrr_movements_tenant_date_amount_idx ON mrr_movements (tenant_id, date) INCLUDE (customer_id, amount);--> statement-breakpoint
--- the issued invoices so far, through the triggers' own function, a 64th of the customers at a time
+-- the issued invoices so far, through the triggers' own query and function, a 64th of the bill-to parties at a time
 DO $$
+DECLARE d bw_revenue_delta[];
 BEGIN
   FOR k IN 0..63 LOOP
-    PERFORM bw_customer_revenue_apply((
-      SELECT array_agg(ROW(x.tenant_id, x.customer_id, x.currency, extract(year from x.period_start)::int * 12 + extract(month from x.period_start)::int - 1, x.total, 1)::bw_revenue_delta)
-      FROM invoices x WHERE x.customer_id IS NOT NULL AND x.status IN ('finalized','partially_paid','paid','payment_failed') AND abs(hashtext(x.customer_id::text)) % 64 = k));
+    EXECUTE bw_revenue_delta_sql(1, 'invoices', format('abs(hashtext(x.bill_to::text)) %% 64 = %s', k)) INTO d;
+    IF cardinality(d) > 0 THEN PERFORM bw_customer_revenue_apply(d); END IF;
   END LOOP;
 END $$;

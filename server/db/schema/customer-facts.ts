@@ -11,14 +11,18 @@ import { tenants } from './tenants';
  */
 
 /**
- * Issued invoices (finalized, partially paid, paid, payment failed) of a customer and currency as
- * running totals per period month: `cumTotal[i]` and `cumInvoices[i]` cover every month up to
+ * A customer's revenue on issued invoices (finalized, partially paid, paid, payment failed): the
+ * amounts of the invoice lines that are not tax (charges, minimums, discounts), each line counted
+ * for the customer it names (`customerId`, as rating writes it on a payer's invoice covering several
+ * customers) or else for the invoice's customer, per currency and period month, as running totals:
+ * `cumTotal[i]` and `cumInvoices[i]` (invoices with a line of the customer) cover every month up to
  * `firstMonth + i − 1`, months counted as year × 12 + month − 1; after the last element the last
  * value holds. A range's revenue is two array reads (server/analytics/promotion-roi.ts).
  */
 export const customerRevenueMonths = pgTable('customer_revenue_months', {
   tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
-  customerId: uuid('customer_id').notNull(),
+  /** As invoice lines name it (text, like promotion_facts): a line's `customerId`, else the invoice's customer. */
+  customerId: text('customer_id').notNull(),
   currency: text('currency').notNull(),
   firstMonth: integer('first_month').notNull(),
   cumTotal: numeric('cum_total').array().notNull(),

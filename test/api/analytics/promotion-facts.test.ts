@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import { makeTestApp, type TestApp } from '../../support/app';
-import { customers, invoices, mrrMovements } from '../../../server/db/schema';
+import { customers, invoices, mrrMovements, payers } from '../../../server/db/schema';
 import { systemCtx } from '../../../server/lib/context';
 import { PERMISSION_CODES } from '../../../server/access/permissions';
 import { promotionRoiFrom } from '../../../server/analytics/promotion-roi';
@@ -32,7 +32,7 @@ const invoice = (cust: string, month: string, status: string, lines: unknown[], 
   lines: [{ kind: 'charge', component: 'base', amount: '120.00' }, ...lines] as never,
   subtotal: total, discountTotal: '0', taxTotal: '0', total, amountDue: total,
 });
-const add = async (key: string, v: ReturnType<typeof invoice>) => { ids[key] = (await t.handle.db.insert(invoices).values(v).returning())[0].id; };
+const add = async (key: string, v: typeof invoices.$inferInsert) => { ids[key] = (await t.handle.db.insert(invoices).values(v).returning())[0].id; };
 async function expectEqual() {
   const ctx = systemCtx(t.handle.db, one.tenantId, PERMISSION_CODES, clock);
   for (const q of [{ from: '2025-02', to: '2025-07' }, { from: '2025-04', to: '2025-04' }, { from: '2025-02', to: '2025-07', currency: 'EUR' }]) {
@@ -110,13 +110,22 @@ describe('promotion facts', () => {
       mv(c.id, '2025-03-01', 'new', '40'), mv(c.id, '2025-06-20', 'churn', '-40')]);
     const f = await expectEqual();
     const spring = f.comparison.find((x) => x.rule === 'SPRING' && x.currency === 'USD');
-    // users: R1 and R2 (R2 through a line naming it), both with MRR on 2025-07-10 (R2's churn is dated 2025-08-01); non-users: R3, churned
-    expect(spring).toMatchObject({ users: { customers: 2, retention: '1.0000' }, nonUsers: { customers: 1, revenuePerCustomer: '100.00', retention: '0.0000' } });
+    // users: R1 and R2 (R2 through a line naming it), both with MRR on 2025-07-10 (R2's churn is dated 2025-08-01); non-users: R3, churned,
+    // whose revenue is its lines (a 120.00 charge on each of F and G), not the invoices' totals (40 + 60, tax included)
+    expect(spring).toMatchObject({ users: { customers: 2, retention: '1.0000' }, nonUsers: { customers: 1, revenuePerCustomer: '240.00', retention: '0.0000' } });
     // R3's invoice of June leaves the range; R1's MRR ends today
     await db.update(invoices).set({ periodStart: '2025-01-01' }).where(eq(invoices.id, ids.G));
     await db.insert(mrrMovements).values(mv(c1, '2025-07-10', 'churn', '-100'));
     const g = (await expectEqual()).comparison.find((x) => x.rule === 'SPRING' && x.currency === 'USD');
-    expect(g).toMatchObject({ users: { customers: 2, retention: '0.5000' }, nonUsers: { customers: 1, revenuePerCustomer: '40.00' } });
+    expect(g).toMatchObject({ users: { customers: 2, retention: '0.5000' }, nonUsers: { customers: 1, revenuePerCustomer: '120.00' } });
+    // a payer's invoice (no customer of its own) counts for the customers its lines name; its tax line for nobody
+    const [p] = await db.insert(payers).values({ tenantId: one.tenantId, name: 'P Corp' }).returning();
+    await add('H', { ...invoice(c.id, '2025-05', 'paid', [disc('SPRING', '-1.00', c.id)], '0.00'), billTo: p.id, customerId: null,
+      lines: [{ kind: 'charge', component: 'base', amount: '30.00', customerId: c.id }, { kind: 'charge', component: 'base', amount: '50.00', customerId: c1 },
+        { kind: 'discount', rule: 'SPRING', amount: '-1.00', component: 'base', customerId: c.id }, { kind: 'tax', amount: '7.90' }] as never });
+    const h = (await expectEqual()).comparison.find((x) => x.rule === 'SPRING' && x.currency === 'USD');
+    // R3 used SPRING now (on H): all three are users; R3's revenue 120.00 + 30.00 − 1.00
+    expect(h).toMatchObject({ users: { customers: 3 }, nonUsers: { customers: 0 } });
     await db.delete(mrrMovements).where(eq(mrrMovements.tenantId, one.tenantId));
     await expectEqual();
   });
@@ -137,7 +146,7 @@ describe('promotion facts', () => {
     release();
     await Promise.all([first, second]);
     const cum = (await revenue()) as string[];
-    expect(new Decimal(cum[cum.length - 1]).minus(cum[cum.length - 3]).toFixed(2)).toBe('33.00'); // September and October both counted
+    expect(new Decimal(cum[cum.length - 1]).minus(cum[cum.length - 3]).toFixed(2)).toBe('240.00'); // September and October (a 120.00 charge line each) both counted
     await expectEqual();
   });
 

@@ -21,7 +21,8 @@ beforeAll(async () => {
   const inv = async (key: string, status: string, issue: string, due: string, total: string, cust = c, lines: unknown[] = []) => {
     const [i] = await db.insert(invoices).values({
       tenantId: one.tenantId, billTo: cust.id, customerId: cust.id, periodStart: `${issue.slice(0, 7)}-01`, periodEnd: `${issue.slice(0, 7)}-28`, currency: 'USD',
-      sequence: Object.keys(ids).length + 1, status, number: status === 'draft' ? null : `INV-${key}`, issueDate: issue, dueDate: due, lines,
+      sequence: Object.keys(ids).length + 1, status, number: status === 'draft' ? null : `INV-${key}`, issueDate: issue, dueDate: due,
+      lines: [{ kind: 'charge', component: 'base', amount: total }, ...lines],
       subtotal: total, discountTotal: '0', taxTotal: '0', total, amountDue: total,
     }).returning();
     ids[key] = i.id;
@@ -98,9 +99,10 @@ describe('promotion ROI', () => {
     expect(r.body.givenAway.map((g: any) => [g.rule, g.month, g.amount, g.invoices, g.customers])).toEqual([
       ['welcome', '2025-06', '30.00', 1, 1], ['welcome', '2025-07', '40.00', 1, 1],
     ]);
-    // R1 used it: its issued invoices over the range 100 + 200 + 300 + 400 + 500; R2 did not: 80. Neither has MRR.
+    // R1 used it: the lines of its issued invoices over the range, charges 100 + 200 + 300 + 400 + 500 less the
+    // discounts 30 + 40 (not the draft, not the void one); R2 did not: 80. Neither has MRR.
     expect(r.body.comparison).toEqual([{ rule: 'welcome', name: 'welcome', kind: 'discount', currency: 'USD',
-      users: { customers: 1, revenuePerCustomer: '1500.00', retention: '0.0000' }, nonUsers: { customers: 1, revenuePerCustomer: '80.00', retention: '0.0000' } }]);
+      users: { customers: 1, revenuePerCustomer: '1430.00', retention: '0.0000' }, nonUsers: { customers: 1, revenuePerCustomer: '80.00', retention: '0.0000' } }]);
   });
 });
 
