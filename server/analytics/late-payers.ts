@@ -11,23 +11,14 @@
  * the answer, and only they are read. Same order as the raw scan: most late first, then the longer
  * average delay, then the party's id.
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-
-/** Month number as the table counts months: year × 12 + month − 1 ('2026-03' → 24314). */
-export const monthNumber = (month: string) => Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
-
-/** A running total's value at month number `m`: 0 before the party's first month, the last total after its last. */
-const at = (col: 'cum_late' | 'cum_days', m: number): SQL => sql`(case when ${m}::int < first_month then 0
-  when ${m}::int - first_month + 1 >= cardinality(${sql.raw(col)}) then ${sql.raw(col)}[cardinality(${sql.raw(col)})]
-  else ${sql.raw(col)}[${m}::int - first_month + 1] end)`;
+import { rangeSum } from './running-totals';
 
 /** The top 10 late payers of months `from`..`to` (inclusive, 'YYYY-MM') across currencies, with their names. */
 export function topLatePayers(db: DbOrTx, tenantId: string, from: string, to: string, seed = 100) {
-  const a = monthNumber(from) - 1;
-  const b = monthNumber(to);
-  const late = sql`(${at('cum_late', b)} - ${at('cum_late', a)})`;
-  const days = sql`(${at('cum_days', b)} - ${at('cum_days', a)})`;
+  const late = rangeSum('cum_late', from, to);
+  const days = rangeSum('cum_days', from, to);
   return db.execute(sql`
     with seeded as (
       select ${late} as n from late_payer_months where tenant_id = ${tenantId} and late > 0 order by late_payer_months.late desc nulls last limit ${seed}),

@@ -13,7 +13,7 @@ import type { RuleDoc } from '../rating/types';
 import { monthRange, nextMonth, type AnalyticsFilter } from './filters';
 import { ISSUED } from './receivables';
 import { ratio } from './mrr-report';
-import { monthNumber } from './late-payers';
+import { rangeSum } from './running-totals';
 
 const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Record<string, string | number | boolean | null>[];
 
@@ -81,11 +81,6 @@ export async function promotionRoi({ ctx, query }: { ctx: Ctx; query: AnalyticsF
   return promotionRoiFrom(ctx, query, query.customerType || query.segment ? 'raw' : 'facts');
 }
 
-/** A running total's value at month number `m` (server/db/schema/customer-facts.ts): 0 before the first month, the last value after the end. */
-const at = (col: 'cum_total' | 'cum_invoices', m: number) => sql`(case when ${m}::int < r.first_month then 0
-  when ${m}::int - r.first_month + 1 >= cardinality(r.${sql.raw(col)}) then r.${sql.raw(col)}[cardinality(r.${sql.raw(col)})]
-  else r.${sql.raw(col)}[${m}::int - r.first_month + 1] end)`;
-
 /**
  * Users against non-users from the per-customer facts, the same rows as the raw query: every
  * customer's issued revenue over `from`..`to` is two array reads (customer_revenue_months), "has MRR
@@ -94,19 +89,17 @@ const at = (col: 'cum_total' | 'cum_invoices', m: number) => sql`(case when ${m}
  * are all customers less the users, so no customer is compared with every rule.
  */
 function cohortsFromFacts(tenantId: string, from: string, to: string, today: string, months: SQL, currency: string | undefined) {
-  const a = monthNumber(from) - 1;
-  const b = monthNumber(to);
   return sql`
     with used as (
       select rule, customer_id as cid from promotion_facts where tenant_id = ${tenantId} and ${months} ${currency ? sql`and currency = ${currency}` : sql``}
         and customer_id is not null group by 1, 2 having sum(lines) > 0),
     future as (select customer_id, sum(amount) as amount from mrr_movements where tenant_id = ${tenantId} and date > ${today}::date group by 1),
     rv as (
-      select r.customer_id as cid, r.currency, ${at('cum_total', b)} - ${at('cum_total', a)} as total,
+      select r.customer_id as cid, r.currency, ${rangeSum('cum_total', from, to, 'r')} as total,
         coalesce(m.amount - coalesce(f.amount, 0) > 0, false) as live
       from customer_revenue_months r left join customer_mrr_now m on m.tenant_id = r.tenant_id and m.customer_id::text = r.customer_id
       left join future f on f.customer_id::text = r.customer_id
-      where r.tenant_id = ${tenantId} ${currency ? sql`and r.currency = ${currency}` : sql``} and ${at('cum_invoices', b)} - ${at('cum_invoices', a)} > 0),
+      where r.tenant_id = ${tenantId} ${currency ? sql`and r.currency = ${currency}` : sql``} and ${rangeSum('cum_invoices', from, to, 'r')} > 0),
     everyone as (select currency, count(*) as customers, sum(total) as revenue, count(*) filter (where live) as retained from rv group by 1),
     users as (select u.rule, rv.currency, count(*) as customers, sum(rv.total) as revenue, count(*) filter (where rv.live) as retained from used u join rv on rv.cid = u.cid group by 1, 2),
     rules as (select distinct rule from used)

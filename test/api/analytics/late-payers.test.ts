@@ -12,7 +12,8 @@ import { customers, invoices, payments } from '../../../server/db/schema';
 import { systemCtx } from '../../../server/lib/context';
 import { PERMISSION_CODES } from '../../../server/access/permissions';
 import { paymentPatternsFrom } from '../../../server/analytics/payment-patterns';
-import { monthNumber, topLatePayers } from '../../../server/analytics/late-payers';
+import { topLatePayers } from '../../../server/analytics/late-payers';
+import { monthNumber } from '../../../server/analytics/running-totals';
 import { compactPaymentFacts } from '../../../server/analytics/payment-facts-compact';
 
 let t: TestApp;
