@@ -5,16 +5,15 @@
  * audited in the transaction that makes them, and only an `unmatched` deposit moves (the row is
  * locked first), so two people working the queue cannot match one deposit twice.
  */
-import { and, desc, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
 import type { Tx } from '../../db/client';
-import { bankDeposits, customers, invoices, payers } from '../../db/schema';
+import { bankDeposits, invoices } from '../../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../../lib/context';
 import { conflict, invalid, notFound } from '../../lib/errors';
 import { Decimal, toMoneyString } from '../../lib/money';
 import { paginate } from '../../lib/paginate';
 import { recordAudit } from '../../audit/record';
-import { billToNames as names, findBillTo } from '../../customers/bill-to';
-import type { DbOrTx } from '../../db/client';
+import { billToNames, findBillTo } from '../../customers/bill-to';
 import { payDeposit } from './record';
 import type { DepositListQuery } from './schemas';
 
@@ -39,7 +38,7 @@ export async function listDeposits({ ctx, query }: { ctx: Ctx; query: DepositLis
   if (query.to) where.push(lt(bankDeposits.bookedOn, query.to));
   return paginate({ db: q(ctx), from: bankDeposits, where: and(...where), orderBy: [desc(bankDeposits.bookedOn), desc(bankDeposits.createdAt), desc(bankDeposits.id)], page: query,
     map: async (rows) => {
-      const n = await names(q(ctx), ctx.tenantId, rows.flatMap((r) => (r.billTo ? [r.billTo] : [])));
+      const n = await billToNames(q(ctx), ctx.tenantId, rows.flatMap((r) => (r.billTo ? [r.billTo] : [])));
       return rows.map((r) => depositOut(r, r.billTo ? n.get(r.billTo) ?? null : null));
     } });
 }
@@ -53,7 +52,7 @@ async function lockUnmatched(tx: Tx, ctx: Ctx, id: string): Promise<DepositRow> 
 
 async function answer(ctx: Ctx, id: string) {
   const [d] = await q(ctx).select().from(bankDeposits).where(and(eq(bankDeposits.tenantId, ctx.tenantId), eq(bankDeposits.id, id)));
-  const n = await names(q(ctx), ctx.tenantId, d.billTo ? [d.billTo] : []);
+  const n = await billToNames(q(ctx), ctx.tenantId, d.billTo ? [d.billTo] : []);
   return depositOut(d, d.billTo ? n.get(d.billTo) ?? null : null);
 }
 
