@@ -17,7 +17,7 @@ async function run(job: Job, env: JobRunEnv) {
   if (!model) return;
   await env.db.transaction(async (tx) => {
     await env.holdLease(tx);
-    await scoreCustomers(tx, tenantId, model, localDate, { store: true, now: env.now() });
+    await scoreCustomers(tx, tenantId, model, localDate, { store: true, now: env.now(), readDb: env.db });
   });
 }
 

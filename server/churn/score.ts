@@ -107,11 +107,12 @@ export async function scoreRows(model: ChurnModelRow, rows: FeatureRow[]): Promi
 /**
  * Scores `rows` and stores the scores, pipelined: each batch goes to the store (on PostgreSQL a COPY
  * stream that the backend ingests on the other core) while the next one is scored. One transaction.
+ * `all`: the rows are all the tenant's subscribers at `asOf`, so they replace all the date's scores.
  */
-export async function scoreAndStore(db: DbOrTx, tenantId: string, model: ChurnModelRow, asOf: string, rows: FeatureRow[], now: Date): Promise<Score[]> {
+export async function scoreAndStore(db: DbOrTx, tenantId: string, model: ChurnModelRow, asOf: string, rows: FeatureRow[], now: Date, all = false): Promise<Score[]> {
   return inTransaction(db, async (tx) => {
     const sink = scoreSink(tx, tenantId, model, asOf, now);
-    await sink.start(rows.map((r) => r.customerId));
+    await sink.start(all ? 'all' : rows.map((r) => r.customerId));
     const out: Score[] = [];
     for await (const batch of scoreBatches(model, rows)) {
       await sink.write(batch);
@@ -122,10 +123,14 @@ export async function scoreAndStore(db: DbOrTx, tenantId: string, model: ChurnMo
   });
 }
 
-/** Scores the tenant's subscribers (or `customerIds`) as of `asOf` with `model`; stores them when `store`. */
-export async function scoreCustomers(db: DbOrTx, tenantId: string, model: ChurnModelRow, asOf: string, opts: { customerIds?: string[]; store?: boolean; now?: Date } = {}): Promise<Score[]> {
+/**
+ * Scores the tenant's subscribers (or `customerIds`) as of `asOf` with `model`; stores them when `store`
+ * (in `db`). `readDb`: where the features are read, when not in `db` (the nightly job writes in its
+ * leased transaction and reads through the pool, whose connections read a large tenant in halves at once).
+ */
+export async function scoreCustomers(db: DbOrTx, tenantId: string, model: ChurnModelRow, asOf: string, opts: { customerIds?: string[]; store?: boolean; now?: Date; readDb?: DbOrTx } = {}): Promise<Score[]> {
   const spec = specFromFeatures(model.card.features);
-  const rows = await featureRows(db, tenantId, asOf, spec, { customerIds: opts.customerIds });
-  if (!opts.store || !rows.length) return scoreRows(model, rows);
-  return scoreAndStore(db, tenantId, model, asOf, rows, opts.now ?? new Date());
+  const rows = await featureRows(opts.readDb ?? db, tenantId, asOf, spec, { customerIds: opts.customerIds });
+  if (!opts.store || (!rows.length && opts.customerIds)) return scoreRows(model, rows);
+  return scoreAndStore(db, tenantId, model, asOf, rows, opts.now ?? new Date(), !opts.customerIds);
 }

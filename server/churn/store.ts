@@ -1,11 +1,12 @@
 /**
  * Storing churn scores: one row per customer, model and scoring date (`churn_scores_day_uq`); a
- * re-run of the same date replaces that date's rows for the customers it scores, never adds.
+ * re-run of the same date replaces that date's rows for the customers it scores (a run over all
+ * subscribers: all the date's rows), never adds.
  *
  * Two writers, same rows:
  * - PostgreSQL (postgres.js): one `COPY … FROM STDIN` stream for the whole run, fed batch by batch
  *   while the next batch is still being scored (the backend parses and indexes on the second core).
- *   COPY cannot `on conflict`, so the date's earlier rows of the run's customers are deleted first
+ *   COPY cannot `on conflict`, so the date's earlier rows are deleted first
  *   (one statement, before the COPY: a connection in COPY mode runs nothing else), in the same
  *   transaction, under a transaction-level advisory lock per tenant, model and date (two
  *   runs of one date wait for each other instead of one failing on the unique index).
@@ -15,6 +16,7 @@
 import { sql } from 'drizzle-orm';
 import type { Writable } from 'node:stream';
 import type { DbOrTx } from '../db/client';
+import { postgresJsClient, type PgJsClient } from '../db/driver';
 import type { ChurnModelRow } from './models';
 
 /** One customer's score as stored (score.ts computes it). */
@@ -31,20 +33,17 @@ export interface Score {
 const STORE_BATCH = 5_000;
 
 export interface ScoreSink {
-  /** Before any write: every customer this run will write (their earlier rows of the date are replaced). */
-  start(customerIds: string[]): Promise<void>;
+  /**
+   * Before any write: every customer this run will write (their earlier rows of the date are
+   * replaced), or 'all' for a run over all the tenant's subscribers (it replaces the date's rows).
+   */
+  start(customerIds: string[] | 'all'): Promise<void>;
   /** Adds a batch; resolves once the batch is handed over (COPY: buffered, not yet committed). */
   write(scores: Score[]): Promise<void>;
   /** Finishes the writing; the rows are in once this resolves (and the enclosing transaction commits). */
   end(): Promise<void>;
 }
 
-/** The postgres.js client behind a drizzle database or transaction, or null on another driver. */
-interface PgJsClient { unsafe(query: string, params?: unknown[]): Promise<unknown> & { writable(): Promise<Writable> } }
-function pgJsClient(db: DbOrTx): PgJsClient | null {
-  const client = (db as unknown as { session?: { client?: unknown } }).session?.client as Partial<PgJsClient> | undefined;
-  return client && typeof client.unsafe === 'function' && !('query' in client && typeof (client as { query?: unknown }).query === 'function') ? (client as PgJsClient) : null;
-}
 
 /** COPY text format: backslash, tab, newline and carriage return escaped; null is \N. */
 const copyText = (v: string | number | null): string =>
@@ -68,8 +67,10 @@ function copySink(db: DbOrTx, client: PgJsClient, tenantId: string, model: Churn
   return {
     async start(customerIds) {
       await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`churn_scores:${tenantId}:${model.id}:${asOf}`}))`);
-      // The date's earlier rows of these customers go first (what `on conflict do update` does on PGlite).
-      if (customerIds.length) await db.execute(sql`delete from churn_scores where tenant_id = ${tenantId} and model_id = ${model.id} and as_of = ${asOf}::date
+      // The date's earlier rows of these customers go first (what `on conflict do update` does on PGlite);
+      // a run over all subscribers replaces the date's rows (a range of the unique index, no list to match).
+      if (customerIds === 'all') await db.execute(sql`delete from churn_scores where tenant_id = ${tenantId} and model_id = ${model.id} and as_of = ${asOf}::date`);
+      else if (customerIds.length) await db.execute(sql`delete from churn_scores where tenant_id = ${tenantId} and model_id = ${model.id} and as_of = ${asOf}::date
         and customer_id = any(${`{${customerIds.join(',')}}`}::uuid[])`);
     },
     async write(scores) {
@@ -94,7 +95,10 @@ function copySink(db: DbOrTx, client: PgJsClient, tenantId: string, model: Churn
 
 function insertSink(db: DbOrTx, tenantId: string, model: ChurnModelRow, asOf: string, scoredAt: string): ScoreSink {
   return {
-    async start() {},
+    async start(customerIds) {
+      // as on PostgreSQL: a run over all subscribers replaces the date's rows (given customers' rows are upserted)
+      if (customerIds === 'all') await db.execute(sql`delete from churn_scores where tenant_id = ${tenantId} and model_id = ${model.id} and as_of = ${asOf}::date`);
+    },
     async write(scores) {
       for (let s = 0; s < scores.length; s += STORE_BATCH) {
         const json = JSON.stringify(scores.slice(s, s + STORE_BATCH).map((x) => ({
@@ -118,7 +122,7 @@ function insertSink(db: DbOrTx, tenantId: string, model: ChurnModelRow, asOf: st
  */
 export function scoreSink(db: DbOrTx, tenantId: string, model: ChurnModelRow, asOf: string, now: Date, opts: { via?: 'copy' | 'insert' } = {}): ScoreSink {
   const scoredAt = now.toISOString();
-  const client = opts.via === 'insert' ? null : pgJsClient(db);
+  const client = opts.via === 'insert' ? null : postgresJsClient(db);
   return client ? copySink(db, client, tenantId, model, asOf, scoredAt) : insertSink(db, tenantId, model, asOf, scoredAt);
 }
 

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, DEMO_KEY, type TestApp } from '../support/app';
 import { drainJobs } from '../../server/jobs/worker';
 import { BILL_RUN_JOB } from '../../server/billing/bill-run-create';
-import { featureNames, featureRows, tenantFeatureSpec, type FeatureSpec } from '../../server/churn/features';
+import { featureNames, featureRows, medians, tenantFeatureSpec, type FeatureSpec } from '../../server/churn/features';
+import { sql } from 'drizzle-orm';
 import { churnLabels } from '../../server/churn/features';
 import { snapshotDates } from '../../server/churn/training-set';
 
@@ -107,6 +108,26 @@ describe('churn features as of a date', () => {
     expect(laterBefore.has(victim.customerId)).toBe(true);
     expect(laterAfter.has(victim.customerId)).toBe(false); // cancelled: not a subscriber any more
   }, 120_000);
+
+  it('are the same read at once in halves (a PostgreSQL pool), in one statement (a transaction), or for given customers', async () => {
+    const whole = await featureRows(t.handle.db, t.demoTenantId, PAST, spec);
+    const oneStatement = await t.handle.db.transaction((tx) => featureRows(tx, t.demoTenantId, PAST, spec));
+    expect(whole.length).toBeGreaterThan(5);
+    expect(whole).toEqual(oneStatement);
+    expect(whole.map((r) => r.customerId)).toEqual(whole.map((r) => r.customerId).sort()); // ordered by id across the halves
+    // given customers: their own rows, with the whole tenant's scale (read by its own statement)
+    const some = [whole[0], whole[Math.floor(whole.length / 2)], whole.at(-1)!];
+    expect(await featureRows(t.handle.db, t.demoTenantId, PAST, spec, { customerIds: some.map((r) => r.customerId) })).toEqual(some);
+  });
+
+  it('take the scale as PostgreSQL\'s percentile_cont(0.5) gives it, for odd and even counts', async () => {
+    const cases = [[3], [5, 1], [0.1, 0.2, 0.7], [1e-9, 7.25, 3.5, 123456.789, 2 / 3, 1 / 7], Array.from({ length: 101 }, (_, i) => Math.sqrt(i + 0.5) * 1234.5)];
+    for (const values of cases) {
+      const res = await t.handle.db.execute(sql`select percentile_cont(0.5) within group (order by x) as m from unnest(${`{${values.join(',')}}`}::float8[]) x`);
+      const [row] = (Array.isArray(res) ? res : (res as { rows: unknown[] }).rows) as Array<{ m: number | string }>;
+      expect(medians(values.map((v) => ['KRW', v])).get('KRW'), values.join(',')).toBe(Number(row.m));
+    }
+  });
 
   it('labels look ahead only over the horizon, and snapshots leave room for it', async () => {
     expect(snapshotDates('2026-11-01', 3, 30)).toEqual(['2026-08-01', '2026-09-01', '2026-10-01']);

@@ -31,12 +31,17 @@ export const churnModels = pgTable('churn_models', {
   uniqueIndex('churn_models_active_uq').on(t.tenantId).where(sql`active`),
 ]);
 
-/** Scores as computed, kept with their model so trends can be drawn and any score traced to its model. */
+/**
+ * Scores as computed, kept with their model so trends can be drawn and any score traced to its model.
+ * Derived rows without foreign keys: only the scorer writes them, for customers and a model it has
+ * just read, and tenants, customers and models are never deleted; the three per-row key checks
+ * took 2.1 s of a 3.9 s COPY of 100,000 scores (migration churn_scores_no_fk).
+ */
 export const churnScores = pgTable('churn_scores', {
   id: uuid('id').primaryKey().defaultRandom(),
-  tenantId: uuid('tenant_id').notNull().references(() => tenants.id),
-  customerId: uuid('customer_id').notNull().references(() => customers.id),
-  modelId: uuid('model_id').notNull().references(() => churnModels.id),
+  tenantId: uuid('tenant_id').notNull(),
+  customerId: uuid('customer_id').notNull(),
+  modelId: uuid('model_id').notNull(),
   modelVersion: integer('model_version').notNull(),
   asOf: date('as_of').notNull(),
   probability: doublePrecision('probability').notNull(),
