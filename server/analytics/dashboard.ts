@@ -9,6 +9,7 @@ export interface DashboardQuery { from?: string; to?: string; planCode?: string 
 
 /** Invoices that count as revenue: issued and not voided. Drafts are not revenue yet. */
 const ISSUED = ['finalized', 'partially_paid', 'paid', 'payment_failed'];
+const ISSUED_SQL = sql`(${sql.join(ISSUED.map((x) => sql`${x}`), sql`, `)})`;
 
 function monthsBetween(from: string, to: string): string[] {
   const out: string[] = [];
@@ -17,15 +18,23 @@ function monthsBetween(from: string, to: string): string[] {
 }
 
 /**
- * The executive dashboard, computed from stored invoices, bills and subscriptions (no cached
- * aggregates, so it is exact and "real-time"). Months are calendar months of the billing period.
+ * The executive dashboard (deprecated: bill based), exact and "real-time". Months are calendar
+ * months of the billing period.
  * - revenue: totals of issued invoices (tax included) by period month and currency;
  * - MRR: net recurring charges (bill subtotal − discounts) of the bills of each month;
  * - subscribers: active at the end of each month, new (started in it) and churned (ended in it);
  * - invoices by status and top plans by net billed amount over the range.
+ * Revenue (without a plan filter), invoices by status and subscribers are sums of the facts that
+ * triggers keep (invoice_period_facts, subscription_span_facts; README.md "Dashboard (bill
+ * based)"); `dashboardFrom(…, 'raw')` computes them from every invoice and subscription, as the
+ * benchmark and the tests compare.
  */
 export async function dashboard({ ctx, query }: { ctx: Ctx; query: DashboardQuery }) {
   assertPermission(ctx, 'analytics:read');
+  return dashboardFrom(ctx, query, 'facts');
+}
+
+export async function dashboardFrom(ctx: Ctx, query: DashboardQuery, source: 'facts' | 'raw') {
   const [tenant] = await q(ctx).select().from(tenants).where(eq(tenants.id, ctx.tenantId));
   const thisMonth = todayInZone(tenant.timezone, ctx.now()).slice(0, 7);
   const to = query.to ?? thisMonth;
@@ -46,19 +55,31 @@ export async function dashboard({ ctx, query }: { ctx: Ctx; query: DashboardQuer
       .innerJoin(invoices, eq(invoices.id, bills.invoiceId))
       .where(and(eq(bills.tenantId, ctx.tenantId), gte(bills.periodStart, start), lt(bills.periodStart, end), inArray(invoices.status, ISSUED), ...planFilterSubs))
       .groupBy(sql`1`, bills.currency).orderBy(sql`1`)
-    : await db.select({ month: month(invoices.periodStart), currency: invoices.currency, amount: sql<string>`sum(${invoices.total})::text` })
+    : source === 'facts'
+      ? rowsOf(await db.execute(sql`select to_char(month, 'YYYY-MM') as month, currency, sum(total)::text as amount from invoice_period_facts
+          where tenant_id = ${ctx.tenantId} and month >= ${start}::date and month < ${end}::date and status in ${ISSUED_SQL}
+          group by month, currency having sum(invoices) <> 0 order by month, currency`)) as Array<{ month: string; currency: string; amount: string }>
+      : await db.select({ month: month(invoices.periodStart), currency: invoices.currency, amount: sql<string>`sum(${invoices.total})::text` })
       .from(invoices)
       .where(and(eq(invoices.tenantId, ctx.tenantId), gte(invoices.periodStart, start), lt(invoices.periodStart, end), inArray(invoices.status, ISSUED)))
-      .groupBy(sql`1`, invoices.currency).orderBy(sql`1`);
+      .groupBy(sql`1`, invoices.currency).orderBy(sql`1`, invoices.currency);
 
   const mrr = await db.select({ month: month(bills.periodStart), currency: bills.currency, amount: sql<string>`sum(${bills.subtotal} - ${bills.discountTotal})::text` })
     .from(bills).innerJoin(subscriptions, eq(subscriptions.id, bills.subscriptionId))
     .where(and(eq(bills.tenantId, ctx.tenantId), gte(bills.periodStart, start), lt(bills.periodStart, end), ...planFilterSubs))
     .groupBy(sql`1`, bills.currency).orderBy(sql`1`);
 
-  // One query over a generated series of month starts: active at month end, new and churned in it.
+  // One query over a generated series of month starts: active at month end, new and churned in it
+  // (facts: start month ≤ m and no end month or one after m; started in m; ended in m).
   const planCond = query.planCode ? sql`and s.plan_code = ${query.planCode}` : sql``;
-  const subsRows = await db.execute(sql`
+  const subsRows = source === 'facts' ? await db.execute(sql`
+    select to_char(m, 'YYYY-MM') as month,
+      coalesce(sum(s.subscriptions) filter (where s.start_month <= m and (s.end_month is null or s.end_month > m)), 0) as active,
+      coalesce(sum(s.subscriptions) filter (where s.start_month = m), 0) as new,
+      coalesce(sum(s.subscriptions) filter (where s.end_month = m), 0) as churned
+    from generate_series(${start}::date, ${addInterval(`${to}-01`, 'month', 0)}::date, interval '1 month') as m
+    left join subscription_span_facts s on s.tenant_id = ${ctx.tenantId} ${planCond}
+    group by m order by m`) : await db.execute(sql`
     select to_char(m, 'YYYY-MM') as month,
       count(*) filter (where s.start_date < (m + interval '1 month')::date and (s.end_date is null or s.end_date >= (m + interval '1 month')::date)) as active,
       count(*) filter (where s.start_date >= m::date and s.start_date < (m + interval '1 month')::date) as new,
@@ -68,9 +89,13 @@ export async function dashboard({ ctx, query }: { ctx: Ctx; query: DashboardQuer
     group by m order by m`);
   const subscribers = rowsOf(subsRows).map((r) => ({ month: String(r.month), active: Number(r.active), new: Number(r.new), churned: Number(r.churned) }));
 
-  const byStatus = await db.select({ status: invoices.status, currency: invoices.currency, count: sql<number>`count(*)::int`, amount: sql<string>`sum(${invoices.total})::text` })
+  const byStatus = source === 'facts'
+    ? rowsOf(await db.execute(sql`select status, currency, sum(invoices)::int as count, sum(total)::text as amount from invoice_period_facts
+        where tenant_id = ${ctx.tenantId} and month >= ${start}::date and month < ${end}::date
+        group by status, currency having sum(invoices) <> 0 order by status, currency`)) as Array<{ status: string; currency: string; count: number; amount: string }>
+    : await db.select({ status: invoices.status, currency: invoices.currency, count: sql<number>`count(*)::int`, amount: sql<string>`sum(${invoices.total})::text` })
     .from(invoices).where(and(eq(invoices.tenantId, ctx.tenantId), gte(invoices.periodStart, start), lt(invoices.periodStart, end)))
-    .groupBy(invoices.status, invoices.currency).orderBy(invoices.status);
+    .groupBy(invoices.status, invoices.currency).orderBy(invoices.status, invoices.currency);
 
   const topPlans = await db.select({
     planCode: subscriptions.planCode, currency: bills.currency,

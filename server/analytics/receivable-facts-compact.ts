@@ -31,6 +31,14 @@ export async function compactMrrAndOpenFacts(db: DbOrTx, tenantId: string) {
   };
 }
 
+/** The same for the bill-based dashboard's invoice_period_facts and subscription_span_facts (server/db/schema/dashboard-facts.ts). */
+export async function compactDashboardFacts(db: DbOrTx, tenantId: string) {
+  return {
+    invoices: await fold(db, tenantId, 'invoice_period_facts', ['month', 'currency', 'status'], ['invoices', 'total']),
+    subscriptions: await fold(db, tenantId, 'subscription_span_facts', ['plan_code', 'start_month', 'end_month'], ['subscriptions']),
+  };
+}
+
 /**
  * One statement: delete the tenant's rows and insert their sums per key, dropping keys whose sums
  * are all zero. `keys` and `sums` are column names written here, never input.
@@ -54,6 +62,7 @@ async function run(job: Job, env: JobRunEnv) {
     await env.holdLease(tx);
     await compactReceivableFacts(tx, tenantId);
     await compactMrrAndOpenFacts(tx, tenantId);
+    await compactDashboardFacts(tx, tenantId);
   });
 }
 

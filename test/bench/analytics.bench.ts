@@ -30,6 +30,7 @@ import { sql } from 'drizzle-orm';
 import { createDb, type DbHandle } from '../../server/db/client';
 import { createApp } from '../../server/app';
 import { seedDemo } from '../../seeds/demo';
+import { dashboardFrom } from '../../server/analytics/dashboard';
 import { systemCtx } from '../../server/lib/context';
 import { PERMISSION_CODES } from '../../server/access/permissions';
 import { importDocuments } from '../../server/catalog/versions';
@@ -215,6 +216,13 @@ async function main() {
     if (u) u.pathname = `/${name.match(/\((bw_bench_analytics_[0-9a-f]+)/)?.[1]}`;
     if (!only || only.some((o) => 'payment-patterns'.includes(o))) { if (await checkPaymentPatterns(kctx, u?.toString() ?? null, RUNS, maxMs)) process.exitCode = 1; }
     if (!only || only.some((o) => 'promotions'.includes(o))) { if (await checkPromotions(kctx, u?.toString() ?? null, RUNS, maxMs)) process.exitCode = 1; }
+    if (!only || only.some((o) => 'dashboard'.includes(o))) {
+      // the bill-based dashboard: its facts (invoice_period_facts, subscription_span_facts) against every invoice and subscription
+      await time('naive SQL: dashboard from the raw invoices and subscriptions', () => dashboardFrom(kctx, {}, 'raw'));
+      const same = JSON.stringify(await dashboardFrom(kctx, {}, 'facts')) === JSON.stringify(await dashboardFrom(kctx, {}, 'raw'));
+      console.log(`dashboard: facts ${same ? '==' : '!='} raw (revenue, invoices by status, subscribers, every month of the range)`);
+      if (!same) process.exitCode = 1;
+    }
     if (only) return;
     await time('naive SQL: month-end MRR from phases', () => handle.db.execute(naiveMrr(tenantId, mrr.months)));
     const ctx = systemCtx(handle.db, tenantId, PERMISSION_CODES);

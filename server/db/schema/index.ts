@@ -25,3 +25,4 @@ export * from './payment-facts';
 export * from './mrr-facts';
 export * from './dunning-outbox';
 export * from './customer-facts';
+export * from './dashboard-facts';
