@@ -4,6 +4,7 @@
  * date and the scores are stored (one row per customer, model and day: a rerun replaces, never
  * adds). A tenant without an active model is skipped.
  */
+import { postgresJsClient } from '../db/driver';
 import { registerJobKind, type Job, type JobRunEnv } from '../jobs/registry';
 import { registerSchedule } from '../jobs/schedules';
 import { activeModel } from './models';
@@ -17,7 +18,9 @@ async function run(job: Job, env: JobRunEnv) {
   if (!model) return;
   await env.db.transaction(async (tx) => {
     await env.holdLease(tx);
-    await scoreCustomers(tx, tenantId, model, localDate, { store: true, now: env.now(), readDb: env.db });
+    // On PostgreSQL the features are read through the pool (two connections at once); PGlite has one
+    // connection, which this transaction holds, so they are read in it.
+    await scoreCustomers(tx, tenantId, model, localDate, { store: true, now: env.now(), readDb: postgresJsClient(env.db) ? env.db : undefined });
   });
 }
 

@@ -11,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestApp, DEMO_KEY, type TestApp } from '../support/app';
 import { drainJobs } from '../../server/jobs/worker';
+import { enqueue } from '../../server/jobs/queue';
+import { CHURN_SCORE_JOB } from '../../server/churn/score-job';
 import { billingWorld } from '../scenarios/fixture';
 
 const dir = fileURLToPath(new URL('../../server/churn/models/telco/', import.meta.url));
@@ -96,6 +98,17 @@ describe('churn API', () => {
     await call('POST', '/analytics/churn/score', {});
     expect((await call('GET', `/customers/${customerIds[0]}/churn`)).body.history).toHaveLength(1);
   });
+
+  it('the nightly job (through the queue) scores every subscriber as of its date, in its leased transaction', async () => {
+    // On PGlite (one connection, held by the job's transaction) the features are read in that transaction;
+    // on PostgreSQL through the pool. Reading through the pool on PGlite waited for the job's own transaction.
+    await enqueue(t.handle.db, [{ tenantId: one.tenantId, kind: CHURN_SCORE_JOB, payload: { tenantId: one.tenantId, localDate: '2025-06-08' }, dedupeKey: 'churn-nightly-test' }]);
+    await drainJobs(t.handle.db, { now: clock, filter: { kinds: [CHURN_SCORE_JOB] } });
+    const history = (await call('GET', `/customers/${customerIds[0]}/churn`)).body.history as Array<{ asOf: string }>;
+    expect(history.map((h) => h.asOf)).toContain('2025-06-08');
+    const list = await call('GET', '/analytics/churn?limit=50');
+    expect(list.body.total).toBe(customerIds.length);
+  }, 60_000);
 
   it('activates another version and rolls back; versions and cards are listed', async () => {
     expect((await call('POST', '/churn/models', upload)).body).toMatchObject({ version: 2, active: false });
