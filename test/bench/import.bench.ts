@@ -19,6 +19,7 @@
  *
  * Loopback only; the import is polled until it ends (or fails) and the prober stops with it.
  */
+import { quantile } from './support/quantile';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { loadavg, tmpdir } from 'node:os';
@@ -65,11 +66,6 @@ export function benchCsv(rows: number): string {
   return lines.join('\n') + '\n';
 }
 
-const quantile = (xs: number[], q: number) => {
-  if (!xs.length) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
-};
 
 export async function runImportBench(opts: { rows?: number; log?: (l: string) => void } = {}): Promise<ImportBenchResult> {
   const N = opts.rows ?? Number(process.env.BENCH_ROWS ?? 100_000);

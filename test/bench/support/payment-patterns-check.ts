@@ -5,13 +5,15 @@
  * answers compared element by element: every month × method × currency of the mix, every
  * method, decline code, days-to-pay bucket, heatmap cell, late payer, and on time / late.
  */
+import { quantile } from './quantile';
 import postgres from 'postgres';
 import type { Ctx } from '../../../server/lib/context';
 import { paymentPatternsFrom } from '../../../server/analytics/payment-patterns';
 import { promotionRoiFrom } from '../../../server/analytics/promotion-roi';
 import { backendCpu, cpuDelta, processCpuMs } from './cpu';
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+/** Percentile p (0–100) by nearest rank (support/quantile.ts). */
+const pct = (xs: number[], p: number) => quantile(xs, p / 100);
 
 export async function timeWithCpu(label: string, dbUrl: string | null, runs: number, maxMs: number, fn: () => Promise<unknown>) {
   const probe = dbUrl ? postgres(dbUrl, { max: 1, onnotice: () => {} }) : null;
