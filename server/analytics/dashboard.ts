@@ -4,12 +4,12 @@ import { assertPermission, q, type Ctx } from '../lib/context';
 import { addInterval, todayInZone } from '../lib/dates';
 import { invalid } from '../lib/errors';
 import { Decimal, toMoneyString } from '../lib/money';
+import { ISSUED as ISSUED_SQL } from './receivables';
 
 export interface DashboardQuery { from?: string; to?: string; planCode?: string }
 
 /** Invoices that count as revenue: issued and not voided. Drafts are not revenue yet. */
 const ISSUED = ['finalized', 'partially_paid', 'paid', 'payment_failed'];
-const ISSUED_SQL = sql`(${sql.join(ISSUED.map((x) => sql`${x}`), sql`, `)})`;
 
 function monthsBetween(from: string, to: string): string[] {
   const out: string[] = [];

@@ -86,8 +86,9 @@ const HALVES: FeatureSlice[] = [{ below: '80000000-0000-0000-0000-000000000000' 
  * optionally only `customerIds`, with their feature rows, ordered by customer id.
  *
  * A whole tenant read through a PostgreSQL pool (not inside a transaction) is read in two halves
- * by two connections at once, beside the scale query: the statements are CPU-bound and one
- * backend uses one core. Elsewhere (a transaction, PGlite, given customers) they run one by one.
+ * by two connections at once: the statement is CPU-bound and one backend uses one core; its rows
+ * give the scale. Elsewhere (a transaction, PGlite) it is one statement; given customers take a
+ * second one for the whole tenant's run-rates (the scale).
  */
 export async function featureRows(db: Q, tenantId: string, asOf: string, spec: FeatureSpec, opts: { customerIds?: string[] } = {}): Promise<FeatureRow[]> {
   const together = !opts.customerIds && !('rollback' in db) && postgresJsClient(db) !== null;
@@ -101,8 +102,7 @@ export async function featureRows(db: Q, tenantId: string, asOf: string, spec: F
     // the scale is the whole tenant's, whoever is scored
     scale = medians(rowsOf<{ currency: string; mrr: number | string }>(await read(runRatesSql(tenantId, asOf), false)).map((r) => [r.currency, Number(r.mrr)]));
   } else {
-    const slices = together ? HALVES : [{}];
-    const results = together ? await Promise.all(slices.map((s) => read(featureSql(tenantId, asOf, spec, s), false))) : [await read(featureSql(tenantId, asOf, spec, {}), false)];
+    const results = together ? await Promise.all(HALVES.map((s) => read(featureSql(tenantId, asOf, spec, s), false))) : [await read(featureSql(tenantId, asOf, spec, {}), false)];
     rows = results.flatMap(parsed);
     // every subscriber is here: its run-rate (values[1], the numeric as the nearest double, which is what float8 gives) is the scale's input
     scale = medians(rows.filter((r) => Number(r.values[1]) > 0).map((r) => [r.currency, Number(r.values[1])]));
