@@ -1,5 +1,5 @@
 /**
- * payment_facts, payment_allocation_facts, late_payer_facts and promotion_facts are append-only
+ * payment_facts, payment_allocation_facts, late_payer_facts, promotion_facts and promotion_roi_facts are append-only
  * delta rows (server/db/schema/payment-facts.ts): each writing statement's trigger inserts what it adds and
  * never updates a row, so writers never wait for each other. Readers sum the rows; this nightly job
  * folds a tenant's rows into one per key, the way `receivable-facts-compact.ts` does and for the
@@ -20,7 +20,11 @@ const TABLES: [string, string[], string[]][] = [
   ['payment_allocation_facts', ['month', 'method', 'currency', 'customer_type', 'bucket'], ['n', 'on_time', 'late']],
   ['late_payer_facts', ['month', 'currency', 'bill_to'], ['late', 'days_late']],
   ['promotion_facts', ['rule', 'month', 'currency', 'customer_id'], ['invoices', 'lines', 'amount']],
+  ['promotion_roi_facts', ['kind', 'currency', 'rule', 'm', 'p', 'q', 'live'], ['n', 'rev']],
 ];
+
+/** Folding changes no sum: the triggers that rebuild per party or customer on these tables' inserts skip it (migrations late_payer_months, promotion_roi_facts). */
+const REBUILT_ON_INSERT = new Set(['late_payer_facts', 'promotion_facts']);
 
 function fold(table: string, keys: string[], sums: string[], tenantId: string): SQL {
   const cols = [...keys, ...sums].join(', ');
@@ -34,12 +38,11 @@ function fold(table: string, keys: string[], sums: string[], tenantId: string): 
     select (select count(*) from gone)::int as before, (select count(*) from kept)::int as after`;
 }
 
-/** Folds the tenant's payment and promotion fact rows; returns how many rows there were and are, over the four tables. */
+/** Folds the tenant's payment and promotion fact rows; returns how many rows there were and are, over the five tables. */
 export async function compactPaymentFacts(db: DbOrTx, tenantId: string): Promise<{ before: number; after: number }> {
   let before = 0, after = 0;
   for (const [table, keys, sums] of TABLES) {
-    // folding changes no sum: late_payer_months' trigger need not rebuild every party (migration late_payer_months)
-    const folding = table === 'late_payer_facts';
+    const folding = REBUILT_ON_INSERT.has(table);
     if (folding) await db.execute(sql`select set_config('bw.folding_facts', 'on', true)`);
     const [r] = rowsOf<Record<string, unknown>>(await db.execute(fold(table, keys, sums, tenantId)));
     if (folding) await db.execute(sql`select set_config('bw.folding_facts', 'off', true)`);

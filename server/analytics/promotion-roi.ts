@@ -5,7 +5,7 @@
  * range, each for the customer it names, else the invoice's customer) and retention (customers
  * with MRR today) of the customers who used it against those who did not.
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { assertPermission, q, type Ctx } from '../lib/context';
 import { Decimal, toMoneyString } from '../lib/money';
 import { resolveAt } from '../catalog/versions';
@@ -13,7 +13,7 @@ import type { RuleDoc } from '../rating/types';
 import { monthRange, nextMonth, type AnalyticsFilter } from './filters';
 import { ISSUED } from './receivables';
 import { ratio } from './mrr-report';
-import { rangeSum } from './running-totals';
+import { usersSql, type UsersRow } from './promotion-roi-users';
 
 const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Record<string, string | number | boolean | null>[];
 
@@ -44,7 +44,7 @@ export async function promotionRoiFrom(ctx: Ctx, query: AnalyticsFilter, source:
     ${lines} group by 1, 2, 3 order by 1, 2, 3`));
   // no rule given away in the range: nothing to compare (the raw path still computes it, as it always did)
   const cohorts = source === 'facts'
-    ? (given.length === 0 ? [] : rowsOf(await db.execute(cohortsFromFacts(ctx.tenantId, r.from, r.to, r.today, sql`month >= ${r.start}::date and month < ${nextMonth(r.to)}::date`, query.currency))))
+    ? (given.length === 0 ? [] : cohortsOf(rowsOf(await db.execute(usersSql(ctx.tenantId, r.from, r.to, r.today, query.currency))) as unknown as UsersRow[]))
     : rowsOf(await db.execute(sql`
     with used as (select distinct l->>'rule' as rule, coalesce(l->>'customerId', i.customer_id::text) as cid ${lines}),
     rev as (
@@ -82,31 +82,20 @@ export async function promotionRoi({ ctx, query }: { ctx: Ctx; query: AnalyticsF
 }
 
 /**
- * Users against non-users from the per-customer facts, the same rows as the raw query: every
- * customer's issued revenue over `from`..`to` is two array reads (customer_revenue_months), "has MRR
- * today" is customer_mrr_now's sum less the movements dated after today (an index-only read of
- * mrr_movements); the users' groups are summed once per rule and the non-users'
- * are all customers less the users, so no customer is compared with every rule.
+ * The raw query's rows (rule, currency, used, customers, revenue, retained) from everyone's and the
+ * users' sums: the rules anyone used in the range, each against every currency with customers;
+ * non-users are everyone less the users.
  */
-function cohortsFromFacts(tenantId: string, from: string, to: string, today: string, months: SQL, currency: string | undefined) {
-  return sql`
-    with used as (
-      select rule, customer_id as cid from promotion_facts where tenant_id = ${tenantId} and ${months} ${currency ? sql`and currency = ${currency}` : sql``}
-        and customer_id is not null group by 1, 2 having sum(lines) > 0),
-    future as (select customer_id, sum(amount) as amount from mrr_movements where tenant_id = ${tenantId} and date > ${today}::date group by 1),
-    rv as (
-      select r.customer_id as cid, r.currency, ${rangeSum('cum_total', from, to, 'r')} as total,
-        coalesce(m.amount - coalesce(f.amount, 0) > 0, false) as live
-      from customer_revenue_months r left join customer_mrr_now m on m.tenant_id = r.tenant_id and m.customer_id::text = r.customer_id
-      left join future f on f.customer_id::text = r.customer_id
-      where r.tenant_id = ${tenantId} ${currency ? sql`and r.currency = ${currency}` : sql``} and ${rangeSum('cum_invoices', from, to, 'r')} > 0),
-    everyone as (select currency, count(*) as customers, sum(total) as revenue, count(*) filter (where live) as retained from rv group by 1),
-    users as (select u.rule, rv.currency, count(*) as customers, sum(rv.total) as revenue, count(*) filter (where rv.live) as retained from used u join rv on rv.cid = u.cid group by 1, 2),
-    rules as (select distinct rule from used)
-    select k.rule, e.currency, true as used, coalesce(s.customers, 0)::int as customers, coalesce(s.revenue, 0)::text as revenue, coalesce(s.retained, 0)::int as retained
-    from rules k cross join everyone e left join users s on s.rule = k.rule and s.currency = e.currency
-    union all
-    select k.rule, e.currency, false, (e.customers - coalesce(s.customers, 0))::int, (e.revenue - coalesce(s.revenue, 0))::text, (e.retained - coalesce(s.retained, 0))::int
-    from rules k cross join everyone e left join users s on s.rule = k.rule and s.currency = e.currency
-    order by 1, 2, 3`;
+function cohortsOf(rows: UsersRow[]) {
+  const everyone = rows.filter((x) => x.rule === '' && Number(x.customers) > 0);
+  const users = new Map(rows.filter((x) => x.rule !== '').map((x) => [`${x.rule}|${x.currency}`, x]));
+  const rules = [...new Set(rows.filter((x) => x.rule !== '' && Number(x.customers) > 0).map((x) => x.rule))].sort();
+  return rules.flatMap((rule) => everyone.flatMap((e) => {
+    const u = users.get(`${rule}|${e.currency}`);
+    const [n, ret, rev] = [Number(u?.customers ?? 0), Number(u?.retained ?? 0), new Decimal(u?.revenue ?? '0')];
+    return [
+      { rule, currency: e.currency, used: true, customers: n, revenue: rev.toString(), retained: ret },
+      { rule, currency: e.currency, used: false, customers: Number(e.customers) - n, revenue: new Decimal(e.revenue).minus(rev).toString(), retained: Number(e.retained) - ret },
+    ];
+  }));
 }

@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, numeric, integer, primaryKey } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, numeric, integer, smallint, boolean, primaryKey, index } from 'drizzle-orm/pg-core';
 import { tenants } from './tenants';
 
 /**
@@ -39,3 +39,56 @@ export const customerMrrNow = pgTable('customer_mrr_now', {
   customerId: uuid('customer_id').notNull(),
   amount: numeric('amount', { precision: 40, scale: 15 }).notNull(),
 }, (t) => [primaryKey({ columns: [t.tenantId, t.customerId] })]);
+
+/**
+ * Promotion ROI's users against non-users as facts (server/analytics/README.md "Promotion ROI"):
+ * the rows of every customer whose revenue is in one currency, summed per key, so that a month
+ * range's customers, retained customers and revenue, for everyone and for each rule's users, are
+ * read from a few thousand keys instead of every customer. Kinds:
+ * - 1, a month `m` with revenue lines (an activity month) and `p` the customer's activity month
+ *   before it (0: none): a customer counts once for `a..b` through the month with `a ≤ m ≤ b` and
+ *   `p < a`; `rev` is the month's revenue;
+ * - 3, a month `m` in which the customer used `rule`, `p` its use before (0: none), counted the same way;
+ * - 4, an activity month `m` of a customer who ever used `rule`, `p` its latest use up to `m` (0:
+ *   none) and `q` its earliest from `m` (2147483647: none): the customer used the rule in `a..b`
+ *   exactly when `p ≥ a` or `q ≤ b`, so `rev` is its users' revenue in that month;
+ * - `live`: the customer has MRR (Σ of all its MRR movements > 0; read time corrects the customers
+ *   with movements dated after today).
+ * Append-only deltas (writers never wait for each other), folded nightly like promotion_facts.
+ * Derived and written only by the triggers: no foreign key to check on each of their many rows
+ * (as churn_scores, migration `churn_scores_no_fk`).
+ */
+export const promotionRoiFacts = pgTable('promotion_roi_facts', {
+  tenantId: uuid('tenant_id').notNull(),
+  kind: smallint('kind').notNull(),
+  currency: text('currency').notNull(),
+  /** '' on kind 1 */
+  rule: text('rule').notNull(),
+  m: integer('m').notNull(),
+  p: integer('p').notNull(),
+  q: integer('q').notNull(),
+  live: boolean('live').notNull(),
+  n: integer('n').notNull(),
+  rev: numeric('rev').notNull(),
+}, (t) => [index('promotion_roi_facts_tenant_m_idx').on(t.tenantId, t.m)]);
+
+/**
+ * What each customer put into promotion_roi_facts (the same columns), so that a change to the
+ * customer takes its rows out and puts the recomputed ones in (migration `promotion_roi_facts`).
+ * Kind 0 (no other row) marks a customer with revenue in more than one currency: such customers are
+ * read one by one at request time, since their use of a rule in one currency makes them a user in
+ * every currency.
+ */
+export const promotionRoiCustomerRows = pgTable('promotion_roi_customer_rows', {
+  tenantId: uuid('tenant_id').notNull(),
+  customerId: text('customer_id').notNull(),
+  kind: smallint('kind').notNull(),
+  currency: text('currency').notNull(),
+  rule: text('rule').notNull(),
+  m: integer('m').notNull(),
+  p: integer('p').notNull(),
+  q: integer('q').notNull(),
+  live: boolean('live').notNull(),
+  n: integer('n').notNull(),
+  rev: numeric('rev').notNull(),
+}, (t) => [index('promotion_roi_customer_rows_tenant_customer_idx').on(t.tenantId, t.customerId)]);
