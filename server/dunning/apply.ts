@@ -33,7 +33,11 @@ const BATCH = 1000;
 const batches = <T>(xs: T[], n = BATCH) => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
 const key = (invoiceId: string, ruleCode: string, step: number) => `${invoiceId}|${ruleCode}|${step}`;
 
-export async function applyChunk(tx: Tx, env: StepEnv, policy: Policy, decisions: InvoiceDecision[]): Promise<ChunkOutcome> {
+/** Adds the wall time of `fn` to a phase (the bench's report; run.ts). */
+export type Timed = <T>(phase: string, fn: () => Promise<T> | T) => Promise<T>;
+const untimed: Timed = async (_phase, fn) => fn();
+
+export async function applyChunk(tx: Tx, env: StepEnv, policy: Policy, decisions: InvoiceDecision[], timed: Timed = untimed): Promise<ChunkOutcome> {
   const { ctx, today } = env;
   const now = ctx.now();
   const base = { tenantId: ctx.tenantId, runDate: today, createdAt: now };
@@ -54,7 +58,7 @@ export async function applyChunk(tx: Tx, env: StepEnv, policy: Policy, decisions
     id: randomUUID(), tenantId: ctx.tenantId, invoiceId: d.od.inv.id, billTo: d.od.inv.billTo, ruleCode: c.f.rule.id, ruleVersion: c.f.rule.version, step: c.step, action: c.f.rule.action,
     status: c.f.rule.action === 'remind' ? 'queued' as const : 'sending' as const, runDate: today, lastAttemptOn: today, attempts: 1, result: {}, error: null, reversedAt: null, createdAt: now, updatedAt: now,
   }));
-  const inserted = new Set((await insertJsonRows<{ id: string }>(tx, 'dunning_actions', ACTION_COLUMNS, fresh.map(actionRecord), { onConflictDoNothing: true, returning: ['id'] })).map((r) => r.id));
+  const inserted = new Set((await timed('apply.claim', () => insertJsonRows<{ id: string }>(tx, 'dunning_actions', ACTION_COLUMNS, fresh.map(actionRecord), { onConflictDoNothing: true, returning: ['id'] }))).map((r) => r.id));
   for (const r of fresh) if (inserted.has(r.id)) claimed.set(key(r.invoiceId, r.ruleCode, r.step), r);
   for (const remind of [true, false]) {
     const ids = wanted.filter((w) => w.c.retryRow && (w.c.f.rule.action === 'remind') === remind).map((w) => w.c.retryRow!.id);
@@ -74,12 +78,12 @@ export async function applyChunk(tx: Tx, env: StepEnv, policy: Policy, decisions
   }
   // Reminders queued by an earlier run that stopped: their outbox rows were written with the claim; the sender has them.
   for (const d of decisions) if (d.resend.length) waiting.add(d);
-  const queued = await queueReminders(tx, env, outbox);
+  const queued = await timed('apply.outbox', () => queueReminders(tx, env, outbox));
 
-  const outcomes = await act(tx, env, items);
+  const outcomes = await act(tx, env, items, timed);
 
   // Outcomes, audit and timeline: one statement each (per batch).
-  await writeOutcomes(tx, items.map((it) => ({ id: it.row.id, o: outcomes.get(it.row.id)! })), now);
+  await timed('apply.outcomes', () => writeOutcomes(tx, items.map((it) => ({ id: it.row.id, o: outcomes.get(it.row.id)! })), now));
   const audits: AuditEntry[] = [];
   let acted = 0;
   let failed = 0;
@@ -94,10 +98,10 @@ export async function applyChunk(tx: Tx, env: StepEnv, policy: Policy, decisions
       acted++;
     }
   }
-  await recordAudits(tx, ctx, audits);
+  await timed('apply.audit', () => recordAudits(tx, ctx, audits));
   const timeline: TimelineRow[] = [];
   for (const d of decisions) timeline.push(...(d.notes.length || waiting.has(d) ? d.notes : [noActionNote(policy, d, base)]));
-  await insertTimeline(tx, timeline);
+  await timed('apply.timeline', () => insertTimeline(tx, timeline));
   return { acted, failed, excluded: timeline.filter((t) => t.decision === 'excluded').length, queued, waiting: waiting.size };
 }
 
@@ -125,8 +129,9 @@ export async function writeOutcomes(tx: Tx, updates: { id: string; o: Outcome }[
 }
 
 /** Each claimed step's effect, the frequent actions in bulk. */
-async function act(tx: Tx, env: StepEnv, items: Item[]): Promise<Map<string, Outcome>> {
+async function act(tx: Tx, env: StepEnv, items: Item[], timed: Timed): Promise<Map<string, Outcome>> {
   const out = new Map<string, Outcome>();
+  const group: typeof inGroups = (t, o, xs, bulk, one) => (xs.length ? timed(`apply.${xs[0].c.f.rule.action}`, () => inGroups(t, o, xs, bulk, one)) : Promise.resolve());
   const of = (action: string) => items.filter((it) => it.c.f.rule.action === action);
   await group(tx, out, of('retry_payment'), (sp, xs) => retryMany(env, sp, xs.map((x) => x.d.od.inv)), (sp, x) => retry(sp, x.d.od.inv));
   const fees = of('late_fee');
@@ -148,7 +153,7 @@ async function act(tx: Tx, env: StepEnv, items: Item[]): Promise<Map<string, Out
   return out;
 }
 
-async function group(tx: Tx, out: Map<string, Outcome>, xs: Item[], bulk: ((sp: Tx, xs: Item[]) => Promise<StepResult[]>) | null, one: (sp: Tx, x: Item) => Promise<StepResult>) {
+async function inGroups(tx: Tx, out: Map<string, Outcome>, xs: Item[], bulk: ((sp: Tx, xs: Item[]) => Promise<StepResult[]>) | null, one: (sp: Tx, x: Item) => Promise<StepResult>) {
   if (!xs.length) return;
   if (bulk && xs.length > 1) {
     try {

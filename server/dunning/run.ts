@@ -26,7 +26,7 @@ import { positions, viewInvoice } from './invoice-context';
 import { loadChunk, loadOverdue, type ActionRow, type Overdue } from './load';
 import { openSuspensions, reinstate, type StepEnv } from './steps';
 import { decideInvoice, type DecideEnv } from './decide';
-import { applyChunk } from './apply';
+import { applyChunk, type Timed } from './apply';
 import { enqueueOutboxSend, cancelOutbox } from './outbox';
 
 export interface RunOptions {
@@ -50,7 +50,7 @@ export interface RunSummary { date: string; invoices: number; acted: number; fai
 const CHUNK = 500;
 
 export async function runDunning(o: RunOptions): Promise<RunSummary> {
-  const timed = async <T>(phase: string, fn: () => Promise<T> | T): Promise<T> => {
+  const timed: Timed = async (phase, fn) => {
     if (!o.timings) return fn();
     const t0 = performance.now();
     try { return await fn(); } finally { o.timings[phase] = (o.timings[phase] ?? 0) + performance.now() - t0; }
@@ -82,7 +82,7 @@ export async function runDunning(o: RunOptions): Promise<RunSummary> {
     const decisions = await timed('decide', () => part.map((od) => decideInvoice(policy, od, viewInvoice(policy, od, data, exclusions, position.get(`${od.inv.billTo}|${od.inv.currency}`)!, today), denv, out)));
     const res = await timed('apply', () => o.db.transaction(async (tx) => {
       await o.holdLease?.(tx);
-      const r = await applyChunk(tx, env, policy, decisions);
+      const r = await applyChunk(tx, env, policy, decisions, timed);
       // Reminders are e-mailed by the outbox job, which exists exactly when the rows it sends do.
       if (r.waiting) await enqueueOutboxSend(tx, o.tenantId, `dunning:outbox:${o.tenantId}:${today}:${runId}:${i}`);
       return r;
