@@ -11,6 +11,8 @@ import type { DbOrTx } from '../db/client';
 import { rowsOf } from '../db/bulk';
 import { registerJobKind, type Job, type JobRunEnv } from '../jobs/registry';
 import { registerSchedule } from '../jobs/schedules';
+import { tenantSettings } from '../tenants/tenant-settings';
+import { todayInZone } from '../lib/dates';
 
 export const COMPACT_PAYMENT_FACTS_JOB = 'analytics.compact_payment_facts';
 
@@ -38,9 +40,14 @@ function fold(table: string, keys: string[], sums: string[], tenantId: string): 
     select (select count(*) from gone)::int as before, (select count(*) from kept)::int as after`;
 }
 
-/** Folds the tenant's payment and promotion fact rows; returns how many rows there were and are, over the five tables. */
-export async function compactPaymentFacts(db: DbOrTx, tenantId: string): Promise<{ before: number; after: number }> {
-  let before = 0, after = 0;
+/**
+ * Folds the tenant's payment and promotion fact rows; returns how many rows there were and are, over
+ * the five tables. With `today` (the tenant's), first moves promotion_roi_facts' as-of date to it,
+ * recomputing the customers with MRR movements dated in between (migration `promotion_roi_as_of`).
+ */
+export async function compactPaymentFacts(db: DbOrTx, tenantId: string, today?: string): Promise<{ before: number; after: number; rolled: number }> {
+  let before = 0, after = 0, rolled = 0;
+  if (today) rolled = Number(rowsOf<{ n: number }>(await db.execute(sql`select bw_promo_roi_roll(${tenantId}, ${today}::date) as n`))[0].n);
   for (const [table, keys, sums] of TABLES) {
     const folding = REBUILT_ON_INSERT.has(table);
     if (folding) await db.execute(sql`select set_config('bw.folding_facts', 'on', true)`);
@@ -49,14 +56,14 @@ export async function compactPaymentFacts(db: DbOrTx, tenantId: string): Promise
     before += Number(r.before);
     after += Number(r.after);
   }
-  return { before, after };
+  return { before, after, rolled };
 }
 
 async function run(job: Job, env: JobRunEnv) {
   const { tenantId } = job.payload as { tenantId: string };
   await env.db.transaction(async (tx) => {
     await env.holdLease(tx);
-    await compactPaymentFacts(tx, tenantId);
+    await compactPaymentFacts(tx, tenantId, todayInZone((await tenantSettings(tx, tenantId)).timezone, env.now()));
   });
 }
 

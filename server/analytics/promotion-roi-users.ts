@@ -10,12 +10,53 @@
  * `m` is `≤ b`, so a range is a few thousand keys whatever the number of customers. Two kinds of
  * customer are taken out of the facts (their own rows subtracted) and read one by one from their
  * per-customer running totals instead: those with revenue in more than one currency (their use of a
- * rule in one currency makes them users in every currency) and those with MRR movements dated after
- * today (the facts know only whether all their movements sum above 0).
+ * rule in one currency makes them users in every currency) and those with MRR movements dated between
+ * the facts' as-of date (promotion_roi_as_of, moved to the tenant's today every night) and today.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { monthNumber, rangeSum } from './running-totals';
 import { nextMonth } from './filters';
+
+/**
+ * The customers the facts leave out: those in more than one currency, and those with MRR movements
+ * dated between the facts' as-of date and today (none once the nightly fold has moved it to today).
+ */
+const odd = (tenantId: string, today: string) => sql`
+    asof as (select coalesce((select as_of from promotion_roi_as_of where tenant_id = ${tenantId}), ${today}::date) as d),
+    odd as (
+      select customer_id as cid from promotion_roi_customer_rows where tenant_id = ${tenantId} and kind = 0
+      union select customer_id::text from mrr_movements, asof
+      where tenant_id = ${tenantId} and date > least(asof.d, ${today}::date) and date <= greatest(asof.d, ${today}::date))`;
+
+/**
+ * What each rule gave away per period month and currency: invoices and Σ |amount| from
+ * promotion_facts' per-invoice rows; the customers who redeemed from the use months of
+ * promotion_roi_facts (kind 3), the odd customers' from promotion_facts one by one.
+ */
+export function givenSql(tenantId: string, from: string, to: string, today: string, currency: string | undefined): SQL {
+  const a = monthNumber(from);
+  const b = monthNumber(to);
+  const cur = currency ? sql`and currency = ${currency}` : sql``;
+  const months = sql`month >= ${`${from}-01`}::date and month < ${nextMonth(to)}::date`;
+  return sql`
+    with ${odd(tenantId, today)},
+    inv as (
+      select rule, month, currency, sum(invoices) as invoices, sum(amount) as amount from promotion_facts
+      where tenant_id = ${tenantId} and customer_id is null and ${months} ${cur} group by 1, 2, 3),
+    cust as (
+      select rule, m, currency, sum(n) as n from (
+        select rule, m, currency, n from promotion_roi_facts where tenant_id = ${tenantId} and kind = 3 and m between ${a}::int and ${b}::int ${cur}
+        union all
+        select rule, m, currency, -n from promotion_roi_customer_rows
+        where tenant_id = ${tenantId} and customer_id in (select cid from odd) and kind = 3 and m between ${a}::int and ${b}::int ${cur}
+        union all
+        select rule, extract(year from month)::int * 12 + extract(month from month)::int - 1, currency, 1 from promotion_facts
+        where tenant_id = ${tenantId} and customer_id in (select cid from odd) and ${months} ${cur} group by rule, month, currency, customer_id having sum(lines) > 0
+      ) x group by 1, 2, 3)
+    select i.rule, to_char(i.month, 'YYYY-MM') as month, i.currency, i.amount::text as amount, i.invoices::int as invoices, coalesce(c.n, 0)::int as customers
+    from inv i left join cust c on c.rule = i.rule and c.currency = i.currency and c.m = extract(year from i.month)::int * 12 + extract(month from i.month)::int - 1
+    where i.invoices > 0 order by 1, 2, 3`;
+}
 
 export interface UsersRow { currency: string; rule: string; customers: number; retained: number; revenue: string }
 
@@ -38,9 +79,7 @@ export function usersSql(tenantId: string, from: string, to: string, today: stri
   const cur = (col: string) => (currency ? sql`and ${sql.raw(col)} = ${currency}` : sql``);
   const inRange = sql`m between ${a}::int and ${b}::int`;
   return sql`
-    with odd as (
-      select customer_id as cid from promotion_roi_customer_rows where tenant_id = ${tenantId} and kind = 0
-      union select customer_id::text from mrr_movements where tenant_id = ${tenantId} and date > ${today}::date),
+    with ${odd(tenantId, today)},
     future as (select customer_id, sum(amount) as amount from mrr_movements where tenant_id = ${tenantId} and date > ${today}::date group by 1),
     -- the odd customers one by one
     used as (

@@ -13,7 +13,7 @@ import type { RuleDoc } from '../rating/types';
 import { monthRange, nextMonth, type AnalyticsFilter } from './filters';
 import { ISSUED } from './receivables';
 import { ratio } from './mrr-report';
-import { usersSql, type UsersRow } from './promotion-roi-users';
+import { givenSql, usersSql, type UsersRow } from './promotion-roi-users';
 
 const rowsOf = (r: unknown) => (Array.isArray(r) ? r : (r as { rows: unknown[] }).rows) as Record<string, string | number | boolean | null>[];
 
@@ -30,14 +30,7 @@ export async function promotionRoiFrom(ctx: Ctx, query: AnalyticsFilter, source:
   const lines = sql`from invoices i cross join lateral jsonb_array_elements(i.lines) l
     where ${issued} and l->>'kind' = 'discount' and l->>'rule' is not null`;
   if (source === 'facts' && (query.customerType || query.segment)) throw new Error('promotion facts are not kept per customer attribute (read the raw tables)');
-  // facts: per rule, month and currency; customers are the per-customer rows whose lines did not sum to nothing
-  const facts = sql`(select rule, month, currency, customer_id, sum(invoices) as invoices, sum(lines) as lines, sum(amount) as amount
-    from promotion_facts where tenant_id = ${ctx.tenantId} and month >= ${r.start}::date and month < ${nextMonth(r.to)}::date
-    ${query.currency ? sql`and currency = ${query.currency}` : sql``} group by 1, 2, 3, 4) k`;
-  const given = rowsOf(await db.execute(source === 'facts' ? sql`
-    select rule, to_char(month, 'YYYY-MM') as month, currency, sum(amount)::text as amount, sum(invoices)::int as invoices,
-      (count(customer_id) filter (where lines > 0))::int as customers
-    from ${facts} group by 1, 2, 3 having sum(invoices) > 0 order by 1, 2, 3` : sql`
+  const given = rowsOf(await db.execute(source === 'facts' ? givenSql(ctx.tenantId, r.from, r.to, r.today, query.currency) : sql`
     select l->>'rule' as rule, to_char(i.period_start, 'YYYY-MM') as month, i.currency,
       sum(abs((l->>'amount')::numeric))::text as amount, count(distinct i.id)::int as invoices,
       count(distinct coalesce(l->>'customerId', i.customer_id::text))::int as customers

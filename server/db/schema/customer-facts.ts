@@ -1,4 +1,4 @@
-import { pgTable, uuid, text, numeric, integer, smallint, boolean, primaryKey, index } from 'drizzle-orm/pg-core';
+import { pgTable, uuid, text, numeric, integer, smallint, boolean, date, primaryKey, index } from 'drizzle-orm/pg-core';
 import { tenants } from './tenants';
 
 /**
@@ -52,8 +52,9 @@ export const customerMrrNow = pgTable('customer_mrr_now', {
  * - 4, an activity month `m` of a customer who ever used `rule`, `p` its latest use up to `m` (0:
  *   none) and `q` its earliest from `m` (2147483647: none): the customer used the rule in `a..b`
  *   exactly when `p ≥ a` or `q ≤ b`, so `rev` is its users' revenue in that month;
- * - `live`: the customer has MRR (Σ of all its MRR movements > 0; read time corrects the customers
- *   with movements dated after today).
+ * - `live`: the customer has MRR on the tenant's `promotion_roi_as_of` date (Σ of its MRR movements
+ *   dated up to it > 0), which the nightly fold moves to the tenant's today; read time corrects the
+ *   customers with movements dated between that date and today.
  * Append-only deltas (writers never wait for each other), folded nightly like promotion_facts.
  * Derived and written only by the triggers: no foreign key to check on each of their many rows
  * (as churn_scores, migration `churn_scores_no_fk`).
@@ -92,3 +93,13 @@ export const promotionRoiCustomerRows = pgTable('promotion_roi_customer_rows', {
   n: integer('n').notNull(),
   rev: numeric('rev').notNull(),
 }, (t) => [index('promotion_roi_customer_rows_tenant_customer_idx').on(t.tenantId, t.customerId)]);
+
+/**
+ * The date promotion_roi_facts' `live` is as of, per tenant: written on a tenant's first recompute
+ * (the database's current date) and moved to the tenant's today by the nightly fold, which
+ * recomputes the customers with MRR movements dated in between (`bw_promo_roi_roll`).
+ */
+export const promotionRoiAsOf = pgTable('promotion_roi_as_of', {
+  tenantId: uuid('tenant_id').primaryKey(),
+  asOf: date('as_of').notNull(),
+});

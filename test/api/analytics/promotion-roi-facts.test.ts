@@ -5,7 +5,7 @@
  * MRR that starts and stops. First with every customer in one currency and no MRR movement dated
  * after today, so that the facts alone answer; then with customers billed in two currencies and
  * churns dated after today (read one by one); then after voids, moved periods, rewritten lines and
- * deleted movements; and after the nightly fold.
+ * deleted movements; after the nightly fold; and as the fold moves the date the facts' MRR is as of.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
@@ -58,8 +58,8 @@ function randomInvoice(i: number, month: string, currency: string) {
 const movement = (i: number, date: string, amount: string) => ({ tenantId, customerId: cust[i], currency: 'USD', date, kind: Number(amount) > 0 ? 'new' as const : 'churn' as const,
   amount, mrrBefore: '0', mrrAfter: '0', cohortMonth: '2025-01-01' });
 
-async function expectAllRanges(currencies: (string | undefined)[] = [undefined, 'USD', 'EUR']) {
-  const ctx = systemCtx(t.handle.db, tenantId, PERMISSION_CODES, clock);
+async function expectAllRanges(currencies: (string | undefined)[] = [undefined, 'USD', 'EUR'], now = clock) {
+  const ctx = systemCtx(t.handle.db, tenantId, PERMISSION_CODES, now);
   let compared = 0;
   for (let a = 0; a < MONTHS.length; a++) {
     for (let b = a; b < MONTHS.length; b++) {
@@ -90,7 +90,8 @@ describe('promotion ROI users against non-users from facts', () => {
     for (let i = 0; i < cust.length; i++) {
       for (const month of MONTHS.slice(0, 8)) if (rnd() < 0.55) made.push((await t.handle.db.insert(invoices).values(randomInvoice(i, month, 'USD')).returning())[0].id);
     }
-    await t.handle.db.insert(mrrMovements).values(cust.flatMap((_, i) => (rnd() < 0.7 ? [movement(i, '2025-01-05', '50')] : [])));
+    // customer 11's MRR starts on the as-of date in the last test
+    await t.handle.db.insert(mrrMovements).values(cust.flatMap((_, i) => (i < 11 && rnd() < 0.7 ? [movement(i, '2025-01-05', '50')] : [])));
     await t.handle.db.insert(mrrMovements).values([movement(1, '2025-06-01', '-50'), movement(2, '2025-09-15', '70'), movement(3, '2025-09-15', '-50')]);
     expect(await oddCustomers()).toBe(0);
     const keys = Number(rowsOf(await t.handle.db.execute(sql`select count(*)::int as n from promotion_roi_facts where tenant_id = ${tenantId}`))[0].n);
@@ -125,5 +126,28 @@ describe('promotion ROI users against non-users from facts', () => {
     await compactPaymentFacts(t.handle.db, tenantId);
     expect(await count()).toBeLessThan(before);
     await expectAllRanges();
+  });
+
+  it('the fold moves the facts\' MRR date to today; movements before and after it, and a later today, are followed', async () => {
+    const db = t.handle.db;
+    const asOf = async () => String(rowsOf(await db.execute(sql`select as_of::text as d from promotion_roi_as_of where tenant_id = ${tenantId}`))[0].d);
+    // the tenant's first recompute fixed the database's date, after this test's today: the customers moved in between are read one by one
+    expect(await asOf()).not.toBe('2025-09-15');
+    const { rolled } = await compactPaymentFacts(db, tenantId, '2025-09-15');
+    expect(rolled).toBeGreaterThan(0);
+    expect(await asOf()).toBe('2025-09-15');
+    await expectAllRanges();
+    // a movement dated before the as-of date is recomputed by its trigger; one after it waits for the date
+    // (one dated on the as-of date itself, which counts; one on the later today below, which counts then)
+    await db.insert(mrrMovements).values([movement(8, '2025-09-01', '90'), movement(9, '2025-09-20', '-50'), movement(10, '2025-10-02', '60'),
+      movement(11, '2025-09-15', '80'), movement(11, '2025-10-05', '-80')]);
+    await expectAllRanges();
+    // a later today: the customers moved between the as-of date and it are read one by one, until the next fold
+    const later = () => new Date('2025-10-05T12:00:00Z');
+    await expectAllRanges([undefined, 'USD'], later);
+    expect((await compactPaymentFacts(db, tenantId, '2025-10-05')).rolled).toBeGreaterThanOrEqual(2);
+    await expectAllRanges([undefined, 'USD'], later);
+    // and back (a clock set back, as tests do)
+    await expectAllRanges([undefined], clock);
   });
 });
