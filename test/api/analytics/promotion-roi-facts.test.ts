@@ -150,4 +150,21 @@ describe('promotion ROI users against non-users from facts', () => {
     // and back (a clock set back, as tests do)
     await expectAllRanges([undefined], clock);
   });
+
+  it('one statement over more customers than a recompute takes at once (1,000) goes through in parts and agrees', async () => {
+    const db = t.handle.db;
+    await db.execute(sql`insert into customers (tenant_id, external_id, type, name, country, timezone, currency)
+      select ${tenantId}, 'BULK' || g, 'individual', 'Bulk ' || g, 'US', 'UTC', 'USD' from generate_series(1, 1200) g`);
+    await db.execute(sql`insert into invoices (tenant_id, bill_to, customer_id, period_start, period_end, currency, sequence, status, number, issue_date, due_date, lines, subtotal, discount_total, tax_total, total, amount_due)
+      select ${tenantId}, c.id, c.id, m::date, (m + interval '27 days')::date, 'USD', 100000 + row_number() over (), 'finalized', 'BULK-' || row_number() over (), m::date, m::date + 14,
+        jsonb_build_array(jsonb_build_object('kind', 'charge', 'component', 'base', 'amount', '10.00'))
+          || case when substring(c.external_id from 5)::int % 3 = 0 then jsonb_build_array(jsonb_build_object('kind', 'discount', 'rule', 'SPRING', 'component', 'base', 'amount', '-1.00')) else '[]'::jsonb end,
+        0, 0, 0, 0, 0
+      from customers c cross join generate_series('2025-03-01'::date, '2025-05-01'::date, interval '1 month') m
+      where c.tenant_id = ${tenantId} and c.external_id like 'BULK%' and (substring(c.external_id from 5)::int + extract(month from m)::int) % 2 = 0`);
+    await db.insert(mrrMovements).values(movement(0, '2025-02-01', '10')); // and one customer's MRR in a statement of its own
+    const n = Number(rowsOf(await db.execute(sql`select count(distinct customer_id)::int as n from promotion_roi_customer_rows where tenant_id = ${tenantId} and customer_id in (select id::text from customers where external_id like 'BULK%')`))[0].n);
+    expect(n).toBe(1200);
+    await expectAllRanges([undefined], clock);
+  });
 });
