@@ -40,6 +40,20 @@ export const customerMrrNow = pgTable('customer_mrr_now', {
   amount: numeric('amount', { precision: 40, scale: 15 }).notNull(),
 }, (t) => [primaryKey({ columns: [t.tenantId, t.customerId] })]);
 
+/** The key (kind … live) and the sums (n, rev) a fact row and a customer's row share. */
+const roiKeyAndSums = () => ({
+  kind: smallint('kind').notNull(),
+  currency: text('currency').notNull(),
+  /** '' on kind 1 */
+  rule: text('rule').notNull(),
+  m: integer('m').notNull(),
+  p: integer('p').notNull(),
+  q: integer('q').notNull(),
+  live: boolean('live').notNull(),
+  n: integer('n').notNull(),
+  rev: numeric('rev').notNull(),
+});
+
 /**
  * Promotion ROI's users against non-users as facts (server/analytics/README.md "Promotion ROI"):
  * the rows of every customer whose revenue is in one currency, summed per key, so that a month
@@ -61,21 +75,12 @@ export const customerMrrNow = pgTable('customer_mrr_now', {
  */
 export const promotionRoiFacts = pgTable('promotion_roi_facts', {
   tenantId: uuid('tenant_id').notNull(),
-  kind: smallint('kind').notNull(),
-  currency: text('currency').notNull(),
-  /** '' on kind 1 */
-  rule: text('rule').notNull(),
-  m: integer('m').notNull(),
-  p: integer('p').notNull(),
-  q: integer('q').notNull(),
-  live: boolean('live').notNull(),
-  n: integer('n').notNull(),
-  rev: numeric('rev').notNull(),
+  ...roiKeyAndSums(),
 }, (t) => [index('promotion_roi_facts_tenant_m_idx').on(t.tenantId, t.m)]);
 
 /**
  * What each customer put into promotion_roi_facts (the same columns), so that a change to the
- * customer takes its rows out and puts the recomputed ones in (migration `promotion_roi_facts`).
+ * customer replaces those of its rows that changed, in the facts too (migrations `promotion_roi_facts`, `promotion_roi_diff`).
  * Kind 0 (no other row) marks a customer with revenue in more than one currency: such customers are
  * read one by one at request time, since their use of a rule in one currency makes them a user in
  * every currency.
@@ -83,15 +88,7 @@ export const promotionRoiFacts = pgTable('promotion_roi_facts', {
 export const promotionRoiCustomerRows = pgTable('promotion_roi_customer_rows', {
   tenantId: uuid('tenant_id').notNull(),
   customerId: text('customer_id').notNull(),
-  kind: smallint('kind').notNull(),
-  currency: text('currency').notNull(),
-  rule: text('rule').notNull(),
-  m: integer('m').notNull(),
-  p: integer('p').notNull(),
-  q: integer('q').notNull(),
-  live: boolean('live').notNull(),
-  n: integer('n').notNull(),
-  rev: numeric('rev').notNull(),
+  ...roiKeyAndSums(),
 }, (t) => [index('promotion_roi_customer_rows_tenant_customer_idx').on(t.tenantId, t.customerId)]);
 
 /**
