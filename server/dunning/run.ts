@@ -66,16 +66,23 @@ export async function runDunning(o: RunOptions): Promise<RunSummary> {
   await timed('stopSettled', () => stopSettled(o, env, new Set(overdue.map((x) => x.inv.id))));
   const exclusions = await activeExclusions(o.db, o.tenantId);
   const position = positions(overdue);
-  // Open suspensions matter only to a policy that reinstates by rule, and only the chunk's parties' (read per chunk: an earlier chunk may have suspended one).
+  // Open suspensions matter only to a policy that reinstates by rule, and only the chunk's parties'.
   const reinstates = policy.rules.some((r) => r.action === 'reinstate');
   const runId = randomUUID();
   const out = new Uint8Array(policy.rules.length);
-  for (let i = 0; i < overdue.length; i += CHUNK) {
+  const load = (part: Overdue[]) => timed('loadChunk', () => Promise.all([loadChunk(o.db, o.tenantId, part),
+    reinstates ? openSuspensions(o.db, o.tenantId, [...new Set(part.map((x) => x.inv.billTo))]) : Promise.resolve([] as ActionRow[])]));
+  const chunks = partyChunks(overdue);
+  let next = chunks.length ? load(chunks[0]) : null;
+  let done = 0;
+  for (let c = 0; c < chunks.length; c++) {
     if (o.signal?.aborted) throw new Error('dunning run aborted');
-    const part = overdue.slice(i, i + CHUNK);
+    const part = chunks[c];
+    const [data, suspended] = await next!;
+    // No party is in two chunks, so this chunk's writes touch nothing the next one reads: read it while this one is applied.
+    next = c + 1 < chunks.length ? load(chunks[c + 1]) : null;
+    next?.catch(() => undefined); // awaited with the next chunk; a failure here must not be reported as unhandled first
     // Decide in memory from what the chunk's few queries loaded, then claim and act in one transaction.
-    const [data, suspended] = await timed('loadChunk', () => Promise.all([loadChunk(o.db, o.tenantId, part),
-      reinstates ? openSuspensions(o.db, o.tenantId, [...new Set(part.map((x) => x.inv.billTo))]) : []]));
     const suspensionsOf = new Map<string, ActionRow[]>();
     for (const s of suspended) suspensionsOf.set(s.billTo, [...(suspensionsOf.get(s.billTo) ?? []), s]);
     const denv: DecideEnv = { tenantId: o.tenantId, today, now: ctx.now(), rounding: settings.rounding, suspensionsOf };
@@ -84,16 +91,38 @@ export async function runDunning(o: RunOptions): Promise<RunSummary> {
       await o.holdLease?.(tx);
       const r = await applyChunk(tx, env, policy, decisions, timed);
       // Reminders are e-mailed by the outbox job, which exists exactly when the rows it sends do.
-      if (r.waiting) await enqueueOutboxSend(tx, o.tenantId, `dunning:outbox:${o.tenantId}:${today}:${runId}:${i}`);
+      if (r.waiting) await enqueueOutboxSend(tx, o.tenantId, `dunning:outbox:${o.tenantId}:${today}:${runId}:${c}`);
       return r;
     }));
     summary.acted += res.acted;
     summary.failed += res.failed;
     summary.excluded += res.excluded;
     summary.queued += res.queued;
-    for (let k = 0; k < part.length; k++) { summary.invoices++; o.afterInvoice?.(i + k); }
+    for (let k = 0; k < part.length; k++) { summary.invoices++; o.afterInvoice?.(done + k); }
+    done += part.length;
   }
   return summary;
+}
+
+/**
+ * Chunks of about CHUNK invoices that never split a bill-to party: parties in the order of their
+ * oldest overdue invoice, each party's invoices oldest first. A party's invoices are decided from one
+ * reading of its state, and a chunk's writes (retries, fees, suspensions) touch no party of another.
+ */
+export function partyChunks(overdue: Overdue[]): Overdue[][] {
+  const byParty = new Map<string, Overdue[]>();
+  for (const od of overdue) {
+    const list = byParty.get(od.inv.billTo);
+    if (list) list.push(od); else byParty.set(od.inv.billTo, [od]);
+  }
+  const chunks: Overdue[][] = [];
+  let cur: Overdue[] = [];
+  for (const list of byParty.values()) {
+    if (cur.length && cur.length + list.length > CHUNK) { chunks.push(cur); cur = []; }
+    cur.push(...list);
+  }
+  if (cur.length) chunks.push(cur);
+  return chunks;
 }
 
 /** Reinstatement is automatic: a party whose overdue balance is paid (or credited) gets its suspensions lifted. */

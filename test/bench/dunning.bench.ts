@@ -107,6 +107,23 @@ try {
   const again = await runDunning({ db: h.db, tenantId, now: () => new Date(`${TODAY}T13:00:00Z`), date: TODAY });
   const again2 = await sendOutbox({ db: h.db, tenantId, now, mailer: MAIL ? mailer : null });
   console.log(`same day again: ${again.invoices} invoices in ${secs(t0).toFixed(1)} s, acted ${again.acted}, queued ${again.queued}, sent ${again2.sent} (all must be 0), e-mails now ${mails}`);
+  // The next day: what a daily run does once a policy is running (each invoice a day further on; only the steps whose day came act)
+  const NEXT = '2025-06-02';
+  const later = () => new Date(`${NEXT}T12:00:00Z`);
+  c0 = await cpu();
+  t0 = performance.now();
+  const nextTimings: Record<string, number> = {};
+  const next = await runDunning({ db: h.db, tenantId, now: later, date: NEXT, timings: nextTimings });
+  const nextS = secs(t0);
+  const nextCpu = await cpuSince(c0);
+  c0 = await cpu();
+  t0 = performance.now();
+  const nextSent = await sendOutbox({ db: h.db, tenantId, now: later, mailer: MAIL ? mailer : null });
+  const nextSendS = secs(t0);
+  const nextSendCpu = await cpuSince(c0);
+  console.log(`next day: ${next.invoices} invoices in ${nextS.toFixed(1)} s = ${Math.round(next.invoices / nextS)} invoices/s (acted ${next.acted}, failed ${next.failed}, reminders queued ${next.queued}; ${nextCpu.text}); `
+    + `outbox ${nextSent.sent} e-mails in ${nextSendS.toFixed(1)} s (${nextSendCpu.text}); end to end ${Math.round(next.invoices / (nextS + nextSendS))} invoices/s; load ${loadavg()[0].toFixed(1)}`);
+  console.log(`next day phases (wall s): ${Object.entries(nextTimings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(', ')}`);
 } finally {
   mailer.close();
   await new Promise<void>((res) => smtp.close(() => res()));
