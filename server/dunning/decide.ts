@@ -117,8 +117,16 @@ export function decideInvoice(policy: Policy, od: Overdue, v: InvoiceView, env: 
 }
 
 /** When nothing acted, failed or waits to be sent: one `no_action` entry saying why (no rule fires, or what is already done). */
+/** The facts the policy's rules read, with their values (not every fact of the catalog: a no-action entry is written for every overdue invoice every day). */
+function factsRead(policy: Policy, facts: FactMap): Record<string, unknown> {
+  const read: Record<string, unknown> = {};
+  for (const f of policy.factsRead) read[f] = facts[f] ?? null;
+  return read;
+}
+
 export function noActionNote(policy: Policy, d: InvoiceDecision, base: { tenantId: string; runDate: string; createdAt: Date }): TimelineRow {
   const { inv, owed } = d.od;
   return timelineEntry(d, base, 'no_action', null, d.fired.length ? `already done: ${d.already.join('; ') || d.fired.map((f) => f.rule.id).join(', ')}` : d.pausedWhy ?? 'no rule fires',
-    { facts: { ...d.facts, 'invoice.amountDue': toMoneyString(owed, inv.currency), notFired: policy.rules.filter((r) => !d.fired.some((f) => f.rule === r)).map((r) => `${r.id} v${r.version}`) } });
+    { facts: { ...factsRead(policy, d.facts), 'invoice.daysOverdue': d.daysOverdue, 'invoice.amountDue': toMoneyString(owed, inv.currency),
+      notFired: policy.rules.filter((r) => !d.fired.some((f) => f.rule === r)).map((r) => `${r.id} v${r.version}`) } });
 }

@@ -24,6 +24,8 @@ export interface PolicyRule {
 export interface Policy {
   rules: PolicyRule[];
   pack: CompiledPack<PolicyRule>;
+  /** Every fact some rule's conditions read (what a decision not to act records). */
+  factsRead: string[];
 }
 
 export interface Fired {
@@ -44,7 +46,8 @@ export function policyOf(docs: { document: RuleDoc; version: number }[]): Policy
       params: d.event.params, conditions: d.conditions, currency: d.currency,
     }))
     .sort(byPriorityThenId);
-  return { rules, pack: compilePack(rules) };
+  const pack = compilePack(rules);
+  return { rules, pack, factsRead: [...new Set(pack.factsByRule.flat())].sort() };
 }
 
 /** The published policy in effect on a tenant-local date. */
