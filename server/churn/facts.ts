@@ -14,6 +14,7 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import type { FactCustomer } from '../rules/facts';
+import { anyUuid } from '../db/bulk';
 
 export type ChurnFacts = Required<Pick<FactCustomer, 'churnRisk' | 'churnBand' | 'behaviourSegment' | 'churnScore'>>;
 
@@ -27,7 +28,7 @@ export async function latestChurnFacts(db: DbOrTx, tenantId: string, customerIds
     select distinct on (s.customer_id) s.customer_id as "customerId", s.probability, s.band, s.segment_name as "segmentName",
       s.model_version as "modelVersion", s.as_of::text as "asOf"
     from churn_scores s join churn_models m on m.id = s.model_id and m.tenant_id = s.tenant_id and m.active
-    where s.tenant_id = ${tenantId} and s.customer_id = any(${`{${customerIds.join(',')}}`}::uuid[])
+    where s.tenant_id = ${tenantId} and ${anyUuid(sql.raw('s.customer_id'), customerIds)}
     order by s.customer_id, s.as_of desc`));
   for (const r of rows) {
     out.set(r.customerId, {

@@ -12,6 +12,7 @@
  *   the scale when only some customers are read (a whole tenant's rows carry them).
  */
 import { sql, type SQL } from 'drizzle-orm';
+import { anyUuid } from '../db/bulk';
 
 export interface FeatureSpec {
   /** Meter codes with per-meter features `usage_<code>_30d` and `usage_<code>_trend`. */
@@ -27,7 +28,7 @@ export interface FeatureSlice { customerIds?: string[]; from?: string; below?: s
 function inSlice(col: string, slice: FeatureSlice): SQL {
   const c = sql.raw(col);
   return sql.join([
-    slice.customerIds ? sql`and ${c} = any(${`{${slice.customerIds.join(',')}}`}::uuid[])` : sql``,
+    slice.customerIds ? sql`and ${anyUuid(c, slice.customerIds)}` : sql``,
     slice.from ? sql`and ${c} >= ${slice.from}::uuid` : sql``,
     slice.below ? sql`and ${c} < ${slice.below}::uuid` : sql``,
   ], sql` `);

@@ -18,6 +18,7 @@ import type { Writable } from 'node:stream';
 import type { DbOrTx } from '../db/client';
 import { postgresJsClient, type PgJsClient } from '../db/driver';
 import type { ChurnModelRow } from './models';
+import { anyUuid } from '../db/bulk';
 
 /** One customer's score as stored (score.ts computes it). */
 export interface Score {
@@ -71,7 +72,7 @@ function copySink(db: DbOrTx, client: PgJsClient, tenantId: string, model: Churn
       // a run over all subscribers replaces the date's rows (a range of the unique index, no list to match).
       if (customerIds === 'all') await db.execute(sql`delete from churn_scores where tenant_id = ${tenantId} and model_id = ${model.id} and as_of = ${asOf}::date`);
       else if (customerIds.length) await db.execute(sql`delete from churn_scores where tenant_id = ${tenantId} and model_id = ${model.id} and as_of = ${asOf}::date
-        and customer_id = any(${`{${customerIds.join(',')}}`}::uuid[])`);
+        and ${anyUuid(sql.raw('customer_id'), customerIds)}`);
     },
     async write(scores) {
       if (!scores.length) return;

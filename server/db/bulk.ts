@@ -5,8 +5,20 @@
  * PGlite alike. Rows are keyed by column name (snake_case); a listed column missing from a row is
  * NULL (not its default), so list only the columns you give.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { DbOrTx } from './client';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * `column = any('{…}'::uuid[])`: a list of ids as ONE parameter, so the statement is the same
+ * prepared statement whatever the list's length (an `IN` of 500 parameters is parsed and planned
+ * for every length it comes with).
+ */
+export function anyUuid(column: SQLWrapper, ids: readonly string[]): SQL {
+  for (const id of ids) if (!UUID.test(id)) throw new Error(`not a uuid: ${id}`);
+  return sql`${column} = any(${`{${ids.join(',')}}`}::uuid[])`;
+}
 
 export const rowsOf = <T>(res: unknown): T[] => (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
 

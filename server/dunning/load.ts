@@ -4,6 +4,7 @@
  */
 import { and, asc, desc, eq, inArray, lt, or } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
+import { anyUuid } from '../db/bulk';
 import { customers, dunningActions, dunningControls, invoices, payers, payments } from '../db/schema';
 import { Decimal } from '../lib/money';
 import { latestChurnFacts, type ChurnFacts } from '../churn/facts';
@@ -48,12 +49,12 @@ export async function loadChunk(db: DbOrTx, tenantId: string, part: Overdue[]): 
   const billTos = [...new Set(part.map((o) => o.inv.billTo))];
   const ids = part.map((o) => o.inv.id);
   const [custs, pays, declines, acts, ctls] = await Promise.all([
-    db.select().from(customers).where(and(eq(customers.tenantId, tenantId), or(inArray(customers.payerId, billTos), inArray(customers.id, billTos)))).orderBy(asc(customers.createdAt), asc(customers.id)),
-    db.select().from(payers).where(and(eq(payers.tenantId, tenantId), inArray(payers.id, billTos))),
+    db.select().from(customers).where(and(eq(customers.tenantId, tenantId), or(anyUuid(customers.payerId, billTos), anyUuid(customers.id, billTos)))).orderBy(asc(customers.createdAt), asc(customers.id)),
+    db.select().from(payers).where(and(eq(payers.tenantId, tenantId), anyUuid(payers.id, billTos))),
     db.select({ billTo: payments.billTo, code: payments.declineCode }).from(payments)
-      .where(and(eq(payments.tenantId, tenantId), inArray(payments.billTo, billTos), eq(payments.status, 'failed'))).orderBy(desc(payments.createdAt)),
-    db.select().from(dunningActions).where(and(eq(dunningActions.tenantId, tenantId), inArray(dunningActions.invoiceId, ids))).orderBy(asc(dunningActions.step)),
-    db.select().from(dunningControls).where(and(eq(dunningControls.tenantId, tenantId), inArray(dunningControls.invoiceId, ids))),
+      .where(and(eq(payments.tenantId, tenantId), anyUuid(payments.billTo, billTos), eq(payments.status, 'failed'))).orderBy(desc(payments.createdAt)),
+    db.select().from(dunningActions).where(and(eq(dunningActions.tenantId, tenantId), anyUuid(dunningActions.invoiceId, ids))).orderBy(asc(dunningActions.step)),
+    db.select().from(dunningControls).where(and(eq(dunningControls.tenantId, tenantId), anyUuid(dunningControls.invoiceId, ids))),
   ]);
   const churnOf = await latestChurnFacts(db, tenantId, custs.map((c) => c.id));
   const customersOf = new Map<string, CustomerRow[]>();
