@@ -42,7 +42,7 @@ import { liveKpis } from '../../server/analytics/live';
 import { checkPaymentPatterns, checkPromotions } from './support/payment-patterns-check';
 import { cohortCellsFromSql } from '../../server/analytics/mrr-aggregate';
 import { aging } from '../../server/analytics/aging';
-import { compactDashboardFacts, compactMrrAndOpenFacts, compactReceivableFacts } from '../../server/analytics/receivable-facts-compact';
+import { compactAnalyticsFacts } from '../../server/analytics/receivable-facts-compact';
 import { compactPaymentFacts } from '../../server/analytics/payment-facts-compact';
 import { tenantSettings } from '../../server/tenants/tenant-settings';
 import { todayInZone } from '../../server/lib/dates';
@@ -184,12 +184,7 @@ async function main() {
     // the nightly folds, as a live database has had them (a load writes two years of deltas at once, which no day does)
     const folding = Date.now();
     const today = todayInZone((await tenantSettings(handle.db, tenantId)).timezone, new Date());
-    const folded = await handle.db.transaction(async (tx) => {
-      const r = await compactReceivableFacts(tx, tenantId);
-      await compactMrrAndOpenFacts(tx, tenantId);
-      await compactDashboardFacts(tx, tenantId);
-      return { receivable: r, payment: await compactPaymentFacts(tx, tenantId, today) };
-    });
+    const folded = await handle.db.transaction(async (tx) => ({ receivable: await compactAnalyticsFacts(tx, tenantId), payment: await compactPaymentFacts(tx, tenantId, today) }));
     console.log(`nightly folds in ${Date.now() - folding} ms: receivable facts ${folded.receivable.before} → ${folded.receivable.after} rows, payment and promotion facts ${folded.payment.before} → ${folded.payment.after}, promotion ROI as of ${today} (${folded.payment.rolled} customers recomputed)`);
     if (process.env.BENCH_LOAD_ONLY === '1') return; // load and keep (BENCH_KEEP=1), time later with BENCH_REUSE
     const app = createApp({ db: handle.db, dbKind: handle.kind });
