@@ -8,7 +8,7 @@ import { toMoneyString, Decimal, type RoundingMode } from '../lib/money';
 import { addDays } from '../lib/dates';
 import type { dunningTimeline } from '../db/schema';
 import type { FactMap } from '../rules/facts';
-import { firedRules, nextStepDue, stopReason, type Fired, type Policy, type StopContext } from './policy';
+import { firedRules, nextStepDue, pickFacts, stopReason, type Fired, type Policy, type StopContext } from './policy';
 import type { InvoiceView } from './invoice-context';
 import type { ActionRow, Overdue } from './load';
 import { lateFeeAmount } from './steps-math';
@@ -116,17 +116,14 @@ export function decideInvoice(policy: Policy, od: Overdue, v: InvoiceView, env: 
   return d;
 }
 
-/** When nothing acted, failed or waits to be sent: one `no_action` entry saying why (no rule fires, or what is already done). */
-/** The facts the policy's rules read, with their values (not every fact of the catalog: a no-action entry is written for every overdue invoice every day). */
-function factsRead(policy: Policy, facts: FactMap): Record<string, unknown> {
-  const read: Record<string, unknown> = {};
-  for (const f of policy.factsRead) read[f] = facts[f] ?? null;
-  return read;
-}
-
+/**
+ * When nothing acted, failed or waits to be sent: one `no_action` entry saying why (no rule fires, or
+ * what is already done), with the facts the policy's rules read (not every fact of the catalog: the
+ * entry is written for every overdue invoice every day).
+ */
 export function noActionNote(policy: Policy, d: InvoiceDecision, base: { tenantId: string; runDate: string; createdAt: Date }): TimelineRow {
   const { inv, owed } = d.od;
   return timelineEntry(d, base, 'no_action', null, d.fired.length ? `already done: ${d.already.join('; ') || d.fired.map((f) => f.rule.id).join(', ')}` : d.pausedWhy ?? 'no rule fires',
-    { facts: { ...factsRead(policy, d.facts), 'invoice.daysOverdue': d.daysOverdue, 'invoice.amountDue': toMoneyString(owed, inv.currency),
+    { facts: { ...pickFacts(policy.factsRead, d.facts), 'invoice.daysOverdue': d.daysOverdue, 'invoice.amountDue': toMoneyString(owed, inv.currency),
       notFired: policy.rules.filter((r) => !d.fired.some((f) => f.rule === r)).map((r) => `${r.id} v${r.version}`) } });
 }

@@ -56,15 +56,20 @@ export async function loadPolicy(db: DbOrTx, tenantId: string, date: string): Pr
   return policyOf(docs.filter((d) => d.document.kind === 'dunning'));
 }
 
+/** The named facts with their values (null when absent): what a decision records as the facts read. */
+export function pickFacts(names: readonly string[], facts: FactMap): Record<string, unknown> {
+  const read: Record<string, unknown> = {};
+  for (const f of names) read[f] = facts[f] ?? null;
+  return read;
+}
+
 /** The rules that fire for one invoice, in priority order, each with its trace and facts read. */
 export function firedRules(policy: Policy, facts: FactMap, currency: string, out: Uint8Array = new Uint8Array(policy.rules.length)): Fired[] {
   policy.pack.evaluate(facts, out);
   const fired: Fired[] = [];
   policy.rules.forEach((rule, i) => {
     if (!out[i] || (rule.currency && rule.currency !== currency)) return;
-    const read: Record<string, unknown> = {};
-    for (const f of policy.pack.factsByRule[i]) read[f] = facts[f] ?? null;
-    fired.push({ rule, trace: explainConditions(rule.conditions, facts), facts: read });
+    fired.push({ rule, trace: explainConditions(rule.conditions, facts), facts: pickFacts(policy.pack.factsByRule[i], facts) });
   });
   return fired;
 }
