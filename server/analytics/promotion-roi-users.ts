@@ -17,6 +17,9 @@ import { sql, type SQL } from 'drizzle-orm';
 import { monthNumber, rangeSum } from './running-totals';
 import { nextMonth } from './filters';
 
+/** A date column's month as the facts number months (year × 12 + month − 1, as `monthNumber`). */
+const monthNo = (col: string) => sql.raw(`(extract(year from ${col})::int * 12 + extract(month from ${col})::int - 1)`);
+
 /**
  * The customers the facts leave out: those in more than one currency, and those with MRR movements
  * dated between the facts' as-of date and today (none once the nightly fold has moved it to today).
@@ -50,11 +53,11 @@ export function givenSql(tenantId: string, from: string, to: string, today: stri
         select rule, m, currency, -n from promotion_roi_customer_rows
         where tenant_id = ${tenantId} and customer_id in (select cid from odd) and kind = 3 and m between ${a}::int and ${b}::int ${cur}
         union all
-        select rule, extract(year from month)::int * 12 + extract(month from month)::int - 1, currency, 1 from promotion_facts
+        select rule, ${monthNo('month')}, currency, 1 from promotion_facts
         where tenant_id = ${tenantId} and customer_id in (select cid from odd) and ${months} ${cur} group by rule, month, currency, customer_id having sum(lines) > 0
       ) x group by 1, 2, 3)
     select i.rule, to_char(i.month, 'YYYY-MM') as month, i.currency, i.amount::text as amount, i.invoices::int as invoices, coalesce(c.n, 0)::int as customers
-    from inv i left join cust c on c.rule = i.rule and c.currency = i.currency and c.m = extract(year from i.month)::int * 12 + extract(month from i.month)::int - 1
+    from inv i left join cust c on c.rule = i.rule and c.currency = i.currency and c.m = ${monthNo('i.month')}
     where i.invoices > 0 order by 1, 2, 3`;
 }
 
