@@ -10,7 +10,7 @@ type CustomerRow = typeof customers.$inferSelect;
  * (`customers.external_id`, e.g. "GRS"), not our internal UUID: rules are written by the tenant
  * about its customers (rules/packs/demo/rules/grs-aws-support.json), and UUIDs differ per database.
  */
-export function factCustomer(c: CustomerRow, onDate: string, churn?: Pick<FactCustomer, 'churnRisk' | 'churnBand' | 'behaviourSegment' | 'churnScore'>): FactCustomer {
+export function factCustomer(c: Pick<CustomerRow, 'createdAt' | 'externalId' | 'type' | 'segment' | 'country' | 'tags' | 'dunningExcluded' | 'attributes'>, onDate: string, churn?: Pick<FactCustomer, 'churnRisk' | 'churnBand' | 'behaviourSegment' | 'churnScore'>): FactCustomer {
   const since = c.createdAt.toISOString().slice(0, 10);
   return {
     id: c.externalId, type: c.type, segment: c.segment, country: c.country, tags: c.tags,

@@ -8,11 +8,10 @@ import { dunningActions, invoices } from '../db/schema';
 import { assertPermission, q, type Ctx } from '../lib/context';
 import { Decimal, toMoneyString } from '../lib/money';
 import { daysBetween } from '../lib/dates';
-import { creditedTotals, outstanding, OPEN_INVOICE_STATUSES } from '../invoices/invoices';
 import { tenantSettings, tenantToday } from '../tenants/tenant-settings';
 import { loadPolicy } from './policy';
 import { activeExclusions } from './exclusions';
-import { loadChunk, type Overdue } from './load';
+import { loadChunk, openInvoices, type Overdue } from './load';
 import { positions, viewInvoice } from './invoice-context';
 import { project } from './project';
 import { actionOut } from './invoice-dunning';
@@ -24,14 +23,10 @@ export async function dunningBoard({ ctx, limit }: { ctx: Ctx; limit: number }) 
   const db = q(ctx);
   const settings = await tenantSettings(db, ctx.tenantId);
   const today = await tenantToday(db, ctx);
-  const open = await db.select().from(invoices).where(and(eq(invoices.tenantId, ctx.tenantId), inArray(invoices.status, OPEN_INVOICE_STATUSES)));
-  const credited = new Map<string, string>();
-  for (let i = 0; i < open.length; i += 500) for (const [k, v] of await creditedTotals(db, ctx.tenantId, open.slice(i, i + 500).map((r) => r.id))) credited.set(k, v);
   const aging = new Map<string, Map<string, { amount: Decimal; count: number }>>();
   const overdue: Overdue[] = [];
-  for (const inv of open) {
-    const owed = outstanding(inv, credited.get(inv.id) ?? '0');
-    if (!owed.greaterThan(0)) continue;
+  // Every open invoice that still owes, oldest due first: aging counts them all, the board lists the overdue ones.
+  for (const { inv, owed } of await openInvoices(db, ctx.tenantId)) {
     const days = daysBetween(inv.dueDate, today);
     const cur = aging.get(inv.currency) ?? new Map(AGING_BUCKETS.map((b) => [b, { amount: new Decimal(0), count: 0 }]));
     const b = cur.get(agingBucket(days))!;
@@ -40,7 +35,6 @@ export async function dunningBoard({ ctx, limit }: { ctx: Ctx; limit: number }) 
     aging.set(inv.currency, cur);
     if (days > 0) overdue.push({ inv, owed });
   }
-  overdue.sort((a, b) => (a.inv.dueDate < b.inv.dueDate ? -1 : a.inv.dueDate > b.inv.dueDate ? 1 : a.inv.id < b.inv.id ? -1 : 1));
 
   // Stages: the latest step taken on each overdue invoice; recovery: what happened after each rule acted.
   const acts = await db.select().from(dunningActions).where(and(eq(dunningActions.tenantId, ctx.tenantId), inArray(dunningActions.status, ['done', 'open'])));
@@ -68,13 +62,13 @@ export async function dunningBoard({ ctx, limit }: { ctx: Ctx; limit: number }) 
 
   const policy = await loadPolicy(db, ctx.tenantId, today);
   const part = overdue.slice(0, limit);
-  const [data, exclusions] = await Promise.all([loadChunk(db, ctx.tenantId, part), activeExclusions(db, ctx.tenantId)]);
+  const [data, exclusions] = await Promise.all([loadChunk(db, ctx.tenantId, part, policy.pack.referencedFacts), activeExclusions(db, ctx.tenantId)]);
   const pos = positions(overdue);
   const rows = part.map((od) => {
     const v = viewInvoice(policy, od, data, exclusions, pos.get(`${od.inv.billTo}|${od.inv.currency}`)!, today);
     const p = project({
       policy, facts: v.facts, currency: od.inv.currency, owed: od.owed, today, days: 90, rounding: settings.rounding,
-      steps: v.rows.map((r) => ({ ruleCode: r.ruleCode, step: r.step, lastAttemptOn: r.lastAttemptOn, status: r.status, action: r.action, amount: r.result.amount as string | undefined })),
+      steps: v.rows.map((r) => ({ ruleCode: r.ruleCode, step: r.step, lastAttemptOn: r.lastAttemptOn, status: r.status, action: r.action, amount: r.amount ?? undefined })),
       stops: { recordExclusion: v.recordExclusion, flagExclusion: v.flagExclusion }, pausedUntil: v.pausedUntil, promiseToPayOn: v.promiseToPayOn, note: data.controlOf.get(od.inv.id)?.note ?? null,
     });
     const next = p.steps[0] ?? null;

@@ -10,7 +10,7 @@ import type { dunningTimeline } from '../db/schema';
 import type { FactMap } from '../rules/facts';
 import { firedRules, nextStepDue, pickFacts, stopReason, type Fired, type Policy, type StopContext } from './policy';
 import type { InvoiceView } from './invoice-context';
-import type { ActionRow, Overdue } from './load';
+import type { ActionRow, Overdue, StepState } from './load';
 import { lateFeeAmount } from './steps-math';
 
 export type TimelineRow = typeof dunningTimeline.$inferInsert;
@@ -19,7 +19,7 @@ export interface Claim {
   f: Fired;
   step: number;
   /** A failed step retried (same row, attempts + 1) instead of a new one. */
-  retryRow?: ActionRow;
+  retryRow?: StepState;
   fee?: Decimal;
   /** reinstate: the party's open suspensions. */
   suspensions?: ActionRow[];
@@ -38,12 +38,10 @@ export interface InvoiceDecision {
   unknown: string[];
   claims: Claim[];
   /** Reminders claimed by a run that stopped before sending them (never sent: safe to send). */
-  resend: { row: ActionRow; f: Fired }[];
+  resend: { row: StepState; f: Fired }[];
   already: string[];
 }
 
-/** Fee invoices are dunned like any debt (reminders, suspension) but never charged a fee themselves. */
-export const isLateFeeInvoice = (inv: Overdue['inv']) => (inv.trace as { dunning?: { action?: string } }[]).some((x) => x?.dunning?.action === 'late_fee');
 /** The error text of a step an exclusion cancelled (a stored note, not an API message). */
 const stoppedBy = (why: string) => `stopped: ${why}`;
 
@@ -85,7 +83,7 @@ export function decideInvoice(policy: Policy, od: Overdue, v: InvoiceView, env: 
       continue;
     }
     let step = 0;
-    let retryRow: ActionRow | undefined;
+    let retryRow: StepState | undefined;
     if (last) {
       if (last.status === 'queued') { d.resend.push({ row: last, f }); continue; }
       if (last.status === 'failed' && last.lastAttemptOn < today) retryRow = last;
@@ -101,8 +99,8 @@ export function decideInvoice(policy: Policy, od: Overdue, v: InvoiceView, env: 
     }
     let fee: Decimal | undefined;
     if (f.rule.action === 'late_fee') {
-      const charged = mine.filter((r) => r.status === 'done').reduce((s, r) => s.plus(String(r.result.amount ?? '0')), new Decimal(0));
-      if (isLateFeeInvoice(inv)) { note('not_due', f, 'no late fee is charged on a late-fee invoice'); continue; }
+      const charged = mine.filter((r) => r.status === 'done').reduce((s, r) => s.plus(r.amount ?? '0'), new Decimal(0));
+      if (inv.lateFee) { note('not_due', f, 'no late fee is charged on a late-fee invoice'); continue; }
       fee = lateFeeAmount(f.rule.params as { cap: string }, owed, v.daysOverdue, charged, inv.currency, env.rounding);
       if (!fee.greaterThan(0)) {
         note('not_due', f, charged.greaterThanOrEqualTo(f.rule.params.cap) ? `the cap ${f.rule.params.cap} is reached` : 'the fee rounds to zero');

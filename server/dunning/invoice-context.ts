@@ -9,7 +9,7 @@ import { factCustomer } from '../customers/facts';
 import type { FactMap } from '../rules/facts';
 import { buildDunningFacts } from './facts';
 import { exclusionFor } from './exclusions';
-import type { ActionRow, ChunkData, CustomerRow, Overdue } from './load';
+import type { ChunkData, CustomerRow, Overdue, StepState } from './load';
 import type { Policy } from './policy';
 import type { dunningExclusions } from '../db/schema';
 
@@ -29,7 +29,7 @@ export function positions(overdue: Overdue[]): Map<string, Position> {
 export interface InvoiceView {
   facts: FactMap;
   custs: CustomerRow[];
-  rows: ActionRow[];
+  rows: StepState[];
   daysOverdue: number;
   pausedWhy: string | null;
   pausedUntil: string | null;
@@ -47,7 +47,7 @@ export function viewInvoice(policy: Policy, { inv, owed }: Overdue, data: ChunkD
     customer: customer ? factCustomer(customer, today, data.churnOf.get(customer.id)) : {}, daysOverdue, amountDue: owed.toNumber(), currency: inv.currency,
     payerOverdueBalance: pos.balance.toNumber(), payerUnpaidInvoiceCount: pos.count,
     paymentAttempts: rows.filter((r) => r.action === 'retry_payment' && r.status !== 'cancelled').length,
-    lastDeclineCode: data.lastDecline.get(inv.billTo) ?? null, paymentMethod: data.payerOf.get(inv.billTo)?.paymentMethodType ?? null,
+    lastDeclineCode: data.lastDecline.get(inv.billTo) ?? null, paymentMethod: data.methodOf.get(inv.billTo) ?? null,
     stepsTaken: rows.filter((r) => r.status === 'done' || r.status === 'open').length, today, referencedFacts: policy.pack.referencedFacts,
   });
   const ctl = data.controlOf.get(inv.id);

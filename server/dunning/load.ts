@@ -1,27 +1,49 @@
 /**
  * What the daily run reads, set-based: the overdue invoices with what each still owes, and per
  * chunk of them their customers, payers, last declines, steps taken and manual controls.
+ *
+ * Only the columns dunning uses, each chunk read as one JSON text per query (`jsonRows`): the run
+ * reads every overdue invoice every day, and a driver row with an ORM mapping per record cost node
+ * more than deciding the invoice did (server/dunning/README.md, Benchmark).
  */
-import { and, asc, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import { anyUuid } from '../db/bulk';
-import { customers, dunningActions, dunningControls, invoices, payers, payments } from '../db/schema';
+import { anyUuid, jsonRows } from '../db/bulk';
+import type { customers, dunningActions, dunningControls, payers } from '../db/schema';
 import { Decimal } from '../lib/money';
-import { latestChurnFacts, type ChurnFacts } from '../churn/facts';
+import { latestChurnFacts, readsChurnFacts, type ChurnFacts } from '../churn/facts';
 import { creditedTotals, outstanding, OPEN_INVOICE_STATUSES } from '../invoices/invoices';
 
-export type InvoiceRow = typeof invoices.$inferSelect;
-export type CustomerRow = typeof customers.$inferSelect;
-export type ActionRow = typeof dunningActions.$inferSelect;
-export interface Overdue { inv: InvoiceRow; owed: Decimal }
+type Row<T extends { $inferSelect: unknown }> = T['$inferSelect'];
+
+/** An open invoice as dunning reads it: what its policy, its steps, the timeline and the board use. */
+export interface DunningInvoice {
+  id: string; tenantId: string; billTo: string; payerId: string | null; customerId: string | null;
+  currency: string; status: string; number: string | null; dueDate: string; amountDue: string; amountPaid: string;
+  /** Charged by dunning as a late fee: dunned like any debt (reminders, suspension), never charged a fee itself. */
+  lateFee: boolean;
+}
+export type CustomerRow = Pick<Row<typeof customers>, 'id' | 'externalId' | 'name' | 'payerId' | 'type' | 'segment' | 'country' | 'tags' | 'dunningExcluded' | 'attributes'> & { createdAt: Date };
+export type ActionRow = Row<typeof dunningActions>;
+/** A step taken, as deciding reads it (`amount`: a late fee's charged amount). */
+export type StepState = Pick<ActionRow, 'id' | 'invoiceId' | 'ruleCode' | 'step' | 'status' | 'lastAttemptOn' | 'action'> & { amount: string | null };
+export type ControlRow = Pick<Row<typeof dunningControls>, 'invoiceId' | 'pausedUntil' | 'promiseToPayOn' | 'note'>;
+export interface Overdue { inv: DunningInvoice; owed: Decimal }
 
 const CHUNK = 500;
+/** How a late-fee invoice's trace says so (steps.ts writes it; `@>` finds it). */
+export const LATE_FEE_TRACE = [{ dunning: { action: 'late_fee' } }];
 
-/** Issued, unpaid invoices whose due date is before `today`, oldest due first, with what each still owes (> 0). */
-export async function loadOverdue(db: DbOrTx, tenantId: string, today: string): Promise<Overdue[]> {
-  const rows = await db.select().from(invoices)
-    .where(and(eq(invoices.tenantId, tenantId), inArray(invoices.status, OPEN_INVOICE_STATUSES), lt(invoices.dueDate, today)))
-    .orderBy(asc(invoices.dueDate), asc(invoices.id));
+/**
+ * A tenant's issued, unpaid invoices with what each still owes (> 0): all of them, or those due
+ * before `dueBefore` (the run's overdue set), oldest due first.
+ */
+export async function openInvoices(db: DbOrTx, tenantId: string, dueBefore?: string): Promise<Overdue[]> {
+  const rows = await jsonRows<DunningInvoice>(db, sql`select id, tenant_id as "tenantId", bill_to as "billTo", payer_id as "payerId", customer_id as "customerId",
+      currency, status, number, due_date as "dueDate", amount_due::text as "amountDue", amount_paid::text as "amountPaid",
+      trace @> ${JSON.stringify(LATE_FEE_TRACE)}::jsonb as "lateFee"
+    from invoices where tenant_id = ${tenantId} and status = any(${`{${OPEN_INVOICE_STATUSES.join(',')}}`}::text[])${dueBefore ? sql` and due_date < ${dueBefore}` : sql``}`,
+  sql`q."dueDate", q.id`);
   const out: Overdue[] = [];
   for (let i = 0; i < rows.length; i += CHUNK) {
     const part = rows.slice(i, i + CHUNK);
@@ -34,39 +56,56 @@ export async function loadOverdue(db: DbOrTx, tenantId: string, today: string): 
   return out;
 }
 
+/** Issued, unpaid invoices whose due date is before `today`, oldest due first, with what each still owes (> 0). */
+export const loadOverdue = (db: DbOrTx, tenantId: string, today: string) => openInvoices(db, tenantId, today);
+
 export interface ChunkData {
   /** billTo → the customers it stands for. */
   customersOf: Map<string, CustomerRow[]>;
-  payerOf: Map<string, typeof payers.$inferSelect>;
+  /** billTo → the payer's payment method type (payers only). */
+  methodOf: Map<string, string | null>;
   lastDecline: Map<string, string | null>;
-  actionsOf: Map<string, ActionRow[]>;
-  controlOf: Map<string, typeof dunningControls.$inferSelect>;
+  actionsOf: Map<string, StepState[]>;
+  controlOf: Map<string, ControlRow>;
   /** Customer id → the churn facts of its latest score of the active model (server/churn/facts.ts). */
   churnOf: Map<string, ChurnFacts>;
 }
 
-export async function loadChunk(db: DbOrTx, tenantId: string, part: Overdue[]): Promise<ChunkData> {
+/** One chunk's context; churn scores only when `referencedFacts` (the policy's) read a churn fact. */
+export async function loadChunk(db: DbOrTx, tenantId: string, part: Overdue[], referencedFacts: Iterable<string>): Promise<ChunkData> {
   const billTos = [...new Set(part.map((o) => o.inv.billTo))];
   const ids = part.map((o) => o.inv.id);
+  const party = (column: string) => anyUuid(sql.raw(column), billTos);
   const [custs, pays, declines, acts, ctls] = await Promise.all([
-    db.select().from(customers).where(and(eq(customers.tenantId, tenantId), or(anyUuid(customers.payerId, billTos), anyUuid(customers.id, billTos)))).orderBy(asc(customers.createdAt), asc(customers.id)),
-    db.select().from(payers).where(and(eq(payers.tenantId, tenantId), anyUuid(payers.id, billTos))),
-    db.select({ billTo: payments.billTo, code: payments.declineCode }).from(payments)
-      .where(and(eq(payments.tenantId, tenantId), anyUuid(payments.billTo, billTos), eq(payments.status, 'failed'))).orderBy(desc(payments.createdAt)),
-    db.select().from(dunningActions).where(and(eq(dunningActions.tenantId, tenantId), anyUuid(dunningActions.invoiceId, ids))).orderBy(asc(dunningActions.step)),
-    db.select().from(dunningControls).where(and(eq(dunningControls.tenantId, tenantId), anyUuid(dunningControls.invoiceId, ids))),
+    jsonRows<Omit<CustomerRow, 'createdAt'> & { createdAt: string }>(db, sql`select id, external_id as "externalId", name, payer_id as "payerId", type, segment, country, tags,
+        dunning_excluded as "dunningExcluded", attributes, created_at as "createdAt"
+      from customers where tenant_id = ${tenantId} and (${party('payer_id')} or ${party('id')})`, sql`q."createdAt", q.id`),
+    jsonRows<{ id: string; method: string | null }>(db, sql`select id, payment_method_type as method from payers where tenant_id = ${tenantId} and ${party('id')}`),
+    jsonRows<{ billTo: string; code: string | null }>(db, sql`select distinct on (bill_to) bill_to as "billTo", decline_code as code from payments
+      where tenant_id = ${tenantId} and ${party('bill_to')} and status = 'failed' order by bill_to, created_at desc`),
+    jsonRows<StepState>(db, sql`select id, invoice_id as "invoiceId", rule_code as "ruleCode", step, status, last_attempt_on as "lastAttemptOn", action,
+        case when action = 'late_fee' then result->>'amount' end as amount
+      from dunning_actions where tenant_id = ${tenantId} and ${anyUuid(sql.raw('invoice_id'), ids)}`, sql`q.step`),
+    jsonRows<ControlRow>(db, sql`select invoice_id as "invoiceId", paused_until as "pausedUntil", promise_to_pay_on as "promiseToPayOn", note
+      from dunning_controls where tenant_id = ${tenantId} and ${anyUuid(sql.raw('invoice_id'), ids)}`),
   ]);
-  const churnOf = await latestChurnFacts(db, tenantId, custs.map((c) => c.id));
+  const churnOf = readsChurnFacts(referencedFacts) ? await latestChurnFacts(db, tenantId, custs.map((c) => c.id)) : new Map<string, ChurnFacts>();
   const customersOf = new Map<string, CustomerRow[]>();
   const billToSet = new Set(billTos);
   for (const c of custs) {
     const key = c.payerId ?? c.id;
     if (!billToSet.has(key)) continue;
-    customersOf.set(key, [...(customersOf.get(key) ?? []), c]);
+    const row = { ...c, createdAt: new Date(c.createdAt) };
+    const list = customersOf.get(key);
+    if (list) list.push(row); else customersOf.set(key, [row]);
   }
-  const lastDecline = new Map<string, string | null>();
-  for (const d of declines) if (!lastDecline.has(d.billTo)) lastDecline.set(d.billTo, d.code);
-  const actionsOf = new Map<string, ActionRow[]>();
-  for (const a of acts) actionsOf.set(a.invoiceId, [...(actionsOf.get(a.invoiceId) ?? []), a]);
-  return { customersOf, payerOf: new Map(pays.map((p) => [p.id, p])), lastDecline, actionsOf, controlOf: new Map(ctls.map((c) => [c.invoiceId, c])), churnOf };
+  const actionsOf = new Map<string, StepState[]>();
+  for (const a of acts) {
+    const list = actionsOf.get(a.invoiceId);
+    if (list) list.push(a); else actionsOf.set(a.invoiceId, [a]);
+  }
+  return {
+    customersOf, methodOf: new Map(pays.map((p) => [p.id, p.method])), lastDecline: new Map(declines.map((d) => [d.billTo, d.code])),
+    actionsOf, controlOf: new Map(ctls.map((c) => [c.invoiceId, c])), churnOf,
+  };
 }

@@ -21,7 +21,6 @@ import { recordAudits, type AuditEntry } from '../audit/record';
 import { sendReminderEmail, type Mailer } from '../mail';
 import { insertTimeline } from './apply';
 import type { TimelineRow } from './decide';
-import type { InvoiceRow } from './load';
 import { payLink, payPdfLink } from './pay-link';
 import { reminderRecipients, reminderSender, type Recipient, type Sender } from './recipients';
 import { enqueueOutboxSend, type OutboxPayload } from './outbox';
@@ -101,7 +100,7 @@ async function deliver(o: SendOptions, ctx: Ctx, sender: Sender, batch: Taken[])
   return out;
 }
 
-async function sendOne(mailer: Mailer | null, now: Date, sender: Sender, b: Taken, inv: InvoiceRow | undefined, r: Recipient | undefined): Promise<Outcome> {
+async function sendOne(mailer: Mailer | null, now: Date, sender: Sender, b: Taken, inv: typeof invoices.$inferSelect | undefined, r: Recipient | undefined): Promise<Outcome> {
   if (!mailer) return { ok: false, error: 'e-mail is not configured (SMTP_HOST, MAIL_FROM)', transient: false };
   if (!inv) return { ok: false, error: 'the invoice is gone', transient: false };
   if (!r?.email) return { ok: false, error: 'the payer has no e-mail address', transient: false };

@@ -14,10 +14,10 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx, Tx } from '../db/client';
 import { dunningPendingCharges, invoices } from '../db/schema';
 import { Decimal, toMoneyString } from '../lib/money';
+import type { DunningInvoice } from './load';
 import type { StepEnv, StepResult } from './steps';
 
-type InvoiceRow = typeof invoices.$inferSelect;
-export interface PendItem { src: InvoiceRow; fee: Decimal; ruleCode: string; ruleVersion: number; actionId: string }
+export interface PendItem { src: DunningInvoice; fee: Decimal; ruleCode: string; ruleVersion: number; actionId: string }
 
 export const feeDescription = (src: { number: string | null; id: string }) => `연체료 / Late fee: ${src.number ?? src.id}`;
 

@@ -7,7 +7,7 @@ import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import { customers, payers, tenants } from '../db/schema';
 import type { InvoiceLocale } from '../invoices/render/types';
-import type { InvoiceRow } from './load';
+import type { DunningInvoice } from './load';
 
 export interface Recipient { name: string; email: string | null }
 export interface Sender { name: string; locale: InvoiceLocale }
@@ -18,7 +18,7 @@ export async function reminderSender(db: DbOrTx, tenantId: string): Promise<Send
   return { name: t?.name ?? '', locale: t?.locale === 'en' ? 'en' : 'ko' };
 }
 
-export async function reminderRecipients(db: DbOrTx, tenantId: string, invs: InvoiceRow[]): Promise<Map<string, Recipient>> {
+export async function reminderRecipients(db: DbOrTx, tenantId: string, invs: Pick<DunningInvoice, 'id' | 'billTo' | 'payerId' | 'customerId'>[]): Promise<Map<string, Recipient>> {
   const payerIds = [...new Set(invs.map((i) => i.payerId).filter((x): x is string => !!x))];
   const customerIds = [...new Set(invs.filter((i) => !i.payerId).map((i) => i.customerId ?? i.billTo))];
   const [pays, custs] = await Promise.all([

@@ -70,7 +70,7 @@ export async function runDunning(o: RunOptions): Promise<RunSummary> {
   const reinstates = policy.rules.some((r) => r.action === 'reinstate');
   const runId = randomUUID();
   const out = new Uint8Array(policy.rules.length);
-  const load = (part: Overdue[]) => timed('loadChunk', () => Promise.all([loadChunk(o.db, o.tenantId, part),
+  const load = (part: Overdue[]) => timed('loadChunk', () => Promise.all([loadChunk(o.db, o.tenantId, part, policy.pack.referencedFacts),
     reinstates ? openSuspensions(o.db, o.tenantId, [...new Set(part.map((x) => x.inv.billTo))]) : Promise.resolve([] as ActionRow[])]));
   const chunks = partyChunks(overdue);
   let next = chunks.length ? load(chunks[0]) : null;

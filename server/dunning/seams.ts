@@ -11,7 +11,7 @@ import { AUTO_COLLECT_KIND } from '../payments/collection/schedule';
 import { defaultMethod, type MethodRow } from '../payments/methods/payment-methods';
 import { emitEvent } from '../webhooks/emit';
 
-type InvoiceRow = typeof invoices.$inferSelect;
+type InvoiceRow = Pick<typeof invoices.$inferSelect, 'id' | 'tenantId' | 'billTo' | 'number'>;
 
 export interface RetryOutcome {
   /** enqueued: a gateway collection was queued; no_automatic_method: nothing can collect it automatically. */

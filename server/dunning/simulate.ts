@@ -38,15 +38,15 @@ export async function simulatePolicy({ ctx, input }: { ctx: Ctx; input: { rules?
   const policy = await policyFor(ctx, input.rules, today);
   const overdue = await loadOverdue(db, ctx.tenantId, today);
   const part = overdue.slice(0, input.limit);
-  const [data, exclusions] = await Promise.all([loadChunk(db, ctx.tenantId, part), activeExclusions(db, ctx.tenantId)]);
+  const [data, exclusions] = await Promise.all([loadChunk(db, ctx.tenantId, part, policy.pack.referencedFacts), activeExclusions(db, ctx.tenantId)]);
   const pos = positions(overdue);
   const invoices = part.map((od) => {
     const v = viewInvoice(policy, od, data, exclusions, pos.get(`${od.inv.billTo}|${od.inv.currency}`)!, today);
     const p = project({
       policy, facts: v.facts, currency: od.inv.currency, owed: od.owed, today, days: input.days, rounding: settings.rounding,
-      steps: v.rows.map((r) => ({ ruleCode: r.ruleCode, step: r.step, lastAttemptOn: r.lastAttemptOn, status: r.status, action: r.action, amount: r.result.amount as string | undefined })),
+      steps: v.rows.map((r) => ({ ruleCode: r.ruleCode, step: r.step, lastAttemptOn: r.lastAttemptOn, status: r.status, action: r.action, amount: r.amount ?? undefined })),
       stops: { recordExclusion: v.recordExclusion, flagExclusion: v.flagExclusion }, pausedUntil: v.pausedUntil, promiseToPayOn: v.promiseToPayOn,
-      isFeeInvoice: (od.inv.trace as { dunning?: { action?: string } }[]).some((x) => x?.dunning?.action === 'late_fee'),
+      isFeeInvoice: od.inv.lateFee,
     });
     return { invoiceId: od.inv.id, number: od.inv.number, billTo: od.inv.billTo, currency: od.inv.currency, amountDue: toMoneyString(od.owed, od.inv.currency), dueDate: od.inv.dueDate, daysOverdue: v.daysOverdue, ...p };
   });

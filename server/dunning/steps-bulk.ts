@@ -12,13 +12,13 @@ import { addDays } from '../lib/dates';
 import { nextNumbers } from '../invoices/invoices';
 import { pauseSubscription } from '../subscriptions/subscriptions';
 import { emitSuspensionWebhook, retryPayment } from './seams';
+import type { DunningInvoice } from './load';
 import { attempt, type StepEnv, type StepResult } from './steps';
 
-type InvoiceRow = typeof invoices.$inferSelect;
 const unique = <T>(xs: T[]) => [...new Set(xs)];
 
 /** Retries: one query for the parties' default methods; only automatic ones go on to queue a collection. */
-export async function retryMany(env: StepEnv, tx: Tx, invs: InvoiceRow[]): Promise<StepResult[]> {
+export async function retryMany(env: StepEnv, tx: Tx, invs: DunningInvoice[]): Promise<StepResult[]> {
   const tenantId = env.ctx.tenantId;
   const methods = await tx.select().from(paymentMethods).where(and(eq(paymentMethods.tenantId, tenantId), inArray(paymentMethods.billTo, unique(invs.map((i) => i.billTo))),
     eq(paymentMethods.isDefault, true), eq(paymentMethods.status, 'active')));
@@ -28,7 +28,7 @@ export async function retryMany(env: StepEnv, tx: Tx, invs: InvoiceRow[]): Promi
   return out;
 }
 
-export interface FeeItem { src: InvoiceRow; fee: Decimal; ruleCode: string; ruleVersion: number }
+export interface FeeItem { src: DunningInvoice; fee: Decimal; ruleCode: string; ruleVersion: number }
 
 /** Late fees, each a finalized invoice of its own (as chargeLateFee): numbers reserved at once, one insert. */
 export async function chargeLateFees(env: StepEnv, tx: Tx, items: FeeItem[]): Promise<StepResult[]> {
@@ -69,7 +69,7 @@ export async function chargeLateFees(env: StepEnv, tx: Tx, items: FeeItem[]): Pr
  * party in the same chunk: the first suspends, the second finds nobody left, as one at a time would.
  * When nobody subscribes to `customer.suspended`, the first emit says so and the rest are skipped.
  */
-export async function suspendMany(env: StepEnv, tx: Tx, invs: InvoiceRow[]): Promise<StepResult[]> {
+export async function suspendMany(env: StepEnv, tx: Tx, invs: DunningInvoice[]): Promise<StepResult[]> {
   const { ctx } = env;
   const billTos = unique(invs.map((i) => i.billTo));
   const custs = await tx.select({ id: customers.id, status: customers.status, payerId: customers.payerId }).from(customers)

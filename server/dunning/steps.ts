@@ -11,10 +11,10 @@ import { Decimal, toMoneyString, type RoundingMode } from '../lib/money';
 import { addDays } from '../lib/dates';
 import { createCreditNote, nextNumber } from '../invoices/invoices';
 import { cancelSubscription, pauseSubscription, resumeSubscription } from '../subscriptions/subscriptions';
+import type { DunningInvoice } from './load';
 import { emitSuspensionWebhook, retryPayment } from './seams';
 export { lateFeeAmount } from './steps-math';
 
-type InvoiceRow = typeof invoices.$inferSelect;
 type ActionRow = typeof dunningActions.$inferSelect;
 export type StepResult = { status: 'done' | 'open'; result: Record<string, unknown> };
 
@@ -31,7 +31,7 @@ export async function partyCustomers(tx: Tx | Ctx['db'], tenantId: string, billT
 }
 
 /** Charges the fee as its own finalized invoice to the same party (tenant choice documented in the README). */
-export async function chargeLateFee(env: StepEnv, tx: Tx, src: InvoiceRow, fee: Decimal, ruleCode: string, ruleVersion: number): Promise<StepResult> {
+export async function chargeLateFee(env: StepEnv, tx: Tx, src: DunningInvoice, fee: Decimal, ruleCode: string, ruleVersion: number): Promise<StepResult> {
   const { ctx, today } = env;
   let terms: number | null = null;
   if (src.payerId) [{ terms } = { terms: null }] = await tx.select({ terms: payers.paymentTermsDays }).from(payers).where(and(eq(payers.tenantId, ctx.tenantId), eq(payers.id, src.payerId)));
@@ -63,7 +63,7 @@ export async function attempt(tx: Tx, errors: string[], label: string, fn: (sp: 
 }
 
 /** Suspension: the party's customers are suspended (orders refused), their live subscriptions paused (nothing accrues). */
-export async function suspend(env: StepEnv, tx: Tx, inv: InvoiceRow): Promise<StepResult> {
+export async function suspend(env: StepEnv, tx: Tx, inv: DunningInvoice): Promise<StepResult> {
   const { ctx } = env;
   const custs = (await partyCustomers(tx, ctx.tenantId, inv.billTo)).filter((c) => c.status === 'active');
   const ids = custs.map((c) => c.id);
@@ -103,7 +103,7 @@ export async function openSuspensions(tx: Tx | Ctx['db'], tenantId: string, bill
     isNull(dunningActions.reversedAt), ...party));
 }
 
-export async function cancelParty(env: StepEnv, tx: Tx, inv: InvoiceRow, at: 'period_end' | 'now'): Promise<StepResult> {
+export async function cancelParty(env: StepEnv, tx: Tx, inv: DunningInvoice, at: 'period_end' | 'now'): Promise<StepResult> {
   const { ctx } = env;
   const ids = (await partyCustomers(tx, ctx.tenantId, inv.billTo)).map((c) => c.id);
   const errors: string[] = [];
@@ -116,12 +116,12 @@ export async function cancelParty(env: StepEnv, tx: Tx, inv: InvoiceRow, at: 'pe
   return { status: 'done', result: { at, cancelledSubscriptions: cancelled, errors } };
 }
 
-export async function writeOff(env: StepEnv, tx: Tx, inv: InvoiceRow, owed: Decimal, reason: string): Promise<StepResult> {
+export async function writeOff(env: StepEnv, tx: Tx, inv: DunningInvoice, owed: Decimal, reason: string): Promise<StepResult> {
   const cn = await createCreditNote({ ctx: { ...env.ctx, tx }, id: inv.id, input: { reason, lines: [{ description: `대손 처리 / Write-off: ${reason}`, amount: toMoneyString(owed, inv.currency) }] } });
   return { status: 'done', result: { creditNoteId: cn.id, creditNoteNumber: cn.number, amount: cn.amount } };
 }
 
-export async function retry(tx: Tx, inv: InvoiceRow): Promise<StepResult> {
+export async function retry(tx: Tx, inv: DunningInvoice): Promise<StepResult> {
   const r = await retryPayment(tx, inv);
   return { status: 'done', result: { ...r } };
 }
