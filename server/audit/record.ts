@@ -1,7 +1,7 @@
 import type { Tx } from '../db/client';
 import type { Ctx } from '../lib/context';
 import { auditLog } from '../db/schema';
-import { insertJsonRows } from '../db/bulk';
+import { insertRows } from '../db/bulk';
 
 export interface AuditEntry {
   action: string;
@@ -42,7 +42,7 @@ export async function recordAudit(tx: Tx, ctx: Ctx, e: AuditEntry): Promise<void
 export async function recordAudits(tx: Tx, ctx: Ctx, entries: AuditEntry[]): Promise<void> {
   if (!entries.length) return;
   const at = ctx.now();
-  await insertJsonRows(tx, 'audit_log', AUDIT_COLUMNS, entries.map((e) => ({
+  await insertRows(tx, 'audit_log', AUDIT_COLUMNS, entries.map((e) => ({
     tenant_id: e.tenantId ?? ctx.tenantId, actor_type: ctx.actor.type, actor_id: ctx.actor.id, actor_name: ctx.actor.name, action: e.action,
     entity_type: e.entityType, entity_id: e.entityId, before: clean(e.before), after: clean(e.after), request_id: ctx.requestId ?? null, created_at: at,
   })));

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../db/client';
-import { insertJsonRows } from '../db/bulk';
+import { insertRows } from '../db/bulk';
 import { billRuns, couponCodes } from '../db/schema';
 import { addDays } from '../lib/dates';
 import { noteText } from './payer-notes';
@@ -33,7 +33,7 @@ type Run = typeof billRuns.$inferSelect;
 
 /** A slice of rows in one statement (../db/bulk.ts), skipping conflicts; the `returning` column of each row inserted. */
 async function bulkInsert(tx: DbOrTx, table: string, columns: readonly string[], rows: Record<string, unknown>[], returning: string): Promise<string[]> {
-  const inserted = await insertJsonRows<Record<string, string>>(tx, table, columns, rows, { onConflictDoNothing: true, returning: [returning], batch: 2000 });
+  const inserted = await insertRows<Record<string, string>>(tx, table, columns, rows, { onConflictDoNothing: true, returning: [returning], batch: 2000 });
   return inserted.map((r) => r[returning]);
 }
 

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { dunningActions, dunningOutbox } from '../db/schema';
-import { insertJsonRows } from '../db/bulk';
+import { insertRows } from '../db/bulk';
 import { recordAudits, type AuditEntry } from '../audit/record';
 import { chargeLateFee, cancelParty, reinstate, retry, suspend, writeOff, type StepEnv, type StepResult } from './steps';
 import { chargeLateFees, retryMany, suspendMany } from './steps-bulk';
@@ -58,7 +58,7 @@ export async function applyChunk(tx: Tx, env: StepEnv, policy: Policy, decisions
     id: randomUUID(), tenantId: ctx.tenantId, invoiceId: d.od.inv.id, billTo: d.od.inv.billTo, ruleCode: c.f.rule.id, ruleVersion: c.f.rule.version, step: c.step, action: c.f.rule.action,
     status: c.f.rule.action === 'remind' ? 'queued' as const : 'sending' as const, runDate: today, lastAttemptOn: today, attempts: 1, result: {}, error: null, reversedAt: null, createdAt: now, updatedAt: now,
   }));
-  const inserted = new Set((await timed('apply.claim', () => insertJsonRows<{ id: string }>(tx, 'dunning_actions', ACTION_COLUMNS, fresh.map(actionRecord), { onConflictDoNothing: true, returning: ['id'] }))).map((r) => r.id));
+  const inserted = new Set((await timed('apply.claim', () => insertRows<{ id: string }>(tx, 'dunning_actions', ACTION_COLUMNS, fresh.map(actionRecord), { onConflictDoNothing: true, returning: ['id'] }))).map((r) => r.id));
   for (const r of fresh) if (inserted.has(r.id)) claimed.set(key(r.invoiceId, r.ruleCode, r.step), r);
   for (const remind of [true, false]) {
     const ids = wanted.filter((w) => w.c.retryRow && (w.c.f.rule.action === 'remind') === remind).map((w) => w.c.retryRow!.id);
@@ -113,7 +113,7 @@ const TIMELINE_COLUMNS = ['id', 'tenant_id', 'invoice_id', 'run_date', 'rule_cod
 
 /** Timeline entries, one statement per 5,000 (one JSON parameter). */
 export async function insertTimeline(tx: Tx, rows: TimelineRow[]) {
-  await insertJsonRows(tx, 'dunning_timeline', TIMELINE_COLUMNS, rows.map((t) => ({
+  await insertRows(tx, 'dunning_timeline', TIMELINE_COLUMNS, rows.map((t) => ({
     id: randomUUID(), tenant_id: t.tenantId, invoice_id: t.invoiceId, run_date: t.runDate, rule_code: t.ruleCode ?? null, rule_version: t.ruleVersion ?? null, action: t.action ?? null,
     decision: t.decision, reason: t.reason ?? null, facts: t.facts ?? {}, trace: t.trace ?? null, created_at: t.createdAt ?? new Date(),
   })));

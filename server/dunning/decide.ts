@@ -50,7 +50,8 @@ export function timelineEntry(d: Pick<InvoiceDecision, 'od' | 'daysOverdue'>, ba
   f: Fired | null, reason: string | null, extra: Partial<TimelineRow> = {}): TimelineRow {
   const { inv, owed } = d.od;
   return { ...base, invoiceId: inv.id, decision, reason, ruleCode: f?.rule.id ?? null, ruleVersion: f?.rule.version ?? null, action: f?.rule.action ?? null,
-    facts: f ? f.facts : { 'invoice.daysOverdue': d.daysOverdue, 'invoice.amountDue': toMoneyString(owed, inv.currency) }, trace: f?.trace ?? null, ...extra };
+    facts: extra.facts ?? (f ? f.facts : { 'invoice.daysOverdue': d.daysOverdue, 'invoice.amountDue': toMoneyString(owed, inv.currency) }),
+    trace: extra.trace !== undefined ? extra.trace : f?.trace ?? null, ...extra };
 }
 
 export interface DecideEnv {
@@ -121,7 +122,11 @@ export function decideInvoice(policy: Policy, od: Overdue, v: InvoiceView, env: 
  */
 export function noActionNote(policy: Policy, d: InvoiceDecision, base: { tenantId: string; runDate: string; createdAt: Date }): TimelineRow {
   const { inv, owed } = d.od;
-  return timelineEntry(d, base, 'no_action', null, d.fired.length ? `already done: ${d.already.join('; ') || d.fired.map((f) => f.rule.id).join(', ')}` : d.pausedWhy ?? 'no rule fires',
-    { facts: { ...pickFacts(policy.factsRead, d.facts), 'invoice.daysOverdue': d.daysOverdue, 'invoice.amountDue': toMoneyString(owed, inv.currency),
-      notFired: policy.rules.filter((r) => !d.fired.some((f) => f.rule === r)).map((r) => `${r.id} v${r.version}`) } });
+  const facts = pickFacts(policy.factsRead, d.facts);
+  facts['invoice.daysOverdue'] = d.daysOverdue;
+  facts['invoice.amountDue'] = toMoneyString(owed, inv.currency);
+  const notFired: string[] = [];
+  for (let i = 0; i < policy.rules.length; i++) if (!d.fired.some((f) => f.rule === policy.rules[i])) notFired.push(policy.labels[i]);
+  facts.notFired = notFired;
+  return timelineEntry(d, base, 'no_action', null, d.fired.length ? `already done: ${d.already.join('; ') || d.fired.map((f) => f.rule.id).join(', ')}` : d.pausedWhy ?? 'no rule fires', { facts });
 }

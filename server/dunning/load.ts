@@ -2,13 +2,13 @@
  * What the daily run reads, set-based: the overdue invoices with what each still owes, and per
  * chunk of them their customers, payers, last declines, steps taken and manual controls.
  *
- * Only the columns dunning uses, each chunk read as one JSON text per query (`jsonRows`): the run
- * reads every overdue invoice every day, and a driver row with an ORM mapping per record cost node
- * more than deciding the invoice did (server/dunning/README.md, Benchmark).
+ * Only the columns dunning uses, as plain driver rows (dates and money cast to text in SQL, so they
+ * read alike on PostgreSQL and PGlite): the run reads every overdue invoice every day, and full ORM
+ * rows cost node more than deciding the invoice did (server/dunning/README.md, Benchmark).
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
-import { anyUuid, jsonRows } from '../db/bulk';
+import { anyUuid, rowsOf } from '../db/bulk';
 import type { customers, dunningActions, dunningControls, payers } from '../db/schema';
 import { Decimal } from '../lib/money';
 import { latestChurnFacts, readsChurnFacts, type ChurnFacts } from '../churn/facts';
@@ -39,11 +39,11 @@ export const LATE_FEE_TRACE = [{ dunning: { action: 'late_fee' } }];
  * before `dueBefore` (the run's overdue set), oldest due first.
  */
 export async function openInvoices(db: DbOrTx, tenantId: string, dueBefore?: string): Promise<Overdue[]> {
-  const rows = await jsonRows<DunningInvoice>(db, sql`select id, tenant_id as "tenantId", bill_to as "billTo", payer_id as "payerId", customer_id as "customerId",
-      currency, status, number, due_date as "dueDate", amount_due::text as "amountDue", amount_paid::text as "amountPaid",
+  const rows = rowsOf<DunningInvoice>(await db.execute(sql`select id, tenant_id as "tenantId", bill_to as "billTo", payer_id as "payerId", customer_id as "customerId",
+      currency, status, number, due_date::text as "dueDate", amount_due::text as "amountDue", amount_paid::text as "amountPaid",
       trace @> ${JSON.stringify(LATE_FEE_TRACE)}::jsonb as "lateFee"
-    from invoices where tenant_id = ${tenantId} and status = any(${`{${OPEN_INVOICE_STATUSES.join(',')}}`}::text[])${dueBefore ? sql` and due_date < ${dueBefore}` : sql``}`,
-  sql`q."dueDate", q.id`);
+    from invoices where tenant_id = ${tenantId} and status = any(${`{${OPEN_INVOICE_STATUSES.join(',')}}`}::text[])${dueBefore ? sql` and due_date < ${dueBefore}` : sql``}
+    order by due_date, id`));
   const out: Overdue[] = [];
   for (let i = 0; i < rows.length; i += CHUNK) {
     const part = rows.slice(i, i + CHUNK);
@@ -76,17 +76,19 @@ export async function loadChunk(db: DbOrTx, tenantId: string, part: Overdue[], r
   const billTos = [...new Set(part.map((o) => o.inv.billTo))];
   const ids = part.map((o) => o.inv.id);
   const party = (column: string) => anyUuid(sql.raw(column), billTos);
+  const read = async <T>(q: SQL) => rowsOf<T>(await db.execute(q));
   const [custs, pays, declines, acts, ctls] = await Promise.all([
-    jsonRows<Omit<CustomerRow, 'createdAt'> & { createdAt: string }>(db, sql`select id, external_id as "externalId", name, payer_id as "payerId", type, segment, country, tags,
-        dunning_excluded as "dunningExcluded", attributes, created_at as "createdAt"
-      from customers where tenant_id = ${tenantId} and (${party('payer_id')} or ${party('id')})`, sql`q."createdAt", q.id`),
-    jsonRows<{ id: string; method: string | null }>(db, sql`select id, payment_method_type as method from payers where tenant_id = ${tenantId} and ${party('id')}`),
-    jsonRows<{ billTo: string; code: string | null }>(db, sql`select distinct on (bill_to) bill_to as "billTo", decline_code as code from payments
+    // Tenure counts from the UTC date of creation (factCustomer), so that date is all that is read.
+    read<Omit<CustomerRow, 'createdAt'> & { createdOn: string }>(sql`select id, external_id as "externalId", name, payer_id as "payerId", type, segment, country, tags,
+        dunning_excluded as "dunningExcluded", attributes, (created_at at time zone 'UTC')::date::text as "createdOn"
+      from customers where tenant_id = ${tenantId} and (${party('payer_id')} or ${party('id')}) order by created_at, id`),
+    read<{ id: string; method: string | null }>(sql`select id, payment_method_type as method from payers where tenant_id = ${tenantId} and ${party('id')}`),
+    read<{ billTo: string; code: string | null }>(sql`select distinct on (bill_to) bill_to as "billTo", decline_code as code from payments
       where tenant_id = ${tenantId} and ${party('bill_to')} and status = 'failed' order by bill_to, created_at desc`),
-    jsonRows<StepState>(db, sql`select id, invoice_id as "invoiceId", rule_code as "ruleCode", step, status, last_attempt_on as "lastAttemptOn", action,
+    read<StepState>(sql`select id, invoice_id as "invoiceId", rule_code as "ruleCode", step, status, last_attempt_on::text as "lastAttemptOn", action,
         case when action = 'late_fee' then result->>'amount' end as amount
-      from dunning_actions where tenant_id = ${tenantId} and ${anyUuid(sql.raw('invoice_id'), ids)}`, sql`q.step`),
-    jsonRows<ControlRow>(db, sql`select invoice_id as "invoiceId", paused_until as "pausedUntil", promise_to_pay_on as "promiseToPayOn", note
+      from dunning_actions where tenant_id = ${tenantId} and ${anyUuid(sql.raw('invoice_id'), ids)} order by step`),
+    read<ControlRow>(sql`select invoice_id as "invoiceId", paused_until::text as "pausedUntil", promise_to_pay_on::text as "promiseToPayOn", note
       from dunning_controls where tenant_id = ${tenantId} and ${anyUuid(sql.raw('invoice_id'), ids)}`),
   ]);
   const churnOf = readsChurnFacts(referencedFacts) ? await latestChurnFacts(db, tenantId, custs.map((c) => c.id)) : new Map<string, ChurnFacts>();
@@ -95,7 +97,8 @@ export async function loadChunk(db: DbOrTx, tenantId: string, part: Overdue[], r
   for (const c of custs) {
     const key = c.payerId ?? c.id;
     if (!billToSet.has(key)) continue;
-    const row = { ...c, createdAt: new Date(c.createdAt) };
+    const { createdOn, ...rest } = c;
+    const row = { ...rest, createdAt: new Date(`${createdOn}T00:00:00Z`) };
     const list = customersOf.get(key);
     if (list) list.push(row); else customersOf.set(key, [row]);
   }

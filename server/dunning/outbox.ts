@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { dunningOutbox } from '../db/schema';
-import { insertJsonRows } from '../db/bulk';
+import { insertRows } from '../db/bulk';
 import { enqueue } from '../jobs/queue';
 import { toMoneyString } from '../lib/money';
 import type { InvoiceDecision } from './decide';
@@ -44,7 +44,7 @@ export async function queueReminders(tx: Tx, env: StepEnv, items: OutboxItem[]):
       amountOwed: toMoneyString(d.od.owed, d.od.inv.currency), daysOverdue: d.daysOverdue } satisfies OutboxPayload,
     created_at: now, updated_at: now,
   }));
-  return (await insertJsonRows(tx, 'dunning_outbox', COLUMNS, rows, { onConflictDoNothing: true, returning: ['id'] })).length;
+  return (await insertRows(tx, 'dunning_outbox', COLUMNS, rows, { onConflictDoNothing: true, returning: ['id'] })).length;
 }
 
 /** Pending reminders of stopped steps (exclusion, payment) are never sent. */

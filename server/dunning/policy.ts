@@ -26,13 +26,15 @@ export interface Policy {
   pack: CompiledPack<PolicyRule>;
   /** Every fact some rule's conditions read (what a decision not to act records). */
   factsRead: string[];
+  /** Each rule as a timeline names it: `id vN`. */
+  labels: string[];
 }
 
 export interface Fired {
-  rule: PolicyRule;
-  trace: ConditionTrace;
+  readonly rule: PolicyRule;
+  readonly trace: ConditionTrace;
   /** The facts this rule's conditions read, with their values. */
-  facts: Record<string, unknown>;
+  readonly facts: Record<string, unknown>;
 }
 
 const byPriorityThenId = (a: PolicyRule, b: PolicyRule) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -47,7 +49,7 @@ export function policyOf(docs: { document: RuleDoc; version: number }[]): Policy
     }))
     .sort(byPriorityThenId);
   const pack = compilePack(rules);
-  return { rules, pack, factsRead: [...new Set(pack.factsByRule.flat())].sort() };
+  return { rules, pack, factsRead: [...new Set(pack.factsByRule.flat())].sort(), labels: rules.map((r) => `${r.id} v${r.version}`) };
 }
 
 /** The published policy in effect on a tenant-local date. */
@@ -63,14 +65,23 @@ export function pickFacts(names: readonly string[], facts: FactMap): Record<stri
   return read;
 }
 
+/** A fired rule whose trace and facts read are worked out when first asked for: most fired rules of a daily run are already done, and no entry records them. */
+class FiredRule implements Fired {
+  #trace?: ConditionTrace;
+  #facts?: Record<string, unknown>;
+  constructor(readonly rule: PolicyRule, private readonly all: FactMap, private readonly names: readonly string[]) {}
+  get trace() { return (this.#trace ??= explainConditions(this.rule.conditions, this.all)); }
+  get facts() { return (this.#facts ??= pickFacts(this.names, this.all)); }
+}
+
 /** The rules that fire for one invoice, in priority order, each with its trace and facts read. */
 export function firedRules(policy: Policy, facts: FactMap, currency: string, out: Uint8Array = new Uint8Array(policy.rules.length)): Fired[] {
   policy.pack.evaluate(facts, out);
   const fired: Fired[] = [];
-  policy.rules.forEach((rule, i) => {
-    if (!out[i] || (rule.currency && rule.currency !== currency)) return;
-    fired.push({ rule, trace: explainConditions(rule.conditions, facts), facts: pickFacts(policy.pack.factsByRule[i], facts) });
-  });
+  for (let i = 0; i < policy.rules.length; i++) {
+    const rule = policy.rules[i];
+    if (out[i] && (!rule.currency || rule.currency === currency)) fired.push(new FiredRule(rule, facts, policy.pack.factsByRule[i]));
+  }
   return fired;
 }
 

@@ -14,7 +14,7 @@
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
 import { invoicePoints, invoices, payments } from '../db/schema';
-import { insertJsonRows } from '../db/bulk';
+import { insertRows } from '../db/bulk';
 import type { Ctx } from '../lib/context';
 import { invalid, type FieldIssue } from '../lib/errors';
 import { Decimal, amountProblem, toMoneyString } from '../lib/money';
@@ -136,7 +136,7 @@ export async function allocatePayments(tx: Tx, ctx: Ctx, reqs: AllocationRequest
     rests.push({ p, rest });
   }
 
-  await insertJsonRows(tx, 'payment_allocations', ALLOCATION_COLUMNS, allocations);
+  await insertRows(tx, 'payment_allocations', ALLOCATION_COLUMNS, allocations);
   const touched = [...new Set(allocations.map((a) => a.invoice_id as string))].map((id) => state.get(id)!);
   if (touched.length) {
     const values = sql.join(touched.map((i) => sql`(${i.id}::uuid, ${i.amountPaid}::numeric, ${i.status}, ${i.paidAt?.toISOString() ?? null}::timestamptz)`), sql`, `);
