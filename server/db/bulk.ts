@@ -16,8 +16,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * for every length it comes with).
  */
 export function anyUuid(column: SQLWrapper, ids: readonly string[]): SQL {
+  return sql`${column} = any(${uuidArray(ids)})`;
+}
+
+/** A list of ids as ONE `uuid[]` parameter. */
+export function uuidArray(ids: readonly string[]): SQL {
   for (const id of ids) if (!UUID.test(id)) throw new Error(`not a uuid: ${id}`);
-  return sql`${column} = any(${`{${ids.join(',')}}`}::uuid[])`;
+  return sql`${`{${ids.join(',')}}`}::uuid[]`;
 }
 
 export const rowsOf = <T>(res: unknown): T[] => (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];

@@ -12,7 +12,7 @@
  * on a later day while their rule still fires; a payment, a credit note or an exclusion cancels them.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client';
 import { dunningActions, dunningTimeline } from '../db/schema';
 import { systemCtx, type Ctx } from '../lib/context';
@@ -128,7 +128,7 @@ export function partyChunks(overdue: Overdue[]): Overdue[][] {
 /** Reinstatement is automatic: a party whose overdue balance is paid (or credited) gets its suspensions lifted. */
 async function reinstatePaidUp(o: RunOptions, env: StepEnv, overdue: Overdue[], summary: RunSummary) {
   const owing = new Set(overdue.map((x) => x.inv.billTo));
-  const open = (await openSuspensions(o.db, env.ctx.tenantId)).filter((s) => !owing.has(s.billTo));
+  const open = await openSuspensions(o.db, env.ctx.tenantId, { except: [...owing] });
   for (const s of open) {
     await o.db.transaction(async (tx) => {
       await o.holdLease?.(tx);
@@ -143,7 +143,8 @@ async function reinstatePaidUp(o: RunOptions, env: StepEnv, overdue: Overdue[], 
 
 /** Failed steps waiting for a retry stop once their invoice owes nothing (payment, credit note, void). */
 async function stopSettled(o: RunOptions, env: StepEnv, stillOverdue: Set<string>) {
-  const failed = await o.db.select().from(dunningActions).where(and(eq(dunningActions.tenantId, env.ctx.tenantId), inArray(dunningActions.status, ['failed', 'queued'])));
+  // The predicate of dunning_actions_pending_idx, as literals so every plan can use it.
+  const failed = await o.db.select().from(dunningActions).where(and(eq(dunningActions.tenantId, env.ctx.tenantId), sql`status in ('failed', 'queued')`));
   const settled = failed.filter((r) => !stillOverdue.has(r.invoiceId));
   if (!settled.length) return;
   await o.db.transaction(async (tx) => {

@@ -5,6 +5,7 @@
  */
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client';
+import { uuidArray } from '../db/bulk';
 import { customers, dunningActions, invoices, payers, subscriptions, tenants } from '../db/schema';
 import type { Ctx } from '../lib/context';
 import { Decimal, toMoneyString, type RoundingMode } from '../lib/money';
@@ -96,11 +97,12 @@ export async function reinstate(env: StepEnv, tx: Tx, suspension: ActionRow): Pr
   return { suspensionId: suspension.id, customers: ids, resumedSubscriptions: resumed, errors, webhook: hook.delivery };
 }
 
-/** The party's suspensions that no reinstatement has lifted yet. */
-export async function openSuspensions(tx: Tx | Ctx['db'], tenantId: string, billTo?: string | string[]): Promise<ActionRow[]> {
-  const party = billTo === undefined ? [] : [typeof billTo === 'string' ? eq(dunningActions.billTo, billTo) : inArray(dunningActions.billTo, billTo)];
-  return tx.select().from(dunningActions).where(and(eq(dunningActions.tenantId, tenantId), eq(dunningActions.action, 'suspend'), eq(dunningActions.status, 'done'),
-    isNull(dunningActions.reversedAt), ...party));
+/** The suspensions no reinstatement has lifted yet: of one party, of some, or of every party but `{ except }`. */
+export async function openSuspensions(tx: Tx | Ctx['db'], tenantId: string, billTo?: string | string[] | { except: string[] }): Promise<ActionRow[]> {
+  const party = billTo === undefined ? [] : [typeof billTo === 'string' ? eq(dunningActions.billTo, billTo)
+    : Array.isArray(billTo) ? inArray(dunningActions.billTo, billTo) : sql`${dunningActions.billTo} not in (select unnest(${uuidArray(billTo.except)}))`];
+  // The predicate of dunning_actions_open_suspension_idx, as literals so every plan can use it.
+  return tx.select().from(dunningActions).where(and(eq(dunningActions.tenantId, tenantId), sql`action = 'suspend' and status = 'done' and reversed_at is null`, ...party));
 }
 
 export async function cancelParty(env: StepEnv, tx: Tx, inv: DunningInvoice, at: 'period_end' | 'now'): Promise<StepResult> {

@@ -64,6 +64,9 @@ export const dunningActions = pgTable('dunning_actions', {
 }, (t) => [
   uniqueIndex('dunning_actions_step_uq').on(t.tenantId, t.invoiceId, t.ruleCode, t.step),
   index('dunning_actions_bill_to_idx').on(t.tenantId, t.billTo, t.action),
+  // What every daily run looks up tenant-wide (openSuspensions, stopSettled): a few rows of a table that grows every day.
+  index('dunning_actions_open_suspension_idx').on(t.tenantId, t.billTo).where(sql`action = 'suspend' and status = 'done' and reversed_at is null`),
+  index('dunning_actions_pending_idx').on(t.tenantId).where(sql`status in ('failed', 'queued')`),
 ]);
 
 /**

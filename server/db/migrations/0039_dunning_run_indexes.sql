@@ -1,0 +1,2 @@
+CREATE INDEX "dunning_actions_open_suspension_idx" ON "dunning_actions" USING btree ("tenant_id","bill_to") WHERE action = 'suspend' and status = 'done' and reversed_at is null;--> statement-breakpoint
+CREATE INDEX "dunning_actions_pending_idx" ON "dunning_actions" USING btree ("tenant_id") WHERE status in ('failed', 'queued');
