@@ -47,20 +47,29 @@ function typesOf(tx: DbOrTx, table: string): Promise<Map<string, string>> {
   return types;
 }
 
+const SPECIAL = /["\\]/;
 /** One element of an array literal: NULL, or the text quoted. */
-const element = (s: string | null) => (s === null ? 'NULL' : `"${s.replace(/["\\]/g, '\\$&')}"`);
+const element = (s: string | null) => (s === null ? 'NULL' : SPECIAL.test(s) ? `"${s.replace(/["\\]/g, '\\$&')}"` : `"${s}"`);
 
-/** A value as its column's text input: JSON for json/jsonb, an array literal for array columns, ISO for dates. */
-function textOf(v: unknown, type: string): string | null {
-  if (v === null || v === undefined) return null;
-  if (type === 'jsonb' || type === 'json') return JSON.stringify(v);
+type Text = (v: unknown) => string | null;
+/** How a value of a column type becomes its text input: JSON for json/jsonb, an array literal for arrays, ISO for dates. */
+function textFor(type: string): Text {
+  if (type === 'jsonb' || type === 'json') return (v) => (v === null || v === undefined ? null : JSON.stringify(v));
   if (type.endsWith('[]')) {
-    if (!Array.isArray(v)) throw new Error(`not an array for a ${type} column`);
-    return `{${v.map((x) => element(textOf(x, type.slice(0, -2)))).join(',')}}`;
+    const of = textFor(type.slice(0, -2));
+    return (v) => {
+      if (v === null || v === undefined) return null;
+      if (!Array.isArray(v)) throw new Error(`not an array for a ${type} column`);
+      return `{${v.map((x) => element(of(x))).join(',')}}`;
+    };
   }
-  if (v instanceof Date) return v.toISOString();
-  if (typeof v === 'object') throw new Error(`an object for a ${type} column`);
-  return String(v);
+  return (v) => {
+    if (v === null || v === undefined) return null;
+    if (typeof v === 'string') return v;
+    if (v instanceof Date) return v.toISOString();
+    if (typeof v === 'object') throw new Error(`an object for a ${type} column`);
+    return String(v);
+  };
 }
 
 /**
@@ -80,12 +89,18 @@ export async function insertRows<T = Record<string, unknown>>(tx: DbOrTx, table:
   });
   const cols = sql.raw(columns.map(ident).join(', '));
   const casts = sql.raw(columns.map((c, k) => `u.${ident(c)}::${types[k]}`).join(', '));
+  const texts = types.map(textFor);
   const tbl = sql.raw(ident(table));
   const ret = o.returning?.length ? sql.raw(` returning ${o.returning.map(ident).join(', ')}`) : sql.raw('');
   const conflict = sql.raw(o.onConflictDoNothing ? ' on conflict do nothing' : '');
   for (let i = 0; i < rows.length; i += n) {
     const part = rows.slice(i, i + n);
-    const arrays = columns.map((c, k) => sql`${`{${part.map((r) => element(textOf(r[c], types[k]))).join(',')}}`}::text[]`);
+    const arrays = columns.map((c, k) => {
+      const text = texts[k];
+      const cells = new Array<string>(part.length);
+      for (let r = 0; r < part.length; r++) cells[r] = element(text(part[r][c]));
+      return sql`${`{${cells.join(',')}}`}::text[]`;
+    });
     const res = await tx.execute(sql`insert into ${tbl} (${cols}) select ${casts} from unnest(${sql.join(arrays, sql`, `)}) as u(${cols})${conflict}${ret}`);
     if (o.returning?.length) out.push(...rowsOf<T>(res));
   }

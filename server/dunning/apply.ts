@@ -26,8 +26,11 @@ import { cancelOutbox, queueReminders, type OutboxItem } from './outbox';
 
 interface Item { d: InvoiceDecision; c: Claim; row: ActionRow }
 export type Outcome = StepResult | { error: string };
-/** `queued`: reminders written to the outbox; `waiting`: invoices whose reminder waits there (this run's or an earlier one's). */
-export interface ChunkOutcome { acted: number; failed: number; excluded: number; queued: number; waiting: number }
+/**
+ * `queued`: reminders written to the outbox; `waiting`: invoices whose reminder waits there (this run's or an earlier one's);
+ * `noAction`: the entries of invoices nothing happened to, for the caller to write (run.ts: beside the next chunk, not in this transaction).
+ */
+export interface ChunkOutcome { acted: number; failed: number; excluded: number; queued: number; waiting: number; noAction: TimelineRow[] }
 
 const BATCH = 1000;
 const batches = <T>(xs: T[], n = BATCH) => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
@@ -99,10 +102,15 @@ export async function applyChunk(tx: Tx, env: StepEnv, policy: Policy, decisions
     }
   }
   await timed('apply.audit', () => recordAudits(tx, ctx, audits));
+  // What happened (acted, failed, stopped, ...) commits with the steps; a decision not to act changes nothing, so it is returned.
   const timeline: TimelineRow[] = [];
-  for (const d of decisions) timeline.push(...(d.notes.length || waiting.has(d) ? d.notes : [noActionNote(policy, d, base)]));
+  const noAction: TimelineRow[] = [];
+  for (const d of decisions) {
+    if (d.notes.length || waiting.has(d)) timeline.push(...d.notes);
+    else noAction.push(noActionNote(policy, d, base));
+  }
   await timed('apply.timeline', () => insertTimeline(tx, timeline));
-  return { acted, failed, excluded: timeline.filter((t) => t.decision === 'excluded').length, queued, waiting: waiting.size };
+  return { acted, failed, excluded: timeline.filter((t) => t.decision === 'excluded').length, queued, waiting: waiting.size, noAction };
 }
 
 const ACTION_COLUMNS = ['id', 'tenant_id', 'invoice_id', 'bill_to', 'rule_code', 'rule_version', 'step', 'action', 'status', 'run_date', 'last_attempt_on', 'attempts', 'result', 'created_at', 'updated_at'] as const;

@@ -25,8 +25,8 @@ import { activeExclusions } from './exclusions';
 import { positions, viewInvoice } from './invoice-context';
 import { loadChunk, loadOverdue, type ActionRow, type Overdue } from './load';
 import { openSuspensions, reinstate, type StepEnv } from './steps';
-import { decideInvoice, type DecideEnv } from './decide';
-import { applyChunk, type Timed } from './apply';
+import { decideInvoice, type DecideEnv, type TimelineRow } from './decide';
+import { applyChunk, insertTimeline, type Timed } from './apply';
 import { enqueueOutboxSend, cancelOutbox } from './outbox';
 
 export interface RunOptions {
@@ -73,13 +73,22 @@ export async function runDunning(o: RunOptions): Promise<RunSummary> {
   const load = (part: Overdue[]) => timed('loadChunk', () => Promise.all([loadChunk(o.db, o.tenantId, part, policy.pack.referencedFacts),
     reinstates ? openSuspensions(o.db, o.tenantId, [...new Set(part.map((x) => x.inv.billTo))]) : Promise.resolve([] as ActionRow[])]));
   const chunks = partyChunks(overdue);
+  // A pipeline: while one chunk is applied (mostly PostgreSQL's work), the next is read and decided (mostly node's).
+  // No party is in two chunks, so a chunk's writes touch nothing another one reads; applies stay one at a time, in order.
   let next = chunks.length ? load(chunks[0]) : null;
+  let applying: Promise<void> = Promise.resolve();
+  // The chunks' `no_action` entries, written one chunk after another on a connection of their own while the next chunk is applied:
+  // they change nothing, so a crash that loses some only means the next run writes them again (as a second run on one day does).
+  let noting: Promise<void> = Promise.resolve();
+  const note = (rows: TimelineRow[]) => {
+    noting = noting.then(() => timed('noAction', () => o.db.transaction(async (tx) => { await o.holdLease?.(tx); await insertTimeline(tx, rows); })));
+    noting.catch(() => undefined); // awaited with the next chunk's apply or at the end
+  };
   let done = 0;
   for (let c = 0; c < chunks.length; c++) {
     if (o.signal?.aborted) throw new Error('dunning run aborted');
     const part = chunks[c];
     const [data, suspended] = await next!;
-    // No party is in two chunks, so this chunk's writes touch nothing the next one reads: read it while this one is applied.
     next = c + 1 < chunks.length ? load(chunks[c + 1]) : null;
     next?.catch(() => undefined); // awaited with the next chunk; a failure here must not be reported as unhandled first
     // Decide in memory from what the chunk's few queries loaded, then claim and act in one transaction.
@@ -87,20 +96,26 @@ export async function runDunning(o: RunOptions): Promise<RunSummary> {
     for (const s of suspended) suspensionsOf.set(s.billTo, [...(suspensionsOf.get(s.billTo) ?? []), s]);
     const denv: DecideEnv = { tenantId: o.tenantId, today, now: ctx.now(), rounding: settings.rounding, suspensionsOf };
     const decisions = await timed('decide', () => part.map((od) => decideInvoice(policy, od, viewInvoice(policy, od, data, exclusions, position.get(`${od.inv.billTo}|${od.inv.currency}`)!, today), denv, out)));
-    const res = await timed('apply', () => o.db.transaction(async (tx) => {
+    await Promise.all([applying, noting]); // the previous chunk's, which throw here if they failed (a crash stops the run before this chunk acts)
+    applying = timed('apply', () => o.db.transaction(async (tx) => {
       await o.holdLease?.(tx);
       const r = await applyChunk(tx, env, policy, decisions, timed);
       // Reminders are e-mailed by the outbox job, which exists exactly when the rows it sends do.
       if (r.waiting) await enqueueOutboxSend(tx, o.tenantId, `dunning:outbox:${o.tenantId}:${today}:${runId}:${c}`);
       return r;
-    }));
-    summary.acted += res.acted;
-    summary.failed += res.failed;
-    summary.excluded += res.excluded;
-    summary.queued += res.queued;
-    for (let k = 0; k < part.length; k++) { summary.invoices++; o.afterInvoice?.(done + k); }
-    done += part.length;
+    })).then((res) => {
+      note(res.noAction);
+      summary.acted += res.acted;
+      summary.failed += res.failed;
+      summary.excluded += res.excluded;
+      summary.queued += res.queued;
+      for (let k = 0; k < part.length; k++) { summary.invoices++; o.afterInvoice?.(done + k); }
+      done += part.length;
+    });
+    applying.catch(() => undefined); // awaited above with the next chunk or below; not unhandled meanwhile
   }
+  await applying;
+  await noting;
   return summary;
 }
 
