@@ -47,11 +47,15 @@ const stoppedBy = (why: string) => `stopped: ${why}`;
 
 /** One timeline entry of a decision; without a rule, the invoice's own facts. */
 export function timelineEntry(d: Pick<InvoiceDecision, 'od' | 'daysOverdue'>, base: { tenantId: string; runDate: string; createdAt: Date }, decision: string,
-  f: Fired | null, reason: string | null, extra: Partial<TimelineRow> = {}): TimelineRow {
+  f: Fired | null, reason: string | null, extra: Partial<Pick<TimelineRow, 'facts' | 'trace'>> = {}): TimelineRow {
   const { inv, owed } = d.od;
-  return { ...base, invoiceId: inv.id, decision, reason, ruleCode: f?.rule.id ?? null, ruleVersion: f?.rule.version ?? null, action: f?.rule.action ?? null,
+  // One literal, no spreads: a daily run writes one of these for every overdue invoice.
+  return {
+    tenantId: base.tenantId, runDate: base.runDate, createdAt: base.createdAt, invoiceId: inv.id, decision, reason,
+    ruleCode: f?.rule.id ?? null, ruleVersion: f?.rule.version ?? null, action: f?.rule.action ?? null,
     facts: extra.facts ?? (f ? f.facts : { 'invoice.daysOverdue': d.daysOverdue, 'invoice.amountDue': toMoneyString(owed, inv.currency) }),
-    trace: extra.trace !== undefined ? extra.trace : f?.trace ?? null, ...extra };
+    trace: extra.trace !== undefined ? extra.trace : f?.trace ?? null,
+  };
 }
 
 export interface DecideEnv {
@@ -69,7 +73,7 @@ export function decideInvoice(policy: Policy, od: Overdue, v: InvoiceView, env: 
   const base = { tenantId: env.tenantId, runDate: today, createdAt: env.now };
   const fired = firedRules(policy, v.facts, inv.currency, out);
   const d: InvoiceDecision = { od, daysOverdue: v.daysOverdue, facts: v.facts, fired, pausedWhy: v.pausedWhy, notes: [], cancel: [], unknown: [], claims: [], resend: [], already: [] };
-  const note = (decision: string, f: Fired | null, reason: string | null, extra: Partial<TimelineRow> = {}) => d.notes.push(timelineEntry(d, base, decision, f, reason, extra));
+  const note = (decision: string, f: Fired | null, reason: string | null, extra: Partial<Pick<TimelineRow, 'facts' | 'trace'>> = {}) => d.notes.push(timelineEntry(d, base, decision, f, reason, extra));
   const stops: StopContext = { pausedWhy: v.pausedWhy, recordExclusion: v.recordExclusion, flagExclusion: v.flagExclusion, restrictions: fired.filter((f) => f.rule.action === 'exclude') };
 
   for (const f of fired) {

@@ -5,7 +5,9 @@
  * steps.ts return; apply.ts falls back to those, one savepoint each, when a bulk call fails.
  */
 import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
 import type { Tx } from '../db/client';
+import { insertRows } from '../db/bulk';
 import { customers, invoices, paymentMethods, payers, subscriptions, tenants } from '../db/schema';
 import { Decimal, toMoneyString } from '../lib/money';
 import { addDays } from '../lib/dates';
@@ -28,6 +30,9 @@ export async function retryMany(env: StepEnv, tx: Tx, invs: DunningInvoice[]): P
   return out;
 }
 
+const FEE_INVOICE_COLUMNS = ['id', 'tenant_id', 'bill_to', 'payer_id', 'customer_id', 'period_start', 'period_end', 'currency', 'sequence', 'status', 'number', 'issue_date', 'due_date',
+  'lines', 'subtotal', 'discount_total', 'tax_total', 'total', 'amount_due', 'trace', 'notes', 'finalized_at', 'created_at', 'updated_at'] as const;
+
 export interface FeeItem { src: DunningInvoice; fee: Decimal; ruleCode: string; ruleVersion: number }
 
 /** Late fees, each a finalized invoice of its own (as chargeLateFee): numbers reserved at once, one insert. */
@@ -49,18 +54,17 @@ export async function chargeLateFees(env: StepEnv, tx: Tx, items: FeeItem[]): Pr
     const number = `INV-${today.slice(0, 4)}${today.slice(5, 7)}-${String(first + k).padStart(6, '0')}`;
     const amount = toMoneyString(fee, src.currency);
     const description = `연체료 / Late fee: ${src.number ?? src.id}`;
+    const now = ctx.now();
     return {
-      tenantId: ctx.tenantId, billTo: src.billTo, payerId: src.payerId, customerId: src.customerId, periodStart: today, periodEnd: addDays(today, 1),
-      currency: src.currency, sequence: seq, status: 'finalized' as const, number, issueDate: today, dueDate: addDays(today, terms),
-      lines: [{ kind: 'charge', description, amount, rule: ruleCode }], subtotal: fee.toString(), discountTotal: '0', taxTotal: '0', total: fee.toString(), amountDue: fee.toString(),
-      trace: [{ dunning: { rule: ruleCode, version: ruleVersion, action: 'late_fee', sourceInvoiceId: src.id } }], notes: description, finalizedAt: ctx.now(), createdAt: ctx.now(), updatedAt: ctx.now(),
+      id: randomUUID(), tenant_id: ctx.tenantId, bill_to: src.billTo, payer_id: src.payerId, customer_id: src.customerId, period_start: today, period_end: addDays(today, 1),
+      currency: src.currency, sequence: seq, status: 'finalized', number, issue_date: today, due_date: addDays(today, terms),
+      lines: [{ kind: 'charge', description, amount, rule: ruleCode }], subtotal: fee.toString(), discount_total: '0', tax_total: '0', total: fee.toString(), amount_due: fee.toString(),
+      trace: [{ dunning: { rule: ruleCode, version: ruleVersion, action: 'late_fee', sourceInvoiceId: src.id } }], notes: description, finalized_at: now, created_at: now, updated_at: now,
     };
   });
-  const ids = new Map<string, string>();
-  for (let i = 0; i < rows.length; i += 500) {
-    for (const r of await tx.insert(invoices).values(rows.slice(i, i + 500)).returning({ id: invoices.id, number: invoices.number })) ids.set(r.number!, r.id);
-  }
-  return rows.map((r, k) => ({ status: 'done', result: { amount: r.lines[0].amount, currency: items[k].src.currency, feeInvoiceId: ids.get(r.number)!, feeInvoiceNumber: r.number } }));
+  // One statement per 5,000 (server/db/bulk.ts); the ids are ours, so nothing needs reading back.
+  await insertRows(tx, 'invoices', FEE_INVOICE_COLUMNS, rows);
+  return rows.map((r, k) => ({ status: 'done', result: { amount: r.lines[0].amount, currency: items[k].src.currency, feeInvoiceId: r.id, feeInvoiceNumber: r.number } }));
 }
 
 /**

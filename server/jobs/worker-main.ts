@@ -3,7 +3,8 @@
  * or DATA_DIR (a file-backed PGlite; single-writer, so nothing else may hold it open).
  * WORKER_EXIT_WHEN_IDLE=1 makes it exit once the queue is empty, i.e. after it has also taken over
  * jobs whose worker died, once their lease passed (tests, cron); WORKER_CONCURRENCY=n runs
- * n jobs side by side (PostgreSQL only).
+ * n jobs side by side (PostgreSQL only); WORKER_TICK_MS=0 makes it a worker that only runs jobs
+ * (another process turns the schedules into jobs; default: every 30 s, like the server's worker).
  */
 import { createDb } from '../db/client';
 import { DEFAULT_CONCURRENCY, drainJobs, startWorker } from './worker';
@@ -32,7 +33,10 @@ if (process.env.WORKER_EXIT_WHEN_IDLE === '1') {
   process.exit(0);
 }
 
-const w = startWorker(handle.db, { pollMs: Number(process.env.WORKER_POLL_MS ?? 1000), concurrency: handle.kind === 'pglite' ? 1 : DEFAULT_CONCURRENCY });
+const w = startWorker(handle.db, {
+  pollMs: Number(process.env.WORKER_POLL_MS ?? 1000), concurrency: handle.kind === 'pglite' ? 1 : DEFAULT_CONCURRENCY,
+  scheduleEveryMs: process.env.WORKER_TICK_MS === undefined ? undefined : Number(process.env.WORKER_TICK_MS),
+});
 console.log(`[jobs] ${w.workerId} polling (${handle.kind})`);
 const shutdown = async () => { await w.stop(); await handle.close(); process.exit(0); };
 process.on('SIGINT', shutdown);

@@ -2,15 +2,22 @@
  * npm run bench:dunning — needs DATABASE_URL (a PostgreSQL server; a scratch database is created
  * and dropped). BENCH_INVOICES (default 100,000) overdue invoices, one customer each, 1..60 days
  * overdue, under a 10-rule policy; one daily run (retries through the gateway seam, fees,
- * suspensions, reminders written to the outbox), then the outbox drained to a local SMTP sink,
- * each reported with wall time, CPU seconds (this process and the PostgreSQL backends) and load,
- * next to a bare SELECT of the same rows; then the same day again (must act on and send nothing).
+ * suspensions, reminders written to the outbox) while a second worker process
+ * (`tsx server/jobs/worker-main.ts`, WORKER_TICK_MS=0) runs the `dunning.outbox` jobs its chunks
+ * enqueue and e-mails the reminders to a local SMTP sink in this process, as a deployment with a
+ * worker of its own for reminders would. Each day is reported with wall time (the run, and until
+ * the last e-mail is accepted), CPU seconds (this process, the worker and the PostgreSQL backends)
+ * and load, next to a bare SELECT of the same rows; then the same day again (must act on and send
+ * nothing); then the next day (each invoice a day further on). BENCH_MAIL=off: no SMTP (reminders
+ * fail fast as "not configured"), and no second worker.
  */
 import postgres from 'postgres';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { loadavg } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createDb } from '../../server/db/client';
 import { onboardTenant } from '../../server/tenants/onboard';
 import { systemCtx } from '../../server/lib/context';
@@ -29,7 +36,6 @@ if (!url) {
   process.exit(0);
 }
 const N = Number(process.env.BENCH_INVOICES ?? 100_000);
-/** BENCH_MAIL=off: no SMTP (the outbox's reminders fail fast as "not configured"). */
 const MAIL = process.env.BENCH_MAIL !== 'off';
 const TODAY = '2025-06-01';
 const name = `bw_bench_${randomBytes(4).toString('hex')}`;
@@ -40,11 +46,33 @@ u.pathname = `/${name}`;
 const h = await createDb({ databaseUrl: u.toString() });
 const raw = postgres(u.toString(), { max: 2, onnotice: () => {} });
 const secs = (t: number) => (performance.now() - t) / 1000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let mails = 0;
 const smtp = new SMTPServer({ secure: false, disabledCommands: ['STARTTLS', 'AUTH'], authOptional: true, logger: false,
   onData(stream, _s, cb) { stream.on('data', () => {}); stream.on('end', () => { mails++; cb(); }); } });
 await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
-const mailer = createMailer({ host: '127.0.0.1', port: (smtp.server.address() as AddressInfo).port, secure: false, from: 'bench@billwise.test' });
+const smtpPort = (smtp.server.address() as AddressInfo).port;
+const mailer = createMailer({ host: '127.0.0.1', port: smtpPort, secure: false, from: 'bench@billwise.test' });
+/** The reminders' worker: its own process, polling every 50 ms, never turning schedules into jobs (the bench's dates are not today). */
+let worker = null as ChildProcess | null;
+const startWorker = () => {
+  worker = spawn('npx', ['tsx', 'server/jobs/worker-main.ts'], {
+    env: { ...process.env, DATABASE_URL: u.toString(), SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtpPort), MAIL_FROM: 'bench@billwise.test', WORKER_TICK_MS: '0', WORKER_POLL_MS: '50' },
+    stdio: ['ignore', 'ignore', 'inherit'], detached: true,
+  });
+};
+const workerCpuS = () => {
+  // utime + stime of the worker's process group (npx → node), in clock ticks of 1/100 s
+  let ticks = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (worker?.pid && Number(f[2]) === worker.pid) ticks += Number(f[11]) + Number(f[12]);
+    } catch { /* gone */ }
+  }
+  return ticks / 100;
+};
 
 const od = (n: number) => ({ fact: 'invoice.daysOverdue', operator: 'greaterThanInclusive', value: n });
 const rule = (id: string, priority: number, all: unknown[], params: Record<string, unknown>) => ({ id, name: id, kind: 'dunning', priority, conditions: { all }, event: { type: 'dunning', params } });
@@ -63,6 +91,7 @@ const POLICY = [
 
 try {
   await h.migrate();
+  if (MAIL) startWorker();
   const boot = systemCtx(h.db, '', PERMISSION_CODES);
   const r = await onboardTenant({ ctx: boot, input: { code: 'dun', name: 'dun', currency: 'USD', timezone: 'UTC', locale: 'en', roundingMode: 'half_up', admin: { email: 'a@dun.test', name: 'a', password: 'bench-pass-1' } } });
   const tenantId = r.tenant.id;
@@ -82,49 +111,55 @@ try {
     const pgMs = cpuDelta(from.pg, (await cpu()).pg);
     return { node, pg: pgMs === null ? null : pgMs / 1000, text: `CPU node ${node.toFixed(1)} s, PostgreSQL backends ${pgMs === null ? 'n/a' : `${(pgMs / 1000).toFixed(1)} s`}` };
   };
-  let c0 = await cpu();
+  const c0 = await cpu();
   t0 = performance.now();
   const rows = await raw`select * from invoices where tenant_id = ${tenantId} and status in ('finalized', 'partially_paid', 'payment_failed') and due_date < ${TODAY}`;
   const selectS = secs(t0);
   const selectCpu = await cpuSince(c0);
   console.log(`bare SELECT of the ${rows.length} overdue rows: ${selectS.toFixed(2)} s = ${Math.round(rows.length / selectS)} rows/s (${selectCpu.text})`);
-  c0 = await cpu();
-  t0 = performance.now();
-  const timings: Record<string, number> = {};
+  /**
+   * One day end to end: the run here, the reminders e-mailed by the worker process as the run's chunks enqueue its jobs.
+   * Ends when no reminder waits in the outbox and no outbox job is left.
+   */
+  const day = async (label: string, date: string, at: string) => {
+    const now = () => new Date(`${date}T${at}Z`);
+    const timings: Record<string, number> = {};
+    const c = await cpu();
+    const w0 = workerCpuS();
+    const m0 = mails;
+    const t = performance.now();
+    const summary = await runDunning({ db: h.db, tenantId, now, date, timings });
+    const runS = secs(t);
+    if (!MAIL) await sendOutbox({ db: h.db, tenantId, now, mailer: null });
+    for (;;) {
+      const [{ n }] = await raw`select (select count(*) from dunning_outbox where status in ('pending', 'sending'))
+        + (select count(*) from jobs where kind = 'dunning.outbox' and status in ('queued', 'running')) as n`;
+      if (Number(n) === 0) break;
+      await sleep(20);
+    }
+    const totalS = secs(t);
+    const used = await cpuSince(c);
+    const [box] = await raw`select count(*) filter (where status = 'sent') as sent, count(*) filter (where status = 'failed') as failed, count(*) filter (where status = 'pending') as retrying
+      from dunning_outbox where run_date = ${date}`;
+    const sent = { sent: Number(box.sent), failed: Number(box.failed), retrying: Number(box.retrying) };
+    used.text += `, reminders' worker ${(workerCpuS() - w0).toFixed(1)} s (${mails - m0} e-mails received by the sink)`;
+    console.log(`${label}: ${summary.invoices} invoices; the run done in ${runS.toFixed(1)} s = ${Math.round(summary.invoices / runS)} invoices/s (acted ${summary.acted}, failed ${summary.failed}, excluded ${summary.excluded}, reminders queued ${summary.queued}); `
+      + `${sent.sent} e-mails sent (${sent.failed} failed, ${sent.retrying} waiting for a retry), the last ${(totalS - runS).toFixed(1)} s after the run; `
+      + `end to end ${totalS.toFixed(1)} s = ${Math.round(summary.invoices / totalS)} invoices/s; ${used.text}; load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(`${label} phases (wall s, overlapping): ${Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(', ')}`);
+    return { summary, totalS, runS, sent };
+  };
+  const first = await day('first run', TODAY, '12:00:00');
+  console.log(`first run ÷ SELECT ${(first.runS / selectS).toFixed(1)}× wall; e-mails received by the sink ${mails}`);
   const now = () => new Date(`${TODAY}T12:00:00Z`);
-  const first = await runDunning({ db: h.db, tenantId, now, date: TODAY, timings });
-  const runS = secs(t0);
-  const runCpu = await cpuSince(c0);
-  console.log(`phases (wall s): ${Object.entries(timings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(', ')}`);
-  console.log(`daily run: ${first.invoices} invoices in ${runS.toFixed(1)} s = ${Math.round(first.invoices / runS)} invoices/s (acted ${first.acted}, failed ${first.failed}, excluded ${first.excluded}, reminders queued ${first.queued}); ${runCpu.text}; run ÷ SELECT ${(runS / selectS).toFixed(1)}× wall; load ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-  c0 = await cpu();
-  t0 = performance.now();
-  const sent = await sendOutbox({ db: h.db, tenantId, now, mailer: MAIL ? mailer : null });
-  const sendS = secs(t0);
-  console.log(`outbox: ${sent.sent} e-mails sent (${mails} received by the sink), ${sent.failed} failed, ${sent.retrying} waiting for a retry, in ${sendS.toFixed(1)} s = ${Math.round((sent.sent + sent.failed) / sendS)} e-mails/s; ${(await cpuSince(c0)).text}; load ${loadavg()[0].toFixed(1)}`);
-  console.log(`end to end (run + outbox drained): ${first.invoices} invoices in ${(runS + sendS).toFixed(1)} s = ${Math.round(first.invoices / (runS + sendS))} invoices/s`);
   t0 = performance.now();
   const again = await runDunning({ db: h.db, tenantId, now: () => new Date(`${TODAY}T13:00:00Z`), date: TODAY });
   const again2 = await sendOutbox({ db: h.db, tenantId, now, mailer: MAIL ? mailer : null });
   console.log(`same day again: ${again.invoices} invoices in ${secs(t0).toFixed(1)} s, acted ${again.acted}, queued ${again.queued}, sent ${again2.sent} (all must be 0), e-mails now ${mails}`);
   // The next day: what a daily run does once a policy is running (each invoice a day further on; only the steps whose day came act)
-  const NEXT = '2025-06-02';
-  const later = () => new Date(`${NEXT}T12:00:00Z`);
-  c0 = await cpu();
-  t0 = performance.now();
-  const nextTimings: Record<string, number> = {};
-  const next = await runDunning({ db: h.db, tenantId, now: later, date: NEXT, timings: nextTimings });
-  const nextS = secs(t0);
-  const nextCpu = await cpuSince(c0);
-  c0 = await cpu();
-  t0 = performance.now();
-  const nextSent = await sendOutbox({ db: h.db, tenantId, now: later, mailer: MAIL ? mailer : null });
-  const nextSendS = secs(t0);
-  const nextSendCpu = await cpuSince(c0);
-  console.log(`next day: ${next.invoices} invoices in ${nextS.toFixed(1)} s = ${Math.round(next.invoices / nextS)} invoices/s (acted ${next.acted}, failed ${next.failed}, reminders queued ${next.queued}; ${nextCpu.text}); `
-    + `outbox ${nextSent.sent} e-mails in ${nextSendS.toFixed(1)} s (${nextSendCpu.text}); end to end ${Math.round(next.invoices / (nextS + nextSendS))} invoices/s; load ${loadavg()[0].toFixed(1)}`);
-  console.log(`next day phases (wall s): ${Object.entries(nextTimings).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`).join(', ')}`);
+  await day('next day', '2025-06-02', '12:00:00');
 } finally {
+  if (worker?.pid) try { process.kill(-worker.pid, 'SIGTERM'); } catch { /* gone */ }
   mailer.close();
   await new Promise<void>((res) => smtp.close(() => res()));
   await raw.end();
