@@ -47,13 +47,10 @@ export async function openInvoices(db: DbOrTx, tenantId: string, dueBefore?: str
     from invoices where tenant_id = ${tenantId} and status = any(${`{${OPEN_INVOICE_STATUSES.join(',')}}`}::text[])${dueBefore ? sql` and due_date < ${dueBefore}` : sql``}
     order by due_date, id`));
   const out: Overdue[] = [];
-  for (let i = 0; i < rows.length; i += CHUNK) {
-    const part = rows.slice(i, i + CHUNK);
-    const credited = await creditedTotals(db, tenantId, part.map((r) => r.id));
-    for (const inv of part) {
-      const owed = outstanding(inv, credited.get(inv.id) ?? '0');
-      if (owed.greaterThan(0)) out.push({ inv, owed });
-    }
+  const credited = await creditedTotals(db, tenantId, rows.map((r) => r.id));
+  for (const inv of rows) {
+    const owed = outstanding(inv, credited.get(inv.id) ?? '0');
+    if (owed.greaterThan(0)) out.push({ inv, owed });
   }
   return out;
 }

@@ -8,6 +8,7 @@
 import { publishChange } from '../analytics/live';
 import { and, asc, desc, eq, gte, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { Tx } from '../db/client';
+import { anyUuid } from '../db/bulk';
 import { bills, creditNotes, documentCounters, invoices, payers, tenants } from '../db/schema';
 import { assertPermission, q, withTransaction, type Ctx } from '../lib/context';
 import { conflict, invalid, notFound } from '../lib/errors';
@@ -42,11 +43,11 @@ export function outstanding(i: Pick<InvoiceRow, 'status' | 'amountDue' | 'amount
   return Decimal.max(0, new Decimal(i.amountDue).minus(credited).minus(i.amountPaid));
 }
 
-/** Credited totals of some invoices (one grouped query), '0' for those without credit notes. */
+/** Credited totals of some invoices (one grouped query, the ids as one array parameter however many), '0' for those without credit notes. */
 export async function creditedTotals(db: Ctx['db'] | Tx, tenantId: string, ids: string[]): Promise<Map<string, string>> {
   if (!ids.length) return new Map();
   const rows = await db.select({ id: creditNotes.invoiceId, total: sql<string>`sum(${creditNotes.amount})::text` }).from(creditNotes)
-    .where(and(eq(creditNotes.tenantId, tenantId), inArray(creditNotes.invoiceId, ids))).groupBy(creditNotes.invoiceId);
+    .where(and(eq(creditNotes.tenantId, tenantId), anyUuid(creditNotes.invoiceId, ids))).groupBy(creditNotes.invoiceId);
   return new Map(rows.map((r) => [r.id, r.total]));
 }
 
