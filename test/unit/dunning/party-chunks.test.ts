@@ -1,6 +1,6 @@
 /**
  * The daily run's chunks never split a bill-to party (so the next chunk can be read while one is
- * applied): parties in the order of their oldest overdue invoice, each party's invoices in order,
+ * applied): parties in the order of their newest overdue invoice, newest first, each party's invoices in order,
  * every invoice once, about 500 a chunk.
  */
 import { describe, expect, it } from 'vitest';
@@ -25,9 +25,10 @@ describe('partyChunks', () => {
     }));
     for (const c of chunks) if (!c.every((x) => x.inv.billTo === 'big')) expect(c.length).toBeLessThanOrEqual(500);
     expect(chunks.find((c) => c[0].inv.billTo === 'big')).toHaveLength(700);
-    // parties by their oldest invoice; a party's own invoices keep their order
-    const firstSeen = [...new Set(list.map((x) => x.inv.billTo))];
-    expect([...new Set(chunks.flat().map((x) => x.inv.billTo))]).toEqual(firstSeen);
+    // parties by their newest invoice, newest first; a party's own invoices keep their order
+    const newestFirst = [...new Set([...list].reverse().map((x) => x.inv.billTo))];
+    expect([...new Set(chunks.flat().map((x) => x.inv.billTo))]).toEqual(newestFirst);
+    expect(chunks[0][0].inv.billTo).toBe('big');
     const p7 = chunks.flat().filter((x) => x.inv.billTo === 'p7').map((x) => x.inv.id);
     expect(p7).toEqual(list.filter((x) => x.inv.billTo === 'p7').map((x) => x.inv.id));
   });
