@@ -14,11 +14,9 @@
 import { sql } from 'drizzle-orm';
 import type { DbOrTx } from '../db/client';
 import type { FactCustomer } from '../rules/facts';
-import { anyUuid } from '../db/bulk';
+import { anyUuid, rowsOf } from '../db/bulk';
 
 export type ChurnFacts = Required<Pick<FactCustomer, 'churnRisk' | 'churnBand' | 'behaviourSegment' | 'churnScore'>>;
-
-const rowsOf = <T>(res: unknown): T[] => (Array.isArray(res) ? res : (res as { rows: T[] }).rows) as T[];
 
 /** Per customer id, the churn facts of its latest score of the active model (customers without one are absent). */
 export async function latestChurnFacts(db: DbOrTx, tenantId: string, customerIds: readonly string[]): Promise<Map<string, ChurnFacts>> {
